@@ -1,0 +1,46 @@
+using Spectre.Console;
+
+namespace Writeback.Cli;
+
+/// <summary>
+/// Where a command writes: the console for human-readable output, a writer for error lines, and
+/// standard output as a plain writer for machine-readable JSON. Tests substitute all three.
+/// </summary>
+internal sealed class CliOutput
+{
+    /// <summary>Creates the output over the given console and writers.</summary>
+    /// <param name="console">Human-readable output (tables, maps, progress).</param>
+    /// <param name="standardOutput">Plain standard output, for <c>--json</c> without a file.</param>
+    /// <param name="standardError">Error lines.</param>
+    /// <param name="outputRedirected">Whether standard output is not a terminal (no progress bars then).</param>
+    public CliOutput(IAnsiConsole console, TextWriter standardOutput, TextWriter standardError, bool outputRedirected)
+    {
+        Console = console;
+        StandardOutput = standardOutput;
+        StandardError = standardError;
+        OutputRedirected = outputRedirected;
+    }
+
+    /// <summary>Human-readable output.</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary>Plain standard output, where <c>--json</c> without a file writes.</summary>
+    public TextWriter StandardOutput { get; }
+
+    /// <summary>Where error lines go.</summary>
+    public TextWriter StandardError { get; }
+
+    /// <summary>Whether standard output is redirected (to a file or a pipe).</summary>
+    public bool OutputRedirected { get; }
+
+    /// <summary>Whether a progress bar may be drawn: an interactive terminal and no JSON on standard output.</summary>
+    /// <param name="jsonToStandardOutput">Whether the command writes JSON to standard output.</param>
+    /// <returns><see langword="true"/> when a live progress display will not corrupt the output.</returns>
+    public bool CanShowProgress(bool jsonToStandardOutput) =>
+        !jsonToStandardOutput && !OutputRedirected && Console.Profile.Capabilities.Interactive;
+
+    /// <summary>The output of a real process: the terminal, Console.Out and Console.Error.</summary>
+    /// <returns>The process's output.</returns>
+    public static CliOutput ForProcess() =>
+        new(AnsiConsole.Console, System.Console.Out, System.Console.Error, System.Console.IsOutputRedirected);
+}

@@ -1,0 +1,94 @@
+using System.Reflection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Writeback.Cli.Commands.Bench;
+using Writeback.Cli.Commands.Check;
+using Writeback.Cli.Commands.Inspect;
+
+namespace Writeback.Cli;
+
+/// <summary>
+/// Builds and runs the <c>writeback</c> command line. <see cref="Run"/> is what Program.cs calls;
+/// tests call it too, with their own output, so every command runs in-process exactly as it does
+/// in the shipped tool.
+/// </summary>
+internal static class WritebackCli
+{
+    /// <summary>The tool's version, as <c>writeback --version</c> prints it.</summary>
+    public static string Version { get; } =
+        typeof(WritebackCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            .Split('+')[0]
+        ?? typeof(WritebackCli).Assembly.GetName().Version?.ToString()
+        ?? "0.0.0";
+
+    /// <summary>Parses <paramref name="args"/>, runs the command and returns its exit code.</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="output">Where the command writes.</param>
+    /// <param name="cancellationToken">Signalled by Ctrl+C; commands that run until stopped (<c>inspect --watch</c>) end cleanly.</param>
+    /// <returns>One of <see cref="ExitCodes"/>.</returns>
+    public static int Run(string[] args, CliOutput output, CancellationToken cancellationToken = default)
+    {
+        var app = new CommandApp();
+        app.Configure(config => Configure(config, output));
+        return app.Run(args, cancellationToken);
+    }
+
+    private static void Configure(IConfigurator config, CliOutput output)
+    {
+        config.SetApplicationName("writeback");
+        config.SetApplicationVersion(Version);
+        config.Settings.Console = output.Console;
+        // Commands receive the output through their constructor (Spectre's built-in registrar).
+        config.Settings.Registrar.RegisterInstance(output);
+        config.Settings.StrictParsing = true;
+        config.Settings.PropagateExceptions = false;
+        config.Settings.CancellationExitCode = ExitCodes.Cancelled;
+        config.Settings.ExceptionHandler = (exception, _) => HandleException(exception, output);
+
+        config.AddCommand<CheckCommand>("check")
+            .WithDescription("Run crash scenarios under kernel flush-semantics models and report which crash states break them.")
+            .WithExample("check")
+            .WithExample("check", "--assembly", "bin/MyScenarios.dll", "--model", "Linux3_16Range", "--json", "report.json")
+            .WithExample("check", "--assembly", "bin/MyScenarios.dll", "--scenario", "wal-append", "--seed", "42");
+        config.AddCommand<BenchCommand>("bench")
+            .WithDescription("Measure what durability costs on a file system, per flush strategy, against .NET's MemoryMappedViewAccessor.Flush and the raw system calls.")
+            .WithExample("bench", "--quick")
+            .WithExample("bench", "--dir", "/mnt/data", "--size", "256", "--chart", "bench.png");
+        config.AddCommand<InspectCommand>("inspect")
+            .WithDescription("Show a file's page-cache state (cached, dirty, under writeback, evicted) as numbers and as a map.")
+            .WithExample("inspect", "data.bin")
+            .WithExample("inspect", "data.bin", "--watch", "--interval-ms", "250");
+
+        // INTEGRATOR: the LossyFs branch (src/Writeback.Cli/Commands/LossyFs/) adds its commands here:
+        //     LossyFsCommands.AddTo(config);
+    }
+
+    /// <summary>Turns any exception that escaped a command into one line on stderr and an exit code.</summary>
+    /// <param name="exception">The exception.</param>
+    /// <param name="output">Where the line goes.</param>
+    /// <returns>The exit code.</returns>
+    internal static int HandleException(Exception exception, CliOutput output)
+    {
+        (int exitCode, string message) = Classify(exception);
+        output.StandardError.WriteLine($"writeback: {message}");
+        output.StandardError.Flush();
+        return exitCode;
+    }
+
+    private static (int ExitCode, string Message) Classify(Exception exception) => exception switch
+    {
+        // Spectre wraps what a command throws in CommandRuntimeException only for its own
+        // validation; a command's exception arrives as itself (PropagateExceptions = false).
+        CommandParseException or CommandRuntimeException => (ExitCodes.Usage, OneLine(exception.Message)),
+        UsageException => (ExitCodes.Usage, OneLine(exception.Message)),
+        ArgumentException => (ExitCodes.Usage, OneLine(exception.Message)),
+        OperationCanceledException => (ExitCodes.Cancelled, "cancelled"),
+        WritebackException or IOException or UnauthorizedAccessException or PlatformNotSupportedException
+            => (ExitCodes.Failed, OneLine(exception.Message)),
+        CommandAppException => (ExitCodes.Usage, OneLine(exception.Message)),
+        _ => (ExitCodes.Internal, $"internal error ({exception.GetType().Name}): {OneLine(exception.Message)}"),
+    };
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

@@ -1,0 +1,23 @@
+using Spectre.Console.Testing;
+
+namespace Writeback.Cli.Tests;
+
+/// <summary>Runs the writeback command line in-process with captured output.</summary>
+internal sealed record CliRun(int ExitCode, string Console, string StandardOutput, string StandardError)
+{
+    public static CliRun Of(params string[] args) => Of(CancellationToken.None, args);
+
+    public static CliRun Of(CancellationToken cancellationToken, params string[] args)
+    {
+        var console = new TestConsole().Width(200);
+        var standardOutput = new StringWriter();
+        var standardError = new StringWriter();
+        // outputRedirected: true, as under a test runner: no live displays, no progress bars.
+        var output = new CliOutput(console, standardOutput, standardError, outputRedirected: true);
+        int exitCode = WritebackCli.Run(args, output, cancellationToken);
+        return new CliRun(exitCode, console.Output, standardOutput.ToString(), standardError.ToString());
+    }
+
+    public override string ToString() =>
+        $"exit {ExitCode}\n--- console\n{Console}\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}";
+}
