@@ -7,7 +7,7 @@ namespace Writeback.Cli.Commands.Inspect;
 
 /// <summary>
 /// <c>writeback inspect FILE</c>: the file's page-cache state through the library's
-/// <c>MappedFile.GetPageCacheState</c> (cachestat(2), Linux 6.5+), as totals and as a map
+/// <see cref="MappedFile.GetPageCacheState"/> (cachestat(2), Linux 6.5+), as totals and as a map
 /// with one cell per chunk of pages; <c>--watch</c> refreshes it so a user can see what a flush did.
 /// </summary>
 internal sealed class InspectCommand : Command<InspectSettings>

@@ -1,7 +1,7 @@
 namespace Writeback.Cli.Commands.Inspect;
 
 /// <summary>The page-cache state of one chunk of consecutive pages: one cell of the map.</summary>
-/// <param name="FirstPageIndex">Index of the chunk's first page, counted from the inspected range's start.</param>
+/// <param name="FirstPageIndex">Index of the chunk's first page in the file (byte offset / page size).</param>
 /// <param name="PageCount">Number of pages in the chunk (the last chunk may be shorter).</param>
 /// <param name="State">The counts cachestat(2) reported for the chunk.</param>
 internal readonly record struct PageCacheChunk(long FirstPageIndex, long PageCount, PageCacheState State)

@@ -89,8 +89,11 @@ internal sealed class PageCacheMap
         for (long pageIndex = 0; pageIndex < pageCount; pageIndex += chunkPageCount)
         {
             long chunkPages = Math.Min(chunkPageCount, pageCount - pageIndex);
-            PageCacheState state = query(firstByte + (pageIndex * pageSizeBytes), chunkPages * pageSizeBytes);
-            chunks.Add(new PageCacheChunk(pageIndex, chunkPages, state));
+            // The chunk's pages, clipped to the requested range: the file may end inside its last page.
+            long startBytes = Math.Max(offsetBytes, firstByte + (pageIndex * pageSizeBytes));
+            long endBytes = Math.Min(offsetBytes + lengthBytes, firstByte + ((pageIndex + chunkPages) * pageSizeBytes));
+            PageCacheState state = query(startBytes, endBytes - startBytes);
+            chunks.Add(new PageCacheChunk((offsetBytes / pageSizeBytes) + pageIndex, chunkPages, state));
             cached += state.CachedPages;
             dirty += state.DirtyPages;
             writeback += state.WritebackPages;
@@ -224,7 +227,7 @@ internal sealed record InspectReport(string File, long OffsetBytes, long LengthB
                                      DateTimeOffset TimestampUtc);
 
 /// <summary>One chunk in <see cref="InspectReport"/>.</summary>
-/// <param name="FirstPageIndex">First page, counted from the range's start.</param>
+/// <param name="FirstPageIndex">First page of the chunk in the file.</param>
 /// <param name="PageCount">Pages in the chunk.</param>
 /// <param name="Kind">The map cell's classification.</param>
 /// <param name="State">The chunk's counts.</param>

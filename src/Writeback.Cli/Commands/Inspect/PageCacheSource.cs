@@ -1,41 +1,34 @@
 namespace Writeback.Cli.Commands.Inspect;
 
 /// <summary>
-/// A file opened for page-cache queries through the library's public API.
+/// A file opened read-only for page-cache queries through the library's public API:
+/// <see cref="MappedFile.GetPageCacheState"/> (cachestat(2), Linux 6.5+). Mapping the file
+/// neither reads nor dirties any page, so inspecting does not change what it shows.
 /// </summary>
 internal sealed class PageCacheSource : IDisposable
 {
-    private PageCacheSource(long lengthBytes, int pageSizeBytes)
-    {
-        LengthBytes = lengthBytes;
-        PageSizeBytes = pageSizeBytes;
-    }
+    private readonly MappedFile _file;
+
+    private PageCacheSource(MappedFile file) => _file = file;
 
     /// <summary>The file's length in bytes.</summary>
-    public long LengthBytes { get; }
+    public long LengthBytes => _file.Length;
 
     /// <summary>The page size in bytes.</summary>
-    public int PageSizeBytes { get; }
+    public int PageSizeBytes => _file.PageSize;
 
-    /// <summary>Opens <paramref name="path"/> for queries.</summary>
+    /// <summary>Opens <paramref name="path"/> read-only for queries.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The source; the caller disposes it.</returns>
-    public static PageCacheSource Open(string path)
-    {
-        // Interim until the core library's MappedFile lands on this branch (git merge core).
-        _ = new PageCacheSource(0, Environment.SystemPageSize);
-        throw new PlatformNotSupportedException(
-            $"inspect: '{path}': this build of writeback was made before the core library's MappedFile.GetPageCacheState was available.");
-    }
+    public static PageCacheSource Open(string path) =>
+        new(MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read }));
 
-    /// <summary>The page-cache state of a byte range.</summary>
+    /// <summary>The page-cache state of a byte range within the file.</summary>
     /// <param name="offsetBytes">Start in bytes.</param>
     /// <param name="lengthBytes">Length in bytes.</param>
     /// <returns>The counts.</returns>
-    public PageCacheState Query(long offsetBytes, long lengthBytes) => default;
+    public PageCacheState Query(long offsetBytes, long lengthBytes) => _file.GetPageCacheState(offsetBytes, lengthBytes);
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _file.Dispose();
 }
