@@ -1,12 +1,152 @@
+using System.Globalization;
+using Spectre.Console;
 using Spectre.Console.Cli;
 using Writeback.Cli.Output;
 
 namespace Writeback.Cli.Commands.Bench;
 
-/// <summary>Interim placeholder replaced in the next commit.</summary>
-internal sealed class BenchCommand : Command<JsonSettings>
+/// <summary>
+/// <c>writeback bench</c>: what durability costs on the file system under a directory, per
+/// strategy: the library's calls against .NET's <c>MemoryMappedViewAccessor.Flush</c> and the raw
+/// system calls; a table of medians and percentiles, a PNG chart and a JSON report.
+/// </summary>
+internal sealed class BenchCommand : Command<BenchSettings>
 {
+    private readonly CliOutput _output;
+
+    /// <summary>Creates the command.</summary>
+    /// <param name="output">Where it writes.</param>
+    public BenchCommand(CliOutput output) => _output = output;
+
     /// <inheritdoc />
-    public override int Execute(CommandContext context, JsonSettings settings, CancellationToken cancellationToken) =>
-        throw new PlatformNotSupportedException("bench: not part of this build yet.");
+    public override int Execute(CommandContext context, BenchSettings settings, CancellationToken cancellationToken)
+    {
+        string directory = Path.GetFullPath(settings.Directory ?? Environment.CurrentDirectory);
+        if (!System.IO.Directory.Exists(directory))
+        {
+            throw new UsageException($"bench: directory '{directory}' does not exist.");
+        }
+
+        BenchWorkload workload = settings.ToWorkload();
+        IReadOnlyList<BenchStrategy> strategies = Select(settings);
+        var results = new BenchResult[strategies.Count];
+        void RunAll(Action<int, double> progress)
+        {
+            for (int i = 0; i < strategies.Count; i++)
+            {
+                int index = i;
+                results[i] = BenchRunner.Run(strategies[i], workload, directory, f => progress(index, f), cancellationToken);
+            }
+        }
+
+        if (_output.CanShowProgress(settings.JsonToStandardOutput))
+        {
+            _output.Console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(ctx =>
+                {
+                    ProgressTask[] tasks = [.. strategies.Select(s => ctx.AddTask(Markup.Escape(s.Name), maxValue: 1))];
+                    RunAll((i, fraction) => tasks[i].Value = fraction);
+                });
+        }
+        else
+        {
+            RunAll((_, _) => { });
+        }
+
+        string? chartPath = settings.NoChart ? null : Path.GetFullPath(settings.ChartPath);
+        var report = new BenchReport(WritebackCli.Version, DateTimeOffset.UtcNow, directory, FileSystemOf(directory),
+                                     Environment.OSVersion.VersionString, Environment.ProcessorCount, workload, results,
+                                     chartPath);
+        if (chartPath is not null)
+        {
+            if (Path.GetDirectoryName(chartPath) is { Length: > 0 } chartDirectory)
+            {
+                System.IO.Directory.CreateDirectory(chartDirectory);
+            }
+
+            BenchChart.Save(report, chartPath);
+            JsonOutput.WriteFile(Path.ChangeExtension(chartPath, ".json"), JsonOutput.Serialize(report));
+        }
+
+        if (!settings.JsonToStandardOutput)
+        {
+            _output.Console.Write(Render(report));
+        }
+
+        JsonOutput.Write(settings.Json, _output, report);
+        return ExitCodes.Ok;
+    }
+
+    private static IReadOnlyList<BenchStrategy> Select(BenchSettings settings)
+    {
+        IReadOnlyList<BenchStrategy> all = BenchStrategies.All(settings.Concurrency);
+        if (settings.Strategies.Length == 0)
+        {
+            return all;
+        }
+
+        BenchStrategy[] chosen = [.. all.Where(s => settings.Strategies.Any(n => s.Name.Contains(n, StringComparison.OrdinalIgnoreCase)))];
+        return chosen.Length > 0
+            ? chosen
+            : throw new UsageException($"bench: no strategy matches {string.Join(", ", settings.Strategies.Select(n => $"'{n}'"))}; "
+                                       + $"the strategies are: {string.Join(", ", all.Select(s => s.Name))}.");
+    }
+
+    private static string FileSystemOf(string directory)
+    {
+        try
+        {
+            return new DriveInfo(directory).DriveFormat;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static Rows Render(BenchReport report)
+    {
+        BenchWorkload w = report.Workload;
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"writeback bench: {Markup.Escape(report.FileSystem)} under {Markup.Escape(report.Directory)}")
+            .Caption($"latency per commit in ms; [green]Writeback[/], [yellow].NET[/], [grey]raw system call[/]\n"
+                     + $"{w.FileBytes >> 20} MiB file per strategy; per commit: one {w.RecordBytes}-byte record plus "
+                     + $"{w.BackgroundDirtyPages} pages dirtied elsewhere; {w.Iterations} timed commits");
+        table.AddColumn(new TableColumn("strategy").NoWrap());
+        table.AddColumn(new TableColumn("median").RightAligned().NoWrap());
+        table.AddColumn(new TableColumn("p90").RightAligned().NoWrap());
+        table.AddColumn(new TableColumn("p99").RightAligned().NoWrap());
+        table.AddColumn(new TableColumn("commits/s").RightAligned().NoWrap());
+        var guarantees = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+        foreach (BenchResult r in report.Results)
+        {
+            string colour = ColourOf(r.Api);
+            table.AddRow(
+                $"[{colour}]{Markup.Escape(r.Name)}[/]",
+                Ms(r.Latency.MedianMs),
+                Ms(r.Latency.P90Ms),
+                Ms(r.Latency.P99Ms),
+                r.CommitsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
+            guarantees.AddRow($"[{colour}]{Markup.Escape(r.Name)}[/]", Markup.Escape(r.Guarantee));
+        }
+
+        var rows = new List<Spectre.Console.Rendering.IRenderable>
+        {
+            table,
+            new Markup("[bold]guaranteed when the call returns[/]"),
+            guarantees,
+        };
+        if (report.ChartPath is { } chart)
+        {
+            rows.Add(new Markup($"chart: {Markup.Escape(chart)}  json: {Markup.Escape(Path.ChangeExtension(chart, ".json"))}"));
+        }
+
+        return new Rows(rows);
+    }
+
+    private static string ColourOf(string api) => api switch { "Writeback" => "green", ".NET" => "yellow", _ => "grey" };
+
+    private static string Ms(double milliseconds) =>
+        milliseconds.ToString(milliseconds switch { < 0.01 => "0.0000", < 1 => "0.000", _ => "0.00" }, CultureInfo.InvariantCulture);
 }

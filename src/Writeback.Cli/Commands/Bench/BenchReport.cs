@@ -1,0 +1,25 @@
+namespace Writeback.Cli.Commands.Bench;
+
+/// <summary>The JSON document of <c>writeback bench</c>.</summary>
+/// <param name="ToolVersion">The writeback version.</param>
+/// <param name="TimestampUtc">When the run ended.</param>
+/// <param name="Directory">Where the files were.</param>
+/// <param name="FileSystem">The file system type of <paramref name="Directory"/>.</param>
+/// <param name="Kernel">The kernel version.</param>
+/// <param name="ProcessorCount">Logical processors.</param>
+/// <param name="Workload">What was measured.</param>
+/// <param name="Results">One entry per strategy.</param>
+/// <param name="ChartPath">Where the PNG chart was written, if anywhere.</param>
+internal sealed record BenchReport(string ToolVersion, DateTimeOffset TimestampUtc, string Directory, string FileSystem,
+                                   string Kernel, int ProcessorCount, BenchWorkload Workload,
+                                   IReadOnlyList<BenchResult> Results, string? ChartPath);
+
+/// <summary>One strategy's measurement.</summary>
+/// <param name="Name">The strategy.</param>
+/// <param name="Api">Writeback, .NET or raw syscall.</param>
+/// <param name="Guarantee">What holds when the call returns.</param>
+/// <param name="Concurrency">Committers at once.</param>
+/// <param name="Latency">Latency statistics per commit.</param>
+/// <param name="CommitsPerSecond">Commits per second of wall time over the whole loop (stores, background dirtying and commits).</param>
+internal sealed record BenchResult(string Name, string Api, string Guarantee, int Concurrency, BenchStatistics Latency,
+                                   double CommitsPerSecond);

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+
+namespace Writeback.Cli.Commands.Bench;
+
+/// <summary>Runs each strategy on its own freshly written file in a directory and times its commits.</summary>
+internal static class BenchRunner
+{
+    /// <summary>Measures one strategy.</summary>
+    /// <param name="strategy">The strategy.</param>
+    /// <param name="workload">The workload.</param>
+    /// <param name="directory">The directory for the file (deleted afterwards).</param>
+    /// <param name="progress">Called with the fraction of the strategy's iterations done.</param>
+    /// <param name="cancellationToken">Stops between iterations.</param>
+    /// <returns>The result.</returns>
+    public static BenchResult Run(BenchStrategy strategy, BenchWorkload workload, string directory,
+                                  Action<double> progress, CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(directory, $".writeback-bench-{Environment.ProcessId}-{Guid.NewGuid():N}.dat");
+        try
+        {
+            Prepare(path, workload.FileBytes);
+            using IBenchTarget target = strategy.Open(path, workload.FileBytes);
+            var latenciesMs = new List<double>(workload.Iterations * strategy.Concurrency);
+            long elapsedTicks = strategy.Concurrency == 1
+                ? RunSerial(target, workload, latenciesMs, progress, cancellationToken)
+                : RunConcurrent(target, workload, strategy.Concurrency, latenciesMs, progress, cancellationToken);
+            double seconds = (double)elapsedTicks / Stopwatch.Frequency;
+            return new BenchResult(strategy.Name, strategy.Api, strategy.Guarantee, strategy.Concurrency,
+                                   BenchStatistics.Of(latenciesMs), latenciesMs.Count / Math.Max(seconds, 1e-9));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Writes the whole file (so block allocation is not measured) and makes it durable.</summary>
+    private static void Prepare(string path, long fileBytes)
+    {
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite, 1 << 20);
+        byte[] block = new byte[1 << 20];
+        for (long written = 0; written < fileBytes; written += block.Length)
+        {
+            stream.Write(block, 0, (int)Math.Min(block.Length, fileBytes - written));
+        }
+
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static void DirtyBackground(IBenchTarget target, BenchWorkload workload, long iteration, int pageCount)
+    {
+        Span<byte> one = [(byte)iteration];
+        for (int i = 0; i < pageCount; i++)
+        {
+            target.Store(workload.BackgroundOffsetBytes((iteration * workload.BackgroundDirtyPages) + i), one);
+        }
+    }
+
+    private static long RunSerial(IBenchTarget target, BenchWorkload workload, List<double> latenciesMs,
+                                  Action<double> progress, CancellationToken cancellationToken)
+    {
+        byte[] record = new byte[workload.RecordBytes];
+        int total = workload.WarmupIterations + workload.Iterations;
+        long wallStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < total; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            DirtyBackground(target, workload, i, workload.BackgroundDirtyPages);
+            record.AsSpan().Fill((byte)i);
+            long offsetBytes = workload.RecordOffsetBytes(i);
+            target.Store(offsetBytes, record);
+            long start = Stopwatch.GetTimestamp();
+            ValueTask commit = target.CommitAsync(offsetBytes, record.Length);
+            if (!commit.IsCompletedSuccessfully)
+            {
+                commit.AsTask().GetAwaiter().GetResult();
+            }
+
+            long ticks = Stopwatch.GetTimestamp() - start;
+            if (i >= workload.WarmupIterations)
+            {
+                latenciesMs.Add(ticks * 1000.0 / Stopwatch.Frequency);
+            }
+
+            progress((i + 1.0) / total);
+        }
+
+        // Throughput over the whole loop (stores included), scaled to the timed iterations.
+        return (Stopwatch.GetTimestamp() - wallStart) * workload.Iterations / total;
+    }
+
+    /// <summary>
+    /// Concurrent committers, each storing its own records and awaiting their commit, as the
+    /// threads of a server would; the background pages are shared out among them.
+    /// </summary>
+    private static long RunConcurrent(IBenchTarget target, BenchWorkload workload, int concurrency, List<double> latenciesMs,
+                                      Action<double> progress, CancellationToken cancellationToken)
+    {
+        int total = workload.WarmupIterations + workload.Iterations;
+        var perWorker = new List<double>[concurrency];
+
+        async Task Worker(int workerIndex)
+        {
+            var samples = perWorker[workerIndex] = new List<double>(workload.Iterations);
+            byte[] record = new byte[workload.RecordBytes];
+            int backgroundPages = workload.BackgroundDirtyPages / concurrency;
+            for (int i = 0; i < total; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                long recordIndex = ((long)i * concurrency) + workerIndex;
+                DirtyBackground(target, workload, recordIndex, backgroundPages);
+                record.AsSpan().Fill((byte)recordIndex);
+                long offsetBytes = workload.RecordOffsetBytes(recordIndex);
+                target.Store(offsetBytes, record);
+                long start = Stopwatch.GetTimestamp();
+                await target.CommitAsync(offsetBytes, record.Length).ConfigureAwait(false);
+                if (i >= workload.WarmupIterations)
+                {
+                    samples.Add((Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency);
+                }
+
+                if (workerIndex == 0)
+                {
+                    progress((i + 1.0) / total);
+                }
+            }
+        }
+
+        long wallStart = Stopwatch.GetTimestamp();
+        Task[] workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w), cancellationToken)).ToArray();
+        Task.WaitAll(workers, cancellationToken);
+        long wallTicks = Stopwatch.GetTimestamp() - wallStart;
+        foreach (List<double> samples in perWorker)
+        {
+            latenciesMs.AddRange(samples);
+        }
+
+        // Throughput over the whole loop, warm-up included, counted the same way as RunSerial's.
+        return wallTicks * workload.Iterations / total;
+    }
+}

@@ -1,0 +1,99 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Writeback.Cli.Output;
+
+namespace Writeback.Cli.Commands.Bench;
+
+/// <summary>Options of <c>writeback bench</c>.</summary>
+internal sealed class BenchSettings : JsonSettings
+{
+    /// <summary>Where the measured files live; its file system is what is measured.</summary>
+    [CommandOption("-d|--dir <DIR>")]
+    [Description("Directory whose file system is measured. Each strategy writes its own file there and deletes it. Default: the current directory.")]
+    public string? Directory { get; init; }
+
+    /// <summary>File size in MiB.</summary>
+    [CommandOption("-s|--size <MIB>")]
+    [Description("Size of each strategy's file in MiB. Default 64 (8 with --quick).")]
+    public int? SizeMib { get; init; }
+
+    /// <summary>A short run.</summary>
+    [CommandOption("-q|--quick")]
+    [Description("A run of a few seconds: 8 MiB files, 40 iterations, 32 background pages. Explicit options still win.")]
+    public bool Quick { get; init; }
+
+    /// <summary>Timed iterations per strategy.</summary>
+    [CommandOption("-n|--iterations <N>")]
+    [Description("Timed commits per strategy (per committer for FlushAsync). Default 200 (40 with --quick).")]
+    public int? Iterations { get; init; }
+
+    /// <summary>Pages dirtied elsewhere in the file per commit.</summary>
+    [CommandOption("--dirty-pages <N>")]
+    [Description("Pages dirtied elsewhere in the file before each commit: data a whole-file flush must also write. Default 256 (32 with --quick).")]
+    public int? BackgroundDirtyPages { get; init; }
+
+    /// <summary>Committers for FlushAsync.</summary>
+    [CommandOption("-c|--concurrency <N>")]
+    [Description("Concurrent committers for the FlushAsync (group commit) strategy. Default 4.")]
+    [DefaultValue(4)]
+    public int Concurrency { get; init; } = 4;
+
+    /// <summary>Only strategies whose names contain one of these.</summary>
+    [CommandOption("--strategy <NAME>")]
+    [Description("Measure only the strategies whose name contains NAME (case-insensitive); repeatable. Default: all.")]
+    public string[] Strategies { get; init; } = [];
+
+    /// <summary>The chart's path.</summary>
+    [CommandOption("--chart <FILE.png>")]
+    [Description("Where to write the PNG chart; the JSON report is written next to it with the extension .json. Default: writeback-bench.png in the current directory.")]
+    [DefaultValue("writeback-bench.png")]
+    public string ChartPath { get; init; } = "writeback-bench.png";
+
+    /// <summary>Skip the chart and the JSON next to it.</summary>
+    [CommandOption("--no-chart")]
+    [Description("Write neither the chart nor the JSON next to it (--json still works).")]
+    public bool NoChart { get; init; }
+
+    /// <summary>The workload these settings describe.</summary>
+    /// <returns>The workload.</returns>
+    public BenchWorkload ToWorkload() => new(
+        FileBytes: (long)(SizeMib ?? (Quick ? 8 : 64)) << 20,
+        RecordBytes: 4096,
+        BackgroundDirtyPages: BackgroundDirtyPages ?? (Quick ? 32 : 256),
+        Iterations: Iterations ?? (Quick ? 40 : 200),
+        WarmupIterations: Quick ? 3 : 10,
+        Concurrency: Concurrency,
+        PageSizeBytes: Environment.SystemPageSize);
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        if (SizeMib is < 1 or > 65536)
+        {
+            return ValidationResult.Error($"--size must be between 1 and 65536 MiB, not {SizeMib}.");
+        }
+
+        if (Iterations is < 1 or > 1_000_000)
+        {
+            return ValidationResult.Error($"--iterations must be between 1 and 1000000, not {Iterations}.");
+        }
+
+        if (BackgroundDirtyPages is < 0)
+        {
+            return ValidationResult.Error($"--dirty-pages must be zero or more, not {BackgroundDirtyPages}.");
+        }
+
+        if (Concurrency is < 1 or > 256)
+        {
+            return ValidationResult.Error($"--concurrency must be between 1 and 256, not {Concurrency}.");
+        }
+
+        if (!NoChart && !ChartPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+        {
+            return ValidationResult.Error($"--chart must name a .png file, not '{ChartPath}'.");
+        }
+
+        return ValidationResult.Success();
+    }
+}

@@ -1,0 +1,115 @@
+using System.IO.MemoryMappedFiles;
+using Microsoft.Win32.SafeHandles;
+using Writeback.Cli.Interop;
+
+namespace Writeback.Cli.Commands.Bench;
+
+/// <summary>
+/// A file mapped with .NET's <see cref="MemoryMappedFile"/>, committed either by
+/// <see cref="MemoryMappedViewAccessor.Flush"/> or by a raw system call made through the CLI's
+/// own P/Invoke: the baselines the library is measured against.
+/// </summary>
+internal sealed unsafe class RawTarget : IBenchTarget
+{
+    private readonly string _path;
+    private readonly SafeFileHandle _handle;
+    private readonly MemoryMappedFile _mapping;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly byte* _base;
+    private readonly int _fd;
+    private readonly RawCommit _commit;
+    private readonly int _pageSizeBytes = Environment.SystemPageSize;
+    private bool _fdReferenced;
+
+    /// <summary>Maps the whole file for reading and writing.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="fileBytes">Its size.</param>
+    /// <param name="commit">How records are committed.</param>
+    public RawTarget(string path, long fileBytes, RawCommit commit)
+    {
+        _path = path;
+        _commit = commit;
+        _handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
+        _mapping = MemoryMappedFile.CreateFromFile(_handle, null, fileBytes, MemoryMappedFileAccess.ReadWrite,
+                                                   HandleInheritability.None, leaveOpen: true);
+        _view = _mapping.CreateViewAccessor(0, fileBytes, MemoryMappedFileAccess.ReadWrite);
+        byte* pointer = null;
+        // Safety: AcquirePointer is balanced by ReleasePointer in Dispose; the view lives as long as this object.
+        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        _base = pointer + _view.PointerOffset;
+        _handle.DangerousAddRef(ref _fdReferenced);
+        _fd = (int)_handle.DangerousGetHandle();
+    }
+
+    /// <inheritdoc />
+    public void Store(long offsetBytes, ReadOnlySpan<byte> data)
+    {
+        // Safety: offsets come from BenchWorkload, which keeps them inside the file the view maps.
+        data.CopyTo(new Span<byte>(_base + offsetBytes, data.Length));
+    }
+
+    /// <inheritdoc />
+    public ValueTask CommitAsync(long offsetBytes, int lengthBytes)
+    {
+        long startBytes = offsetBytes / _pageSizeBytes * _pageSizeBytes;
+        long roundedBytes = offsetBytes + lengthBytes - startBytes;
+        switch (_commit)
+        {
+            case RawCommit.MsyncRange:
+                // Safety: [start, start + rounded) lies inside the mapping; msync needs a page-aligned address.
+                Libc.MsyncOrThrow(_base + startBytes, roundedBytes, _path, startBytes);
+                break;
+            case RawCommit.Fdatasync:
+                Libc.FdatasyncOrThrow(_fd, _path);
+                break;
+            case RawCommit.SyncFileRangeWait:
+                Libc.SyncFileRangeOrThrow(_fd, startBytes, roundedBytes,
+                    Libc.SYNC_FILE_RANGE_WAIT_BEFORE | Libc.SYNC_FILE_RANGE_WRITE | Libc.SYNC_FILE_RANGE_WAIT_AFTER, _path);
+                break;
+            case RawCommit.SyncFileRangeWrite:
+                Libc.SyncFileRangeOrThrow(_fd, startBytes, roundedBytes, Libc.SYNC_FILE_RANGE_WRITE, _path);
+                break;
+            case RawCommit.ViewAccessorFlush:
+                _view.Flush();
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(offsetBytes), _commit, "unknown commit kind");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_fdReferenced)
+        {
+            _handle.DangerousRelease();
+            _fdReferenced = false;
+        }
+
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view.Dispose();
+        _mapping.Dispose();
+        _handle.Dispose();
+    }
+}
+
+/// <summary>How a <see cref="RawTarget"/> commits a record.</summary>
+internal enum RawCommit
+{
+    /// <summary>msync(MS_SYNC) of the record's pages.</summary>
+    MsyncRange,
+
+    /// <summary>fdatasync(2) of the file: every dirty page of it.</summary>
+    Fdatasync,
+
+    /// <summary>sync_file_range(WAIT_BEFORE | WRITE | WAIT_AFTER) of the record's pages: written, not durable.</summary>
+    SyncFileRangeWait,
+
+    /// <summary>sync_file_range(WRITE): starts writeback and returns.</summary>
+    SyncFileRangeWrite,
+
+    /// <summary>.NET's MemoryMappedViewAccessor.Flush(): msync of the whole view.</summary>
+    ViewAccessorFlush,
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Writeback.Cli.Commands.Bench;
+
+namespace Writeback.Cli.Tests;
+
+public class BenchCommandTests
+{
+    [SkippableFact]
+    public void Quick_run_measures_every_strategy_and_writes_json_and_png()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "the library's MappedFile and the raw calls are Linux-only");
+        using var directory = new TempDirectory();
+        string chart = directory.File("out/bench.png");
+        CliRun run = CliRun.Of("bench", "--quick", "--dir", directory.Path, "--size", "2", "--iterations", "5",
+                               "--dirty-pages", "4", "--chart", chart);
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Contains("Flush(range)", run.Console);
+        Assert.Contains("MemoryMappedViewAccessor.Flush()", run.Console);
+        Assert.Contains("guaranteed when the call returns", run.Console);
+
+        byte[] png = File.ReadAllBytes(chart);
+        Assert.True(png.Length > 1000);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(chart, ".json")));
+        JsonElement results = json.RootElement.GetProperty("results");
+        Assert.Equal(BenchStrategies.All(4).Count, results.GetArrayLength());
+        foreach (JsonElement result in results.EnumerateArray())
+        {
+            JsonElement latency = result.GetProperty("latency");
+            int expectedSamples = 5 * result.GetProperty("concurrency").GetInt32();
+            Assert.Equal(expectedSamples, latency.GetProperty("sampleCount").GetInt32());
+            Assert.True(latency.GetProperty("minMs").GetDouble() <= latency.GetProperty("medianMs").GetDouble());
+            Assert.True(latency.GetProperty("medianMs").GetDouble() <= latency.GetProperty("p99Ms").GetDouble());
+            Assert.True(result.GetProperty("commitsPerSecond").GetDouble() > 0);
+        }
+
+        Assert.Equal(2L << 20, json.RootElement.GetProperty("workload").GetProperty("fileBytes").GetInt64());
+        // Every strategy's file was deleted; only the outputs are left.
+        Assert.Empty(Directory.GetFiles(directory.Path, ".writeback-bench-*"));
+    }
+
+    [SkippableFact]
+    public void Json_to_stdout_replaces_the_table()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "the library's MappedFile and the raw calls are Linux-only");
+        using var directory = new TempDirectory();
+        CliRun run = CliRun.Of("bench", "--dir", directory.Path, "--size", "1", "--iterations", "3", "--strategy", "msync",
+                               "--strategy", "Flush(range)", "--no-chart", "--json");
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Equal("", run.Console);
+        using JsonDocument json = JsonDocument.Parse(run.StandardOutput);
+        string[] names = [.. json.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("name").GetString()!)];
+        Assert.Equal(["Flush(range)", "msync(MS_SYNC, range)"], names);
+        Assert.Empty(Directory.GetFiles(directory.Path));
+    }
+
+    [Theory]
+    [InlineData("--size", "0")]
+    [InlineData("--iterations", "0")]
+    [InlineData("--concurrency", "0")]
+    [InlineData("--chart", "bench.svg")]
+    [InlineData("--strategy", "no-such-strategy")]
+    [InlineData("--dir", "/no/such/directory/for/writeback")]
+    public void Bad_options_are_usage_errors(string option, string value)
+    {
+        CliRun run = CliRun.Of("bench", option, value);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Single(run.StandardError.TrimEnd().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData(new double[] { 5 }, 5, 5, 5)]
+    [InlineData(new double[] { 4, 1, 3, 2 }, 2, 4, 4)]
+    [InlineData(new double[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, 5, 9, 10)]
+    public void Percentiles_are_nearest_rank(double[] samples, double median, double p90, double p99)
+    {
+        BenchStatistics statistics = BenchStatistics.Of(samples);
+        Assert.Equal(median, statistics.MedianMs);
+        Assert.Equal(p90, statistics.P90Ms);
+        Assert.Equal(p99, statistics.P99Ms);
+        Assert.Equal(samples.Min(), statistics.MinMs);
+        Assert.Equal(samples.Max(), statistics.MaxMs);
+    }
+
+    [Fact]
+    public void Workload_offsets_stay_in_their_half_of_the_file()
+    {
+        var workload = new BenchWorkload(1 << 20, 4096, 8, 10, 1, 4, 4096);
+        for (long i = 0; i < 1000; i++)
+        {
+            long record = workload.RecordOffsetBytes(i);
+            long background = workload.BackgroundOffsetBytes(i);
+            Assert.InRange(record, 0, (1 << 19) - 4096);
+            Assert.Equal(0, record % 4096);
+            Assert.InRange(background, 1 << 19, (1 << 20) - 4096);
+        }
+    }
+}
