@@ -1,12 +1,281 @@
+using System.Text.Json.Nodes;
+using Spectre.Console;
 using Spectre.Console.Cli;
 using Writeback.Cli.Output;
 
 namespace Writeback.Cli.Commands.Check;
 
-/// <summary>Interim: <c>writeback check</c> is written against the simulator once it lands on this branch.</summary>
-internal sealed class CheckCommand : Command<JsonSettings>
+/// <summary>
+/// <c>writeback check</c>: runs crash scenarios under kernel models and crash kinds with the
+/// simulator's <see cref="CrashExplorer"/>, prints the verdict matrix and each failing scenario's
+/// first failure. Bundled examples (no <c>--assembly</c>): exit 0 when every verdict matches the
+/// example's documentation. A user's assembly: exit 1 when any scenario fails, 0 when none does.
+/// </summary>
+internal sealed class CheckCommand : Command<CheckSettings>
 {
+    private static readonly KernelModel[] s_defaultModels = [KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range];
+    private readonly CliOutput _output;
+
+    /// <summary>Creates the command.</summary>
+    /// <param name="output">Where it writes.</param>
+    public CheckCommand(CliOutput output) => _output = output;
+
     /// <inheritdoc />
-    public override int Execute(CommandContext context, JsonSettings settings, CancellationToken cancellationToken) =>
-        throw new PlatformNotSupportedException("check: the simulator is not part of this build yet.");
+    public override int Execute(CommandContext context, CheckSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Models.Any(m => string.Equals(m, "list", StringComparison.OrdinalIgnoreCase)))
+        {
+            return ListModels();
+        }
+
+        KernelModel[] models = ParseModels(settings.Models);
+        CrashKind[] kinds = ParseKinds(settings.CrashKinds);
+        (int shardIndex, int shardCount) = settings.ParseShard();
+        var options = new ExplorerOptions
+        {
+            CrashKinds = kinds,
+            AtomicWriteBytes = settings.AtomicWriteBytes,
+            Seed = settings.Seed,
+            ShardIndex = shardIndex,
+            ShardCount = shardCount,
+        };
+        if (settings.MaxStatesPerCrashPoint is { } maxStates)
+        {
+            options = options with { MaxStatesPerCrashPoint = maxStates };
+        }
+
+        string? assemblyPath = settings.AssemblyPath is null ? null : Path.GetFullPath(settings.AssemblyPath);
+        if (assemblyPath is not null && !File.Exists(assemblyPath))
+        {
+            throw new UsageException($"check: assembly '{settings.AssemblyPath}' does not exist.");
+        }
+
+        ScenarioLoadContext? loadContext = assemblyPath is null ? null : new ScenarioLoadContext(assemblyPath);
+        try
+        {
+            IReadOnlyList<CheckTarget> targets = ScenarioSource.Select(
+                loadContext is null ? ScenarioSource.Bundled() : ScenarioSource.FromAssembly(assemblyPath!, loadContext),
+                settings.Scenarios);
+            IReadOnlyList<CheckOutcome> outcomes = Explore(targets, models, options, settings.JsonToStandardOutput, cancellationToken);
+            return Report(settings, assemblyPath, models, kinds, outcomes);
+        }
+        finally
+        {
+            loadContext?.Unload();
+        }
+    }
+
+    private int ListModels()
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("model").AddColumn("what each call guarantees");
+        foreach (KernelModel model in KernelModel.All)
+        {
+            table.AddRow(Markup.Escape(model.Name), Markup.Escape(model.Description));
+        }
+
+        _output.Console.Write(table);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Parses model names; unknown names are a usage error that lists the valid ones.</summary>
+    /// <param name="names">The names given.</param>
+    /// <returns>The models; the default pair when none is given.</returns>
+    internal static KernelModel[] ParseModels(IReadOnlyList<string> names)
+    {
+        if (names.Count == 0)
+        {
+            return s_defaultModels;
+        }
+
+        var models = new List<KernelModel>();
+        foreach (string name in names)
+        {
+            KernelModel model = KernelModel.All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new UsageException($"check: unknown model '{name}'; valid models: {string.Join(", ", KernelModel.All.Select(m => m.Name))}.");
+            if (!models.Contains(model))
+            {
+                models.Add(model);
+            }
+        }
+
+        return [.. models];
+    }
+
+    /// <summary>Parses crash kinds (ProcessCrash or process-crash, any case).</summary>
+    /// <param name="names">The names given.</param>
+    /// <returns>The kinds; all three when none is given.</returns>
+    internal static CrashKind[] ParseKinds(IReadOnlyList<string> names)
+    {
+        if (names.Count == 0)
+        {
+            return Enum.GetValues<CrashKind>();
+        }
+
+        var kinds = new List<CrashKind>();
+        foreach (string name in names)
+        {
+            string normalized = name.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
+            if (!Enum.TryParse(normalized, ignoreCase: true, out CrashKind kind) || !Enum.IsDefined(kind) || int.TryParse(normalized, out _))
+            {
+                throw new UsageException($"check: unknown crash kind '{name}'; valid kinds: {string.Join(", ", Enum.GetNames<CrashKind>())}.");
+            }
+
+            if (!kinds.Contains(kind))
+            {
+                kinds.Add(kind);
+            }
+        }
+
+        return [.. kinds];
+    }
+
+    private IReadOnlyList<CheckOutcome> Explore(IReadOnlyList<CheckTarget> targets, KernelModel[] models, ExplorerOptions options,
+                                                bool jsonToStandardOutput, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<CheckOutcome>();
+        void RunAll(Func<CheckTarget, KernelModel, IProgress<ExplorationProgress>?> progressFor)
+        {
+            foreach (CheckTarget target in targets)
+            {
+                var reports = new List<CrashReport>();
+                foreach (KernelModel model in models)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var explorer = new CrashExplorer(model, options with { Progress = progressFor(target, model) });
+                    reports.Add(explorer.Explore(target.Scenario));
+                }
+
+                outcomes.Add(new CheckOutcome(target, reports));
+            }
+        }
+
+        if (_output.CanShowProgress(jsonToStandardOutput))
+        {
+            _output.Console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(ctx => RunAll((target, model) =>
+                    new TaskProgress(ctx.AddTask(Markup.Escape($"{target.Scenario.Name} / {model.Name}"), maxValue: 1))));
+        }
+        else
+        {
+            RunAll((_, _) => null);
+        }
+
+        return outcomes;
+    }
+
+    private int Report(CheckSettings settings, string? assemblyPath, KernelModel[] models, CrashKind[] kinds,
+                       IReadOnlyList<CheckOutcome> outcomes)
+    {
+        bool bundled = assemblyPath is null;
+        int unexpected = outcomes.Sum(o => o.Reports.Sum(r => kinds.Count(k => o.Expected(r, k) is { } e && e != CheckOutcome.Passed(r, k))));
+        int failedScenarios = outcomes.Count(o => o.AnyFailure);
+        int exitCode = bundled
+            ? (unexpected == 0 ? ExitCodes.Ok : ExitCodes.Failed)
+            : (failedScenarios == 0 ? ExitCodes.Ok : ExitCodes.Failed);
+
+        if (!settings.JsonToStandardOutput)
+        {
+            WriteHuman(settings, assemblyPath, models, kinds, outcomes, unexpected, failedScenarios);
+        }
+
+        if (settings.Json is { IsSet: true })
+        {
+            JsonOutput.Write(settings.Json, _output, ToDocument(settings, assemblyPath, models, kinds, outcomes, failedScenarios, unexpected, exitCode));
+        }
+
+        return exitCode;
+    }
+
+    private void WriteHuman(CheckSettings settings, string? assemblyPath, KernelModel[] models, CrashKind[] kinds,
+                            IReadOnlyList<CheckOutcome> outcomes, int unexpected, int failedScenarios)
+    {
+        IAnsiConsole console = _output.Console;
+        string source = assemblyPath is null ? "bundled example scenarios" : Markup.Escape(assemblyPath);
+        console.MarkupLine($"[bold]writeback check[/]: {source}; models {Markup.Escape(string.Join(" vs ", models.Select(m => m.Name)))}; "
+                           + $"atomic write {settings.AtomicWriteBytes} bytes; seed {settings.Seed}"
+                           + (settings.Shard is null ? "" : $"; shard {Markup.Escape(settings.Shard)}"));
+        console.Write(CheckRenderer.Matrix(outcomes, kinds));
+
+        foreach (CheckOutcome outcome in outcomes.Where(o => o.AnyFailure))
+        {
+            console.WriteLine();
+            if (outcome.Target.Summary is { } summary)
+            {
+                console.MarkupLine($"[bold]{Markup.Escape(outcome.Target.Scenario.Name)}[/]: {Markup.Escape(summary)}");
+            }
+
+            var candidateOnly = outcome.CandidateOnlyFailures().Select(f => (f.Kind, f.CrashPointIndex)).ToHashSet();
+            foreach (CrashReport report in outcome.Reports.Where(r => r.Failures.Count > 0))
+            {
+                CrashFailure first = report.Failures.OrderBy(f => f.CrashPointIndex).ThenBy(f => f.Kind).First();
+                bool only = outcome.Reports.Count == 2 && report == outcome.Reports[1] && candidateOnly.Contains((first.Kind, first.CrashPointIndex));
+                console.Write(CheckRenderer.Failure(outcome, report, first, only, Reproduce(first, assemblyPath)));
+            }
+        }
+
+        console.WriteLine();
+        if (assemblyPath is null)
+        {
+            console.MarkupLine(unexpected == 0
+                ? $"[green]Every verdict is as documented[/] ({outcomes.Count} example scenarios; {failedScenarios} of them fail on purpose somewhere)."
+                : $"[red]{unexpected} verdict(s) UNEXPECTED[/]: they differ from the examples' documentation.");
+        }
+        else
+        {
+            console.MarkupLine(failedScenarios == 0
+                ? $"[green]No crash state broke any of the {outcomes.Count} scenario(s).[/]"
+                : $"[red]{failedScenarios} of {outcomes.Count} scenario(s) failed.[/]");
+        }
+    }
+
+    /// <summary>The simulator's reproduce line, with the assembly inserted when the scenario came from one.</summary>
+    /// <param name="failure">The failure.</param>
+    /// <param name="assemblyPath">The user's assembly, or null.</param>
+    /// <returns>A command line.</returns>
+    internal static string Reproduce(CrashFailure failure, string? assemblyPath)
+    {
+        const string prefix = "writeback check";
+        if (assemblyPath is null || !failure.Reproduce.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return failure.Reproduce;
+        }
+
+        string quoted = assemblyPath.Contains(' ', StringComparison.Ordinal) ? $"\"{assemblyPath}\"" : assemblyPath;
+        return $"{prefix} --assembly {quoted}{failure.Reproduce[prefix.Length..]}";
+    }
+
+    private static CheckDocument ToDocument(CheckSettings settings, string? assemblyPath, KernelModel[] models, CrashKind[] kinds,
+                                            IReadOnlyList<CheckOutcome> outcomes, int failedScenarios, int unexpected, int exitCode)
+    {
+        (int shardIndex, int shardCount) = settings.ParseShard();
+        var scenarios = outcomes.Select(o => new CheckScenarioDocument(
+            o.Target.Scenario.Name,
+            o.Target.Summary,
+            !o.AnyFailure,
+            [.. o.Reports.SelectMany(r => kinds.Select(k =>
+            {
+                bool passed = CheckOutcome.Passed(r, k);
+                bool? expected = o.Expected(r, k);
+                return new CheckVerdict(r.Model.Name, k, passed, r.Failures.Count(f => f.Kind == k), expected,
+                                        expected is null ? null : expected == passed);
+            }))],
+            o.Reports.Count == 2 ? o.CandidateOnlyFailures().Count : null,
+            [.. o.Reports.Select(r => JsonNode.Parse(r.ToJson()))])).ToList();
+        return new CheckDocument(WritebackCli.Version, assemblyPath is null ? "bundled" : "assembly", assemblyPath,
+                                 [.. models.Select(m => m.Name)], kinds, settings.AtomicWriteBytes, settings.Seed,
+                                 $"{shardIndex}/{shardCount}", scenarios, failedScenarios, unexpected, exitCode);
+    }
+
+    /// <summary>Moves a Spectre progress task as the explorer reports progress.</summary>
+    private sealed class TaskProgress(ProgressTask task) : IProgress<ExplorationProgress>
+    {
+        public void Report(ExplorationProgress value)
+        {
+            if (value.CrashPointsTotal > 0)
+            {
+                task.Value = (double)value.CrashPointsDone / value.CrashPointsTotal;
+            }
+        }
+    }
 }

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Writeback.Cli.Commands.Check;
+
+/// <summary>Renders a check run: the verdict matrix, then each failing scenario's first failure with its page map.</summary>
+internal static class CheckRenderer
+{
+    private const int PagesPerRow = 64;
+
+    /// <summary>The verdict matrix: a row per scenario and model, a column per crash kind.</summary>
+    /// <param name="outcomes">The run's outcomes.</param>
+    /// <param name="kinds">The crash kinds, in column order.</param>
+    /// <returns>A renderable.</returns>
+    public static IRenderable Matrix(IReadOnlyList<CheckOutcome> outcomes, IReadOnlyList<CrashKind> kinds)
+    {
+        bool documented = outcomes.Any(o => o.Target.ExpectedToPass is not null);
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]verdicts[/]");
+        table.AddColumn("scenario");
+        table.AddColumn("model");
+        foreach (CrashKind kind in kinds)
+        {
+            table.AddColumn(new TableColumn(KindLabel(kind)).Centered());
+        }
+
+        table.AddColumn(new TableColumn("states").RightAligned());
+        foreach (CheckOutcome outcome in outcomes)
+        {
+            for (int m = 0; m < outcome.Reports.Count; m++)
+            {
+                CrashReport report = outcome.Reports[m];
+                var cells = new List<string>
+                {
+                    m == 0 ? $"[bold]{Markup.Escape(outcome.Target.Scenario.Name)}[/]" : "",
+                    Markup.Escape(report.Model.Name),
+                };
+                cells.AddRange(kinds.Select(k => Cell(CheckOutcome.Passed(report, k), outcome.Expected(report, k))));
+                cells.Add(report.StatesChecked.ToString("N0", CultureInfo.InvariantCulture));
+                table.AddRow(cells.ToArray());
+            }
+        }
+
+        string legend = "[green]pass[/]: no crash state broke the scenario; [red]FAIL[/]: at least one did"
+                        + (documented ? "; ✓ as documented; [black on yellow]UNEXPECTED[/]: differs from the example's documentation" : "");
+        return new Rows(table, new Markup(legend));
+    }
+
+    private static string Cell(bool passed, bool? expected)
+    {
+        string verdict = passed ? "[green]pass[/]" : "[red]FAIL[/]";
+        return expected switch
+        {
+            null => verdict,
+            var e when e == passed => verdict + " ✓",
+            _ => verdict + " [black on yellow]UNEXPECTED[/]",
+        };
+    }
+
+    /// <summary>A crash kind as a column header.</summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns>Words.</returns>
+    public static string KindLabel(CrashKind kind) => kind switch
+    {
+        CrashKind.ProcessCrash => "process crash",
+        CrashKind.KernelCrash => "kernel crash",
+        CrashKind.PowerLoss => "power loss",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>The first failure of a scenario under one model, with its page map and reproduce line.</summary>
+    /// <param name="outcome">The scenario's outcome.</param>
+    /// <param name="report">The report (model) the failure is from.</param>
+    /// <param name="failure">The failure.</param>
+    /// <param name="candidateOnly">Whether the baseline model survives the same crash point.</param>
+    /// <param name="reproduce">The command line that reproduces it.</param>
+    /// <returns>A renderable.</returns>
+    public static IRenderable Failure(CheckOutcome outcome, CrashReport report, CrashFailure failure, bool candidateOnly,
+                                      string reproduce)
+    {
+        var lines = new List<IRenderable>
+        {
+            new Markup($"[bold]crash point[/] {failure.CrashPointIndex}: {KindLabel(failure.Kind)} after [cyan]{Markup.Escape(failure.Call)}[/]"
+                       + $" ({failure.AcknowledgedCount} acknowledged before it)"
+                       + (candidateOnly ? $"  [yellow]only under {Markup.Escape(report.Model.Name)}[/]" : "")),
+            new Markup($"[bold]checker[/]: [red]{Markup.Escape(failure.Message)}[/]"),
+            new Markup("[bold]page map of that image[/]:"),
+        };
+        lines.AddRange(failure.Pages.Select(PageMap));
+        if (failure.ShrunkPages is { Count: > 0 } shrunk && !shrunk.SequenceEqual(failure.Pages))
+        {
+            lines.Add(new Markup("[bold]shrunk[/] (fewest pages deviating from the base image"
+                                 + (failure.ShrunkMessage is { } m ? $"; checker: {Markup.Escape(m)}" : "") + "):"));
+            lines.AddRange(shrunk.Select(PageMap));
+        }
+
+        lines.Add(new Markup(Legend));
+        lines.Add(new Markup($"[bold]reproduce[/]: [grey]{Markup.Escape(reproduce)}[/]"));
+        string header = $"{outcome.Target.Scenario.Name} under {report.Model.Name}";
+        return new Panel(new Rows(lines)).Header(Markup.Escape(header)).Border(BoxBorder.Rounded).Expand();
+    }
+
+    /// <summary>The legend of page maps.</summary>
+    public const string Legend =
+        "[green]D[/] durable (flushed, guaranteed)  [blue]K[/] kept (unflushed, reached disk)  [red]L[/] lost (unflushed, did not)  [yellow]T[/] torn (partly written)";
+
+    /// <summary>One file's page map: a coloured letter per page.</summary>
+    /// <param name="map">The file's pages.</param>
+    /// <returns>A renderable.</returns>
+    public static IRenderable PageMap(FilePageMap map)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"  [bold]{Markup.Escape(map.File)}[/] ({map.Pages.Count} pages)");
+        for (int start = 0; start < map.Pages.Count; start += PagesPerRow)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n  [grey]{start,6}[/] ");
+            foreach (PageFate fate in map.Pages.Skip(start).Take(PagesPerRow))
+            {
+                text.Append(fate switch
+                {
+                    PageFate.Durable => "[green]D[/]",
+                    PageFate.Kept => "[blue]K[/]",
+                    PageFate.Lost => "[red]L[/]",
+                    _ => "[yellow]T[/]",
+                });
+            }
+        }
+
+        return new Markup(text.ToString());
+    }
+}
