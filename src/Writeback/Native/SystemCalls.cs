@@ -7,7 +7,7 @@ namespace Writeback.Native;
 /// optional <see cref="FaultInjector"/> (the test seam). EINTR is retried once here, and only for
 /// the calls whose man page lists it (open(2), ftruncate(2), fsync(2)).
 /// </summary>
-internal static unsafe class SystemCalls
+internal static class SystemCalls
 {
     internal const string Open = "open";
     internal const string FTruncate = "ftruncate";
@@ -81,8 +81,11 @@ internal static unsafe class SystemCalls
         {
             return injected;
         }
-        // Safety: callers pass a page-aligned range inside the file mapping they own.
-        return Interop.Libc.msync((void*)address, (nuint)lengthBytes, Interop.Libc.MS_SYNC) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        // Safety: callers pass a page-aligned range inside the file mapping they own; msync only reads the page tables.
+        unsafe
+        {
+            return Interop.Libc.msync((void*)address, (nuint)lengthBytes, Interop.Libc.MS_SYNC) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
     }
 
     /// <summary>sync_file_range(2) with SYNC_FILE_RANGE_WRITE only: starts writeback, waits for nothing.</summary>
@@ -104,13 +107,18 @@ internal static unsafe class SystemCalls
         {
             return injected;
         }
-        var result = Interop.Libc.mmap((void*)hint, (nuint)lengthBytes, prot, flags, fd, offsetBytes);
-        if (result == Interop.Libc.MAP_FAILED)
+        // Safety: a non-zero hint is only passed with MAP_FIXED over a part of a reservation the
+        // caller owns (never over memory it does not), so MAP_FIXED cannot clobber foreign mappings.
+        unsafe
         {
-            return Marshal.GetLastPInvokeError();
+            var result = Interop.Libc.mmap((void*)hint, (nuint)lengthBytes, prot, flags, fd, offsetBytes);
+            if (result == Interop.Libc.MAP_FAILED)
+            {
+                return Marshal.GetLastPInvokeError();
+            }
+            address = (nint)result;
+            return 0;
         }
-        address = (nint)result;
-        return 0;
     }
 
     /// <summary>lseek(fd, 0, SEEK_END): the file's length.</summary>
@@ -132,7 +140,12 @@ internal static unsafe class SystemCalls
         {
             return injected;
         }
-        return Interop.Libc.madvise((void*)address, (nuint)lengthBytes, advice) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        // Safety: a page-aligned range inside the caller's mapping; the advice values exposed
+        // (MemoryAdvice) never discard the contents of a shared file mapping.
+        unsafe
+        {
+            return Interop.Libc.madvise((void*)address, (nuint)lengthBytes, advice) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
     }
 
     /// <summary>mlock(2) when <paramref name="lockPages"/>, else munlock(2).</summary>
@@ -142,10 +155,14 @@ internal static unsafe class SystemCalls
         {
             return injected;
         }
-        var result = lockPages
-            ? Interop.Libc.mlock((void*)address, (nuint)lengthBytes)
-            : Interop.Libc.munlock((void*)address, (nuint)lengthBytes);
-        return result < 0 ? Marshal.GetLastPInvokeError() : 0;
+        // Safety: a page-aligned range inside the caller's mapping; (un)locking does not touch its contents.
+        unsafe
+        {
+            var result = lockPages
+                ? Interop.Libc.mlock((void*)address, (nuint)lengthBytes)
+                : Interop.Libc.munlock((void*)address, (nuint)lengthBytes);
+            return result < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
     }
 
     /// <summary>rename(2).</summary>
@@ -178,11 +195,13 @@ internal static unsafe class SystemCalls
         }
         var range = new Interop.Libc.cachestat_range { off = (ulong)offsetBytes, len = (ulong)lengthBytes };
         Interop.Libc.cachestat result;
-        // Safety: both structs live on this stack frame for the duration of the call.
-        var rc = Interop.Libc.syscall_cachestat(Interop.Libc.SYS_cachestat, (uint)fd.Fd, &range, &result, 0);
-        if (rc < 0)
+        // Safety: both structs are locals of this frame, unmanaged and fixed, for the duration of the call.
+        unsafe
         {
-            return Marshal.GetLastPInvokeError();
+            if (Interop.Libc.syscall_cachestat(Interop.Libc.SYS_cachestat, (uint)fd.Fd, &range, &result, 0) < 0)
+            {
+                return Marshal.GetLastPInvokeError();
+            }
         }
         state = result;
         return 0;
