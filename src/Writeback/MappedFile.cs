@@ -269,9 +269,9 @@ public sealed partial class MappedFile : IMappedFile
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Group commit: see the merge rule on <see cref="IMappedFile.FlushAsync"/>'s implementation notes in
-    /// docs/semantics.md. Requests queued while an msync is in progress are merged, sorted by offset,
-    /// and every run of ranges that overlap or lie within 256 KiB of each other is flushed by one
+    /// Group commit (docs/semantics.md). No thread blocks per waiter: the request is queued for this
+    /// file's flusher thread, which takes every queued request, sorts them by offset and flushes each
+    /// run of page-rounded ranges that overlap or lie within 256 KiB of each other with one
     /// msync(MS_SYNC); each waiter completes after the call that covered its range. With
     /// <see cref="FlushSemantics.WholeFile"/> each group is one <see cref="FlushFile"/>.
     /// Cancellation ends the caller's wait only: the range is still flushed.
