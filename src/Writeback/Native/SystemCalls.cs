@@ -23,8 +23,28 @@ internal static class SystemCalls
     internal const string Unlink = "unlink";
     internal const string Cachestat = "cachestat";
 
-    /// <summary>open(2); on success <paramref name="fd"/> owns the descriptor.</summary>
+    /// <summary>open(2); on success <paramref name="fd"/> owns the descriptor. Retried once on EINTR.</summary>
     public static int OpenFile(FaultInjector? faults, string path, int flags, int mode, out SafeFileDescriptorHandle fd)
+    {
+        var errno = OpenOnce(faults, path, flags, mode, out fd);
+        return errno == Errno.EINTR ? OpenOnce(faults, path, flags, mode, out fd) : errno;
+    }
+
+    /// <summary>ftruncate(2). Retried once on EINTR.</summary>
+    public static int Truncate(FaultInjector? faults, SafeFileDescriptorHandle fd, long lengthBytes)
+    {
+        var errno = TruncateOnce(faults, fd, lengthBytes);
+        return errno == Errno.EINTR ? TruncateOnce(faults, fd, lengthBytes) : errno;
+    }
+
+    /// <summary>fsync(2). A descriptor number, not a handle, so directory descriptors fit too. Retried once on EINTR.</summary>
+    public static int Fsync(FaultInjector? faults, int fd)
+    {
+        var errno = FsyncOnce(faults, fd);
+        return errno == Errno.EINTR ? FsyncOnce(faults, fd) : errno;
+    }
+
+    private static int OpenOnce(FaultInjector? faults, string path, int flags, int mode, out SafeFileDescriptorHandle fd)
     {
         fd = new SafeFileDescriptorHandle();
         if (Injected(faults, Open) is var injected and not 0)
@@ -32,10 +52,6 @@ internal static class SystemCalls
             return injected;
         }
         var result = Interop.Libc.open(path, flags | Interop.Libc.O_CLOEXEC, mode);
-        if (result < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
-        {
-            result = Interop.Libc.open(path, flags | Interop.Libc.O_CLOEXEC, mode);
-        }
         if (result < 0)
         {
             return Marshal.GetLastPInvokeError();
@@ -44,35 +60,13 @@ internal static class SystemCalls
         return 0;
     }
 
-    /// <summary>ftruncate(2).</summary>
-    public static int Truncate(FaultInjector? faults, SafeFileDescriptorHandle fd, long lengthBytes)
-    {
-        if (Injected(faults, FTruncate) is var injected and not 0)
-        {
-            return injected;
-        }
-        var result = Interop.Libc.ftruncate(fd.Fd, lengthBytes);
-        if (result < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
-        {
-            result = Interop.Libc.ftruncate(fd.Fd, lengthBytes);
-        }
-        return result < 0 ? Marshal.GetLastPInvokeError() : 0;
-    }
+    private static int TruncateOnce(FaultInjector? faults, SafeFileDescriptorHandle fd, long lengthBytes) =>
+        Injected(faults, FTruncate) is var injected and not 0 ? injected
+        : Interop.Libc.ftruncate(fd.Fd, lengthBytes) < 0 ? Marshal.GetLastPInvokeError() : 0;
 
-    /// <summary>fsync(2). A descriptor number, not a handle, so directory descriptors fit too.</summary>
-    public static int Fsync(FaultInjector? faults, int fd)
-    {
-        if (Injected(faults, FSync) is var injected and not 0)
-        {
-            return injected;
-        }
-        var result = Interop.Libc.fsync(fd);
-        if (result < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
-        {
-            result = Interop.Libc.fsync(fd);
-        }
-        return result < 0 ? Marshal.GetLastPInvokeError() : 0;
-    }
+    private static int FsyncOnce(FaultInjector? faults, int fd) =>
+        Injected(faults, FSync) is var injected and not 0 ? injected
+        : Interop.Libc.fsync(fd) < 0 ? Marshal.GetLastPInvokeError() : 0;
 
     /// <summary>msync(2) with MS_SYNC. msync(2) does not list EINTR, so it is never retried.</summary>
     public static int MsyncSync(FaultInjector? faults, nint address, long lengthBytes)
