@@ -417,14 +417,8 @@ public sealed partial class MappedFile : IMappedFile
         }
     }
 
-    private void ThrowIfFailed(int errno, string operation, long? offset, long? length)
-    {
-        if (errno != 0)
-        {
-            WritebackMetrics.RecordError(operation);
-            throw Errors.FromErrno(errno, operation, Path, offset, length);
-        }
-    }
+    private void ThrowIfFailed(int errno, string operation, long? offset, long? length) =>
+        Errors.ThrowIfFailed(errno, operation, Path, offset, length);
 
     // A later call on a poisoned file: the original errno, operation and range; the original as inner exception.
     private static WritebackException Repeat(WritebackException original) =>
@@ -433,7 +427,6 @@ public sealed partial class MappedFile : IMappedFile
     // Records the first durability failure; returns the exception to throw for this one.
     private WritebackException Poison(int errno, string operation, long? offset, long? length)
     {
-        WritebackMetrics.RecordError(operation);
         var failure = (WritebackException)Errors.FromErrno(errno, operation, Path, offset, length);
         Interlocked.CompareExchange(ref _poison, failure, null);
         return failure;

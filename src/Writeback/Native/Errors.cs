@@ -13,6 +13,7 @@ internal static class Errors
     public static Exception FromErrno(int errno, string operation, string? path, long? offset = null, long? length = null,
                                       bool resolvesPath = false)
     {
+        WritebackMetrics.RecordError(operation);
         var exception = new WritebackException(operation, path, offset, length, errno);
         if (!resolvesPath)
         {
@@ -28,12 +29,25 @@ internal static class Errors
         };
     }
 
+    /// <summary>Throws <see cref="FromErrno"/>'s exception unless <paramref name="errno"/> is 0.</summary>
+    public static void ThrowIfFailed(int errno, string operation, string? path, long? offset = null, long? length = null,
+                                     bool resolvesPath = false)
+    {
+        if (errno != 0)
+        {
+            throw FromErrno(errno, operation, path, offset, length, resolvesPath);
+        }
+    }
+
     /// <summary>
     /// The exception for cachestat(2) failing: ENOSYS means the kernel predates it.
     /// </summary>
-    public static Exception FromCachestat(int errno, string? path, long offset, long length) => errno == Errno.ENOSYS
-        ? new PlatformNotSupportedException(
-            $"cachestat(2) needs Linux 6.5 or later; this kernel ({Environment.OSVersion.Version}) does not have it.",
-            new WritebackException(SystemCalls.Cachestat, path, offset, length, errno))
-        : FromErrno(errno, SystemCalls.Cachestat, path, offset, length);
+    public static Exception FromCachestat(int errno, string? path, long offset, long length)
+    {
+        var exception = FromErrno(errno, SystemCalls.Cachestat, path, offset, length);
+        return errno == Errno.ENOSYS
+            ? new PlatformNotSupportedException(
+                $"cachestat(2) needs Linux 6.5 or later; this kernel ({Environment.OSVersion.Version}) does not have it.", exception)
+            : exception;
+    }
 }
