@@ -141,6 +141,18 @@ public sealed class FailureTests : IDisposable
     }
 
     [Fact]
+    public void OpeningAnExistingFileWithCreateNewOrADirectoryFails()
+    {
+        var path = _directory.File("exists.bin");
+        File.WriteAllBytes(path, [1, 2, 3]);
+        var exists = Assert.Throws<WritebackException>(() => MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.CreateNew }));
+        Assert.Equal("EEXIST", exists.ErrnoName);
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(path));
+        var directory = Assert.Throws<UnauthorizedAccessException>(() => MappedFile.Open(_directory.Path));
+        Assert.Equal("EISDIR", Assert.IsType<WritebackException>(directory.InnerException).ErrnoName);
+    }
+
+    [Fact]
     public void FailedMappingAtOpenThrowsAndLeavesNoMappingBehind()
     {
         var faults = new FaultInjector().Fail(SystemCalls.MMap, ENOMEM, succeedFirst: 1);

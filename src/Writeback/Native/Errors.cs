@@ -23,7 +23,7 @@ internal static class Errors
         {
             Errno.ENOENT => new FileNotFoundException(exception.Message, path, exception),
             Errno.ENOTDIR => new DirectoryNotFoundException(exception.Message, exception),
-            Errno.EACCES or Errno.EPERM or Errno.EROFS => new UnauthorizedAccessException(exception.Message, exception),
+            Errno.EACCES or Errno.EPERM or Errno.EROFS or Errno.EISDIR => new UnauthorizedAccessException(exception.Message, exception),
             Errno.ENAMETOOLONG => new PathTooLongException(exception.Message, exception),
             _ => exception,
         };
