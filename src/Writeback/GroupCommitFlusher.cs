@@ -44,7 +44,16 @@ internal sealed class GroupCommitFlusher : DedicatedWorker<GroupCommitFlusher.Re
 
     protected override void DoWork()
     {
-        FlushGroup(_batch);
+        try
+        {
+            FlushGroup(_batch);
+        }
+#pragma warning disable CA1031 // Nothing may escape a worker thread; the waiters get the failure instead.
+        catch (Exception unexpected)
+#pragma warning restore CA1031
+        {
+            Complete(_batch, 0, _batch.Count, unexpected); // completed waiters are left as they are
+        }
         _batch.Clear();
     }
 

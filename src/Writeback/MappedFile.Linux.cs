@@ -192,9 +192,12 @@ public sealed partial class MappedFile
             {
                 ReportDirtyOutside(startBytes, endBytes);
             }
-            catch (Exception exception) when (exception is WritebackException or PlatformNotSupportedException)
+#pragma warning disable CA1031 // Any failure of the audit (cachestat, or an event handler) must not fail a durable flush.
+            catch (Exception)
+#pragma warning restore CA1031
             {
-                // Auditing failed; the flush itself succeeded and its waiters must learn that.
+                // Auditing failed; the flush itself succeeded and its waiters must learn that. An
+                // exception escaping here would end the flusher thread and the process with it.
             }
         }
         return failure;

@@ -81,7 +81,9 @@ public sealed partial class MappedFile : IMappedFile
 
     /// <summary>
     /// Raised after each successful range flush when the file was opened with
-    /// <see cref="MappedFileOptions.ReportDirtyOutsideRange"/>, on the flushing thread.
+    /// <see cref="MappedFileOptions.ReportDirtyOutsideRange"/>, on the flushing thread: the caller's
+    /// for <see cref="Flush(long, long)"/>, where a handler's exception reaches the caller, and the
+    /// group-commit thread for <see cref="FlushAsync"/>, where it is ignored (the flush succeeded).
     /// </summary>
     public event EventHandler<DirtyOutsideRangeEventArgs>? DirtyPagesOutsideRange;
 

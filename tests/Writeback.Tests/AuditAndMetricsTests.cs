@@ -31,6 +31,24 @@ public sealed class AuditAndMetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task AThrowingAuditHandlerDoesNotFailAGroupCommit()
+    {
+        using var file = MappedFile.Open(_directory.File("handler.bin"),
+            new MappedFileOptions { Length = 8 * 4096, ReportDirtyOutsideRange = true });
+        var raised = 0;
+        file.DirtyPagesOutsideRange += (_, _) =>
+        {
+            Interlocked.Increment(ref raised);
+            throw new InvalidOperationException("handler bug");
+        };
+        await file.FlushAsync(0, 4096).WaitAsync(TimeSpan.FromSeconds(60));
+        await file.FlushAsync(4096, 4096).WaitAsync(TimeSpan.FromSeconds(60)); // the flusher thread survived
+        Assert.Equal(2, raised);
+        Assert.Throws<InvalidOperationException>(() => file.Flush(0, 1)); // synchronous: the caller sees it
+        Assert.False(file.IsPoisoned);
+    }
+
+    [Fact]
     public void MetricsCountFlushesBytesDurationsWritebackStartsAndErrors()
     {
         var measurements = new List<(string Instrument, double Value, string? Operation)>();
