@@ -18,6 +18,7 @@ public sealed partial class CrashExplorer
                 Message = message,
                 Pages = PageMaps(space, state),
                 Deviations = Deviations(space, state, new int[state.Length]),
+                FailingState = state,
                 Seed = _options.Seed,
                 Reproduce = string.Create(CultureInfo.InvariantCulture,
                     $"writeback check --scenario \"{_scenario.Name}\" --model {_model.Name} --crash-kind {space.Kind} --atomic-write-bytes {_options.AtomicWriteBytes} --seed {_options.Seed}"),
@@ -33,6 +34,7 @@ public sealed partial class CrashExplorer
                 ShrunkDeviations = Deviations(space, shrunk, baseState),
                 ShrunkBase = baseName,
                 ShrunkMessage = shrunkMessage,
+                ShrunkState = shrunk,
             };
         }
 

@@ -139,6 +139,26 @@ public sealed partial class CrashExplorer
         }
     }
 
+    /// <summary>Runs the scenario's checker on one state of one crash point (no cache): for tests of shrinking.</summary>
+    internal static CheckResult CheckState(SimulationRecord record, KernelModel model, ICrashScenario scenario, CrashKind kind,
+                                           int crashPointIndex, int atomicWriteBytes, int[] state)
+    {
+        var space = new CrashPointSpace(record, record.Timeline(model), kind, crashPointIndex, atomicWriteBytes);
+        var storage = new SimulatedStorage(new CrashImage(space, state));
+        try
+        {
+            return scenario.Check(storage, new CrashContext(kind, crashPointIndex, record.AcknowledgedAt(crashPointIndex)));
+        }
+        finally
+        {
+            storage.ReleaseImage();
+        }
+    }
+
+    /// <summary>The option count of each choice of one crash point's space, for tests.</summary>
+    internal static int[] OptionCounts(SimulationRecord record, KernelModel model, CrashKind kind, int crashPointIndex, int atomicWriteBytes) =>
+        [.. new CrashPointSpace(record, record.Timeline(model), kind, crashPointIndex, atomicWriteBytes).Choices.Select(c => c.OptionCount)];
+
     /// <summary>Which shared verdict cache entry a state uses: its image hash, crash kind and acknowledgement count.</summary>
     private readonly record struct StateKey(ulong ImageHash, CrashKind Kind, int AcknowledgedCount);
 

@@ -48,6 +48,12 @@ public sealed record CrashFailure
     /// <summary>The <c>writeback check</c> arguments that reproduce this failure.</summary>
     public required string Reproduce { get; init; }
 
+    /// <summary>The failing state: one option index per choice of the crash point's space.</summary>
+    internal int[]? FailingState { get; init; }
+
+    /// <summary>The shrunk state, when shrinking was on.</summary>
+    internal int[]? ShrunkState { get; init; }
+
     /// <summary>The key that identifies this failure across runs and models: kind and crash point.</summary>
     internal (CrashKind Kind, int CrashPointIndex) Key => (Kind, CrashPointIndex);
 }

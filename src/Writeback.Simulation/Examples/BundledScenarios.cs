@@ -65,5 +65,37 @@ public static class BundledScenarios
     public static IReadOnlyList<BundledScenario> All { get; } =
         [WriteAheadLog, HeaderBarrier, StartWritebackAck, LengthPrefixedLog, DualMetaPages, MissingDirectoryFlush];
 
+    /// <summary>
+    /// The documented verdicts of every bundled scenario as Markdown: one table per scenario, one
+    /// row per model, one column per crash kind (power loss with 4096- and 512-byte atomic units).
+    /// <c>docs/crash-testing.md</c> embeds this text; a test keeps the two equal.
+    /// </summary>
+    /// <returns>Markdown text ending with a newline.</returns>
+    public static string VerdictMatrixMarkdown()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var bundled in All)
+        {
+            text.Append("### `").Append(bundled.Scenario.Name).Append("`\n\n")
+                .Append(bundled.Summary).Append("\n\n")
+                .Append(bundled.Why).Append("\n\n")
+                .Append("| model | ProcessCrash | KernelCrash | PowerLoss, 4096-byte unit | PowerLoss, 512-byte unit |\n")
+                .Append("|---|---|---|---|---|\n");
+            foreach (var model in KernelModel.All)
+            {
+                text.Append("| `").Append(model.Name).Append("` | ")
+                    .Append(Verdict(bundled, model, CrashKind.ProcessCrash, 4096)).Append(" | ")
+                    .Append(Verdict(bundled, model, CrashKind.KernelCrash, 4096)).Append(" | ")
+                    .Append(Verdict(bundled, model, CrashKind.PowerLoss, 4096)).Append(" | ")
+                    .Append(Verdict(bundled, model, CrashKind.PowerLoss, 512)).Append(" |\n");
+            }
+            text.Append('\n');
+        }
+        return text.ToString();
+    }
+
+    private static string Verdict(BundledScenario bundled, KernelModel model, CrashKind kind, int atomicWriteBytes) =>
+        bundled.ExpectedToPass(model, kind, atomicWriteBytes) ? "pass" : "**fails**";
+
     private static bool IsAnyOf(KernelModel model, params ReadOnlySpan<KernelModel> models) => models.Contains(model);
 }
