@@ -46,6 +46,15 @@ public class CheckCommandTests
     }
 
     [Fact]
+    public void Bundled_examples_match_their_documentation_and_exit_0()
+    {
+        CliRun run = CliRun.Of("check");
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Contains("Every verdict is as documented", run.Console);
+        Assert.DoesNotContain(run.Console.Split('\n'), line => line.Contains('│') && line.Contains("UNEXPECTED", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Human_output_has_the_matrix_and_for_each_failing_scenario_a_page_map_and_reproduce_line()
     {
         CliRun run = CliRun.Of("check");

@@ -135,3 +135,20 @@ public class InspectCommandTests
         Assert.Equal(3, json.RootElement.GetProperty("pageCount").GetInt64());
     }
 }
+
+public class InspectWatchCancellationTests
+{
+    [SkippableFact]
+    public void Watch_stops_on_cancellation_with_exit_0()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "MappedFile is Linux-only");
+        using var directory = new TempDirectory();
+        string path = directory.File("watched.bin");
+        File.WriteAllBytes(path, new byte[8192]);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        CliRun run = CliRun.Of(cancellation.Token, "inspect", path, "--watch", "--interval-ms", "50");
+        Skip.If(run.StandardError.Contains("cachestat", StringComparison.Ordinal), run.StandardError);
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        Assert.Contains("Ctrl+C to stop", run.Console);
+    }
+}

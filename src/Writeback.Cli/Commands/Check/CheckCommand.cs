@@ -202,7 +202,8 @@ internal sealed class CheckCommand : Command<CheckSettings>
             console.WriteLine();
             if (outcome.Target.Summary is { } summary)
             {
-                console.MarkupLine($"[bold]{Markup.Escape(outcome.Target.Scenario.Name)}[/]: {Markup.Escape(summary)}");
+                console.MarkupLine($"[bold]{Markup.Escape(outcome.Target.Scenario.Name)}[/]: {Markup.Escape(summary)}"
+                                   + (outcome.Target.Why is { } why ? $" [grey]{Markup.Escape(why)}[/]" : ""));
             }
 
             var candidateOnly = outcome.CandidateOnlyFailures().Select(f => (f.Kind, f.CrashPointIndex)).ToHashSet();
@@ -252,6 +253,7 @@ internal sealed class CheckCommand : Command<CheckSettings>
         var scenarios = outcomes.Select(o => new CheckScenarioDocument(
             o.Target.Scenario.Name,
             o.Target.Summary,
+            o.Target.Why,
             !o.AnyFailure,
             [.. o.Reports.SelectMany(r => kinds.Select(k =>
             {

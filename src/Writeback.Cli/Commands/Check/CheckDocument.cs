@@ -23,11 +23,12 @@ internal sealed record CheckDocument(string ToolVersion, string Mode, string? As
 /// <summary>One scenario in <see cref="CheckDocument"/>.</summary>
 /// <param name="Name">The scenario's name.</param>
 /// <param name="Summary">What it demonstrates (bundled examples).</param>
+/// <param name="Why">Why it passes or fails where it does (bundled examples).</param>
 /// <param name="Passed">Whether no model and crash kind broke it.</param>
 /// <param name="Verdicts">One per model and crash kind.</param>
 /// <param name="CandidateOnlyFailures">With two models: failures only the second model has.</param>
 /// <param name="Reports">The simulator's reports (CrashReport.ToJson), one per model.</param>
-internal sealed record CheckScenarioDocument(string Name, string? Summary, bool Passed, IReadOnlyList<CheckVerdict> Verdicts,
+internal sealed record CheckScenarioDocument(string Name, string? Summary, string? Why, bool Passed, IReadOnlyList<CheckVerdict> Verdicts,
                                              int? CandidateOnlyFailures, IReadOnlyList<JsonNode?> Reports);
 
 /// <summary>One cell of the verdict matrix.</summary>

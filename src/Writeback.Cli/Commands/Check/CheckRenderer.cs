@@ -18,8 +18,8 @@ internal static class CheckRenderer
     {
         bool documented = outcomes.Any(o => o.Target.ExpectedToPass is not null);
         var table = new Table().Border(TableBorder.Rounded).Title("[bold]verdicts[/]");
-        table.AddColumn("scenario");
-        table.AddColumn("model");
+        table.AddColumn(new TableColumn("scenario").NoWrap());
+        table.AddColumn(new TableColumn("model").NoWrap());
         foreach (CrashKind kind in kinds)
         {
             table.AddColumn(new TableColumn(KindLabel(kind)).Centered());
