@@ -10,14 +10,8 @@ namespace Writeback.Cli.Commands.Bench;
 /// strategy: the library's calls against .NET's <c>MemoryMappedViewAccessor.Flush</c> and the raw
 /// system calls; a table of medians and percentiles, a PNG chart and a JSON report.
 /// </summary>
-internal sealed class BenchCommand : Command<BenchSettings>
+internal sealed class BenchCommand(CliOutput output) : OutputCommand<BenchSettings>(output)
 {
-    private readonly CliOutput _output;
-
-    /// <summary>Creates the command.</summary>
-    /// <param name="output">Where it writes.</param>
-    public BenchCommand(CliOutput output) => _output = output;
-
     /// <inheritdoc />
     public override int Execute(CommandContext context, BenchSettings settings, CancellationToken cancellationToken)
     {
@@ -30,29 +24,15 @@ internal sealed class BenchCommand : Command<BenchSettings>
         BenchWorkload workload = settings.ToWorkload();
         IReadOnlyList<BenchStrategy> strategies = Select(settings);
         var results = new BenchResult[strategies.Count];
-        void RunAll(Action<int, double> progress)
+        WithProgress(settings.JsonToStandardOutput, progress =>
         {
+            ProgressTask?[] tasks = [.. strategies.Select(s => progress?.AddTask(Markup.Escape(s.Name), maxValue: 1))];
             for (int i = 0; i < strategies.Count; i++)
             {
-                int index = i;
-                results[i] = BenchRunner.Run(strategies[i], workload, directory, f => progress(index, f), cancellationToken);
+                ProgressTask? task = tasks[i];
+                results[i] = BenchRunner.Run(strategies[i], workload, directory, f => task?.Value = f, cancellationToken);
             }
-        }
-
-        if (_output.CanShowProgress(settings.JsonToStandardOutput))
-        {
-            _output.Console.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(ctx =>
-                {
-                    ProgressTask[] tasks = [.. strategies.Select(s => ctx.AddTask(Markup.Escape(s.Name), maxValue: 1))];
-                    RunAll((i, fraction) => tasks[i].Value = fraction);
-                });
-        }
-        else
-        {
-            RunAll((_, _) => { });
-        }
+        });
 
         string? chartPath = settings.NoChart ? null : Path.GetFullPath(settings.ChartPath);
         var report = new BenchReport(WritebackCli.Version, DateTimeOffset.UtcNow, directory, FileSystemOf(directory),
@@ -71,10 +51,10 @@ internal sealed class BenchCommand : Command<BenchSettings>
 
         if (!settings.JsonToStandardOutput)
         {
-            _output.Console.Write(Render(report));
+            Output.Console.Write(Render(report));
         }
 
-        JsonOutput.Write(settings.Json, _output, report);
+        JsonOutput.Write(settings.Json, Output, report);
         return ExitCodes.Ok;
     }
 

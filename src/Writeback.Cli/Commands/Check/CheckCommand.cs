@@ -11,14 +11,9 @@ namespace Writeback.Cli.Commands.Check;
 /// first failure. Bundled examples (no <c>--assembly</c>): exit 0 when every verdict matches the
 /// example's documentation. A user's assembly: exit 1 when any scenario fails, 0 when none does.
 /// </summary>
-internal sealed class CheckCommand : Command<CheckSettings>
+internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettings>(output)
 {
     private static readonly KernelModel[] s_defaultModels = [KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range];
-    private readonly CliOutput _output;
-
-    /// <summary>Creates the command.</summary>
-    /// <param name="output">Where it writes.</param>
-    public CheckCommand(CliOutput output) => _output = output;
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, CheckSettings settings, CancellationToken cancellationToken)
@@ -73,7 +68,7 @@ internal sealed class CheckCommand : Command<CheckSettings>
             table.AddRow(Markup.Escape(model.Name), Markup.Escape(model.Description));
         }
 
-        _output.Console.Write(table);
+        Output.Console.Write(table);
         return ExitCodes.Ok;
     }
 
@@ -133,7 +128,7 @@ internal sealed class CheckCommand : Command<CheckSettings>
                                                 bool jsonToStandardOutput, CancellationToken cancellationToken)
     {
         var outcomes = new List<CheckOutcome>();
-        void RunAll(Func<CheckTarget, KernelModel, IProgress<ExplorationProgress>?> progressFor)
+        WithProgress(jsonToStandardOutput, progress =>
         {
             foreach (CheckTarget target in targets)
             {
@@ -141,25 +136,15 @@ internal sealed class CheckCommand : Command<CheckSettings>
                 foreach (KernelModel model in models)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var explorer = new CrashExplorer(model, options with { Progress = progressFor(target, model) });
+                    ProgressTask? task = progress?.AddTask(Markup.Escape($"{target.Scenario.Name} / {model.Name}"), maxValue: 1);
+                    var explorer = new CrashExplorer(model, options with { Progress = task is null ? null : new TaskProgress(task) });
                     reports.Add(explorer.Explore(target.Scenario));
+                    task?.Value = 1;
                 }
 
                 outcomes.Add(new CheckOutcome(target, reports));
             }
-        }
-
-        if (_output.CanShowProgress(jsonToStandardOutput))
-        {
-            _output.Console.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(ctx => RunAll((target, model) =>
-                    new TaskProgress(ctx.AddTask(Markup.Escape($"{target.Scenario.Name} / {model.Name}"), maxValue: 1))));
-        }
-        else
-        {
-            RunAll((_, _) => null);
-        }
+        });
 
         return outcomes;
     }
@@ -181,7 +166,7 @@ internal sealed class CheckCommand : Command<CheckSettings>
 
         if (settings.Json is { IsSet: true })
         {
-            JsonOutput.Write(settings.Json, _output, ToDocument(settings, assemblyPath, models, kinds, outcomes, failedScenarios, unexpected, exitCode));
+            JsonOutput.Write(settings.Json, Output, ToDocument(settings, assemblyPath, models, kinds, outcomes, failedScenarios, unexpected, exitCode));
         }
 
         return exitCode;
@@ -190,7 +175,7 @@ internal sealed class CheckCommand : Command<CheckSettings>
     private void WriteHuman(CheckSettings settings, string? assemblyPath, KernelModel[] models, CrashKind[] kinds,
                             IReadOnlyList<CheckOutcome> outcomes, int unexpected, int failedScenarios)
     {
-        IAnsiConsole console = _output.Console;
+        IAnsiConsole console = Output.Console;
         string source = assemblyPath is null ? "bundled example scenarios" : Markup.Escape(assemblyPath);
         console.MarkupLine($"[bold]writeback check[/]: {source}; models {Markup.Escape(string.Join(" vs ", models.Select(m => m.Name)))}; "
                            + $"atomic write {settings.AtomicWriteBytes} bytes; seed {settings.Seed}"

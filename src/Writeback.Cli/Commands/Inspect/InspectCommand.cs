@@ -10,14 +10,8 @@ namespace Writeback.Cli.Commands.Inspect;
 /// <see cref="MappedFile.GetPageCacheState"/> (cachestat(2), Linux 6.5+), as totals and as a map
 /// with one cell per chunk of pages; <c>--watch</c> refreshes it so a user can see what a flush did.
 /// </summary>
-internal sealed class InspectCommand : Command<InspectSettings>
+internal sealed class InspectCommand(CliOutput output) : OutputCommand<InspectSettings>(output)
 {
-    private readonly CliOutput _output;
-
-    /// <summary>Creates the command.</summary>
-    /// <param name="output">Where it writes.</param>
-    public InspectCommand(CliOutput output) => _output = output;
-
     /// <inheritdoc />
     public override int Execute(CommandContext context, InspectSettings settings, CancellationToken cancellationToken)
     {
@@ -51,10 +45,10 @@ internal sealed class InspectCommand : Command<InspectSettings>
             PageCacheMap map = Snapshot();
             if (!settings.JsonToStandardOutput)
             {
-                _output.Console.Write(map.Render());
+                Output.Console.Write(map.Render());
             }
 
-            JsonOutput.Write(settings.Json, _output, map.ToReport());
+            JsonOutput.Write(settings.Json, Output, map.ToReport());
             return ExitCodes.Ok;
         }
 
@@ -72,8 +66,8 @@ internal sealed class InspectCommand : Command<InspectSettings>
             string line = JsonOutput.Serialize(map.ToReport(), indented: false);
             if (settings.JsonToStandardOutput)
             {
-                _output.StandardOutput.WriteLine(line);
-                _output.StandardOutput.Flush();
+                Output.StandardOutput.WriteLine(line);
+                Output.StandardOutput.Flush();
             }
             else if (JsonOutput.FilePath(settings.Json) is { } path)
             {
@@ -86,7 +80,7 @@ internal sealed class InspectCommand : Command<InspectSettings>
             JsonOutput.WriteFile(jsonPath, "", newLine: false);
         }
 
-        if (settings.JsonToStandardOutput || !_output.CanShowProgress(false))
+        if (settings.JsonToStandardOutput || !Output.CanShowProgress(false))
         {
             // No live display: one snapshot after the other (a log), which also suits pipes.
             while (Continue())
@@ -95,7 +89,7 @@ internal sealed class InspectCommand : Command<InspectSettings>
                 refreshes++;
                 if (!settings.JsonToStandardOutput)
                 {
-                    _output.Console.Write(Stamp(map));
+                    Output.Console.Write(Stamp(map));
                 }
 
                 WriteJsonLine(map);
@@ -109,7 +103,7 @@ internal sealed class InspectCommand : Command<InspectSettings>
         }
 
         PageCacheMap first = snapshot();
-        _output.Console.Live(Stamp(first)).AutoClear(false).Start(live =>
+        Output.Console.Live(Stamp(first)).AutoClear(false).Start(live =>
         {
             PageCacheMap map = first;
             while (true)

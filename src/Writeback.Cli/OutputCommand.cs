@@ -1,0 +1,36 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Writeback.Cli;
+
+/// <summary>A writeback command: receives the <see cref="CliOutput"/> it writes to.</summary>
+/// <typeparam name="TSettings">The command's options.</typeparam>
+internal abstract class OutputCommand<TSettings> : Command<TSettings>
+    where TSettings : CommandSettings
+{
+    /// <summary>Creates the command.</summary>
+    /// <param name="output">Where it writes.</param>
+    protected OutputCommand(CliOutput output) => Output = output;
+
+    /// <summary>Where the command writes.</summary>
+    protected CliOutput Output { get; }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> under a progress display when one may be drawn (an interactive
+    /// terminal and no JSON on standard output); otherwise with a null context, silently.
+    /// </summary>
+    /// <param name="jsonToStandardOutput">Whether the command writes JSON to standard output.</param>
+    /// <param name="work">The work; adds and moves tasks on the context when it is not null.</param>
+    protected void WithProgress(bool jsonToStandardOutput, Action<ProgressContext?> work)
+    {
+        if (!Output.CanShowProgress(jsonToStandardOutput))
+        {
+            work(null);
+            return;
+        }
+
+        Output.Console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(work);
+    }
+}
