@@ -35,7 +35,7 @@ internal sealed class BenchSettings : JsonSettings
 
     /// <summary>Committers for FlushAsync.</summary>
     [CommandOption("-c|--concurrency <N>")]
-    [Description("Concurrent committers for the FlushAsync (group commit) strategy. Default 4.")]
+    [Description("Concurrent committers for the FlushAsync (group commit) strategy.")]
     [DefaultValue(4)]
     public int Concurrency { get; init; } = 4;
 
@@ -46,7 +46,7 @@ internal sealed class BenchSettings : JsonSettings
 
     /// <summary>The chart's path.</summary>
     [CommandOption("--chart <FILE.png>")]
-    [Description("Where to write the PNG chart; the JSON report is written next to it with the extension .json. Default: writeback-bench.png in the current directory.")]
+    [Description("Where to write the PNG chart; the JSON report is written next to it with the extension .json. A relative path is relative to the current directory.")]
     [DefaultValue("writeback-bench.png")]
     public string ChartPath { get; init; } = "writeback-bench.png";
 

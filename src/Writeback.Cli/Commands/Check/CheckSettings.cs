@@ -31,13 +31,13 @@ internal sealed class CheckSettings : JsonSettings
 
     /// <summary>The atomic write unit.</summary>
     [CommandOption("--atomic-write-bytes <N>")]
-    [Description("The device's atomic write unit in bytes: 4096 (a page is written whole or not at all) or 512 (sectors of a page may tear). Default 4096.")]
+    [Description("The device's atomic write unit in bytes: 4096 (a page is written whole or not at all) or 512 (sectors of a page may tear).")]
     [DefaultValue(4096)]
     public int AtomicWriteBytes { get; init; } = 4096;
 
     /// <summary>The exploration seed.</summary>
     [CommandOption("--seed <S>")]
-    [Description("Seed of the explorer's random sampling (used where a crash point has more states than --max-states). Every report prints it. Default 0.")]
+    [Description("Seed of the explorer's random sampling (used where a crash point has more states than --max-states). Every report prints it.")]
     [DefaultValue(0UL)]
     public ulong Seed { get; init; }
 
