@@ -7,29 +7,43 @@ namespace Writeback.Cli.Tests;
 /// Packs the tool with <c>dotnet pack</c>, installs it into a temporary tool path with
 /// <c>dotnet tool install</c> and runs the installed <c>writeback</c>, as a user would.
 /// </summary>
-public class ToolPackageTests
+[Collection(PackagesCollection.Name)]
+public class ToolPackageTests(PackagesFixture packages)
 {
+    [Fact]
+    public void Library_packages_carry_readme_licence_xml_docs_and_metadata()
+    {
+        packages.AssertPacked();
+        foreach (string id in new[] { "Writeback", "Writeback.Simulation" })
+        {
+            string package = Path.Combine(packages.Source, $"{id}.{WritebackCli.Version}.nupkg");
+            using var zip = System.IO.Compression.ZipFile.OpenRead(package);
+            string[] entries = [.. zip.Entries.Select(e => e.FullName)];
+            Assert.Contains("PACKAGE.md", entries);
+            Assert.Contains($"lib/net10.0/{id}.dll", entries);
+            Assert.Contains($"lib/net10.0/{id}.xml", entries);
+            using var nuspec = new StreamReader(zip.GetEntry($"{id}.nuspec")!.Open());
+            string text = nuspec.ReadToEnd();
+            Assert.Contains("<license type=\"expression\">MIT</license>", text);
+            Assert.Contains("<readme>PACKAGE.md</readme>", text);
+            Assert.Contains("<repository type=\"git\"", text);
+            Assert.Matches("<description>.{40,}</description>", text);
+            Assert.Matches("<tags>.+</tags>", text);
+        }
+    }
+
     [Fact]
     public void Packed_tool_installs_and_runs_version_and_check_json()
     {
+        packages.AssertPacked();
         using var directory = new TempDirectory();
-        string packages = directory.File("packages");
         string tools = directory.File("tools");
         TimeSpan timeout = TimeSpan.FromMinutes(4);
-        string root = ProcessRunner.RepositoryRoot();
+        Assert.True(File.Exists(Path.Combine(packages.Source, $"Writeback.Cli.{WritebackCli.Version}.nupkg")));
 
-        ProcessRunner.Result pack = ProcessRunner.Run("dotnet",
-            ["pack", Path.Combine(root, "src", "Writeback.Cli", "Writeback.Cli.csproj"), "-c", "Release", "-o", packages, "--nologo"],
-            root, timeout);
-        Assert.True(pack.ExitCode == 0, "dotnet pack failed: " + pack);
-        string package = Assert.Single(Directory.GetFiles(packages, "Writeback.Cli.*.nupkg"));
-        Assert.EndsWith($"Writeback.Cli.{WritebackCli.Version}.nupkg", package);
-
-        // A private package cache, so that an older Writeback.Cli of the same version cached on this
-        // machine cannot stand in for the one just packed.
-        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = directory.File("nuget-cache") };
+        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages.PrivateCache };
         ProcessRunner.Result install = ProcessRunner.Run("dotnet",
-            ["tool", "install", "--tool-path", tools, "--add-source", packages, "Writeback.Cli", "--version", WritebackCli.Version],
+            ["tool", "install", "--tool-path", tools, "--add-source", packages.Source, "Writeback.Cli", "--version", WritebackCli.Version],
             directory.Path, timeout, environment);
         Assert.True(install.ExitCode == 0, "dotnet tool install failed: " + install);
 

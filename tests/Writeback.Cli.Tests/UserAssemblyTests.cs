@@ -4,8 +4,8 @@ using Writeback.Simulation;
 namespace Writeback.Cli.Tests;
 
 /// <summary>
-/// Builds a tiny scenario assembly with <c>dotnet build</c> (referencing the Writeback and
-/// Writeback.Simulation dlls next to these tests) and runs it through <c>check --assembly</c>.
+/// Builds a tiny scenario assembly with <c>dotnet build</c>, referencing the Writeback.Simulation
+/// package just packed (as a user's project would), and runs it through <c>check --assembly</c>.
 /// </summary>
 public sealed class UserAssemblyFixture : IDisposable
 {
@@ -18,8 +18,7 @@ public sealed class UserAssemblyFixture : IDisposable
             <AssemblyName>UserScenarios</AssemblyName>
           </PropertyGroup>
           <ItemGroup>
-            <Reference Include="Writeback"><HintPath>WRITEBACK_DLL</HintPath></Reference>
-            <Reference Include="Writeback.Simulation"><HintPath>SIMULATION_DLL</HintPath></Reference>
+            <PackageReference Include="Writeback.Simulation" Version="VERSION" />
           </ItemGroup>
         </Project>
         """;
@@ -96,17 +95,28 @@ public sealed class UserAssemblyFixture : IDisposable
 
     private readonly TempDirectory _directory = new();
 
-    public UserAssemblyFixture()
+    public UserAssemblyFixture(PackagesFixture packages)
     {
+        packages.AssertPacked();
         string projectDirectory = _directory.File("src");
         Directory.CreateDirectory(projectDirectory);
-        File.WriteAllText(Path.Combine(projectDirectory, "UserScenarios.csproj"), Project
-            .Replace("WRITEBACK_DLL", typeof(IMappedStorage).Assembly.Location, StringComparison.Ordinal)
-            .Replace("SIMULATION_DLL", typeof(ICrashScenario).Assembly.Location, StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(projectDirectory, "UserScenarios.csproj"),
+                          Project.Replace("VERSION", WritebackCli.Version, StringComparison.Ordinal));
         File.WriteAllText(Path.Combine(projectDirectory, "Scenarios.cs"), Source);
+        // Only the packed packages (and the SDK's own): a private cache, the temporary source.
+        File.WriteAllText(Path.Combine(projectDirectory, "NuGet.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="packed" value="{packages.Source}" />
+              </packageSources>
+            </configuration>
+            """);
         string output = _directory.File("out");
         Build = ProcessRunner.Run("dotnet", ["build", "-c", "Release", "-o", output, "--nologo"], projectDirectory,
-                                  TimeSpan.FromMinutes(3));
+                                  TimeSpan.FromMinutes(3),
+                                  new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages.PrivateCache });
         AssemblyPath = Path.Combine(output, "UserScenarios.dll");
     }
 
@@ -117,6 +127,7 @@ public sealed class UserAssemblyFixture : IDisposable
     public void Dispose() => _directory.Dispose();
 }
 
+[Collection(PackagesCollection.Name)]
 public class UserAssemblyTests : IClassFixture<UserAssemblyFixture>
 {
     private readonly UserAssemblyFixture _fixture;

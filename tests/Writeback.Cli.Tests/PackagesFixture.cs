@@ -1,0 +1,49 @@
+namespace Writeback.Cli.Tests;
+
+/// <summary>
+/// Packs the three packages once (<c>dotnet pack</c>, Release): the Writeback.Cli tool and the
+/// Writeback and Writeback.Simulation libraries, into one temporary package source that the
+/// tests then install from and build against, as users would.
+/// </summary>
+public sealed class PackagesFixture : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public PackagesFixture()
+    {
+        Source = _directory.File("packages");
+        string root = ProcessRunner.RepositoryRoot();
+        TimeSpan timeout = TimeSpan.FromMinutes(4);
+        // The tool first (it builds the libraries in Release), then the libraries without rebuilding.
+        Results =
+        [
+            ProcessRunner.Run("dotnet", ["pack", Path.Combine(root, "src", "Writeback.Cli", "Writeback.Cli.csproj"), "-c", "Release", "-o", Source, "--nologo"], root, timeout),
+            ProcessRunner.Run("dotnet", ["pack", Path.Combine(root, "src", "Writeback", "Writeback.csproj"), "-c", "Release", "--no-build", "-o", Source, "--nologo"], root, timeout),
+            ProcessRunner.Run("dotnet", ["pack", Path.Combine(root, "src", "Writeback.Simulation", "Writeback.Simulation.csproj"), "-c", "Release", "--no-build", "-o", Source, "--nologo"], root, timeout),
+        ];
+    }
+
+    /// <summary>The directory holding the .nupkg files.</summary>
+    public string Source { get; }
+
+    internal IReadOnlyList<ProcessRunner.Result> Results { get; }
+
+    /// <summary>A NuGet package cache of its own, so that a package of the same version cached earlier on this machine cannot stand in for the one just packed.</summary>
+    public string PrivateCache => _directory.File("nuget-cache");
+
+    public void AssertPacked()
+    {
+        foreach (ProcessRunner.Result result in Results)
+        {
+            Assert.True(result.ExitCode == 0, "dotnet pack failed: " + result);
+        }
+    }
+
+    public void Dispose() => _directory.Dispose();
+}
+
+[CollectionDefinition(Name)]
+public sealed class PackagesCollection : ICollectionFixture<PackagesFixture>
+{
+    public const string Name = "packages";
+}
