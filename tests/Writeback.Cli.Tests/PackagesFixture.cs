@@ -15,9 +15,11 @@ public sealed class PackagesFixture : IDisposable
         string root = ProcessRunner.RepositoryRoot();
         TimeSpan timeout = TimeSpan.FromMinutes(4);
         // The tool first (it builds the libraries in Release), then the libraries without rebuilding.
+        // --no-restore: the test run has restored already; restoring again would rewrite the
+        // obj/project.assets.json files other test processes may be reading.
         Results =
         [
-            ProcessRunner.Run("dotnet", ["pack", Path.Combine(root, "src", "Writeback.Cli", "Writeback.Cli.csproj"), "-c", "Release", "-o", Source, "--nologo"], root, timeout),
+            ProcessRunner.Run("dotnet", ["pack", Path.Combine(root, "src", "Writeback.Cli", "Writeback.Cli.csproj"), "-c", "Release", "--no-restore", "-o", Source, "--nologo"], root, timeout),
             ProcessRunner.Run("dotnet", ["pack", Path.Combine(root, "src", "Writeback", "Writeback.csproj"), "-c", "Release", "--no-build", "-o", Source, "--nologo"], root, timeout),
             ProcessRunner.Run("dotnet", ["pack", Path.Combine(root, "src", "Writeback.Simulation", "Writeback.Simulation.csproj"), "-c", "Release", "--no-build", "-o", Source, "--nologo"], root, timeout),
         ];
