@@ -81,6 +81,7 @@ internal static class WritebackCli
         // validation; a command's exception arrives as itself (PropagateExceptions = false).
         CommandParseException or CommandRuntimeException => (ExitCodes.Usage, OneLine(exception.Message)),
         UsageException => (ExitCodes.Usage, OneLine(exception.Message)),
+        Commands.Check.ScenarioFailedException => (ExitCodes.Failed, OneLine(exception.Message)),
         ArgumentException => (ExitCodes.Usage, OneLine(exception.Message)),
         OperationCanceledException => (ExitCodes.Cancelled, "cancelled"),
         WritebackException or IOException or UnauthorizedAccessException or PlatformNotSupportedException

@@ -84,6 +84,18 @@ public sealed class UserAssemblyFixture : IDisposable
             }
         }
 
+        /// A workload with a bug: it writes past the end of its file.
+        public sealed class BuggyWorkload : ICrashScenario
+        {
+            public string Name => "buggy-workload";
+            public void Run(IMappedStorage storage, Acknowledgements acknowledged)
+            {
+                using var file = storage.Open("b.bin", new MappedFileOptions { Mode = FileMode.CreateNew, Length = 4096 });
+                file.Write(4096, new byte[8]);
+            }
+            public CheckResult Check(IMappedStorage recovered, CrashContext context) => CheckResult.Ok;
+        }
+
         /// Not a scenario: must be ignored.
         public abstract class NotAScenario : ICrashScenario
         {
@@ -164,7 +176,8 @@ public class UserAssemblyTests : IClassFixture<UserAssemblyFixture>
     [Fact]
     public void Both_scenarios_with_json_report_one_failed_scenario()
     {
-        CliRun run = CliRun.Of("check", "--assembly", _fixture.AssemblyPath, "--crash-kind", "PowerLoss", "--json");
+        CliRun run = CliRun.Of("check", "--assembly", _fixture.AssemblyPath, "--crash-kind", "PowerLoss", "--json",
+                               "--scenario", "flushed-counter", "--scenario", "unflushed-counter");
         Assert.Equal(ExitCodes.Failed, run.ExitCode);
         using JsonDocument json = JsonDocument.Parse(run.StandardOutput);
         Assert.Equal("assembly", json.RootElement.GetProperty("mode").GetString());
@@ -172,6 +185,15 @@ public class UserAssemblyTests : IClassFixture<UserAssemblyFixture>
             .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("passed").GetBoolean());
         Assert.Equal(new Dictionary<string, bool> { ["flushed-counter"] = true, ["unflushed-counter"] = false }, passed);
         Assert.Equal(1, json.RootElement.GetProperty("failedScenarios").GetInt32());
+    }
+
+    [Fact]
+    public void A_scenario_whose_workload_throws_fails_with_exit_1_naming_it()
+    {
+        CliRun run = CliRun.Of("check", "--assembly", _fixture.AssemblyPath, "--scenario", "buggy-workload");
+        Assert.True(run.ExitCode == ExitCodes.Failed, run.ToString());
+        Assert.StartsWith("writeback: check: scenario 'buggy-workload' (UserScenarios.BuggyWorkload) threw ArgumentOutOfRangeException", run.StandardError);
+        Assert.Single(run.StandardError.TrimEnd().Split('\n'));
     }
 
     [Fact]

@@ -138,7 +138,14 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
                     cancellationToken.ThrowIfCancellationRequested();
                     ProgressTask? task = progress?.AddTask(Markup.Escape($"{target.Scenario.Name} / {model.Name}"), maxValue: 1);
                     var explorer = new CrashExplorer(model, options with { Progress = task is null ? null : new TaskProgress(task) });
-                    reports.Add(explorer.Explore(target.Scenario));
+                    try
+                    {
+                        reports.Add(explorer.Explore(target.Scenario));
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException && ScenarioFailedException.From(target.Scenario, e) is { } failed)
+                    {
+                        throw failed;
+                    }
                     task?.Value = 1;
                 }
 

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace Writeback.Cli.Commands.Check;
+
+/// <summary>
+/// A scenario's own code (its workload or its checker outside a check) threw: the user's program
+/// failed, not writeback. Reported as one line naming the scenario, with exit code 1.
+/// </summary>
+internal sealed class ScenarioFailedException : Exception
+{
+    private ScenarioFailedException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+
+    /// <summary>
+    /// Wraps <paramref name="exception"/> when a method of <paramref name="scenario"/>'s assembly is
+    /// on its stack; returns null when the exception came from elsewhere (writeback's own bug).
+    /// </summary>
+    /// <param name="scenario">The scenario that was running.</param>
+    /// <param name="exception">What it threw.</param>
+    /// <returns>The wrapped exception, or null.</returns>
+    public static ScenarioFailedException? From(ICrashScenario scenario, Exception exception)
+    {
+        var scenarioAssembly = scenario.GetType().Assembly;
+        bool fromScenario = new StackTrace(exception).GetFrames()
+            .Any(frame => frame.GetMethod()?.DeclaringType?.Assembly == scenarioAssembly);
+        return fromScenario
+            ? new ScenarioFailedException(
+                $"check: scenario '{scenario.Name}' ({scenario.GetType().FullName}) threw {exception.GetType().Name}: {exception.Message}",
+                exception)
+            : null;
+    }
+}
