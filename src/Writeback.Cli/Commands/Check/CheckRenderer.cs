@@ -1,15 +1,13 @@
 using System.Globalization;
-using System.Text;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using Writeback.Cli.Output;
 
 namespace Writeback.Cli.Commands.Check;
 
 /// <summary>Renders a check run: the verdict matrix, then each failing scenario's first failure with its page map.</summary>
 internal static class CheckRenderer
 {
-    private const int PagesPerRow = 64;
-
     /// <summary>The verdict matrix: a row per scenario and model, a column per crash kind.</summary>
     /// <param name="outcomes">The run's outcomes.</param>
     /// <param name="kinds">The crash kinds, in column order.</param>
@@ -18,7 +16,7 @@ internal static class CheckRenderer
     {
         bool documented = outcomes.Any(o => o.Target.ExpectedToPass is not null);
         var table = new Table().Border(TableBorder.Rounded).Title("[bold]verdicts[/]");
-        table.AddColumn(new TableColumn("scenario").NoWrap());
+        table.AddColumn(new TableColumn("scenario"));
         table.AddColumn(new TableColumn("model").NoWrap());
         foreach (CrashKind kind in kinds)
         {
@@ -108,25 +106,23 @@ internal static class CheckRenderer
     /// <summary>One file's page map: a coloured letter per page.</summary>
     /// <param name="map">The file's pages.</param>
     /// <returns>A renderable.</returns>
-    public static IRenderable PageMap(FilePageMap map)
-    {
-        var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"  [bold]{Markup.Escape(map.File)}[/] ({map.Pages.Count} pages)");
-        for (int start = 0; start < map.Pages.Count; start += PagesPerRow)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"\n  [grey]{start,6}[/] ");
-            foreach (PageFate fate in map.Pages.Skip(start).Take(PagesPerRow))
-            {
-                text.Append(fate switch
-                {
-                    PageFate.Durable => "[green]D[/]",
-                    PageFate.Kept => "[blue]K[/]",
-                    PageFate.Lost => "[red]L[/]",
-                    _ => "[yellow]T[/]",
-                });
-            }
-        }
+    public static IRenderable PageMap(FilePageMap map) => new Markup(
+        $"  [bold]{Markup.Escape(map.File)}[/] ({map.Pages.Count} pages)"
+        + (map.Pages.Count == 0 ? "" : "\n" + CellGrid.ToMarkup(map.Pages, LetterOf, ColourOf, i => i, indent: "  ")));
 
-        return new Markup(text.ToString());
-    }
+    private static char LetterOf(PageFate fate) => fate switch
+    {
+        PageFate.Durable => 'D',
+        PageFate.Kept => 'K',
+        PageFate.Lost => 'L',
+        _ => 'T',
+    };
+
+    private static string ColourOf(PageFate fate) => fate switch
+    {
+        PageFate.Durable => "green",
+        PageFate.Kept => "blue",
+        PageFate.Lost => "red",
+        _ => "yellow",
+    };
 }

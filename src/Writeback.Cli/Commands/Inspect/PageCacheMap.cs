@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using Writeback.Cli.Output;
 
 namespace Writeback.Cli.Commands.Inspect;
 
@@ -15,7 +15,7 @@ internal sealed class PageCacheMap
     public const int MaxCells = 1024;
 
     /// <summary>Cells per row of the map.</summary>
-    public const int CellsPerRow = 64;
+    public const int CellsPerRow = CellGrid.CellsPerRow;
 
     private PageCacheMap(string path, long offsetBytes, long lengthBytes, int pageSizeBytes, long chunkPageCount,
                          IReadOnlyList<PageCacheChunk> chunks, PageCacheState totals)
@@ -158,18 +158,7 @@ internal sealed class PageCacheMap
         totals.AddRow(N(PageCount), N(Totals.CachedPages), N(Totals.DirtyPages), N(Totals.WritebackPages),
                       N(Totals.EvictedPages), N(Totals.RecentlyEvictedPages));
 
-        var map = new StringBuilder();
-        for (int start = 0; start < Chunks.Count; start += CellsPerRow)
-        {
-            long firstPage = Chunks[start].FirstPageIndex;
-            map.Append(CultureInfo.InvariantCulture, $"[grey]{firstPage,10}[/] ");
-            foreach (PageCacheChunk chunk in Chunks.Skip(start).Take(CellsPerRow))
-            {
-                map.Append(CultureInfo.InvariantCulture, $"[{ColourOf(chunk.Kind)}]{LetterOf(chunk.Kind)}[/]");
-            }
-
-            map.Append('\n');
-        }
+        string map = CellGrid.ToMarkup(Chunks, c => LetterOf(c.Kind), c => ColourOf(c.Kind), i => Chunks[i].FirstPageIndex);
 
         string legend = string.Join("  ", Enum.GetValues<PageCellKind>().Select(k =>
             $"[{ColourOf(k)}]{LetterOf(k)}[/] {LegendText(k)}"));
@@ -182,7 +171,7 @@ internal sealed class PageCacheMap
         else
         {
             rows.Add(new Markup($"[bold]map[/] (one cell = {cell} of {PageSizeBytes.ToString(CultureInfo.InvariantCulture)} bytes; left: first page of the row)"));
-            rows.Add(new Markup(map.ToString().TrimEnd('\n')));
+            rows.Add(new Markup(map));
             rows.Add(new Markup(legend));
         }
 
