@@ -34,6 +34,7 @@ public sealed partial class MappedFile : IMappedFile
     private BackgroundWriter? _writer;
     private GroupCommitFlusher? _flusher;
     private int _disposed;
+    private int _closed; // set once the workers are stopped, just before the mapping and descriptor go
 
     /// <summary>
     /// Opens (or creates, as <paramref name="options"/> says) the file at <paramref name="path"/>
@@ -361,6 +362,7 @@ public sealed partial class MappedFile : IMappedFile
         }
         _writer?.Stop();
         _flusher?.Stop();
+        Volatile.Write(ref _closed, 1);
         _mapping.Dispose();
         _fd.Dispose();
     }
