@@ -471,7 +471,9 @@ public sealed partial class MappedFile : IMappedFile
         }
         if (options.Access == FileAccess.Read && (options.Mode is FileMode.Create or FileMode.CreateNew or FileMode.Truncate || options.Length is not null))
         {
-            throw new ArgumentException($"FileMode.{options.Mode} with a Length or a truncating/creating mode needs FileAccess.ReadWrite.", nameof(options));
+            throw new ArgumentException(
+                $"FileAccess.Read cannot change the file (Mode = FileMode.{options.Mode}, Length = {options.Length?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}); use FileAccess.ReadWrite.",
+                nameof(options));
         }
         if (options.Length is < 0)
         {
