@@ -10,8 +10,7 @@ public sealed partial class MappedFile
 
     private static MappedFile OpenLinux(string path, MappedFileOptions options, FaultInjector? faults)
     {
-        var errno = SystemCalls.OpenFile(faults, path, OpenFlags(options), CreateMode, out var fd);
-        Errors.ThrowIfFailed(errno, SystemCalls.Open, path, resolvesPath: true);
+        var fd = OpenOrCreate(faults, path, options, out var created);
         SafeMappingHandle? mapping = null;
         try
         {
@@ -39,8 +38,45 @@ public sealed partial class MappedFile
         {
             mapping?.Dispose();
             fd.Dispose();
+            if (created)
+            {
+                // No partial state: a file this failed open created is removed again.
+                _ = SystemCalls.UnlinkPath(faults, path);
+            }
             throw;
         }
+    }
+
+    // open(2) as the mode says; reports whether this call created the file, so a failed open can
+    // remove it. OpenOrCreate first tries without O_CREAT, then creates with O_EXCL (and retries
+    // the plain open once if another process created it in between).
+    private static SafeFileDescriptorHandle OpenOrCreate(FaultInjector? faults, string path, MappedFileOptions options, out bool created)
+    {
+        var flags = OpenFlags(options);
+        created = false;
+        int errno;
+        SafeFileDescriptorHandle fd;
+        if (options.Mode == FileMode.OpenOrCreate)
+        {
+            var openFlags = flags & ~Interop.Libc.O_CREAT;
+            errno = SystemCalls.OpenFile(faults, path, openFlags, CreateMode, out fd);
+            if (errno == Errno.ENOENT)
+            {
+                errno = SystemCalls.OpenFile(faults, path, flags | Interop.Libc.O_EXCL, CreateMode, out fd);
+                created = errno == 0;
+                if (errno == Errno.EEXIST)
+                {
+                    errno = SystemCalls.OpenFile(faults, path, openFlags, CreateMode, out fd);
+                }
+            }
+        }
+        else
+        {
+            errno = SystemCalls.OpenFile(faults, path, flags, CreateMode, out fd);
+            created = errno == 0 && options.Mode == FileMode.CreateNew;
+        }
+        Errors.ThrowIfFailed(errno, SystemCalls.Open, path, resolvesPath: true);
+        return fd;
     }
 
     private static int OpenFlags(MappedFileOptions options)
@@ -175,9 +211,9 @@ public sealed partial class MappedFile
     /// <summary>Called by the group-commit flusher for one merged range; returns the failure instead of throwing.</summary>
     internal Exception? FlushRangeForGroup(long startBytes, long endBytes)
     {
-        if (Volatile.Read(ref _poison) is { } poison)
+        if (GroupFailure() is { } failure)
         {
-            return Repeat(poison);
+            return failure;
         }
         // The file may have shrunk since the request was queued (SetLength is the caller's to order).
         endBytes = Math.Min(endBytes, MappedBytes);
@@ -185,8 +221,8 @@ public sealed partial class MappedFile
         {
             return null;
         }
-        var failure = SyncRange(startBytes, endBytes, throwOnError: false);
-        if (failure is null && _reportDirtyOutsideRange)
+        var syncFailure = SyncRange(startBytes, endBytes, throwOnError: false);
+        if (syncFailure is null && _reportDirtyOutsideRange)
         {
             try
             {
@@ -200,12 +236,17 @@ public sealed partial class MappedFile
                 // exception escaping here would end the flusher thread and the process with it.
             }
         }
-        return failure;
+        return syncFailure;
     }
 
     /// <summary>Called by the group-commit flusher in <see cref="FlushSemantics.WholeFile"/> mode.</summary>
-    internal Exception? FlushFileForGroup() =>
-        Volatile.Read(ref _poison) is { } poison ? Repeat(poison) : FlushFileCore(throwOnError: false);
+    internal Exception? FlushFileForGroup() => GroupFailure() ?? FlushFileCore(throwOnError: false);
+
+    // Why a queued request cannot be flushed: the file is poisoned, or a handler on the flusher
+    // thread disposed it (the mapping and descriptor are gone).
+    private Exception? GroupFailure() =>
+        Volatile.Read(ref _closed) != 0 ? new ObjectDisposedException(Path)
+        : Volatile.Read(ref _poison) is { } poison ? Repeat(poison) : null;
 
     /// <summary>
     /// Called by the background writer: sync_file_range(SYNC_FILE_RANGE_WRITE) on [start, end).
@@ -213,7 +254,7 @@ public sealed partial class MappedFile
     /// </summary>
     internal bool StartWritebackNow(long startBytes, long endBytes)
     {
-        if (Volatile.Read(ref _poison) is not null)
+        if (Volatile.Read(ref _poison) is not null || Volatile.Read(ref _closed) != 0)
         {
             return false;
         }
