@@ -25,8 +25,13 @@ public sealed class SimulatorHarness : IHarness
 
         // Memory first: VmHWM is the process's peak, so nothing else may have run before it.
         var baselineRssMiB = PeakRssMiB();
-        var large = new LargeFileScenario();
+        // The first exploration in a fresh process (JIT included) is the one a user waits for; it
+        // needs a few MiB, which does not disturb the peak measured next.
         var stopwatch = Stopwatch.StartNew();
+        new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, StopAtFirstFailure = true }).Explore(BundledScenarios.HeaderBarrier.Scenario);
+        var coldMs = stopwatch.Elapsed.TotalMilliseconds;
+        var large = new LargeFileScenario();
+        stopwatch.Restart();
         var largeReport = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1 }).Explore(large);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"256 MiB file, {largeReport.CrashPoints} crash points: {largeReport.StatesChecked} states checked in {stopwatch.Elapsed.TotalSeconds:F1} s, passed={largeReport.Passed}; "
@@ -52,10 +57,6 @@ public sealed class SimulatorHarness : IHarness
                 + $"{last.StatesChecked} distinct states checked, median {Median(rates):F0} states/s (min {rates.Min():F0}, max {rates.Max():F0}), passed={last.Passed}"));
         }
 
-        // The first exploration in a fresh process (JIT included) is the one a user waits for: reported separately.
-        stopwatch.Restart();
-        new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, StopAtFirstFailure = true }).Explore(new HeaderBarrierScenario(11));
-        var coldMs = stopwatch.Elapsed.TotalMilliseconds;
         var times = new List<double>();
         for (var run = 0; run < runs; run++)
         {
@@ -71,7 +72,7 @@ public sealed class SimulatorHarness : IHarness
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"header-barrier, Linux3_16Range: first failure after median {Median(times):F1} ms (min {times.Min():F1}, max {times.Max():F1}), recording included; "
-            + $"first exploration after the WAL runs, 11-record variant: {coldMs:F1} ms"));
+            + $"first exploration in a fresh process (JIT included): {coldMs:F1} ms"));
         return 0;
     }
 
