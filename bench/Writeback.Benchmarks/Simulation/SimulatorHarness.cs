@@ -21,7 +21,7 @@ public sealed class SimulatorHarness : IHarness
     public int Run(string[] args)
     {
         var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {runs} runs per figure, medians");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}; {runs} samples per figure, medians");
 
         // Memory first: VmHWM is the process's peak, so nothing else may have run before it.
         var baselineRssMiB = PeakRssMiB();
@@ -49,8 +49,17 @@ public sealed class SimulatorHarness : IHarness
             new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, AtomicWriteBytes = atomicWriteBytes }).Explore(wal);
             for (var run = 0; run < runs; run++)
             {
-                last = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, AtomicWriteBytes = atomicWriteBytes }).Explore(wal);
-                rates.Add(last.StatesChecked / last.Elapsed.TotalSeconds);
+                // One sample = as many whole explorations (recording included) as fit in 2 s, so a
+                // burst of load from other processes on this shared machine moves a sample less.
+                long states = 0;
+                var elapsed = TimeSpan.Zero;
+                while (elapsed < TimeSpan.FromSeconds(2))
+                {
+                    last = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, AtomicWriteBytes = atomicWriteBytes }).Explore(wal);
+                    states += last.StatesChecked;
+                    elapsed += last.Elapsed;
+                }
+                rates.Add(states / elapsed.TotalSeconds);
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"WAL 1,000 records, Linux3_16Range, 3 crash kinds, {atomicWriteBytes}-byte unit: {last!.CrashPoints} crash points, {last.StatesGenerated} states generated, "
@@ -70,11 +79,15 @@ public sealed class SimulatorHarness : IHarness
                 return 1;
             }
         }
+        Console.WriteLine($"load average at the end: {LoadAverage()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"header-barrier, Linux3_16Range: first failure after median {Median(times):F1} ms (min {times.Min():F1}, max {times.Max():F1}), recording included; "
             + $"first exploration in a fresh process (JIT included): {coldMs:F1} ms"));
         return 0;
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static double Median(List<double> values)
     {

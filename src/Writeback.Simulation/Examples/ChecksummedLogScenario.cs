@@ -4,16 +4,6 @@ using System.Globalization;
 
 namespace Writeback.Simulation.Examples;
 
-/// <summary>How a <see cref="ChecksummedLogScenario"/> commits a record before acknowledging it.</summary>
-public enum LogCommit
-{
-    /// <summary><c>Flush(offset, length)</c> of the record: durable on return.</summary>
-    FlushRange,
-
-    /// <summary><c>StartWriteback(offset, length)</c> of the record: starts I/O, guarantees nothing.</summary>
-    StartWritebackOnly,
-}
-
 /// <summary>
 /// An append-only log of fixed-size checksummed records in a preallocated file: the shape of a
 /// write-ahead log. Each record is written, committed (<see cref="LogCommit"/>), then acknowledged.
