@@ -131,7 +131,7 @@ public sealed class KernelModel
     /// <param name="name">A model name such as <c>linux3_16range</c>.</param>
     /// <param name="model">The model, when found.</param>
     /// <returns>Whether a model of that name exists.</returns>
-    public static bool TryParse(string name, [NotNullWhen(true)] out KernelModel? model)
+    public static bool TryParse(string name, [MaybeNullWhen(false)] out KernelModel model)
     {
         model = All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
         return model is not null;

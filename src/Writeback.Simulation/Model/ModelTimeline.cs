@@ -132,20 +132,8 @@ internal sealed class ModelTimeline
 
     private static int LookupList(List<(int From, int Ordinal)> timeline, int crashPointIndex)
     {
-        int low = 0, high = timeline.Count;
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (timeline[middle].From <= crashPointIndex)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-        return low == 0 ? 0 : timeline[low - 1].Ordinal;
+        var count = Timeline.CountAtOrBefore(timeline, crashPointIndex, static entry => entry.From);
+        return count == 0 ? 0 : timeline[count - 1].Ordinal;
     }
 
     /// <summary>The guarantees of one durability level.</summary>
