@@ -60,6 +60,7 @@ public class BenchCommandTests
     [InlineData("--size", "0")]
     [InlineData("--iterations", "0")]
     [InlineData("--concurrency", "0")]
+    [InlineData("--rounds", "0")]
     [InlineData("--chart", "bench.svg")]
     [InlineData("--strategy", "no-such-strategy")]
     [InlineData("--dir", "/no/such/directory/for/writeback")]
@@ -68,6 +69,22 @@ public class BenchCommandTests
         CliRun run = CliRun.Of("bench", option, value);
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Single(run.StandardError.TrimEnd().Split('\n'));
+    }
+
+    [SkippableFact]
+    public void Rounds_pool_their_samples()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "the library's MappedFile and the raw calls are Linux-only");
+        using var directory = new TempDirectory();
+        CliRun run = CliRun.Of("bench", "--dir", directory.Path, "--size", "1", "--iterations", "5", "--rounds", "2",
+                               "--strategy", "FlushAsync", "--strategy", "fdatasync", "--concurrency", "2", "--no-chart", "--json");
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        using JsonDocument json = JsonDocument.Parse(run.StandardOutput);
+        Assert.Equal(2, json.RootElement.GetProperty("workload").GetProperty("rounds").GetInt32());
+        var samples = json.RootElement.GetProperty("results").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("latency").GetProperty("sampleCount").GetInt32());
+        // 5 iterations over 2 rounds: 3 per round, 6 in all; per committer for FlushAsync.
+        Assert.Equal(new Dictionary<string, int> { ["FlushAsync(range) x2"] = 12, ["fdatasync(fd)"] = 6 }, samples);
     }
 
     [Theory]

@@ -24,7 +24,7 @@ public class CommandLineTests
     [Theory]
     [InlineData("inspect", "--offset", "--length", "--watch", "--interval-ms", "--count", "--json")]
     [InlineData("check", "--assembly", "--scenario", "--model", "--crash-kind", "--atomic-write-bytes", "--seed", "--shard", "--max-states", "--json")]
-    [InlineData("bench", "--dir", "--size", "--quick", "--iterations", "--dirty-pages", "--concurrency", "--strategy", "--chart", "--no-chart", "--json")]
+    [InlineData("bench", "--dir", "--size", "--quick", "--iterations", "--rounds", "--dirty-pages", "--concurrency", "--strategy", "--chart", "--no-chart", "--json")]
     public void Command_help_explains_each_option(string command, params string[] options)
     {
         CliRun run = CliRun.Of(command, "--help");

@@ -23,16 +23,7 @@ internal sealed class BenchCommand(CliOutput output) : OutputCommand<BenchSettin
 
         BenchWorkload workload = settings.ToWorkload();
         IReadOnlyList<BenchStrategy> strategies = Select(settings);
-        var results = new BenchResult[strategies.Count];
-        WithProgress(settings.JsonToStandardOutput, progress =>
-        {
-            ProgressTask?[] tasks = [.. strategies.Select(s => progress?.AddTask(Markup.Escape(s.Name), maxValue: 1))];
-            for (int i = 0; i < strategies.Count; i++)
-            {
-                ProgressTask? task = tasks[i];
-                results[i] = BenchRunner.Run(strategies[i], workload, directory, f => task?.Value = f, cancellationToken);
-            }
-        });
+        BenchResult[] results = Measure(strategies, workload, directory, settings.JsonToStandardOutput, cancellationToken);
 
         string? chartPath = settings.NoChart ? null : Path.GetFullPath(settings.ChartPath);
         var report = new BenchReport(WritebackCli.Version, DateTimeOffset.UtcNow, directory, FileSystemOf(directory),
@@ -56,6 +47,33 @@ internal sealed class BenchCommand(CliOutput output) : OutputCommand<BenchSettin
 
         JsonOutput.Write(settings.Json, Output, report);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Runs every strategy <see cref="BenchWorkload.Rounds"/> times, in turn, forward then backward
+    /// and so on, so that a change of load on the machine does not fall on one strategy only.
+    /// </summary>
+    private BenchResult[] Measure(IReadOnlyList<BenchStrategy> strategies, BenchWorkload workload, string directory,
+                                  bool jsonToStandardOutput, CancellationToken cancellationToken)
+    {
+        var rounds = strategies.Select(_ => new List<BenchSample>()).ToArray();
+        BenchWorkload round = workload with { Iterations = workload.IterationsPerRound };
+        WithProgress(jsonToStandardOutput, progress =>
+        {
+            ProgressTask?[] tasks = [.. strategies.Select(s => progress?.AddTask(Markup.Escape(s.Name), maxValue: 1))];
+            for (int r = 0; r < workload.Rounds; r++)
+            {
+                for (int k = 0; k < strategies.Count; k++)
+                {
+                    int i = r % 2 == 0 ? k : strategies.Count - 1 - k;
+                    ProgressTask? task = tasks[i];
+                    int done = r;
+                    rounds[i].Add(BenchRunner.Run(strategies[i], round, directory,
+                                                  f => task?.Value = (done + f) / workload.Rounds, cancellationToken));
+                }
+            }
+        });
+        return [.. strategies.Select((s, i) => BenchResult.Of(s, rounds[i]))];
     }
 
     private static IReadOnlyList<BenchStrategy> Select(BenchSettings settings)
@@ -92,7 +110,7 @@ internal sealed class BenchCommand(CliOutput output) : OutputCommand<BenchSettin
             .Title($"writeback bench: {Markup.Escape(report.FileSystem)} under {Markup.Escape(report.Directory)}")
             .Caption($"latency per commit in ms; [green]Writeback[/], [yellow].NET[/], [grey]raw system call[/]\n"
                      + $"{w.FileBytes >> 20} MiB file per strategy; per commit: one {w.RecordBytes}-byte record plus "
-                     + $"{w.BackgroundDirtyPages} pages dirtied elsewhere; {w.Iterations} timed commits");
+                     + $"{w.BackgroundDirtyPages} pages dirtied elsewhere; {w.IterationsPerRound * w.Rounds} timed commits in {w.Rounds} round(s)");
         table.AddColumn(new TableColumn("strategy").NoWrap());
         table.AddColumn(new TableColumn("median").RightAligned().NoWrap());
         table.AddColumn(new TableColumn("p90").RightAligned().NoWrap());

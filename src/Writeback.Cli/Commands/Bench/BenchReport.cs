@@ -22,4 +22,17 @@ internal sealed record BenchReport(string ToolVersion, DateTimeOffset TimestampU
 /// <param name="Latency">Latency statistics per commit.</param>
 /// <param name="CommitsPerSecond">Commits per second of wall time over the whole loop (stores, background dirtying and commits).</param>
 internal sealed record BenchResult(string Name, string Api, string Guarantee, int Concurrency, BenchStatistics Latency,
-                                   double CommitsPerSecond);
+                                   double CommitsPerSecond)
+{
+    /// <summary>Pools the rounds of one strategy into its result.</summary>
+    /// <param name="strategy">The strategy.</param>
+    /// <param name="rounds">Its rounds; at least one commit in all.</param>
+    /// <returns>The result.</returns>
+    public static BenchResult Of(BenchStrategy strategy, IReadOnlyList<BenchSample> rounds)
+    {
+        double[] latenciesMs = [.. rounds.SelectMany(r => r.LatenciesMs)];
+        double seconds = (double)rounds.Sum(r => r.ElapsedTicks) / System.Diagnostics.Stopwatch.Frequency;
+        return new BenchResult(strategy.Name, strategy.Api, strategy.Guarantee, strategy.Concurrency,
+                               BenchStatistics.Of(latenciesMs), latenciesMs.Length / Math.Max(seconds, 1e-9));
+    }
+}

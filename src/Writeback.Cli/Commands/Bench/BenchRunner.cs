@@ -5,14 +5,14 @@ namespace Writeback.Cli.Commands.Bench;
 /// <summary>Runs each strategy on its own freshly written file in a directory and times its commits.</summary>
 internal static class BenchRunner
 {
-    /// <summary>Measures one strategy.</summary>
+    /// <summary>Measures one round of one strategy on a fresh file.</summary>
     /// <param name="strategy">The strategy.</param>
-    /// <param name="workload">The workload.</param>
+    /// <param name="workload">The workload of this round.</param>
     /// <param name="directory">The directory for the file (deleted afterwards).</param>
-    /// <param name="progress">Called with the fraction of the strategy's iterations done.</param>
+    /// <param name="progress">Called with the fraction of the round's iterations done.</param>
     /// <param name="cancellationToken">Stops between iterations.</param>
-    /// <returns>The result.</returns>
-    public static BenchResult Run(BenchStrategy strategy, BenchWorkload workload, string directory,
+    /// <returns>The commit latencies and the wall time of the timed iterations.</returns>
+    public static BenchSample Run(BenchStrategy strategy, BenchWorkload workload, string directory,
                                   Action<double> progress, CancellationToken cancellationToken)
     {
         string path = Path.Combine(directory, $".writeback-bench-{Environment.ProcessId}-{Guid.NewGuid():N}.dat");
@@ -24,9 +24,7 @@ internal static class BenchRunner
             long elapsedTicks = strategy.Concurrency == 1
                 ? RunSerial(target, workload, latenciesMs, progress, cancellationToken)
                 : RunConcurrent(target, workload, strategy.Concurrency, latenciesMs, progress, cancellationToken);
-            double seconds = (double)elapsedTicks / Stopwatch.Frequency;
-            return new BenchResult(strategy.Name, strategy.Api, strategy.Guarantee, strategy.Concurrency,
-                                   BenchStatistics.Of(latenciesMs), latenciesMs.Count / Math.Max(seconds, 1e-9));
+            return new BenchSample(latenciesMs, elapsedTicks);
         }
         finally
         {
@@ -139,3 +137,8 @@ internal static class BenchRunner
         return wallTicks * workload.Iterations / total;
     }
 }
+
+/// <summary>What one round of one strategy measured.</summary>
+/// <param name="LatenciesMs">Each timed commit's latency.</param>
+/// <param name="ElapsedTicks">Wall time (Stopwatch ticks) of the timed iterations, stores included.</param>
+internal sealed record BenchSample(IReadOnlyList<double> LatenciesMs, long ElapsedTicks);

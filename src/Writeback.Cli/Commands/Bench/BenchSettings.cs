@@ -33,6 +33,11 @@ internal sealed class BenchSettings : JsonSettings
     [Description("Pages dirtied elsewhere in the file before each commit: data a whole-file flush must also write. Default 256 (32 with --quick).")]
     public int? BackgroundDirtyPages { get; init; }
 
+    /// <summary>Rounds.</summary>
+    [CommandOption("-r|--rounds <N>")]
+    [Description("Run the strategies N times in turn (alternating order, a fresh file each time) and pool the samples, so that load changes on a shared machine hit every strategy alike. Default 3 (1 with --quick).")]
+    public int? Rounds { get; init; }
+
     /// <summary>Committers for FlushAsync.</summary>
     [CommandOption("-c|--concurrency <N>")]
     [Description("Concurrent committers for the FlushAsync (group commit) strategy.")]
@@ -64,7 +69,8 @@ internal sealed class BenchSettings : JsonSettings
         Iterations: Iterations ?? (Quick ? 40 : 200),
         WarmupIterations: Quick ? 3 : 10,
         Concurrency: Concurrency,
-        PageSizeBytes: Environment.SystemPageSize);
+        PageSizeBytes: Environment.SystemPageSize,
+        Rounds: Rounds ?? (Quick ? 1 : 3));
 
     /// <inheritdoc />
     public override ValidationResult Validate()
@@ -77,6 +83,11 @@ internal sealed class BenchSettings : JsonSettings
         if (Iterations is < 1 or > 1_000_000)
         {
             return ValidationResult.Error($"--iterations must be between 1 and 1000000, not {Iterations}.");
+        }
+
+        if (Rounds is < 1 or > 1000)
+        {
+            return ValidationResult.Error($"--rounds must be between 1 and 1000, not {Rounds}.");
         }
 
         if (BackgroundDirtyPages is < 0)

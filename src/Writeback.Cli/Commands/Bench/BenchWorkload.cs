@@ -10,13 +10,17 @@ namespace Writeback.Cli.Commands.Bench;
 /// <param name="FileBytes">Size of each strategy's file.</param>
 /// <param name="RecordBytes">Size of the record committed per iteration.</param>
 /// <param name="BackgroundDirtyPages">Pages dirtied elsewhere in the file per iteration.</param>
-/// <param name="Iterations">Timed iterations per strategy.</param>
+/// <param name="Iterations">Timed iterations per strategy, over all rounds.</param>
 /// <param name="WarmupIterations">Untimed iterations before them.</param>
 /// <param name="Concurrency">Concurrent committers for the group-commit strategy.</param>
 /// <param name="PageSizeBytes">The page size.</param>
+/// <param name="Rounds">How many times the strategies run in turn (alternating order), each on a fresh file, their samples pooled.</param>
 internal sealed record BenchWorkload(long FileBytes, int RecordBytes, int BackgroundDirtyPages, int Iterations,
-                                     int WarmupIterations, int Concurrency, int PageSizeBytes)
+                                     int WarmupIterations, int Concurrency, int PageSizeBytes, int Rounds = 1)
 {
+    /// <summary>Timed iterations in each round: the total shared out, rounded up.</summary>
+    public int IterationsPerRound => (Iterations + Rounds - 1) / Rounds;
+
     /// <summary>Where record number <paramref name="recordIndex"/> goes: page-aligned, cycling through the first half.</summary>
     /// <param name="recordIndex">The record's number.</param>
     /// <returns>Its byte offset.</returns>
