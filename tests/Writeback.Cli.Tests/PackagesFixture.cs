@@ -25,6 +25,25 @@ public sealed class PackagesFixture : IDisposable
         ];
     }
 
+    /// <summary>A NuGet.config whose only source is <see cref="Source"/>: nothing is fetched from elsewhere.</summary>
+    public string LocalOnlyConfig
+    {
+        get
+        {
+            string path = _directory.File("NuGet.local.config");
+            File.WriteAllText(path, $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <clear />
+                    <add key="packed" value="{Source}" />
+                  </packageSources>
+                </configuration>
+                """);
+            return path;
+        }
+    }
+
     /// <summary>The directory holding the .nupkg files.</summary>
     public string Source { get; }
 

@@ -43,7 +43,8 @@ public class ToolPackageTests(PackagesFixture packages)
 
         var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages.PrivateCache };
         ProcessRunner.Result install = ProcessRunner.Run("dotnet",
-            ["tool", "install", "--tool-path", tools, "--add-source", packages.Source, "Writeback.Cli", "--version", WritebackCli.Version],
+            ["tool", "install", "--tool-path", tools, "--configfile", packages.LocalOnlyConfig, "--add-source", packages.Source,
+             "Writeback.Cli", "--version", WritebackCli.Version],
             directory.Path, timeout, environment);
         Assert.True(install.ExitCode == 0, "dotnet tool install failed: " + install);
 

@@ -116,15 +116,7 @@ public sealed class UserAssemblyFixture : IDisposable
                           Project.Replace("VERSION", WritebackCli.Version, StringComparison.Ordinal));
         File.WriteAllText(Path.Combine(projectDirectory, "Scenarios.cs"), Source);
         // Only the packed packages (and the SDK's own): a private cache, the temporary source.
-        File.WriteAllText(Path.Combine(projectDirectory, "NuGet.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="packed" value="{packages.Source}" />
-              </packageSources>
-            </configuration>
-            """);
+        File.Copy(packages.LocalOnlyConfig, Path.Combine(projectDirectory, "NuGet.config"));
         string output = _directory.File("out");
         Build = ProcessRunner.Run("dotnet", ["build", "-c", "Release", "-o", output, "--nologo"], projectDirectory,
                                   TimeSpan.FromMinutes(3),
