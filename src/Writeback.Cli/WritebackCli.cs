@@ -12,7 +12,7 @@ namespace Writeback.Cli;
 /// tests call it too, with their own output, so every command runs in-process exactly as it does
 /// in the shipped tool.
 /// </summary>
-internal static class WritebackCli
+internal static partial class WritebackCli
 {
     /// <summary>The tool's version, as <c>writeback --version</c> prints it.</summary>
     public static string Version { get; } =
@@ -28,12 +28,22 @@ internal static class WritebackCli
     /// <returns>One of <see cref="ExitCodes"/>.</returns>
     public static int Run(string[] args, CliOutput output, CancellationToken cancellationToken = default)
     {
+        args = NormalizeArguments(args);
         var app = new CommandApp();
-        app.Configure(config => Configure(config, output));
+        app.Configure(config => Configure(config, output, args));
         return app.Run(args, cancellationToken);
     }
 
-    private static void Configure(IConfigurator config, CliOutput output)
+    /// <summary>
+    /// <c>--json -</c> means standard output, as <c>--json</c> alone does; Spectre would read the
+    /// lone dash as an option without a name, so it is dropped here.
+    /// </summary>
+    /// <param name="args">The arguments as given.</param>
+    /// <returns>The arguments Spectre parses.</returns>
+    internal static string[] NormalizeArguments(string[] args) =>
+        [.. args.Where((arg, i) => !(arg == "-" && i > 0 && args[i - 1] == "--json"))];
+
+    private static void Configure(IConfigurator config, CliOutput output, string[] args)
     {
         config.SetApplicationName("writeback");
         config.SetApplicationVersion(Version);
@@ -43,7 +53,7 @@ internal static class WritebackCli
         config.Settings.StrictParsing = true;
         config.Settings.PropagateExceptions = false;
         config.Settings.CancellationExitCode = ExitCodes.Cancelled;
-        config.Settings.ExceptionHandler = (exception, _) => HandleException(exception, output);
+        config.Settings.ExceptionHandler = (exception, _) => HandleException(exception, output, args);
 
         config.AddCommand<CheckCommand>("check")
             .WithDescription("Run crash scenarios under kernel flush-semantics models and report which crash states break them.")
@@ -66,13 +76,39 @@ internal static class WritebackCli
     /// <summary>Turns any exception that escaped a command into one line on stderr and an exit code.</summary>
     /// <param name="exception">The exception.</param>
     /// <param name="output">Where the line goes.</param>
+    /// <param name="args">The command line, to name the option whose value could not be converted.</param>
     /// <returns>The exit code.</returns>
-    internal static int HandleException(Exception exception, CliOutput output)
+    internal static int HandleException(Exception exception, CliOutput output, IReadOnlyList<string>? args = null)
     {
         (int exitCode, string message) = Classify(exception);
+        if (exitCode == ExitCodes.Usage && ConversionFailure().Match(message) is { Success: true } conversion)
+        {
+            message = DescribeConversionFailure(conversion.Groups["value"].Value, conversion.Groups["type"].Value, args ?? []);
+        }
+
         output.StandardError.WriteLine($"writeback: {message}");
         output.StandardError.Flush();
         return exitCode;
+    }
+
+    /// <summary>Spectre's message for an option value of the wrong type.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Failed to convert '(?<value>.*)' to (?<type>[\w`]+)\.$")]
+    private static partial System.Text.RegularExpressions.Regex ConversionFailure();
+
+    private static string DescribeConversionFailure(string value, string type, IReadOnlyList<string> args)
+    {
+        int index = -1;
+        for (int i = 1; i < args.Count; i++)
+        {
+            if (args[i] == value && args[i - 1].StartsWith('-'))
+            {
+                index = i;
+            }
+        }
+
+        string option = index > 0 ? $" for {args[index - 1]}" : "";
+        string expected = type is "Int32" or "Int64" or "UInt64" or "Nullable`1" ? "a whole number" : $"a value of type {type}";
+        return $"invalid value '{value}'{option}: expected {expected}.";
     }
 
     private static (int ExitCode, string Message) Classify(Exception exception) => exception switch

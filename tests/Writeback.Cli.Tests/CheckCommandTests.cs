@@ -108,6 +108,7 @@ public class CheckCommandTests
     [InlineData("--shard", "3/3")]
     [InlineData("--shard", "x")]
     [InlineData("--atomic-write-bytes", "0")]
+    [InlineData("--atomic-write-bytes", "3000")]
     [InlineData("--assembly", "/no/such/Scenarios.dll")]
     public void Bad_options_are_usage_errors(string option, string value)
     {

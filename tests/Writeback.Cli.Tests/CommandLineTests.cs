@@ -89,4 +89,26 @@ public class CommandLineTests
         Assert.Equal(ExitCodes.Failed, WritebackCli.HandleException(exception, output));
         Assert.Contains("msync(offset=4096, length=8192) failed on 'data.bin': EIO", error.ToString());
     }
+
+    [Theory]
+    [InlineData("bench", "--size", "x")]
+    [InlineData("inspect", "--length", "1.5")]
+    [InlineData("check", "--seed", "-1")]
+    public void A_value_of_the_wrong_type_names_the_option(string command, string option, string value)
+    {
+        string[] args = command == "inspect" ? [command, "/etc/hostname", option, value] : [command, option, value];
+        CliRun run = CliRun.Of(args);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal($"writeback: invalid value '{value}' for {option}: expected a whole number.", run.StandardError.TrimEnd());
+    }
+
+    [Fact]
+    public void Json_dash_means_standard_output()
+    {
+        Assert.Equal(["check", "--json", "--seed", "1"], WritebackCli.NormalizeArguments(["check", "--json", "-", "--seed", "1"]));
+        Assert.Equal(["inspect", "-"], WritebackCli.NormalizeArguments(["inspect", "-"]));
+        CliRun run = CliRun.Of("check", "--model", "Linux3_16Range", "--json", "-");
+        Assert.Equal("", run.Console);
+        Assert.StartsWith("{", run.StandardOutput);
+    }
 }

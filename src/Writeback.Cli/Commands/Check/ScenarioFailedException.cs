@@ -21,13 +21,31 @@ internal sealed class ScenarioFailedException : Exception
     /// <returns>The wrapped exception, or null.</returns>
     public static ScenarioFailedException? From(ICrashScenario scenario, Exception exception)
     {
-        var scenarioAssembly = scenario.GetType().Assembly;
-        bool fromScenario = new StackTrace(exception).GetFrames()
-            .Any(frame => frame.GetMethod()?.DeclaringType?.Assembly == scenarioAssembly);
+        // A frame of the scenario's type (or a type nested in it), or of its assembly when that is
+        // not the simulator's own (the bundled examples live in the simulator's assembly, so there
+        // only their own types count).
+        Type scenarioType = scenario.GetType();
+        bool userAssembly = scenarioType.Assembly != typeof(CrashExplorer).Assembly;
+        bool fromScenario = new StackTrace(exception).GetFrames().Any(frame =>
+            frame.GetMethod()?.DeclaringType is { } type
+            && ((userAssembly && type.Assembly == scenarioType.Assembly) || IsOrIsNestedIn(type, scenarioType)));
         return fromScenario
             ? new ScenarioFailedException(
                 $"check: scenario '{scenario.Name}' ({scenario.GetType().FullName}) threw {exception.GetType().Name}: {exception.Message}",
                 exception)
             : null;
+    }
+
+    private static bool IsOrIsNestedIn(Type type, Type outer)
+    {
+        for (Type? t = type; t is not null; t = t.DeclaringType)
+        {
+            if (t == outer)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
