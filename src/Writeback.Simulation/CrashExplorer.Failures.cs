@@ -21,7 +21,7 @@ public sealed partial class CrashExplorer
                 FailingState = state,
                 Seed = _options.Seed,
                 Reproduce = string.Create(CultureInfo.InvariantCulture,
-                    $"writeback check --scenario \"{_scenario.Name}\" --model {_model.Name} --crash-kind {space.Kind} --atomic-write-bytes {_options.AtomicWriteBytes} --seed {_options.Seed}"),
+                    $"writeback check --scenario \"{_scenario.Name}\" --model {_model.Name} --crash-kind {space.Kind} --atomic-write-bytes {_options.AtomicWriteBytes} --seed {_options.Seed}{MaxStatesArgument()}"),
             };
             if (!_options.Shrink)
             {
@@ -37,6 +37,11 @@ public sealed partial class CrashExplorer
                 ShrunkState = shrunk,
             };
         }
+
+        /// <summary>Bounded exploration and its samples depend on the state limit, so a non-default one is part of the reproduction.</summary>
+        private string MaxStatesArgument() =>
+            _options.MaxStatesPerCrashPoint == new ExplorerOptions().MaxStatesPerCrashPoint ? ""
+                : string.Create(CultureInfo.InvariantCulture, $" --max-states {_options.MaxStatesPerCrashPoint}");
 
         /// <summary>
         /// Greedy delta debugging: starting from the failing state, moves each choice that deviates
