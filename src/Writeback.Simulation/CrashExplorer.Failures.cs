@@ -21,7 +21,7 @@ public sealed partial class CrashExplorer
                 FailingState = state,
                 Seed = _options.Seed,
                 Reproduce = string.Create(CultureInfo.InvariantCulture,
-                    $"writeback check --scenario \"{_scenario.Name}\" --model {_model.Name} --crash-kind {space.Kind} --atomic-write-bytes {_options.AtomicWriteBytes} --seed {_options.Seed}{MaxStatesArgument()}"),
+                    $"writeback check --scenario {ShellWord(_scenario.Name)} --model {_model.Name} --crash-kind {space.Kind} --atomic-write-bytes {_options.AtomicWriteBytes} --seed {_options.Seed}{MaxStatesArgument()}"),
             };
             if (!_options.Shrink)
             {
@@ -37,6 +37,12 @@ public sealed partial class CrashExplorer
                 ShrunkState = shrunk,
             };
         }
+
+        /// <summary>A scenario name as one shell word: as is when it is plain, else in single quotes.</summary>
+        private static string ShellWord(string word) =>
+            word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':')
+                ? word
+                : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
         /// <summary>Bounded exploration and its samples depend on the state limit, so a non-default one is part of the reproduction.</summary>
         private string MaxStatesArgument() =>
