@@ -23,8 +23,9 @@ public sealed class KernelModel
     private static readonly FlushEffect CacheOnly = new(DurabilityLevel.DeviceCache, false, DurabilityLevel.None);
 
     private KernelModel(string name, string description, FlushEffect rangeFlush, FlushEffect mappingFlush,
-                        FlushEffect fileFlush, DurabilityLevel directoryFlush)
+                        FlushEffect fileFlush, DurabilityLevel directoryFlush, FlushEffect? startWriteback = null)
     {
+        StartWritebackEffect = startWriteback ?? FlushEffect.InFlightOnly;
         Name = name;
         Description = description;
         RangeFlush = rangeFlush;
@@ -72,7 +73,7 @@ public sealed class KernelModel
         nameof(WindowsFlushViewOnly),
         "Windows, FlushViewOfFile only: Flush(range) and Flush() start writes without awaiting them (chosen option: in flight, not completed), "
         + "so nothing is guaranteed at a kernel crash or power loss; FlushFile() adds FlushFileBuffers (data and metadata stable); FlushDirectory makes names stable.",
-        FlushEffect.Nothing, FlushEffect.Nothing, StableWholeFile, DurabilityLevel.Stable);
+        FlushEffect.InFlightOnly, FlushEffect.InFlightOnly with { WholeFile = true }, StableWholeFile, DurabilityLevel.Stable);
 
     /// <summary>Windows, <c>FlushViewOfFile</c> then <c>FlushFileBuffers</c> for every flush: data and metadata stable (research 7.2 variant 6b).</summary>
     public static KernelModel WindowsFlushViewAndBuffers { get; } = new(
@@ -89,7 +90,8 @@ public sealed class KernelModel
         nameof(MacOsMsyncWithoutFullFsync),
         "macOS: Flush(range) and Flush() reach the drive's volatile cache only (kernel crash: kept; power loss: any reordered subset); "
         + "FlushFile() and FlushDirectory() use F_FULLFSYNC (stable). MS_ASYNC modelled as a no-op (chosen option).",
-        CacheOnly, new(DurabilityLevel.DeviceCache, true, DurabilityLevel.None), StableWholeFile, DurabilityLevel.Stable);
+        CacheOnly, new(DurabilityLevel.DeviceCache, true, DurabilityLevel.None), StableWholeFile, DurabilityLevel.Stable,
+        startWriteback: FlushEffect.Nothing);
 
     /// <summary>
     /// FreeBSD: <c>msync(MS_SYNC)</c> over a partial range writes the range synchronously without
@@ -123,6 +125,9 @@ public sealed class KernelModel
 
     /// <summary>Effect of <see cref="IMappedFile.FlushFile"/>.</summary>
     internal FlushEffect FileFlush { get; }
+
+    /// <summary>Effect of <see cref="IMappedFile.StartWriteback"/>: in flight (guarantees nothing), or nothing at all.</summary>
+    internal FlushEffect StartWritebackEffect { get; }
 
     /// <summary>The level names reach at <see cref="IMappedStorage.FlushDirectory"/>.</summary>
     internal DurabilityLevel DirectoryFlush { get; }

@@ -124,6 +124,18 @@ public sealed class ExplorerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_failure_says_which_version_was_in_flight_after_StartWriteback()
+    {
+        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.KernelCrash] })
+            .Explore(BundledScenarios.StartWritebackAck.Scenario);
+        var failure = report.Failures[0];
+        Assert.Contains(failure.Deviations.Concat(failure.ShrunkDeviations!), d => d.Contains("in flight (write started, not awaited)", StringComparison.Ordinal));
+        var macOs = new CrashExplorer(KernelModel.MacOsMsyncWithoutFullFsync, new ExplorerOptions { CrashKinds = [CrashKind.KernelCrash] })
+            .Explore(BundledScenarios.StartWritebackAck.Scenario);
+        Assert.DoesNotContain(macOs.Failures.SelectMany(f => f.Deviations.Concat(f.ShrunkDeviations!)), d => d.Contains("in flight", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Identical_images_are_checked_once()
     {
         var scenario = BundledScenarios.WriteAheadLog.Scenario;
