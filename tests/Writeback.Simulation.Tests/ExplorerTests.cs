@@ -97,6 +97,12 @@ public sealed class ExplorerTests(ITestOutputHelper output)
         output.WriteLine($"{first.Kind} at #{first.CrashPointIndex} {first.Call}: {first.Message}");
         output.WriteLine($"shrunk ({first.ShrunkBase}): {string.Join("; ", first.ShrunkDeviations!)}");
 
+        var both = CrashExplorer.Compare(KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range, BundledScenarios.StartWritebackAck.Scenario);
+        Assert.NotEmpty(both.BothFailures);
+        Assert.Empty(both.CandidateOnlyFailures);
+        Assert.Empty(both.BaselineOnlyFailures);
+        Assert.Equal(both.Candidate.Failures.Count, both.BothFailures.Count);
+
         var wal = CrashExplorer.Compare(KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range, BundledScenarios.WriteAheadLog.Scenario);
         Assert.True(wal.CandidateIsNoWorse);
         Assert.True(wal.Candidate.Passed);

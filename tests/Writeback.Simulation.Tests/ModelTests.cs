@@ -189,6 +189,30 @@ public sealed class ModelTests
         Assert.Equal([Page, 3 * Page], lengths.Order());
     }
 
+    [Theory]
+    [InlineData(nameof(KernelModel.Linux2_6_19To3_15WholeFile), true)]
+    [InlineData(nameof(KernelModel.Linux3_16Range), true)]
+    [InlineData(nameof(KernelModel.WindowsFlushViewOnly), false)]
+    [InlineData(nameof(KernelModel.WindowsFlushViewAndBuffers), true)]
+    [InlineData(nameof(KernelModel.MacOsMsyncWithoutFullFsync), false)]
+    [InlineData(nameof(KernelModel.FreeBsd), false)]
+    public void A_range_flush_makes_a_new_length_durable_where_it_covers_metadata(string modelName, bool lengthDurable)
+    {
+        var model = ModelNamed(modelName);
+        var record = CrashExplorer.Record(new DelegateScenario("grow", (storage, _) =>
+        {
+            using var file = storage.Open("f", new MappedFileOptions { Length = Page });
+            file.FlushFile();
+            storage.FlushDirectory();
+            file.SetLength(2 * Page);
+            file.Write(Page, New);
+            file.Flush(Page, Page);
+        }));
+        var lengths = CrashExplorer.EnumerateImages(record, model, CrashKind.KernelCrash, record.CallCount, new ExplorerOptions())
+            .Select(image => image["f"].Length).ToHashSet();
+        Assert.Equal(lengthDurable ? [2 * Page] : [Page, 2 * Page], lengths.Order());
+    }
+
     [Fact]
     public void Power_loss_tears_pages_at_512_bytes_but_a_kernel_crash_does_not()
     {
