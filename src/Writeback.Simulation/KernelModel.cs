@@ -56,13 +56,16 @@ public sealed class KernelModel
 
     /// <summary>
     /// Bonzini's 2012 proposal on today's range msync: <c>MS_ASYNC</c> starts I/O on the range
-    /// without waiting (research 7.2 variant 3). Starting I/O shortens the window but guarantees
-    /// nothing, so every verdict equals <see cref="Linux3_16Range"/>'s: that is the finding.
+    /// without waiting (research 7.2 variant 3). In this API <see cref="IMappedFile.StartWriteback"/>
+    /// already is <c>sync_file_range(SYNC_FILE_RANGE_WRITE)</c>, which starts I/O under every Linux
+    /// model, so this model behaves exactly as <see cref="Linux3_16Range"/>. It exists so the 2012
+    /// question can be asked by name; every verdict being equal is the answer: starting I/O early
+    /// shortens the window and guarantees nothing.
     /// </summary>
     public static KernelModel MsAsyncStartsIo { get; } = new(
         nameof(MsAsyncStartsIo),
-        "The 2012 MS_ASYNC-starts-I/O proposal on a 3.16+ kernel: as Linux3_16Range; StartWriteback/MS_ASYNC put the range in flight, "
-        + "which shortens the window and guarantees nothing at any crash kind.",
+        "The 2012 MS_ASYNC-starts-I/O proposal on a 3.16+ kernel: identical to Linux3_16Range, since StartWriteback already starts I/O there; "
+        + "in-flight pages are guaranteed nothing at any crash kind, so no verdict changes.",
         StableWithLength, StableWholeFile, StableWholeFile, DurabilityLevel.Stable);
 
     /// <summary>
