@@ -33,11 +33,7 @@ public sealed partial class SimulationRecord
         _inodes = [.. inodes];
         _directory = directory;
         _acknowledged = [.. acknowledged.Values];
-        _acknowledgedCountAt = new int[calls.Count + 1];
-        for (var crashPointIndex = 0; crashPointIndex <= calls.Count; crashPointIndex++)
-        {
-            _acknowledgedCountAt[crashPointIndex] = acknowledged.CountAt(crashPointIndex);
-        }
+        _acknowledgedCountAt = acknowledged.CountsAt(calls.Count + 1);
         NewVersionsAt = BucketNewVersions();
         ZeroPage = ZeroPageOf(pageSizeBytes);
     }

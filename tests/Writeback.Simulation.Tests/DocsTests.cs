@@ -59,8 +59,9 @@ public sealed partial class DocsTests
             DurabilityLevel.DeviceCache => "drive cache",
             _ => "nothing",
         };
-        static string Effect(FlushEffect effect, string scope) => effect.Data == DurabilityLevel.None ? "nothing"
-            : $"{(effect.WholeFile ? "whole file" : scope)} → {Level(effect.Data)}; length → {Level(effect.Length)}";
+        static string Effect(FlushEffect effect, string scope) => effect.Data != DurabilityLevel.None
+            ? $"{(effect.WholeFile ? "whole file" : scope)} → {Level(effect.Data)}; length → {Level(effect.Length)}"
+            : effect.StartsIo ? $"{(effect.WholeFile ? "whole file" : scope)} in flight; nothing guaranteed" : "nothing (no-op)";
         var text = new StringBuilder()
             .Append("| model | `Flush(offset, length)`, `FlushAsync` | `Flush()` | `FlushFile()` | `StartWriteback` | `FlushDirectory()` |\n")
             .Append("|---|---|---|---|---|---|\n");
@@ -69,7 +70,8 @@ public sealed partial class DocsTests
             text.Append("| `").Append(model.Name).Append("` | ")
                 .Append(Effect(model.RangeFlush, "range")).Append(" | ")
                 .Append(Effect(model.MappingFlush, "mapping")).Append(" | ")
-                .Append(Effect(model.FileFlush, "whole file")).Append(" | nothing | names → ")
+                .Append(Effect(model.FileFlush, "whole file")).Append(" | ")
+                .Append(Effect(model.StartWritebackEffect, "range")).Append(" | names → ")
                 .Append(Level(model.DirectoryFlush)).Append(" |\n");
         }
         text.Append('\n');

@@ -97,6 +97,12 @@ public sealed class ExplorerTests(ITestOutputHelper output)
         output.WriteLine($"{first.Kind} at #{first.CrashPointIndex} {first.Call}: {first.Message}");
         output.WriteLine($"shrunk ({first.ShrunkBase}): {string.Join("; ", first.ShrunkDeviations!)}");
 
+        var both = CrashExplorer.Compare(KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range, BundledScenarios.StartWritebackAck.Scenario);
+        Assert.NotEmpty(both.BothFailures);
+        Assert.Empty(both.CandidateOnlyFailures);
+        Assert.Empty(both.BaselineOnlyFailures);
+        Assert.Equal(both.Candidate.Failures.Count, both.BothFailures.Count);
+
         var wal = CrashExplorer.Compare(KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range, BundledScenarios.WriteAheadLog.Scenario);
         Assert.True(wal.CandidateIsNoWorse);
         Assert.True(wal.Candidate.Passed);
@@ -121,6 +127,18 @@ public sealed class ExplorerTests(ITestOutputHelper output)
         Assert.Contains("L", failure.GetProperty("shrunkPages")[0].GetProperty("pages").GetString()!, StringComparison.Ordinal);
         Assert.Contains("--seed " + Seed, failure.GetProperty("reproduce").GetString()!, StringComparison.Ordinal);
         Assert.True(JsonDocument.Parse(report.ToJson(includeElapsed: true)).RootElement.TryGetProperty("elapsedMs", out _));
+    }
+
+    [Fact]
+    public void A_failure_says_which_version_was_in_flight_after_StartWriteback()
+    {
+        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.KernelCrash] })
+            .Explore(BundledScenarios.StartWritebackAck.Scenario);
+        var failure = report.Failures[0];
+        Assert.Contains(failure.Deviations.Concat(failure.ShrunkDeviations!), d => d.Contains("in flight (write started, not awaited)", StringComparison.Ordinal));
+        var macOs = new CrashExplorer(KernelModel.MacOsMsyncWithoutFullFsync, new ExplorerOptions { CrashKinds = [CrashKind.KernelCrash] })
+            .Explore(BundledScenarios.StartWritebackAck.Scenario);
+        Assert.DoesNotContain(macOs.Failures.SelectMany(f => f.Deviations.Concat(f.ShrunkDeviations!)), d => d.Contains("in flight", StringComparison.Ordinal));
     }
 
     [Fact]
