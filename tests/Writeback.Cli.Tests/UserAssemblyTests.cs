@@ -162,7 +162,16 @@ public class UserAssemblyTests : IClassFixture<UserAssemblyFixture>
         Assert.Contains("FAIL", run.Console);
         Assert.Contains("was acknowledged", run.Console);
         Assert.Contains("page map of that image", run.Console);
-        Assert.Contains($"writeback check --assembly {_fixture.AssemblyPath} --scenario \"unflushed-counter\"", run.Console);
+        Assert.Contains("reproduce: writeback check --assembly ", run.Console);
+
+        CliRun json = CliRun.Of("check", "--assembly", _fixture.AssemblyPath, "--scenario", "unflushed-counter",
+                                "--model", "Linux3_16Range", "--json");
+        using JsonDocument document = JsonDocument.Parse(json.StandardOutput);
+        JsonElement failure = document.RootElement.GetProperty("scenarios")[0].GetProperty("reports")[0].GetProperty("failures")[0];
+        string reproduce = failure.GetProperty("reproduce").GetString()!;
+        Assert.StartsWith($"writeback check --assembly {_fixture.AssemblyPath} --scenario ", reproduce);
+        Assert.Contains("unflushed-counter", reproduce);
+        Assert.Contains("--model Linux3_16Range", reproduce);
     }
 
     [Fact]

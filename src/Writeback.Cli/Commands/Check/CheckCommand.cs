@@ -255,10 +255,28 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
                                         expected is null ? null : expected == passed);
             }))],
             o.Reports.Count == 2 ? o.CandidateOnlyFailures().Count : null,
-            [.. o.Reports.Select(r => JsonNode.Parse(r.ToJson()))])).ToList();
+            [.. o.Reports.Select(r => ReportJson(r, assemblyPath))])).ToList();
         return new CheckDocument(WritebackCli.Version, assemblyPath is null ? "bundled" : "assembly", assemblyPath,
                                  [.. models.Select(m => m.Name)], kinds, settings.AtomicWriteBytes, settings.Seed,
                                  $"{shardIndex}/{shardCount}", scenarios, failedScenarios, unexpected, exitCode);
+    }
+
+    /// <summary>The simulator's report as JSON, with each failure's reproduce line naming the user's assembly.</summary>
+    private static JsonNode? ReportJson(CrashReport report, string? assemblyPath)
+    {
+        JsonNode? node = JsonNode.Parse(report.ToJson());
+        if (assemblyPath is not null && node?["failures"] is JsonArray failures)
+        {
+            for (int i = 0; i < failures.Count && i < report.Failures.Count; i++)
+            {
+                if (failures[i] is JsonObject failure && failure.ContainsKey("reproduce"))
+                {
+                    failure["reproduce"] = Reproduce(report.Failures[i], assemblyPath);
+                }
+            }
+        }
+
+        return node;
     }
 
     /// <summary>Moves a Spectre progress task as the explorer reports progress.</summary>
