@@ -79,13 +79,21 @@ internal static class CheckRenderer
     {
         var lines = new List<IRenderable>
         {
-            new Markup($"[bold]crash point[/] {failure.CrashPointIndex}: {KindLabel(failure.Kind)} after [cyan]{Markup.Escape(failure.Call)}[/]"
+            // CrashFailure.Call is the call the crash point precedes; the point after the last call
+            // already reads "after …".
+            new Markup($"[bold]crash point[/] {failure.CrashPointIndex}: {KindLabel(failure.Kind)} "
+                       + (failure.Call.StartsWith("after ", StringComparison.Ordinal) ? "" : "before ")
+                       + $"[cyan]{Markup.Escape(failure.Call)}[/]"
                        + $" ({failure.AcknowledgedCount} acknowledged before it)"
                        + (candidateOnly ? $"  [yellow]only under {Markup.Escape(report.Model.Name)}[/]" : "")),
             new Markup($"[bold]checker[/]: [red]{Markup.Escape(failure.Message)}[/]"),
             new Markup("[bold]page map of that image[/]:"),
         };
         lines.AddRange(failure.Pages.Select(PageMap));
+        if (failure.Pages.Count == 0)
+        {
+            lines.Add(new Markup("  [grey](no file survived the crash)[/]"));
+        }
         if (failure.ShrunkPages is { Count: > 0 } shrunk && !shrunk.SequenceEqual(failure.Pages))
         {
             lines.Add(new Markup("[bold]shrunk[/] (fewest pages deviating from the base image"
