@@ -1,0 +1,49 @@
+namespace Writeback;
+
+/// <summary>
+/// The user-space MS_ASYNC of the 2012 proposal: one thread per file, created on first use, that
+/// calls sync_file_range(SYNC_FILE_RANGE_WRITE) on the ranges handed to it. sync_file_range itself
+/// blocks when the device queue is full, which is why it runs here and not on the caller's thread.
+/// Pending ranges live in a fixed-size merging set, so queuing never allocates.
+/// </summary>
+internal sealed class BackgroundWriter : DedicatedWorker<(long Start, long End)>
+{
+    private const int PendingCapacity = 64;
+
+    private readonly MappedFile _file;
+    private readonly PendingRangeSet _pending = new(PendingCapacity);
+    private readonly long[] _batchStarts = new long[PendingCapacity];
+    private readonly long[] _batchEnds = new long[PendingCapacity];
+    private int _batchCount;
+
+    public BackgroundWriter(MappedFile file) : base(file, "Writeback writer") => _file = file;
+
+    /// <summary>Queues the page-aligned range [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    public void Enqueue(long start, long end) => Enqueue((start, end));
+
+    protected override void Add((long Start, long End) item) => _pending.Add(item.Start, item.End);
+
+    protected override bool HasWork => _pending.Count > 0;
+
+    protected override void TakeWork()
+    {
+        _batchCount = _pending.Count;
+        for (var i = 0; i < _batchCount; i++)
+        {
+            (_batchStarts[i], _batchEnds[i]) = _pending[i];
+        }
+        _pending.Clear();
+    }
+
+    protected override void DoWork()
+    {
+        for (var i = 0; i < _batchCount; i++)
+        {
+            // After a failure the file is poisoned: starting more I/O would report nothing.
+            if (!_file.StartWritebackNow(_batchStarts[i], _batchEnds[i]))
+            {
+                break;
+            }
+        }
+    }
+}
