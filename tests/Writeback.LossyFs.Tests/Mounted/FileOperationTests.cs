@@ -32,26 +32,7 @@ public sealed class FileOperationTests
         Assert.Throws<IOException>(() => Directory.Delete(P("dir")));
         Assert.Throws<IOException>(() => File.Move(P("a.txt"), P("dir/over"), overwrite: false));
 
-        var description = new StringBuilder();
-        foreach (string entry in Directory.GetFileSystemEntries(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            string relative = Path.GetRelativePath(root, entry);
-            var info = new FileInfo(entry);
-            if (info.LinkTarget is { } target)
-            {
-                description.AppendLine($"{relative} -> {target} reads '{File.ReadAllText(entry)}'");
-            }
-            else if (Directory.Exists(entry))
-            {
-                description.AppendLine($"{relative}/");
-            }
-            else
-            {
-                byte[] content = File.ReadAllBytes(entry);
-                description.AppendLine($"{relative} {info.Length} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(content))}");
-            }
-        }
-        return description.ToString();
+        return Describe(root);
     }
 
     [SkippableFact]
@@ -73,9 +54,9 @@ public sealed class FileOperationTests
         }
     }
 
+    /// <summary>Every entry below <paramref name="root"/>: directories, symbolic links and what they read, file lengths and SHA-256.</summary>
     private static string Describe(string root)
     {
-        // Same description as RunScript's, without running the script.
         var description = new StringBuilder();
         foreach (string entry in Directory.GetFileSystemEntries(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
