@@ -210,6 +210,68 @@ public sealed class FuseSessionDispatchTests : IDisposable
     }
 
     [Fact]
+    public void Readdirplus_entries_carry_an_entry_out_before_each_dirent_and_count_a_lookup()
+    {
+        ulong handle = Payload<FuseOpenOut>(Send(FuseOpcode.FUSE_OPENDIR, 1, Bytes(new FuseOpenIn()))).fh;
+        byte[] reply = Send(FuseOpcode.FUSE_READDIRPLUS, 1, Bytes(new FuseReadIn { fh = handle, offset = 0, size = 4096 }));
+        int position = 16;
+        var entries = new List<(string Name, FuseEntryOut Entry)>();
+        while (position < reply.Length)
+        {
+            var entry = MemoryMarshal.Read<FuseEntryOut>(reply.AsSpan(position));
+            var dirent = MemoryMarshal.Read<FuseDirent>(reply.AsSpan(position + Unsafe.SizeOf<FuseEntryOut>()));
+            string name = System.Text.Encoding.UTF8.GetString(reply, position + Unsafe.SizeOf<FuseEntryOut>() + 24, (int)dirent.namelen);
+            entries.Add((name, entry));
+            position += Unsafe.SizeOf<FuseEntryOut>() + FuseKernel.FUSE_DIRENT_ALIGN(24 + (int)dirent.namelen);
+        }
+        Assert.Equal(reply.Length, position);
+        Assert.Equal([".", "..", "old.txt"], entries.Select(entry => entry.Name));
+        Assert.Equal(0ul, entries[0].Entry.nodeid); // "." and ".." carry no reference
+        Assert.Equal(10ul, entries[2].Entry.attr.size);
+        Assert.Equal(entries[2].Entry.nodeid, Lookup("old.txt"));
+        // The readdirplus reference and the lookup's: two FORGETs release the node.
+        Assert.NotNull(_tree.Find(entries[2].Entry.nodeid));
+    }
+
+    [Fact]
+    public void Mkdir_link_symlink_readlink_and_rename2_exchange_answer_with_their_structures()
+    {
+        byte[] mkdir = Send(FuseOpcode.FUSE_MKDIR, 1, [.. Bytes(new FuseMkdirIn { mode = 0x1ED }), .. Name("dir")]);
+        Assert.Equal(Header(144, 0), Hex(mkdir[..16]));
+        var directory = Payload<FuseEntryOut>(mkdir);
+        Assert.Equal(0x4000u, directory.attr.mode & 0xF000);
+
+        ulong file = Lookup("old.txt");
+        byte[] link = Send(FuseOpcode.FUSE_LINK, directory.nodeid, [.. Bytes(new FuseLinkIn { oldnodeid = file }), .. Name("hard")]);
+        Assert.Equal(file, Payload<FuseEntryOut>(link).nodeid);
+        Assert.Equal(2u, Payload<FuseEntryOut>(link).attr.nlink);
+
+        byte[] symlink = Send(FuseOpcode.FUSE_SYMLINK, 1, [.. Name("sym"), .. Name("old.txt")]);
+        ulong symlinkNode = Payload<FuseEntryOut>(symlink).nodeid;
+        Assert.Equal(0xA000u, Payload<FuseEntryOut>(symlink).attr.mode & 0xF000);
+        Assert.Equal(Header(23, 0) + Convert.ToHexString("old.txt"u8), Hex(Send(FuseOpcode.FUSE_READLINK, symlinkNode, [])));
+
+        var exchange = new FuseRename2In { newdir = directory.nodeid, flags = 2 }; // RENAME_EXCHANGE
+        Assert.Equal(Header(16, 0), Hex(Send(FuseOpcode.FUSE_RENAME2, 1, [.. Bytes(exchange), .. Name("sym"), .. Name("hard")])));
+        Assert.Equal(file, Lookup("sym"));
+        var bad = new FuseRename2In { newdir = 1, flags = 4 }; // RENAME_WHITEOUT is not supported
+        Assert.Equal(Header(16, -22), Hex(Send(FuseOpcode.FUSE_RENAME2, 1, [.. Bytes(bad), .. Name("sym"), .. Name("x")])));
+    }
+
+    [Fact]
+    public void Fallocate_extends_the_volatile_length_and_getattr_reports_it()
+    {
+        ulong node = Lookup("old.txt");
+        var allocate = new FuseFallocateIn { offset = 0, length = 8192, mode = 0 };
+        Assert.Equal(Header(16, 0), Hex(Send(FuseOpcode.FUSE_FALLOCATE, node, Bytes(allocate))));
+        byte[] getattr = Send(FuseOpcode.FUSE_GETATTR, node, Bytes(new FuseGetattrIn()));
+        Assert.Equal(Header(120, 0), Hex(getattr[..16]));
+        Assert.Equal(8192ul, Payload<FuseAttrOut>(getattr).attr.size);
+        Assert.Equal(10, new FileInfo(Backing("old.txt")).Length);
+        Assert.Equal(Header(16, -95), Hex(Send(FuseOpcode.FUSE_FALLOCATE, node, Bytes(allocate with { mode = 0x20 }))));
+    }
+
+    [Fact]
     public void After_a_crash_every_request_fails_with_EIO()
     {
         _tree.Crash(new CrashOptions());
