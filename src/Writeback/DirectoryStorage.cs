@@ -1,0 +1,114 @@
+using Writeback.Native;
+
+namespace Writeback;
+
+/// <summary>
+/// An <see cref="IMappedStorage"/> over a real directory: names are files in it, opened as
+/// <see cref="MappedFile"/>. Linux only, like <see cref="MappedFile"/>.
+/// </summary>
+/// <remarks>All members may be called concurrently; the file system orders concurrent name changes.</remarks>
+public sealed class DirectoryStorage : IMappedStorage
+{
+    private readonly FaultInjector? _faults;
+
+    /// <summary>Uses the existing directory <paramref name="directory"/>.</summary>
+    /// <param name="directory">The directory's path.</param>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is empty.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    public DirectoryStorage(string directory) : this(directory, faults: null)
+    {
+    }
+
+    /// <summary>With a fault injector: the test seam.</summary>
+    internal DirectoryStorage(string directory, FaultInjector? faults)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        DirectoryPath = System.IO.Path.GetFullPath(directory);
+        if (!System.IO.Directory.Exists(DirectoryPath))
+        {
+            throw new DirectoryNotFoundException($"The storage directory '{DirectoryPath}' does not exist.");
+        }
+        _faults = faults;
+    }
+
+    /// <summary>The directory's full path.</summary>
+    public string DirectoryPath { get; }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, ".", "..", or contains '/' or a NUL character.</exception>
+    public IMappedFile Open(string name, MappedFileOptions? options = null) => MappedFile.Open(PathOf(name), options, _faults);
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, ".", "..", or contains '/' or a NUL character.</exception>
+    public bool Exists(string name) => System.IO.Path.Exists(PathOf(name));
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, ".", "..", or contains '/' or a NUL character.</exception>
+    /// <exception cref="FileNotFoundException">No such name.</exception>
+    /// <exception cref="WritebackException">unlink(2) failed otherwise.</exception>
+    public void Delete(string name)
+    {
+        var path = PathOf(name);
+        var errno = SystemCalls.UnlinkPath(_faults, path);
+        if (errno != 0)
+        {
+            WritebackMetrics.RecordError(SystemCalls.Unlink);
+            throw Errors.FromErrno(errno, SystemCalls.Unlink, path, resolvesPath: true);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">A name is empty, ".", "..", or contains '/' or a NUL character.</exception>
+    /// <exception cref="FileNotFoundException"><paramref name="sourceName"/> does not exist.</exception>
+    /// <exception cref="WritebackException">rename(2) failed otherwise.</exception>
+    public void Rename(string sourceName, string targetName)
+    {
+        var sourcePath = PathOf(sourceName, nameof(sourceName));
+        var targetPath = PathOf(targetName, nameof(targetName));
+        var errno = SystemCalls.RenamePath(_faults, sourcePath, targetPath);
+        if (errno != 0)
+        {
+            WritebackMetrics.RecordError(SystemCalls.Rename);
+            throw Errors.FromErrno(errno, SystemCalls.Rename, $"{sourcePath}' -> '{targetPath}", resolvesPath: true);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>open(O_RDONLY|O_DIRECTORY), fsync(2), close.</remarks>
+    /// <exception cref="WritebackException">open or fsync of the directory failed.</exception>
+    public void FlushDirectory()
+    {
+        var errno = SystemCalls.OpenFile(_faults, DirectoryPath, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY, 0, out var fd);
+        if (errno != 0)
+        {
+            WritebackMetrics.RecordError(SystemCalls.Open);
+            throw Errors.FromErrno(errno, SystemCalls.Open, DirectoryPath, resolvesPath: true);
+        }
+        using (fd)
+        {
+            var timestamp = WritebackMetrics.StartTiming();
+            errno = SystemCalls.Fsync(_faults, fd.Fd);
+            if (errno != 0)
+            {
+                WritebackMetrics.RecordError(SystemCalls.FSync);
+                throw Errors.FromErrno(errno, SystemCalls.FSync, DirectoryPath);
+            }
+            WritebackMetrics.RecordFlush("fsync_directory", 0, timestamp);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => DirectoryPath;
+
+    private string PathOf(string name, string parameterName = "name")
+    {
+        ArgumentNullException.ThrowIfNull(name, parameterName);
+        if (name.Length == 0 || name is "." or ".." || name.Contains('/', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"'{name}' is not a file name: a name in '{DirectoryPath}' must be non-empty, not '.' or '..', and contain no '/' or NUL character.",
+                parameterName);
+        }
+        return System.IO.Path.Join(DirectoryPath, name);
+    }
+}

@@ -1,0 +1,9 @@
+internal static partial class Interop
+{
+    /// <summary>Names of the native libraries the library calls.</summary>
+    internal static class Libraries
+    {
+        /// <summary>The C library. The runtime resolves "libc" to the process's libc on Linux.</summary>
+        internal const string Libc = "libc";
+    }
+}

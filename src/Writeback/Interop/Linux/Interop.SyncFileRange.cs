@@ -1,0 +1,16 @@
+using System.Runtime.InteropServices;
+
+internal static partial class Interop
+{
+    internal static partial class Libc
+    {
+        // <linux/fs.h>
+        internal const uint SYNC_FILE_RANGE_WAIT_BEFORE = 1;
+        internal const uint SYNC_FILE_RANGE_WRITE = 2;
+        internal const uint SYNC_FILE_RANGE_WAIT_AFTER = 4;
+
+        /// <summary>sync_file_range(2). With SYNC_FILE_RANGE_WRITE it starts writeback and guarantees nothing.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "sync_file_range", SetLastError = true)]
+        internal static partial int sync_file_range(int fd, long offset, long nbytes, uint flags);
+    }
+}

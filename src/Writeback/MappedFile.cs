@@ -1,0 +1,496 @@
+using Writeback.Native;
+
+namespace Writeback;
+
+/// <summary>
+/// A file mapped into memory, with durability calls that each mean exactly what their names say.
+/// Implemented on Linux; on other systems <see cref="Open(string, MappedFileOptions?)"/> throws
+/// <see cref="PlatformNotSupportedException"/>.
+/// </summary>
+/// <remarks>
+/// <para>Thread safety: <see cref="Flush(long, long)"/>, <see cref="Flush()"/>, <see cref="FlushFile"/>,
+/// <see cref="StartWriteback"/>, <see cref="FlushAsync"/>, <see cref="GetPageCacheState"/>, the span,
+/// read and write members may be called concurrently from any threads. <see cref="SetLength"/> and
+/// <see cref="Dispose"/> are exclusive: no other member of the same file may run during them.</para>
+/// <para>Address space up to <see cref="MaxLength"/> is reserved at open, so the mapping never moves
+/// and spans stay valid across growth. A span over a part cut off by a shrinking
+/// <see cref="SetLength"/>, or used after <see cref="Dispose"/>, faults: that is the caller's
+/// responsibility, as with any pointer.</para>
+/// <para>The first failed durability call poisons the file (see <see cref="IsPoisoned"/>).</para>
+/// </remarks>
+public sealed partial class MappedFile : IMappedFile
+{
+    /// <summary>The address space reserved when <see cref="MappedFileOptions.MaxLength"/> is not set and the file is smaller: 1 GiB.</summary>
+    public const long DefaultMaxLength = 1L << 30;
+
+    private readonly FaultInjector? _faults;
+    private readonly SafeFileDescriptorHandle _fd;
+    private readonly SafeMappingHandle _mapping;
+    private readonly nint _baseAddress;
+    private readonly bool _writable;
+    private readonly bool _reportDirtyOutsideRange;
+    private long _lengthBytes;
+    private WritebackException? _poison;
+    private BackgroundWriter? _writer;
+    private GroupCommitFlusher? _flusher;
+    private int _disposed;
+
+    /// <summary>
+    /// Opens (or creates, as <paramref name="options"/> says) the file at <paramref name="path"/>
+    /// and maps all of it, reserving address space up to <see cref="MappedFileOptions.MaxLength"/>.
+    /// </summary>
+    /// <param name="path">The file's path.</param>
+    /// <param name="options">How to open and map it; <see langword="null"/> means the defaults.</param>
+    /// <returns>The mapped file; the caller disposes it.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or the options contradict each other.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A length in <paramref name="options"/> is negative, or <see cref="MappedFileOptions.MaxLength"/> is below the file's length.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist and the mode does not create it.</exception>
+    /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
+    /// <exception cref="WritebackException">Another system call failed.</exception>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux, or <see cref="MappedFileOptions.ReportDirtyOutsideRange"/> on a kernel without cachestat(2).</exception>
+    public static MappedFile Open(string path, MappedFileOptions? options = null) => Open(path, options, faults: null);
+
+    /// <summary>Opens with a fault injector: the test seam.</summary>
+    internal static MappedFile Open(string path, MappedFileOptions? options, FaultInjector? faults)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new MappedFileOptions();
+        ValidateOptions(options);
+        if (!OperatingSystem.IsLinux())
+        {
+            throw NotSupportedOnThisSystem();
+        }
+        return OpenLinux(System.IO.Path.GetFullPath(path), options, faults);
+    }
+
+    private MappedFile(string path, MappedFileOptions options, FaultInjector? faults, SafeFileDescriptorHandle fd,
+                       SafeMappingHandle mapping, long lengthBytes)
+    {
+        Path = path;
+        Name = System.IO.Path.GetFileName(path);
+        Semantics = options.Semantics;
+        PageSize = Environment.SystemPageSize;
+        _faults = faults;
+        _fd = fd;
+        _mapping = mapping;
+        _baseAddress = mapping.Address;
+        _writable = options.Access != FileAccess.Read;
+        _reportDirtyOutsideRange = options.ReportDirtyOutsideRange;
+        _lengthBytes = lengthBytes;
+    }
+
+    /// <summary>
+    /// Raised after each successful range flush when the file was opened with
+    /// <see cref="MappedFileOptions.ReportDirtyOutsideRange"/>, on the flushing thread.
+    /// </summary>
+    public event EventHandler<DirtyOutsideRangeEventArgs>? DirtyPagesOutsideRange;
+
+    /// <summary>The file's full path.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public long Length => Volatile.Read(ref _lengthBytes);
+
+    /// <summary>The largest length <see cref="SetLength"/> accepts: the reserved address space, page-rounded.</summary>
+    public long MaxLength => _mapping.ReservedBytes;
+
+    /// <inheritdoc/>
+    public int PageSize { get; }
+
+    /// <inheritdoc/>
+    public FlushSemantics Semantics { get; }
+
+    /// <summary>
+    /// Whether a durability call has failed. A poisoned file throws the original failure from every
+    /// <c>Flush*</c>, <see cref="StartWriteback"/> and <see cref="FlushAsync"/> call: after a failed
+    /// writeback the kernel may already have marked the pages clean (PostgreSQL's "fsyncgate"), so
+    /// a retry could report success for lost data. Only reopening the file clears it.
+    /// </summary>
+    public bool IsPoisoned => Volatile.Read(ref _poison) is not null;
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException">The range is negative or extends beyond <see cref="Length"/>.</exception>
+    /// <exception cref="NotSupportedException">The file was opened read-only.</exception>
+    public Span<byte> GetSpan(long offset, int length)
+    {
+        ThrowIfDisposed();
+        ThrowIfReadOnly();
+        ValidateRange(offset, length);
+        // Safety: [offset, offset + length) lies within Length, which is mapped read-write and stays
+        // mapped until SetLength shrinks it or Dispose unmaps it (both documented as the caller's to order).
+        unsafe
+        {
+            return new Span<byte>((byte*)_baseAddress + offset, length);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException">The range is negative or extends beyond <see cref="Length"/>.</exception>
+    public ReadOnlySpan<byte> GetReadOnlySpan(long offset, int length)
+    {
+        ThrowIfDisposed();
+        ValidateRange(offset, length);
+        // Safety: as in GetSpan; the mapping is at least readable.
+        unsafe
+        {
+            return new ReadOnlySpan<byte>((byte*)_baseAddress + offset, length);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is negative or the bytes would extend beyond <see cref="Length"/>.</exception>
+    /// <exception cref="NotSupportedException">The file was opened read-only.</exception>
+    public void Write(long offset, ReadOnlySpan<byte> source)
+    {
+        ThrowIfDisposed();
+        ThrowIfReadOnly();
+        ValidateRange(offset, source.Length, nameof(offset), nameof(source));
+        // Safety: validated as in GetSpan.
+        unsafe
+        {
+            source.CopyTo(new Span<byte>((byte*)_baseAddress + offset, source.Length));
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is negative or the bytes would extend beyond <see cref="Length"/>.</exception>
+    public void Read(long offset, Span<byte> destination)
+    {
+        ThrowIfDisposed();
+        ValidateRange(offset, destination.Length, nameof(offset), nameof(destination));
+        // Safety: validated as in GetReadOnlySpan.
+        unsafe
+        {
+            new ReadOnlySpan<byte>((byte*)_baseAddress + offset, destination.Length).CopyTo(destination);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative or above <see cref="MaxLength"/>.</exception>
+    /// <exception cref="NotSupportedException">The file was opened read-only.</exception>
+    /// <exception cref="WritebackException">ftruncate(2) or mmap(2) failed; the length and mapping are unchanged.</exception>
+    public void SetLength(long length)
+    {
+        ThrowIfDisposed();
+        ThrowIfReadOnly();
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (length > MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length,
+                $"The length exceeds the {MaxLength} bytes of address space reserved for '{Path}'; open it with a larger MappedFileOptions.MaxLength.");
+        }
+        SetLengthCore(length);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// msync(MS_SYNC) on the page-rounded range. With <see cref="FlushSemantics.WholeFile"/> it is
+    /// <see cref="FlushFile"/>. A zero-length range is validated and flushes nothing.
+    /// No heap allocation.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/>.</exception>
+    /// <exception cref="WritebackException">msync failed now or a durability call failed earlier (poisoned).</exception>
+    public void Flush(long offset, long length)
+    {
+        ThrowIfDisposed();
+        ValidateRange(offset, length);
+        ThrowIfPoisoned();
+        if (length == 0)
+        {
+            return;
+        }
+        if (Semantics == FlushSemantics.WholeFile)
+        {
+            FlushFileCore();
+            return;
+        }
+        var (start, end) = PageRange(offset, length);
+        SyncRange(start, end, throwOnError: true);
+        if (_reportDirtyOutsideRange)
+        {
+            ReportDirtyOutside(start, end);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>With <see cref="FlushSemantics.WholeFile"/> it is <see cref="FlushFile"/>.</remarks>
+    /// <exception cref="WritebackException">msync failed now or a durability call failed earlier (poisoned).</exception>
+    public void Flush()
+    {
+        ThrowIfDisposed();
+        ThrowIfPoisoned();
+        if (Semantics == FlushSemantics.WholeFile)
+        {
+            FlushFileCore();
+            return;
+        }
+        var mappedBytes = MappedBytes;
+        if (mappedBytes > 0)
+        {
+            SyncRange(0, mappedBytes, throwOnError: true);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>msync(MS_SYNC) of the whole mapping, then fsync(2).</remarks>
+    /// <exception cref="WritebackException">msync or fsync failed now or a durability call failed earlier (poisoned).</exception>
+    public void FlushFile()
+    {
+        ThrowIfDisposed();
+        ThrowIfPoisoned();
+        FlushFileCore();
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The page-rounded range joins a fixed-size set of pending ranges (overlapping and adjacent
+    /// ranges merge; when the set is full its two closest ranges are coalesced) and this file's
+    /// writer thread, started on first use, calls sync_file_range(SYNC_FILE_RANGE_WRITE) for it.
+    /// The caller takes a short lock and never blocks on the device; no heap allocation after the
+    /// first call. A zero-length range is validated and does nothing.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/>.</exception>
+    /// <exception cref="WritebackException">A durability call or an earlier background writeback failed (poisoned).</exception>
+    public void StartWriteback(long offset, long length)
+    {
+        ThrowIfDisposed();
+        ValidateRange(offset, length);
+        ThrowIfPoisoned();
+        if (length == 0)
+        {
+            return;
+        }
+        var (start, end) = PageRange(offset, length);
+        (_writer ?? CreateWriter()).Enqueue(start, end);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Group commit: see the merge rule on <see cref="IMappedFile.FlushAsync"/>'s implementation notes in
+    /// docs/semantics.md. Requests queued while an msync is in progress are merged, sorted by offset,
+    /// and every run of ranges that overlap or lie within 256 KiB of each other is flushed by one
+    /// msync(MS_SYNC); each waiter completes after the call that covered its range. With
+    /// <see cref="FlushSemantics.WholeFile"/> each group is one <see cref="FlushFile"/>.
+    /// Cancellation ends the caller's wait only: the range is still flushed.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/> (thrown, not returned in the task).</exception>
+    public Task FlushAsync(long offset, long length, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ValidateRange(offset, length);
+        if (Volatile.Read(ref _poison) is { } poison)
+        {
+            return Task.FromException(Repeat(poison));
+        }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+        if (length == 0)
+        {
+            return Task.CompletedTask;
+        }
+        var (start, end) = PageRange(offset, length);
+        return (_flusher ?? CreateFlusher()).Enqueue(start, end, cancellationToken);
+    }
+
+    /// <summary>
+    /// Returns the page-cache state of the byte range, from cachestat(2) (Linux 6.5+). The counts
+    /// cover every page the range touches and may be stale by the time they are read.
+    /// </summary>
+    /// <param name="offset">Byte offset in the file.</param>
+    /// <param name="length">Number of bytes; 0 returns all zeros.</param>
+    /// <returns>The page counts.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/>.</exception>
+    /// <exception cref="PlatformNotSupportedException">The kernel is older than 6.5.</exception>
+    /// <exception cref="WritebackException">cachestat failed.</exception>
+    public PageCacheState GetPageCacheState(long offset, long length)
+    {
+        ThrowIfDisposed();
+        ValidateRange(offset, length);
+        return length == 0 ? default : QueryPageCache(offset, length);
+    }
+
+    /// <summary>Passes <paramref name="advice"/> for the page-rounded range to madvise(2).</summary>
+    /// <param name="offset">Byte offset in the file.</param>
+    /// <param name="length">Number of bytes; 0 does nothing.</param>
+    /// <param name="advice">The expected use.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The range is invalid or <paramref name="advice"/> is not a defined value.</exception>
+    /// <exception cref="WritebackException">madvise failed (for example EINVAL for MADV_PAGEOUT before Linux 5.4).</exception>
+    public void Advise(long offset, long length, MemoryAdvice advice)
+    {
+        ThrowIfDisposed();
+        ValidateRange(offset, length);
+        var native = ToNative(advice);
+        if (length != 0)
+        {
+            var (start, end) = PageRange(offset, length);
+            ThrowIfFailed(SystemCalls.Advise(_faults, _baseAddress + (nint)start, end - start, native), SystemCalls.MAdvise, start, end - start);
+        }
+    }
+
+    /// <summary>Locks the page-rounded range in memory with mlock(2): its pages are faulted in and not evicted.</summary>
+    /// <param name="offset">Byte offset in the file.</param>
+    /// <param name="length">Number of bytes; 0 does nothing.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/>.</exception>
+    /// <exception cref="WritebackException">mlock failed (ENOMEM or EPERM: see RLIMIT_MEMLOCK).</exception>
+    public void Lock(long offset, long length) => LockOrUnlock(offset, length, lockPages: true);
+
+    /// <summary>Unlocks the page-rounded range with munlock(2).</summary>
+    /// <param name="offset">Byte offset in the file.</param>
+    /// <param name="length">Number of bytes; 0 does nothing.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/>.</exception>
+    /// <exception cref="WritebackException">munlock failed.</exception>
+    public void Unlock(long offset, long length) => LockOrUnlock(offset, length, lockPages: false);
+
+    /// <summary>
+    /// Starts writeback of what <see cref="StartWriteback"/> queued and flushes what
+    /// <see cref="FlushAsync"/> queued, stops this file's threads, unmaps the file and closes it.
+    /// Nothing is made durable that was not requested. Spans taken from this file must not be used afterwards.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        _writer?.Stop();
+        _flusher?.Stop();
+        _mapping.Dispose();
+        _fd.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Path;
+
+    private long MappedBytes => RoundUp(Length);
+
+    private void LockOrUnlock(long offset, long length, bool lockPages)
+    {
+        ThrowIfDisposed();
+        ValidateRange(offset, length);
+        if (length != 0)
+        {
+            var (start, end) = PageRange(offset, length);
+            ThrowIfFailed(SystemCalls.LockPages(_faults, _baseAddress + (nint)start, end - start, lockPages),
+                          lockPages ? SystemCalls.MLock : SystemCalls.MUnlock, start, end - start);
+        }
+    }
+
+    private void ValidateRange(long offset, long length, string offsetName = "offset", string lengthName = "length")
+    {
+        var fileLength = Length;
+        if (offset < 0 || offset > fileLength)
+        {
+            throw new ArgumentOutOfRangeException(offsetName, offset,
+                $"The offset must be between 0 and the length of '{Path}' ({fileLength} bytes).");
+        }
+        if (length < 0 || length > fileLength - offset)
+        {
+            throw new ArgumentOutOfRangeException(lengthName, length,
+                $"The range at offset {offset} must have a length between 0 and {fileLength - offset} bytes to stay within '{Path}' ({fileLength} bytes).");
+        }
+    }
+
+    private (long Start, long End) PageRange(long offset, long length) => (offset & ~(long)(PageSize - 1), RoundUp(offset + length));
+
+    private long RoundUp(long bytes) => (bytes + PageSize - 1) & ~(long)(PageSize - 1);
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    private void ThrowIfReadOnly()
+    {
+        if (!_writable)
+        {
+            throw new NotSupportedException($"'{Path}' was opened read-only (FileAccess.Read).");
+        }
+    }
+
+    private void ThrowIfPoisoned()
+    {
+        if (Volatile.Read(ref _poison) is { } poison)
+        {
+            throw Repeat(poison);
+        }
+    }
+
+    private void ThrowIfFailed(int errno, string operation, long? offset, long? length)
+    {
+        if (errno != 0)
+        {
+            WritebackMetrics.RecordError(operation);
+            throw Errors.FromErrno(errno, operation, Path, offset, length);
+        }
+    }
+
+    // A later call on a poisoned file: the original errno, operation and range; the original as inner exception.
+    private static WritebackException Repeat(WritebackException original) =>
+        new(original.Operation, original.FilePath, original.Offset, original.Length, original.Errno, original);
+
+    // Records the first durability failure; returns the exception to throw for this one.
+    private WritebackException Poison(int errno, string operation, long? offset, long? length)
+    {
+        WritebackMetrics.RecordError(operation);
+        var failure = (WritebackException)Errors.FromErrno(errno, operation, Path, offset, length);
+        Interlocked.CompareExchange(ref _poison, failure, null);
+        return failure;
+    }
+
+    private BackgroundWriter CreateWriter()
+    {
+        Interlocked.CompareExchange(ref _writer, new BackgroundWriter(this), null);
+        return _writer;
+    }
+
+    private GroupCommitFlusher CreateFlusher()
+    {
+        Interlocked.CompareExchange(ref _flusher, new GroupCommitFlusher(this), null);
+        return _flusher;
+    }
+
+    private static int ToNative(MemoryAdvice advice) => advice switch
+    {
+        MemoryAdvice.Normal => Interop.Libc.MADV_NORMAL,
+        MemoryAdvice.Random => Interop.Libc.MADV_RANDOM,
+        MemoryAdvice.Sequential => Interop.Libc.MADV_SEQUENTIAL,
+        MemoryAdvice.WillNeed => Interop.Libc.MADV_WILLNEED,
+        MemoryAdvice.DontNeed => Interop.Libc.MADV_DONTNEED,
+        MemoryAdvice.PageOut => Interop.Libc.MADV_PAGEOUT,
+        _ => throw new ArgumentOutOfRangeException(nameof(advice), advice, "Not a defined MemoryAdvice value."),
+    };
+
+    private static void ValidateOptions(MappedFileOptions options)
+    {
+        if (options.Mode is FileMode.Append || !Enum.IsDefined(options.Mode))
+        {
+            throw new ArgumentException($"FileMode.{options.Mode} is not supported for a mapped file.", nameof(options));
+        }
+        if (options.Access is not (FileAccess.Read or FileAccess.ReadWrite))
+        {
+            throw new ArgumentException($"FileAccess.{options.Access} is not supported: a mapping needs read access; use Read or ReadWrite.", nameof(options));
+        }
+        if (options.Access == FileAccess.Read && (options.Mode is FileMode.Create or FileMode.CreateNew or FileMode.Truncate || options.Length is not null))
+        {
+            throw new ArgumentException($"FileMode.{options.Mode} with a Length or a truncating/creating mode needs FileAccess.ReadWrite.", nameof(options));
+        }
+        if (options.Length is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Length, "MappedFileOptions.Length must not be negative.");
+        }
+        if (options.MaxLength is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxLength, "MappedFileOptions.MaxLength must not be negative.");
+        }
+        if (options.Length is { } length && options.MaxLength is { } maxLength && maxLength < length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), maxLength, $"MappedFileOptions.MaxLength ({maxLength}) is below MappedFileOptions.Length ({length}).");
+        }
+        if (!Enum.IsDefined(options.Semantics))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Semantics, "Not a defined FlushSemantics value.");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace Writeback.Native;
+
+/// <summary>The Linux errno values the library tests for (asm-generic/errno-base.h, errno.h).</summary>
+internal static class Errno
+{
+    internal const int EPERM = 1;
+    internal const int ENOENT = 2;
+    internal const int EINTR = 4;
+    internal const int EIO = 5;
+    internal const int EBADF = 9;
+    internal const int ENOMEM = 12;
+    internal const int EACCES = 13;
+    internal const int EEXIST = 17;
+    internal const int ENOTDIR = 20;
+    internal const int EISDIR = 21;
+    internal const int EINVAL = 22;
+    internal const int ENOSPC = 28;
+    internal const int EROFS = 30;
+    internal const int ENAMETOOLONG = 36;
+    internal const int ENOSYS = 38;
+    internal const int EOPNOTSUPP = 95;
+}
