@@ -1,0 +1,43 @@
+namespace Writeback.Simulation;
+
+/// <summary>
+/// What a workload has promised its user is durable (a committed transaction id, a record count),
+/// in the order promised. Each value is tied to the crash point at which it was added: a crash at
+/// crash point <c>i</c> sees the values added before recorded call <c>i</c> started.
+/// </summary>
+public sealed class Acknowledgements
+{
+    private readonly List<long> _values = [];
+    private readonly List<int> _crashPoints = [];
+    private readonly Func<int> _currentCrashPoint;
+
+    /// <summary>Creates an empty list whose values are not tied to any recording (crash point 0).</summary>
+    public Acknowledgements()
+        : this(static () => 0)
+    {
+    }
+
+    internal Acknowledgements(Func<int> currentCrashPoint) => _currentCrashPoint = currentCrashPoint;
+
+    /// <summary>The values acknowledged so far, in order.</summary>
+    public IReadOnlyList<long> Values => _values;
+
+    /// <summary>Records that the program has told its user that <paramref name="value"/> is durable.</summary>
+    /// <param name="value">What was promised, e.g. a transaction id or a record count.</param>
+    public void Add(long value)
+    {
+        _values.Add(value);
+        _crashPoints.Add(_currentCrashPoint());
+    }
+
+    /// <summary>How many values had been added when crash point <paramref name="crashPointIndex"/> was reached.</summary>
+    internal int CountAt(int crashPointIndex)
+    {
+        var count = 0;
+        while (count < _crashPoints.Count && _crashPoints[count] <= crashPointIndex)
+        {
+            count++;
+        }
+        return count;
+    }
+}

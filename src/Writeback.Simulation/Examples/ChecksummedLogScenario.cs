@@ -1,0 +1,159 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace Writeback.Simulation.Examples;
+
+/// <summary>How a <see cref="ChecksummedLogScenario"/> commits a record before acknowledging it.</summary>
+public enum LogCommit
+{
+    /// <summary><c>Flush(offset, length)</c> of the record: durable on return.</summary>
+    FlushRange,
+
+    /// <summary><c>StartWriteback(offset, length)</c> of the record: starts I/O, guarantees nothing.</summary>
+    StartWritebackOnly,
+}
+
+/// <summary>
+/// An append-only log of fixed-size checksummed records in a preallocated file: the shape of a
+/// write-ahead log. Each record is written, committed (<see cref="LogCommit"/>), then acknowledged.
+/// Recovery scans records until the first zero or corrupt one; every acknowledged record must be
+/// among the recovered ones.
+/// </summary>
+/// <remarks>
+/// Record layout, 32 bytes: <c>u32 payloadLength (16)</c>, <c>u32 sequence</c> (1-based),
+/// <c>u64 checksum</c> of sequence and payload, 16 bytes of payload.
+/// </remarks>
+public sealed class ChecksummedLogScenario : ICrashScenario
+{
+    /// <summary>The size of one record in bytes.</summary>
+    public const int RecordBytes = 32;
+    private const int PayloadBytes = 16;
+    private const int HeaderBytes = 16;
+
+    /// <summary>Creates the scenario.</summary>
+    /// <param name="name">The scenario's name.</param>
+    /// <param name="fileName">The log's file name.</param>
+    /// <param name="recordCount">How many records to append.</param>
+    /// <param name="commit">How each record is committed before it is acknowledged.</param>
+    /// <param name="flushDirectoryAfterCreate">Whether the new file's name is made durable with <see cref="IMappedStorage.FlushDirectory"/>.</param>
+    public ChecksummedLogScenario(string name, string fileName, int recordCount, LogCommit commit, bool flushDirectoryAfterCreate)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(recordCount, 1);
+        Name = name;
+        FileName = fileName;
+        RecordCount = recordCount;
+        Commit = commit;
+        FlushDirectoryAfterCreate = flushDirectoryAfterCreate;
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <summary>The log's file name.</summary>
+    public string FileName { get; }
+
+    /// <summary>How many records the workload appends.</summary>
+    public int RecordCount { get; }
+
+    /// <summary>How each record is committed.</summary>
+    public LogCommit Commit { get; }
+
+    /// <summary>Whether the file's name is made durable after creation.</summary>
+    public bool FlushDirectoryAfterCreate { get; }
+
+    /// <inheritdoc/>
+    public void Run(IMappedStorage storage, Acknowledgements acknowledged)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(acknowledged);
+        var capacityBytes = ((long)RecordCount * RecordBytes + 4095) / 4096 * 4096;
+        using var file = storage.Open(FileName, new MappedFileOptions { Mode = FileMode.CreateNew, Length = capacityBytes });
+        file.FlushFile();                         // the preallocated length is durable
+        if (FlushDirectoryAfterCreate)
+        {
+            storage.FlushDirectory();             // and so is the name
+        }
+        Span<byte> record = stackalloc byte[RecordBytes];
+        for (var sequence = 1; sequence <= RecordCount; sequence++)
+        {
+            Encode(sequence, record);
+            var offsetBytes = (long)(sequence - 1) * RecordBytes;
+            file.Write(offsetBytes, record);
+            if (Commit == LogCommit.FlushRange)
+            {
+                file.Flush(offsetBytes, RecordBytes);
+            }
+            else
+            {
+                file.StartWriteback(offsetBytes, RecordBytes);
+            }
+            acknowledged.Add(sequence);
+        }
+    }
+
+    /// <inheritdoc/>
+    public CheckResult Check(IMappedStorage recovered, CrashContext context)
+    {
+        ArgumentNullException.ThrowIfNull(recovered);
+        ArgumentNullException.ThrowIfNull(context);
+        var acknowledgedCount = context.Acknowledged.Count == 0 ? 0 : context.Acknowledged[^1];
+        if (!recovered.Exists(FileName))
+        {
+            return acknowledgedCount == 0 ? CheckResult.Ok
+                : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture, $"{FileName} is missing, but {acknowledgedCount} records were acknowledged"));
+        }
+        using var file = recovered.Open(FileName, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
+        var lengthBytes = (int)file.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(lengthBytes, 1));
+        try
+        {
+            file.Read(0, buffer.AsSpan(0, lengthBytes));
+            var recoveredCount = Recover(buffer.AsSpan(0, lengthBytes), out var corruption);
+            if (corruption is not null)
+            {
+                return CheckResult.Fail(corruption);
+            }
+            return recoveredCount >= acknowledgedCount ? CheckResult.Ok
+                : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture,
+                    $"record {recoveredCount + 1} was acknowledged but recovery found only {recoveredCount} records (acknowledged: {acknowledgedCount})"));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Scans records until the first empty or corrupt one; reports a valid record in the wrong slot.</summary>
+    private static int Recover(ReadOnlySpan<byte> log, out string? corruption)
+    {
+        corruption = null;
+        var count = 0;
+        while ((count + 1) * RecordBytes <= log.Length)
+        {
+            var record = log.Slice(count * RecordBytes, RecordBytes);
+            var payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(record);
+            var sequence = BinaryPrimitives.ReadUInt32LittleEndian(record[4..]);
+            if (payloadLength != PayloadBytes
+                || BinaryPrimitives.ReadUInt64LittleEndian(record[8..]) != ScenarioCodec.Checksum(record[HeaderBytes..], sequence))
+            {
+                return count; // the end of the log, or a torn tail: recovery stops here
+            }
+            if (sequence != count + 1)
+            {
+                corruption = string.Create(CultureInfo.InvariantCulture, $"slot {count} holds a valid record with sequence {sequence}");
+                return count;
+            }
+            count++;
+        }
+        return count;
+    }
+
+    private static void Encode(int sequence, Span<byte> record)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(record, PayloadBytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], (uint)sequence);
+        ScenarioCodec.FillPayload(sequence, record[HeaderBytes..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(record[8..], ScenarioCodec.Checksum(record[HeaderBytes..], (uint)sequence));
+    }
+}

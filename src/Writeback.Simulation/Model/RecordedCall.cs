@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace Writeback.Simulation.Model;
+
+/// <summary>The persistence-relevant calls, as <see cref="SimulatedStorage"/> records and <see cref="CallLimitedStorage"/> counts them.</summary>
+internal enum CallKind
+{
+    Open,
+    Write,
+    SetLength,
+    Flush,
+    FlushMapping,
+    FlushFile,
+    StartWriteback,
+    FlushAsync,
+    Delete,
+    Rename,
+    FlushDirectory,
+}
+
+/// <summary>One recorded call. <see cref="InodeId"/> is -1 for directory calls.</summary>
+internal sealed record RecordedCall(CallKind Kind, int InodeId, string Description, long OffsetBytes, long LengthBytes,
+                                    bool WholeFileSemantics);
+
+/// <summary>The one place calls are put into words, so the record and <see cref="CallLimitedStorage"/> describe them alike.</summary>
+internal static class CallText
+{
+    public static string Open(string name, FileMode mode) => $"Open({name}, mode={mode})";
+
+    public static string Write(string name, long offsetBytes, int lengthBytes) => Ranged("Write", name, offsetBytes, lengthBytes);
+
+    public static string SetLength(string name, long lengthBytes) =>
+        string.Create(CultureInfo.InvariantCulture, $"SetLength({name}, length={lengthBytes})");
+
+    public static string Flush(string name, long offsetBytes, long lengthBytes) => Ranged("Flush", name, offsetBytes, lengthBytes);
+
+    public static string FlushMapping(string name) => $"Flush({name})";
+
+    public static string FlushFile(string name) => $"FlushFile({name})";
+
+    public static string StartWriteback(string name, long offsetBytes, long lengthBytes) => Ranged("StartWriteback", name, offsetBytes, lengthBytes);
+
+    public static string FlushAsync(string name, long offsetBytes, long lengthBytes) => Ranged("FlushAsync", name, offsetBytes, lengthBytes);
+
+    public static string Delete(string name) => $"Delete({name})";
+
+    public static string Rename(string sourceName, string targetName) => $"Rename({sourceName}, {targetName})";
+
+    public const string FlushDirectory = "FlushDirectory()";
+
+    private static string Ranged(string call, string name, long offsetBytes, long lengthBytes) =>
+        string.Create(CultureInfo.InvariantCulture, $"{call}({name}, offset={offsetBytes}, length={lengthBytes})");
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using Writeback.Simulation.Model;
+
+namespace Writeback.Simulation;
+
+public sealed partial class SimulationRecord
+{
+    /// <summary>
+    /// Whether <paramref name="image"/> (durable file name -> content) is a post-crash image that
+    /// <paramref name="model"/> allows at crash point <paramref name="crashPointIndex"/> for a crash of
+    /// kind <paramref name="kind"/>: the names are one of the directory states the model allows, and
+    /// each file's length and each of its pages is the guaranteed value, a newer recorded one, or
+    /// (power loss, atomic unit below a page) a mix of the two at the atomic unit.
+    /// </summary>
+    /// <remarks>Decided choice by choice, independently of the explorer's enumeration, so each checks the other.</remarks>
+    /// <param name="model">The kernel model.</param>
+    /// <param name="kind">The crash kind.</param>
+    /// <param name="crashPointIndex">0 ≤ crashPointIndex ≤ <see cref="CallCount"/>.</param>
+    /// <param name="atomicWriteBytes">The atomic write unit in bytes.</param>
+    /// <param name="image">The post-crash files.</param>
+    /// <param name="reason">When not allowed, the first name, length or page that cannot be explained.</param>
+    /// <returns>Whether the model allows the image.</returns>
+    public bool Allows(KernelModel model, CrashKind kind, int crashPointIndex, int atomicWriteBytes,
+                       IReadOnlyDictionary<string, byte[]> image, out string reason)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentOutOfRangeException.ThrowIfNegative(crashPointIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(crashPointIndex, CallCount);
+        new ExplorerOptions { AtomicWriteBytes = atomicWriteBytes }.Validate(PageSizeBytes);
+        var timeline = Timeline(model);
+        var level = kind switch { CrashKind.ProcessCrash => 0, CrashKind.KernelCrash => 1, _ => 2 };
+        var unitBytes = Math.Min(atomicWriteBytes, PageSizeBytes);
+        var tear = kind == CrashKind.PowerLoss && unitBytes < PageSizeBytes;
+        var guaranteedDirectory = timeline.GuaranteedDirectory(level, crashPointIndex);
+        reason = $"the names [{string.Join(", ", image.Keys.Order(StringComparer.Ordinal))}] are no directory state allowed at crash point {crashPointIndex}";
+        for (var ordinal = guaranteedDirectory; ordinal <= DirectoryMemoryOrdinal(crashPointIndex); ordinal++)
+        {
+            var names = DirectoryNames(ordinal);
+            if (names.Count != image.Count || !image.Keys.All(names.ContainsKey))
+            {
+                continue;
+            }
+            if (FilesAllowed(timeline, level, crashPointIndex, unitBytes, tear, names, image, out reason))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private bool FilesAllowed(ModelTimeline timeline, int level, int crashPointIndex, int unitBytes, bool tear,
+                              IReadOnlyDictionary<string, int> names, IReadOnlyDictionary<string, byte[]> image, out string reason)
+    {
+        foreach (var (name, content) in image.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            var inodeId = names[name];
+            var lengthOrdinals = Enumerable.Range(timeline.GuaranteedLength(level, inodeId, crashPointIndex),
+                LengthMemoryOrdinal(inodeId, crashPointIndex) - timeline.GuaranteedLength(level, inodeId, crashPointIndex) + 1);
+            if (!lengthOrdinals.Any(o => LengthBytes(inodeId, o) == content.Length))
+            {
+                reason = string.Create(CultureInfo.InvariantCulture,
+                    $"'{name}' is {content.Length} bytes long; allowed lengths: {string.Join(", ", lengthOrdinals.Select(o => LengthBytes(inodeId, o)).Distinct())}");
+                return false;
+            }
+            for (var pageIndex = 0; (long)pageIndex * PageSizeBytes < content.Length; pageIndex++)
+            {
+                var start = pageIndex * PageSizeBytes;
+                var actual = content.AsSpan(start, Math.Min(PageSizeBytes, content.Length - start));
+                if (!PageAllowed(timeline, level, crashPointIndex, unitBytes, tear, ImageHash.PageKey(inodeId, pageIndex), actual))
+                {
+                    reason = string.Create(CultureInfo.InvariantCulture,
+                        $"'{name}' page {pageIndex} (bytes {start} to {start + actual.Length}) matches neither its guaranteed version nor a newer recorded one{(tear ? " nor a torn mix of them" : "")}");
+                    return false;
+                }
+            }
+        }
+        reason = "";
+        return true;
+    }
+
+    private bool PageAllowed(ModelTimeline timeline, int level, int crashPointIndex, int unitBytes, bool tear, long pageKey, ReadOnlySpan<byte> actual)
+    {
+        var guaranteed = timeline.GuaranteedPage(level, pageKey, crashPointIndex);
+        var memory = MemoryOrdinal(pageKey, crashPointIndex);
+        for (var ordinal = guaranteed; ordinal <= memory; ordinal++)
+        {
+            if (actual.SequenceEqual(PageBytes(pageKey, ordinal).AsSpan(0, actual.Length)))
+            {
+                return true;
+            }
+        }
+        if (!tear)
+        {
+            return false;
+        }
+        var oldBytes = PageBytes(pageKey, guaranteed);
+        for (var ordinal = guaranteed + 1; ordinal <= memory; ordinal++)
+        {
+            var newBytes = PageBytes(pageKey, ordinal);
+            var everyUnitMatches = true;
+            for (var start = 0; start < actual.Length && everyUnitMatches; start += unitBytes)
+            {
+                var count = Math.Min(unitBytes, actual.Length - start);
+                everyUnitMatches = actual.Slice(start, count).SequenceEqual(oldBytes.AsSpan(start, count))
+                                   || actual.Slice(start, count).SequenceEqual(newBytes.AsSpan(start, count));
+            }
+            if (everyUnitMatches)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

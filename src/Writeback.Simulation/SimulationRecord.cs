@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using Writeback.Simulation.Model;
+
+namespace Writeback.Simulation;
+
+/// <summary>
+/// One recorded run of a scenario's workload: every persistence-relevant call, every version of
+/// every page, file length and directory, and the acknowledgements. Kernel models are applied to it
+/// afterwards, so one record serves every model.
+/// </summary>
+/// <remarks>
+/// Crash point <c>i</c> (0 ≤ i ≤ <see cref="CallCount"/>) is the moment just before recorded call
+/// <c>i</c> executes; its memory holds every store made so far, including stores through spans.
+/// Crash point <see cref="CallCount"/> is after the last call. There are <see cref="CrashPointCount"/> crash points.
+/// </remarks>
+public sealed partial class SimulationRecord
+{
+    private static readonly byte[][] ZeroPages = new byte[17][];
+    private readonly List<RecordedCall> _calls;
+    private readonly Inode[] _inodes;
+    private readonly List<(int VisibleFrom, IReadOnlyDictionary<string, int> Names)> _directory;
+    private readonly long[] _acknowledged;
+    private readonly int[] _acknowledgedCountAt;
+    private readonly ConcurrentDictionary<KernelModel, ModelTimeline> _timelines = new();
+
+    internal SimulationRecord(string scenarioName, int pageSizeBytes, List<RecordedCall> calls, List<Inode> inodes,
+                              List<(int VisibleFrom, IReadOnlyDictionary<string, int> Names)> directory,
+                              Acknowledgements acknowledged)
+    {
+        ScenarioName = scenarioName;
+        PageSizeBytes = pageSizeBytes;
+        _calls = calls;
+        _inodes = [.. inodes];
+        _directory = directory;
+        _acknowledged = [.. acknowledged.Values];
+        _acknowledgedCountAt = new int[calls.Count + 1];
+        for (var crashPointIndex = 0; crashPointIndex <= calls.Count; crashPointIndex++)
+        {
+            _acknowledgedCountAt[crashPointIndex] = acknowledged.CountAt(crashPointIndex);
+        }
+        NewVersionsAt = BucketNewVersions();
+        ZeroPage = ZeroPageOf(pageSizeBytes);
+    }
+
+    /// <summary>The name of the scenario that was run.</summary>
+    public string ScenarioName { get; }
+
+    /// <summary>The simulated page size in bytes.</summary>
+    public int PageSizeBytes { get; }
+
+    /// <summary>The number of recorded calls, N.</summary>
+    public int CallCount => _calls.Count;
+
+    /// <summary>The number of crash points, N + 1: before each call, and after the last.</summary>
+    public int CrashPointCount => _calls.Count + 1;
+
+    /// <summary>Every value the workload acknowledged, in order.</summary>
+    public IReadOnlyList<long> Acknowledged => _acknowledged;
+
+    internal IReadOnlyList<RecordedCall> Calls => _calls;
+
+    internal IReadOnlyList<Inode> Inodes => _inodes;
+
+    internal byte[] ZeroPage { get; }
+
+    /// <summary>For each crash point, the pages that got a new version visible from it.</summary>
+    internal long[][] NewVersionsAt { get; }
+
+    /// <summary>Recorded call <paramref name="index"/> in words, e.g. <c>Flush(log.bin, offset=4096, length=4096)</c>.</summary>
+    /// <param name="index">0 ≤ index &lt; <see cref="CallCount"/>.</param>
+    /// <returns>The call's description.</returns>
+    public string DescribeCall(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _calls.Count);
+        return _calls[index].Description;
+    }
+
+    /// <summary>The crash point in words: <c>before #i Call</c>, or <c>after #N-1 Call</c> for the last one.</summary>
+    /// <param name="crashPointIndex">0 ≤ crashPointIndex ≤ <see cref="CallCount"/>.</param>
+    /// <returns>The description.</returns>
+    public string DescribeCrashPoint(int crashPointIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(crashPointIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(crashPointIndex, _calls.Count);
+        if (crashPointIndex < _calls.Count)
+        {
+            return _calls[crashPointIndex].Description;
+        }
+        return _calls.Count == 0 ? "after the workload (no calls)" : "after " + _calls[^1].Description;
+    }
+
+    /// <summary>The values acknowledged before crash point <paramref name="crashPointIndex"/>.</summary>
+    /// <param name="crashPointIndex">0 ≤ crashPointIndex ≤ <see cref="CallCount"/>.</param>
+    /// <returns>A prefix of <see cref="Acknowledged"/>.</returns>
+    public IReadOnlyList<long> AcknowledgedAt(int crashPointIndex) =>
+        new ArraySegment<long>(_acknowledged, 0, _acknowledgedCountAt[crashPointIndex]);
+
+    internal int AcknowledgedCountAt(int crashPointIndex) => _acknowledgedCountAt[crashPointIndex];
+
+    internal ModelTimeline Timeline(KernelModel model) => _timelines.GetOrAdd(model, static (m, record) => new ModelTimeline(record, m), this);
+
+    /// <summary>The ordinal of the page version in memory at a crash point: 0 is zeros, k is the k-th recorded version.</summary>
+    internal int MemoryOrdinal(long pageKey, int crashPointIndex)
+    {
+        var versions = VersionsOf(pageKey);
+        if (versions is null)
+        {
+            return 0;
+        }
+        int low = 0, high = versions.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (versions[middle].VisibleFrom <= crashPointIndex)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+        return low;
+    }
+
+    internal byte[] PageBytes(long pageKey, int ordinal) =>
+        ordinal == 0 ? ZeroPage : VersionsOf(pageKey)![ordinal - 1].Bytes;
+
+    internal int LengthMemoryOrdinal(int inodeId, int crashPointIndex) => LastAtOrBefore(_inodes[inodeId].Lengths!, crashPointIndex);
+
+    internal long LengthBytes(int inodeId, int ordinal) => _inodes[inodeId].Lengths![ordinal].LengthBytes;
+
+    internal int DirectoryMemoryOrdinal(int crashPointIndex) => LastAtOrBefore(_directory, crashPointIndex);
+
+    internal IReadOnlyDictionary<string, int> DirectoryNames(int ordinal) => _directory[ordinal].Names;
+
+    internal int DirectoryVersionCount => _directory.Count;
+
+    internal IReadOnlyList<(int VisibleFrom, long LengthBytes)> LengthsOf(int inodeId) => _inodes[inodeId].Lengths!;
+
+    internal bool InodeExists(int inodeId, int crashPointIndex) => _inodes[inodeId].CreatedAt <= crashPointIndex;
+
+    private List<PageVersion>? VersionsOf(long pageKey)
+    {
+        var versions = _inodes[ImageHash.InodeOf(pageKey)].Versions!;
+        var pageIndex = ImageHash.PageOf(pageKey);
+        return pageIndex < versions.Count ? versions[pageIndex] : null;
+    }
+
+    private static int LastAtOrBefore<T>(List<(int VisibleFrom, T Value)> timeline, int crashPointIndex)
+    {
+        int low = 0, high = timeline.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (timeline[middle].VisibleFrom <= crashPointIndex)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+        return Math.Max(low - 1, 0);
+    }
+
+    private long[][] BucketNewVersions()
+    {
+        var buckets = new List<long>?[_calls.Count + 1];
+        foreach (var inode in _inodes)
+        {
+            for (var pageIndex = 0; pageIndex < inode.Versions!.Count; pageIndex++)
+            {
+                foreach (var version in inode.Versions[pageIndex] ?? [])
+                {
+                    (buckets[version.VisibleFrom] ??= []).Add(ImageHash.PageKey(inode.Id, pageIndex));
+                }
+            }
+        }
+        return [.. buckets.Select(bucket => bucket is null ? [] : bucket.ToArray())];
+    }
+
+    private static byte[] ZeroPageOf(int pageSizeBytes)
+    {
+        var log2 = System.Numerics.BitOperations.Log2((uint)pageSizeBytes);
+        if (log2 < ZeroPages.Length)
+        {
+            return ZeroPages[log2] ??= new byte[pageSizeBytes];
+        }
+        return new byte[pageSizeBytes];
+    }
+}

@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using Writeback.Simulation.Examples;
+using Xunit.Abstractions;
+
+namespace Writeback.Simulation.Tests;
+
+/// <summary>Every bundled scenario's actual verdict, per model, crash kind and atomic unit, equals its documented one.</summary>
+public sealed class BundledVerdictTests(ITestOutputHelper output)
+{
+    private static readonly ConcurrentDictionary<string, SimulationRecord> Records = new();
+
+    public static TheoryData<string, string, CrashKind, int> Cases()
+    {
+        var data = new TheoryData<string, string, CrashKind, int>();
+        foreach (var bundled in BundledScenarios.All)
+        {
+            foreach (var model in KernelModel.All)
+            {
+                foreach (var kind in Enum.GetValues<CrashKind>())
+                {
+                    foreach (var atomicWriteBytes in new[] { 512, 4096 })
+                    {
+                        data.Add(bundled.Scenario.Name, model.Name, kind, atomicWriteBytes);
+                    }
+                }
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Verdict_matches_the_documented_one(string scenarioName, string modelName, CrashKind kind, int atomicWriteBytes)
+    {
+        var bundled = BundledScenarios.All.Single(b => b.Scenario.Name == scenarioName);
+        Assert.True(KernelModel.TryParse(modelName, out var model));
+        var record = Records.GetOrAdd(scenarioName, _ => CrashExplorer.Record(bundled.Scenario));
+        var options = new ExplorerOptions { CrashKinds = [kind], AtomicWriteBytes = atomicWriteBytes, Seed = 7, Shrink = false };
+        var report = new CrashExplorer(model, options).Explore(record, bundled.Scenario);
+        output.WriteLine($"seed {options.Seed}: {report.StatesChecked} states, {report.Failures.Count} failing crash points");
+        if (report.Failures.Count > 0)
+        {
+            output.WriteLine($"first: #{report.Failures[0].CrashPointIndex} {report.Failures[0].Call}: {report.Failures[0].Message}");
+        }
+        Assert.Equal(bundled.ExpectedToPass(model, kind, atomicWriteBytes), report.Passed);
+    }
+}
