@@ -7,7 +7,7 @@ namespace Writeback;
 /// <see cref="MergeGapBytes"/> of each other into one msync(MS_SYNC) call, then completes the
 /// waiters that call covered. Requests that arrive while a call is in progress form the next group.
 /// </summary>
-internal sealed class GroupCommitFlusher
+internal sealed class GroupCommitFlusher : DedicatedWorker<GroupCommitFlusher.Request>
 {
     /// <summary>
     /// Two requested ranges are flushed by one msync when the gap between them is at most this many
@@ -17,13 +17,10 @@ internal sealed class GroupCommitFlusher
     internal const long MergeGapBytes = 256 * 1024;
 
     private readonly MappedFile _file;
-    private readonly object _gate = new();
     private List<Request> _queue = new(64);
     private List<Request> _batch = new(64);
-    private Thread? _thread;
-    private bool _stopping;
 
-    public GroupCommitFlusher(MappedFile file) => _file = file;
+    public GroupCommitFlusher(MappedFile file) : base(file, "Writeback group commit") => _file = file;
 
     /// <summary>Queues the page-aligned range [<paramref name="start"/>, <paramref name="end"/>).</summary>
     public Task Enqueue(long start, long end, CancellationToken cancellationToken)
@@ -35,52 +32,20 @@ internal sealed class GroupCommitFlusher
             request.Registration = cancellationToken.UnsafeRegister(
                 static (state, token) => ((Request)state!).TrySetCanceled(token), request);
         }
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_stopping, _file);
-            _queue.Add(request);
-            if (_thread is null)
-            {
-                _thread = new Thread(Run) { IsBackground = true, Name = "Writeback group commit" };
-                _thread.Start();
-            }
-            Monitor.Pulse(_gate);
-        }
+        Enqueue(request);
         return request.Task;
     }
 
-    /// <summary>Flushes every queued request, then stops the thread and waits for it.</summary>
-    public void Stop()
-    {
-        Thread? thread;
-        lock (_gate)
-        {
-            _stopping = true;
-            thread = _thread;
-            Monitor.Pulse(_gate);
-        }
-        thread?.Join();
-    }
+    protected override void Add(Request item) => _queue.Add(item);
 
-    private void Run()
+    protected override bool HasWork => _queue.Count > 0;
+
+    protected override void TakeWork() => (_queue, _batch) = (_batch, _queue);
+
+    protected override void DoWork()
     {
-        while (true)
-        {
-            lock (_gate)
-            {
-                while (_queue.Count == 0 && !_stopping)
-                {
-                    Monitor.Wait(_gate);
-                }
-                if (_queue.Count == 0)
-                {
-                    return;
-                }
-                (_queue, _batch) = (_batch, _queue);
-            }
-            FlushGroup(_batch);
-            _batch.Clear();
-        }
+        FlushGroup(_batch);
+        _batch.Clear();
     }
 
     private void FlushGroup(List<Request> batch)
@@ -124,7 +89,7 @@ internal sealed class GroupCommitFlusher
         }
     }
 
-    private sealed class Request(long start, long end) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    internal sealed class Request(long start, long end) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public long Start { get; } = start;
         public long End { get; } = end;

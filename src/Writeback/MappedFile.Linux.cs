@@ -11,11 +11,7 @@ public sealed partial class MappedFile
     private static MappedFile OpenLinux(string path, MappedFileOptions options, FaultInjector? faults)
     {
         var errno = SystemCalls.OpenFile(faults, path, OpenFlags(options), CreateMode, out var fd);
-        if (errno != 0)
-        {
-            WritebackMetrics.RecordError(SystemCalls.Open);
-            throw Errors.FromErrno(errno, SystemCalls.Open, path, resolvesPath: true);
-        }
+        Errors.ThrowIfFailed(errno, SystemCalls.Open, path, resolvesPath: true);
         SafeMappingHandle? mapping = null;
         try
         {
@@ -64,19 +60,9 @@ public sealed partial class MappedFile
     {
         if (options.Length is { } length)
         {
-            var truncateErrno = SystemCalls.Truncate(faults, fd, length);
-            if (truncateErrno != 0)
-            {
-                WritebackMetrics.RecordError(SystemCalls.FTruncate);
-                throw Errors.FromErrno(truncateErrno, SystemCalls.FTruncate, path, length: length);
-            }
+            Errors.ThrowIfFailed(SystemCalls.Truncate(faults, fd, length), SystemCalls.FTruncate, path, length: length);
         }
-        var errno = SystemCalls.FileLength(faults, fd, out var lengthBytes);
-        if (errno != 0)
-        {
-            WritebackMetrics.RecordError(SystemCalls.LSeek);
-            throw Errors.FromErrno(errno, SystemCalls.LSeek, path);
-        }
+        Errors.ThrowIfFailed(SystemCalls.FileLength(faults, fd, out var lengthBytes), SystemCalls.LSeek, path);
         return lengthBytes;
     }
 
@@ -85,11 +71,7 @@ public sealed partial class MappedFile
     private static SafeMappingHandle Reserve(FaultInjector? faults, string path, long reservedBytes)
     {
         var errno = SystemCalls.Map(faults, 0, reservedBytes, Interop.Libc.PROT_NONE, ReservationFlags, -1, 0, out var address);
-        if (errno != 0)
-        {
-            WritebackMetrics.RecordError(SystemCalls.MMap);
-            throw Errors.FromErrno(errno, SystemCalls.MMap, path, 0, reservedBytes);
-        }
+        Errors.ThrowIfFailed(errno, SystemCalls.MMap, path, 0, reservedBytes);
         return new SafeMappingHandle(address, reservedBytes);
     }
 
@@ -247,7 +229,6 @@ public sealed partial class MappedFile
         var errno = SystemCalls.PageCacheState(_faults, _fd, offset, length, out var state);
         if (errno != 0)
         {
-            WritebackMetrics.RecordError(SystemCalls.Cachestat);
             throw Errors.FromCachestat(errno, Path, offset, length);
         }
         return new PageCacheState((long)state.nr_cache, (long)state.nr_dirty, (long)state.nr_writeback,

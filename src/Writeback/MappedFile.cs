@@ -269,9 +269,9 @@ public sealed partial class MappedFile : IMappedFile
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Group commit: see the merge rule on <see cref="IMappedFile.FlushAsync"/>'s implementation notes in
-    /// docs/semantics.md. Requests queued while an msync is in progress are merged, sorted by offset,
-    /// and every run of ranges that overlap or lie within 256 KiB of each other is flushed by one
+    /// Group commit (docs/semantics.md). No thread blocks per waiter: the request is queued for this
+    /// file's flusher thread, which takes every queued request, sorts them by offset and flushes each
+    /// run of page-rounded ranges that overlap or lie within 256 KiB of each other with one
     /// msync(MS_SYNC); each waiter completes after the call that covered its range. With
     /// <see cref="FlushSemantics.WholeFile"/> each group is one <see cref="FlushFile"/>.
     /// Cancellation ends the caller's wait only: the range is still flushed.
@@ -417,14 +417,8 @@ public sealed partial class MappedFile : IMappedFile
         }
     }
 
-    private void ThrowIfFailed(int errno, string operation, long? offset, long? length)
-    {
-        if (errno != 0)
-        {
-            WritebackMetrics.RecordError(operation);
-            throw Errors.FromErrno(errno, operation, Path, offset, length);
-        }
-    }
+    private void ThrowIfFailed(int errno, string operation, long? offset, long? length) =>
+        Errors.ThrowIfFailed(errno, operation, Path, offset, length);
 
     // A later call on a poisoned file: the original errno, operation and range; the original as inner exception.
     private static WritebackException Repeat(WritebackException original) =>
@@ -433,7 +427,6 @@ public sealed partial class MappedFile : IMappedFile
     // Records the first durability failure; returns the exception to throw for this one.
     private WritebackException Poison(int errno, string operation, long? offset, long? length)
     {
-        WritebackMetrics.RecordError(operation);
         var failure = (WritebackException)Errors.FromErrno(errno, operation, Path, offset, length);
         Interlocked.CompareExchange(ref _poison, failure, null);
         return failure;

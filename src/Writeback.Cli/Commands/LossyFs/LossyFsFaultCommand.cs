@@ -1,0 +1,42 @@
+using Spectre.Console.Cli;
+using Writeback.LossyFs;
+
+namespace Writeback.Cli.Commands.LossyFs;
+
+/// <summary><c>writeback lossyfs fault MOUNTPOINT --path P --op write|fsync --errno EIO|ENOSPC</c>.</summary>
+internal sealed class LossyFsFaultCommand : Command<LossyFsFaultSettings>
+{
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, LossyFsFaultSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var client = new LossyFsClient(settings.Mountpoint);
+        try
+        {
+            if (settings.Clear)
+            {
+                client.ClearFaults();
+                Console.WriteLine($"Cleared the faults of {settings.Mountpoint}.");
+                return LossyFsCommands.Ok;
+            }
+            var range = settings.Offset is null ? null : LossyFsFaultSettings.TryParseRange(settings.Offset);
+            var fault = new FaultSpec
+            {
+                Path = settings.FilePath!,
+                Operation = settings.Operation == "write" ? FaultOperation.Write : FaultOperation.Fsync,
+                Errno = settings.Errno == "ENOSPC" ? 28 : 5,
+                StartOffsetBytes = range?.Start,
+                EndOffsetBytes = range?.End,
+                Count = settings.Count,
+            };
+            client.InjectFault(fault);
+            Console.WriteLine($"Armed: {settings.Operation} on {settings.FilePath} fails with {settings.Errno}{(settings.Count is { } count ? $" {count} time(s)" : "")}.");
+            return LossyFsCommands.Ok;
+        }
+        catch (IOException exception)
+        {
+            Console.Error.WriteLine($"lossyfs fault: {exception.Message}");
+            return LossyFsCommands.Failure;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+using static Writeback.LossyFs.Interop.Consts;
+
+namespace Writeback.LossyFs.Fuse;
+
+/// <summary>
+/// Mounting, aborting and unmounting a FUSE connection without libfuse: as root by mount(2) on an
+/// opened /dev/fuse; otherwise through fusermount3, which mounts and passes the descriptor back
+/// over a socket named by <c>_FUSE_COMMFD</c> (the protocol libfuse's mount_util uses).
+/// </summary>
+internal static class FuseMount
+{
+    private const string DevicePath = "/dev/fuse";
+    private const string ConnectionsPath = "/sys/fs/fuse/connections";
+
+    /// <summary>Mounts <paramref name="mountpoint"/> and returns the connection's descriptor.</summary>
+    public static SafeFileHandle Mount(string mountpoint)
+    {
+        if (!File.Exists(DevicePath))
+        {
+            throw new InvalidOperationException($"Cannot mount LossyFs on '{mountpoint}': {DevicePath} does not exist (load the fuse module, or give the container the device).");
+        }
+        if (Interop.Sys.GetEUid() == 0)
+        {
+            return MountAsRoot(mountpoint);
+        }
+        string? fusermount = FindFusermount();
+        if (fusermount is null)
+        {
+            throw new InvalidOperationException($"Cannot mount LossyFs on '{mountpoint}': not running as root and fusermount3 is not installed (install the fuse3 package, or run as root).");
+        }
+        return MountWithFusermount(fusermount, mountpoint);
+    }
+
+    private static SafeFileHandle MountAsRoot(string mountpoint)
+    {
+        int fd = Interop.Sys.OpenAt(AT_FDCWD, DevicePath, O_RDWR | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            throw new WritebackException("open", DevicePath, null, null, Interop.LastErrno);
+        }
+        var device = new SafeFileHandle(fd, ownsHandle: true);
+        string options = string.Create(CultureInfo.InvariantCulture,
+            $"fd={fd},rootmode=40000,user_id=0,group_id=0,default_permissions,allow_other");
+        if (Interop.Sys.Mount("lossyfs", mountpoint, "fuse.lossyfs", MS_NOSUID | MS_NODEV, options) != 0)
+        {
+            int errno = Interop.LastErrno;
+            device.Dispose();
+            throw new WritebackException("mount(fuse.lossyfs)", mountpoint, null, null, errno);
+        }
+        return device;
+    }
+
+    private static string? FindFusermount() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, "fusermount3"))
+            .FirstOrDefault(File.Exists);
+
+    private static unsafe SafeFileHandle MountWithFusermount(string fusermount, string mountpoint)
+    {
+        int* pair = stackalloc int[2];
+        // Safety: pair points to two ints, as socketpair(2) writes.
+        if (Interop.Sys.SocketPair(AF_UNIX, SOCK_STREAM, 0, pair) != 0)
+        {
+            throw new WritebackException("socketpair", mountpoint, null, null, Interop.LastErrno);
+        }
+        int ours = pair[0], theirs = pair[1];
+        Interop.Sys.FCntl(ours, F_SETFD, FD_CLOEXEC);
+        try
+        {
+            var start = new ProcessStartInfo(fusermount) { UseShellExecute = false };
+            start.ArgumentList.Add("-o");
+            start.ArgumentList.Add("default_permissions,fsname=lossyfs,subtype=lossyfs");
+            start.ArgumentList.Add("--");
+            start.ArgumentList.Add(mountpoint);
+            start.Environment["_FUSE_COMMFD"] = theirs.ToString(CultureInfo.InvariantCulture);
+            using var process = Process.Start(start)!;
+            Interop.Sys.Close(theirs);
+            theirs = -1;
+            int fd = ReceiveDescriptor(ours);
+            if (!process.WaitForExit(30_000) || process.ExitCode != 0 || fd < 0)
+            {
+                if (fd >= 0)
+                {
+                    Interop.Sys.Close(fd);
+                }
+                throw new InvalidOperationException($"fusermount3 could not mount LossyFs on '{mountpoint}' (exit code {(process.HasExited ? process.ExitCode : -1)}).");
+            }
+            Interop.Sys.FCntl(fd, F_SETFD, FD_CLOEXEC);
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
+        finally
+        {
+            Interop.Sys.Close(ours);
+            if (theirs >= 0)
+            {
+                Interop.Sys.Close(theirs);
+            }
+        }
+    }
+
+    private static unsafe int ReceiveDescriptor(int socket)
+    {
+        byte data;
+        var vector = new Interop.IoVec { iov_base = &data, iov_len = 1 };
+        var control = default(Interop.CmsgWithFd);
+        var message = new Interop.MsgHdr
+        {
+            msg_iov = &vector,
+            msg_iovlen = 1,
+            msg_control = &control,
+            msg_controllen = (nuint)sizeof(Interop.CmsgWithFd),
+        };
+        // Safety: every pointer in message refers to a local that outlives the call.
+        nint count = Interop.Sys.RecvMsg(socket, &message, 0);
+        if (count <= 0 || control.cmsg_level != SOL_SOCKET || control.cmsg_type != SCM_RIGHTS)
+        {
+            return -1;
+        }
+        return control.fd;
+    }
+
+    /// <summary>
+    /// The FUSE connection id of a mount: its device number as fusectl names it (MKDEV(major, minor)
+    /// with the kernel's 20-bit minor), read from /proc/self/mountinfo so the mount itself is not touched.
+    /// </summary>
+    public static uint? ConnectionId(string mountpoint)
+    {
+        foreach (string line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            string[] fields = line.Split(' ');
+            if (fields.Length > 4 && Unescape(fields[4]) == mountpoint && line.Contains(" - fuse", StringComparison.Ordinal))
+            {
+                string[] device = fields[2].Split(':');
+                uint major = uint.Parse(device[0], CultureInfo.InvariantCulture);
+                uint minor = uint.Parse(device[1], CultureInfo.InvariantCulture);
+                return (major << 20) | minor;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Whether a FUSE file system is mounted at <paramref name="mountpoint"/>.</summary>
+    public static bool IsMounted(string mountpoint) => ConnectionId(mountpoint) is not null;
+
+    private static string Unescape(string field) =>
+        field.Replace("\\040", " ", StringComparison.Ordinal).Replace("\\011", "\t", StringComparison.Ordinal)
+             .Replace("\\012", "\n", StringComparison.Ordinal).Replace("\\134", "\\", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Aborts the connection through fusectl (mounting it when needed): the kernel fails every
+    /// pending and later request and drops the dirty pages it still held for the mount.
+    /// </summary>
+    public static void Abort(uint connectionId)
+    {
+        string abortPath = Path.Combine(ConnectionsPath, connectionId.ToString(CultureInfo.InvariantCulture), "abort");
+        if (!File.Exists(abortPath) && Directory.Exists(ConnectionsPath))
+        {
+            // fusectl is not mounted in every container; mounting it needs root.
+            Interop.Sys.Mount("fusectl", ConnectionsPath, "fusectl", 0, null);
+        }
+        File.WriteAllText(abortPath, "1");
+    }
+
+    /// <summary>umount2(2), or fusermount3 -u when not root. Returns 0 or errno.</summary>
+    public static int Unmount(string mountpoint, bool detach)
+    {
+        if (Interop.Sys.GetEUid() != 0 && FindFusermount() is { } fusermount)
+        {
+            var start = new ProcessStartInfo(fusermount) { UseShellExecute = false };
+            start.ArgumentList.Add(detach ? "-uz" : "-u");
+            start.ArgumentList.Add(mountpoint);
+            using var process = Process.Start(start)!;
+            return process.WaitForExit(30_000) && process.ExitCode == 0 ? 0 : Volatile.Errno.EIO;
+        }
+        return Interop.Sys.Umount2(mountpoint, detach ? MNT_DETACH : 0) == 0 ? 0 : Interop.LastErrno;
+    }
+}

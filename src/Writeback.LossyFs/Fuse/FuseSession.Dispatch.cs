@@ -1,0 +1,570 @@
+using System.Runtime.CompilerServices;
+using Writeback.LossyFs.Volatile;
+using static Writeback.LossyFs.Fuse.FuseKernel;
+
+namespace Writeback.LossyFs.Fuse;
+
+internal sealed partial class FuseSession
+{
+    /// <summary>Returned by handlers of requests that take no reply (FORGET, BATCH_FORGET, INTERRUPT).</summary>
+    private const int NoReply = -1;
+
+    private delegate int Handler(FuseSession session, in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply, byte[] scratch);
+
+    private static readonly Handler?[] s_handlers = BuildTable();
+
+    // LOSSYFS_TRACE=1 logs every request and its errno (debugging aid).
+    private static readonly bool s_trace = Environment.GetEnvironmentVariable("LOSSYFS_TRACE") == "1";
+
+    private static Handler?[] BuildTable()
+    {
+        var table = new Handler?[(int)FuseOpcode.FUSE_TMPFILE + 1];
+        table[(int)FuseOpcode.FUSE_INIT] = static (s, in h, ref b, ref r, _) => s.Init(ref b, ref r);
+        table[(int)FuseOpcode.FUSE_DESTROY] = static (_, in _, ref _, ref _, _) => 0;
+        table[(int)FuseOpcode.FUSE_FORGET] = static (s, in h, ref b, ref r, _) => s.Forget(h, ref b);
+        table[(int)FuseOpcode.FUSE_BATCH_FORGET] = static (s, in h, ref b, ref r, _) => s.BatchForget(ref b);
+        table[(int)FuseOpcode.FUSE_INTERRUPT] = static (_, in _, ref _, ref _, _) => NoReply; // every request is answered promptly anyway
+        table[(int)FuseOpcode.FUSE_LOOKUP] = static (s, in h, ref b, ref r, _) => s.Lookup(h, ref b, ref r);
+        table[(int)FuseOpcode.FUSE_GETATTR] = static (s, in h, ref b, ref r, _) => s.GetAttr(h, ref r);
+        table[(int)FuseOpcode.FUSE_SETATTR] = static (s, in h, ref b, ref r, _) => s.SetAttr(h, ref b, ref r);
+        table[(int)FuseOpcode.FUSE_READLINK] = static (s, in h, ref b, ref r, _) => s.ReadLink(h, ref r);
+        table[(int)FuseOpcode.FUSE_SYMLINK] = static (s, in h, ref b, ref r, _) => s.Symlink(h, ref b, ref r);
+        table[(int)FuseOpcode.FUSE_MKNOD] = static (s, in h, ref b, ref r, _) => s.Mknod(h, ref b, ref r);
+        table[(int)FuseOpcode.FUSE_MKDIR] = static (s, in h, ref b, ref r, _) => s.Mkdir(h, ref b, ref r);
+        table[(int)FuseOpcode.FUSE_UNLINK] = static (s, in h, ref b, ref r, _) => s.Remove(h, ref b, directory: false);
+        table[(int)FuseOpcode.FUSE_RMDIR] = static (s, in h, ref b, ref r, _) => s.Remove(h, ref b, directory: true);
+        table[(int)FuseOpcode.FUSE_RENAME] = static (s, in h, ref b, ref r, _) => s.Rename(h, ref b, extended: false);
+        table[(int)FuseOpcode.FUSE_RENAME2] = static (s, in h, ref b, ref r, _) => s.Rename(h, ref b, extended: true);
+        table[(int)FuseOpcode.FUSE_LINK] = static (s, in h, ref b, ref r, _) => s.Link(h, ref b, ref r);
+        table[(int)FuseOpcode.FUSE_OPEN] = static (s, in h, ref b, ref r, _) => s.Open(h, ref b, ref r, directory: false);
+        table[(int)FuseOpcode.FUSE_OPENDIR] = static (s, in h, ref b, ref r, _) => s.Open(h, ref b, ref r, directory: true);
+        table[(int)FuseOpcode.FUSE_CREATE] = static (s, in h, ref b, ref r, _) => s.Create(h, ref b, ref r);
+        table[(int)FuseOpcode.FUSE_READ] = static (s, in h, ref b, ref r, _) => s.Read(h, ref b, ref r);
+        table[(int)FuseOpcode.FUSE_WRITE] = static (s, in h, ref b, ref r, _) => s.Write(h, ref b, ref r);
+        table[(int)FuseOpcode.FUSE_FLUSH] = static (s, in h, ref b, ref r, _) => s.Exists(h);
+        table[(int)FuseOpcode.FUSE_RELEASE] = static (s, in h, ref b, ref r, _) => 0;
+        table[(int)FuseOpcode.FUSE_RELEASEDIR] = static (s, in h, ref b, ref r, _) => s.ReleaseDir(ref b);
+        table[(int)FuseOpcode.FUSE_FSYNC] = static (s, in h, ref b, ref r, scratch) => s.Fsync(h, ref b, scratch);
+        table[(int)FuseOpcode.FUSE_FSYNCDIR] = static (s, in h, ref b, ref r, _) => s.FsyncDir(h);
+        table[(int)FuseOpcode.FUSE_READDIR] = static (s, in h, ref b, ref r, _) => s.ReadDir(h, ref b, ref r, plus: false);
+        table[(int)FuseOpcode.FUSE_READDIRPLUS] = static (s, in h, ref b, ref r, _) => s.ReadDir(h, ref b, ref r, plus: true);
+        table[(int)FuseOpcode.FUSE_STATFS] = static (s, in h, ref b, ref r, _) => s.StatFs(ref r);
+        table[(int)FuseOpcode.FUSE_ACCESS] = static (s, in h, ref b, ref r, _) => s.Exists(h);
+        table[(int)FuseOpcode.FUSE_FALLOCATE] = static (s, in h, ref b, ref r, _) => s.Fallocate(h, ref b);
+        // Extended attributes are not kept: ENOSYS makes the kernel stop asking (and answer
+        // EOPNOTSUPP itself), which also spares a getxattr("security.capability") per write.
+        // Locks stay local to the kernel because FUSE_POSIX_LOCKS is not negotiated.
+        return table;
+    }
+
+    /// <summary>Parses and serves one request. Never throws: unexpected exceptions become EIO.</summary>
+    internal void Dispatch(ReadOnlySpan<byte> request, Span<byte> replyBuffer, byte[] scratch)
+    {
+        if (!FuseRequestReader.TryParse(request, out var header, out var bodyBytes))
+        {
+            if (request.Length >= Unsafe.SizeOf<FuseInHeader>())
+            {
+                var malformed = new FuseReplyWriter(replyBuffer);
+                Send(malformed.Finish(header.unique, Errno.EINVAL));
+            }
+            return;
+        }
+        var handler = header.opcode < (uint)s_handlers.Length ? s_handlers[header.opcode] : null;
+        var reply = new FuseReplyWriter(replyBuffer);
+        var body = new FuseRequestReader(bodyBytes);
+        int errno;
+        if (handler is null)
+        {
+            errno = Errno.ENOSYS;
+        }
+        else if (!_tree.TryEnterRequest())
+        {
+            errno = header.opcode is (uint)FuseOpcode.FUSE_FORGET or (uint)FuseOpcode.FUSE_BATCH_FORGET or (uint)FuseOpcode.FUSE_INTERRUPT
+                ? NoReply : Errno.EIO;
+        }
+        else
+        {
+            try
+            {
+                errno = handler(this, header, ref body, ref reply, scratch);
+            }
+#pragma warning disable CA1031 // The one boundary catch: a bug in a handler must not take the file system down.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                _log($"{(FuseOpcode)header.opcode} on node {header.nodeid} failed: {exception}");
+                errno = Errno.EIO;
+            }
+            finally
+            {
+                _tree.ExitRequest();
+            }
+        }
+        if (s_trace)
+        {
+            _log($"{(FuseOpcode)header.opcode} node={header.nodeid} -> {(errno == NoReply ? "no reply" : errno.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+        }
+        if (errno != NoReply)
+        {
+            Send(reply.Finish(header.unique, errno));
+        }
+    }
+
+    private int Init(ref FuseRequestReader body, ref FuseReplyWriter reply)
+    {
+        // fuse_init_in grew over the years; everything since 7.6 has the first four fields.
+        if (!body.TryReadAtLeast<FuseInitIn>(16, out var init))
+        {
+            return Errno.EINVAL;
+        }
+        if (init.major != FUSE_KERNEL_VERSION)
+        {
+            // A newer major: answer with ours and the kernel retries (or gives up) — fuse.h "INIT request/reply flags".
+            reply.Append(new FuseInitOut { major = FUSE_KERNEL_VERSION, minor = FUSE_KERNEL_MINOR_VERSION });
+            return init.major > FUSE_KERNEL_VERSION ? 0 : Errno.EPROTO;
+        }
+        ulong offered = init.flags | ((init.flags & FUSE_INIT_EXT) != 0 ? (ulong)init.flags2 << 32 : 0);
+        ulong wanted = FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_WRITEBACK_CACHE | FUSE_PARALLEL_DIROPS | FUSE_MAX_PAGES
+            | FUSE_DO_READDIRPLUS | FUSE_READDIRPLUS_AUTO | FUSE_CACHE_SYMLINKS | FUSE_INIT_EXT;
+        ulong granted = offered & wanted;
+        ProtocolMinor = Math.Min(init.minor, FUSE_KERNEL_MINOR_VERSION);
+        reply.Append(new FuseInitOut
+        {
+            major = FUSE_KERNEL_VERSION,
+            minor = ProtocolMinor,
+            max_readahead = init.max_readahead,
+            flags = (uint)granted,
+            flags2 = (uint)(granted >> 32),
+            max_background = 64,
+            congestion_threshold = 48,
+            max_write = MaxWriteBytes,
+            time_gran = 1,
+            max_pages = MaxWriteBytes / 4096,
+        });
+        _initialized.Set();
+        return 0;
+    }
+
+    private int Forget(in FuseInHeader header, ref FuseRequestReader body)
+    {
+        if (body.TryRead<FuseForgetIn>(out var forget))
+        {
+            _tree.Forget(header.nodeid, forget.nlookup);
+        }
+        return NoReply;
+    }
+
+    private int BatchForget(ref FuseRequestReader body)
+    {
+        if (body.TryRead<FuseBatchForgetIn>(out var batch))
+        {
+            for (uint index = 0; index < batch.count && body.TryRead<FuseForgetOne>(out var one); index++)
+            {
+                _tree.Forget(one.nodeid, one.nlookup);
+            }
+        }
+        return NoReply;
+    }
+
+    private int Exists(in FuseInHeader header) => _tree.Find(header.nodeid) is null ? Errno.ENOENT : 0;
+
+    private bool TryNode(in FuseInHeader header, out Node node)
+    {
+        node = _tree.Find(header.nodeid)!;
+        return node is not null;
+    }
+
+    private int Lookup(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
+    {
+        if (!TryNode(header, out var parent))
+        {
+            return Errno.ENOENT;
+        }
+        if (!body.TryReadName(out var nameBytes))
+        {
+            return Errno.EINVAL;
+        }
+        int errno = _tree.Lookup(parent, LossyTree.DecodeName(nameBytes), out var node);
+        return errno != 0 ? errno : ReplyEntry(node!, ref reply);
+    }
+
+    /// <summary>Appends a fuse_entry_out; on failure gives back the reference the caller took.</summary>
+    private int ReplyEntry(Node node, ref FuseReplyWriter reply)
+    {
+        int errno = _tree.GetAttributes(node, out var attr);
+        if (errno != 0)
+        {
+            _tree.Forget(node.NodeId, 1);
+            return errno;
+        }
+        reply.Append(Entry(node, attr));
+        return 0;
+    }
+
+    private static FuseEntryOut Entry(Node node, in FuseAttr attr) => new()
+    {
+        nodeid = node.NodeId,
+        generation = 0, // node ids are never reused within a mount
+        entry_valid = 1,
+        attr_valid = 1,
+        attr = attr,
+    };
+
+    private int GetAttr(in FuseInHeader header, ref FuseReplyWriter reply)
+    {
+        if (!TryNode(header, out var node))
+        {
+            return Errno.ENOENT;
+        }
+        int errno = _tree.GetAttributes(node, out var attr);
+        if (errno == 0)
+        {
+            reply.Append(new FuseAttrOut { attr_valid = 1, attr = attr });
+        }
+        return errno;
+    }
+
+    private int SetAttr(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
+    {
+        if (!TryNode(header, out var node))
+        {
+            return Errno.ENOENT;
+        }
+        if (!body.TryRead<FuseSetattrIn>(out var change))
+        {
+            return Errno.EINVAL;
+        }
+        int errno = _tree.SetAttributes(node, change);
+        return errno != 0 ? errno : GetAttr(header, ref reply);
+    }
+
+    private int ReadLink(in FuseInHeader header, ref FuseReplyWriter reply)
+    {
+        if (!TryNode(header, out var node))
+        {
+            return Errno.ENOENT;
+        }
+        var destination = reply.GetSpan(Math.Min(4096, reply.FreeBytes));
+        int errno = _tree.ReadLink(node, destination, out int lengthBytes);
+        if (errno == 0)
+        {
+            reply.Commit(lengthBytes);
+        }
+        return errno;
+    }
+
+    private int CreateNode(in FuseInHeader header, ReadOnlySpan<byte> nameBytes, NodeKind kind, uint mode, byte[]? target, ref FuseReplyWriter reply, out Node? node)
+    {
+        node = null;
+        if (!TryNode(header, out var parent))
+        {
+            return Errno.ENOENT;
+        }
+        int errno = _tree.Create(parent, LossyTree.DecodeName(nameBytes), kind, mode, header.uid, header.gid, target, out node);
+        return errno != 0 ? errno : ReplyEntry(node!, ref reply);
+    }
+
+    private int Symlink(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
+    {
+        if (!body.TryReadName(out var nameBytes) || !body.TryReadPath(out var target))
+        {
+            return Errno.EINVAL;
+        }
+        return CreateNode(header, nameBytes, NodeKind.Symlink, 0x1FF, [.. target, 0], ref reply, out _);
+    }
+
+    private int Mknod(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
+    {
+        if (!body.TryReadAtLeast<FuseMknodIn>(8, out var mknod) || !body.TryReadName(out var nameBytes))
+        {
+            return Errno.EINVAL;
+        }
+        // Only regular files: devices, FIFOs and sockets have no data to lose.
+        if ((mknod.mode & Interop.Consts.S_IFMT) != Interop.Consts.S_IFREG)
+        {
+            return Errno.EPERM;
+        }
+        return CreateNode(header, nameBytes, NodeKind.File, mknod.mode, null, ref reply, out _);
+    }
+
+    private int Mkdir(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
+    {
+        if (!body.TryRead<FuseMkdirIn>(out var mkdir) || !body.TryReadName(out var nameBytes))
+        {
+            return Errno.EINVAL;
+        }
+        return CreateNode(header, nameBytes, NodeKind.Directory, mkdir.mode, null, ref reply, out _);
+    }
+
+    private int Create(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
+    {
+        if (!body.TryRead<FuseCreateIn>(out var create) || !body.TryReadName(out var nameBytes))
+        {
+            return Errno.EINVAL;
+        }
+        int errno = CreateNode(header, nameBytes, NodeKind.File, create.mode, null, ref reply, out _);
+        if (errno == 0)
+        {
+            reply.Append(new FuseOpenOut { fh = 0, open_flags = FOPEN_KEEP_CACHE });
+        }
+        return errno;
+    }
+
+    private int Remove(in FuseInHeader header, ref FuseRequestReader body, bool directory)
+    {
+        if (!TryNode(header, out var parent))
+        {
+            return Errno.ENOENT;
+        }
+        return body.TryReadName(out var nameBytes)
+            ? _tree.Remove(parent, LossyTree.DecodeName(nameBytes), directory)
+            : Errno.EINVAL;
+    }
+
+    private int Rename(in FuseInHeader header, ref FuseRequestReader body, bool extended)
+    {
+        ulong newDirectoryId;
+        uint flags = 0;
+        if (extended)
+        {
+            if (!body.TryRead<FuseRename2In>(out var rename2))
+            {
+                return Errno.EINVAL;
+            }
+            (newDirectoryId, flags) = (rename2.newdir, rename2.flags);
+        }
+        else
+        {
+            if (!body.TryRead<FuseRenameIn>(out var rename))
+            {
+                return Errno.EINVAL;
+            }
+            newDirectoryId = rename.newdir;
+        }
+        if (!body.TryReadName(out var oldName) || !body.TryReadName(out var newName))
+        {
+            return Errno.EINVAL;
+        }
+        var oldParent = _tree.Find(header.nodeid);
+        var newParent = _tree.Find(newDirectoryId);
+        if (oldParent is null || newParent is null)
+        {
+            return Errno.ENOENT;
+        }
+        return _tree.Rename(oldParent, LossyTree.DecodeName(oldName), newParent, LossyTree.DecodeName(newName), flags);
+    }
+
+    private int Link(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
+    {
+        if (!body.TryRead<FuseLinkIn>(out var link) || !body.TryReadName(out var nameBytes))
+        {
+            return Errno.EINVAL;
+        }
+        var node = _tree.Find(link.oldnodeid);
+        if (node is null || !TryNode(header, out var parent))
+        {
+            return Errno.ENOENT;
+        }
+        int errno = _tree.Link(node, parent, LossyTree.DecodeName(nameBytes));
+        return errno != 0 ? errno : ReplyEntry(node, ref reply);
+    }
+
+    private int Open(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply, bool directory)
+    {
+        if (!TryNode(header, out var node))
+        {
+            return Errno.ENOENT;
+        }
+        if (!body.TryRead<FuseOpenIn>(out _))
+        {
+            return Errno.EINVAL;
+        }
+        if (directory != (node.Kind == NodeKind.Directory))
+        {
+            return directory ? Errno.ENOTDIR : Errno.EISDIR;
+        }
+        ulong handle = 0;
+        if (directory)
+        {
+            handle = (ulong)Interlocked.Increment(ref _nextHandle);
+            _directoryHandles[handle] = [];
+        }
+        // KEEP_CACHE: only LossyFs changes the files, so the kernel's cached pages stay valid across opens.
+        reply.Append(new FuseOpenOut { fh = handle, open_flags = directory ? 0 : FOPEN_KEEP_CACHE });
+        return 0;
+    }
+
+    private int ReleaseDir(ref FuseRequestReader body)
+    {
+        if (body.TryRead<FuseReleaseIn>(out var release))
+        {
+            _directoryHandles.TryRemove(release.fh, out _);
+        }
+        return 0;
+    }
+
+    private int Read(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
+    {
+        if (!TryNode(header, out var node))
+        {
+            return Errno.ENOENT;
+        }
+        if (!body.TryRead<FuseReadIn>(out var read) || (long)read.offset < 0)
+        {
+            return Errno.EINVAL;
+        }
+        var destination = reply.GetSpan((int)Math.Min(read.size, (uint)reply.FreeBytes));
+        long count = _tree.Read(node, destination, (long)read.offset);
+        if (count < 0)
+        {
+            return (int)-count;
+        }
+        reply.Commit((int)count);
+        return 0;
+    }
+
+    private int Write(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
+    {
+        if (!TryNode(header, out var node))
+        {
+            return Errno.ENOENT;
+        }
+        if (!body.TryReadAtLeast<FuseWriteIn>(24, out var write) || !body.TryReadBytes((int)write.size, out var data) || (long)write.offset < 0)
+        {
+            return Errno.EINVAL;
+        }
+        int errno = InjectedFault(node, FaultOperation.Write, (long)write.offset, data.Length);
+        if (errno == 0)
+        {
+            errno = _tree.Write(node, data, (long)write.offset);
+        }
+        if (errno == 0)
+        {
+            reply.Append(new FuseWriteOut { size = write.size });
+        }
+        return errno;
+    }
+
+    private int Fsync(in FuseInHeader header, ref FuseRequestReader body, byte[] scratch)
+    {
+        if (!TryNode(header, out var node))
+        {
+            return Errno.ENOENT;
+        }
+        if (!body.TryRead<FuseFsyncIn>(out var fsync))
+        {
+            return Errno.EINVAL;
+        }
+        int errno = InjectedFault(node, FaultOperation.Fsync, 0, 0);
+        return errno != 0 ? errno : _tree.SyncFile(node, (fsync.fsync_flags & FUSE_FSYNC_FDATASYNC) != 0, scratch);
+    }
+
+    private int FsyncDir(in FuseInHeader header) =>
+        TryNode(header, out var node) ? _tree.SyncDirectory(node) : Errno.ENOENT;
+
+    private int InjectedFault(Node node, FaultOperation operation, long offsetBytes, long lengthBytes) =>
+        _faults.IsEmpty ? 0 : _faults.Match(_tree.VisiblePath(node), operation, offsetBytes, lengthBytes);
+
+    private int ReadDir(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply, bool plus)
+    {
+        if (!TryNode(header, out var directory))
+        {
+            return Errno.ENOENT;
+        }
+        if (!body.TryRead<FuseReadIn>(out var read) || !_directoryHandles.TryGetValue(read.fh, out var entries))
+        {
+            return Errno.EINVAL;
+        }
+        if (read.offset == 0 || entries.Count == 0)
+        {
+            // Offset 0 starts (or rewinds) a listing: take a fresh snapshot.
+            int errno = _tree.ListDirectory(directory, out entries);
+            if (errno != 0)
+            {
+                return errno;
+            }
+            _directoryHandles[read.fh] = entries;
+        }
+        int limitBytes = (int)Math.Min(read.size, (uint)reply.FreeBytes);
+        for (int index = (int)Math.Min(read.offset, (ulong)entries.Count); index < entries.Count; index++)
+        {
+            if (!AppendDirectoryEntry(entries[index], (ulong)index + 1, plus, limitBytes, ref reply))
+            {
+                break;
+            }
+        }
+        return 0;
+    }
+
+    private bool AppendDirectoryEntry(in DirectoryEntry entry, ulong nextOffset, bool plus, int limitBytes, ref FuseReplyWriter reply)
+    {
+        byte[] name = System.Text.Encoding.UTF8.GetBytes(entry.Name);
+        int entryBytes = FUSE_DIRENT_ALIGN(Unsafe.SizeOf<FuseDirent>() + name.Length) + (plus ? Unsafe.SizeOf<FuseEntryOut>() : 0);
+        if (reply.PayloadBytes + entryBytes > limitBytes)
+        {
+            return false;
+        }
+        var node = entry.Node;
+        if (plus)
+        {
+            var entryOut = default(FuseEntryOut);
+            // "." and ".." carry no reference: the kernel skips them (fs/fuse/readdir.c).
+            if (entry.CountsLookup && _tree.AddLookupIfPresent(node))
+            {
+                if (_tree.GetAttributes(node, out var attr) == 0)
+                {
+                    entryOut = Entry(node, attr);
+                }
+                else
+                {
+                    _tree.Forget(node.NodeId, 1);
+                }
+            }
+            reply.Append(entryOut);
+        }
+        reply.Append(new FuseDirent
+        {
+            ino = node.NodeId,
+            off = nextOffset,
+            namelen = (uint)name.Length,
+            type = node.Kind switch { NodeKind.Directory => 4u, NodeKind.Symlink => 10u, _ => 8u }, // DT_DIR, DT_LNK, DT_REG
+        });
+        reply.Append(name);
+        reply.AlignTo8();
+        return true;
+    }
+
+    private int StatFs(ref FuseReplyWriter reply)
+    {
+        int errno = _tree.StatFs(out var stat);
+        if (errno == 0)
+        {
+            reply.Append(new FuseStatfsOut
+            {
+                st = new FuseKstatfs
+                {
+                    blocks = stat.f_blocks,
+                    bfree = stat.f_bfree,
+                    bavail = stat.f_bavail,
+                    files = stat.f_files,
+                    ffree = stat.f_ffree,
+                    bsize = (uint)stat.f_bsize,
+                    namelen = (uint)stat.f_namemax,
+                    frsize = (uint)stat.f_frsize,
+                },
+            });
+        }
+        return errno;
+    }
+
+    private int Fallocate(in FuseInHeader header, ref FuseRequestReader body)
+    {
+        if (!TryNode(header, out var node))
+        {
+            return Errno.ENOENT;
+        }
+        return body.TryRead<FuseFallocateIn>(out var allocate)
+            ? _tree.Allocate(node, (long)allocate.offset, (long)allocate.length, allocate.mode)
+            : Errno.EINVAL;
+    }
+}

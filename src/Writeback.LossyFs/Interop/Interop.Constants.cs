@@ -1,0 +1,55 @@
+namespace Writeback.LossyFs;
+
+#pragma warning disable CA1707 // Constants keep their C spelling so they can be checked against the headers.
+internal static partial class Interop
+{
+    /// <summary>Constants from the Linux UAPI and glibc headers, spelled as in C (x86_64 and arm64 agree on all of them).</summary>
+    internal static class Consts
+    {
+        internal const int O_RDONLY = 0;
+        internal const int O_WRONLY = 1;
+        internal const int O_RDWR = 2;
+        internal const int O_ACCMODE = 3;
+        internal const int O_CREAT = 0x40;
+        internal const int O_EXCL = 0x80;
+        internal const int O_TRUNC = 0x200;
+        internal const int O_APPEND = 0x400;
+        internal const int O_DIRECTORY = 0x10000;
+        internal const int O_NOFOLLOW = 0x20000;
+        internal const int O_CLOEXEC = 0x80000;
+        internal const int O_PATH = 0x200000;
+
+        internal const int AT_FDCWD = -100;
+        internal const int AT_SYMLINK_NOFOLLOW = 0x100;
+        internal const int AT_REMOVEDIR = 0x200;
+        internal const int AT_SYMLINK_FOLLOW = 0x400;
+        internal const int AT_EMPTY_PATH = 0x1000;
+
+        internal const uint STATX_BASIC_STATS = 0x7ff;
+
+        internal const uint S_IFMT = 0xF000;
+        internal const uint S_IFDIR = 0x4000;
+        internal const uint S_IFREG = 0x8000;
+        internal const uint S_IFLNK = 0xA000;
+
+        internal const uint RENAME_NOREPLACE = 1;
+        internal const uint RENAME_EXCHANGE = 2;
+        internal const uint RENAME_WHITEOUT = 4;
+
+        internal const ulong MS_NOSUID = 2;
+        internal const ulong MS_NODEV = 4;
+        internal const int MNT_DETACH = 2;
+
+        internal const long UTIME_NOW = (1L << 30) - 1;
+        internal const long UTIME_OMIT = (1L << 30) - 2;
+
+        internal const int AF_UNIX = 1;
+        internal const int SOCK_STREAM = 1;
+        internal const int SOL_SOCKET = 1;
+        internal const int SCM_RIGHTS = 1;
+        internal const int F_SETFD = 2;
+        internal const int FD_CLOEXEC = 1;
+
+        internal const int FALLOC_FL_KEEP_SIZE = 1;
+    }
+}

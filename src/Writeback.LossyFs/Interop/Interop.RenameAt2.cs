@@ -1,0 +1,14 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Writeback.LossyFs;
+
+internal static partial class Interop
+{
+    internal static partial class Sys
+    {
+        /// <summary>renameat2(2).</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int RenameAt2(SafeFileHandle oldDirFd, string oldName, SafeFileHandle newDirFd, string newName, uint flags);
+    }
+}

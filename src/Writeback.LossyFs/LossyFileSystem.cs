@@ -1,0 +1,250 @@
+using Microsoft.Win32.SafeHandles;
+using Writeback.LossyFs.Control;
+using Writeback.LossyFs.Fuse;
+using Writeback.LossyFs.Volatile;
+
+namespace Writeback.LossyFs;
+
+/// <summary>
+/// A mounted LossyFs: a passthrough FUSE file system over a backing directory in which writes stay
+/// in memory until fsync, and created, removed or renamed names stay volatile until fsync of their
+/// directory. <see cref="Crash"/> loses exactly what a power cut would; the backing directory is
+/// then the post-crash image. Every wait has a timeout, and <see cref="Dispose"/> always leaves
+/// the mount point unmounted.
+/// </summary>
+public sealed class LossyFileSystem : IDisposable
+{
+    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly LossyTree _tree;
+    private readonly FaultTable _faults;
+    private readonly SafeFileHandle _device;
+    private readonly FuseSession _session;
+    private readonly uint _connectionId;
+    private readonly Lock _stateLock = new();
+    private readonly Task _finished;
+    private readonly Action<string> _log;
+    private ControlServer? _control;
+    private bool _crashRequested;
+    private int _persistErrno;
+
+    private LossyFileSystem(LossyFsOptions options, LossyTree tree, FaultTable faults, SafeFileHandle device, FuseSession session, uint connectionId, Action<string> log)
+    {
+        _faults = faults;
+        Options = options;
+        Mountpoint = Path.GetFullPath(options.Mountpoint).TrimEnd('/');
+        _tree = tree;
+        _device = device;
+        _session = session;
+        _connectionId = connectionId;
+        _log = log;
+        _finished = session.Ended.ContinueWith(_ => OnSessionEnded(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>The options the mount was made with.</summary>
+    public LossyFsOptions Options { get; }
+
+    /// <summary>The mount point (absolute).</summary>
+    public string Mountpoint { get; }
+
+    /// <summary>The backing directory (absolute).</summary>
+    public string BackingDirectory => _tree.BackingDirectory;
+
+    /// <summary>Completes when the mount is gone (unmounted, crashed, or unmounted by someone else) and the backing directory is final.</summary>
+    public Task Completion => _finished;
+
+    /// <summary>Whether the mount is still served.</summary>
+    public bool IsMounted => !_finished.IsCompleted;
+
+    /// <summary>
+    /// Mounts LossyFs and returns once the kernel has completed FUSE_INIT, so the mount can be used.
+    /// As root it uses mount(2); otherwise fusermount3. Throws <see cref="InvalidOperationException"/>
+    /// with the reason when neither can mount, and <see cref="TimeoutException"/> when the kernel does
+    /// not initialize the connection in time (the half-made mount is then aborted and detached).
+    /// </summary>
+    public static LossyFileSystem Mount(LossyFsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Directory.Exists(options.BackingDirectory))
+        {
+            throw new DirectoryNotFoundException($"Cannot mount LossyFs: backing directory '{options.BackingDirectory}' does not exist.");
+        }
+        if (!Directory.Exists(options.Mountpoint))
+        {
+            throw new DirectoryNotFoundException($"Cannot mount LossyFs: mount point '{options.Mountpoint}' does not exist.");
+        }
+        string mountpoint = Path.GetFullPath(options.Mountpoint).TrimEnd('/');
+        if (FuseMount.IsMounted(mountpoint))
+        {
+            throw new InvalidOperationException($"Cannot mount LossyFs on '{mountpoint}': a FUSE file system is already mounted there.");
+        }
+        var log = options.Log ?? (message => Console.Error.WriteLine($"lossyfs[{mountpoint}]: {message}"));
+        var tree = new LossyTree(options.BackingDirectory, options.NamesDurableImmediately);
+        SafeFileHandle device;
+        try
+        {
+            device = FuseMount.Mount(mountpoint);
+        }
+        catch
+        {
+            tree.Dispose();
+            throw;
+        }
+        var faults = new FaultTable();
+        var session = new FuseSession(device, tree, faults, log);
+        uint connectionId = FuseMount.ConnectionId(mountpoint) ?? 0;
+        var fileSystem = new LossyFileSystem(options with { Mountpoint = mountpoint }, tree, faults, device, session, connectionId, log);
+        session.Start(Math.Max(1, options.ReaderThreadCount));
+        if (!session.WaitInitialized(options.MountTimeout))
+        {
+            fileSystem.AbortAndDetach();
+            throw new TimeoutException($"LossyFs on '{mountpoint}': the kernel did not send FUSE_INIT within {options.MountTimeout.TotalSeconds} s; the mount was aborted.");
+        }
+        if (options.ControlChannel)
+        {
+            fileSystem._control = ControlServer.Start(fileSystem, log);
+        }
+        return fileSystem;
+    }
+
+    /// <summary>What is not yet durable: files with unsynced ranges, names not yet durable, memory held, armed faults.</summary>
+    public LossyFsStatus Status()
+    {
+        var (unsyncedBytes, heldBytes, files, names) = _tree.Snapshot();
+        return new LossyFsStatus(Mountpoint, BackingDirectory, Options.NamesDurableImmediately, unsyncedBytes, heldBytes, files, names, _faults.Snapshot());
+    }
+
+    /// <summary>Arms a fault: matching WRITE or FSYNC requests fail with its errno.</summary>
+    public void InjectFault(FaultSpec fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        if (fault.Errno <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fault), fault.Errno, "The fault's errno must be positive.");
+        }
+        if (fault.Count is < 0 || fault.StartOffsetBytes is < 0 || fault.EndOffsetBytes < fault.StartOffsetBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fault), "The fault's count and offsets must be non-negative, and its range ordered.");
+        }
+        _faults.Add(fault);
+    }
+
+    /// <summary>Disarms every fault.</summary>
+    public void ClearFaults() => _faults.Clear();
+
+    /// <summary>
+    /// Simulates a power cut: drops the volatile state (or keeps a seeded subset, see
+    /// <see cref="CrashKeep.Random"/>), aborts the FUSE connection so the kernel discards the dirty
+    /// pages it still holds, and detaches the mount. When this method returns, the backing
+    /// directory is the post-crash image: durable data and names only, no hidden area.
+    /// </summary>
+    public CrashResult Crash(CrashOptions? options = null)
+    {
+        options ??= new CrashOptions();
+        if (options.AtomicWriteBytes <= 0 || options.AtomicWriteBytes % 512 != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.AtomicWriteBytes, "AtomicWriteBytes must be a positive multiple of 512.");
+        }
+        lock (_stateLock)
+        {
+            if (!IsMounted)
+            {
+                throw new InvalidOperationException($"LossyFs on '{Mountpoint}' is not mounted.");
+            }
+            _crashRequested = true;
+        }
+        var result = _tree.Crash(options);
+        AbortAndDetach();
+        return result;
+    }
+
+    /// <summary>
+    /// A clean unmount, as a shutdown: the kernel writes back its dirty pages, then everything held
+    /// becomes durable in the backing directory. Throws <see cref="WritebackException"/> when the
+    /// mount is busy (EBUSY) or making the state durable failed.
+    /// </summary>
+    public void Unmount()
+    {
+        if (!IsMounted)
+        {
+            return;
+        }
+        int errno = FuseMount.Unmount(Mountpoint, detach: false);
+        if (errno != 0 && IsMounted)
+        {
+            throw new WritebackException("umount", Mountpoint, null, null, errno);
+        }
+        if (!_finished.Wait(s_stopTimeout))
+        {
+            AbortAndDetach();
+            throw new TimeoutException($"LossyFs on '{Mountpoint}' did not stop within {s_stopTimeout.TotalSeconds} s after umount; it was aborted.");
+        }
+        if (_persistErrno != 0)
+        {
+            throw new WritebackException("persist at unmount", BackingDirectory, null, null, _persistErrno);
+        }
+    }
+
+    /// <summary>Unmounts cleanly when possible; otherwise (busy, stuck, failed) aborts the connection and detaches. Never leaves the mount behind.</summary>
+    public void Dispose()
+    {
+        if (IsMounted)
+        {
+            try
+            {
+                Unmount();
+            }
+#pragma warning disable CA1031 // Dispose must not throw; the fallback below always runs.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                _log($"clean unmount failed ({exception.Message}); aborting the connection");
+                AbortAndDetach();
+            }
+        }
+        _control?.Dispose();
+        _device.Dispose();
+    }
+
+    private void AbortAndDetach()
+    {
+        try
+        {
+            if (_connectionId != 0)
+            {
+                FuseMount.Abort(_connectionId);
+            }
+        }
+        catch (IOException exception)
+        {
+            _log($"abort through fusectl failed: {exception.Message}");
+        }
+        catch (UnauthorizedAccessException exception)
+        {
+            _log($"abort through fusectl failed: {exception.Message}");
+        }
+        FuseMount.Unmount(Mountpoint, detach: true);
+        if (!_finished.Wait(s_stopTimeout))
+        {
+            // Readers still blocked: closing the device ends them.
+            _device.Dispose();
+            _finished.Wait(s_stopTimeout);
+        }
+    }
+
+    private void OnSessionEnded()
+    {
+        if (!_crashRequested)
+        {
+            // Unmounted (by us or by umount): a clean shutdown makes everything durable.
+            var scratch = new byte[FuseSession.MaxWriteBytes];
+            _persistErrno = _tree.PersistAll(scratch);
+            if (_persistErrno != 0)
+            {
+                _log($"making the state durable at unmount failed: {Errno.Describe(_persistErrno)}");
+            }
+        }
+        _tree.Dispose();
+        _control?.Dispose();
+    }
+}

@@ -1,0 +1,163 @@
+namespace Writeback.LossyFs.Volatile;
+
+internal sealed partial class LossyTree
+{
+    private readonly ReaderWriterLockSlim _crashGate = new(LockRecursionPolicy.NoRecursion);
+
+    /// <summary>
+    /// Runs one request's handler unless the file system has crashed: requests and a crash never
+    /// overlap, so a crash sees a consistent state and nothing touches the backing directory after it.
+    /// </summary>
+    public bool TryEnterRequest()
+    {
+        _crashGate.EnterReadLock();
+        if (Crashed)
+        {
+            _crashGate.ExitReadLock();
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Ends what <see cref="TryEnterRequest"/> began.</summary>
+    public void ExitRequest() => _crashGate.ExitReadLock();
+
+    /// <summary>
+    /// Drops the volatile state (keeping a seeded subset with <see cref="CrashKeep.Random"/>);
+    /// from then on every request fails with EIO and the backing directory is not touched.
+    /// </summary>
+    public CrashResult Crash(CrashOptions options)
+    {
+        _crashGate.EnterWriteLock();
+        try
+        {
+            lock (_tree)
+            {
+                Crashed = true;
+                long droppedBytes = 0, keptBytes = 0;
+                int fileCount = 0;
+                foreach (var node in _nodes.Values)
+                {
+                    lock (node.DataLock)
+                    {
+                        if (node.Overlay is not { IsDirty: true } overlay)
+                        {
+                            continue;
+                        }
+                        fileCount++;
+                        long kept = 0;
+                        if (options.Keep == CrashKeep.Random && node.Fd is not null)
+                        {
+                            ulong nodeId = node.NodeId;
+                            kept = overlay.PersistSubset(node.Fd, options.AtomicWriteBytes,
+                                unitIndex => SplitMix64.Coin(options.Seed, nodeId, (ulong)unitIndex));
+                        }
+                        keptBytes += kept;
+                        droppedBytes += overlay.UnsyncedBytes - kept;
+                        overlay.Clear();
+                    }
+                }
+                return new CrashResult(droppedBytes, keptBytes, fileCount, options.Seed);
+            }
+        }
+        finally
+        {
+            _crashGate.ExitWriteLock();
+        }
+    }
+
+    /// <summary>
+    /// A clean shutdown: makes every file's data and every directory's names durable, as the kernel's
+    /// sync at unmount would on a local file system. Returns 0 or the first errno.
+    /// </summary>
+    public int PersistAll(byte[] scratch)
+    {
+        _crashGate.EnterWriteLock();
+        try
+        {
+            lock (_tree)
+            {
+                if (Crashed)
+                {
+                    return Errno.EIO;
+                }
+                int firstErrno = 0;
+                foreach (var node in _nodes.Values.Where(node => node.Kind == NodeKind.File))
+                {
+                    int errno = SyncFile(node, dataOnly: false, scratch);
+                    firstErrno = firstErrno != 0 ? firstErrno : errno;
+                }
+                var pending = new Stack<Node>();
+                pending.Push(Root);
+                while (pending.Count > 0)
+                {
+                    var directory = pending.Pop();
+                    int errno = SyncNames(directory);
+                    firstErrno = firstErrno != 0 ? firstErrno : errno;
+                    foreach (var child in directory.Visible!.Values.Where(child => child.Kind == NodeKind.Directory && child.Loaded))
+                    {
+                        pending.Push(child);
+                    }
+                }
+                Crashed = true; // nothing more may reach the backing directory
+                return firstErrno;
+            }
+        }
+        finally
+        {
+            _crashGate.ExitWriteLock();
+        }
+    }
+
+    /// <summary>What is not yet durable.</summary>
+    public (long UnsyncedBytes, long HeldBytes, List<UnsyncedFile> Files, List<PendingName> Names) Snapshot()
+    {
+        long unsyncedBytes = 0, heldBytes = 0;
+        var files = new List<UnsyncedFile>();
+        var names = new List<PendingName>();
+        lock (_tree)
+        {
+            foreach (var node in _nodes.Values.OrderBy(node => node.NodeId))
+            {
+                if (node.Kind == NodeKind.Directory && node.Loaded)
+                {
+                    AddPendingNames(node, names);
+                }
+                lock (node.DataLock)
+                {
+                    if (node.Overlay is not { IsDirty: true } overlay)
+                    {
+                        continue;
+                    }
+                    unsyncedBytes += overlay.UnsyncedBytes;
+                    heldBytes += (long)overlay.HeldPageCount * FileOverlay.PageSizeBytes;
+                    string path = VisiblePath(node) ?? $"(unlinked #{node.NodeId})";
+                    var ranges = overlay.DirtyRanges().Select(range => new ByteRange(range.OffsetBytes, range.LengthBytes)).ToList();
+                    files.Add(new UnsyncedFile(path, overlay.VolatileLengthBytes, overlay.DurableLengthBytes, ranges));
+                }
+            }
+        }
+        return (unsyncedBytes, heldBytes, files, names);
+    }
+
+    private void AddPendingNames(Node directory, List<PendingName> names)
+    {
+        string? path = null;
+        foreach (var (name, node) in directory.Visible!)
+        {
+            if (!directory.Durable!.TryGetValue(name, out var durable) || durable != node)
+            {
+                path ??= VisiblePath(directory) ?? $"(removed #{directory.NodeId})";
+                names.Add(new PendingName(path, name, durable is null ? NameChange.Created : NameChange.Replaced));
+            }
+        }
+        foreach (var name in directory.Durable!.Keys)
+        {
+            if (!directory.Visible.ContainsKey(name))
+            {
+                path ??= VisiblePath(directory) ?? $"(removed #{directory.NodeId})";
+                names.Add(new PendingName(path, name, NameChange.Removed));
+            }
+        }
+    }
+}

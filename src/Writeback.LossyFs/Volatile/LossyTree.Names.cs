@@ -1,0 +1,510 @@
+using static Writeback.LossyFs.Interop.Consts;
+
+namespace Writeback.LossyFs.Volatile;
+
+/// <summary>One entry of a directory listing snapshot.</summary>
+internal readonly record struct DirectoryEntry(string Name, Node Node, bool CountsLookup);
+
+internal sealed partial class LossyTree
+{
+    /// <summary>Finds a visible name; on success the kernel holds one more reference to the node.</summary>
+    public int Lookup(Node parent, string name, out Node? node)
+    {
+        node = null;
+        lock (_tree)
+        {
+            int errno = LoadedDirectory(parent);
+            if (errno != 0)
+            {
+                return errno;
+            }
+            if (!parent.Visible!.TryGetValue(name, out var found))
+            {
+                return Errno.ENOENT;
+            }
+            found.LookupCount++;
+            node = found;
+            return 0;
+        }
+    }
+
+    /// <summary>FUSE_FORGET: the kernel dropped <paramref name="lookupCount"/> references.</summary>
+    public void Forget(ulong nodeId, ulong lookupCount)
+    {
+        lock (_tree)
+        {
+            if (!_nodes.TryGetValue(nodeId, out var node) || node == Root)
+            {
+                return;
+            }
+            node.LookupCount -= Math.Min(node.LookupCount, lookupCount);
+            if (node.LookupCount == 0 && node.Kind == NodeKind.File && (node.HasHiddenLink || node.OpenVia is not null))
+            {
+                // Keep descriptors bounded by what the kernel holds: a clean file is reopened on demand.
+                lock (node.DataLock)
+                {
+                    if (node.Overlay is null || !node.Overlay.IsDirty)
+                    {
+                        node.Overlay = null;
+                        node.Fd?.Dispose();
+                        node.Fd = null;
+                    }
+                }
+            }
+            TryRelease(node);
+        }
+    }
+
+    /// <summary>Creates a file, directory or symbolic link; its name is visible at once and durable only after FSYNCDIR of <paramref name="parent"/>.</summary>
+    public int Create(Node parent, string name, NodeKind kind, uint mode, uint uid, uint gid, byte[]? linkTarget, out Node? node)
+    {
+        node = null;
+        lock (_tree)
+        {
+            int errno = LoadedDirectory(parent);
+            if (errno != 0)
+            {
+                return errno;
+            }
+            if (parent.Visible!.ContainsKey(name))
+            {
+                return Errno.EEXIST;
+            }
+            if (parent == Root && name == HiddenAreaName)
+            {
+                return Errno.EPERM;
+            }
+            var created = NewNode(kind);
+            string hiddenName = HiddenName(created);
+            int fd;
+            switch (kind)
+            {
+                case NodeKind.File:
+                    fd = Interop.Sys.OpenAt(_hidden, hiddenName, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0xFFF);
+                    break;
+                case NodeKind.Directory:
+                    fd = Interop.Sys.MkdirAt(_hidden, hiddenName, mode & 0xFFF) == 0
+                        ? Interop.Sys.OpenAt(_hidden, hiddenName, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
+                        : -1;
+                    break;
+                default:
+                    fd = Interop.Sys.SymlinkAt(linkTarget!, _hidden, hiddenName) == 0
+                        ? Interop.Sys.OpenAt(_hidden, hiddenName, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0)
+                        : -1;
+                    break;
+            }
+            if (fd < 0)
+            {
+                errno = Interop.LastErrno;
+                _nodes.TryRemove(created.NodeId, out _);
+                return errno;
+            }
+            created.Fd = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+            Interop.Sys.FChownAt(created.Fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+            if (kind == NodeKind.Directory)
+            {
+                created.Loaded = true;
+            }
+            else
+            {
+                created.HasHiddenLink = true;
+            }
+            if (kind == NodeKind.File)
+            {
+                created.Overlay = new FileOverlay(0);
+            }
+            AddVisible(parent, name, created);
+            created.LookupCount++;
+            node = created;
+            return NamesDurableImmediately ? SyncNames(parent) : 0;
+        }
+    }
+
+    /// <summary>Adds a visible hard link.</summary>
+    public int Link(Node node, Node parent, string name)
+    {
+        lock (_tree)
+        {
+            int errno = LoadedDirectory(parent);
+            if (errno != 0)
+            {
+                return errno;
+            }
+            if (node.Kind == NodeKind.Directory)
+            {
+                return Errno.EPERM;
+            }
+            if (parent.Visible!.ContainsKey(name))
+            {
+                return Errno.EEXIST;
+            }
+            AddVisible(parent, name, node);
+            node.LookupCount++;
+            return NamesDurableImmediately ? SyncNames(parent) : 0;
+        }
+    }
+
+    /// <summary>Removes a visible name (unlink or rmdir).</summary>
+    public int Remove(Node parent, string name, bool directory)
+    {
+        lock (_tree)
+        {
+            int errno = LoadedDirectory(parent);
+            if (errno != 0)
+            {
+                return errno;
+            }
+            if (!parent.Visible!.TryGetValue(name, out var node))
+            {
+                return Errno.ENOENT;
+            }
+            if (directory != (node.Kind == NodeKind.Directory))
+            {
+                return directory ? Errno.ENOTDIR : Errno.EISDIR;
+            }
+            if (directory)
+            {
+                errno = EnsureLoaded(node);
+                if (errno != 0)
+                {
+                    return errno;
+                }
+                if (node.Visible!.Count > 0)
+                {
+                    return Errno.ENOTEMPTY;
+                }
+            }
+            RemoveVisible(parent, name);
+            errno = NamesDurableImmediately ? SyncNames(parent) : 0;
+            TryRelease(node);
+            return errno;
+        }
+    }
+
+    /// <summary>rename(2) and renameat2(2) with RENAME_NOREPLACE or RENAME_EXCHANGE, on the visible namespace.</summary>
+    public int Rename(Node oldParent, string oldName, Node newParent, string newName, uint flags)
+    {
+        if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) != 0 || flags == (RENAME_NOREPLACE | RENAME_EXCHANGE))
+        {
+            return Errno.EINVAL;
+        }
+        lock (_tree)
+        {
+            int errno = LoadedDirectory(oldParent);
+            if (errno == 0)
+            {
+                errno = LoadedDirectory(newParent);
+            }
+            if (errno != 0)
+            {
+                return errno;
+            }
+            if (!oldParent.Visible!.TryGetValue(oldName, out var source))
+            {
+                return Errno.ENOENT;
+            }
+            if (newParent == Root && newName == HiddenAreaName)
+            {
+                return Errno.EPERM;
+            }
+            newParent.Visible!.TryGetValue(newName, out var target);
+            if (IsAncestorOrSelf(source, newParent) || (target is not null && (flags & RENAME_EXCHANGE) != 0 && IsAncestorOrSelf(target, oldParent)))
+            {
+                return Errno.EINVAL;
+            }
+            if ((flags & RENAME_EXCHANGE) != 0)
+            {
+                if (target is null)
+                {
+                    return Errno.ENOENT;
+                }
+                oldParent.Visible[oldName] = target;
+                newParent.Visible[newName] = source;
+                (target.VisibleParent, target.VisibleName) = (oldParent, oldName);
+                (source.VisibleParent, source.VisibleName) = (newParent, newName);
+                return NamesDurableImmediately ? SyncPair(oldParent, newParent) : 0;
+            }
+            if (target is not null)
+            {
+                if ((flags & RENAME_NOREPLACE) != 0)
+                {
+                    return Errno.EEXIST;
+                }
+                if (target == source)
+                {
+                    return 0;
+                }
+                errno = target.Kind == NodeKind.Directory ? EnsureLoaded(target) : 0;
+                if (errno == 0)
+                {
+                    errno = CheckReplaceable(source, target);
+                }
+                if (errno != 0)
+                {
+                    return errno;
+                }
+                RemoveVisible(newParent, newName);
+            }
+            oldParent.Visible.Remove(oldName);
+            newParent.Visible[newName] = source;
+            (source.VisibleParent, source.VisibleName) = (newParent, newName);
+            errno = NamesDurableImmediately ? SyncPair(oldParent, newParent) : 0;
+            if (target is not null)
+            {
+                TryRelease(target);
+            }
+            return errno;
+        }
+    }
+
+    /// <summary>
+    /// FSYNCDIR: makes the directory's durable entries equal its visible ones in the backing
+    /// directory, then fsyncs it. Names elsewhere are not touched, except that moving a directory
+    /// makes its old place lose the name too (a directory has one place in the backing tree).
+    /// </summary>
+    public int SyncDirectory(Node directory)
+    {
+        lock (_tree)
+        {
+            if (directory.Kind != NodeKind.Directory)
+            {
+                return Errno.ENOTDIR;
+            }
+            int errno = SyncNames(directory);
+            if (errno != 0)
+            {
+                return errno;
+            }
+            errno = EnsureFd(directory);
+            return errno != 0 ? errno : BackingIo.Check(Interop.Sys.FSync(directory.Fd!));
+        }
+    }
+
+    /// <summary>A snapshot of a directory's visible entries, with "." and "..".</summary>
+    public int ListDirectory(Node directory, out List<DirectoryEntry> entries)
+    {
+        entries = [];
+        lock (_tree)
+        {
+            int errno = LoadedDirectory(directory);
+            if (errno != 0)
+            {
+                return errno;
+            }
+            entries.Add(new DirectoryEntry(".", directory, CountsLookup: false));
+            entries.Add(new DirectoryEntry("..", directory.VisibleParent ?? directory, CountsLookup: false));
+            foreach (var (name, node) in directory.Visible!)
+            {
+                entries.Add(new DirectoryEntry(name, node, CountsLookup: true));
+            }
+            return 0;
+        }
+    }
+
+    /// <summary>READDIRPLUS hands out a reference per entry, as LOOKUP does.</summary>
+    public bool AddLookupIfPresent(Node node)
+    {
+        lock (_tree)
+        {
+            if (node.Released)
+            {
+                return false;
+            }
+            node.LookupCount++;
+            return true;
+        }
+    }
+
+    private int LoadedDirectory(Node directory) =>
+        directory.Kind != NodeKind.Directory ? Errno.ENOTDIR : EnsureLoaded(directory);
+
+    private static int CheckReplaceable(Node source, Node target)
+    {
+        if (source.Kind == NodeKind.Directory)
+        {
+            if (target.Kind != NodeKind.Directory)
+            {
+                return Errno.ENOTDIR;
+            }
+            return target.Visible!.Count > 0 ? Errno.ENOTEMPTY : 0;
+        }
+        return target.Kind == NodeKind.Directory ? Errno.EISDIR : 0;
+    }
+
+    private static bool IsAncestorOrSelf(Node candidate, Node node)
+    {
+        if (candidate.Kind != NodeKind.Directory)
+        {
+            return false;
+        }
+        for (Node? current = node; current is not null; current = current.VisibleParent)
+        {
+            if (current == candidate)
+            {
+                return true;
+            }
+            if (current.VisibleParent == current)
+            {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static void AddVisible(Node parent, string name, Node node)
+    {
+        parent.Visible![name] = node;
+        node.VisibleLinks++;
+        node.VisibleParent = parent;
+        node.VisibleName = name;
+    }
+
+    private static void RemoveVisible(Node parent, string name)
+    {
+        var node = parent.Visible![name];
+        parent.Visible.Remove(name);
+        node.VisibleLinks--;
+        if (node.VisibleParent == parent && node.VisibleName == name)
+        {
+            node.VisibleParent = null;
+            node.VisibleName = null;
+        }
+    }
+
+    private int SyncPair(Node first, Node second)
+    {
+        int errno = SyncNames(first);
+        return errno != 0 || first == second ? errno : SyncNames(second);
+    }
+
+    /// <summary>Applies a directory's visible entries to the backing directory. Caller holds the tree lock.</summary>
+    private int SyncNames(Node directory)
+    {
+        if (!directory.Loaded)
+        {
+            return 0;
+        }
+        int errno = EnsureFd(directory);
+        if (errno != 0)
+        {
+            return errno;
+        }
+        foreach (var (name, node) in directory.Durable!.ToList())
+        {
+            if (!(directory.Visible!.TryGetValue(name, out var visible) && visible == node))
+            {
+                errno = RemoveDurable(directory, name, node);
+                if (errno != 0)
+                {
+                    return errno;
+                }
+            }
+        }
+        foreach (var (name, node) in directory.Visible!.ToList())
+        {
+            if (!(directory.Durable!.TryGetValue(name, out var durable) && durable == node))
+            {
+                errno = AddDurable(directory, name, node);
+                if (errno != 0)
+                {
+                    return errno;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private int RemoveDurable(Node directory, string name, Node node)
+    {
+        int errno = EnsureFd(node);
+        if (errno != 0)
+        {
+            return errno;
+        }
+        if (node.Kind == NodeKind.Directory)
+        {
+            // The directory keeps its contents in the hidden area until it gets a durable name again.
+            errno = BackingIo.Check(Interop.Sys.RenameAt2(directory.Fd!, name, _hidden, HiddenName(node), 0));
+            if (errno != 0)
+            {
+                return errno;
+            }
+            node.PlacedIn = null;
+            node.PlacedName = null;
+        }
+        else
+        {
+            if (!node.HasHiddenLink)
+            {
+                // The data must stay reachable by a name: linkat cannot bring back a file with no links.
+                errno = BackingIo.Check(Interop.Sys.LinkAt(node.Fd!, "", _hidden, HiddenName(node), AT_EMPTY_PATH));
+                if (errno != 0)
+                {
+                    return errno;
+                }
+                node.HasHiddenLink = true;
+            }
+            errno = BackingIo.Check(Interop.Sys.UnlinkAt(directory.Fd!, name, 0));
+            if (errno != 0)
+            {
+                return errno;
+            }
+        }
+        if (node.OpenVia == directory && node.OpenViaName == name)
+        {
+            node.OpenVia = null;
+            node.OpenViaName = null;
+        }
+        directory.Durable!.Remove(name);
+        node.DurableLinks--;
+        TryRelease(node);
+        return 0;
+    }
+
+    private int AddDurable(Node directory, string name, Node node)
+    {
+        int errno = EnsureFd(node);
+        if (errno != 0)
+        {
+            return errno;
+        }
+        if (node.Kind == NodeKind.Directory)
+        {
+            if (node.PlacedIn is { } oldPlace)
+            {
+                errno = EnsureFd(oldPlace);
+                if (errno == 0)
+                {
+                    errno = BackingIo.Check(Interop.Sys.RenameAt2(oldPlace.Fd!, node.PlacedName!, directory.Fd!, name, 0));
+                }
+                if (errno != 0)
+                {
+                    return errno;
+                }
+                oldPlace.Durable!.Remove(node.PlacedName!);
+                node.DurableLinks--;
+            }
+            else
+            {
+                errno = BackingIo.Check(Interop.Sys.RenameAt2(_hidden, HiddenName(node), directory.Fd!, name, 0));
+                if (errno != 0)
+                {
+                    return errno;
+                }
+            }
+            node.PlacedIn = directory;
+            node.PlacedName = name;
+        }
+        else
+        {
+            errno = BackingIo.Check(Interop.Sys.LinkAt(node.Fd!, "", directory.Fd!, name, AT_EMPTY_PATH));
+            if (errno != 0)
+            {
+                return errno;
+            }
+        }
+        directory.Durable![name] = node;
+        node.DurableLinks++;
+        return 0;
+    }
+}

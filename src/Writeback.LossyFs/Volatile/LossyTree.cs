@@ -1,0 +1,300 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using static Writeback.LossyFs.Interop.Consts;
+
+namespace Writeback.LossyFs.Volatile;
+
+/// <summary>
+/// The file system's state: a visible namespace and file contents that programs see, over a
+/// backing directory that holds only what is durable. Every method returns 0 or an errno, never
+/// throws for a file-system condition. Namespace changes take <see cref="_tree"/>; data takes the
+/// node's own lock.
+/// </summary>
+internal sealed partial class LossyTree : IDisposable
+{
+    /// <summary>Name of the hidden area in the backing root that holds objects whose names are not durable; removed at crash and at mount.</summary>
+    public const string HiddenAreaName = ".lossyfs-volatile";
+
+    /// <summary>FUSE_ROOT_ID.</summary>
+    public const ulong RootId = 1;
+
+    private readonly Lock _tree = new();
+    private readonly ConcurrentDictionary<ulong, Node> _nodes = new();
+    private readonly Dictionary<ulong, Node> _byBackingInode = new();
+    private readonly SafeFileHandle _hidden;
+    private long _nextNodeId = (long)RootId;
+
+    /// <summary>Opens the backing directory; clears a stale hidden area left by an earlier run.</summary>
+    public LossyTree(string backingDirectory, bool namesDurableImmediately)
+    {
+        BackingDirectory = Path.GetFullPath(backingDirectory);
+        NamesDurableImmediately = namesDurableImmediately;
+        string hiddenPath = Path.Combine(BackingDirectory, HiddenAreaName);
+        if (Directory.Exists(hiddenPath))
+        {
+            Directory.Delete(hiddenPath, recursive: true);
+        }
+        Directory.CreateDirectory(hiddenPath);
+        Root = new Node(RootId, NodeKind.Directory) { Fd = OpenOrThrow(BackingDirectory, O_RDONLY | O_DIRECTORY), VisibleLinks = 1, DurableLinks = 1 };
+        _hidden = OpenOrThrow(hiddenPath, O_RDONLY | O_DIRECTORY);
+        _nodes[RootId] = Root;
+    }
+
+    /// <summary>The backing directory (absolute).</summary>
+    public string BackingDirectory { get; }
+
+    /// <summary>LazyFS behaviour: every namespace change is applied to the backing directory at once.</summary>
+    public bool NamesDurableImmediately { get; }
+
+    /// <summary>The root directory node.</summary>
+    public Node Root { get; }
+
+    /// <summary>Set by a crash: from then on no request touches the backing directory.</summary>
+    public bool Crashed { get; private set; }
+
+    /// <summary>Finds a node the kernel refers to.</summary>
+    public Node? Find(ulong nodeId) => _nodes.TryGetValue(nodeId, out var node) && !node.Released ? node : null;
+
+    /// <summary>Decodes a name from a request.</summary>
+    public static string DecodeName(ReadOnlySpan<byte> name) => Encoding.UTF8.GetString(name);
+
+    private static SafeFileHandle OpenOrThrow(string path, int flags)
+    {
+        int fd = Interop.Sys.OpenAt(AT_FDCWD, path, flags | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            int errno = Interop.LastErrno;
+            throw new WritebackException("open", path, null, null, errno);
+        }
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    private Node NewNode(NodeKind kind)
+    {
+        var node = new Node((ulong)Interlocked.Increment(ref _nextNodeId), kind);
+        _nodes[node.NodeId] = node;
+        return node;
+    }
+
+    private static string HiddenName(Node node) => node.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Opens a node's backing descriptor when it is not open yet. Caller holds the tree lock.</summary>
+    private int EnsureFd(Node node)
+    {
+        if (node.Fd is not null)
+        {
+            return 0;
+        }
+        SafeFileHandle directory;
+        string name;
+        if (node.HasHiddenLink)
+        {
+            directory = _hidden;
+            name = HiddenName(node);
+        }
+        else if (node.OpenVia is { } via)
+        {
+            int errno = EnsureFd(via);
+            if (errno != 0)
+            {
+                return errno;
+            }
+            directory = via.Fd!;
+            name = node.OpenViaName!;
+        }
+        else
+        {
+            return Errno.EIO;
+        }
+        int flags = node.Kind switch
+        {
+            NodeKind.Directory => O_RDONLY | O_DIRECTORY,
+            NodeKind.Symlink => O_PATH,
+            _ => O_RDWR,
+        } | O_NOFOLLOW | O_CLOEXEC;
+        int fd = Interop.Sys.OpenAt(directory, name, flags, 0);
+        if (fd < 0 && node.Kind == NodeKind.File)
+        {
+            fd = Interop.Sys.OpenAt(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+        }
+        if (fd < 0)
+        {
+            return Interop.LastErrno;
+        }
+        node.Fd = new SafeFileHandle(fd, ownsHandle: true);
+        return 0;
+    }
+
+    /// <summary>Reads a directory's entries from the backing directory on first use. Caller holds the tree lock.</summary>
+    private int EnsureLoaded(Node directory)
+    {
+        if (directory.Loaded)
+        {
+            return 0;
+        }
+        int errno = EnsureFd(directory);
+        if (errno != 0)
+        {
+            return errno;
+        }
+        string listing = "/proc/self/fd/" + directory.Fd!.DangerousGetHandle().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            foreach (var entry in new DirectoryInfo(listing).EnumerateFileSystemInfos())
+            {
+                string name = entry.Name;
+                if (directory == Root && name == HiddenAreaName)
+                {
+                    continue;
+                }
+                if (Interop.Sys.Statx(directory.Fd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out var stat) != 0)
+                {
+                    continue;
+                }
+                NodeKind? kind = (stat.stx_mode & S_IFMT) switch
+                {
+                    S_IFREG => NodeKind.File,
+                    S_IFDIR => NodeKind.Directory,
+                    S_IFLNK => NodeKind.Symlink,
+                    _ => null, // devices, FIFOs and sockets are not served
+                };
+                if (kind is null)
+                {
+                    continue;
+                }
+                Node node;
+                if (kind == NodeKind.File && stat.stx_nlink > 1 && _byBackingInode.TryGetValue(stat.stx_ino, out var known))
+                {
+                    node = known;
+                }
+                else
+                {
+                    node = NewNode(kind.Value);
+                    node.OpenVia = directory;
+                    node.OpenViaName = name;
+                    if (kind == NodeKind.File && stat.stx_nlink > 1)
+                    {
+                        _byBackingInode[stat.stx_ino] = node;
+                    }
+                    if (kind == NodeKind.Directory)
+                    {
+                        node.PlacedIn = directory;
+                        node.PlacedName = name;
+                    }
+                }
+                directory.Visible![name] = node;
+                directory.Durable![name] = node;
+                node.VisibleLinks++;
+                node.DurableLinks++;
+                node.VisibleParent ??= directory;
+                node.VisibleName ??= name;
+            }
+        }
+        catch (IOException)
+        {
+            return Errno.EIO;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return Errno.EACCES;
+        }
+        directory.Loaded = true;
+        return 0;
+    }
+
+    /// <summary>Frees a node nothing refers to any more: no names, no kernel references. Caller holds the tree lock.</summary>
+    private void TryRelease(Node node)
+    {
+        if (node.Released || node == Root || node.LookupCount > 0 || node.VisibleLinks > 0 || node.DurableLinks > 0)
+        {
+            return;
+        }
+        node.Released = true;
+        _nodes.TryRemove(node.NodeId, out _);
+        if (node.Kind == NodeKind.Directory)
+        {
+            // It sits in the hidden area with whatever durable entries it still had: drop them too.
+            var children = node.Durable!.Values.ToList();
+            foreach (var child in children)
+            {
+                child.DurableLinks--;
+                if (child.OpenVia == node)
+                {
+                    child.OpenVia = null;
+                }
+                if (child.PlacedIn == node)
+                {
+                    child.PlacedIn = null;
+                }
+            }
+            node.Durable.Clear();
+            if (node.Fd is not null)
+            {
+                DeleteContents(node.Fd);
+            }
+            Interop.Sys.UnlinkAt(_hidden, HiddenName(node), AT_REMOVEDIR);
+            foreach (var child in children)
+            {
+                TryRelease(child);
+            }
+        }
+        else if (node.HasHiddenLink)
+        {
+            Interop.Sys.UnlinkAt(_hidden, HiddenName(node), 0);
+        }
+        foreach (var entry in _byBackingInode.Where(pair => pair.Value == node).ToList())
+        {
+            _byBackingInode.Remove(entry.Key);
+        }
+        lock (node.DataLock)
+        {
+            node.Overlay?.Clear();
+            node.Fd?.Dispose();
+        }
+    }
+
+    private static void DeleteContents(SafeFileHandle directory)
+    {
+        string path = "/proc/self/fd/" + directory.DangerousGetHandle().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            foreach (var entry in new DirectoryInfo(path).EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo subdirectory && (entry.Attributes & FileAttributes.ReparsePoint) == 0)
+                {
+                    subdirectory.Delete(recursive: true);
+                }
+                else
+                {
+                    entry.Delete();
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Best effort: the hidden area is removed as a whole at unmount and crash.
+        }
+    }
+
+    /// <summary>Closes every descriptor and removes the hidden area (after a crash or an unmount).</summary>
+    public void Dispose()
+    {
+        lock (_tree)
+        {
+            foreach (var node in _nodes.Values)
+            {
+                lock (node.DataLock)
+                {
+                    node.Fd?.Dispose();
+                }
+            }
+            _hidden.Dispose();
+            string hiddenPath = Path.Combine(BackingDirectory, HiddenAreaName);
+            if (Directory.Exists(hiddenPath))
+            {
+                Directory.Delete(hiddenPath, recursive: true);
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+namespace Writeback.LossyFs.Tests.Mounted;
+
+public sealed class BasicMountTests
+{
+    [SkippableFact]
+    public void Files_can_be_created_written_read_and_listed()
+    {
+        using var mount = TestMount.Create();
+        File.WriteAllText(mount.Path("a.txt"), "hello");
+        Directory.CreateDirectory(mount.Path("sub"));
+        File.WriteAllBytes(mount.Path("sub/b.bin"), [1, 2, 3]);
+
+        Assert.Equal("hello", File.ReadAllText(mount.Path("a.txt")));
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(mount.Path("sub/b.bin")));
+        Assert.Equal(["a.txt", "sub"], Directory.GetFileSystemEntries(mount.Mountpoint).Select(Path.GetFileName).Order());
+        Assert.Equal(5, new FileInfo(mount.Path("a.txt")).Length);
+    }
+
+    [SkippableFact]
+    public void Crash_keeps_fsynced_data_and_names_and_drops_the_rest()
+    {
+        using var mount = TestMount.Create();
+        using (var synced = new FileStream(mount.Path("synced.bin"), FileMode.CreateNew))
+        {
+            synced.Write("durable"u8);
+            synced.Flush(flushToDisk: true);
+        }
+        FsyncDirectory(mount.Mountpoint);
+        File.WriteAllText(mount.Path("unsynced.txt"), "lost");
+        using (var more = new FileStream(mount.Path("synced.bin"), FileMode.Append))
+        {
+            more.Write(" and not"u8);
+        }
+
+        var result = mount.Crash();
+
+        Assert.False(mount.FileSystem.IsMounted);
+        Assert.Equal("durable", File.ReadAllText(mount.BackingPath("synced.bin")));
+        Assert.False(File.Exists(mount.BackingPath("unsynced.txt")));
+        Assert.True(result.DroppedBytes > 0);
+        Assert.Equal(["synced.bin"], Directory.GetFileSystemEntries(mount.Backing).Select(Path.GetFileName));
+    }
+
+    internal static void FsyncDirectory(string path)
+    {
+        int fd = Native.open(path, 0x10000 /* O_DIRECTORY */);
+        Assert.True(fd >= 0, $"open({path}) failed");
+        try
+        {
+            Assert.Equal(0, Native.fsync(fd));
+        }
+        finally
+        {
+            Native.close(fd);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using System.Runtime.InteropServices;
+
+namespace Writeback.LossyFs.Tests;
+
+#pragma warning disable IDE1006, CA1707
+/// <summary>The few libc calls tests make directly (fsync of a directory has no .NET API).</summary>
+internal static partial class Native
+{
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    internal static partial int fsync(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    internal static partial int close(int fd);
+}
