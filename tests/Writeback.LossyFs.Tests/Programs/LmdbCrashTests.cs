@@ -57,15 +57,9 @@ public sealed class LmdbCrashTests(ITestOutputHelper output)
 
     private (IReadOnlyList<long> Acknowledged, LmdbImage Image) CrashOnce(bool noSync, ProgramCrashPoint point, LossyFsCrash crash)
     {
-        using var scratch = new ScratchDirectory("lmdb-lossyfs");
-        var backing = scratch.Sub("backing");
-        LmdbWorkload.CreateEnvironment(backing);
-        IReadOnlyList<long> acknowledged;
-        using (var target = LossyFsTarget.Mount(backing, scratch.Sub("mnt"), crash))
-        {
-            acknowledged = point.Run(target, directory => LmdbWorkload.Start(directory, noSync));
-        }
-        var image = LmdbWorkload.Inspect(backing);
+        using var target = LossyFsTarget.Mount(crash, LmdbWorkload.CreateEnvironment);
+        var acknowledged = point.Run(target, directory => LmdbWorkload.Start(directory, noSync));
+        var image = LmdbWorkload.Inspect(target.ImageDirectory);
         output.WriteLine($"{(noSync ? "MDB_NOSYNC" : "default")} {point} {crash}: acknowledged {acknowledged.Count}, records {image.Ids.Count}, open '{image.OpenResult}', missing [{string.Join(", ", image.Missing(acknowledged))}]");
         return (acknowledged, image);
     }

@@ -106,15 +106,9 @@ public sealed class Sqlite3CrashTests(ITestOutputHelper output)
 
     private (IReadOnlyList<long> Acknowledged, Sqlite3Image Image) CrashOnce(Sqlite3Settings settings, ProgramCrashPoint point, LossyFsCrash crash, bool namesDurableAtOnce = false)
     {
-        using var scratch = new ScratchDirectory("sqlite-lossyfs");
-        var backing = scratch.Sub("backing");
-        Sqlite3Workload.CreateDatabase(backing, settings);
-        IReadOnlyList<long> acknowledged;
-        using (var target = LossyFsTarget.Mount(backing, scratch.Sub("mnt"), crash, namesDurableAtOnce))
-        {
-            acknowledged = point.Run(target, directory => Sqlite3Workload.Start(directory, settings));
-        }
-        var image = Sqlite3Workload.Inspect(backing);
+        using var target = LossyFsTarget.Mount(crash, backing => Sqlite3Workload.CreateDatabase(backing, settings), namesDurableAtOnce);
+        var acknowledged = point.Run(target, directory => Sqlite3Workload.Start(directory, settings));
+        var image = Sqlite3Workload.Inspect(target.ImageDirectory);
         output.WriteLine($"{settings} {point} {crash}{(namesDurableAtOnce ? " names-durable-at-once" : "")}: acknowledged {acknowledged.Count}, rows {image.Ids.Count}, integrity '{image.IntegrityCheck}', missing [{string.Join(", ", image.Missing(acknowledged))}]");
         return (acknowledged, image);
     }
