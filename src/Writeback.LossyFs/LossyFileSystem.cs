@@ -198,12 +198,34 @@ public sealed class LossyFileSystem : IDisposable
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                _log($"clean unmount failed ({exception.Message}); aborting the connection");
+                _log($"clean unmount failed ({exception.Message}); syncing, then aborting the connection");
+                WriteBackKernelPages();
                 AbortAndDetach();
             }
         }
         _control?.Dispose();
         _device.Dispose();
+    }
+
+    /// <summary>
+    /// Before an abort that is not a crash: syncfs(2) on the mount makes the kernel send the dirty
+    /// pages it holds, so they reach LossyFs and the unmount-time persist instead of being dropped.
+    /// </summary>
+    private void WriteBackKernelPages()
+    {
+        var sync = Task.Run(() =>
+        {
+            int fd = Interop.Sys.OpenAt(Interop.Consts.AT_FDCWD, Mountpoint, Interop.Consts.O_RDONLY | Interop.Consts.O_DIRECTORY | Interop.Consts.O_CLOEXEC, 0);
+            if (fd >= 0)
+            {
+                using var handle = new SafeFileHandle(fd, ownsHandle: true);
+                Interop.Sys.SyncFs(handle);
+            }
+        });
+        if (!sync.Wait(s_stopTimeout))
+        {
+            _log($"syncfs on '{Mountpoint}' did not finish within {s_stopTimeout.TotalSeconds} s");
+        }
     }
 
     private void AbortAndDetach()

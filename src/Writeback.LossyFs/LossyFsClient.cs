@@ -59,6 +59,10 @@ public sealed class LossyFsClient
 
     private ControlResponse Send(ControlRequest request)
     {
+        if (!File.Exists(SocketPath))
+        {
+            throw new IOException($"No LossyFs mount is served at '{Mountpoint}' (no control socket '{SocketPath}').");
+        }
         using var cancellation = new CancellationTokenSource(_timeout);
         try
         {

@@ -122,9 +122,10 @@ internal sealed partial class FuseSession
         }
         // ENOENT: the request was interrupted and the kernel no longer waits for it. Anything else
         // (ENODEV after an abort) ends the session through the readers.
-        if (count < 0 && Interop.LastErrno is not (Errno.ENOENT or Errno.ENODEV))
+        int errno = count < 0 ? Interop.LastErrno : 0;
+        if (errno is not (0 or Errno.ENOENT or Errno.ENODEV))
         {
-            _log($"write(/dev/fuse) of a {bytes.Length}-byte reply failed: {Errno.Describe(Interop.LastErrno)}");
+            _log($"write(/dev/fuse) of a {bytes.Length}-byte reply failed: {Errno.Describe(errno)}");
         }
     }
 }

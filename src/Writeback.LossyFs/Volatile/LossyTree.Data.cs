@@ -148,18 +148,14 @@ internal sealed partial class LossyTree
     /// <summary>FSYNC: makes the file's data and length durable in the backing file. Returns 0 or errno.</summary>
     public int SyncFile(Node node, bool dataOnly, byte[] scratch)
     {
-        int errno = EnsureFdLocked(node);
-        if (errno != 0)
-        {
-            return errno;
-        }
         lock (node.DataLock)
         {
-            if (node.Kind != NodeKind.File || node.Overlay is null || !node.Overlay.IsDirty)
+            // An overlay exists only while the node's descriptor is open (FORGET drops both).
+            if (node.Kind != NodeKind.File || node.Overlay is not { IsDirty: true } overlay || node.Fd is null)
             {
                 return 0;
             }
-            return node.Overlay.Persist(node.Fd!, dataOnly, scratch);
+            return overlay.Persist(node.Fd, dataOnly, scratch);
         }
     }
 

@@ -41,6 +41,39 @@ public sealed class BasicMountTests
         Assert.Equal(["synced.bin"], Directory.GetFileSystemEntries(mount.Backing).Select(Path.GetFileName));
     }
 
+    [SkippableFact]
+    public void A_clean_unmount_makes_everything_durable()
+    {
+        using var mount = TestMount.Create();
+        Directory.CreateDirectory(mount.Path("d"));
+        File.WriteAllText(mount.Path("d/f"), "kept at shutdown");
+        mount.FileSystem.Unmount();
+        Assert.False(mount.FileSystem.IsMounted);
+        Assert.Equal("kept at shutdown", File.ReadAllText(mount.BackingPath("d/f")));
+        Assert.Equal(["d"], Directory.GetFileSystemEntries(mount.Backing).Select(Path.GetFileName));
+    }
+
+    [SkippableFact]
+    public void Dispose_of_a_busy_mount_still_unmounts_and_keeps_the_kernels_dirty_pages()
+    {
+        var mount = TestMount.Create();
+        var handle = File.OpenHandle(mount.Path("open"), FileMode.CreateNew, FileAccess.ReadWrite);
+        try
+        {
+            RandomAccess.Write(handle, "written, never synced"u8, 0);
+            Assert.ThrowsAny<IOException>(mount.FileSystem.Unmount); // EBUSY: a file is open
+            Assert.True(mount.FileSystem.IsMounted);
+            mount.FileSystem.Dispose();
+            Assert.False(mount.FileSystem.IsMounted);
+            Assert.Equal("written, never synced", File.ReadAllText(mount.BackingPath("open")));
+        }
+        finally
+        {
+            handle.Dispose();
+            mount.Dispose();
+        }
+    }
+
     internal static void FsyncDirectory(string path)
     {
         int fd = Native.open(path, 0x10000 /* O_DIRECTORY */);

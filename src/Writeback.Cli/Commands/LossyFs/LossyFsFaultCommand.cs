@@ -1,3 +1,4 @@
+using Spectre.Console;
 using Spectre.Console.Cli;
 using Writeback.LossyFs;
 
@@ -6,6 +7,11 @@ namespace Writeback.Cli.Commands.LossyFs;
 /// <summary><c>writeback lossyfs fault MOUNTPOINT --path P --op write|fsync --errno EIO|ENOSPC</c>.</summary>
 internal sealed class LossyFsFaultCommand : Command<LossyFsFaultSettings>
 {
+    private readonly IAnsiConsole _console;
+
+    /// <summary>Creates the command; Spectre.Console.Cli passes the application's console.</summary>
+    public LossyFsFaultCommand(IAnsiConsole console) => _console = console;
+
     /// <inheritdoc />
     public override int Execute(CommandContext context, LossyFsFaultSettings settings, CancellationToken cancellationToken)
     {
@@ -16,7 +22,7 @@ internal sealed class LossyFsFaultCommand : Command<LossyFsFaultSettings>
             if (settings.Clear)
             {
                 client.ClearFaults();
-                Console.WriteLine($"Cleared the faults of {settings.Mountpoint}.");
+                _console.WriteLine($"Cleared the faults of {settings.Mountpoint}.");
                 return LossyFsCommands.Ok;
             }
             var range = settings.Offset is null ? null : LossyFsFaultSettings.TryParseRange(settings.Offset);
@@ -30,12 +36,12 @@ internal sealed class LossyFsFaultCommand : Command<LossyFsFaultSettings>
                 Count = settings.Count,
             };
             client.InjectFault(fault);
-            Console.WriteLine($"Armed: {settings.Operation} on {settings.FilePath} fails with {settings.Errno}{(settings.Count is { } count ? $" {count} time(s)" : "")}.");
+            _console.WriteLine($"Armed: {settings.Operation} on {settings.FilePath} fails with {settings.Errno}{(settings.Count is { } count ? $" {count} time(s)" : "")}.");
             return LossyFsCommands.Ok;
         }
         catch (IOException exception)
         {
-            Console.Error.WriteLine($"lossyfs fault: {exception.Message}");
+            _console.WriteLine($"lossyfs fault: {exception.Message}", new Style(Color.Red));
             return LossyFsCommands.Failure;
         }
     }

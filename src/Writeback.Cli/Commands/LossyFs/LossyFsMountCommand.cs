@@ -14,24 +14,29 @@ internal sealed class LossyFsMountCommand : AsyncCommand<LossyFsMountSettings>
 {
     private static readonly TimeSpan s_daemonStartTimeout = TimeSpan.FromSeconds(30);
 
+    private readonly IAnsiConsole _console;
+
+    /// <summary>Creates the command; Spectre.Console.Cli passes the application's console.</summary>
+    public LossyFsMountCommand(IAnsiConsole console) => _console = console;
+
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext context, LossyFsMountSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (!Directory.Exists(settings.Backing))
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]lossyfs mount:[/] backing directory '{settings.Backing}' does not exist.");
+            _console.MarkupLineInterpolated($"[red]lossyfs mount:[/] backing directory '{settings.Backing}' does not exist.");
             return LossyFsCommands.Usage;
         }
         if (!Directory.Exists(settings.Mountpoint))
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]lossyfs mount:[/] mount point '{settings.Mountpoint}' does not exist.");
+            _console.MarkupLineInterpolated($"[red]lossyfs mount:[/] mount point '{settings.Mountpoint}' does not exist.");
             return LossyFsCommands.Usage;
         }
         return settings.Daemon ? await StartDaemon(settings, cancellationToken).ConfigureAwait(false) : await Serve(settings, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<int> Serve(LossyFsMountSettings settings, CancellationToken cancellationToken)
+    private async Task<int> Serve(LossyFsMountSettings settings, CancellationToken cancellationToken)
     {
         LossyFileSystem fileSystem;
         try
@@ -46,26 +51,26 @@ internal sealed class LossyFsMountCommand : AsyncCommand<LossyFsMountSettings>
         }
         catch (Exception exception) when (exception is IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"lossyfs mount: {exception.Message}");
+            _console.WriteLine($"lossyfs mount: {exception.Message}", new Style(Color.Red));
             return LossyFsCommands.Failure;
         }
         using (fileSystem)
         {
-            Console.WriteLine($"LossyFs mounted on {fileSystem.Mountpoint} over {fileSystem.BackingDirectory} (pid {Environment.ProcessId}).");
+            _console.WriteLine($"LossyFs mounted on {fileSystem.Mountpoint} over {fileSystem.BackingDirectory} (pid {Environment.ProcessId}).");
             try
             {
                 await fileSystem.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                Console.WriteLine("Unmounting (Ctrl+C)...");
+                _console.WriteLine("Unmounting (Ctrl+C)...");
             }
         }
-        Console.WriteLine($"LossyFs on {fileSystem.Mountpoint} stopped.");
+        _console.WriteLine($"LossyFs on {fileSystem.Mountpoint} stopped.");
         return LossyFsCommands.Ok;
     }
 
-    private static async Task<int> StartDaemon(LossyFsMountSettings settings, CancellationToken cancellationToken)
+    private async Task<int> StartDaemon(LossyFsMountSettings settings, CancellationToken cancellationToken)
     {
         var client = new LossyFsClient(settings.Mountpoint);
         string logPath = Path.ChangeExtension(client.SocketPath, ".log");
@@ -94,7 +99,7 @@ internal sealed class LossyFsMountCommand : AsyncCommand<LossyFsMountSettings>
         {
             if (client.IsServing())
             {
-                Console.WriteLine($"LossyFs mounted on {client.Mountpoint} in the background (log: {logPath}).");
+                _console.WriteLine($"LossyFs mounted on {client.Mountpoint} in the background (log: {logPath}).");
                 return LossyFsCommands.Ok;
             }
             if (process.HasExited && process.ExitCode != 0)
@@ -104,7 +109,7 @@ internal sealed class LossyFsMountCommand : AsyncCommand<LossyFsMountSettings>
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
         string log = File.Exists(logPath) ? string.Join(Environment.NewLine, File.ReadLines(logPath).TakeLast(5)) : "(no log)";
-        Console.Error.WriteLine($"lossyfs mount --daemon: the mount did not come up within {s_daemonStartTimeout.TotalSeconds} s. Last log lines:{Environment.NewLine}{log}");
+        _console.WriteLine($"lossyfs mount --daemon: the mount did not come up within {s_daemonStartTimeout.TotalSeconds} s. Last log lines:{Environment.NewLine}{log}", new Style(Color.Red));
         return LossyFsCommands.Failure;
     }
 

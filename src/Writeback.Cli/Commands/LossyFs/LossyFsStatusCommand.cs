@@ -9,7 +9,12 @@ namespace Writeback.Cli.Commands.LossyFs;
 /// <summary><c>writeback lossyfs status MOUNTPOINT</c>: files and byte ranges not yet durable, pending names, memory held.</summary>
 internal sealed class LossyFsStatusCommand : Command<LossyFsStatusSettings>
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    private readonly IAnsiConsole _console;
+
+    /// <summary>Creates the command; Spectre.Console.Cli passes the application's console.</summary>
+    public LossyFsStatusCommand(IAnsiConsole console) => _console = console;
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, LossyFsStatusSettings settings, CancellationToken cancellationToken)
@@ -22,13 +27,13 @@ internal sealed class LossyFsStatusCommand : Command<LossyFsStatusSettings>
         }
         catch (IOException exception)
         {
-            Console.Error.WriteLine($"lossyfs status: {exception.Message}");
+            _console.WriteLine($"lossyfs status: {exception.Message}", new Style(Color.Red));
             return LossyFsCommands.Failure;
         }
         if (settings.Json)
         {
 #pragma warning disable IL2026, IL3050 // The CLI is not trimmed; the status records are plain data.
-            Console.WriteLine(JsonSerializer.Serialize(status, s_json));
+            _console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(status, s_json));
 #pragma warning restore IL2026, IL3050
             return LossyFsCommands.Ok;
         }
@@ -36,10 +41,10 @@ internal sealed class LossyFsStatusCommand : Command<LossyFsStatusSettings>
         return LossyFsCommands.Ok;
     }
 
-    private static void Render(LossyFsStatus status)
+    private void Render(LossyFsStatus status)
     {
-        AnsiConsole.MarkupLineInterpolated($"[bold]{status.Mountpoint}[/] over {status.BackingDirectory}{(status.NamesDurableImmediately ? " (names durable immediately)" : "")}");
-        AnsiConsole.MarkupLineInterpolated($"Unsynced: {status.UnsyncedBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes in {status.Files.Count} file(s); memory held: {status.HeldBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes");
+        _console.MarkupLineInterpolated($"[bold]{status.Mountpoint}[/] over {status.BackingDirectory}{(status.NamesDurableImmediately ? " (names durable immediately)" : "")}");
+        _console.MarkupLineInterpolated($"Unsynced: {status.UnsyncedBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes in {status.Files.Count} file(s); memory held: {status.HeldBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes");
         if (status.Files.Count > 0)
         {
             var files = new Table().AddColumns("file", "length (visible)", "length (durable)", "unsynced ranges");
@@ -54,7 +59,7 @@ internal sealed class LossyFsStatusCommand : Command<LossyFsStatusSettings>
                 files.AddRow(Markup.Escape(file.Path), file.VolatileLengthBytes.ToString(CultureInfo.InvariantCulture),
                     file.DurableLengthBytes.ToString(CultureInfo.InvariantCulture), Markup.Escape(ranges));
             }
-            AnsiConsole.Write(files);
+            _console.Write(files);
         }
         if (status.PendingNames.Count > 0)
         {
@@ -63,11 +68,11 @@ internal sealed class LossyFsStatusCommand : Command<LossyFsStatusSettings>
             {
                 names.AddRow(Markup.Escape(name.Directory), Markup.Escape(name.Name), name.Change.ToString().ToLowerInvariant());
             }
-            AnsiConsole.Write(names);
+            _console.Write(names);
         }
         foreach (var fault in status.Faults)
         {
-            AnsiConsole.MarkupLineInterpolated($"fault: {fault.Operation} on {fault.Path} -> errno {fault.Errno}, remaining {(fault.Count?.ToString(CultureInfo.InvariantCulture) ?? "unlimited")}");
+            _console.MarkupLineInterpolated($"fault: {fault.Operation} on {fault.Path} -> errno {fault.Errno}, remaining {(fault.Count?.ToString(CultureInfo.InvariantCulture) ?? "unlimited")}");
         }
     }
 }

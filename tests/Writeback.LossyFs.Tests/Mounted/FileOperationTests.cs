@@ -1,0 +1,111 @@
+using System.Text;
+
+namespace Writeback.LossyFs.Tests.Mounted;
+
+/// <summary>The same operations on the mount and on a plain directory give the same results.</summary>
+public sealed class FileOperationTests
+{
+    /// <summary>A script of everyday operations, run against a root directory; returns a description of the resulting tree.</summary>
+    private static string RunScript(string root)
+    {
+        string P(string relative) => Path.Combine(root, relative);
+        Directory.CreateDirectory(P("dir/sub"));
+        File.WriteAllText(P("a.txt"), "alpha");
+        File.AppendAllText(P("a.txt"), "-beta");
+        File.WriteAllBytes(P("dir/big.bin"), [.. Enumerable.Range(0, 3_000_000).Select(i => (byte)(i * 31))]);
+        using (var stream = new FileStream(P("dir/big.bin"), FileMode.Open))
+        {
+            stream.Position = 1_000_001;
+            stream.Write("patch"u8);
+            stream.SetLength(2_500_000);
+        }
+        File.Copy(P("a.txt"), P("dir/sub/copy.txt"));
+        File.Move(P("dir/sub/copy.txt"), P("dir/moved.txt"));
+        File.CreateSymbolicLink(P("link"), "a.txt");
+        File.WriteAllText(P("temp"), "x");
+        File.Delete(P("temp"));
+        Directory.CreateDirectory(P("empty"));
+        Directory.Delete(P("empty"));
+        File.WriteAllText(P("dir/over"), "old");
+        File.WriteAllText(P("dir/new"), "new");
+        File.Move(P("dir/new"), P("dir/over"), overwrite: true);
+        Assert.Throws<IOException>(() => Directory.Delete(P("dir")));
+        Assert.Throws<IOException>(() => File.Move(P("a.txt"), P("dir/over"), overwrite: false));
+
+        return Describe(root);
+    }
+
+    [SkippableFact]
+    public void A_script_of_file_operations_gives_the_same_tree_as_a_plain_directory()
+    {
+        using var mount = TestMount.Create();
+        string plain = Directory.CreateTempSubdirectory("lossyfs-plain-").FullName;
+        try
+        {
+            string expected = RunScript(plain);
+            Assert.Equal(expected, RunScript(mount.Mountpoint));
+            // A clean unmount makes all of it durable: the backing directory then equals the plain one.
+            mount.FileSystem.Unmount();
+            Assert.Equal(expected, Describe(mount.Backing));
+        }
+        finally
+        {
+            Directory.Delete(plain, recursive: true);
+        }
+    }
+
+    /// <summary>Every entry below <paramref name="root"/>: directories, symbolic links and what they read, file lengths and SHA-256.</summary>
+    private static string Describe(string root)
+    {
+        var description = new StringBuilder();
+        foreach (string entry in Directory.GetFileSystemEntries(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            string relative = Path.GetRelativePath(root, entry);
+            var info = new FileInfo(entry);
+            if (info.LinkTarget is { } target)
+            {
+                description.AppendLine($"{relative} -> {target} reads '{File.ReadAllText(entry)}'");
+            }
+            else if (Directory.Exists(entry))
+            {
+                description.AppendLine($"{relative}/");
+            }
+            else
+            {
+                description.AppendLine($"{relative} {info.Length} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(entry)))}");
+            }
+        }
+        return description.ToString();
+    }
+
+    [SkippableFact]
+    public void Files_are_served_concurrently()
+    {
+        using var mount = TestMount.Create();
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, index =>
+        {
+            byte[] data = [.. Enumerable.Repeat((byte)index, 200_000)];
+            File.WriteAllBytes(mount.Path($"f{index}"), data);
+            Assert.Equal(data, File.ReadAllBytes(mount.Path($"f{index}")));
+        });
+        Assert.Equal(8, Directory.GetFiles(mount.Mountpoint).Length);
+    }
+
+    [SkippableFact]
+    public void Sqlite3_runs_on_the_mount_in_wal_and_rollback_modes()
+    {
+        string? sqlite = new[] { "/usr/bin/sqlite3", "/bin/sqlite3" }.FirstOrDefault(File.Exists);
+        Skip.If(sqlite is null, "sqlite3 is not installed");
+        using var mount = TestMount.Create();
+        string Run(string sql)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(sqlite!, [mount.Path("t.db"), sql]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = System.Diagnostics.Process.Start(start)!;
+            string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            Assert.True(process.WaitForExit(60_000), "sqlite3 hung");
+            return output.Trim();
+        }
+        Assert.Equal("wal\nok", Run("PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES(1),(2); PRAGMA integrity_check;"));
+        Assert.Equal("delete\n3\nok", Run("PRAGMA journal_mode=DELETE; PRAGMA mmap_size=1048576; INSERT INTO t VALUES(3); SELECT count(*) FROM t; PRAGMA integrity_check;").Replace("1048576\n", "", StringComparison.Ordinal));
+    }
+}
