@@ -42,6 +42,33 @@ internal sealed record ProgramCrashPoint(int AcknowledgedBeforeCrash, int InFlig
         return workload.Acknowledged;
     }
 
+    /// <summary>
+    /// The crash plan of a suite: after each k of <paramref name="crashAfter"/> with keep none, and
+    /// after every other k (1st, 3rd, ...) with keep random, one seed each.
+    /// </summary>
+    public static IEnumerable<(ProgramCrashPoint Point, LossyFsCrash Crash)> Plans(int[] crashAfter, ulong[] keepRandomSeeds, int inFlightAtCrash)
+    {
+        foreach (var k in crashAfter)
+        {
+            yield return (new ProgramCrashPoint(k, inFlightAtCrash), LossyFsCrash.KeepNone);
+        }
+        for (var i = 0; i < keepRandomSeeds.Length; i++)
+        {
+            yield return (new ProgramCrashPoint(crashAfter[(i * 2) + 1], inFlightAtCrash), LossyFsCrash.KeepRandom(keepRandomSeeds[i]));
+        }
+    }
+
+    /// <summary>
+    /// Crashes <paramref name="target"/> under the program as this point says, then reads the image:
+    /// returns what was acknowledged and what survived.
+    /// </summary>
+    public (IReadOnlyList<long> Acknowledged, TImage Image) RunAndInspect<TImage>(ICrashTarget target, Func<string, IAcknowledgingWorkload> start, Func<string, TImage> inspect)
+        where TImage : IProgramImage
+    {
+        var acknowledged = Run(target, start);
+        return (acknowledged, inspect(target.ImageDirectory));
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"crash after {AcknowledgedBeforeCrash} acknowledged, {InFlightAtCrash} in flight";
 }

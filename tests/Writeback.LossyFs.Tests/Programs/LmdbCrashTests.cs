@@ -43,23 +43,13 @@ public sealed class LmdbCrashTests(ITestOutputHelper output)
         Assert.True(losses > 0, "MDB_NOSYNC: no crash point lost an acknowledged record, so the suite cannot tell the durable setting from the other");
     }
 
-    private static IEnumerable<(ProgramCrashPoint Point, LossyFsCrash Crash)> CrashPlans()
-    {
-        foreach (var k in CrashAfter)
-        {
-            yield return (new ProgramCrashPoint(k, 2), LossyFsCrash.KeepNone);
-        }
-        for (var i = 0; i < KeepRandomSeeds.Length; i++)
-        {
-            yield return (new ProgramCrashPoint(CrashAfter[(i * 2) + 1], 2), LossyFsCrash.KeepRandom(KeepRandomSeeds[i]));
-        }
-    }
+    private static IEnumerable<(ProgramCrashPoint Point, LossyFsCrash Crash)> CrashPlans() =>
+        ProgramCrashPoint.Plans(CrashAfter, KeepRandomSeeds, inFlightAtCrash: 2);
 
     private (IReadOnlyList<long> Acknowledged, LmdbImage Image) CrashOnce(bool noSync, ProgramCrashPoint point, LossyFsCrash crash)
     {
         using var target = LossyFsTarget.Mount(crash, LmdbWorkload.CreateEnvironment);
-        var acknowledged = point.Run(target, directory => LmdbWorkload.Start(directory, noSync));
-        var image = LmdbWorkload.Inspect(target.ImageDirectory);
+        var (acknowledged, image) = point.RunAndInspect(target, directory => LmdbWorkload.Start(directory, noSync), LmdbWorkload.Inspect);
         output.WriteLine($"{(noSync ? "MDB_NOSYNC" : "default")} {point} {crash}: acknowledged {acknowledged.Count}, records {image.Ids.Count}, open '{image.OpenResult}', missing [{string.Join(", ", image.Missing(acknowledged))}]");
         return (acknowledged, image);
     }

@@ -6,10 +6,10 @@ namespace Writeback.LossyFs.Tests.Programs;
 /// <param name="OpenResult">The driver's report of <c>mdb_env_open</c> + a read transaction (<c>ok</c>, or the LMDB error).</param>
 /// <param name="Ids">The record ids present.</param>
 /// <param name="Problems">Records whose value was never written, and driver errors.</param>
-internal sealed record LmdbImage(string OpenResult, IReadOnlySet<long> Ids, IReadOnlyList<string> Problems)
+internal sealed record LmdbImage(string OpenResult, IReadOnlySet<long> Ids, IReadOnlyList<string> Problems) : IProgramImage
 {
-    /// <summary>The acknowledged ids missing from the image.</summary>
-    public IReadOnlyList<long> Missing(IEnumerable<long> acknowledged) => acknowledged.Where(id => !Ids.Contains(id)).ToList();
+    /// <inheritdoc />
+    public string Soundness => OpenResult;
 }
 
 /// <summary>

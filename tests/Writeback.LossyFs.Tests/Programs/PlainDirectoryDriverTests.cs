@@ -19,17 +19,7 @@ public sealed class PlainDirectoryDriverTests
     {
         Skip.If(Sqlite3Workload.Sqlite3Path is null, "sqlite3 is not installed (apt-get install sqlite3)");
         var settings = new Sqlite3Settings(journalMode, synchronous);
-        using var scratch = new ScratchDirectory("sqlite-plain");
-        Sqlite3Workload.CreateDatabase(scratch.Path, settings);
-        using var target = new PlainDirectoryTarget(scratch.Path);
-
-        var acknowledged = new ProgramCrashPoint(40, 5).Run(target, d => Sqlite3Workload.Start(d, settings));
-
-        var image = Sqlite3Workload.Inspect(target.ImageDirectory);
-        Assert.True(acknowledged.Count >= 40, $"only {acknowledged.Count} acknowledged");
-        Assert.Equal("ok", image.IntegrityCheck);
-        Assert.Empty(image.Problems);
-        Assert.Empty(image.Missing(acknowledged));
+        AssertProcessKillLosesNothing("sqlite-plain", d => Sqlite3Workload.CreateDatabase(d, settings), d => Sqlite3Workload.Start(d, settings), Sqlite3Workload.Inspect, 40);
     }
 
     [SkippableFact]
@@ -57,17 +47,7 @@ public sealed class PlainDirectoryDriverTests
     public void Lmdb_ProcessKill_KeepsEveryAcknowledgedRecord(bool noSync)
     {
         Skip.If(LmdbWorkload.UnavailableReason is not null, LmdbWorkload.UnavailableReason);
-        using var scratch = new ScratchDirectory("lmdb-plain");
-        LmdbWorkload.CreateEnvironment(scratch.Path);
-        using var target = new PlainDirectoryTarget(scratch.Path);
-
-        var acknowledged = new ProgramCrashPoint(60, 5).Run(target, d => LmdbWorkload.Start(d, noSync));
-
-        var image = LmdbWorkload.Inspect(target.ImageDirectory);
-        Assert.True(acknowledged.Count >= 60, $"only {acknowledged.Count} acknowledged");
-        Assert.Equal("ok", image.OpenResult);
-        Assert.Empty(image.Problems);
-        Assert.Empty(image.Missing(acknowledged));
+        AssertProcessKillLosesNothing("lmdb-plain", LmdbWorkload.CreateEnvironment, d => LmdbWorkload.Start(d, noSync), LmdbWorkload.Inspect, 60);
     }
 
     [SkippableFact]
@@ -97,5 +77,20 @@ public sealed class PlainDirectoryDriverTests
         var image = LmdbWorkload.Inspect(scratch.Path);
 
         Assert.Contains("record 2 has a value that was never written", image.Problems);
+    }
+
+    private static void AssertProcessKillLosesNothing<TImage>(string prefix, Action<string> create, Func<string, IAcknowledgingWorkload> start, Func<string, TImage> inspect, int acknowledgedBeforeKill)
+        where TImage : IProgramImage
+    {
+        using var scratch = new ScratchDirectory(prefix);
+        create(scratch.Path);
+        using var target = new PlainDirectoryTarget(scratch.Path);
+
+        var (acknowledged, image) = new ProgramCrashPoint(acknowledgedBeforeKill, 5).RunAndInspect(target, start, inspect);
+
+        Assert.True(acknowledged.Count >= acknowledgedBeforeKill, $"only {acknowledged.Count} acknowledged");
+        Assert.Equal("ok", image.Soundness);
+        Assert.Empty(image.Problems);
+        Assert.Empty(image.Missing(acknowledged));
     }
 }

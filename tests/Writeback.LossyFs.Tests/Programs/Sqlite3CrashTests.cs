@@ -92,23 +92,13 @@ public sealed class Sqlite3CrashTests(ITestOutputHelper output)
         }
     }
 
-    private static IEnumerable<(ProgramCrashPoint Point, LossyFsCrash Crash)> CrashPlans()
-    {
-        foreach (var k in CrashAfter)
-        {
-            yield return (new ProgramCrashPoint(k, 1), LossyFsCrash.KeepNone);
-        }
-        for (var i = 0; i < KeepRandomSeeds.Length; i++)
-        {
-            yield return (new ProgramCrashPoint(CrashAfter[(i * 2) + 1], 1), LossyFsCrash.KeepRandom(KeepRandomSeeds[i]));
-        }
-    }
+    private static IEnumerable<(ProgramCrashPoint Point, LossyFsCrash Crash)> CrashPlans() =>
+        ProgramCrashPoint.Plans(CrashAfter, KeepRandomSeeds, inFlightAtCrash: 1);
 
     private (IReadOnlyList<long> Acknowledged, Sqlite3Image Image) CrashOnce(Sqlite3Settings settings, ProgramCrashPoint point, LossyFsCrash crash, bool namesDurableAtOnce = false)
     {
         using var target = LossyFsTarget.Mount(crash, backing => Sqlite3Workload.CreateDatabase(backing, settings), namesDurableAtOnce);
-        var acknowledged = point.Run(target, directory => Sqlite3Workload.Start(directory, settings));
-        var image = Sqlite3Workload.Inspect(target.ImageDirectory);
+        var (acknowledged, image) = point.RunAndInspect(target, directory => Sqlite3Workload.Start(directory, settings), Sqlite3Workload.Inspect);
         output.WriteLine($"{settings} {point} {crash}{(namesDurableAtOnce ? " names-durable-at-once" : "")}: acknowledged {acknowledged.Count}, rows {image.Ids.Count}, integrity '{image.IntegrityCheck}', missing [{string.Join(", ", image.Missing(acknowledged))}]");
         return (acknowledged, image);
     }

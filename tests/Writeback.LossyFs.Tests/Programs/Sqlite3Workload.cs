@@ -17,10 +17,10 @@ internal sealed record Sqlite3Settings(string JournalMode, string Synchronous, l
 /// <param name="IntegrityCheck">The output of <c>PRAGMA integrity_check</c> (<c>ok</c> when sound).</param>
 /// <param name="Ids">The ids of the rows present.</param>
 /// <param name="Problems">Rows whose payload is not the one written, and sqlite3 errors.</param>
-internal sealed record Sqlite3Image(bool DatabaseExists, string IntegrityCheck, IReadOnlySet<long> Ids, IReadOnlyList<string> Problems)
+internal sealed record Sqlite3Image(bool DatabaseExists, string IntegrityCheck, IReadOnlySet<long> Ids, IReadOnlyList<string> Problems) : IProgramImage
 {
-    /// <summary>The acknowledged ids missing from the image.</summary>
-    public IReadOnlyList<long> Missing(IEnumerable<long> acknowledged) => acknowledged.Where(id => !Ids.Contains(id)).ToList();
+    /// <inheritdoc />
+    public string Soundness => IntegrityCheck;
 }
 
 /// <summary>
