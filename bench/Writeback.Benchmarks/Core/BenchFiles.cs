@@ -3,24 +3,28 @@ namespace Writeback.Benchmarks.Core;
 /// <summary>Creates the data files the scenarios map, and tells what file system they are on.</summary>
 internal static class BenchFiles
 {
-    private const int ChunkBytes = 1 << 20;
-
     /// <summary>
     /// Creates (or recreates) <paramref name="name"/> in <paramref name="directory"/> with
     /// <paramref name="lengthBytes"/> bytes of written, fsynced data. Written blocks (not a sparse
     /// file, not fallocate's unwritten extents) so that a later flush writes data only and never
     /// allocates blocks or converts extents: the flush's own cost is what gets measured.
     /// </summary>
-    public static string Create(string directory, string name, long lengthBytes)
+    /// <remarks>
+    /// The page cache keeps the folio size the file was written with: written in 4 KiB write(2)
+    /// calls, a "page" in the scenarios is one 4 KiB folio (cachestat then counts exactly the pages
+    /// dirtied); written in 1 MiB calls, ext4 on recent kernels caches it in large folios and
+    /// dirtying one byte dirties, and flushing one page writes, the whole folio.
+    /// </remarks>
+    public static string Create(string directory, string name, long lengthBytes, int writeBytes = 4096)
     {
         var path = Path.Combine(directory, name);
-        var chunk = new byte[ChunkBytes];
+        var chunk = new byte[writeBytes];
         chunk.AsSpan().Fill(0xA5);
         using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0))
         {
-            for (long writtenBytes = 0; writtenBytes < lengthBytes; writtenBytes += ChunkBytes)
+            for (long writtenBytes = 0; writtenBytes < lengthBytes; writtenBytes += writeBytes)
             {
-                stream.Write(chunk, 0, (int)Math.Min(ChunkBytes, lengthBytes - writtenBytes));
+                stream.Write(chunk, 0, (int)Math.Min(writeBytes, lengthBytes - writtenBytes));
             }
             stream.Flush(flushToDisk: true);
         }

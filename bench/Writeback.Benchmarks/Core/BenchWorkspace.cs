@@ -4,7 +4,7 @@ namespace Writeback.Benchmarks.Core;
 /// The directory the data files live in. Each file is created once per run, on first use, with
 /// written and fsynced data (see <see cref="BenchFiles.Create"/>), and deleted at the end.
 /// </summary>
-internal sealed class BenchWorkspace(string directory) : IDisposable
+internal sealed class BenchWorkspace(string directory, int writeBytes) : IDisposable
 {
     private readonly Dictionary<string, string> _paths = [];
 
@@ -15,7 +15,7 @@ internal sealed class BenchWorkspace(string directory) : IDisposable
     {
         if (!_paths.TryGetValue(name, out var path))
         {
-            path = BenchFiles.Create(Directory, name, lengthBytes);
+            path = BenchFiles.Create(Directory, name, lengthBytes, writeBytes);
             _paths.Add(name, path);
         }
         else if (new FileInfo(path).Length != lengthBytes)

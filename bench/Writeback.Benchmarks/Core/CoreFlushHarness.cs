@@ -46,7 +46,7 @@ public sealed class CoreFlushHarness : IHarness
         var environment = RunEnvironment.Capture(options, fileSystemType, source);
         Console.WriteLine(environment.Describe());
         var results = new List<ScenarioResult>();
-        using (var workspace = new BenchWorkspace(options.DirectoryPath))
+        using (var workspace = new BenchWorkspace(options.DirectoryPath, options.CreateWriteBytes))
         {
             foreach (var scenario in options.Scenarios)
             {
@@ -117,7 +117,7 @@ internal sealed record RunEnvironment(
             Environment.ProcessorCount,
             Path.GetFullPath(options.DirectoryPath),
             $"{fileSystemType} on {source}",
-            options.Quick ? "quick (smoke run, not the targets' measurement)" : "full",
+            (options.Quick ? "quick (smoke run, not the targets' measurement)" : "full") + $", files written in {options.CreateWriteBytes}-byte writes",
             ReadLoadAverage(),
             null,
             string.Join(" ", new[] { "dirty_background_ratio", "dirty_ratio", "dirty_expire_centisecs", "dirty_writeback_centisecs" }.Select(Tunable)));
