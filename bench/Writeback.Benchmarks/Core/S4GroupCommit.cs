@@ -15,8 +15,8 @@ internal static class S4GroupCommit
 
     public static ScenarioResult Run(CoreFlushOptions options, BenchWorkspace workspace)
     {
-        var commitCount = options.Quick ? 240 : 2400;
-        var rounds = options.RoundsOr(fullRounds: 5, quickRounds: 2);
+        var commitCount = options.Quick ? 240 : 1200;
+        var rounds = options.RoundsOr(fullRounds: 11, quickRounds: 2);
         var fileBytes = (long)commitCount * RecordBytes;
         var record = new byte[RecordBytes];
         record.AsSpan().Fill(0x3C);
