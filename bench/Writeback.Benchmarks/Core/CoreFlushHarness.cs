@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Writeback.Benchmarks.Core;
@@ -35,13 +36,13 @@ public sealed class CoreFlushHarness : IHarness
             Console.Error.WriteLine("core-flush: measures Linux system calls (msync, sync_file_range, cachestat); run it on Linux");
             return 2;
         }
-        Directory.CreateDirectory(options.DirectoryPath);
         var (fileSystemType, source) = BenchFiles.MountOf(options.DirectoryPath);
         if (fileSystemType is "tmpfs" or "ramfs")
         {
             Console.Error.WriteLine($"core-flush: '{options.DirectoryPath}' is on {fileSystemType}, where flushes write nothing; pass --dir on a real disk (e.g. /var/tmp)");
             return 2;
         }
+        Directory.CreateDirectory(options.DirectoryPath);
 
         var environment = RunEnvironment.Capture(options, fileSystemType, source);
         Console.WriteLine(environment.Describe());
@@ -86,7 +87,12 @@ public sealed class CoreFlushHarness : IHarness
             }),
             notes = results.SelectMany(r => r.Notes),
         };
-        var json = JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
+        var json = JsonSerializer.Serialize(document, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // a file for people and scripts, never embedded in HTML
+        });
         if (jsonPath == "-")
         {
             Console.WriteLine(json);

@@ -17,8 +17,8 @@ internal static class S3StartWriteback
     {
         // The same two 256 MiB files as S1 (created once per run): S3 dirties every page of them.
         var fileBytes = S1CommitOnePage.FileBytes;
-        var rounds = options.RoundsOr(fullRounds: 7, quickRounds: 2);
-        var warmupRounds = options.Quick ? 0 : 1;
+        var rounds = options.RoundsOr(fullRounds: 9, quickRounds: 2);
+        const int warmupRounds = 1; // the first StartWriteback starts the file's writer thread
         var libraryPath = workspace.GetFile(S1CommitOnePage.LibraryFileName, fileBytes);
         var rawPath = workspace.GetFile(S1CommitOnePage.RawFileName, fileBytes);
         using var library = MappedFile.Open(libraryPath, new MappedFileOptions { Mode = FileMode.Open });
