@@ -49,12 +49,7 @@ public sealed class DirectoryStorage : IMappedStorage
     public void Delete(string name)
     {
         var path = PathOf(name);
-        var errno = SystemCalls.UnlinkPath(_faults, path);
-        if (errno != 0)
-        {
-            WritebackMetrics.RecordError(SystemCalls.Unlink);
-            throw Errors.FromErrno(errno, SystemCalls.Unlink, path, resolvesPath: true);
-        }
+        Errors.ThrowIfFailed(SystemCalls.UnlinkPath(_faults, path), SystemCalls.Unlink, path, resolvesPath: true);
     }
 
     /// <inheritdoc/>
@@ -65,12 +60,8 @@ public sealed class DirectoryStorage : IMappedStorage
     {
         var sourcePath = PathOf(sourceName, nameof(sourceName));
         var targetPath = PathOf(targetName, nameof(targetName));
-        var errno = SystemCalls.RenamePath(_faults, sourcePath, targetPath);
-        if (errno != 0)
-        {
-            WritebackMetrics.RecordError(SystemCalls.Rename);
-            throw Errors.FromErrno(errno, SystemCalls.Rename, $"{sourcePath}' -> '{targetPath}", resolvesPath: true);
-        }
+        Errors.ThrowIfFailed(SystemCalls.RenamePath(_faults, sourcePath, targetPath), SystemCalls.Rename,
+                             $"{sourcePath}' -> '{targetPath}", resolvesPath: true);
     }
 
     /// <inheritdoc/>
@@ -79,20 +70,11 @@ public sealed class DirectoryStorage : IMappedStorage
     public void FlushDirectory()
     {
         var errno = SystemCalls.OpenFile(_faults, DirectoryPath, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY, 0, out var fd);
-        if (errno != 0)
-        {
-            WritebackMetrics.RecordError(SystemCalls.Open);
-            throw Errors.FromErrno(errno, SystemCalls.Open, DirectoryPath, resolvesPath: true);
-        }
+        Errors.ThrowIfFailed(errno, SystemCalls.Open, DirectoryPath, resolvesPath: true);
         using (fd)
         {
             var timestamp = WritebackMetrics.StartTiming();
-            errno = SystemCalls.Fsync(_faults, fd.Fd);
-            if (errno != 0)
-            {
-                WritebackMetrics.RecordError(SystemCalls.FSync);
-                throw Errors.FromErrno(errno, SystemCalls.FSync, DirectoryPath);
-            }
+            Errors.ThrowIfFailed(SystemCalls.Fsync(_faults, fd.Fd), SystemCalls.FSync, DirectoryPath);
             WritebackMetrics.RecordFlush("fsync_directory", 0, timestamp);
         }
     }

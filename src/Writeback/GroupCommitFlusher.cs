@@ -7,7 +7,7 @@ namespace Writeback;
 /// <see cref="MergeGapBytes"/> of each other into one msync(MS_SYNC) call, then completes the
 /// waiters that call covered. Requests that arrive while a call is in progress form the next group.
 /// </summary>
-internal sealed class GroupCommitFlusher
+internal sealed class GroupCommitFlusher : DedicatedWorker<GroupCommitFlusher.Request>
 {
     /// <summary>
     /// Two requested ranges are flushed by one msync when the gap between them is at most this many
@@ -17,70 +17,44 @@ internal sealed class GroupCommitFlusher
     internal const long MergeGapBytes = 256 * 1024;
 
     private readonly MappedFile _file;
-    private readonly object _gate = new();
     private List<Request> _queue = new(64);
     private List<Request> _batch = new(64);
-    private Thread? _thread;
-    private bool _stopping;
 
-    public GroupCommitFlusher(MappedFile file) => _file = file;
+    public GroupCommitFlusher(MappedFile file) : base(file, "Writeback group commit") => _file = file;
 
-    /// <summary>Queues the page-aligned range [<paramref name="start"/>, <paramref name="end"/>).</summary>
-    public Task Enqueue(long start, long end, CancellationToken cancellationToken)
+    /// <summary>Queues the page-aligned range [<paramref name="startBytes"/>, <paramref name="endBytes"/>).</summary>
+    public Task Enqueue(long startBytes, long endBytes, CancellationToken cancellationToken)
     {
-        var request = new Request(start, end);
+        var request = new Request(startBytes, endBytes);
         if (cancellationToken.CanBeCanceled)
         {
             // Cancelling ends the caller's wait only; the range is still flushed with its group.
             request.Registration = cancellationToken.UnsafeRegister(
                 static (state, token) => ((Request)state!).TrySetCanceled(token), request);
         }
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_stopping, _file);
-            _queue.Add(request);
-            if (_thread is null)
-            {
-                _thread = new Thread(Run) { IsBackground = true, Name = "Writeback group commit" };
-                _thread.Start();
-            }
-            Monitor.Pulse(_gate);
-        }
+        Enqueue(request);
         return request.Task;
     }
 
-    /// <summary>Flushes every queued request, then stops the thread and waits for it.</summary>
-    public void Stop()
-    {
-        Thread? thread;
-        lock (_gate)
-        {
-            _stopping = true;
-            thread = _thread;
-            Monitor.Pulse(_gate);
-        }
-        thread?.Join();
-    }
+    protected override void Add(Request item) => _queue.Add(item);
 
-    private void Run()
+    protected override bool HasWork => _queue.Count > 0;
+
+    protected override void TakeWork() => (_queue, _batch) = (_batch, _queue);
+
+    protected override void DoWork()
     {
-        while (true)
+        try
         {
-            lock (_gate)
-            {
-                while (_queue.Count == 0 && !_stopping)
-                {
-                    Monitor.Wait(_gate);
-                }
-                if (_queue.Count == 0)
-                {
-                    return;
-                }
-                (_queue, _batch) = (_batch, _queue);
-            }
             FlushGroup(_batch);
-            _batch.Clear();
         }
+#pragma warning disable CA1031 // Nothing may escape a worker thread; the waiters get the failure instead.
+        catch (Exception unexpected)
+#pragma warning restore CA1031
+        {
+            Complete(_batch, 0, _batch.Count, unexpected); // completed waiters are left as they are
+        }
+        _batch.Clear();
     }
 
     private void FlushGroup(List<Request> batch)
@@ -90,26 +64,27 @@ internal sealed class GroupCommitFlusher
             Complete(batch, 0, batch.Count, _file.FlushFileForGroup());
             return;
         }
-        batch.Sort(static (a, b) => a.Start.CompareTo(b.Start));
-        var first = 0;
-        while (first < batch.Count)
+        batch.Sort(static (a, b) => a.StartBytes.CompareTo(b.StartBytes));
+        var firstIndex = 0;
+        while (firstIndex < batch.Count)
         {
-            var start = batch[first].Start;
-            var end = batch[first].End;
-            var next = first + 1;
-            while (next < batch.Count && batch[next].Start <= end + MergeGapBytes)
+            var startBytes = batch[firstIndex].StartBytes;
+            var endBytes = batch[firstIndex].EndBytes;
+            var nextIndex = firstIndex + 1;
+            while (nextIndex < batch.Count && batch[nextIndex].StartBytes <= endBytes + MergeGapBytes)
             {
-                end = Math.Max(end, batch[next].End);
-                next++;
+                endBytes = Math.Max(endBytes, batch[nextIndex].EndBytes);
+                nextIndex++;
             }
-            Complete(batch, first, next, _file.FlushRangeForGroup(start, end));
-            first = next;
+            Complete(batch, firstIndex, nextIndex, _file.FlushRangeForGroup(startBytes, endBytes));
+            firstIndex = nextIndex;
         }
     }
 
-    private static void Complete(List<Request> batch, int first, int end, Exception? error)
+    // Completes requests [firstIndex, endIndex) of the batch with the result of the call that covered them.
+    private static void Complete(List<Request> batch, int firstIndex, int endIndex, Exception? error)
     {
-        for (var i = first; i < end; i++)
+        for (var i = firstIndex; i < endIndex; i++)
         {
             var request = batch[i];
             request.Registration.Dispose();
@@ -124,10 +99,10 @@ internal sealed class GroupCommitFlusher
         }
     }
 
-    private sealed class Request(long start, long end) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    internal sealed class Request(long startBytes, long endBytes) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
     {
-        public long Start { get; } = start;
-        public long End { get; } = end;
+        public long StartBytes { get; } = startBytes;
+        public long EndBytes { get; } = endBytes;
         public CancellationTokenRegistration Registration { get; set; }
     }
 }

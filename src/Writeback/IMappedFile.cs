@@ -47,8 +47,8 @@ public interface IMappedFile : IDisposable
 
     /// <summary>
     /// Grows or shrinks the file to <paramref name="length"/> bytes without moving the mapping, so
-    /// spans taken earlier over the part that remains stay valid. The new length is durable only
-    /// after <see cref="FlushFile"/> (or a range flush that covers the new end).
+    /// spans taken earlier over the part that remains stay valid. When this method returns without
+    /// throwing, the new length is visible but not durable: only <see cref="FlushFile"/> promises it.
     /// </summary>
     /// <param name="length">The new length in bytes.</param>
     void SetLength(long length);
@@ -76,18 +76,20 @@ public interface IMappedFile : IDisposable
     void FlushFile();
 
     /// <summary>
-    /// Starts writeback of the dirty pages in the range and returns without waiting for the device.
-    /// When this method returns, nothing more is durable than before: I/O has been started or
-    /// queued. A failure of that I/O poisons the file and is thrown by the next durability call.
+    /// When this method returns without throwing, nothing more is durable than before: writeback of
+    /// the range's dirty pages has been started or queued, and the caller has not waited for the
+    /// device. Neither the data nor any metadata is covered. A failure of that I/O poisons the file
+    /// and is thrown by the next durability call.
     /// </summary>
     /// <param name="offset">Byte offset in the file.</param>
     /// <param name="length">Number of bytes.</param>
     void StartWriteback(long offset, long length);
 
     /// <summary>
-    /// Flushes the range off the caller's thread; concurrent requests are merged into fewer
-    /// system calls (group commit). When the returned task completes successfully, the range is
-    /// durable as after <see cref="Flush(long, long)"/>.
+    /// When the returned task completes successfully, the range is durable as after
+    /// <see cref="Flush(long, long)"/>, and nothing outside it is covered. The flush runs off the
+    /// caller's thread; concurrent requests are merged into fewer system calls (group commit). The
+    /// method itself returning makes nothing durable.
     /// </summary>
     /// <param name="offset">Byte offset in the file.</param>
     /// <param name="length">Number of bytes.</param>

@@ -81,7 +81,9 @@ public sealed partial class MappedFile : IMappedFile
 
     /// <summary>
     /// Raised after each successful range flush when the file was opened with
-    /// <see cref="MappedFileOptions.ReportDirtyOutsideRange"/>, on the flushing thread.
+    /// <see cref="MappedFileOptions.ReportDirtyOutsideRange"/>, on the flushing thread: the caller's
+    /// for <see cref="Flush(long, long)"/>, where a handler's exception reaches the caller, and the
+    /// group-commit thread for <see cref="FlushAsync"/>, where it is ignored (the flush succeeded).
     /// </summary>
     public event EventHandler<DirtyOutsideRangeEventArgs>? DirtyPagesOutsideRange;
 
@@ -207,11 +209,11 @@ public sealed partial class MappedFile : IMappedFile
             FlushFileCore();
             return;
         }
-        var (start, end) = PageRange(offset, length);
-        SyncRange(start, end, throwOnError: true);
+        var (startBytes, endBytes) = PageRange(offset, length);
+        SyncRange(startBytes, endBytes, throwOnError: true);
         if (_reportDirtyOutsideRange)
         {
-            ReportDirtyOutside(start, end);
+            ReportDirtyOutside(startBytes, endBytes);
         }
     }
 
@@ -263,15 +265,15 @@ public sealed partial class MappedFile : IMappedFile
         {
             return;
         }
-        var (start, end) = PageRange(offset, length);
-        (_writer ?? CreateWriter()).Enqueue(start, end);
+        var (startBytes, endBytes) = PageRange(offset, length);
+        (_writer ?? CreateWriter()).Enqueue(startBytes, endBytes);
     }
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Group commit: see the merge rule on <see cref="IMappedFile.FlushAsync"/>'s implementation notes in
-    /// docs/semantics.md. Requests queued while an msync is in progress are merged, sorted by offset,
-    /// and every run of ranges that overlap or lie within 256 KiB of each other is flushed by one
+    /// Group commit (docs/semantics.md). No thread blocks per waiter: the request is queued for this
+    /// file's flusher thread, which takes every queued request, sorts them by offset and flushes each
+    /// run of page-rounded ranges that overlap or lie within 256 KiB of each other with one
     /// msync(MS_SYNC); each waiter completes after the call that covered its range. With
     /// <see cref="FlushSemantics.WholeFile"/> each group is one <see cref="FlushFile"/>.
     /// Cancellation ends the caller's wait only: the range is still flushed.
@@ -293,8 +295,8 @@ public sealed partial class MappedFile : IMappedFile
         {
             return Task.CompletedTask;
         }
-        var (start, end) = PageRange(offset, length);
-        return (_flusher ?? CreateFlusher()).Enqueue(start, end, cancellationToken);
+        var (startBytes, endBytes) = PageRange(offset, length);
+        return (_flusher ?? CreateFlusher()).Enqueue(startBytes, endBytes, cancellationToken);
     }
 
     /// <summary>
@@ -327,8 +329,8 @@ public sealed partial class MappedFile : IMappedFile
         var native = ToNative(advice);
         if (length != 0)
         {
-            var (start, end) = PageRange(offset, length);
-            ThrowIfFailed(SystemCalls.Advise(_faults, _baseAddress + (nint)start, end - start, native), SystemCalls.MAdvise, start, end - start);
+            var (startBytes, endBytes) = PageRange(offset, length);
+            ThrowIfFailed(SystemCalls.Advise(_faults, _baseAddress + (nint)startBytes, endBytes - startBytes, native), SystemCalls.MAdvise, startBytes, endBytes - startBytes);
         }
     }
 
@@ -374,28 +376,28 @@ public sealed partial class MappedFile : IMappedFile
         ValidateRange(offset, length);
         if (length != 0)
         {
-            var (start, end) = PageRange(offset, length);
-            ThrowIfFailed(SystemCalls.LockPages(_faults, _baseAddress + (nint)start, end - start, lockPages),
-                          lockPages ? SystemCalls.MLock : SystemCalls.MUnlock, start, end - start);
+            var (startBytes, endBytes) = PageRange(offset, length);
+            ThrowIfFailed(SystemCalls.LockPages(_faults, _baseAddress + (nint)startBytes, endBytes - startBytes, lockPages),
+                          lockPages ? SystemCalls.MLock : SystemCalls.MUnlock, startBytes, endBytes - startBytes);
         }
     }
 
     private void ValidateRange(long offset, long length, string offsetName = "offset", string lengthName = "length")
     {
-        var fileLength = Length;
-        if (offset < 0 || offset > fileLength)
+        var fileLengthBytes = Length;
+        if (offset < 0 || offset > fileLengthBytes)
         {
             throw new ArgumentOutOfRangeException(offsetName, offset,
-                $"The offset must be between 0 and the length of '{Path}' ({fileLength} bytes).");
+                $"The offset must be between 0 and the length of '{Path}' ({fileLengthBytes} bytes).");
         }
-        if (length < 0 || length > fileLength - offset)
+        if (length < 0 || length > fileLengthBytes - offset)
         {
             throw new ArgumentOutOfRangeException(lengthName, length,
-                $"The range at offset {offset} must have a length between 0 and {fileLength - offset} bytes to stay within '{Path}' ({fileLength} bytes).");
+                $"The range at offset {offset} must have a length between 0 and {fileLengthBytes - offset} bytes to stay within '{Path}' ({fileLengthBytes} bytes).");
         }
     }
 
-    private (long Start, long End) PageRange(long offset, long length) => (offset & ~(long)(PageSize - 1), RoundUp(offset + length));
+    private (long StartBytes, long EndBytes) PageRange(long offset, long length) => (offset & ~(long)(PageSize - 1), RoundUp(offset + length));
 
     private long RoundUp(long bytes) => (bytes + PageSize - 1) & ~(long)(PageSize - 1);
 
@@ -417,14 +419,8 @@ public sealed partial class MappedFile : IMappedFile
         }
     }
 
-    private void ThrowIfFailed(int errno, string operation, long? offset, long? length)
-    {
-        if (errno != 0)
-        {
-            WritebackMetrics.RecordError(operation);
-            throw Errors.FromErrno(errno, operation, Path, offset, length);
-        }
-    }
+    private void ThrowIfFailed(int errno, string operation, long? offset, long? length) =>
+        Errors.ThrowIfFailed(errno, operation, Path, offset, length);
 
     // A later call on a poisoned file: the original errno, operation and range; the original as inner exception.
     private static WritebackException Repeat(WritebackException original) =>
@@ -433,7 +429,6 @@ public sealed partial class MappedFile : IMappedFile
     // Records the first durability failure; returns the exception to throw for this one.
     private WritebackException Poison(int errno, string operation, long? offset, long? length)
     {
-        WritebackMetrics.RecordError(operation);
         var failure = (WritebackException)Errors.FromErrno(errno, operation, Path, offset, length);
         Interlocked.CompareExchange(ref _poison, failure, null);
         return failure;

@@ -9,12 +9,18 @@ public sealed record MappedFileOptions
     /// <summary>Read-only or read-write. Default <see cref="FileAccess.ReadWrite"/>.</summary>
     public FileAccess Access { get; init; } = FileAccess.ReadWrite;
 
-    /// <summary>When set, the file's length is set to this many bytes on open.</summary>
+    /// <summary>
+    /// When set, the file's length is set to this many bytes on open (ftruncate(2): growing
+    /// appends zeros, shrinking discards the tail). Needs <see cref="FileAccess.ReadWrite"/>.
+    /// </summary>
     public long? Length { get; init; }
 
     /// <summary>
     /// The address space, in bytes, reserved at open for growth: <see cref="IMappedFile.SetLength"/>
-    /// never moves the mapping up to this length. Default: the file's length at open.
+    /// never moves the mapping up to this length (rounded up to a page) and refuses beyond it.
+    /// Default: the larger of the file's length at open and 1 GiB. The reservation is address
+    /// space only (PROT_NONE, MAP_NORESERVE): it commits no memory and no swap, so a generous value
+    /// costs nothing on a 64-bit process. Must not be below the file's length.
     /// </summary>
     public long? MaxLength { get; init; }
 

@@ -3,8 +3,9 @@ namespace Writeback;
 /// <summary>
 /// A fixed-capacity set of byte ranges [start, end), kept sorted and disjoint: overlapping or
 /// adjacent ranges are merged on insertion. When it is full and a new range touches none of the
-/// present ones, the two neighbours with the smallest gap between them are coalesced into one
-/// range (the gap is then covered too), so adding never allocates and never fails.
+/// present ones, the two neighbours (the new range included) with the smallest gap between them
+/// are coalesced into one range (the gap is then covered too), so adding never allocates and never
+/// fails; the set only ever over-covers, never loses a byte.
 /// Not thread-safe: the owner holds a lock.
 /// </summary>
 internal sealed class PendingRangeSet
@@ -46,9 +47,25 @@ internal sealed class PendingRangeSet
         }
         if (Count == Capacity)
         {
-            CoalesceClosestPair();
-            Add(start, end);
-            return;
+            // Full: of all neighbouring pairs, the new range included, join the closest one.
+            var leftGap = index > 0 ? start - _ends[index - 1] : long.MaxValue;
+            var rightGap = index < Count ? _starts[index] - end : long.MaxValue;
+            var (pair, pairGap) = ClosestPair();
+            if (Math.Min(leftGap, rightGap) <= pairGap)
+            {
+                if (leftGap <= rightGap)
+                {
+                    _ends[index - 1] = end;
+                }
+                else
+                {
+                    _starts[index] = start;
+                }
+                return;
+            }
+            _ends[pair] = _ends[pair + 1];
+            RemoveAt(pair + 1);
+            index = FirstTouching(start);
         }
         Array.Copy(_starts, index, _starts, index + 1, Count - index);
         Array.Copy(_ends, index, _ends, index + 1, Count - index);
@@ -71,7 +88,8 @@ internal sealed class PendingRangeSet
         return index;
     }
 
-    private void CoalesceClosestPair()
+    // The index of the first range of the neighbouring pair with the smallest gap, and that gap.
+    private (int Index, long Gap) ClosestPair()
     {
         var best = 0;
         var bestGap = long.MaxValue;
@@ -84,8 +102,7 @@ internal sealed class PendingRangeSet
                 best = i;
             }
         }
-        _ends[best] = _ends[best + 1];
-        RemoveAt(best + 1);
+        return (best, bestGap);
     }
 
     private void RemoveAt(int index)

@@ -13,6 +13,7 @@ internal static class Errors
     public static Exception FromErrno(int errno, string operation, string? path, long? offset = null, long? length = null,
                                       bool resolvesPath = false)
     {
+        WritebackMetrics.RecordError(operation);
         var exception = new WritebackException(operation, path, offset, length, errno);
         if (!resolvesPath)
         {
@@ -22,18 +23,31 @@ internal static class Errors
         {
             Errno.ENOENT => new FileNotFoundException(exception.Message, path, exception),
             Errno.ENOTDIR => new DirectoryNotFoundException(exception.Message, exception),
-            Errno.EACCES or Errno.EPERM or Errno.EROFS => new UnauthorizedAccessException(exception.Message, exception),
+            Errno.EACCES or Errno.EPERM or Errno.EROFS or Errno.EISDIR => new UnauthorizedAccessException(exception.Message, exception),
             Errno.ENAMETOOLONG => new PathTooLongException(exception.Message, exception),
             _ => exception,
         };
     }
 
+    /// <summary>Throws <see cref="FromErrno"/>'s exception unless <paramref name="errno"/> is 0.</summary>
+    public static void ThrowIfFailed(int errno, string operation, string? path, long? offset = null, long? length = null,
+                                     bool resolvesPath = false)
+    {
+        if (errno != 0)
+        {
+            throw FromErrno(errno, operation, path, offset, length, resolvesPath);
+        }
+    }
+
     /// <summary>
     /// The exception for cachestat(2) failing: ENOSYS means the kernel predates it.
     /// </summary>
-    public static Exception FromCachestat(int errno, string? path, long offset, long length) => errno == Errno.ENOSYS
-        ? new PlatformNotSupportedException(
-            $"cachestat(2) needs Linux 6.5 or later; this kernel ({Environment.OSVersion.Version}) does not have it.",
-            new WritebackException(SystemCalls.Cachestat, path, offset, length, errno))
-        : FromErrno(errno, SystemCalls.Cachestat, path, offset, length);
+    public static Exception FromCachestat(int errno, string? path, long offset, long length)
+    {
+        var exception = FromErrno(errno, SystemCalls.Cachestat, path, offset, length);
+        return errno == Errno.ENOSYS
+            ? new PlatformNotSupportedException(
+                $"cachestat(2) needs Linux 6.5 or later; this kernel ({Environment.OSVersion.Version}) does not have it.", exception)
+            : exception;
+    }
 }

@@ -9,6 +9,7 @@ internal sealed class FaultInjector
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Rule> _rules = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _calls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Pause> _pauses = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Makes <paramref name="operation"/> (a <see cref="SystemCalls"/> operation name) fail with
@@ -33,9 +34,32 @@ internal sealed class FaultInjector
         }
     }
 
+    /// <summary>
+    /// Makes the next call of <paramref name="operation"/> wait until the returned pause is
+    /// released, so a test can queue work while a background thread is inside that call.
+    /// </summary>
+    public Pause PauseNext(string operation)
+    {
+        var pause = new Pause();
+        lock (_gate)
+        {
+            _pauses[operation] = pause;
+        }
+        return pause;
+    }
+
     /// <summary>Counts the call and returns the errno to fail it with, or 0 to make the real call.</summary>
     public int Check(string operation)
     {
+        Pause? pause;
+        lock (_gate)
+        {
+            if (_pauses.Remove(operation, out pause))
+            {
+                pause.Entered.Set();
+            }
+        }
+        pause?.Released.Wait(TimeSpan.FromSeconds(60));
         lock (_gate)
         {
             var count = _calls.GetValueOrDefault(operation);
@@ -53,4 +77,17 @@ internal sealed class FaultInjector
     }
 
     private readonly record struct Rule(int Errno, int SucceedFirst, int FailCount);
+
+    /// <summary>A call held by <see cref="PauseNext"/>.</summary>
+    internal sealed class Pause : IDisposable
+    {
+        /// <summary>Set when a thread has entered the paused call.</summary>
+        public ManualResetEventSlim Entered { get; } = new();
+
+        /// <summary>Set to let the paused call proceed (it proceeds anyway after 60 s).</summary>
+        public ManualResetEventSlim Released { get; } = new();
+
+        /// <summary>Releases the call.</summary>
+        public void Dispose() => Released.Set();
+    }
 }

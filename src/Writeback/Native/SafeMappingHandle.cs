@@ -30,10 +30,13 @@ internal sealed class SafeMappingHandle : SafeHandle
     public override bool IsInvalid => handle == 0;
 
     /// <inheritdoc/>
-    protected override unsafe bool ReleaseHandle()
+    protected override bool ReleaseHandle()
     {
         // Safety: the reservation [handle, handle + ReservedBytes) was made by mmap and is unmapped
-        // once; the owner guarantees no span over it is used after Dispose (documented).
-        return Interop.Libc.munmap((void*)handle, (nuint)ReservedBytes) == 0;
+        // once; no span over it may be used after Dispose (documented on MappedFile).
+        unsafe
+        {
+            return Interop.Libc.munmap((void*)handle, (nuint)ReservedBytes) == 0;
+        }
     }
 }

@@ -7,7 +7,7 @@ namespace Writeback.Native;
 /// optional <see cref="FaultInjector"/> (the test seam). EINTR is retried once here, and only for
 /// the calls whose man page lists it (open(2), ftruncate(2), fsync(2)).
 /// </summary>
-internal static unsafe class SystemCalls
+internal static class SystemCalls
 {
     internal const string Open = "open";
     internal const string FTruncate = "ftruncate";
@@ -23,8 +23,28 @@ internal static unsafe class SystemCalls
     internal const string Unlink = "unlink";
     internal const string Cachestat = "cachestat";
 
-    /// <summary>open(2); on success <paramref name="fd"/> owns the descriptor.</summary>
+    /// <summary>open(2); on success <paramref name="fd"/> owns the descriptor. Retried once on EINTR.</summary>
     public static int OpenFile(FaultInjector? faults, string path, int flags, int mode, out SafeFileDescriptorHandle fd)
+    {
+        var errno = OpenOnce(faults, path, flags, mode, out fd);
+        return errno == Errno.EINTR ? OpenOnce(faults, path, flags, mode, out fd) : errno;
+    }
+
+    /// <summary>ftruncate(2). Retried once on EINTR.</summary>
+    public static int Truncate(FaultInjector? faults, SafeFileDescriptorHandle fd, long lengthBytes)
+    {
+        var errno = TruncateOnce(faults, fd, lengthBytes);
+        return errno == Errno.EINTR ? TruncateOnce(faults, fd, lengthBytes) : errno;
+    }
+
+    /// <summary>fsync(2). A descriptor number, not a handle, so directory descriptors fit too. Retried once on EINTR.</summary>
+    public static int Fsync(FaultInjector? faults, int fd)
+    {
+        var errno = FsyncOnce(faults, fd);
+        return errno == Errno.EINTR ? FsyncOnce(faults, fd) : errno;
+    }
+
+    private static int OpenOnce(FaultInjector? faults, string path, int flags, int mode, out SafeFileDescriptorHandle fd)
     {
         fd = new SafeFileDescriptorHandle();
         if (Injected(faults, Open) is var injected and not 0)
@@ -32,10 +52,6 @@ internal static unsafe class SystemCalls
             return injected;
         }
         var result = Interop.Libc.open(path, flags | Interop.Libc.O_CLOEXEC, mode);
-        if (result < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
-        {
-            result = Interop.Libc.open(path, flags | Interop.Libc.O_CLOEXEC, mode);
-        }
         if (result < 0)
         {
             return Marshal.GetLastPInvokeError();
@@ -44,35 +60,13 @@ internal static unsafe class SystemCalls
         return 0;
     }
 
-    /// <summary>ftruncate(2).</summary>
-    public static int Truncate(FaultInjector? faults, SafeFileDescriptorHandle fd, long lengthBytes)
-    {
-        if (Injected(faults, FTruncate) is var injected and not 0)
-        {
-            return injected;
-        }
-        var result = Interop.Libc.ftruncate(fd.Fd, lengthBytes);
-        if (result < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
-        {
-            result = Interop.Libc.ftruncate(fd.Fd, lengthBytes);
-        }
-        return result < 0 ? Marshal.GetLastPInvokeError() : 0;
-    }
+    private static int TruncateOnce(FaultInjector? faults, SafeFileDescriptorHandle fd, long lengthBytes) =>
+        Injected(faults, FTruncate) is var injected and not 0 ? injected
+        : Interop.Libc.ftruncate(fd.Fd, lengthBytes) < 0 ? Marshal.GetLastPInvokeError() : 0;
 
-    /// <summary>fsync(2). A descriptor number, not a handle, so directory descriptors fit too.</summary>
-    public static int Fsync(FaultInjector? faults, int fd)
-    {
-        if (Injected(faults, FSync) is var injected and not 0)
-        {
-            return injected;
-        }
-        var result = Interop.Libc.fsync(fd);
-        if (result < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
-        {
-            result = Interop.Libc.fsync(fd);
-        }
-        return result < 0 ? Marshal.GetLastPInvokeError() : 0;
-    }
+    private static int FsyncOnce(FaultInjector? faults, int fd) =>
+        Injected(faults, FSync) is var injected and not 0 ? injected
+        : Interop.Libc.fsync(fd) < 0 ? Marshal.GetLastPInvokeError() : 0;
 
     /// <summary>msync(2) with MS_SYNC. msync(2) does not list EINTR, so it is never retried.</summary>
     public static int MsyncSync(FaultInjector? faults, nint address, long lengthBytes)
@@ -81,8 +75,11 @@ internal static unsafe class SystemCalls
         {
             return injected;
         }
-        // Safety: callers pass a page-aligned range inside the file mapping they own.
-        return Interop.Libc.msync((void*)address, (nuint)lengthBytes, Interop.Libc.MS_SYNC) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        // Safety: callers pass a page-aligned range inside the file mapping they own; msync only reads the page tables.
+        unsafe
+        {
+            return Interop.Libc.msync((void*)address, (nuint)lengthBytes, Interop.Libc.MS_SYNC) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
     }
 
     /// <summary>sync_file_range(2) with SYNC_FILE_RANGE_WRITE only: starts writeback, waits for nothing.</summary>
@@ -104,13 +101,18 @@ internal static unsafe class SystemCalls
         {
             return injected;
         }
-        var result = Interop.Libc.mmap((void*)hint, (nuint)lengthBytes, prot, flags, fd, offsetBytes);
-        if (result == Interop.Libc.MAP_FAILED)
+        // Safety: a non-zero hint is only passed with MAP_FIXED over a part of a reservation the
+        // caller owns (never over memory it does not), so MAP_FIXED cannot clobber foreign mappings.
+        unsafe
         {
-            return Marshal.GetLastPInvokeError();
+            var result = Interop.Libc.mmap((void*)hint, (nuint)lengthBytes, prot, flags, fd, offsetBytes);
+            if (result == Interop.Libc.MAP_FAILED)
+            {
+                return Marshal.GetLastPInvokeError();
+            }
+            address = (nint)result;
+            return 0;
         }
-        address = (nint)result;
-        return 0;
     }
 
     /// <summary>lseek(fd, 0, SEEK_END): the file's length.</summary>
@@ -132,7 +134,12 @@ internal static unsafe class SystemCalls
         {
             return injected;
         }
-        return Interop.Libc.madvise((void*)address, (nuint)lengthBytes, advice) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        // Safety: a page-aligned range inside the caller's mapping; the advice values exposed
+        // (MemoryAdvice) never discard the contents of a shared file mapping.
+        unsafe
+        {
+            return Interop.Libc.madvise((void*)address, (nuint)lengthBytes, advice) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
     }
 
     /// <summary>mlock(2) when <paramref name="lockPages"/>, else munlock(2).</summary>
@@ -142,10 +149,14 @@ internal static unsafe class SystemCalls
         {
             return injected;
         }
-        var result = lockPages
-            ? Interop.Libc.mlock((void*)address, (nuint)lengthBytes)
-            : Interop.Libc.munlock((void*)address, (nuint)lengthBytes);
-        return result < 0 ? Marshal.GetLastPInvokeError() : 0;
+        // Safety: a page-aligned range inside the caller's mapping; (un)locking does not touch its contents.
+        unsafe
+        {
+            var result = lockPages
+                ? Interop.Libc.mlock((void*)address, (nuint)lengthBytes)
+                : Interop.Libc.munlock((void*)address, (nuint)lengthBytes);
+            return result < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
     }
 
     /// <summary>rename(2).</summary>
@@ -178,11 +189,13 @@ internal static unsafe class SystemCalls
         }
         var range = new Interop.Libc.cachestat_range { off = (ulong)offsetBytes, len = (ulong)lengthBytes };
         Interop.Libc.cachestat result;
-        // Safety: both structs live on this stack frame for the duration of the call.
-        var rc = Interop.Libc.syscall_cachestat(Interop.Libc.SYS_cachestat, (uint)fd.Fd, &range, &result, 0);
-        if (rc < 0)
+        // Safety: both structs are locals of this frame, unmanaged and fixed, for the duration of the call.
+        unsafe
         {
-            return Marshal.GetLastPInvokeError();
+            if (Interop.Libc.syscall_cachestat(Interop.Libc.SYS_cachestat, (uint)fd.Fd, &range, &result, 0) < 0)
+            {
+                return Marshal.GetLastPInvokeError();
+            }
         }
         state = result;
         return 0;

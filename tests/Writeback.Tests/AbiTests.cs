@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Writeback.Native;
+
+namespace Writeback.Tests;
+
+/// <summary>
+/// Every hard-coded constant and struct layout the interop uses, checked against the C headers of
+/// this machine by compiling and running a small C probe with gcc.
+/// </summary>
+public sealed class AbiTests
+{
+    private const string Probe = """
+        #define _GNU_SOURCE
+        #include <errno.h>
+        #include <fcntl.h>
+        #include <stddef.h>
+        #include <stdio.h>
+        #include <string.h>
+        #include <sys/mman.h>
+        #include <sys/syscall.h>
+        #include <sys/types.h>
+        #include <unistd.h>
+        #ifdef WITH_CACHESTAT
+        #include <linux/mman.h>
+        #endif
+        #define P(name) printf("%s=%lld\n", #name, (long long)(name))
+        #define S(name, value) printf("%s=%lld\n", name, (long long)(value))
+        int main(void) {
+            P(O_RDONLY); P(O_WRONLY); P(O_RDWR); P(O_CREAT); P(O_EXCL); P(O_TRUNC); P(O_CLOEXEC); P(O_DIRECTORY);
+            P(SEEK_SET); P(SEEK_END);
+            P(MS_ASYNC); P(MS_INVALIDATE); P(MS_SYNC);
+            P(SYNC_FILE_RANGE_WAIT_BEFORE); P(SYNC_FILE_RANGE_WRITE); P(SYNC_FILE_RANGE_WAIT_AFTER);
+            P(PROT_NONE); P(PROT_READ); P(PROT_WRITE);
+            P(MAP_SHARED); P(MAP_PRIVATE); P(MAP_FIXED); P(MAP_ANONYMOUS); P(MAP_NORESERVE);
+            S("MAP_FAILED", (long long)(intptr_t)MAP_FAILED);
+            P(MADV_NORMAL); P(MADV_RANDOM); P(MADV_SEQUENTIAL); P(MADV_WILLNEED); P(MADV_DONTNEED); P(MADV_PAGEOUT);
+            P(EPERM); P(ENOENT); P(EINTR); P(EIO); P(EBADF); P(ENOMEM); P(EACCES); P(EEXIST); P(ENOTDIR); P(EISDIR);
+            P(EINVAL); P(ENOSPC); P(EROFS); P(ENAMETOOLONG); P(ENOSYS); P(EOPNOTSUPP);
+            S("sizeof(off_t)", sizeof(off_t)); S("sizeof(size_t)", sizeof(size_t)); S("sizeof(long)", sizeof(long));
+        #ifdef __NR_cachestat
+            S("SYS_cachestat", __NR_cachestat);
+        #endif
+        #ifdef WITH_CACHESTAT
+            S("sizeof(struct cachestat_range)", sizeof(struct cachestat_range));
+            S("offsetof(struct cachestat_range, off)", offsetof(struct cachestat_range, off));
+            S("offsetof(struct cachestat_range, len)", offsetof(struct cachestat_range, len));
+            S("sizeof(struct cachestat)", sizeof(struct cachestat));
+            S("offsetof(struct cachestat, nr_cache)", offsetof(struct cachestat, nr_cache));
+            S("offsetof(struct cachestat, nr_dirty)", offsetof(struct cachestat, nr_dirty));
+            S("offsetof(struct cachestat, nr_writeback)", offsetof(struct cachestat, nr_writeback));
+            S("offsetof(struct cachestat, nr_evicted)", offsetof(struct cachestat, nr_evicted));
+            S("offsetof(struct cachestat, nr_recently_evicted)", offsetof(struct cachestat, nr_recently_evicted));
+        #endif
+            for (int e = 1; e < 134; e++) {
+                const char *name = strerrorname_np(e);
+                if (name) printf("errname %d=%s\n", e, name);
+            }
+            return 0;
+        }
+        """;
+
+    private static readonly Lazy<ProbeResult?> s_probe = new(RunProbe);
+
+    private sealed record ProbeResult(Dictionary<string, long> Values, Dictionary<int, string> ErrnoNames, bool HasCachestatHeaders);
+
+    /// <summary>The C# side: every constant of Interop.Libc and Native.Errno, by its C name.</summary>
+    private static Dictionary<string, long> ManagedConstants()
+    {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var type in new[] { typeof(Interop.Libc), typeof(Errno) })
+        {
+            foreach (var field in type.GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public).Where(f => f.IsLiteral))
+            {
+                values[field.Name] = Convert.ToInt64(field.GetRawConstantValue(), CultureInfo.InvariantCulture);
+            }
+        }
+        values["O_DIRECTORY"] = Interop.Libc.O_DIRECTORY;
+        unsafe
+        {
+            values["MAP_FAILED"] = (long)(nint)Interop.Libc.MAP_FAILED;
+        }
+        values["sizeof(off_t)"] = sizeof(long);   // every off_t parameter is declared long
+        values["sizeof(size_t)"] = IntPtr.Size;   // every size_t parameter is declared nuint
+        values["sizeof(long)"] = sizeof(long);    // syscall(2)'s return and number are declared long
+        return values;
+    }
+
+    private static Dictionary<string, long> ManagedCachestatLayout()
+    {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal)
+        {
+            ["sizeof(struct cachestat_range)"] = Marshal.SizeOf<Interop.Libc.cachestat_range>(),
+            ["sizeof(struct cachestat)"] = Marshal.SizeOf<Interop.Libc.cachestat>(),
+        };
+        foreach (var field in new[] { "off", "len" })
+        {
+            values[$"offsetof(struct cachestat_range, {field})"] = Marshal.OffsetOf<Interop.Libc.cachestat_range>(field);
+        }
+        foreach (var field in new[] { "nr_cache", "nr_dirty", "nr_writeback", "nr_evicted", "nr_recently_evicted" })
+        {
+            values[$"offsetof(struct cachestat, {field})"] = Marshal.OffsetOf<Interop.Libc.cachestat>(field);
+        }
+        return values;
+    }
+
+    [SkippableFact]
+    public void ConstantsMatchTheCHeaders()
+    {
+        var probe = RequireProbe();
+        var managed = ManagedConstants();
+        var missing = managed.Keys.Where(name => !probe.Values.ContainsKey(name)).ToList();
+        // __NR_cachestat is absent from linux-libc-dev before 6.5; it is then checked by the
+        // real-kernel cachestat tests instead. Everything else must be in the headers.
+        missing.Remove("SYS_cachestat");
+        Assert.Empty(missing);
+        var mismatches = managed.Where(pair => probe.Values.TryGetValue(pair.Key, out var c) && c != pair.Value)
+                                .Select(pair => $"{pair.Key}: C# {pair.Value}, C {probe.Values[pair.Key]}").ToList();
+        Assert.Empty(mismatches);
+    }
+
+    [SkippableFact]
+    public void CachestatStructsMatchTheKernelHeaders()
+    {
+        var probe = RequireProbe();
+        Skip.IfNot(probe.HasCachestatHeaders,
+            "the installed kernel headers (linux-libc-dev) predate Linux 6.5 and have no struct cachestat; install newer headers to check its layout");
+        foreach (var (name, value) in ManagedCachestatLayout())
+        {
+            Assert.True(probe.Values.TryGetValue(name, out var c), $"{name} missing from the probe");
+            Assert.Equal(c, value);
+        }
+        Assert.Equal(Interop.Libc.SYS_cachestat, probe.Values["SYS_cachestat"]);
+    }
+
+    [SkippableFact]
+    public void ErrnoNamesMatchStrerrorname()
+    {
+        var probe = RequireProbe();
+        Skip.If(probe.ErrnoNames.Count == 0, "this libc has no strerrorname_np (glibc < 2.32)");
+        foreach (var (errno, name) in probe.ErrnoNames)
+        {
+            var ours = ErrnoName.Of(errno);
+            if (!ours.StartsWith("errno ", StringComparison.Ordinal))
+            {
+                Assert.Equal(name, ours);
+            }
+        }
+    }
+
+    private static ProbeResult RequireProbe()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "the interop constants are Linux's");
+        var probe = s_probe.Value;
+        Skip.If(probe is null, "gcc is not installed (apt-get install gcc), so the C headers cannot be probed");
+        return probe!;
+    }
+
+    private static ProbeResult? RunProbe()
+    {
+        var directory = Directory.CreateTempSubdirectory("writeback-abi-");
+        try
+        {
+            var source = Path.Combine(directory.FullName, "probe.c");
+            var binary = Path.Combine(directory.FullName, "probe");
+            File.WriteAllText(source, Probe);
+            var hasCachestat = Run("gcc", $"-DWITH_CACHESTAT -o {binary} {source}", out _, out var notFound);
+            if (notFound)
+            {
+                return null;
+            }
+            if (!hasCachestat && !Run("gcc", $"-o {binary} {source}", out var error, out _))
+            {
+                throw new InvalidOperationException("the ABI probe did not compile: " + error);
+            }
+            if (!Run(binary, "", out var output, out _))
+            {
+                throw new InvalidOperationException("the ABI probe failed: " + output);
+            }
+            var values = new Dictionary<string, long>(StringComparer.Ordinal);
+            var names = new Dictionary<int, string>();
+            foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var separator = line.LastIndexOf('=');
+                if (line.StartsWith("errname ", StringComparison.Ordinal))
+                {
+                    names[int.Parse(line[8..separator], CultureInfo.InvariantCulture)] = line[(separator + 1)..];
+                }
+                else
+                {
+                    values[line[..separator]] = long.Parse(line[(separator + 1)..], CultureInfo.InvariantCulture);
+                }
+            }
+            return new ProbeResult(values, names, hasCachestat);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static bool Run(string program, string arguments, out string output, out bool notFound)
+    {
+        notFound = false;
+        var info = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            output = "";
+            notFound = true;
+            return false;
+        }
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(60_000))
+            {
+                process.Kill();
+                throw new TimeoutException($"{program} did not finish in 60 s");
+            }
+            output = stdout.Result + stderr.Result;
+            return process.ExitCode == 0;
+        }
+    }
+}

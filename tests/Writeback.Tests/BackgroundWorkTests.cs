@@ -1,0 +1,170 @@
+using Writeback.Native;
+
+namespace Writeback.Tests;
+
+/// <summary>
+/// The group-commit flusher and the background writer, made deterministic by pausing their
+/// system call through the seam while the test queues more work.
+/// </summary>
+public sealed class BackgroundWorkTests : IDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task RequestsQueuedDuringAFlushAreMergedIntoOneMsync()
+    {
+        var calls = new FaultInjector();
+        using var file = MappedFile.Open(_directory.File("merge.bin"), new MappedFileOptions { Length = 256 * 4096 }, calls);
+        Task first;
+        var rest = new List<Task>();
+        using (var pause = calls.PauseNext(SystemCalls.MSync))
+        {
+            first = file.FlushAsync(0, 1);
+            Assert.True(pause.Entered.Wait(Deadline), "the flusher never called msync");
+            // 100 requests: pages 1..100, each with a small gap to its neighbour and in shuffled order.
+            foreach (var page in Enumerable.Range(1, 100).OrderBy(p => (p * 37) % 101))
+            {
+                rest.Add(file.FlushAsync(page * 4096L + 8, 100));
+            }
+            Assert.False(first.IsCompleted);
+            Assert.All(rest, task => Assert.False(task.IsCompleted));
+        }
+        await Task.WhenAll(rest.Append(first)).WaitAsync(Deadline);
+        Assert.Equal(2, calls.CallCount(SystemCalls.MSync));
+    }
+
+    [Fact]
+    public async Task RangesFartherApartThanTheMergeGapGetTheirOwnMsync()
+    {
+        var calls = new FaultInjector();
+        using var file = MappedFile.Open(_directory.File("apart.bin"), new MappedFileOptions { Length = 16L << 20 }, calls);
+        Task first;
+        Task[] rest;
+        using (var pause = calls.PauseNext(SystemCalls.MSync))
+        {
+            first = file.FlushAsync(0, 1);
+            Assert.True(pause.Entered.Wait(Deadline));
+            rest =
+            [
+                file.FlushAsync(1L << 20, 4096),                                       // group A
+                file.FlushAsync((1L << 20) + 4096 + GroupCommitFlusher.MergeGapBytes, 1), // within the gap: A
+                file.FlushAsync(8L << 20, 4096),                                       // group B
+            ];
+        }
+        await Task.WhenAll(rest.Append(first)).WaitAsync(Deadline);
+        Assert.Equal(3, calls.CallCount(SystemCalls.MSync));
+    }
+
+    [Fact]
+    public async Task CancellationEndsTheWaitButTheRangeIsStillFlushed()
+    {
+        var calls = new FaultInjector();
+        using var file = MappedFile.Open(_directory.File("cancel.bin"), new MappedFileOptions { Length = 64 * 4096 }, calls);
+        using var cancellation = new CancellationTokenSource();
+        Task first, cancelled;
+        using (var pause = calls.PauseNext(SystemCalls.MSync))
+        {
+            first = file.FlushAsync(0, 1);
+            Assert.True(pause.Entered.Wait(Deadline));
+            cancelled = file.FlushAsync(32 * 4096, 4096, cancellation.Token);
+            await cancellation.CancelAsync();
+            // The flusher is still inside msync, yet the cancelled caller is released.
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Deadline));
+            Assert.False(first.IsCompleted);
+        }
+        await first.WaitAsync(Deadline);
+        Assert.True(SpinWait.SpinUntil(() => calls.CallCount(SystemCalls.MSync) == 2, Deadline), "the cancelled range was not flushed");
+    }
+
+    [Fact]
+    public void DisposeDrainsQueuedFlushAsyncRequests()
+    {
+        var calls = new FaultInjector();
+        var file = MappedFile.Open(_directory.File("drain.bin"), new MappedFileOptions { Length = 64 * 4096 }, calls);
+        Task first, second;
+        using (var pause = calls.PauseNext(SystemCalls.MSync))
+        {
+            first = file.FlushAsync(0, 1);
+            Assert.True(pause.Entered.Wait(Deadline));
+            second = file.FlushAsync(60 * 4096, 1);
+        }
+        file.Dispose();
+        Assert.True(first.IsCompletedSuccessfully);
+        Assert.True(second.IsCompletedSuccessfully);
+    }
+
+    [SkippableFact]
+    public void ManyDisjointWritebackRangesAreCoalescedAndAllStarted()
+    {
+        var calls = new FaultInjector();
+        using var file = MappedFile.Open(_directory.File("coalesce.bin"), new MappedFileOptions { Length = 512 * 4096 }, calls);
+        Kernel.SkipUnlessDirtyPagesVisible(file);
+        Kernel.Dirty(file, 0, file.Length, 0x11);
+        using (var pause = calls.PauseNext(SystemCalls.SyncFileRange))
+        {
+            file.StartWriteback(0, 1);
+            Assert.True(pause.Entered.Wait(Deadline), "the writer never called sync_file_range");
+            for (var page = 2; page < 512; page += 2)
+            {
+                file.StartWriteback(page * 4096L, 4096); // 255 disjoint ranges, more than the set holds
+            }
+        }
+        Assert.True(EveryEvenPageClean(file), $"requested pages stayed dirty: {file.GetPageCacheState(0, file.Length)}");
+        Assert.InRange(calls.CallCount(SystemCalls.SyncFileRange), 2, 1 + 64);
+    }
+
+    private static bool EveryEvenPageClean(MappedFile file) => Kernel.WaitUntil(() =>
+    {
+        for (var page = 2; page < 512; page += 2)
+        {
+            if (file.GetPageCacheState(page * 4096L, 4096) is not { DirtyPages: 0, WritebackPages: 0 })
+            {
+                return false;
+            }
+        }
+        return true;
+    }, 30_000);
+
+    [Fact]
+    public void DisposeStartsQueuedWriteback()
+    {
+        var calls = new FaultInjector();
+        var file = MappedFile.Open(_directory.File("drain-writer.bin"), new MappedFileOptions { Length = 64 * 4096 }, calls);
+        using (var pause = calls.PauseNext(SystemCalls.SyncFileRange))
+        {
+            file.StartWriteback(0, 1);
+            Assert.True(pause.Entered.Wait(Deadline));
+            file.StartWriteback(32 * 4096, 4096);
+        }
+        file.Dispose();
+        Assert.Equal(2, calls.CallCount(SystemCalls.SyncFileRange));
+    }
+
+    [Fact]
+    public void EintrIsRetriedOnceForFsyncButNeverForMsync()
+    {
+        const int EINTR = 4;
+        var calls = new FaultInjector().Fail(SystemCalls.FSync, EINTR, failCount: 1);
+        using (var file = MappedFile.Open(_directory.File("eintr.bin"), new MappedFileOptions { Length = 4096 }, calls))
+        {
+            file.FlushFile(); // fsync(2) lists EINTR: the wrapper retries once, and the retry succeeds
+            Assert.Equal(2, calls.CallCount(SystemCalls.FSync));
+            Assert.False(file.IsPoisoned);
+        }
+        var twice = new FaultInjector().Fail(SystemCalls.FSync, EINTR, failCount: 2);
+        using (var file = MappedFile.Open(_directory.File("eintr2.bin"), new MappedFileOptions { Length = 4096 }, twice))
+        {
+            Assert.Equal("EINTR", Assert.Throws<WritebackException>(file.FlushFile).ErrnoName);
+            Assert.Equal(2, twice.CallCount(SystemCalls.FSync));
+        }
+        var msync = new FaultInjector().Fail(SystemCalls.MSync, EINTR, failCount: 1);
+        using (var file = MappedFile.Open(_directory.File("eintr3.bin"), new MappedFileOptions { Length = 4096 }, msync))
+        {
+            Assert.Throws<WritebackException>(() => file.Flush(0, 1)); // msync(2) does not list EINTR
+            Assert.Equal(1, msync.CallCount(SystemCalls.MSync));
+        }
+    }
+}
