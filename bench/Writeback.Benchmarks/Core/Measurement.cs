@@ -11,18 +11,32 @@ internal sealed record Measurement(string Scenario, string Implementation, strin
 {
     public int Count => Samples.Count;
 
-    public double Median => Percentile(50);
+    public double Median => Percentile(Samples, 50);
 
-    public double P90 => Percentile(90);
+    public double P90 => Percentile(Samples, 90);
+
+    /// <summary>
+    /// The median, over rounds, of this arm's sample divided by <paramref name="other"/>'s sample
+    /// of the same round. The arms of a round ran within moments of each other, so a burst of load
+    /// that slows both cancels out of the ratio; a ratio of the two medians would keep it.
+    /// </summary>
+    public double MedianRatioTo(Measurement other)
+    {
+        if (other.Count != Count)
+        {
+            throw new InvalidOperationException($"'{Implementation}' has {Count} rounds, '{other.Implementation}' {other.Count}: not paired");
+        }
+        return Percentile(Samples.Zip(other.Samples, (mine, theirs) => mine / theirs).ToArray(), 50);
+    }
 
     /// <summary>Nearest-rank percentile; the median of an even count is the mean of the middle two.</summary>
-    private double Percentile(int percent)
+    private static double Percentile(IReadOnlyList<double> samples, int percent)
     {
-        if (Samples.Count == 0)
+        if (samples.Count == 0)
         {
             return double.NaN;
         }
-        var sorted = Samples.Order().ToArray();
+        var sorted = samples.Order().ToArray();
         if (percent == 50)
         {
             var middle = sorted.Length / 2;

@@ -21,6 +21,7 @@ internal static class ResultTable
             {
                 t.Scenario, t.Target, $"{Number(t.Measured)} {t.Unit}", $"{(t.AtMost ? "<=" : ">=")} {Number(t.Threshold)} {t.Unit}", t.Verdict,
             }));
+        text.AppendLine().Append("Ratios are medians of per-round ratios (each round runs every arm once, back to back).");
         foreach (var note in results.SelectMany(r => r.Notes))
         {
             text.AppendLine().Append(note);

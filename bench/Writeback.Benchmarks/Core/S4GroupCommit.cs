@@ -5,8 +5,9 @@ namespace Writeback.Benchmarks.Core;
 /// <summary>
 /// S4: eight threads each appending 4 KiB records and awaiting FlushAsync (group commit) against
 /// one thread appending and calling Flush(range); a sample is one run's commits per second. Raw
-/// msync with one and with eight threads is shown for reference: it tells how much of the gain is
-/// the library's merging rather than the kernel overlapping concurrent msync calls.
+/// msync from eight threads is shown for reference: it tells how much of the gain is the library's
+/// merging rather than the kernel overlapping concurrent msync calls (S2 has the one-thread raw
+/// figure).
 /// </summary>
 internal static class S4GroupCommit
 {
@@ -16,7 +17,7 @@ internal static class S4GroupCommit
     public static ScenarioResult Run(CoreFlushOptions options, BenchWorkspace workspace)
     {
         var commitCount = options.Quick ? 240 : 1200;
-        var rounds = options.RoundsOr(fullRounds: 11, quickRounds: 2);
+        var rounds = options.RoundsOr(fullRounds: 12, quickRounds: 3);
         var fileBytes = (long)commitCount * RecordBytes;
         var record = new byte[RecordBytes];
         record.AsSpan().Fill(0x3C);
@@ -35,14 +36,13 @@ internal static class S4GroupCommit
                 syncFile.Write(offsetBytes, record);
                 syncFile.Flush(offsetBytes, RecordBytes);
             })),
-            new("raw msync(range), 1 thread", _ => CommitsPerSecond(1, commitCount, offsetBytes => RawAppend(raw, offsetBytes, record))),
             new($"raw msync(range), {ThreadCount} threads", _ => CommitsPerSecond(ThreadCount, commitCount, offsetBytes => RawAppend(raw, offsetBytes, record))),
         };
         var samples = Interleaver.Run(arms, warmupRounds: 1, rounds);
         var measurements = arms.Select(a => new Measurement("S4", a.Name, $"{commitCount} commits of 4 KiB", "ops/s", samples[a.Name])).ToList();
         return new ScenarioResult(measurements,
         [
-            new TargetCheck("S4", $"{ThreadCount} threads FlushAsync >= 3x commits/s of 1 thread Flush(range)", measurements[0].Median / measurements[1].Median, 3, "x", AtMost: false),
+            new TargetCheck("S4", $"{ThreadCount} threads FlushAsync >= 3x commits/s of 1 thread Flush(range)", measurements[0].MedianRatioTo(measurements[1]), 3, "x", AtMost: false),
         ],
         []);
     }
