@@ -10,8 +10,7 @@ public sealed partial class MappedFile
 
     private static MappedFile OpenLinux(string path, MappedFileOptions options, FaultInjector? faults)
     {
-        var errno = SystemCalls.OpenFile(faults, path, OpenFlags(options), CreateMode, out var fd);
-        Errors.ThrowIfFailed(errno, SystemCalls.Open, path, resolvesPath: true);
+        var fd = OpenOrCreate(faults, path, options, out var created);
         SafeMappingHandle? mapping = null;
         try
         {
@@ -39,8 +38,45 @@ public sealed partial class MappedFile
         {
             mapping?.Dispose();
             fd.Dispose();
+            if (created)
+            {
+                // No partial state: a file this failed open created is removed again.
+                _ = SystemCalls.UnlinkPath(faults, path);
+            }
             throw;
         }
+    }
+
+    // open(2) as the mode says; reports whether this call created the file, so a failed open can
+    // remove it. OpenOrCreate first tries without O_CREAT, then creates with O_EXCL (and retries
+    // the plain open once if another process created it in between).
+    private static SafeFileDescriptorHandle OpenOrCreate(FaultInjector? faults, string path, MappedFileOptions options, out bool created)
+    {
+        var flags = OpenFlags(options);
+        created = false;
+        int errno;
+        SafeFileDescriptorHandle fd;
+        if (options.Mode == FileMode.OpenOrCreate)
+        {
+            var openFlags = flags & ~Interop.Libc.O_CREAT;
+            errno = SystemCalls.OpenFile(faults, path, openFlags, CreateMode, out fd);
+            if (errno == Errno.ENOENT)
+            {
+                errno = SystemCalls.OpenFile(faults, path, flags | Interop.Libc.O_EXCL, CreateMode, out fd);
+                created = errno == 0;
+                if (errno == Errno.EEXIST)
+                {
+                    errno = SystemCalls.OpenFile(faults, path, openFlags, CreateMode, out fd);
+                }
+            }
+        }
+        else
+        {
+            errno = SystemCalls.OpenFile(faults, path, flags, CreateMode, out fd);
+            created = errno == 0 && options.Mode == FileMode.CreateNew;
+        }
+        Errors.ThrowIfFailed(errno, SystemCalls.Open, path, resolvesPath: true);
+        return fd;
     }
 
     private static int OpenFlags(MappedFileOptions options)

@@ -19,11 +19,16 @@ public sealed class AuditAndMetricsTests : IDisposable
         var page = file.PageSize;
         var reports = new List<DirtyOutsideRangeEventArgs>();
         file.DirtyPagesOutsideRange += (_, e) => reports.Add(e);
-        Kernel.Dirty(file, 0, file.Length, 4);
-        file.Flush(4 * page, page);
-        var report = Assert.Single(reports);
-        Assert.Equal((file.Path, 4L * page, (long)page), (report.Path, report.FlushedOffset, report.FlushedLength));
-        Assert.InRange(report.DirtyPagesOutside, 1, 31);
+        Assert.True(Kernel.Eventually(3, () =>
+        {
+            reports.Clear();
+            Kernel.Dirty(file, 0, file.Length, 4);
+            file.Flush(4 * page, page);
+            var report = Assert.Single(reports);
+            Assert.Equal((file.Path, 4L * page, (long)page), (report.Path, report.FlushedOffset, report.FlushedLength));
+            Assert.InRange(report.DirtyPagesOutside, 0, 31);
+            return report.DirtyPagesOutside > 0;
+        }), "no dirty page outside the flushed range was reported");
 
         file.FlushFile();
         file.Flush(0, page);
