@@ -23,9 +23,12 @@ internal static class S2AppendAndFlush
         var recordCount = options.Quick ? 200 : 2000;
         var rounds = options.RoundsOr(fullRounds: 7, quickRounds: 2);
         var fileBytes = (long)recordCount * RecordBytes;
-        using var library = new LibraryCommitSubject(workspace.GetFile("s2-library.dat", fileBytes));
-        using var raw = new RawCommitSubject(workspace.GetFile("s2-raw.dat", fileBytes));
-        using var dotnet = new DotnetViewSubject(workspace.GetFile("s2-dotnet.dat", fileBytes));
+        // One file for all arms, as in S1: each record is written and committed by every arm in
+        // turn, at the same offset, so every arm writes the same disk blocks.
+        var path = workspace.GetFile("s2.dat", fileBytes);
+        using var library = new LibraryCommitSubject(path);
+        using var raw = new RawCommitSubject(path);
+        using var dotnet = new DotnetViewSubject(path);
         var subjects = new ICommitSubject[] { library, raw, dotnet };
         var samples = subjects.ToDictionary(subject => subject.Name, _ => new List<double>());
         for (var runIndex = -1; runIndex < rounds; runIndex++)

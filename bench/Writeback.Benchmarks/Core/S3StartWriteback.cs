@@ -11,7 +11,6 @@ namespace Writeback.Benchmarks.Core;
 internal static class S3StartWriteback
 {
     private const int PageBytes = 4096;
-    private const string HelperFileName = "s3-helper.dat";
 
     public static ScenarioResult Run(CoreFlushOptions options, BenchWorkspace workspace)
     {
@@ -19,19 +18,16 @@ internal static class S3StartWriteback
         var fileBytes = S1CommitOnePage.FileBytes;
         var rounds = options.RoundsOr(fullRounds: 12, quickRounds: 3);
         const int warmupRounds = 1; // the first StartWriteback starts the file's writer thread
-        var libraryPath = workspace.GetFile(S1CommitOnePage.LibraryFileName, fileBytes);
-        var rawPath = workspace.GetFile(S1CommitOnePage.RawFileName, fileBytes);
-        using var library = MappedFile.Open(libraryPath, new MappedFileOptions { Mode = FileMode.Open });
-        using var raw = new RawMapping(rawPath);
-        using var libraryProbe = new PageCacheProbe(libraryPath);
-        using var rawProbe = new PageCacheProbe(rawPath);
-        using var helperRaw = new RawMapping(workspace.GetFile(HelperFileName, fileBytes));
-        using var helperProbe = new PageCacheProbe(helperRaw.Path);
+        // One file for all arms, as in S1 (the arms run one after the other).
+        var path = workspace.GetFile(S1CommitOnePage.FileName, fileBytes);
+        using var library = MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.Open });
+        using var raw = new RawMapping(path);
+        using var probe = new PageCacheProbe(path);
         using var helper = new HelperThread("S3 raw sync_file_range");
         var callerUs = new Dictionary<string, List<double>>();
         var dirtyPagesSeen = new List<long>();
 
-        Arm MakeArm(string name, Func<long, int, Span<byte>> getSpan, Action<long, long> start, PageCacheProbe probe)
+        Arm MakeArm(string name, Func<long, int, Span<byte>> getSpan, Action<long, long> start)
         {
             callerUs[name] = [];
             return new Arm(name, roundIndex =>
@@ -52,10 +48,10 @@ internal static class S3StartWriteback
 
         var arms = new List<Arm>
         {
-            MakeArm("MappedFile.StartWriteback", library.GetSpan, library.StartWriteback, libraryProbe),
-            MakeArm("raw sync_file_range(WRITE)", raw.GetSpan, raw.SyncFileRangeWrite, rawProbe),
-            MakeArm("raw sync_file_range(WRITE) on a helper thread", helperRaw.GetSpan,
-                    (offsetBytes, lengthBytes) => helper.Post(() => helperRaw.SyncFileRangeWrite(offsetBytes, lengthBytes)), helperProbe),
+            MakeArm("MappedFile.StartWriteback", library.GetSpan, library.StartWriteback),
+            MakeArm("raw sync_file_range(WRITE)", raw.GetSpan, raw.SyncFileRangeWrite),
+            MakeArm("raw sync_file_range(WRITE) on a helper thread", raw.GetSpan,
+                    (offsetBytes, lengthBytes) => helper.Post(() => raw.SyncFileRangeWrite(offsetBytes, lengthBytes))),
         };
         var samples = Interleaver.Run(arms, warmupRounds, rounds);
         var measurements = new List<Measurement>();

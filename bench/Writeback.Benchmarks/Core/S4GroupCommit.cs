@@ -21,9 +21,11 @@ internal static class S4GroupCommit
         var fileBytes = (long)commitCount * RecordBytes;
         var record = new byte[RecordBytes];
         record.AsSpan().Fill(0x3C);
-        using var asyncFile = MappedFile.Open(workspace.GetFile("s4-async.dat", fileBytes), new MappedFileOptions { Mode = FileMode.Open });
-        using var syncFile = MappedFile.Open(workspace.GetFile("s4-sync.dat", fileBytes), new MappedFileOptions { Mode = FileMode.Open });
-        using var raw = new RawMapping(workspace.GetFile("s4-raw.dat", fileBytes));
+        // One file for all arms, as in S1 (the arms run one after the other).
+        var path = workspace.GetFile("s4.dat", fileBytes);
+        using var asyncFile = MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.Open });
+        using var syncFile = MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.Open });
+        using var raw = new RawMapping(path);
         var arms = new List<Arm>
         {
             new($"MappedFile.FlushAsync, {ThreadCount} threads", _ => CommitsPerSecond(ThreadCount, commitCount, offsetBytes =>
