@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -103,38 +101,4 @@ public sealed class CoreFlushHarness : IHarness
             Console.WriteLine($"wrote {jsonPath}");
         }
     }
-}
-
-/// <summary>What the run was measured on: machine, kernel, file system, load, writeback tunables.</summary>
-internal sealed record RunEnvironment(
-    string StartedUtc, string Machine, string Kernel, string Runtime, int ProcessorCount, string Directory,
-    string FileSystem, string Mode, string LoadAverageBefore, string? LoadAverageAfter, string DirtyTunables)
-{
-    public static RunEnvironment Capture(CoreFlushOptions options, string fileSystemType, string source)
-    {
-        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown cpu";
-        var memory = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown memory";
-        string Tunable(string name) => $"{name}={File.ReadAllText($"/proc/sys/vm/{name}").Trim()}";
-        return new RunEnvironment(
-            DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture),
-            $"{cpu}, {memory}",
-            $"{File.ReadAllText("/proc/sys/kernel/osrelease").Trim()} ({RuntimeInformation.OSDescription})",
-            RuntimeInformation.FrameworkDescription,
-            Environment.ProcessorCount,
-            Path.GetFullPath(options.DirectoryPath),
-            $"{fileSystemType} on {source}",
-            (options.Quick ? "quick (smoke run, not the targets' measurement)" : "full") + $", files written in {options.CreateWriteBytes}-byte writes",
-            ReadLoadAverage(),
-            null,
-            string.Join(" ", new[] { "dirty_background_ratio", "dirty_ratio", "dirty_expire_centisecs", "dirty_writeback_centisecs" }.Select(Tunable)));
-    }
-
-    /// <summary>The first three fields of /proc/loadavg, as uptime prints them.</summary>
-    public static string ReadLoadAverage() => string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-
-    public string Describe() =>
-        $"core-flush ({Mode}), {StartedUtc}\n" +
-        $"machine: {Machine}, {ProcessorCount} cpus; kernel {Kernel}; {Runtime}\n" +
-        $"directory: {Directory} ({FileSystem}); vm: {DirtyTunables}\n" +
-        $"load average before: {LoadAverageBefore}";
 }

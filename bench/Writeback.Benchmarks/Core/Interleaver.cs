@@ -1,10 +1,5 @@
 namespace Writeback.Benchmarks.Core;
 
-/// <summary>One implementation in a side-by-side run: untimed preparation plus one timed sample.</summary>
-/// <param name="Name">The implementation's name in the table.</param>
-/// <param name="MeasureOnce">Prepares the same state as every other arm, then returns one timed sample.</param>
-internal sealed record Arm(string Name, Func<int, double> MeasureOnce);
-
 /// <summary>
 /// Runs arms interleaved: every round measures each arm once, back to back, so machine noise (the
 /// other engineers' builds on the same 2 cores, the disk's queue) falls on all arms alike.
