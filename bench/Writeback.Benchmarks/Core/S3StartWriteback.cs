@@ -14,11 +14,10 @@ internal static class S3StartWriteback
 
     public static ScenarioResult Run(CoreFlushOptions options, BenchWorkspace workspace)
     {
-        // The same two 256 MiB files as S1 (created once per run): S3 dirties every page of them.
         var fileBytes = S1CommitOnePage.FileBytes;
         var rounds = options.RoundsOr(fullRounds: 12, quickRounds: 3);
         const int warmupRounds = 1; // the first StartWriteback starts the file's writer thread
-        // One file for all arms, as in S1 (the arms run one after the other).
+        // S1's 256 MiB file, one for all arms as there (the arms run one after the other).
         var path = workspace.GetFile(S1CommitOnePage.FileName, fileBytes);
         using var library = MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.Open });
         using var raw = new RawMapping(path);

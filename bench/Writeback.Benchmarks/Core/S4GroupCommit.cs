@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Writeback.Benchmarks.Core;
 
 /// <summary>
-/// S4: eight threads each appending 4 KiB records and awaiting FlushAsync (group commit) against
+/// S4: eight threads each appending 4 KiB records and waiting for FlushAsync (group commit) against
 /// one thread appending and calling Flush(range); a sample is one run's commits per second. Raw
 /// msync from eight threads is shown for reference: it tells how much of the gain is the library's
 /// merging rather than the kernel overlapping concurrent msync calls (S2 has the one-thread raw
