@@ -211,9 +211,9 @@ public sealed partial class MappedFile
     /// <summary>Called by the group-commit flusher for one merged range; returns the failure instead of throwing.</summary>
     internal Exception? FlushRangeForGroup(long startBytes, long endBytes)
     {
-        if (Volatile.Read(ref _poison) is { } poison)
+        if (GroupFailure() is { } failure)
         {
-            return Repeat(poison);
+            return failure;
         }
         // The file may have shrunk since the request was queued (SetLength is the caller's to order).
         endBytes = Math.Min(endBytes, MappedBytes);
@@ -221,8 +221,8 @@ public sealed partial class MappedFile
         {
             return null;
         }
-        var failure = SyncRange(startBytes, endBytes, throwOnError: false);
-        if (failure is null && _reportDirtyOutsideRange)
+        var syncFailure = SyncRange(startBytes, endBytes, throwOnError: false);
+        if (syncFailure is null && _reportDirtyOutsideRange)
         {
             try
             {
@@ -236,12 +236,17 @@ public sealed partial class MappedFile
                 // exception escaping here would end the flusher thread and the process with it.
             }
         }
-        return failure;
+        return syncFailure;
     }
 
     /// <summary>Called by the group-commit flusher in <see cref="FlushSemantics.WholeFile"/> mode.</summary>
-    internal Exception? FlushFileForGroup() =>
-        Volatile.Read(ref _poison) is { } poison ? Repeat(poison) : FlushFileCore(throwOnError: false);
+    internal Exception? FlushFileForGroup() => GroupFailure() ?? FlushFileCore(throwOnError: false);
+
+    // Why a queued request cannot be flushed: the file is poisoned, or a handler on the flusher
+    // thread disposed it (the mapping and descriptor are gone).
+    private Exception? GroupFailure() =>
+        Volatile.Read(ref _closed) != 0 ? new ObjectDisposedException(Path)
+        : Volatile.Read(ref _poison) is { } poison ? Repeat(poison) : null;
 
     /// <summary>
     /// Called by the background writer: sync_file_range(SYNC_FILE_RANGE_WRITE) on [start, end).
@@ -249,7 +254,7 @@ public sealed partial class MappedFile
     /// </summary>
     internal bool StartWritebackNow(long startBytes, long endBytes)
     {
-        if (Volatile.Read(ref _poison) is not null)
+        if (Volatile.Read(ref _poison) is not null || Volatile.Read(ref _closed) != 0)
         {
             return false;
         }

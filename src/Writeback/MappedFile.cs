@@ -34,6 +34,7 @@ public sealed partial class MappedFile : IMappedFile
     private BackgroundWriter? _writer;
     private GroupCommitFlusher? _flusher;
     private int _disposed;
+    private int _closed; // set once the workers are stopped, just before the mapping and descriptor go
 
     /// <summary>
     /// Opens (or creates, as <paramref name="options"/> says) the file at <paramref name="path"/>
@@ -361,6 +362,7 @@ public sealed partial class MappedFile : IMappedFile
         }
         _writer?.Stop();
         _flusher?.Stop();
+        Volatile.Write(ref _closed, 1);
         _mapping.Dispose();
         _fd.Dispose();
     }
@@ -469,7 +471,9 @@ public sealed partial class MappedFile : IMappedFile
         }
         if (options.Access == FileAccess.Read && (options.Mode is FileMode.Create or FileMode.CreateNew or FileMode.Truncate || options.Length is not null))
         {
-            throw new ArgumentException($"FileMode.{options.Mode} with a Length or a truncating/creating mode needs FileAccess.ReadWrite.", nameof(options));
+            throw new ArgumentException(
+                $"FileAccess.Read cannot change the file (Mode = FileMode.{options.Mode}, Length = {options.Length?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}); use FileAccess.ReadWrite.",
+                nameof(options));
         }
         if (options.Length is < 0)
         {

@@ -54,6 +54,16 @@ public sealed class AuditAndMetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task DisposingFromAHandlerOnTheFlusherThreadDoesNotDeadlock()
+    {
+        var file = MappedFile.Open(_directory.File("self-dispose.bin"),
+            new MappedFileOptions { Length = 8 * 4096, ReportDirtyOutsideRange = true });
+        file.DirtyPagesOutsideRange += (_, _) => file.Dispose();
+        await file.FlushAsync(0, 4096).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Throws<ObjectDisposedException>(() => file.Flush());
+    }
+
+    [Fact]
     public void MetricsCountFlushesBytesDurationsWritebackStartsAndErrors()
     {
         var measurements = new List<(string Instrument, double Value, string? Operation)>();
