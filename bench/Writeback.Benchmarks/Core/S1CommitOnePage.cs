@@ -21,7 +21,7 @@ internal static class S1CommitOnePage
 
     public static ScenarioResult Run(CoreFlushOptions options, BenchWorkspace workspace)
     {
-        var rounds = options.RoundsOr(fullRounds: 42, quickRounds: 6);
+        var rounds = options.RoundsOr(fullRounds: 120, quickRounds: 6);
         // One file, mapped once per arm: the arms run one after the other, so they do not disturb
         // each other, and no arm gets luckier disk blocks than another (with a file per arm the
         // arms' figures differed by 10-20% on some files and not on others).

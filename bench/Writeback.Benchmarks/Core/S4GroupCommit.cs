@@ -17,7 +17,7 @@ internal static class S4GroupCommit
     public static ScenarioResult Run(CoreFlushOptions options, BenchWorkspace workspace)
     {
         var commitCount = options.Quick ? 240 : 1200;
-        var rounds = options.RoundsOr(fullRounds: 12, quickRounds: 3);
+        var rounds = options.RoundsOr(fullRounds: 24, quickRounds: 3);
         var fileBytes = (long)commitCount * RecordBytes;
         var record = new byte[RecordBytes];
         record.AsSpan().Fill(0x3C);
