@@ -59,10 +59,10 @@ public sealed class CoreFlushHarness : IHarness
                 });
             }
         }
-        environment = environment with { LoadAverageAfter = RunEnvironment.ReadLoadAverage() };
+        environment = environment with { LoadAverageAfter = RunEnvironment.ReadLoadAverage(), IoPressureAfter = RunEnvironment.ReadIoPressure() };
         Console.WriteLine();
         Console.WriteLine(ResultTable.Format(results));
-        Console.WriteLine($"load average after: {environment.LoadAverageAfter}");
+        Console.WriteLine($"load average after: {environment.LoadAverageAfter}; I/O pressure after: {environment.IoPressureAfter}");
         if (options.JsonPath is { } jsonPath)
         {
             WriteJson(jsonPath, environment, results);
