@@ -15,7 +15,7 @@ internal static class S3StartWriteback
     public static ScenarioResult Run(CoreFlushOptions options, BenchWorkspace workspace)
     {
         var fileBytes = S1CommitOnePage.FileBytes;
-        var rounds = options.RoundsOr(fullRounds: 12, quickRounds: 3);
+        var rounds = options.RoundsOr(fullRounds: 18, quickRounds: 3);
         const int warmupRounds = 1; // the first StartWriteback starts the file's writer thread
         // S1's 256 MiB file, one for all arms as there (the arms run one after the other).
         var path = workspace.GetFile(S1CommitOnePage.FileName, fileBytes);
