@@ -1,0 +1,82 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Writeback.Benchmarks.Core;
+
+/// <summary>
+/// A whole file mapped shared and read-write with plain mmap(2), and the raw calls on it: the
+/// baseline every library call is measured against. The calls go straight to the library's
+/// <c>Interop.Libc</c> P/Invoke declarations, past everything MappedFile adds around them. Errors become <see cref="WritebackException"/>
+/// like the library's, so a failing baseline names the call, path, range and errno too.
+/// </summary>
+internal sealed unsafe class RawMapping : IDisposable
+{
+    private readonly SafeFileHandle _handle;
+    private byte* _address;
+
+    public RawMapping(string path)
+    {
+        Path = path;
+        _handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
+        LengthBytes = RandomAccess.GetLength(_handle);
+        // Safety: the length is the file's current length and the fd is open read-write; the
+        // mapping lives until Dispose, and every span handed out is bounds-checked against it.
+        var address = Interop.Libc.mmap(null, (nuint)LengthBytes, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE, Interop.Libc.MAP_SHARED, Fd, 0);
+        if (address == Interop.Libc.MAP_FAILED)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            _handle.Dispose();
+            throw new WritebackException("mmap", path, 0, LengthBytes, errno);
+        }
+        _address = (byte*)address;
+    }
+
+    public string Path { get; }
+
+    public long LengthBytes { get; }
+
+    /// <summary>The file descriptor, valid until Dispose.</summary>
+    public int Fd => (int)_handle.DangerousGetHandle();
+
+    /// <summary>A bounds-checked view of the mapping.</summary>
+    public Span<byte> GetSpan(long offsetBytes, int lengthBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offsetBytes);
+        ArgumentOutOfRangeException.ThrowIfNegative(lengthBytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offsetBytes + lengthBytes, LengthBytes, nameof(lengthBytes));
+        // Safety: the range was checked against the mapping's length just above.
+        return new Span<byte>(_address + offsetBytes, lengthBytes);
+    }
+
+    /// <summary>msync(MS_SYNC) on the page-rounded range: what Flush(offset, length) is measured against.</summary>
+    public void MSync(long offsetBytes, long lengthBytes)
+    {
+        var startBytes = offsetBytes & ~(long)(Environment.SystemPageSize - 1);
+        var endBytes = offsetBytes + lengthBytes;
+        // Safety: [startBytes, endBytes) lies inside the mapping; callers pass in-bounds ranges.
+        if (Interop.Libc.msync(_address + startBytes, (nuint)(endBytes - startBytes), Interop.Libc.MS_SYNC) != 0)
+        {
+            throw new WritebackException("msync", Path, offsetBytes, lengthBytes, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>sync_file_range(SYNC_FILE_RANGE_WRITE) on the fd: what StartWriteback is measured against.</summary>
+    public void SyncFileRangeWrite(long offsetBytes, long lengthBytes)
+    {
+        if (Interop.Libc.sync_file_range(Fd, offsetBytes, lengthBytes, Interop.Libc.SYNC_FILE_RANGE_WRITE) != 0)
+        {
+            throw new WritebackException("sync_file_range", Path, offsetBytes, lengthBytes, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_address != null)
+        {
+            // Safety: _address and LengthBytes are exactly what mmap returned and was given.
+            _ = Interop.Libc.munmap(_address, (nuint)LengthBytes);
+            _address = null;
+        }
+        _handle.Dispose();
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+
+namespace Writeback.Benchmarks.Core;
+
+/// <summary>
+/// S4: eight threads each appending 4 KiB records and waiting for FlushAsync (group commit) against
+/// one thread appending and calling Flush(range); a sample is one run's commits per second. Raw
+/// msync from eight threads is shown for reference: it tells how much of the gain is the library's
+/// merging rather than the kernel overlapping concurrent msync calls (S2 has the one-thread raw
+/// figure).
+/// </summary>
+internal static class S4GroupCommit
+{
+    private const int RecordBytes = 4096;
+    private const int ThreadCount = 8;
+
+    public static ScenarioResult Run(CoreFlushOptions options, BenchWorkspace workspace)
+    {
+        var commitCount = options.Quick ? 240 : 1200;
+        var rounds = options.RoundsOr(fullRounds: 24, quickRounds: 3);
+        var fileBytes = (long)commitCount * RecordBytes;
+        var record = new byte[RecordBytes];
+        record.AsSpan().Fill(0x3C);
+        // One file for all arms, as in S1 (the arms run one after the other).
+        var path = workspace.GetFile("s4.dat", fileBytes);
+        using var asyncFile = MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.Open });
+        using var syncFile = MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.Open });
+        using var raw = new RawMapping(path);
+        var arms = new List<Arm>
+        {
+            new($"MappedFile.FlushAsync, {ThreadCount} threads", _ => CommitsPerSecond(ThreadCount, commitCount, offsetBytes =>
+            {
+                asyncFile.Write(offsetBytes, record);
+                asyncFile.FlushAsync(offsetBytes, RecordBytes).GetAwaiter().GetResult();
+            })),
+            new("MappedFile.Flush(range), 1 thread", _ => CommitsPerSecond(1, commitCount, offsetBytes =>
+            {
+                syncFile.Write(offsetBytes, record);
+                syncFile.Flush(offsetBytes, RecordBytes);
+            })),
+            new($"raw msync(range), {ThreadCount} threads", _ => CommitsPerSecond(ThreadCount, commitCount, offsetBytes => RawAppend(raw, offsetBytes, record))),
+        };
+        var samples = Interleaver.Run(arms, warmupRounds: 1, rounds);
+        var measurements = arms.Select(a => new Measurement("S4", a.Name, $"{commitCount} commits of 4 KiB", "ops/s", samples[a.Name])).ToList();
+        return new ScenarioResult(measurements,
+        [
+            new TargetCheck("S4", $"{ThreadCount} threads FlushAsync >= 3x commits/s of 1 thread Flush(range)", measurements[0].MedianRatioTo(measurements[1]), 3, "x", AtMost: false),
+        ],
+        []);
+    }
+
+    private static void RawAppend(RawMapping raw, long offsetBytes, byte[] record)
+    {
+        record.CopyTo(raw.GetSpan(offsetBytes, RecordBytes));
+        raw.MSync(offsetBytes, RecordBytes);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="threadCount"/> threads that take the next free record offset (an
+    /// append) until <paramref name="commitCount"/> records are committed; returns commits per
+    /// second from the moment all threads are released to the moment the last one finishes.
+    /// </summary>
+    private static double CommitsPerSecond(int threadCount, int commitCount, Action<long> commitRecordAt)
+    {
+        var nextOffsetBytes = 0L;
+        var endBytes = (long)commitCount * RecordBytes;
+        using var go = new ManualResetEventSlim();
+        var threads = Enumerable.Range(0, threadCount).Select(_ => new Thread(() =>
+        {
+            go.Wait();
+            long offsetBytes;
+            while ((offsetBytes = Interlocked.Add(ref nextOffsetBytes, RecordBytes) - RecordBytes) < endBytes)
+            {
+                commitRecordAt(offsetBytes);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        var startTimestamp = Stopwatch.GetTimestamp();
+        go.Set();
+        threads.ForEach(t => t.Join());
+        return commitCount / Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds;
+    }
+}
