@@ -1,6 +1,5 @@
 // The `writeback` command: check, bench, inspect (and lossyfs, added by its branch). The command
 // line is built in WritebackCli so that tests run exactly what the tool runs.
-// INTEGRATOR: `LossyFsCommands.AddTo(config);` goes in WritebackCli.Configure, at the marked line.
 using Writeback.Cli;
 
 using var cancellation = new CancellationTokenSource();

@@ -4,6 +4,7 @@ using Spectre.Console.Cli;
 using Writeback.Cli.Commands.Bench;
 using Writeback.Cli.Commands.Check;
 using Writeback.Cli.Commands.Inspect;
+using Writeback.Cli.Commands.LossyFs;
 
 namespace Writeback.Cli;
 
@@ -69,8 +70,7 @@ internal static partial class WritebackCli
             .WithExample("inspect", "data.bin")
             .WithExample("inspect", "data.bin", "--watch", "--interval-ms", "250");
 
-        // INTEGRATOR: the LossyFs branch (src/Writeback.Cli/Commands/LossyFs/) adds its commands here:
-        //     LossyFsCommands.AddTo(config);
+        LossyFsCommands.AddTo(config);
     }
 
     /// <summary>Turns any exception that escaped a command into one line on stderr and an exit code.</summary>
