@@ -226,6 +226,10 @@ public sealed class LossyFileSystem : IDisposable
         {
             _log($"syncfs on '{Mountpoint}' did not finish within {s_stopTimeout.TotalSeconds} s");
         }
+        if (_connectionId != 0)
+        {
+            FuseMount.WaitIdle(_connectionId, TimeSpan.FromSeconds(5));
+        }
     }
 
     private void AbortAndDetach()

@@ -165,6 +165,32 @@ internal static class FuseMount
         File.WriteAllText(abortPath, "1");
     }
 
+    /// <summary>
+    /// Waits until the connection has no request in flight (fusectl's <c>waiting</c> count is 0), or
+    /// the timeout passes. FUSE ends page writeback before the WRITE is answered, so syncfs(2) can
+    /// return while WRITEs are still queued; an abort then would drop them.
+    /// </summary>
+    public static void WaitIdle(uint connectionId, TimeSpan timeout)
+    {
+        string waitingPath = Path.Combine(ConnectionsPath, connectionId.ToString(CultureInfo.InvariantCulture), "waiting");
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (File.ReadAllText(waitingPath).Trim() == "0")
+                {
+                    return;
+                }
+            }
+            catch (IOException)
+            {
+                return;
+            }
+            Thread.Sleep(10);
+        }
+    }
+
     /// <summary>umount2(2), or fusermount3 -u when not root. Returns 0 or errno.</summary>
     public static int Unmount(string mountpoint, bool detach)
     {
