@@ -1,3 +1,5 @@
-// The `writeback` command. Commands are added by the CLI issue; until then it prints its version.
-Console.WriteLine(typeof(Program).Assembly.GetName().Version);
-return 0;
+// TEMPORARY local wiring for manual testing (not committed).
+using Spectre.Console.Cli;
+var app = new CommandApp();
+app.Configure(config => Writeback.Cli.Commands.LossyFs.LossyFsCommands.AddTo(config));
+return await app.RunAsync(args);

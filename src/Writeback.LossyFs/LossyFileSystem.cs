@@ -83,7 +83,7 @@ public sealed class LossyFileSystem : IDisposable
         SafeFileHandle device;
         try
         {
-            device = FuseMount.Mount(mountpoint);
+            device = WithTimeout(() => FuseMount.Mount(mountpoint), options.MountTimeout, $"mount on '{mountpoint}'");
         }
         catch
         {
@@ -169,7 +169,7 @@ public sealed class LossyFileSystem : IDisposable
         {
             return;
         }
-        int errno = FuseMount.Unmount(Mountpoint, detach: false);
+        int errno = WithTimeout(() => FuseMount.Unmount(Mountpoint, detach: false), s_stopTimeout, $"umount of '{Mountpoint}'");
         if (errno != 0 && IsMounted)
         {
             throw new WritebackException("umount", Mountpoint, null, null, errno);
@@ -245,13 +245,44 @@ public sealed class LossyFileSystem : IDisposable
         {
             _log($"abort through fusectl failed: {exception.Message}");
         }
-        FuseMount.Unmount(Mountpoint, detach: true);
+        try
+        {
+            WithTimeout(() => FuseMount.Unmount(Mountpoint, detach: true), s_stopTimeout, $"umount2(MNT_DETACH) of '{Mountpoint}'");
+        }
+        catch (TimeoutException exception)
+        {
+            _log(exception.Message);
+        }
         if (!_finished.Wait(s_stopTimeout))
         {
             // Readers still blocked: closing the device ends them.
             _device.Dispose();
             _finished.Wait(s_stopTimeout);
         }
+    }
+
+    /// <summary>
+    /// Runs a mount-table system call with a deadline: mount(2) and umount2(2) can block for as long
+    /// as another, hung FUSE server holds the kernel's mount locks, and a test must fail, not hang.
+    /// The call itself cannot be cancelled; its thread is left to finish.
+    /// </summary>
+    private static T WithTimeout<T>(Func<T> call, TimeSpan timeout, string what)
+    {
+        var task = Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        bool completed;
+        try
+        {
+            completed = task.Wait(timeout);
+        }
+        catch (AggregateException)
+        {
+            completed = true; // rethrown unwrapped below
+        }
+        if (!completed)
+        {
+            throw new TimeoutException($"LossyFs: {what} did not return within {timeout.TotalSeconds} s (another FUSE server may be hung holding the mount locks).");
+        }
+        return task.GetAwaiter().GetResult();
     }
 
     private void OnSessionEnded()

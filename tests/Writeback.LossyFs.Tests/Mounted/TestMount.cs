@@ -61,7 +61,7 @@ public sealed class TestMount : IDisposable
                 Mountpoint = mountpoint,
                 NamesDurableImmediately = namesDurableImmediately,
                 ControlChannel = false,
-                Log = WriteLog,
+                Log = message => WriteLog($"{mountpoint}: {message}"),
             });
             return new TestMount(root, fileSystem);
         }
