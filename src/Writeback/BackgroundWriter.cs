@@ -6,7 +6,7 @@ namespace Writeback;
 /// blocks when the device queue is full, which is why it runs here and not on the caller's thread.
 /// Pending ranges live in a fixed-size merging set, so queuing never allocates.
 /// </summary>
-internal sealed class BackgroundWriter : DedicatedWorker<(long Start, long End)>
+internal sealed class BackgroundWriter : DedicatedWorker<(long StartBytes, long EndBytes)>
 {
     private const int PendingCapacity = 64;
 
@@ -18,10 +18,10 @@ internal sealed class BackgroundWriter : DedicatedWorker<(long Start, long End)>
 
     public BackgroundWriter(MappedFile file) : base(file, "Writeback writer") => _file = file;
 
-    /// <summary>Queues the page-aligned range [<paramref name="start"/>, <paramref name="end"/>).</summary>
-    public void Enqueue(long start, long end) => Enqueue((start, end));
+    /// <summary>Queues the page-aligned range [<paramref name="startBytes"/>, <paramref name="endBytes"/>).</summary>
+    public void Enqueue(long startBytes, long endBytes) => Enqueue((startBytes, endBytes));
 
-    protected override void Add((long Start, long End) item) => _pending.Add(item.Start, item.End);
+    protected override void Add((long StartBytes, long EndBytes) item) => _pending.Add(item.StartBytes, item.EndBytes);
 
     protected override bool HasWork => _pending.Count > 0;
 

@@ -44,7 +44,11 @@ internal abstract class DedicatedWorker<TItem>
             thread = _thread;
             Monitor.Pulse(_gate);
         }
-        thread?.Join();
+        // Dispose from the worker itself (an event handler on the flusher thread) must not wait for itself.
+        if (thread is not null && thread != Thread.CurrentThread)
+        {
+            thread.Join();
+        }
     }
 
     /// <summary>Queues <paramref name="item"/>, then wakes (or starts) the thread.</summary>

@@ -15,6 +15,7 @@ public sealed class DirectoryStorage : IMappedStorage
     /// <param name="directory">The directory's path.</param>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is empty.</exception>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     public DirectoryStorage(string directory) : this(directory, faults: null)
     {
     }
@@ -23,6 +24,10 @@ public sealed class DirectoryStorage : IMappedStorage
     internal DirectoryStorage(string directory, FaultInjector? faults)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!OperatingSystem.IsLinux())
+        {
+            throw MappedFile.NotSupportedOnThisSystem();
+        }
         DirectoryPath = System.IO.Path.GetFullPath(directory);
         if (!System.IO.Directory.Exists(DirectoryPath))
         {

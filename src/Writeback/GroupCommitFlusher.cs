@@ -22,10 +22,10 @@ internal sealed class GroupCommitFlusher : DedicatedWorker<GroupCommitFlusher.Re
 
     public GroupCommitFlusher(MappedFile file) : base(file, "Writeback group commit") => _file = file;
 
-    /// <summary>Queues the page-aligned range [<paramref name="start"/>, <paramref name="end"/>).</summary>
-    public Task Enqueue(long start, long end, CancellationToken cancellationToken)
+    /// <summary>Queues the page-aligned range [<paramref name="startBytes"/>, <paramref name="endBytes"/>).</summary>
+    public Task Enqueue(long startBytes, long endBytes, CancellationToken cancellationToken)
     {
-        var request = new Request(start, end);
+        var request = new Request(startBytes, endBytes);
         if (cancellationToken.CanBeCanceled)
         {
             // Cancelling ends the caller's wait only; the range is still flushed with its group.
@@ -44,7 +44,16 @@ internal sealed class GroupCommitFlusher : DedicatedWorker<GroupCommitFlusher.Re
 
     protected override void DoWork()
     {
-        FlushGroup(_batch);
+        try
+        {
+            FlushGroup(_batch);
+        }
+#pragma warning disable CA1031 // Nothing may escape a worker thread; the waiters get the failure instead.
+        catch (Exception unexpected)
+#pragma warning restore CA1031
+        {
+            Complete(_batch, 0, _batch.Count, unexpected); // completed waiters are left as they are
+        }
         _batch.Clear();
     }
 
@@ -55,26 +64,27 @@ internal sealed class GroupCommitFlusher : DedicatedWorker<GroupCommitFlusher.Re
             Complete(batch, 0, batch.Count, _file.FlushFileForGroup());
             return;
         }
-        batch.Sort(static (a, b) => a.Start.CompareTo(b.Start));
-        var first = 0;
-        while (first < batch.Count)
+        batch.Sort(static (a, b) => a.StartBytes.CompareTo(b.StartBytes));
+        var firstIndex = 0;
+        while (firstIndex < batch.Count)
         {
-            var start = batch[first].Start;
-            var end = batch[first].End;
-            var next = first + 1;
-            while (next < batch.Count && batch[next].Start <= end + MergeGapBytes)
+            var startBytes = batch[firstIndex].StartBytes;
+            var endBytes = batch[firstIndex].EndBytes;
+            var nextIndex = firstIndex + 1;
+            while (nextIndex < batch.Count && batch[nextIndex].StartBytes <= endBytes + MergeGapBytes)
             {
-                end = Math.Max(end, batch[next].End);
-                next++;
+                endBytes = Math.Max(endBytes, batch[nextIndex].EndBytes);
+                nextIndex++;
             }
-            Complete(batch, first, next, _file.FlushRangeForGroup(start, end));
-            first = next;
+            Complete(batch, firstIndex, nextIndex, _file.FlushRangeForGroup(startBytes, endBytes));
+            firstIndex = nextIndex;
         }
     }
 
-    private static void Complete(List<Request> batch, int first, int end, Exception? error)
+    // Completes requests [firstIndex, endIndex) of the batch with the result of the call that covered them.
+    private static void Complete(List<Request> batch, int firstIndex, int endIndex, Exception? error)
     {
-        for (var i = first; i < end; i++)
+        for (var i = firstIndex; i < endIndex; i++)
         {
             var request = batch[i];
             request.Registration.Dispose();
@@ -89,10 +99,10 @@ internal sealed class GroupCommitFlusher : DedicatedWorker<GroupCommitFlusher.Re
         }
     }
 
-    internal sealed class Request(long start, long end) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    internal sealed class Request(long startBytes, long endBytes) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
     {
-        public long Start { get; } = start;
-        public long End { get; } = end;
+        public long StartBytes { get; } = startBytes;
+        public long EndBytes { get; } = endBytes;
         public CancellationTokenRegistration Registration { get; set; }
     }
 }

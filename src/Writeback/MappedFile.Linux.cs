@@ -10,8 +10,7 @@ public sealed partial class MappedFile
 
     private static MappedFile OpenLinux(string path, MappedFileOptions options, FaultInjector? faults)
     {
-        var errno = SystemCalls.OpenFile(faults, path, OpenFlags(options), CreateMode, out var fd);
-        Errors.ThrowIfFailed(errno, SystemCalls.Open, path, resolvesPath: true);
+        var fd = OpenOrCreate(faults, path, options, out var created);
         SafeMappingHandle? mapping = null;
         try
         {
@@ -39,8 +38,45 @@ public sealed partial class MappedFile
         {
             mapping?.Dispose();
             fd.Dispose();
+            if (created)
+            {
+                // No partial state: a file this failed open created is removed again.
+                _ = SystemCalls.UnlinkPath(faults, path);
+            }
             throw;
         }
+    }
+
+    // open(2) as the mode says; reports whether this call created the file, so a failed open can
+    // remove it. OpenOrCreate first tries without O_CREAT, then creates with O_EXCL (and retries
+    // the plain open once if another process created it in between).
+    private static SafeFileDescriptorHandle OpenOrCreate(FaultInjector? faults, string path, MappedFileOptions options, out bool created)
+    {
+        var flags = OpenFlags(options);
+        created = false;
+        int errno;
+        SafeFileDescriptorHandle fd;
+        if (options.Mode == FileMode.OpenOrCreate)
+        {
+            var openFlags = flags & ~Interop.Libc.O_CREAT;
+            errno = SystemCalls.OpenFile(faults, path, openFlags, CreateMode, out fd);
+            if (errno == Errno.ENOENT)
+            {
+                errno = SystemCalls.OpenFile(faults, path, flags | Interop.Libc.O_EXCL, CreateMode, out fd);
+                created = errno == 0;
+                if (errno == Errno.EEXIST)
+                {
+                    errno = SystemCalls.OpenFile(faults, path, openFlags, CreateMode, out fd);
+                }
+            }
+        }
+        else
+        {
+            errno = SystemCalls.OpenFile(faults, path, flags, CreateMode, out fd);
+            created = errno == 0 && options.Mode == FileMode.CreateNew;
+        }
+        Errors.ThrowIfFailed(errno, SystemCalls.Open, path, resolvesPath: true);
+        return fd;
     }
 
     private static int OpenFlags(MappedFileOptions options)
@@ -86,36 +122,36 @@ public sealed partial class MappedFile
     private int Protection => _writable ? Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE : Interop.Libc.PROT_READ;
 
     // Maps the file's page-aligned range [start, end) over the reservation at the same offset.
-    private void MapFileRange(long start, long end)
+    private void MapFileRange(long startBytes, long endBytes)
     {
-        var errno = SystemCalls.Map(_faults, _baseAddress + (nint)start, end - start, Protection,
-                                    Interop.Libc.MAP_SHARED | Interop.Libc.MAP_FIXED, _fd.Fd, start, out _);
-        ThrowIfFailed(errno, SystemCalls.MMap, start, end - start);
+        var errno = SystemCalls.Map(_faults, _baseAddress + (nint)startBytes, endBytes - startBytes, Protection,
+                                    Interop.Libc.MAP_SHARED | Interop.Libc.MAP_FIXED, _fd.Fd, startBytes, out _);
+        ThrowIfFailed(errno, SystemCalls.MMap, startBytes, endBytes - startBytes);
     }
 
     // Puts the PROT_NONE reservation back over [start, end), dropping the file mapping there.
     // Dirty pages stay in the page cache: unmapping a shared mapping loses no data.
-    private int UnmapFileRange(long start, long end) =>
-        SystemCalls.Map(_faults, _baseAddress + (nint)start, end - start, Interop.Libc.PROT_NONE,
+    private int UnmapFileRange(long startBytes, long endBytes) =>
+        SystemCalls.Map(_faults, _baseAddress + (nint)startBytes, endBytes - startBytes, Interop.Libc.PROT_NONE,
                         ReservationFlags | Interop.Libc.MAP_FIXED, -1, 0, out _);
 
-    private void SetLengthCore(long newLength)
+    private void SetLengthCore(long newLengthBytes)
     {
-        var oldLength = Length;
-        long oldMapped = RoundUp(oldLength), newMapped = RoundUp(newLength);
-        if (newLength >= oldLength)
+        var oldLengthBytes = Length;
+        long oldMappedBytes = RoundUp(oldLengthBytes), newMappedBytes = RoundUp(newLengthBytes);
+        if (newLengthBytes >= oldLengthBytes)
         {
-            ThrowIfFailed(SystemCalls.Truncate(_faults, _fd, newLength), SystemCalls.FTruncate, null, newLength);
-            if (newMapped > oldMapped)
+            ThrowIfFailed(SystemCalls.Truncate(_faults, _fd, newLengthBytes), SystemCalls.FTruncate, null, newLengthBytes);
+            if (newMappedBytes > oldMappedBytes)
             {
                 try
                 {
-                    MapFileRange(oldMapped, newMapped);
+                    MapFileRange(oldMappedBytes, newMappedBytes);
                 }
                 catch
                 {
                     // No partial state: give the file its old length back (it only had zeros appended).
-                    _ = SystemCalls.Truncate(_faults, _fd, oldLength);
+                    _ = SystemCalls.Truncate(_faults, _fd, oldLengthBytes);
                     throw;
                 }
             }
@@ -123,34 +159,34 @@ public sealed partial class MappedFile
         else
         {
             // Unmap first, then truncate: if the truncate fails the file is mapped back and unchanged.
-            if (newMapped < oldMapped)
+            if (newMappedBytes < oldMappedBytes)
             {
-                ThrowIfFailed(UnmapFileRange(newMapped, oldMapped), SystemCalls.MMap, newMapped, oldMapped - newMapped);
+                ThrowIfFailed(UnmapFileRange(newMappedBytes, oldMappedBytes), SystemCalls.MMap, newMappedBytes, oldMappedBytes - newMappedBytes);
             }
-            var errno = SystemCalls.Truncate(_faults, _fd, newLength);
+            var errno = SystemCalls.Truncate(_faults, _fd, newLengthBytes);
             if (errno != 0)
             {
-                if (newMapped < oldMapped)
+                if (newMappedBytes < oldMappedBytes)
                 {
-                    MapFileRange(newMapped, oldMapped);
+                    MapFileRange(newMappedBytes, oldMappedBytes);
                 }
-                ThrowIfFailed(errno, SystemCalls.FTruncate, null, newLength);
+                ThrowIfFailed(errno, SystemCalls.FTruncate, null, newLengthBytes);
             }
         }
-        Volatile.Write(ref _lengthBytes, newLength);
+        Volatile.Write(ref _lengthBytes, newLengthBytes);
     }
 
     // msync(MS_SYNC) on the page-aligned [start, end); poisons on failure.
-    private WritebackException? SyncRange(long start, long end, bool throwOnError)
+    private WritebackException? SyncRange(long startBytes, long endBytes, bool throwOnError)
     {
         var timestamp = WritebackMetrics.StartTiming();
-        var errno = SystemCalls.MsyncSync(_faults, _baseAddress + (nint)start, end - start);
+        var errno = SystemCalls.MsyncSync(_faults, _baseAddress + (nint)startBytes, endBytes - startBytes);
         if (errno != 0)
         {
-            var failure = Poison(errno, SystemCalls.MSync, start, end - start);
+            var failure = Poison(errno, SystemCalls.MSync, startBytes, endBytes - startBytes);
             return throwOnError ? throw failure : failure;
         }
-        WritebackMetrics.RecordFlush(SystemCalls.MSync, end - start, timestamp);
+        WritebackMetrics.RecordFlush(SystemCalls.MSync, endBytes - startBytes, timestamp);
         return null;
     }
 
@@ -173,51 +209,59 @@ public sealed partial class MappedFile
     }
 
     /// <summary>Called by the group-commit flusher for one merged range; returns the failure instead of throwing.</summary>
-    internal Exception? FlushRangeForGroup(long start, long end)
+    internal Exception? FlushRangeForGroup(long startBytes, long endBytes)
     {
-        if (Volatile.Read(ref _poison) is { } poison)
+        if (GroupFailure() is { } failure)
         {
-            return Repeat(poison);
+            return failure;
         }
         // The file may have shrunk since the request was queued (SetLength is the caller's to order).
-        end = Math.Min(end, MappedBytes);
-        if (start >= end)
+        endBytes = Math.Min(endBytes, MappedBytes);
+        if (startBytes >= endBytes)
         {
             return null;
         }
-        var failure = SyncRange(start, end, throwOnError: false);
-        if (failure is null && _reportDirtyOutsideRange)
+        var syncFailure = SyncRange(startBytes, endBytes, throwOnError: false);
+        if (syncFailure is null && _reportDirtyOutsideRange)
         {
             try
             {
-                ReportDirtyOutside(start, end);
+                ReportDirtyOutside(startBytes, endBytes);
             }
-            catch (Exception exception) when (exception is WritebackException or PlatformNotSupportedException)
+#pragma warning disable CA1031 // Any failure of the audit (cachestat, or an event handler) must not fail a durable flush.
+            catch (Exception)
+#pragma warning restore CA1031
             {
-                // Auditing failed; the flush itself succeeded and its waiters must learn that.
+                // Auditing failed; the flush itself succeeded and its waiters must learn that. An
+                // exception escaping here would end the flusher thread and the process with it.
             }
         }
-        return failure;
+        return syncFailure;
     }
 
     /// <summary>Called by the group-commit flusher in <see cref="FlushSemantics.WholeFile"/> mode.</summary>
-    internal Exception? FlushFileForGroup() =>
-        Volatile.Read(ref _poison) is { } poison ? Repeat(poison) : FlushFileCore(throwOnError: false);
+    internal Exception? FlushFileForGroup() => GroupFailure() ?? FlushFileCore(throwOnError: false);
+
+    // Why a queued request cannot be flushed: the file is poisoned, or a handler on the flusher
+    // thread disposed it (the mapping and descriptor are gone).
+    private Exception? GroupFailure() =>
+        Volatile.Read(ref _closed) != 0 ? new ObjectDisposedException(Path)
+        : Volatile.Read(ref _poison) is { } poison ? Repeat(poison) : null;
 
     /// <summary>
     /// Called by the background writer: sync_file_range(SYNC_FILE_RANGE_WRITE) on [start, end).
     /// Returns false when the file is (now) poisoned.
     /// </summary>
-    internal bool StartWritebackNow(long start, long end)
+    internal bool StartWritebackNow(long startBytes, long endBytes)
     {
-        if (Volatile.Read(ref _poison) is not null)
+        if (Volatile.Read(ref _poison) is not null || Volatile.Read(ref _closed) != 0)
         {
             return false;
         }
-        var errno = SystemCalls.StartWriteback(_faults, _fd, start, end - start);
+        var errno = SystemCalls.StartWriteback(_faults, _fd, startBytes, endBytes - startBytes);
         if (errno != 0)
         {
-            _ = Poison(errno, SystemCalls.SyncFileRange, start, end - start);
+            _ = Poison(errno, SystemCalls.SyncFileRange, startBytes, endBytes - startBytes);
             return false;
         }
         WritebackMetrics.RecordWritebackStart();
@@ -236,21 +280,21 @@ public sealed partial class MappedFile
     }
 
     // After a successful range flush: dirty pages of the file before start and from end to EOF.
-    private void ReportDirtyOutside(long start, long end)
+    private void ReportDirtyOutside(long startBytes, long endBytes)
     {
-        long dirtyPages = 0;
-        if (start > 0)
+        long dirtyPageCount = 0;
+        if (startBytes > 0)
         {
-            dirtyPages += QueryPageCache(0, start).DirtyPages;
+            dirtyPageCount += QueryPageCache(0, startBytes).DirtyPages;
         }
-        if (end < Length)
+        if (endBytes < Length)
         {
-            dirtyPages += QueryPageCache(end, 0).DirtyPages; // length 0: to the end of the file
+            dirtyPageCount += QueryPageCache(endBytes, 0).DirtyPages; // length 0: to the endBytes of the file
         }
         if (WritebackMetrics.DirtyOutsideRange.Enabled)
         {
-            WritebackMetrics.DirtyOutsideRange.Record(dirtyPages, new KeyValuePair<string, object?>("operation", SystemCalls.MSync));
+            WritebackMetrics.DirtyOutsideRange.Record(dirtyPageCount, new KeyValuePair<string, object?>("operation", SystemCalls.MSync));
         }
-        DirtyPagesOutsideRange?.Invoke(this, new DirtyOutsideRangeEventArgs(Path, start, end - start, dirtyPages));
+        DirtyPagesOutsideRange?.Invoke(this, new DirtyOutsideRangeEventArgs(Path, startBytes, endBytes - startBytes, dirtyPageCount));
     }
 }

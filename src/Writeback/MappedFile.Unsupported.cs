@@ -4,7 +4,7 @@ namespace Writeback;
 // until then Open refuses clearly instead of guessing at guarantees it cannot give.
 public sealed partial class MappedFile
 {
-    private static PlatformNotSupportedException NotSupportedOnThisSystem() => new(
+    internal static PlatformNotSupportedException NotSupportedOnThisSystem() => new(
         $"Writeback's MappedFile is implemented for Linux only; {System.Runtime.InteropServices.RuntimeInformation.OSDescription} is not supported yet. " +
         "See docs/semantics.md for what the equivalent calls would guarantee on each system.");
 }

@@ -34,6 +34,7 @@ public sealed partial class MappedFile : IMappedFile
     private BackgroundWriter? _writer;
     private GroupCommitFlusher? _flusher;
     private int _disposed;
+    private int _closed; // set once the workers are stopped, just before the mapping and descriptor go
 
     /// <summary>
     /// Opens (or creates, as <paramref name="options"/> says) the file at <paramref name="path"/>
@@ -81,7 +82,9 @@ public sealed partial class MappedFile : IMappedFile
 
     /// <summary>
     /// Raised after each successful range flush when the file was opened with
-    /// <see cref="MappedFileOptions.ReportDirtyOutsideRange"/>, on the flushing thread.
+    /// <see cref="MappedFileOptions.ReportDirtyOutsideRange"/>, on the flushing thread: the caller's
+    /// for <see cref="Flush(long, long)"/>, where a handler's exception reaches the caller, and the
+    /// group-commit thread for <see cref="FlushAsync"/>, where it is ignored (the flush succeeded).
     /// </summary>
     public event EventHandler<DirtyOutsideRangeEventArgs>? DirtyPagesOutsideRange;
 
@@ -207,11 +210,11 @@ public sealed partial class MappedFile : IMappedFile
             FlushFileCore();
             return;
         }
-        var (start, end) = PageRange(offset, length);
-        SyncRange(start, end, throwOnError: true);
+        var (startBytes, endBytes) = PageRange(offset, length);
+        SyncRange(startBytes, endBytes, throwOnError: true);
         if (_reportDirtyOutsideRange)
         {
-            ReportDirtyOutside(start, end);
+            ReportDirtyOutside(startBytes, endBytes);
         }
     }
 
@@ -263,8 +266,8 @@ public sealed partial class MappedFile : IMappedFile
         {
             return;
         }
-        var (start, end) = PageRange(offset, length);
-        (_writer ?? CreateWriter()).Enqueue(start, end);
+        var (startBytes, endBytes) = PageRange(offset, length);
+        (_writer ?? CreateWriter()).Enqueue(startBytes, endBytes);
     }
 
     /// <inheritdoc/>
@@ -293,8 +296,8 @@ public sealed partial class MappedFile : IMappedFile
         {
             return Task.CompletedTask;
         }
-        var (start, end) = PageRange(offset, length);
-        return (_flusher ?? CreateFlusher()).Enqueue(start, end, cancellationToken);
+        var (startBytes, endBytes) = PageRange(offset, length);
+        return (_flusher ?? CreateFlusher()).Enqueue(startBytes, endBytes, cancellationToken);
     }
 
     /// <summary>
@@ -327,8 +330,8 @@ public sealed partial class MappedFile : IMappedFile
         var native = ToNative(advice);
         if (length != 0)
         {
-            var (start, end) = PageRange(offset, length);
-            ThrowIfFailed(SystemCalls.Advise(_faults, _baseAddress + (nint)start, end - start, native), SystemCalls.MAdvise, start, end - start);
+            var (startBytes, endBytes) = PageRange(offset, length);
+            ThrowIfFailed(SystemCalls.Advise(_faults, _baseAddress + (nint)startBytes, endBytes - startBytes, native), SystemCalls.MAdvise, startBytes, endBytes - startBytes);
         }
     }
 
@@ -359,6 +362,7 @@ public sealed partial class MappedFile : IMappedFile
         }
         _writer?.Stop();
         _flusher?.Stop();
+        Volatile.Write(ref _closed, 1);
         _mapping.Dispose();
         _fd.Dispose();
     }
@@ -374,28 +378,28 @@ public sealed partial class MappedFile : IMappedFile
         ValidateRange(offset, length);
         if (length != 0)
         {
-            var (start, end) = PageRange(offset, length);
-            ThrowIfFailed(SystemCalls.LockPages(_faults, _baseAddress + (nint)start, end - start, lockPages),
-                          lockPages ? SystemCalls.MLock : SystemCalls.MUnlock, start, end - start);
+            var (startBytes, endBytes) = PageRange(offset, length);
+            ThrowIfFailed(SystemCalls.LockPages(_faults, _baseAddress + (nint)startBytes, endBytes - startBytes, lockPages),
+                          lockPages ? SystemCalls.MLock : SystemCalls.MUnlock, startBytes, endBytes - startBytes);
         }
     }
 
     private void ValidateRange(long offset, long length, string offsetName = "offset", string lengthName = "length")
     {
-        var fileLength = Length;
-        if (offset < 0 || offset > fileLength)
+        var fileLengthBytes = Length;
+        if (offset < 0 || offset > fileLengthBytes)
         {
             throw new ArgumentOutOfRangeException(offsetName, offset,
-                $"The offset must be between 0 and the length of '{Path}' ({fileLength} bytes).");
+                $"The offset must be between 0 and the length of '{Path}' ({fileLengthBytes} bytes).");
         }
-        if (length < 0 || length > fileLength - offset)
+        if (length < 0 || length > fileLengthBytes - offset)
         {
             throw new ArgumentOutOfRangeException(lengthName, length,
-                $"The range at offset {offset} must have a length between 0 and {fileLength - offset} bytes to stay within '{Path}' ({fileLength} bytes).");
+                $"The range at offset {offset} must have a length between 0 and {fileLengthBytes - offset} bytes to stay within '{Path}' ({fileLengthBytes} bytes).");
         }
     }
 
-    private (long Start, long End) PageRange(long offset, long length) => (offset & ~(long)(PageSize - 1), RoundUp(offset + length));
+    private (long StartBytes, long EndBytes) PageRange(long offset, long length) => (offset & ~(long)(PageSize - 1), RoundUp(offset + length));
 
     private long RoundUp(long bytes) => (bytes + PageSize - 1) & ~(long)(PageSize - 1);
 
@@ -467,7 +471,9 @@ public sealed partial class MappedFile : IMappedFile
         }
         if (options.Access == FileAccess.Read && (options.Mode is FileMode.Create or FileMode.CreateNew or FileMode.Truncate || options.Length is not null))
         {
-            throw new ArgumentException($"FileMode.{options.Mode} with a Length or a truncating/creating mode needs FileAccess.ReadWrite.", nameof(options));
+            throw new ArgumentException(
+                $"FileAccess.Read cannot change the file (Mode = FileMode.{options.Mode}, Length = {options.Length?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}); use FileAccess.ReadWrite.",
+                nameof(options));
         }
         if (options.Length is < 0)
         {

@@ -17,6 +17,7 @@ public sealed class AbiTests
         #include <errno.h>
         #include <fcntl.h>
         #include <stddef.h>
+        #include <stdint.h>
         #include <stdio.h>
         #include <string.h>
         #include <sys/mman.h>
@@ -54,10 +55,12 @@ public sealed class AbiTests
             S("offsetof(struct cachestat, nr_evicted)", offsetof(struct cachestat, nr_evicted));
             S("offsetof(struct cachestat, nr_recently_evicted)", offsetof(struct cachestat, nr_recently_evicted));
         #endif
+        #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
             for (int e = 1; e < 134; e++) {
                 const char *name = strerrorname_np(e);
                 if (name) printf("errname %d=%s\n", e, name);
             }
+        #endif
             return 0;
         }
         """;

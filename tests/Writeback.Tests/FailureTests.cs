@@ -155,13 +155,26 @@ public sealed class FailureTests : IDisposable
     [Fact]
     public void FailedMappingAtOpenThrowsAndLeavesNoMappingBehind()
     {
+        var path = _directory.File("mapfail.bin");
+        File.WriteAllBytes(path, new byte[3 * 4096]);
         var faults = new FaultInjector().Fail(SystemCalls.MMap, ENOMEM, succeedFirst: 1);
-        var failure = Assert.Throws<WritebackException>(() => Open("mapfail.bin", faults));
+        var failure = Assert.Throws<WritebackException>(() => MappedFile.Open(path, null, faults));
         Assert.Equal("mmap", failure.Operation);
         Assert.Equal(ENOMEM, failure.Errno);
-        // The reservation's mapping was released: the file can be opened and used again.
-        using var file = MappedFile.Open(_directory.File("mapfail.bin"));
-        Assert.Equal(16 * 4096, file.Length);
+        // The existing file is untouched, and the reservation was released: it opens and maps again.
+        using var file = MappedFile.Open(path);
+        Assert.Equal(3 * 4096, file.Length);
+    }
+
+    [Theory]
+    [InlineData(FileMode.OpenOrCreate)]
+    [InlineData(FileMode.CreateNew)]
+    public void AFileCreatedByAFailedOpenIsRemovedAgain(FileMode mode)
+    {
+        var path = _directory.File($"created-{mode}.bin");
+        var faults = new FaultInjector().Fail(SystemCalls.MMap, ENOMEM);
+        Assert.Throws<WritebackException>(() => MappedFile.Open(path, new MappedFileOptions { Mode = mode, Length = 4096 }, faults));
+        Assert.False(File.Exists(path));
     }
 
     [Fact]

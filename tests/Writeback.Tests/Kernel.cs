@@ -33,6 +33,24 @@ internal static class Kernel
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="scenario"/> up to <paramref name="attempts"/> times until it returns
+    /// true. For assertions that pages stay dirty: on a shared machine another process's sync(2),
+    /// or the background flusher crossing dirty_background_ratio, can clean them at any moment,
+    /// so one clean observation proves nothing, while all attempts failing does.
+    /// </summary>
+    public static bool Eventually(int attempts, Func<bool> scenario)
+    {
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            if (scenario())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeoutMs"/> passes.</summary>
     public static bool WaitUntil(Func<bool> condition, int timeoutMs)
     {
