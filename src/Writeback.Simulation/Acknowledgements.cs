@@ -30,14 +30,19 @@ public sealed class Acknowledgements
         _crashPoints.Add(_currentCrashPoint());
     }
 
-    /// <summary>How many values had been added when crash point <paramref name="crashPointIndex"/> was reached.</summary>
-    internal int CountAt(int crashPointIndex)
+    /// <summary>For each crash point 0..<paramref name="crashPointCount"/>-1, how many values had been added when it was reached.</summary>
+    internal int[] CountsAt(int crashPointCount)
     {
-        var count = 0;
-        while (count < _crashPoints.Count && _crashPoints[count] <= crashPointIndex)
+        var counts = new int[crashPointCount];
+        var added = 0;
+        for (var crashPointIndex = 0; crashPointIndex < crashPointCount; crashPointIndex++)
         {
-            count++;
+            while (added < _crashPoints.Count && _crashPoints[added] <= crashPointIndex)
+            {
+                added++;
+            }
+            counts[crashPointIndex] = added;
         }
-        return count;
+        return counts;
     }
 }

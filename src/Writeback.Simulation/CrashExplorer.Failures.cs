@@ -17,11 +17,11 @@ public sealed partial class CrashExplorer
                 AcknowledgedCount = context.Acknowledged.Count,
                 Message = message,
                 Pages = PageMaps(space, state),
-                Deviations = Deviations(space, state, new int[state.Length]),
+                Deviations = Deviations(space, state, new int[state.Length], noteLostInFlight: true),
                 FailingState = state,
                 Seed = _options.Seed,
                 Reproduce = string.Create(CultureInfo.InvariantCulture,
-                    $"writeback check --scenario \"{_scenario.Name}\" --model {_model.Name} --crash-kind {space.Kind} --atomic-write-bytes {_options.AtomicWriteBytes} --seed {_options.Seed}"),
+                    $"writeback check --scenario {ShellWord(_scenario.Name)} --model {_model.Name} --crash-kind {space.Kind} --atomic-write-bytes {_options.AtomicWriteBytes} --seed {_options.Seed}{MaxStatesArgument()}"),
             };
             if (!_options.Shrink)
             {
@@ -37,6 +37,17 @@ public sealed partial class CrashExplorer
                 ShrunkState = shrunk,
             };
         }
+
+        /// <summary>A scenario name as one shell word: as is when it is plain, else in single quotes.</summary>
+        private static string ShellWord(string word) =>
+            word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':')
+                ? word
+                : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+        /// <summary>Bounded exploration and its samples depend on the state limit, so a non-default one is part of the reproduction.</summary>
+        private string MaxStatesArgument() =>
+            _options.MaxStatesPerCrashPoint == new ExplorerOptions().MaxStatesPerCrashPoint ? ""
+                : string.Create(CultureInfo.InvariantCulture, $" --max-states {_options.MaxStatesPerCrashPoint}");
 
         /// <summary>
         /// Greedy delta debugging: starting from the failing state, moves each choice that deviates
@@ -104,13 +115,17 @@ public sealed partial class CrashExplorer
             })];
         }
 
-        /// <summary>Every choice of <paramref name="state"/> that differs from <paramref name="baseState"/>, in words.</summary>
-        private string[] Deviations(CrashPointSpace space, int[] state, int[] baseState)
+        /// <summary>
+        /// Every choice of <paramref name="state"/> that differs from <paramref name="baseState"/>, in
+        /// words; with <paramref name="noteLostInFlight"/>, also the pages lost although their write was in flight.
+        /// </summary>
+        private string[] Deviations(CrashPointSpace space, int[] state, int[] baseState, bool noteLostInFlight = false)
         {
             var lines = new List<string>();
             for (var choiceIndex = 0; choiceIndex < state.Length; choiceIndex++)
             {
-                if (state[choiceIndex] == baseState[choiceIndex])
+                if (state[choiceIndex] == baseState[choiceIndex]
+                    && !(noteLostInFlight && state[choiceIndex] == 0 && InFlightNote(space, space.Choices[choiceIndex]).Length > 0))
                 {
                     continue;
                 }
@@ -127,9 +142,22 @@ public sealed partial class CrashExplorer
                         $"{NameOf(space, choice.InodeId)} page {choice.PageIndex}: torn, units [{string.Join(", ", Units(option.NewUnitMask))}] of {space.UnitBytes} bytes from version {option.Ordinal}, the rest from guaranteed version {guaranteed}"),
                     _ => string.Create(CultureInfo.InvariantCulture,
                         $"{NameOf(space, choice.InodeId)} page {choice.PageIndex}: version {option.Ordinal} ({fate}; guaranteed version {guaranteed}, newest {choice.Options[1].Ordinal})"),
-                });
+                } + InFlightNote(space, choice));
             }
             return [.. lines];
+        }
+
+        /// <summary>For a page whose write was started but not awaited: which version was in flight.</summary>
+        private static string InFlightNote(CrashPointSpace space, Choice choice)
+        {
+            if (choice.Kind != ChoiceKind.Page)
+            {
+                return "";
+            }
+            var inFlight = space.Timeline.InFlightOrdinal(ImageHash.PageKey(choice.InodeId, choice.PageIndex), space.CrashPointIndex);
+            return inFlight > choice.Options[0].Ordinal
+                ? string.Create(CultureInfo.InvariantCulture, $"; version {inFlight} was in flight (write started, not awaited)")
+                : "";
         }
 
         private static IEnumerable<int> Units(ulong mask)

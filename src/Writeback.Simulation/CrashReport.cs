@@ -60,7 +60,7 @@ public sealed record CrashReport
     /// model, options and seed produce byte-identical text.
     /// </summary>
     /// <returns>UTF-16 JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Default.CrashReport);
+    public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Readable.CrashReport);
 
     /// <summary>The report as JSON, with <c>elapsedMs</c> added when <paramref name="includeElapsed"/> is set (then not reproducible byte for byte).</summary>
     /// <param name="includeElapsed">Whether to add the wall-clock time.</param>
@@ -71,8 +71,8 @@ public sealed record CrashReport
         {
             return ToJson();
         }
-        var node = JsonSerializer.SerializeToNode(this, ReportJsonContext.Default.CrashReport)!;
+        var node = JsonSerializer.SerializeToNode(this, ReportJsonContext.Readable.CrashReport)!;
         node["elapsedMs"] = Math.Round(Elapsed.TotalMilliseconds, 3);
-        return node.ToJsonString(ReportJsonContext.Default.Options);
+        return node.ToJsonString(ReportJsonContext.Readable.Options);
     }
 }

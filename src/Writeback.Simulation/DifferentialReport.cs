@@ -28,5 +28,5 @@ public sealed record DifferentialReport
 
     /// <summary>The report as indented JSON, without elapsed times (byte-identical for the same seed).</summary>
     /// <returns>UTF-16 JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Default.DifferentialReport);
+    public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Readable.DifferentialReport);
 }

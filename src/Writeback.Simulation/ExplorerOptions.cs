@@ -59,6 +59,11 @@ public sealed record ExplorerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxStatesPerCrashPoint, 1, nameof(MaxStatesPerCrashPoint));
         ArgumentOutOfRangeException.ThrowIfNegative(BoundedDeviations, nameof(BoundedDeviations));
         ArgumentOutOfRangeException.ThrowIfNegative(RandomSamplesPerCrashPoint, nameof(RandomSamplesPerCrashPoint));
+        ArgumentNullException.ThrowIfNull(CrashKinds, nameof(CrashKinds));
+        if (CrashKinds.FirstOrDefault(kind => !Enum.IsDefined(kind)) is var unknown && !Enum.IsDefined(unknown))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CrashKinds), unknown, "Not a crash kind.");
+        }
         if (AtomicWriteBytes < 1 || pageSizeBytes % AtomicWriteBytes != 0 && AtomicWriteBytes % pageSizeBytes != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(AtomicWriteBytes), AtomicWriteBytes,

@@ -11,7 +11,21 @@ namespace Writeback.Simulation;
     Converters = [typeof(KernelModelJsonConverter)])]
 [JsonSerializable(typeof(CrashReport))]
 [JsonSerializable(typeof(DifferentialReport))]
-internal sealed partial class ReportJsonContext : JsonSerializerContext;
+internal sealed partial class ReportJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context the reports are written with: the generated options plus relaxed escaping, so
+    /// that quotes and apostrophes in checker messages and file names stay readable (<c>'f'</c>, not
+    /// <c>\u0027f\u0027</c>). The output is JSON for files and pipes, never embedded in HTML.
+    /// </summary>
+    public static ReportJsonContext Readable => s_readable ??= new(new JsonSerializerOptions(Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    // Built on first use: a static initialiser here could run before the generated Default's.
+    private static ReportJsonContext? s_readable;
+}
 
 /// <summary>Writes a <see cref="KernelModel"/> as its name and reads it back with <see cref="KernelModel.TryParse"/>.</summary>
 internal sealed class KernelModelJsonConverter : JsonConverter<KernelModel>

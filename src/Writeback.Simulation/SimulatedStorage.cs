@@ -11,7 +11,8 @@ namespace Writeback.Simulation;
 /// <para>Recorded calls: <see cref="Open"/>, <see cref="Delete"/>, <see cref="Rename"/>,
 /// <see cref="FlushDirectory"/>, and on files <c>Write</c>, <c>SetLength</c>, <c>Flush(offset, length)</c>,
 /// <c>Flush()</c>, <c>FlushFile</c>, <c>StartWriteback</c> and <c>FlushAsync</c>. Reads, spans,
-/// <see cref="Exists"/> and <c>Dispose</c> are not calls. A call that throws is still recorded.</para>
+/// <see cref="Exists"/> and <c>Dispose</c> are not calls. A call is recorded before its arguments are checked, so a call
+/// that throws is still recorded (and guarantees nothing), exactly as <see cref="CallLimitedStorage"/> counts it.</para>
 /// <para>Crash point <c>i</c> is the moment just before recorded call <c>i</c> executes: its memory holds
 /// every store made so far, including stores through spans, which are detected by comparing the
 /// pages handed out as spans at each call. Crash point <c>N</c> (the call count) is after the last call.</para>
@@ -60,9 +61,9 @@ public sealed class SimulatedStorage : IMappedStorage
     /// <inheritdoc/>
     public IMappedFile Open(string name, MappedFileOptions? options = null)
     {
-        ValidateName(name);
         options ??= new MappedFileOptions();
         BeginCall(CallKind.Open, -1, CallText.Open(name, options.Mode), 0, 0, false);
+        ValidateName(name);
         var inode = Lookup(name);
         switch (options.Mode)
         {
@@ -104,8 +105,8 @@ public sealed class SimulatedStorage : IMappedStorage
     /// <inheritdoc/>
     public void Delete(string name)
     {
-        ValidateName(name);
         BeginCall(CallKind.Delete, -1, CallText.Delete(name), 0, 0, false);
+        ValidateName(name);
         if (Lookup(name) is null)
         {
             throw new FileNotFoundException($"unlink('{name}') failed: ENOENT (No such file or directory)", name);
@@ -118,9 +119,9 @@ public sealed class SimulatedStorage : IMappedStorage
     /// <inheritdoc/>
     public void Rename(string sourceName, string targetName)
     {
+        BeginCall(CallKind.Rename, -1, CallText.Rename(sourceName, targetName), 0, 0, false);
         ValidateName(sourceName);
         ValidateName(targetName);
-        BeginCall(CallKind.Rename, -1, CallText.Rename(sourceName, targetName), 0, 0, false);
         var inode = Lookup(sourceName)
             ?? throw new FileNotFoundException($"rename('{sourceName}', '{targetName}') failed: ENOENT (No such file or directory)", sourceName);
         CopyImageNames();

@@ -9,10 +9,14 @@ public sealed partial class SimulationRecord
     /// Whether <paramref name="image"/> (durable file name -> content) is a post-crash image that
     /// <paramref name="model"/> allows at crash point <paramref name="crashPointIndex"/> for a crash of
     /// kind <paramref name="kind"/>: the names are one of the directory states the model allows, and
-    /// each file's length and each of its pages is the guaranteed value, a newer recorded one, or
-    /// (power loss, atomic unit below a page) a mix of the two at the atomic unit.
+    /// each file's length and each of its pages is the guaranteed value or a newer recorded one, or
+    /// (power loss, atomic unit below a page) a page whose every atomic unit holds one of those versions.
     /// </summary>
-    /// <remarks>Decided choice by choice, independently of the explorer's enumeration, so each checks the other.</remarks>
+    /// <remarks>
+    /// Decided choice by choice, independently of the explorer's enumeration, so each checks the other.
+    /// It accepts every torn page the model allows; the explorer enumerates the torn mixes of the
+    /// guaranteed version with each newer one, a subset.
+    /// </remarks>
     /// <param name="model">The kernel model.</param>
     /// <param name="kind">The crash kind.</param>
     /// <param name="crashPointIndex">0 ≤ crashPointIndex ≤ <see cref="CallCount"/>.</param>
@@ -94,22 +98,21 @@ public sealed partial class SimulationRecord
         {
             return false;
         }
-        var oldBytes = PageBytes(pageKey, guaranteed);
-        for (var ordinal = guaranteed + 1; ordinal <= memory; ordinal++)
+        // Torn: each atomic unit holds the last version whose write of that unit completed, so any
+        // unit may hold any version from the guaranteed one to the newest, independently.
+        for (var start = 0; start < actual.Length; start += unitBytes)
         {
-            var newBytes = PageBytes(pageKey, ordinal);
-            var everyUnitMatches = true;
-            for (var start = 0; start < actual.Length && everyUnitMatches; start += unitBytes)
+            var count = Math.Min(unitBytes, actual.Length - start);
+            var unitExplained = false;
+            for (var ordinal = guaranteed; ordinal <= memory && !unitExplained; ordinal++)
             {
-                var count = Math.Min(unitBytes, actual.Length - start);
-                everyUnitMatches = actual.Slice(start, count).SequenceEqual(oldBytes.AsSpan(start, count))
-                                   || actual.Slice(start, count).SequenceEqual(newBytes.AsSpan(start, count));
+                unitExplained = actual.Slice(start, count).SequenceEqual(PageBytes(pageKey, ordinal).AsSpan(start, count));
             }
-            if (everyUnitMatches)
+            if (!unitExplained)
             {
-                return true;
+                return false;
             }
         }
-        return false;
+        return true;
     }
 }

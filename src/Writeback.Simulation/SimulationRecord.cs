@@ -33,11 +33,7 @@ public sealed partial class SimulationRecord
         _inodes = [.. inodes];
         _directory = directory;
         _acknowledged = [.. acknowledged.Values];
-        _acknowledgedCountAt = new int[calls.Count + 1];
-        for (var crashPointIndex = 0; crashPointIndex <= calls.Count; crashPointIndex++)
-        {
-            _acknowledgedCountAt[crashPointIndex] = acknowledged.CountAt(crashPointIndex);
-        }
+        _acknowledgedCountAt = acknowledged.CountsAt(calls.Count + 1);
         NewVersionsAt = BucketNewVersions();
         ZeroPage = ZeroPageOf(pageSizeBytes);
     }
@@ -104,24 +100,7 @@ public sealed partial class SimulationRecord
     internal int MemoryOrdinal(long pageKey, int crashPointIndex)
     {
         var versions = VersionsOf(pageKey);
-        if (versions is null)
-        {
-            return 0;
-        }
-        int low = 0, high = versions.Count;
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (versions[middle].VisibleFrom <= crashPointIndex)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-        return low;
+        return versions is null ? 0 : Model.Timeline.CountAtOrBefore(versions, crashPointIndex, static v => v.VisibleFrom);
     }
 
     internal byte[] PageBytes(long pageKey, int ordinal) =>
@@ -148,23 +127,8 @@ public sealed partial class SimulationRecord
         return pageIndex < versions.Count ? versions[pageIndex] : null;
     }
 
-    private static int LastAtOrBefore<T>(List<(int VisibleFrom, T Value)> timeline, int crashPointIndex)
-    {
-        int low = 0, high = timeline.Count;
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (timeline[middle].VisibleFrom <= crashPointIndex)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-        return Math.Max(low - 1, 0);
-    }
+    private static int LastAtOrBefore<T>(List<(int VisibleFrom, T Value)> timeline, int crashPointIndex) =>
+        Math.Max(Model.Timeline.CountAtOrBefore(timeline, crashPointIndex, static entry => entry.VisibleFrom) - 1, 0);
 
     private long[][] BucketNewVersions()
     {

@@ -4,16 +4,6 @@ using System.Globalization;
 
 namespace Writeback.Simulation.Examples;
 
-/// <summary>How a <see cref="ChecksummedLogScenario"/> commits a record before acknowledging it.</summary>
-public enum LogCommit
-{
-    /// <summary><c>Flush(offset, length)</c> of the record: durable on return.</summary>
-    FlushRange,
-
-    /// <summary><c>StartWriteback(offset, length)</c> of the record: starts I/O, guarantees nothing.</summary>
-    StartWritebackOnly,
-}
-
 /// <summary>
 /// An append-only log of fixed-size checksummed records in a preallocated file: the shape of a
 /// write-ahead log. Each record is written, committed (<see cref="LogCommit"/>), then acknowledged.
@@ -95,15 +85,11 @@ public sealed class ChecksummedLogScenario : ICrashScenario
     /// <inheritdoc/>
     public CheckResult Check(IMappedStorage recovered, CrashContext context)
     {
-        ArgumentNullException.ThrowIfNull(recovered);
-        ArgumentNullException.ThrowIfNull(context);
-        var acknowledgedCount = context.Acknowledged.Count == 0 ? 0 : context.Acknowledged[^1];
-        if (!recovered.Exists(FileName))
+        if (ScenarioCodec.OpenSurvivor(recovered, context, FileName, "record", out var survivor, out var acknowledgedCount) is { } verdict)
         {
-            return acknowledgedCount == 0 ? CheckResult.Ok
-                : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture, $"{FileName} is missing, but {acknowledgedCount} records were acknowledged"));
+            return verdict;
         }
-        using var file = recovered.Open(FileName, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
+        using var file = survivor!;
         var lengthBytes = (int)file.Length;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(lengthBytes, 1));
         try

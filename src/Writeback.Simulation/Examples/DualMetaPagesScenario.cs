@@ -58,15 +58,11 @@ public sealed class DualMetaPagesScenario : ICrashScenario
     /// <inheritdoc/>
     public CheckResult Check(IMappedStorage recovered, CrashContext context)
     {
-        ArgumentNullException.ThrowIfNull(recovered);
-        ArgumentNullException.ThrowIfNull(context);
-        var acknowledged = context.Acknowledged.Count == 0 ? 0 : context.Acknowledged[^1];
-        if (!recovered.Exists(FileName))
+        if (ScenarioCodec.OpenSurvivor(recovered, context, FileName, "transaction", out var survivor, out var acknowledged) is { } verdict)
         {
-            return acknowledged == 0 ? CheckResult.Ok
-                : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture, $"{FileName} is missing, but transaction {acknowledged} was acknowledged"));
+            return verdict;
         }
-        using var file = recovered.Open(FileName, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
+        using var file = survivor!;
         var transaction = -1L;
         for (var metaIndex = 0; metaIndex < 2 && (metaIndex + 1) * PageBytes <= file.Length; metaIndex++)
         {

@@ -57,15 +57,11 @@ public sealed class HeaderBarrierScenario : ICrashScenario
     /// <inheritdoc/>
     public CheckResult Check(IMappedStorage recovered, CrashContext context)
     {
-        ArgumentNullException.ThrowIfNull(recovered);
-        ArgumentNullException.ThrowIfNull(context);
-        var acknowledgedCount = context.Acknowledged.Count == 0 ? 0 : context.Acknowledged[^1];
-        if (!recovered.Exists(FileName))
+        if (ScenarioCodec.OpenSurvivor(recovered, context, FileName, "record", out var survivor, out var acknowledgedCount) is { } verdict)
         {
-            return acknowledgedCount == 0 ? CheckResult.Ok
-                : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture, $"{FileName} is missing, but {acknowledgedCount} records were acknowledged"));
+            return verdict;
         }
-        using var file = recovered.Open(FileName, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
+        using var file = survivor!;
         if (file.Length < PageBytes)
         {
             // Created but its length never became durable: recovery starts an empty log.

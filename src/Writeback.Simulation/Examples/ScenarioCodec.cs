@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using Writeback.Simulation.Model;
 
 namespace Writeback.Simulation.Examples;
@@ -18,6 +19,27 @@ internal static class ScenarioCodec
             BinaryPrimitives.WriteUInt64LittleEndian(bytes, word);
             bytes[..count].CopyTo(destination[offset..]);
         }
+    }
+
+    /// <summary>
+    /// The common start of the bundled checkers: the last value acknowledged before the crash (they
+    /// acknowledge counts), and the surviving file opened read-only. When the file did not survive,
+    /// returns the verdict instead: fine while nothing was acknowledged, a failure otherwise.
+    /// </summary>
+    public static CheckResult? OpenSurvivor(IMappedStorage recovered, CrashContext context, string fileName, string what,
+                                            out IMappedFile? file, out long acknowledged)
+    {
+        ArgumentNullException.ThrowIfNull(recovered);
+        ArgumentNullException.ThrowIfNull(context);
+        acknowledged = context.Acknowledged.Count == 0 ? 0 : context.Acknowledged[^1];
+        file = null;
+        if (!recovered.Exists(fileName))
+        {
+            return acknowledged == 0 ? CheckResult.Ok
+                : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture, $"{fileName} is missing, but {what} {acknowledged} was acknowledged"));
+        }
+        file = recovered.Open(fileName, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
+        return null;
     }
 
     /// <summary>A 64-bit checksum of <paramref name="bytes"/> seeded with <paramref name="seed"/>; never 0.</summary>

@@ -132,8 +132,9 @@ internal sealed class Inode
         {
             return;
         }
-        // Grow by a quarter beyond what is needed, so appends do not copy the file at every page.
-        var slackBytes = Math.Max(needed / 4 / _pageSizeBytes * _pageSizeBytes, _pageSizeBytes);
+        // Grow by a quarter beyond what is needed, so appends do not copy the file at every page;
+        // the first allocation (the length at open) is exact.
+        var slackBytes = memory.Length == 0 ? 0 : Math.Max(needed / 4 / _pageSizeBytes * _pageSizeBytes, _pageSizeBytes);
         var grown = new byte[(int)Math.Min((long)needed + slackBytes, Array.MaxLength / _pageSizeBytes * _pageSizeBytes)];
         memory.AsSpan(0, (int)Math.Min(memory.Length, PageCount * _pageSizeBytes)).CopyTo(grown);
         ReturnMemory();

@@ -50,6 +50,11 @@ internal sealed class ModelTimeline
 
     public KernelModel Model { get; }
 
+    private readonly Dictionary<long, List<(int From, int Ordinal)>> _inFlight = [];
+
+    /// <summary>The version of a page whose write was last started (StartWriteback, or a flush that does not wait) by a crash point, or 0.</summary>
+    public int InFlightOrdinal(long pageKey, int crashPointIndex) => Lookup(_inFlight, pageKey, crashPointIndex);
+
     /// <summary>The hash of the memory image (what a process crash leaves) at each crash point.</summary>
     public ulong[] MemoryHash { get; }
 
@@ -99,6 +104,9 @@ internal sealed class ModelTimeline
             case CallKind.FlushFile:
                 effect = Model.FileFlush;
                 break;
+            case CallKind.StartWriteback:
+                effect = Model.StartWritebackEffect;
+                break;
             case CallKind.FlushDirectory:
                 for (var level = 1; level <= (int)Model.DirectoryFlush; level++)
                 {
@@ -116,6 +124,18 @@ internal sealed class ModelTimeline
         var wholeFile = effect.WholeFile || call.Kind == CallKind.FlushFile;
         var firstPage = wholeFile ? 0 : (int)(call.OffsetBytes / _record.PageSizeBytes);
         var lastPage = wholeFile ? int.MaxValue : call.LengthBytes == 0 ? -1 : (int)((call.OffsetBytes + call.LengthBytes - 1) / _record.PageSizeBytes);
+        if (effect.StartsIo)
+        {
+            // In flight: the newest version's write has started; it may complete or not (§7.2 variant 3).
+            foreach (var pageKey in _levels[2].DirtyPagesOf(call.InodeId, firstPage, lastPage))
+            {
+                if (!_inFlight.TryGetValue(pageKey, out var started))
+                {
+                    _inFlight.Add(pageKey, started = []);
+                }
+                started.Add((crashPointIndex + 1, memoryOrdinals[pageKey]));
+            }
+        }
         for (var level = 1; level <= (int)effect.Data; level++)
         {
             _levels[level].GuaranteePages(crashPointIndex + 1, call.InodeId, firstPage, lastPage, memoryOrdinals);
@@ -132,20 +152,8 @@ internal sealed class ModelTimeline
 
     private static int LookupList(List<(int From, int Ordinal)> timeline, int crashPointIndex)
     {
-        int low = 0, high = timeline.Count;
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (timeline[middle].From <= crashPointIndex)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-        return low == 0 ? 0 : timeline[low - 1].Ordinal;
+        var count = Timeline.CountAtOrBefore(timeline, crashPointIndex, static entry => entry.From);
+        return count == 0 ? 0 : timeline[count - 1].Ordinal;
     }
 
     /// <summary>The guarantees of one durability level.</summary>
@@ -173,6 +181,10 @@ internal sealed class ModelTimeline
             DirtyLengthsAt = new int[crashPointCount][];
             BaseHash = new ulong[crashPointCount];
         }
+
+        public IEnumerable<long> DirtyPagesOf(int inodeId, int firstPage, int lastPage) =>
+            _dirtyPages.Where(pageKey => ImageHash.InodeOf(pageKey) == inodeId
+                                         && ImageHash.PageOf(pageKey) >= firstPage && ImageHash.PageOf(pageKey) <= lastPage).ToList();
 
         public void MarkDirty(long pageKey) => _dirtyPagesChanged |= _dirtyPages.Add(pageKey);
 

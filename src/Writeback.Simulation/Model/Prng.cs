@@ -18,6 +18,9 @@ internal struct Xoshiro256StarStar
         _s3 = SplitMix64.Next(ref splitMix);
     }
 
+    /// <summary>Starts from an explicit state, for the reference-vector test.</summary>
+    internal Xoshiro256StarStar(ulong s0, ulong s1, ulong s2, ulong s3) => (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+
     public ulong NextUInt64()
     {
         var result = ulong.RotateLeft(_s1 * 5, 7) * 9;
