@@ -4,8 +4,8 @@ using Writeback.LossyFs;
 namespace Writeback.Benchmarks.LossyFs;
 
 /// <summary>
-/// LossyFs mounted in this process over the backing directory (its default of 4 threads serving
-/// requests). Safe here because the workloads only read and write through file descriptors: a
+/// LossyFs mounted in this process over the backing directory, with the given number of threads
+/// serving requests (LossyFs's default is 4). Safe here because the workloads only read and write through file descriptors: a
 /// program that maps files of a LossyFs mount must not run in the process serving it.
 /// </summary>
 internal sealed class LossyFsBenchMount : IBenchMount
@@ -21,12 +21,13 @@ internal sealed class LossyFsBenchMount : IBenchMount
 
     public LossyFileSystem FileSystem { get; }
 
-    public static LossyFsBenchMount Start(string backingDirectory, string mountPoint) =>
+    public static LossyFsBenchMount Start(string backingDirectory, string mountPoint, int readerThreadCount = 4) =>
         new(LossyFileSystem.Mount(new LossyFsOptions
         {
             BackingDirectory = backingDirectory,
             Mountpoint = mountPoint,
             ControlChannel = false,
+            ReaderThreadCount = readerThreadCount,
         }));
 
     public void Dispose() => FileSystem.Dispose();

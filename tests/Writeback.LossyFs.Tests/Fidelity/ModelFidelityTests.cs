@@ -21,6 +21,7 @@ namespace Writeback.LossyFs.Tests.Fidelity;
 /// cache, a power loss does not, and only a power loss tears writes at the atomic unit, which is
 /// what <c>--keep random --atomic-write-bytes 512</c> does.
 /// </remarks>
+[Collection(Programs.ProgramsCollection.Name)]
 public sealed class ModelFidelityTests(ITestOutputHelper output)
 {
     private const int AtomicWriteBytes = 512;

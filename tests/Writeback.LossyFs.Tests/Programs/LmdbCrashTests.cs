@@ -8,6 +8,7 @@ namespace Writeback.LossyFs.Tests.Programs;
 /// Crashed after k acknowledged commits: with default durability every acknowledged record survives
 /// and the environment opens cleanly; with MDB_NOSYNC acknowledged records are lost.
 /// </summary>
+[Collection(ProgramsCollection.Name)]
 public sealed class LmdbCrashTests(ITestOutputHelper output)
 {
     private static readonly int[] CrashAfter = [0, 1, 3, 8, 21, 50];

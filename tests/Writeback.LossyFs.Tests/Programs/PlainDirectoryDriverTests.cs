@@ -6,6 +6,7 @@ namespace Writeback.LossyFs.Tests.Programs;
 /// data is in the kernel's page cache, which survives the process. If these fail, a LossyFs result
 /// would say nothing.
 /// </summary>
+[Collection(ProgramsCollection.Name)]
 public sealed class PlainDirectoryDriverTests
 {
     public static TheoryData<string, string> SqliteModes => new()

@@ -9,6 +9,7 @@ namespace Writeback.LossyFs.Tests.Programs;
 /// runs its own recovery), must pass <c>PRAGMA integrity_check</c>, and must hold every row sqlite
 /// acknowledged, unless the settings promise no durability.
 /// </summary>
+[Collection(ProgramsCollection.Name)]
 public sealed class Sqlite3CrashTests(ITestOutputHelper output)
 {
     /// <summary>The crash points: after k acknowledged transactions, with one more in flight.</summary>
