@@ -236,11 +236,18 @@ public sealed partial class MappedFile
                 // exception escaping here would end the flusher thread and the process with it.
             }
         }
-        return syncFailure;
+        return syncFailure ?? FailureSinceGroupStarted();
     }
 
     /// <summary>Called by the group-commit flusher in <see cref="FlushSemantics.WholeFile"/> mode.</summary>
-    internal Exception? FlushFileForGroup() => GroupFailure() ?? FlushFileCore(throwOnError: false);
+    internal Exception? FlushFileForGroup() => GroupFailure() ?? FlushFileCore(throwOnError: false) ?? FailureSinceGroupStarted();
+
+    // Several groups can be in flight at once. When another group's call failed while this one's
+    // was running, this group's waiters fail too, with the original error: a writeback error
+    // is reported through the file's error sequence to only one of concurrent callers (fsync(2)),
+    // so this call's 0 does not prove the pages reached the device.
+    private Exception? FailureSinceGroupStarted() =>
+        Volatile.Read(ref _poison) is { } poison ? Repeat(poison) : null;
 
     // Why a queued request cannot be flushed: the file is poisoned, or a handler on the flusher
     // thread disposed it (the mapping and descriptor are gone).

@@ -37,6 +37,12 @@ public sealed partial class MappedFile : IMappedFile
     private int _closed; // set once the workers are stopped, just before the mapping and descriptor go
 
     /// <summary>
+    /// How many <see cref="FlushAsync"/> groups may have their msync in flight at once (flusher
+    /// threads); read when the first <see cref="FlushAsync"/> starts the flusher. Tests set it.
+    /// </summary>
+    internal int MaxFlushGroupsInFlight { get; set; } = GroupCommitFlusher.DefaultMaxGroupsInFlight;
+
+    /// <summary>
     /// Opens (or creates, as <paramref name="options"/> says) the file at <paramref name="path"/>
     /// and maps all of it, reserving address space up to <see cref="MappedFileOptions.MaxLength"/>.
     /// </summary>
@@ -275,7 +281,8 @@ public sealed partial class MappedFile : IMappedFile
     /// Group commit (docs/semantics.md). No thread blocks per waiter: the request is queued for this
     /// file's flusher thread, which takes every queued request, sorts them by offset and flushes each
     /// run of page-rounded ranges that overlap or lie within 256 KiB of each other with one
-    /// msync(MS_SYNC); each waiter completes after the call that covered its range. With
+    /// msync(MS_SYNC); each waiter completes after the call that covered its range, issued after the
+    /// request was queued (a request queued during a call waits for the next one). With
     /// <see cref="FlushSemantics.WholeFile"/> each group is one <see cref="FlushFile"/>.
     /// Cancellation ends the caller's wait only: the range is still flushed.
     /// </remarks>
@@ -444,7 +451,7 @@ public sealed partial class MappedFile : IMappedFile
 
     private GroupCommitFlusher CreateFlusher()
     {
-        Interlocked.CompareExchange(ref _flusher, new GroupCommitFlusher(this), null);
+        Interlocked.CompareExchange(ref _flusher, new GroupCommitFlusher(this, MaxFlushGroupsInFlight), null);
         return _flusher;
     }
 

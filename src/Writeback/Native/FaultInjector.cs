@@ -9,7 +9,7 @@ internal sealed class FaultInjector
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Rule> _rules = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _calls = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Pause> _pauses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<Pause>> _pauses = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Makes <paramref name="operation"/> (a <see cref="SystemCalls"/> operation name) fail with
@@ -36,14 +36,19 @@ internal sealed class FaultInjector
 
     /// <summary>
     /// Makes the next call of <paramref name="operation"/> wait until the returned pause is
-    /// released, so a test can queue work while a background thread is inside that call.
+    /// released, so a test can queue work while a background thread is inside that call. Called
+    /// again before that call happens, it pauses the call after it too (pauses are taken in order).
     /// </summary>
     public Pause PauseNext(string operation)
     {
         var pause = new Pause();
         lock (_gate)
         {
-            _pauses[operation] = pause;
+            if (!_pauses.TryGetValue(operation, out var queue))
+            {
+                _pauses[operation] = queue = new Queue<Pause>();
+            }
+            queue.Enqueue(pause);
         }
         return pause;
     }
@@ -51,10 +56,10 @@ internal sealed class FaultInjector
     /// <summary>Counts the call and returns the errno to fail it with, or 0 to make the real call.</summary>
     public int Check(string operation)
     {
-        Pause? pause;
+        Pause? pause = null;
         lock (_gate)
         {
-            if (_pauses.Remove(operation, out pause))
+            if (_pauses.TryGetValue(operation, out var queue) && queue.TryDequeue(out pause))
             {
                 pause.Entered.Set();
             }
