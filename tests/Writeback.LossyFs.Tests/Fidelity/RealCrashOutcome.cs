@@ -32,12 +32,9 @@ internal sealed record RealCrashOutcome(IReadOnlyDictionary<string, byte[]> Imag
     /// <summary>Runs the workload in a child process (see <see cref="WorkloadProcess"/>) and returns its acknowledgements.</summary>
     private static List<long> RunWorkloadProcess(string scenarioName, int crashPointIndex, string directory)
     {
-        var assembly = typeof(WorkloadProcess).Assembly.Location;
-        var baseName = Path.ChangeExtension(assembly, null);
-        var (exitCode, output, error) = ChildProcess.Run("dotnet",
-            ["exec", "--runtimeconfig", baseName + ".runtimeconfig.json", "--depsfile", baseName + ".deps.json", assembly,
-             WorkloadProcess.Verb, scenarioName, crashPointIndex.ToString(CultureInfo.InvariantCulture), directory],
-            60_000);
+        using var child = WorkloadProcess.Start([WorkloadProcess.Verb, scenarioName, crashPointIndex.ToString(CultureInfo.InvariantCulture), directory]);
+        child.CloseInput();
+        var (exitCode, output, error) = child.RunToEnd(60_000);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (exitCode != 0 || !lines.Contains($"stopped {crashPointIndex.ToString(CultureInfo.InvariantCulture)}"))
         {

@@ -177,11 +177,9 @@ public sealed class FileOperationTests
         using var mount = TestMount.Create();
         string Run(string sql)
         {
-            var start = new System.Diagnostics.ProcessStartInfo(sqlite!, [mount.Path("t.db"), sql]) { RedirectStandardOutput = true, RedirectStandardError = true };
-            using var process = System.Diagnostics.Process.Start(start)!;
-            string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            Assert.True(process.WaitForExit(60_000), "sqlite3 hung");
-            return output.Trim();
+            // A child process (it maps the database with mmap_size), and bounded: killed after 60 s.
+            var (_, output, error) = Programs.ChildProcess.Run(sqlite!, [mount.Path("t.db"), sql], 60_000);
+            return (output + error).Trim();
         }
         Assert.Equal("wal\nok", Run("PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES(1),(2); PRAGMA integrity_check;"));
         Assert.Equal("delete\n3\nok", Run("PRAGMA journal_mode=DELETE; PRAGMA mmap_size=1048576; INSERT INTO t VALUES(3); SELECT count(*) FROM t; PRAGMA integrity_check;").Replace("1048576\n", "", StringComparison.Ordinal));

@@ -1,23 +1,24 @@
 namespace Writeback.LossyFs.Tests.Mounted;
 
-/// <summary>Shared writable mappings on the mount, through the library's MappedFile: flushes reach the backing file, failures poison.</summary>
+/// <summary>
+/// Shared writable mappings on the mount, through the library's MappedFile: flushes reach the backing
+/// file, failures poison. The mapping runs in a child process (<see cref="MappedWorkloads"/>): this
+/// process serves the mount, and mapping its files here can deadlock on the mmap lock (docs/lossyfs.md,
+/// "Do not map files of a mount in the process that serves it").
+/// </summary>
 public sealed class MappedFileTests
 {
     [SkippableFact]
     public void A_flushed_range_survives_a_crash_and_an_unflushed_page_does_not()
     {
         using var mount = TestMount.Create();
-        using (var file = MappedFile.Open(mount.Path("m.bin"), new MappedFileOptions { Length = 4 * 4096 }))
+        using (var child = MappedWorkloadChild.Start(MappedWorkloads.FlushedRange, mount.Mountpoint, mount))
         {
-            file.FlushFile(); // the file's length and (with the fsync of the directory) its name are durable
-            BasicMountTests.FsyncDirectory(mount.Mountpoint);
-            "flushed"u8.CopyTo(file.GetSpan(0, 7));
-            file.Flush(0, 4096);
-            "not flushed"u8.CopyTo(file.GetSpan(3 * 4096, 11));
-            byte[] read = new byte[7];
-            file.Read(0, read);
-            Assert.Equal("flushed"u8.ToArray(), read);
-            mount.Crash();
+            child.Succeeded("flush-file");
+            child.Succeeded("flush-first-page");
+            Assert.Equal("flushed"u8.ToArray(), child.Next("read").Data);
+            child.AtPause("crash", () => mount.Crash()); // while the child still maps the file
+            child.Finish();
         }
         byte[] image = File.ReadAllBytes(mount.BackingPath("m.bin"));
         Assert.Equal(4 * 4096, image.Length);
@@ -34,17 +35,11 @@ public sealed class MappedFileTests
         {
             byte[] Exercise(string directory)
             {
-                var storage = new DirectoryStorage(directory);
-                using (var file = storage.Open("data", new MappedFileOptions { Length = 10_000, MaxLength = 1 << 20 }))
+                using (var child = MappedWorkloadChild.Start(MappedWorkloads.GrowAndShrink, directory, mount))
                 {
-                    file.Write(0, "head"u8);
-                    file.SetLength(70_000);
-                    file.Write(65_000, "grown"u8);
-                    file.Flush();
-                    file.SetLength(65_003);
-                    file.FlushFile();
+                    child.Succeeded("exercise");
+                    child.Finish();
                 }
-                storage.FlushDirectory();
                 return File.ReadAllBytes(Path.Combine(directory, "data"));
             }
             Assert.Equal(Exercise(plain), Exercise(mount.Mountpoint));
@@ -59,18 +54,19 @@ public sealed class MappedFileTests
     public void An_injected_EIO_on_writeback_makes_Flush_throw_and_every_later_flush_too()
     {
         using var mount = TestMount.Create();
-        using var file = MappedFile.Open(mount.Path("poison.bin"), new MappedFileOptions { Length = 8192 });
-        file.FlushFile();
-        mount.FileSystem.InjectFault(new FaultSpec { Path = "/poison.bin", Operation = FaultOperation.Write, Errno = 5, Count = 1 });
-        "doomed"u8.CopyTo(file.GetSpan(0, 6));
+        using var child = MappedWorkloadChild.Start(MappedWorkloads.PoisonedFlush, mount.Mountpoint, mount);
+        child.Succeeded("flush-file");
+        child.AtPause("inject", () =>
+            mount.FileSystem.InjectFault(new FaultSpec { Path = "/poison.bin", Operation = FaultOperation.Write, Errno = 5, Count = 1 }));
 
-        var first = Assert.Throws<WritebackException>(() => file.Flush(0, 4096));
+        var first = child.Threw<WritebackException>("first-flush");
         Assert.Equal(5, first.Errno);
         // The fault is spent, and the kernel may have marked the pages clean: the file must stay poisoned.
-        Assert.DoesNotContain(mount.FileSystem.Status().Faults, fault => fault.Count > 0);
-        var second = Assert.Throws<WritebackException>(() => file.Flush(0, 4096));
+        child.AtPause("check-faults", () => Assert.DoesNotContain(mount.FileSystem.Status().Faults, fault => fault.Count > 0));
+        var second = child.Threw<WritebackException>("second-flush");
         Assert.Equal(5, second.Errno);
-        Assert.Throws<WritebackException>(file.FlushFile);
+        child.Threw<WritebackException>("flush-file-again");
+        child.Finish();
     }
 
     [SkippableFact]

@@ -152,13 +152,22 @@ internal sealed class ChildProcess : IDisposable
             child._process.StandardInput.Write(standardInput);
         }
         child.CloseInput();
-        var exitCode = child.WaitForExit(timeoutMs);
+        return child.RunToEnd(timeoutMs);
+    }
+
+    /// <summary>
+    /// Waits for the child to exit (killing it and throwing after <paramref name="timeoutMs"/>) and
+    /// returns its exit code, the stdout lines not yet read, and stderr.
+    /// </summary>
+    public (int ExitCode, string Output, string Error) RunToEnd(int timeoutMs)
+    {
+        var exitCode = WaitForExit(timeoutMs);
         var output = new StringBuilder();
-        while (child._lines.TryTake(out var line))
+        while (_lines.TryTake(out var line))
         {
             output.AppendLine(line);
         }
-        return (exitCode, output.ToString(), child.StandardError);
+        return (exitCode, output.ToString(), StandardError);
     }
 
     /// <summary>The full path of <paramref name="program"/> on PATH, or null.</summary>
