@@ -28,6 +28,7 @@ internal static partial class Interop
         internal const uint STATX_BASIC_STATS = 0x7ff;
 
         internal const uint S_IFMT = 0xF000;
+        internal const uint S_ISGID = 0x400;
         internal const uint S_IFDIR = 0x4000;
         internal const uint S_IFREG = 0x8000;
         internal const uint S_IFLNK = 0xA000;

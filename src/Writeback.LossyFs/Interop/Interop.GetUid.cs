@@ -10,5 +10,9 @@ internal static partial class Interop
         /// <summary>geteuid(2).</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "geteuid")]
         internal static partial uint GetEUid();
+
+        /// <summary>getegid(2).</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "getegid")]
+        internal static partial uint GetEGid();
     }
 }

@@ -100,7 +100,11 @@ internal sealed partial class LossyTree
                 return errno;
             }
             created.Fd = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
-            Interop.Sys.FChownAt(created.Fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+            // chown(2) of a non-directory also clears set-user/group-ID bits, so those modes keep the call.
+            if (uid != _createdUid || gid != _createdGid || (mode & 0xC00) != 0)
+            {
+                Interop.Sys.FChownAt(created.Fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+            }
             if (kind == NodeKind.Directory)
             {
                 created.Loaded = true;

@@ -23,6 +23,12 @@ internal sealed partial class LossyTree : IDisposable
     private readonly ConcurrentDictionary<ulong, Node> _nodes = new();
     private readonly Dictionary<ulong, Node> _byBackingInode = new();
     private readonly SafeFileHandle _hidden;
+
+    // The owner a new object in the hidden area gets from creat/mkdir/symlink alone: this process's
+    // effective ids, or the hidden directory's group when it is set-group-ID (inherited from the
+    // backing directory). Create skips the fchownat when the caller's ids already equal these.
+    private readonly uint _createdUid;
+    private readonly uint _createdGid;
     private long _nextNodeId = (long)RootId;
 
     /// <summary>Opens the backing directory; clears a stale hidden area left by an earlier run.</summary>
@@ -38,6 +44,13 @@ internal sealed partial class LossyTree : IDisposable
         Directory.CreateDirectory(hiddenPath);
         Root = new Node(RootId, NodeKind.Directory) { Fd = OpenOrThrow(BackingDirectory, O_RDONLY | O_DIRECTORY), VisibleLinks = 1, DurableLinks = 1 };
         _hidden = OpenOrThrow(hiddenPath, O_RDONLY | O_DIRECTORY);
+        _createdUid = Interop.Sys.GetEUid();
+        _createdGid = Interop.Sys.GetEGid();
+        if (Interop.Sys.Statx(_hidden, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out var hiddenStat) != 0 || (hiddenStat.stx_mode & S_ISGID) != 0)
+        {
+            // Unknown or inherited group: never skip the fchownat's group change.
+            _createdGid = (hiddenStat.stx_mode & S_ISGID) != 0 ? hiddenStat.stx_gid : uint.MaxValue;
+        }
         _nodes[RootId] = Root;
     }
 

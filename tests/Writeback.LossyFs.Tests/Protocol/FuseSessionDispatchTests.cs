@@ -120,7 +120,8 @@ public sealed class FuseSessionDispatchTests : IDisposable
         var entry = Payload<FuseEntryOut>(reply);
         Assert.NotEqual(0ul, entry.nodeid);
         Assert.Equal(entry.nodeid, entry.attr.ino);
-        Assert.Equal(1ul, entry.entry_valid);
+        Assert.Equal(FuseSession.CacheValidSeconds, entry.entry_valid);
+        Assert.Equal(FuseSession.CacheValidSeconds, entry.attr_valid);
         Assert.Equal(10ul, entry.attr.size);
         Assert.Equal(0x8000u, entry.attr.mode & 0xF000);
         Assert.Equal(1u, entry.attr.nlink);
