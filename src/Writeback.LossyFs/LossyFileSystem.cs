@@ -16,6 +16,10 @@ public sealed class LossyFileSystem : IDisposable
 {
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(20);
 
+    // How long a clean unmount retries EBUSY, and how often.
+    private const int BusyRetryMs = 3000;
+    private const int BusyRetryIntervalMs = 50;
+
     private readonly LossyTree _tree;
     private readonly FaultTable _faults;
     private readonly SafeFileHandle _device;
@@ -161,7 +165,7 @@ public sealed class LossyFileSystem : IDisposable
     /// <summary>
     /// A clean unmount, as a shutdown: the kernel writes back its dirty pages, then everything held
     /// becomes durable in the backing directory. Throws <see cref="WritebackException"/> when the
-    /// mount is busy (EBUSY) or making the state durable failed.
+    /// mount is still busy (EBUSY) after 3 s of retries, or making the state durable failed.
     /// </summary>
     public void Unmount()
     {
@@ -169,7 +173,21 @@ public sealed class LossyFileSystem : IDisposable
         {
             return;
         }
-        int errno = WithTimeout(() => FuseMount.Unmount(Mountpoint, detach: false), s_stopTimeout, $"umount of '{Mountpoint}'");
+        // A mount can be busy for a moment after its last user closed it: a process forked elsewhere
+        // in this program holds a copy of the descriptor table until it execs, and a closing file's
+        // final reference may still be on its way. So EBUSY is retried for a bounded time before it
+        // is reported; a mount that stays busy is reported as busy.
+        var busyDeadline = Environment.TickCount64 + BusyRetryMs;
+        int errno;
+        while (true)
+        {
+            errno = WithTimeout(() => FuseMount.Unmount(Mountpoint, detach: false), s_stopTimeout, $"umount of '{Mountpoint}'");
+            if (errno != Errno.EBUSY || !IsMounted || Environment.TickCount64 >= busyDeadline)
+            {
+                break;
+            }
+            Thread.Sleep(BusyRetryIntervalMs);
+        }
         if (errno != 0 && IsMounted)
         {
             throw new WritebackException("umount", Mountpoint, null, null, errno);

@@ -10,6 +10,7 @@ internal static class Errno
     internal const int EBADF = 9;
     internal const int EAGAIN = 11;
     internal const int EACCES = 13;
+    internal const int EBUSY = 16;
     internal const int EEXIST = 17;
     internal const int EXDEV = 18;
     internal const int ENOTDIR = 20;
