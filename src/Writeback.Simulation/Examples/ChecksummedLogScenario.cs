@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 
@@ -90,24 +89,8 @@ public sealed class ChecksummedLogScenario : ICrashScenario
             return verdict;
         }
         using var file = survivor!;
-        var lengthBytes = (int)file.Length;
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(lengthBytes, 1));
-        try
-        {
-            file.Read(0, buffer.AsSpan(0, lengthBytes));
-            var recoveredCount = Recover(buffer.AsSpan(0, lengthBytes), out var corruption);
-            if (corruption is not null)
-            {
-                return CheckResult.Fail(corruption);
-            }
-            return recoveredCount >= acknowledgedCount ? CheckResult.Ok
-                : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture,
-                    $"record {recoveredCount + 1} was acknowledged but recovery found only {recoveredCount} records (acknowledged: {acknowledgedCount})"));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        var recoveredCount = Recover(file.GetReadOnlySpan(0, (int)file.Length), out var corruption);
+        return corruption is not null ? CheckResult.Fail(corruption) : ScenarioCodec.RecoveredAllAcknowledged(recoveredCount, acknowledgedCount);
     }
 
     /// <summary>Scans records until the first empty or corrupt one; reports a valid record in the wrong slot.</summary>

@@ -90,9 +90,7 @@ public sealed class LengthPrefixedLogScenario : ICrashScenario
             }
             offsetBytes += 4 + payloadBytes;
         }
-        return count >= acknowledgedCount ? CheckResult.Ok
-            : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture,
-                $"record {count + 1} was acknowledged but recovery found only {count} records (acknowledged: {acknowledgedCount})"));
+        return ScenarioCodec.RecoveredAllAcknowledged(count, acknowledgedCount);
     }
 
     private long CapacityBytes()

@@ -42,6 +42,12 @@ internal static class ScenarioCodec
         return null;
     }
 
+    /// <summary>The verdict of a log checker that recovered <paramref name="recoveredCount"/> records in order: every acknowledged one must be among them.</summary>
+    public static CheckResult RecoveredAllAcknowledged(long recoveredCount, long acknowledgedCount) =>
+        recoveredCount >= acknowledgedCount ? CheckResult.Ok
+            : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture,
+                $"record {recoveredCount + 1} was acknowledged but recovery found only {recoveredCount} records (acknowledged: {acknowledgedCount})"));
+
     /// <summary>A 64-bit checksum of <paramref name="bytes"/> seeded with <paramref name="seed"/>; never 0.</summary>
     public static ulong Checksum(ReadOnlySpan<byte> bytes, ulong seed)
     {
