@@ -164,28 +164,21 @@ public sealed class SimulatedStorage : IMappedStorage
     }
 
     /// <summary>Notes that bytes of <paramref name="inode"/> changed through the API; versions are cut at the next call.</summary>
-    internal void MarkTouched(Inode inode, long offsetBytes, long lengthBytes)
-    {
-        if (inode.Touched is null || lengthBytes <= 0)
-        {
-            return;
-        }
-        for (var pageIndex = (int)(offsetBytes / PageSizeBytes); pageIndex <= (int)((offsetBytes + lengthBytes - 1) / PageSizeBytes); pageIndex++)
-        {
-            inode.Touched.Add(pageIndex);
-        }
-    }
+    internal void MarkTouched(Inode inode, long offsetBytes, long lengthBytes) => AddPages(inode.Touched, offsetBytes, lengthBytes);
 
     /// <summary>Notes that a writable span covers these bytes: they are compared at every later call.</summary>
-    internal void MarkExposed(Inode inode, long offsetBytes, int lengthBytes)
+    internal void MarkExposed(Inode inode, long offsetBytes, int lengthBytes) => AddPages(inode.Exposed, offsetBytes, lengthBytes);
+
+    /// <summary>Adds every page the byte range touches to <paramref name="pageIndexes"/>; nothing for an image's inode (null) or an empty range.</summary>
+    private void AddPages(HashSet<int>? pageIndexes, long offsetBytes, long lengthBytes)
     {
-        if (inode.Exposed is null || lengthBytes <= 0)
+        if (pageIndexes is null || lengthBytes <= 0)
         {
             return;
         }
         for (var pageIndex = (int)(offsetBytes / PageSizeBytes); pageIndex <= (int)((offsetBytes + lengthBytes - 1) / PageSizeBytes); pageIndex++)
         {
-            inode.Exposed.Add(pageIndex);
+            pageIndexes.Add(pageIndex);
         }
     }
 
