@@ -33,7 +33,7 @@ public sealed partial class SimulationRecord
         ArgumentOutOfRangeException.ThrowIfGreaterThan(crashPointIndex, CallCount);
         new ExplorerOptions { AtomicWriteBytes = atomicWriteBytes }.Validate(PageSizeBytes);
         var timeline = Timeline(model);
-        var level = kind switch { CrashKind.ProcessCrash => 0, CrashKind.KernelCrash => 1, _ => 2 };
+        var level = ModelTimeline.LevelOf(kind);
         var unitBytes = Math.Min(atomicWriteBytes, PageSizeBytes);
         var tear = kind == CrashKind.PowerLoss && unitBytes < PageSizeBytes;
         var guaranteedDirectory = timeline.GuaranteedDirectory(level, crashPointIndex);

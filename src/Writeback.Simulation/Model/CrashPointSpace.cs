@@ -16,7 +16,7 @@ internal sealed class CrashPointSpace
         Timeline = timeline;
         Kind = kind;
         CrashPointIndex = crashPointIndex;
-        Level = kind switch { CrashKind.ProcessCrash => 0, CrashKind.KernelCrash => 1, _ => 2 };
+        Level = ModelTimeline.LevelOf(kind);
         BaseHash = timeline.BaseHash(Level, crashPointIndex);
         UnitBytes = Math.Min(atomicWriteBytes, record.PageSizeBytes);
         var choices = new List<Choice>();

@@ -12,6 +12,9 @@ internal sealed class ModelTimeline
     private readonly LevelTimeline[] _levels = [null!, new(), new()];
     private readonly SimulationRecord _record;
 
+    /// <summary>The level whose guarantees a crash of <paramref name="kind"/> keeps: 0 memory (process crash), 1 device cache (kernel crash), 2 stable (power loss).</summary>
+    public static int LevelOf(CrashKind kind) => kind switch { CrashKind.ProcessCrash => 0, CrashKind.KernelCrash => 1, _ => 2 };
+
     public ModelTimeline(SimulationRecord record, KernelModel model)
     {
         _record = record;
