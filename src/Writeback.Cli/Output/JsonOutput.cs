@@ -51,12 +51,30 @@ internal static class JsonOutput
     {
         if (ToStandardOutput(json))
         {
-            output.StandardOutput.WriteLine(Serialize(document));
-            output.StandardOutput.Flush();
+            WriteLine(output, Serialize(document));
         }
         else if (FilePath(json) is { } path)
         {
             WriteFile(path, Serialize(document));
+        }
+    }
+
+    /// <summary>Writes one JSON line to standard output and flushes it, so a reader of a pipe sees it at once.</summary>
+    /// <param name="output">The command's output.</param>
+    /// <param name="json">The JSON text.</param>
+    public static void WriteLine(CliOutput output, string json)
+    {
+        output.StandardOutput.WriteLine(json);
+        output.StandardOutput.Flush();
+    }
+
+    /// <summary>Creates the directory a file is to be written in, if it has one.</summary>
+    /// <param name="fullPath">The file's full path.</param>
+    public static void CreateDirectoryOf(string fullPath)
+    {
+        if (Path.GetDirectoryName(fullPath) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
         }
     }
 
@@ -67,10 +85,7 @@ internal static class JsonOutput
     public static void WriteFile(string path, string text, bool newLine = true)
     {
         string full = Path.GetFullPath(path);
-        if (Path.GetDirectoryName(full) is { Length: > 0 } directory)
-        {
-            Directory.CreateDirectory(directory);
-        }
+        CreateDirectoryOf(full);
 
         File.WriteAllText(full, newLine ? text + Environment.NewLine : text);
     }

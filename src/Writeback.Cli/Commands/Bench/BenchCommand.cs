@@ -31,11 +31,7 @@ internal sealed class BenchCommand(CliOutput output) : OutputCommand<BenchSettin
                                      chartPath);
         if (chartPath is not null)
         {
-            if (Path.GetDirectoryName(chartPath) is { Length: > 0 } chartDirectory)
-            {
-                System.IO.Directory.CreateDirectory(chartDirectory);
-            }
-
+            JsonOutput.CreateDirectoryOf(chartPath);
             BenchChart.Save(report, chartPath);
             JsonOutput.WriteFile(Path.ChangeExtension(chartPath, ".json"), JsonOutput.Serialize(report));
         }

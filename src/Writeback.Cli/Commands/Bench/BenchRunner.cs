@@ -45,14 +45,28 @@ internal static class BenchRunner
         stream.Flush(flushToDisk: true);
     }
 
-    private static void DirtyBackground(IBenchTarget target, BenchWorkload workload, long iteration, int pageCount)
+    /// <summary>
+    /// One iteration's untimed stores: <paramref name="backgroundPages"/> pages dirtied elsewhere,
+    /// then record number <paramref name="recordIndex"/> filled with its number and stored.
+    /// </summary>
+    /// <returns>The record's byte offset, for the commit.</returns>
+    private static long StoreIteration(IBenchTarget target, BenchWorkload workload, long recordIndex, int backgroundPages,
+                                       byte[] record)
     {
-        Span<byte> one = [(byte)iteration];
-        for (int i = 0; i < pageCount; i++)
+        Span<byte> one = [(byte)recordIndex];
+        for (int i = 0; i < backgroundPages; i++)
         {
-            target.Store(workload.BackgroundOffsetBytes((iteration * workload.BackgroundDirtyPages) + i), one);
+            target.Store(workload.BackgroundOffsetBytes((recordIndex * workload.BackgroundDirtyPages) + i), one);
         }
+
+        record.AsSpan().Fill((byte)recordIndex);
+        long offsetBytes = workload.RecordOffsetBytes(recordIndex);
+        target.Store(offsetBytes, record);
+        return offsetBytes;
     }
+
+    private static double MillisecondsSince(long startTimestamp) =>
+        (Stopwatch.GetTimestamp() - startTimestamp) * 1000.0 / Stopwatch.Frequency;
 
     private static long RunSerial(IBenchTarget target, BenchWorkload workload, List<double> latenciesMs,
                                   Action<double> progress, CancellationToken cancellationToken)
@@ -63,10 +77,7 @@ internal static class BenchRunner
         for (int i = 0; i < total; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            DirtyBackground(target, workload, i, workload.BackgroundDirtyPages);
-            record.AsSpan().Fill((byte)i);
-            long offsetBytes = workload.RecordOffsetBytes(i);
-            target.Store(offsetBytes, record);
+            long offsetBytes = StoreIteration(target, workload, i, workload.BackgroundDirtyPages, record);
             long start = Stopwatch.GetTimestamp();
             ValueTask commit = target.CommitAsync(offsetBytes, record.Length);
             if (!commit.IsCompletedSuccessfully)
@@ -74,10 +85,10 @@ internal static class BenchRunner
                 commit.AsTask().GetAwaiter().GetResult();
             }
 
-            long ticks = Stopwatch.GetTimestamp() - start;
+            double latencyMs = MillisecondsSince(start);
             if (i >= workload.WarmupIterations)
             {
-                latenciesMs.Add(ticks * 1000.0 / Stopwatch.Frequency);
+                latenciesMs.Add(latencyMs);
             }
 
             progress((i + 1.0) / total);
@@ -106,15 +117,12 @@ internal static class BenchRunner
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 long recordIndex = ((long)i * concurrency) + workerIndex;
-                DirtyBackground(target, workload, recordIndex, backgroundPages);
-                record.AsSpan().Fill((byte)recordIndex);
-                long offsetBytes = workload.RecordOffsetBytes(recordIndex);
-                target.Store(offsetBytes, record);
+                long offsetBytes = StoreIteration(target, workload, recordIndex, backgroundPages, record);
                 long start = Stopwatch.GetTimestamp();
                 await target.CommitAsync(offsetBytes, record.Length).ConfigureAwait(false);
                 if (i >= workload.WarmupIterations)
                 {
-                    samples.Add((Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency);
+                    samples.Add(MillisecondsSince(start));
                 }
 
                 if (workerIndex == 0)

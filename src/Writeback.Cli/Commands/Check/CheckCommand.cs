@@ -160,7 +160,7 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
                        IReadOnlyList<CheckOutcome> outcomes)
     {
         bool bundled = assemblyPath is null;
-        int unexpected = outcomes.Sum(o => o.Reports.Sum(r => kinds.Count(k => o.Expected(r, k) is { } e && e != CheckOutcome.Passed(r, k))));
+        int unexpected = outcomes.Sum(o => o.Reports.Sum(r => kinds.Count(k => o.Unexpected(r, k))));
         int failedScenarios = outcomes.Count(o => o.AnyFailure);
         int exitCode = bundled
             ? (unexpected == 0 ? ExitCodes.Ok : ExitCodes.Failed)

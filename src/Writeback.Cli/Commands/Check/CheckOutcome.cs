@@ -18,8 +18,11 @@ internal sealed record CheckOutcome(CheckTarget Target, IReadOnlyList<CrashRepor
     public bool? Expected(CrashReport report, CrashKind kind) =>
         Target.ExpectedToPass?.Invoke(report.Model, kind, report.AtomicWriteBytes);
 
-    /// <summary>Whether any verdict differs from the documentation.</summary>
-    public bool AnyUnexpected => Reports.Any(r => r.CrashKinds.Any(k => Expected(r, k) is { } e && e != Passed(r, k)));
+    /// <summary>Whether the verdict for <paramref name="kind"/> under <paramref name="report"/>'s model differs from the documentation.</summary>
+    /// <param name="report">The report.</param>
+    /// <param name="kind">The crash kind.</param>
+    /// <returns><see langword="false"/> when the verdict matches or nothing is documented.</returns>
+    public bool Unexpected(CrashReport report, CrashKind kind) => Expected(report, kind) is { } e && e != Passed(report, kind);
 
     /// <summary>Whether any crash state broke the scenario under any model.</summary>
     public bool AnyFailure => Reports.Any(r => r.Failures.Count > 0);

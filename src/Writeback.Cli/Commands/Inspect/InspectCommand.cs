@@ -66,8 +66,7 @@ internal sealed class InspectCommand(CliOutput output) : OutputCommand<InspectSe
             string line = JsonOutput.Serialize(map.ToReport(), indented: false);
             if (settings.JsonToStandardOutput)
             {
-                Output.StandardOutput.WriteLine(line);
-                Output.StandardOutput.Flush();
+                JsonOutput.WriteLine(Output, line);
             }
             else if (JsonOutput.FilePath(settings.Json) is { } path)
             {
