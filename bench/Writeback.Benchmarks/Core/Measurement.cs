@@ -36,12 +36,11 @@ internal sealed record Measurement(string Scenario, string Implementation, strin
         {
             return double.NaN;
         }
-        var sorted = samples.Order().ToArray();
         if (percent == 50)
         {
-            var middle = sorted.Length / 2;
-            return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+            return Statistics.Median(samples);
         }
+        var sorted = samples.Order().ToArray();
         var rank = (int)Math.Ceiling(percent / 100.0 * sorted.Length);
         return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
     }

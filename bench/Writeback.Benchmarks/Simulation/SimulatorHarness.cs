@@ -63,7 +63,7 @@ public sealed class SimulatorHarness : IHarness
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"WAL 1,000 records, Linux3_16Range, 3 crash kinds, {atomicWriteBytes}-byte unit: {last!.CrashPoints} crash points, {last.StatesGenerated} states generated, "
-                + $"{last.StatesChecked} distinct states checked, median {Median(rates):F0} states/s (min {rates.Min():F0}, max {rates.Max():F0}), passed={last.Passed}"));
+                + $"{last.StatesChecked} distinct states checked, median {Statistics.Median(rates):F0} states/s (min {rates.Min():F0}, max {rates.Max():F0}), passed={last.Passed}"));
         }
 
         var times = new List<double>();
@@ -81,19 +81,13 @@ public sealed class SimulatorHarness : IHarness
         }
         Console.WriteLine($"load average at the end: {LoadAverage()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"header-barrier, Linux3_16Range: first failure after median {Median(times):F1} ms (min {times.Min():F1}, max {times.Max():F1}), recording included; "
+            $"header-barrier, Linux3_16Range: first failure after median {Statistics.Median(times):F1} ms (min {times.Min():F1}, max {times.Max():F1}), recording included; "
             + $"first exploration in a fresh process (JIT included): {coldMs:F1} ms"));
         return 0;
     }
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 
     /// <summary>The process's peak resident set size (VmHWM in /proc/self/status), in MiB.</summary>
     private static double PeakRssMiB()
