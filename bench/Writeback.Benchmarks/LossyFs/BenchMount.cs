@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Writeback.LossyFs.Fuse;
 
 namespace Writeback.Benchmarks.LossyFs;
 
@@ -15,12 +16,8 @@ internal interface IBenchMount : IDisposable
 /// <summary>Mount-table helpers shared by the mounts.</summary>
 internal static class MountTable
 {
-    /// <summary>Whether <paramref name="mountPoint"/> is a mount point now (field 5 of /proc/self/mountinfo).</summary>
-    public static bool IsMounted(string mountPoint)
-    {
-        var full = Path.GetFullPath(mountPoint).TrimEnd('/');
-        return File.ReadLines("/proc/self/mountinfo").Any(line => line.Split(' ') is { Length: > 4 } fields && fields[4] == full);
-    }
+    /// <summary>Whether a FUSE file system (bindfs or LossyFs) is mounted at <paramref name="mountPoint"/> now.</summary>
+    public static bool IsMounted(string mountPoint) => FuseMount.IsMounted(Path.GetFullPath(mountPoint).TrimEnd('/'));
 
     /// <summary>Waits (bounded) until <paramref name="mountPoint"/> is mounted, or throws naming <paramref name="what"/>.</summary>
     public static void WaitUntilMounted(string mountPoint, string what, Func<bool> gaveUp)

@@ -1,4 +1,5 @@
 using System.Text;
+using Writeback.LossyFs.Tests.Programs;
 
 namespace Writeback.LossyFs.Tests.Mounted;
 
@@ -39,19 +40,12 @@ public sealed class FileOperationTests
     public void A_script_of_file_operations_gives_the_same_tree_as_a_plain_directory()
     {
         using var mount = TestMount.Create();
-        string plain = Directory.CreateTempSubdirectory("lossyfs-plain-").FullName;
-        try
-        {
-            string expected = RunScript(plain);
-            Assert.Equal(expected, RunScript(mount.Mountpoint));
-            // A clean unmount makes all of it durable: the backing directory then equals the plain one.
-            mount.FileSystem.Unmount();
-            Assert.Equal(expected, Describe(mount.Backing));
-        }
-        finally
-        {
-            Directory.Delete(plain, recursive: true);
-        }
+        using var plain = new ScratchDirectory("lossyfs-plain");
+        string expected = RunScript(plain.Path);
+        Assert.Equal(expected, RunScript(mount.Mountpoint));
+        // A clean unmount makes all of it durable: the backing directory then equals the plain one.
+        mount.FileSystem.Unmount();
+        Assert.Equal(expected, Describe(mount.Backing));
     }
 
     /// <summary>Every entry below <paramref name="root"/>: directories, symbolic links and what they read, file lengths and SHA-256.</summary>

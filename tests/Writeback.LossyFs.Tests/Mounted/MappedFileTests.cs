@@ -1,3 +1,5 @@
+using Writeback.LossyFs.Tests.Programs;
+
 namespace Writeback.LossyFs.Tests.Mounted;
 
 /// <summary>
@@ -30,24 +32,17 @@ public sealed class MappedFileTests
     public void Mapped_writes_read_back_the_same_as_on_a_plain_directory()
     {
         using var mount = TestMount.Create();
-        string plain = Directory.CreateTempSubdirectory("lossyfs-plain-").FullName;
-        try
+        using var plain = new ScratchDirectory("lossyfs-plain");
+        byte[] Exercise(string directory)
         {
-            byte[] Exercise(string directory)
+            using (var child = MappedWorkloadChild.Start(MappedWorkloads.GrowAndShrink, directory, mount))
             {
-                using (var child = MappedWorkloadChild.Start(MappedWorkloads.GrowAndShrink, directory, mount))
-                {
-                    child.Succeeded("exercise");
-                    child.Finish();
-                }
-                return File.ReadAllBytes(Path.Combine(directory, "data"));
+                child.Succeeded("exercise");
+                child.Finish();
             }
-            Assert.Equal(Exercise(plain), Exercise(mount.Mountpoint));
+            return File.ReadAllBytes(Path.Combine(directory, "data"));
         }
-        finally
-        {
-            Directory.Delete(plain, recursive: true);
-        }
+        Assert.Equal(Exercise(plain.Path), Exercise(mount.Mountpoint));
     }
 
     [SkippableFact]

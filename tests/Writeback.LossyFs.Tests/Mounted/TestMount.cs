@@ -45,7 +45,7 @@ public sealed class TestMount : IDisposable
     }
 
     /// <summary>Mounts over new temporary directories; skips the test when FUSE is unavailable.</summary>
-    public static TestMount Create(bool namesDurableImmediately = false, Action<string>? prepareBacking = null)
+    public static TestMount Create(bool namesDurableImmediately = false, Action<string>? prepareBacking = null, bool controlChannel = false)
     {
         string? reason = Unavailable();
         Skip.If(reason is not null, reason);
@@ -60,7 +60,7 @@ public sealed class TestMount : IDisposable
                 BackingDirectory = backing,
                 Mountpoint = mountpoint,
                 NamesDurableImmediately = namesDurableImmediately,
-                ControlChannel = false,
+                ControlChannel = controlChannel,
                 Log = message => WriteLog($"{mountpoint}: {message}"),
             });
             return new TestMount(root, fileSystem);

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using Writeback.LossyFs.Fuse;
+using Writeback.LossyFs.Tests.Programs;
 
 namespace Writeback.LossyFs.Tests.Protocol;
 
@@ -53,8 +53,8 @@ public sealed class FuseAbiTests
         {
             string cPath = Path.Combine(directory, "probe.c"), exePath = Path.Combine(directory, "probe");
             File.WriteAllText(cPath, source.ToString());
-            Run(gcc, $"-o {exePath} {cPath}");
-            return Run(exePath, "").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            Run(gcc, "-o", exePath, cPath);
+            return Run(exePath).Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => line.Split(' '))
                 .ToDictionary(parts => parts[0] + " " + parts[1], parts => ulong.Parse(parts[2], CultureInfo.InvariantCulture));
         }
@@ -71,13 +71,11 @@ public sealed class FuseAbiTests
 
     private static string? FindGcc() => new[] { "/usr/bin/gcc", "/usr/bin/cc" }.FirstOrDefault(File.Exists);
 
-    private static string Run(string file, string arguments)
+    private static string Run(string file, params string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        string output = process.StandardOutput.ReadToEnd();
-        string errors = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(60_000), $"{file} did not finish");
-        Assert.True(process.ExitCode == 0, $"{file} {arguments} failed: {errors}");
+        // ChildProcess.Run throws when the program does not finish within the timeout.
+        var (exitCode, output, errors) = ChildProcess.Run(file, arguments, 60_000);
+        Assert.True(exitCode == 0, $"{file} {string.Join(' ', arguments)} failed: {errors}");
         return output;
     }
 
