@@ -108,15 +108,9 @@ public sealed class LossyFsVsBindfsHarness : IHarness
 internal sealed record Measurement(double SequentialMiBPerSecond, double ReadsPerSecond, double FileOpsPerSecond)
 {
     public static Measurement Median(IReadOnlyList<Measurement> runs) => new(
-        MedianOf(runs.Select(r => r.SequentialMiBPerSecond)),
-        MedianOf(runs.Select(r => r.ReadsPerSecond)),
-        MedianOf(runs.Select(r => r.FileOpsPerSecond)));
-
-    private static double MedianOf(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
+        Statistics.Median(runs.Select(r => r.SequentialMiBPerSecond)),
+        Statistics.Median(runs.Select(r => r.ReadsPerSecond)),
+        Statistics.Median(runs.Select(r => r.FileOpsPerSecond)));
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"sequential {SequentialMiBPerSecond,8:N1} MiB/s   random reads {ReadsPerSecond,9:N0}/s   create+unlink {FileOpsPerSecond,8:N0} ops/s");
