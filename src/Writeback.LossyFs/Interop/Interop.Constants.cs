@@ -3,7 +3,7 @@ namespace Writeback.LossyFs;
 #pragma warning disable CA1707 // Constants keep their C spelling so they can be checked against the headers.
 internal static partial class Interop
 {
-    /// <summary>Constants from the Linux UAPI and glibc headers, spelled as in C (x86_64 and arm64 agree on all of them).</summary>
+    /// <summary>Constants from the Linux UAPI and glibc headers, spelled as in C. The values are x86_64's and arm64's, which agree except where noted.</summary>
     internal static class Consts
     {
         internal const int O_RDONLY = 0;
@@ -14,8 +14,12 @@ internal static partial class Interop
         internal const int O_EXCL = 0x80;
         internal const int O_TRUNC = 0x200;
         internal const int O_APPEND = 0x400;
-        internal const int O_DIRECTORY = 0x10000;
-        internal const int O_NOFOLLOW = 0x20000;
+        // These two differ between architectures (asm-generic/fcntl.h vs arch/arm64's): x86_64 uses
+        // 0200000/0400000, arm and arm64 0040000/0100000. Chosen at run time, as the library does.
+        internal static int O_DIRECTORY =>
+            System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is System.Runtime.InteropServices.Architecture.Arm64 or System.Runtime.InteropServices.Architecture.Arm ? 0x4000 : 0x10000;
+        internal static int O_NOFOLLOW =>
+            System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is System.Runtime.InteropServices.Architecture.Arm64 or System.Runtime.InteropServices.Architecture.Arm ? 0x8000 : 0x20000;
         internal const int O_CLOEXEC = 0x80000;
         internal const int O_PATH = 0x200000;
 
