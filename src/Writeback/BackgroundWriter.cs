@@ -11,10 +11,8 @@ internal sealed class BackgroundWriter : DedicatedWorker<(long StartBytes, long 
     private const int PendingCapacity = 64;
 
     private readonly MappedFile _file;
-    private readonly PendingRangeSet _pending = new(PendingCapacity);
-    private readonly long[] _batchStarts = new long[PendingCapacity];
-    private readonly long[] _batchEnds = new long[PendingCapacity];
-    private int _batchCount;
+    private PendingRangeSet _pending = new(PendingCapacity);
+    private PendingRangeSet _batch = new(PendingCapacity);
 
     public BackgroundWriter(MappedFile file) : base(file, "Writeback writer") => _file = file;
 
@@ -25,25 +23,19 @@ internal sealed class BackgroundWriter : DedicatedWorker<(long StartBytes, long 
 
     protected override bool HasWork => _pending.Count > 0;
 
-    protected override void TakeWork()
-    {
-        _batchCount = _pending.Count;
-        for (var i = 0; i < _batchCount; i++)
-        {
-            (_batchStarts[i], _batchEnds[i]) = _pending[i];
-        }
-        _pending.Clear();
-    }
+    protected override void TakeWork() => (_pending, _batch) = (_batch, _pending); // _batch was empty
 
     protected override void DoWork()
     {
-        for (var i = 0; i < _batchCount; i++)
+        for (var i = 0; i < _batch.Count; i++)
         {
             // After a failure the file is poisoned: starting more I/O would report nothing.
-            if (!_file.StartWritebackNow(_batchStarts[i], _batchEnds[i]))
+            var (startBytes, endBytes) = _batch[i];
+            if (!_file.StartWritebackNow(startBytes, endBytes))
             {
                 break;
             }
         }
+        _batch.Clear();
     }
 }

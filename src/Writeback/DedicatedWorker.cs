@@ -2,8 +2,8 @@ namespace Writeback;
 
 /// <summary>
 /// One background thread per file, started by the first piece of work, that takes all queued work
-/// at once under a lock and processes it outside the lock. Used by the background writer (the
-/// group-commit flusher runs several such threads and has its own loop). Queuing takes the lock briefly and never allocates once the thread runs.
+/// at once under a lock and processes it outside the lock. Used by the background writer and the
+/// group-commit flusher. Queuing takes the lock briefly and never allocates once the thread runs.
 /// </summary>
 internal abstract class DedicatedWorker<TItem>
 {

@@ -1,3 +1,5 @@
+using Writeback.Native;
+
 namespace Writeback;
 
 /// <summary>Symbolic names of Linux errno values, for error messages.</summary>
@@ -6,30 +8,30 @@ internal static class ErrnoName
     /// <summary>Returns the symbolic name of <paramref name="errno"/>, e.g. <c>EIO</c>.</summary>
     public static string Of(int errno) => errno switch
     {
-        1 => "EPERM",
-        2 => "ENOENT",
-        4 => "EINTR",
-        5 => "EIO",
-        9 => "EBADF",
-        11 => "EAGAIN",
-        12 => "ENOMEM",
-        13 => "EACCES",
-        14 => "EFAULT",
-        16 => "EBUSY",
-        17 => "EEXIST",
-        18 => "EXDEV",
-        20 => "ENOTDIR",
-        21 => "EISDIR",
-        22 => "EINVAL",
-        24 => "EMFILE",
-        27 => "EFBIG",
-        28 => "ENOSPC",
-        30 => "EROFS",
-        36 => "ENAMETOOLONG",
-        38 => "ENOSYS",
-        39 => "ENOTEMPTY",
-        95 => "EOPNOTSUPP",
-        122 => "EDQUOT",
+        Errno.EPERM => nameof(Errno.EPERM),
+        Errno.ENOENT => nameof(Errno.ENOENT),
+        Errno.EINTR => nameof(Errno.EINTR),
+        Errno.EIO => nameof(Errno.EIO),
+        Errno.EBADF => nameof(Errno.EBADF),
+        Errno.EAGAIN => nameof(Errno.EAGAIN),
+        Errno.ENOMEM => nameof(Errno.ENOMEM),
+        Errno.EACCES => nameof(Errno.EACCES),
+        Errno.EFAULT => nameof(Errno.EFAULT),
+        Errno.EBUSY => nameof(Errno.EBUSY),
+        Errno.EEXIST => nameof(Errno.EEXIST),
+        Errno.EXDEV => nameof(Errno.EXDEV),
+        Errno.ENOTDIR => nameof(Errno.ENOTDIR),
+        Errno.EISDIR => nameof(Errno.EISDIR),
+        Errno.EINVAL => nameof(Errno.EINVAL),
+        Errno.EMFILE => nameof(Errno.EMFILE),
+        Errno.EFBIG => nameof(Errno.EFBIG),
+        Errno.ENOSPC => nameof(Errno.ENOSPC),
+        Errno.EROFS => nameof(Errno.EROFS),
+        Errno.ENAMETOOLONG => nameof(Errno.ENAMETOOLONG),
+        Errno.ENOSYS => nameof(Errno.ENOSYS),
+        Errno.ENOTEMPTY => nameof(Errno.ENOTEMPTY),
+        Errno.EOPNOTSUPP => nameof(Errno.EOPNOTSUPP),
+        Errno.EDQUOT => nameof(Errno.EDQUOT),
         _ => $"errno {errno}",
     };
 }

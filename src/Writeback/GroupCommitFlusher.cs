@@ -2,22 +2,21 @@ namespace Writeback;
 
 /// <summary>
 /// Group commit for <see cref="MappedFile.FlushAsync"/>: waiters queue requests and block no
-/// thread. Up to <see cref="MaxGroupsInFlight"/> flusher threads per file (started on demand)
-/// each take every request queued at that moment, sort them by offset and merge each run of ranges
-/// that overlap or lie within <see cref="MergeGapBytes"/> of each other into one msync(MS_SYNC)
-/// call, then complete the waiters that call covered. With more than one flusher, groups are
-/// pipelined: requests that arrive while one group's msync is in flight are taken at once by an
-/// idle flusher and form the next group, which does not wait for the first to return; only when
-/// every flusher is inside msync do requests accumulate, and the first flusher to return takes all
-/// of them. The default is one flusher (<see cref="DefaultMaxGroupsInFlight"/> says why), so
-/// requests that arrive while a call is in progress form the next group.
+/// thread; one flusher thread per file (started on demand) takes every request queued at that
+/// moment, sorts them by offset and merges each run of ranges that overlap or lie within
+/// <see cref="MergeGapBytes"/> of each other into one msync(MS_SYNC) call, then completes the
+/// waiters that call covered. Requests that arrive while a call is in progress form the next group.
+/// One group in flight, not several: measured on the project's virtio disk (docs/BENCHMARKS.md,
+/// S4), two to four groups in flight gave fewer commits per second, not more: concurrent msync
+/// calls each wait for their own journal commit and device cache flush, and the groups get smaller
+/// (2.4 requests on average with two in flight against 3.9 with one, eight committing threads).
 /// </summary>
 /// <remarks>
 /// A request is only ever completed by a call its own group issued, and a group is taken from the
 /// queue after each of its requests was queued, so every successful completion follows an msync
 /// of the request's whole range that was issued (and returned 0) after the request was queued.
 /// </remarks>
-internal sealed class GroupCommitFlusher
+internal sealed class GroupCommitFlusher : DedicatedWorker<GroupCommitFlusher.Request>
 {
     /// <summary>
     /// Two requested ranges are flushed by one msync when the gap between them is at most this many
@@ -26,32 +25,11 @@ internal sealed class GroupCommitFlusher
     /// </summary>
     internal const long MergeGapBytes = 256 * 1024;
 
-    /// <summary>
-    /// The default number of groups whose msync may be in flight at once (one flusher thread each):
-    /// one. Measured on the project's virtio disk (docs/BENCHMARKS.md, S4), two to four groups in
-    /// flight gave fewer commits per second, not more: concurrent msync calls each wait for their
-    /// own journal commit and device cache flush, and the groups get smaller (2.4 requests on
-    /// average with two in flight against 3.9 with one, eight committing threads).
-    /// </summary>
-    internal const int DefaultMaxGroupsInFlight = 1;
-
-    private readonly object _gate = new();
     private readonly MappedFile _file;
-    private readonly List<Thread> _threads = [];
     private List<Request> _queue = new(64);
-    private int _idleFlushers;
-    private bool _wakePending;
-    private bool _stopping;
+    private List<Request> _batch = new(64);
 
-    public GroupCommitFlusher(MappedFile file, int maxGroupsInFlight)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxGroupsInFlight, 1);
-        _file = file;
-        MaxGroupsInFlight = maxGroupsInFlight;
-    }
-
-    /// <summary>The most groups whose msync is in flight at once: the number of flusher threads.</summary>
-    public int MaxGroupsInFlight { get; }
+    public GroupCommitFlusher(MappedFile file) : base(file, "Writeback group commit") => _file = file;
 
     /// <summary>Queues the page-aligned range [<paramref name="startBytes"/>, <paramref name="endBytes"/>).</summary>
     public Task Enqueue(long startBytes, long endBytes, CancellationToken cancellationToken)
@@ -63,86 +41,29 @@ internal sealed class GroupCommitFlusher
             request.Registration = cancellationToken.UnsafeRegister(
                 static (state, token) => ((Request)state!).TrySetCanceled(token), request);
         }
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_stopping, _file);
-            _queue.Add(request);
-            if (!_wakePending)
-            {
-                if (_idleFlushers > 0)
-                {
-                    // One woken flusher takes everything queued until it runs: wake no second one.
-                    _wakePending = true;
-                    Monitor.Pulse(_gate);
-                }
-                else if (_threads.Count < MaxGroupsInFlight)
-                {
-                    _wakePending = true;
-                    var thread = new Thread(Run) { IsBackground = true, Name = "Writeback group commit" };
-                    _threads.Add(thread);
-                    thread.Start();
-                }
-                // Otherwise every flusher is inside msync; the first to return takes the queue.
-            }
-        }
+        Enqueue(request);
         return request.Task;
     }
 
-    /// <summary>
-    /// Flushes whatever is still queued, then stops the flusher threads and waits for them.
-    /// Requests queued afterwards throw <see cref="ObjectDisposedException"/>.
-    /// </summary>
-    public void Stop()
-    {
-        Thread[] threads;
-        lock (_gate)
-        {
-            _stopping = true;
-            threads = [.. _threads];
-            Monitor.PulseAll(_gate);
-        }
-        foreach (var thread in threads)
-        {
-            // Dispose from a flusher itself (an event handler on its thread) must not wait for itself.
-            if (thread != Thread.CurrentThread)
-            {
-                thread.Join();
-            }
-        }
-    }
+    protected override void Add(Request item) => _queue.Add(item);
 
-    private void Run()
+    protected override bool HasWork => _queue.Count > 0;
+
+    protected override void TakeWork() => (_queue, _batch) = (_batch, _queue); // _batch was empty
+
+    protected override void DoWork()
     {
-        var batch = new List<Request>(64);
-        while (true)
+        try
         {
-            lock (_gate)
-            {
-                while (_queue.Count == 0 && !_stopping)
-                {
-                    _idleFlushers++;
-                    Monitor.Wait(_gate);
-                    _idleFlushers--;
-                }
-                if (_queue.Count == 0)
-                {
-                    return;
-                }
-                (_queue, batch) = (batch, _queue); // batch was empty
-                _wakePending = false;
-            }
-            try
-            {
-                FlushGroup(batch);
-            }
-#pragma warning disable CA1031 // Nothing may escape a flusher thread; the waiters get the failure instead.
-            catch (Exception unexpected)
-#pragma warning restore CA1031
-            {
-                Complete(batch, 0, batch.Count, unexpected); // completed waiters are left as they are
-            }
-            batch.Clear();
+            FlushGroup(_batch);
         }
+#pragma warning disable CA1031 // Nothing may escape a flusher thread; the waiters get the failure instead.
+        catch (Exception unexpected)
+#pragma warning restore CA1031
+        {
+            Complete(_batch, 0, _batch.Count, unexpected); // completed waiters are left as they are
+        }
+        _batch.Clear();
     }
 
     private void FlushGroup(List<Request> batch)

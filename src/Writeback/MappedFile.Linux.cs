@@ -242,10 +242,10 @@ public sealed partial class MappedFile
     /// <summary>Called by the group-commit flusher in <see cref="FlushSemantics.WholeFile"/> mode.</summary>
     internal Exception? FlushFileForGroup() => GroupFailure() ?? FlushFileCore(throwOnError: false) ?? FailureSinceGroupStarted();
 
-    // Several groups can be in flight at once. When another group's call failed while this one's
-    // was running, this group's waiters fail too, with the original error: a writeback error
-    // is reported through the file's error sequence to only one of concurrent callers (fsync(2)),
-    // so this call's 0 does not prove the pages reached the device.
+    // Another call can be in flight at once (a synchronous Flush on a caller's thread). When it
+    // failed while this group's call was running, this group's waiters fail too, with the original
+    // error: a writeback error is reported through the file's error sequence to only one of
+    // concurrent callers (fsync(2)), so this call's 0 does not prove the pages reached the device.
     private Exception? FailureSinceGroupStarted() =>
         Volatile.Read(ref _poison) is { } poison ? Repeat(poison) : null;
 

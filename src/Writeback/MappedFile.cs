@@ -37,12 +37,6 @@ public sealed partial class MappedFile : IMappedFile
     private int _closed; // set once the workers are stopped, just before the mapping and descriptor go
 
     /// <summary>
-    /// How many <see cref="FlushAsync"/> groups may have their msync in flight at once (flusher
-    /// threads); read when the first <see cref="FlushAsync"/> starts the flusher. Tests set it.
-    /// </summary>
-    internal int MaxFlushGroupsInFlight { get; set; } = GroupCommitFlusher.DefaultMaxGroupsInFlight;
-
-    /// <summary>
     /// Opens (or creates, as <paramref name="options"/> says) the file at <paramref name="path"/>
     /// and maps all of it, reserving address space up to <see cref="MappedFileOptions.MaxLength"/>.
     /// </summary>
@@ -451,7 +445,7 @@ public sealed partial class MappedFile : IMappedFile
 
     private GroupCommitFlusher CreateFlusher()
     {
-        Interlocked.CompareExchange(ref _flusher, new GroupCommitFlusher(this, MaxFlushGroupsInFlight), null);
+        Interlocked.CompareExchange(ref _flusher, new GroupCommitFlusher(this), null);
         return _flusher;
     }
 
