@@ -200,8 +200,7 @@ internal sealed partial class LossyTree : IDisposable
                 directory.Durable![name] = node;
                 node.VisibleLinks++;
                 node.DurableLinks++;
-                node.VisibleParent ??= directory;
-                node.VisibleName ??= name;
+                RecordVisibleName(node, directory, name);
             }
         }
         catch (IOException)
@@ -227,30 +226,14 @@ internal sealed partial class LossyTree : IDisposable
         _nodes.TryRemove(node.NodeId, out _);
         if (node.Kind == NodeKind.Directory)
         {
-            // It sits in the hidden area with whatever durable entries it still had: drop them too.
-            var children = node.Durable!.Values.ToList();
-            foreach (var child in children)
+            // It sits in the hidden area. Its durable entries go one by one through RemoveDurable,
+            // which keeps every entry still reachable by a visible name (moved out before this
+            // directory was removed): nothing is deleted in bulk.
+            if (node.Loaded)
             {
-                child.DurableLinks--;
-                if (child.OpenVia == node)
-                {
-                    child.OpenVia = null;
-                }
-                if (child.PlacedIn == node)
-                {
-                    child.PlacedIn = null;
-                }
-            }
-            node.Durable.Clear();
-            if (node.Fd is not null)
-            {
-                DeleteContents(node.Fd);
+                RemoveAllDurable(node);
             }
             Interop.Sys.UnlinkAt(_hidden, HiddenName(node), AT_REMOVEDIR);
-            foreach (var child in children)
-            {
-                TryRelease(child);
-            }
         }
         else if (node.HasHiddenLink)
         {
@@ -264,29 +247,6 @@ internal sealed partial class LossyTree : IDisposable
         {
             node.Overlay?.Clear();
             node.Fd?.Dispose();
-        }
-    }
-
-    private static void DeleteContents(SafeFileHandle directory)
-    {
-        string path = "/proc/self/fd/" + directory.DangerousGetHandle().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        try
-        {
-            foreach (var entry in new DirectoryInfo(path).EnumerateFileSystemInfos())
-            {
-                if (entry is DirectoryInfo subdirectory && (entry.Attributes & FileAttributes.ReparsePoint) == 0)
-                {
-                    subdirectory.Delete(recursive: true);
-                }
-                else
-                {
-                    entry.Delete();
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // Best effort: the hidden area is removed as a whole at unmount and crash.
         }
     }
 
