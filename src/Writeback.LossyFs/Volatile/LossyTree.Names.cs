@@ -179,7 +179,11 @@ internal sealed partial class LossyTree
                 }
             }
             RemoveVisible(parent, name);
-            errno = NamesDurableImmediately ? SyncNames(parent) : 0;
+            errno = DropDurableEntriesOfUnplacedDirectory(node);
+            if (errno == 0 && NamesDurableImmediately)
+            {
+                errno = SyncNames(parent);
+            }
             TryRelease(node);
             return errno;
         }
@@ -250,6 +254,11 @@ internal sealed partial class LossyTree
                     return errno;
                 }
                 RemoveVisible(newParent, newName);
+                errno = DropDurableEntriesOfUnplacedDirectory(target);
+                if (errno != 0)
+                {
+                    return errno;
+                }
             }
             oldParent.Visible.Remove(oldName);
             newParent.Visible[newName] = source;
@@ -464,6 +473,16 @@ internal sealed partial class LossyTree
     }
 
     /// <summary>
+    /// A directory just removed from the visible namespace that has no durable place (created since
+    /// the last fsync of its parent, or already durably removed) drops its durable entries at once,
+    /// so no durable name stays behind in a directory no crash image can contain.
+    /// </summary>
+    private int DropDurableEntriesOfUnplacedDirectory(Node node) =>
+        node.Kind == NodeKind.Directory && node.VisibleLinks == 0 && node.DurableLinks == 0 && node.Loaded
+            ? RemoveAllDurable(node)
+            : 0;
+
+    /// <summary>
     /// Removes every durable entry of a directory that is visible nowhere (removed, or being
     /// released), each through <see cref="RemoveDurable"/>. Caller holds the tree lock.
     /// </summary>
@@ -497,9 +516,12 @@ internal sealed partial class LossyTree
         {
             return errno;
         }
-        if (node.VisibleLinks > 0 && (node.Kind == NodeKind.Directory || node.DurableLinks == 1))
+        if (node.VisibleLinks > 0 && (node.Kind == NodeKind.Directory || node.DurableLinks == 1) && _keepingReachable.Add(node))
         {
+            // A node already here further up the stack is in a cycle of swapped names: its caller
+            // adds its visible name once the inner steps are done, so the recursion ends.
             errno = AddVisibleNamesDurably(node);
+            _keepingReachable.Remove(node);
             if (errno != 0 || !(directory.Durable!.TryGetValue(name, out var current) && current == node))
             {
                 return errno; // a directory was moved straight to its visible place
@@ -510,9 +532,9 @@ internal sealed partial class LossyTree
             if (node.VisibleLinks == 0 && node.Loaded)
             {
                 errno = RemoveAllDurable(node);
-                if (errno != 0)
+                if (errno != 0 || !(directory.Durable!.TryGetValue(name, out var stillThere) && stillThere == node))
                 {
-                    return errno;
+                    return errno; // an inner step already removed this entry (and reused the name)
                 }
             }
             // The directory keeps what it still holds in the hidden area until it gets a durable name again.

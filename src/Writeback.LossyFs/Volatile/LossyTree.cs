@@ -24,6 +24,9 @@ internal sealed partial class LossyTree : IDisposable
     private readonly Dictionary<ulong, Node> _byBackingInode = new();
     private readonly SafeFileHandle _hidden;
 
+    // Nodes whose visible names RemoveDurable is making durable (guarded by the tree lock).
+    private readonly HashSet<Node> _keepingReachable = [];
+
     // The owner a new object in the hidden area gets from creat/mkdir/symlink alone: this process's
     // effective ids, or the hidden directory's group when it is set-group-ID (inherited from the
     // backing directory). Create skips the fchownat when the caller's ids already equal these.
@@ -177,7 +180,7 @@ internal sealed partial class LossyTree : IDisposable
                     continue;
                 }
                 Node node;
-                if (kind == NodeKind.File && stat.stx_nlink > 1 && _byBackingInode.TryGetValue(stat.stx_ino, out var known))
+                if (kind != NodeKind.Directory && stat.stx_nlink > 1 && _byBackingInode.TryGetValue(stat.stx_ino, out var known))
                 {
                     node = known;
                 }
@@ -186,7 +189,7 @@ internal sealed partial class LossyTree : IDisposable
                     node = NewNode(kind.Value);
                     node.OpenVia = directory;
                     node.OpenViaName = name;
-                    if (kind == NodeKind.File && stat.stx_nlink > 1)
+                    if (kind != NodeKind.Directory && stat.stx_nlink > 1)
                     {
                         _byBackingInode[stat.stx_ino] = node;
                     }
