@@ -16,6 +16,7 @@ internal sealed partial class LossyTree
         }
         Interop.StatxBuffer stat;
         long? volatileLength = null;
+        long heldPages = 0;
         lock (node.DataLock)
         {
             if (node.Fd is null || Interop.Sys.Statx(node.Fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out stat) != 0)
@@ -23,13 +24,16 @@ internal sealed partial class LossyTree
                 return node.Fd is null ? Errno.EIO : Interop.LastErrno;
             }
             volatileLength = node.Overlay?.VolatileLengthBytes;
+            heldPages = node.Overlay?.HeldPageCount ?? 0;
         }
         ulong size = volatileLength is { } length ? (ulong)length : stat.stx_size;
         attr = new FuseAttr
         {
             ino = node.NodeId,
             size = size,
-            blocks = Math.Max(stat.stx_blocks, (size + 511) / 512),
+            // What is allocated: the backing file's blocks plus the pages held for unsynced writes
+            // (a sparse file stays sparse; a file with only unsynced data does not look empty to tar or du).
+            blocks = Math.Min(stat.stx_blocks + (ulong)heldPages * (FileOverlay.PageSizeBytes / 512), Math.Max(stat.stx_blocks, (size + 4095) / 4096 * 8)),
             atime = (ulong)stat.stx_atime.tv_sec,
             atimensec = stat.stx_atime.tv_nsec,
             mtime = (ulong)stat.stx_mtime.tv_sec,

@@ -74,6 +74,11 @@ internal sealed partial class LossyTree
             {
                 return Errno.EPERM;
             }
+            errno = InheritFromSetGidParent(parent, kind, ref mode, ref gid);
+            if (errno != 0)
+            {
+                return errno;
+            }
             var created = NewNode(kind);
             string hiddenName = HiddenName(created);
             int fd;
@@ -105,6 +110,12 @@ internal sealed partial class LossyTree
             {
                 Interop.Sys.FChownAt(created.Fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
             }
+            // The kernel already applied the caller's umask to the mode; this process's own umask
+            // must not strip more, and mkdir(2) takes no set-group-ID bit from its mode argument.
+            if (kind != NodeKind.Symlink && ((mode & _processUmask) != 0 || (mode & 0xE00) != 0))
+            {
+                Interop.Sys.FChmod(created.Fd, mode & 0xFFF);
+            }
             if (kind == NodeKind.Directory)
             {
                 created.Loaded = true;
@@ -124,6 +135,28 @@ internal sealed partial class LossyTree
         }
     }
 
+    /// <summary>
+    /// A set-group-ID parent passes on its group, and to a new directory its set-group-ID bit too
+    /// (inode_init_owner in fs/inode.c; "mkdir(2)", "open(2)": the BSD group semantics). The
+    /// object is created in the hidden area, whose directory does not carry the parent's bits.
+    /// </summary>
+    private static int InheritFromSetGidParent(Node parent, NodeKind kind, ref uint mode, ref uint gid)
+    {
+        if (Interop.Sys.Statx(parent.Fd!, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out var stat) != 0)
+        {
+            return Interop.LastErrno;
+        }
+        if ((stat.stx_mode & S_ISGID) != 0)
+        {
+            gid = stat.stx_gid;
+            if (kind == NodeKind.Directory)
+            {
+                mode |= S_ISGID;
+            }
+        }
+        return 0;
+    }
+
     /// <summary>Adds a visible hard link.</summary>
     public int Link(Node node, Node parent, string name)
     {
@@ -133,6 +166,10 @@ internal sealed partial class LossyTree
             if (errno != 0)
             {
                 return errno;
+            }
+            if (parent == Root && name == HiddenAreaName)
+            {
+                return Errno.EPERM;
             }
             if (node.Kind == NodeKind.Directory)
             {

@@ -32,6 +32,9 @@ internal sealed partial class LossyTree : IDisposable
     // backing directory). Create skips the fchownat when the caller's ids already equal these.
     private readonly uint _createdUid;
     private readonly uint _createdGid;
+
+    // This process's umask (creat/mkdir apply it on top of the mode the kernel already masked with the caller's).
+    private readonly uint _processUmask = ReadProcessUmask();
     private long _nextNodeId = (long)RootId;
 
     /// <summary>Opens the backing directory; clears a stale hidden area left by an earlier run.</summary>
@@ -74,6 +77,26 @@ internal sealed partial class LossyTree : IDisposable
 
     /// <summary>Decodes a name from a request.</summary>
     public static string DecodeName(ReadOnlySpan<byte> name) => Encoding.UTF8.GetString(name);
+
+    /// <summary>The "Umask:" line of /proc/self/status (Linux 4.7+); 0o777 when unknown, so every create sets its mode explicitly.</summary>
+    private static uint ReadProcessUmask()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("Umask:", StringComparison.Ordinal))
+                {
+                    return Convert.ToUInt32(line["Umask:".Length..].Trim(), 8);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Unknown: fall through.
+        }
+        return 0x1FF;
+    }
 
     private static SafeFileHandle OpenOrThrow(string path, int flags)
     {
