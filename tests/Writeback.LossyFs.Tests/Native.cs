@@ -45,6 +45,22 @@ internal static partial class Native
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int unlink(string path);
 
+    /// <summary>open(2) with a path given as raw bytes (names need not be UTF-8).</summary>
+    internal static unsafe int OpenBytes(byte[] path, int flags, uint mode)
+    {
+        byte[] terminated = [.. path, 0];
+        fixed (byte* pointer = terminated)
+        {
+            return open_bytes(pointer, flags, mode);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static unsafe partial int open_bytes(byte* path, int flags, uint mode);
+
+    [LibraryImport("libc", SetLastError = true)]
+    internal static partial nint read(int fd, Span<byte> buffer, nuint count);
+
     internal const int AT_FDCWD = -100;
     internal const int O_RDONLY = 0;
     internal const int O_WRONLY = 1;

@@ -527,7 +527,7 @@ internal sealed partial class FuseSession
 
     private bool AppendDirectoryEntry(in DirectoryEntry entry, ulong nextOffset, bool plus, int limitBytes, ref FuseReplyWriter reply)
     {
-        byte[] name = System.Text.Encoding.UTF8.GetBytes(entry.Name);
+        byte[] name = LossyTree.EncodeName(entry.Name);
         int entryBytes = FUSE_DIRENT_ALIGN(Unsafe.SizeOf<FuseDirent>() + name.Length) + (plus ? Unsafe.SizeOf<FuseEntryOut>() : 0);
         if (reply.PayloadBytes + entryBytes > limitBytes)
         {

@@ -240,7 +240,7 @@ internal sealed partial class LossyTree
                 {
                     return null;
                 }
-                parts.Add(current.VisibleName);
+                parts.Add(DisplayName(current.VisibleName));
             }
             parts.Reverse();
             return "/" + string.Join('/', parts);
