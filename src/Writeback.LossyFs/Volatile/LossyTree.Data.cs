@@ -52,10 +52,27 @@ internal sealed partial class LossyTree
     /// <summary>SETATTR: the length is volatile (held in the overlay); mode, owner and times go to the backing object.</summary>
     public int SetAttributes(Node node, in FuseSetattrIn change)
     {
+        bool ownership = (change.valid & (FuseKernel.FATTR_MODE | FuseKernel.FATTR_UID | FuseKernel.FATTR_GID)) != 0;
+        int errno = SetAttributesCore(node, change);
+        if (ownership)
+        {
+            // chmod/chown may change what a set-group-ID directory passes on; dropped after the
+            // change too, so a create that read the old mode meanwhile does not keep it.
+            node.SetGidKnown = false;
+        }
+        return errno;
+    }
+
+    private int SetAttributesCore(Node node, in FuseSetattrIn change)
+    {
         int errno = EnsureFdLocked(node);
         if (errno != 0)
         {
             return errno;
+        }
+        if ((change.valid & (FuseKernel.FATTR_MODE | FuseKernel.FATTR_UID | FuseKernel.FATTR_GID)) != 0)
+        {
+            node.SetGidKnown = false;
         }
         lock (node.DataLock)
         {

@@ -142,13 +142,19 @@ internal sealed partial class LossyTree
     /// </summary>
     private static int InheritFromSetGidParent(Node parent, NodeKind kind, ref uint mode, ref uint gid)
     {
-        if (Interop.Sys.Statx(parent.Fd!, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out var stat) != 0)
+        if (!parent.SetGidKnown)
         {
-            return Interop.LastErrno;
+            // Only LossyFs changes the backing directory, so the answer holds until SETATTR of the parent.
+            if (Interop.Sys.Statx(parent.Fd!, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out var stat) != 0)
+            {
+                return Interop.LastErrno;
+            }
+            parent.SetGidGroup = (stat.stx_mode & S_ISGID) != 0 ? stat.stx_gid : null;
+            parent.SetGidKnown = true;
         }
-        if ((stat.stx_mode & S_ISGID) != 0)
+        if (parent.SetGidGroup is { } group)
         {
-            gid = stat.stx_gid;
+            gid = group;
             if (kind == NodeKind.Directory)
             {
                 mode |= S_ISGID;

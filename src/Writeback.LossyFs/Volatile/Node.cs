@@ -93,6 +93,15 @@ internal sealed class Node
     /// <summary>For a directory: its name in <see cref="PlacedIn"/>.</summary>
     public string? PlacedName { get; set; }
 
+    /// <summary>
+    /// For a directory: the group it passes on when it is set-group-ID, null when it is not;
+    /// valid while <see cref="SetGidKnown"/> (read once, dropped by a mode or owner change).
+    /// </summary>
+    public uint? SetGidGroup { get; set; }
+
+    /// <summary>Whether <see cref="SetGidGroup"/> is valid.</summary>
+    public bool SetGidKnown { get; set; }
+
     /// <summary>The volatile data of a regular file, created on first data access.</summary>
     public FileOverlay? Overlay { get; set; }
 
