@@ -75,6 +75,23 @@ public sealed class HardeningTests
     }
 
     [SkippableFact]
+    public void Nobody_cannot_read_or_write_roots_0600_file_but_reads_a_0644_one()
+    {
+        Skip.If(Environment.UserName != "root" || !File.Exists("/usr/bin/setpriv"), "needs root and setpriv to act as nobody");
+        using var mount = TestMount.Create();
+        Run("chmod", "755", mount.Root);
+        File.WriteAllText(mount.Path("secret"), "secret");
+        File.WriteAllText(mount.Path("public"), "public");
+        Run("chmod", "600", mount.Path("secret"));
+        Run("chmod", "644", mount.Path("public"));
+        string[] asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c"];
+        Assert.Equal("public", Run("setpriv", [.. asNobody, $"cat '{mount.Path("public")}'"]));
+        Assert.Equal("denied", Run("setpriv", [.. asNobody, $"cat '{mount.Path("secret")}' 2>/dev/null || echo -n denied"]));
+        Assert.Equal("denied", Run("setpriv", [.. asNobody, $"(echo x >> '{mount.Path("secret")}') 2>/dev/null || echo -n denied"]));
+        Assert.Equal("secret", File.ReadAllText(mount.Path("secret")));
+    }
+
+    [SkippableFact]
     public void A_control_directory_planted_by_another_user_or_as_a_symbolic_link_is_refused()
     {
         Skip.If(!OperatingSystem.IsLinux());
