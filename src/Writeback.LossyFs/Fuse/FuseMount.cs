@@ -150,7 +150,8 @@ internal static class FuseMount
     /// Whether a FUSE mount at <paramref name="mountpoint"/> has lost its server: the kernel aborts
     /// the connection when the last descriptor of /dev/fuse closes (the server was killed), and
     /// from then on every access answers ENOTCONN. A server that is alive answers the statx (or
-    /// keeps it waiting, which is not reported as dead).
+    /// keeps it waiting, which is not reported as dead). AT_STATX_FORCE_SYNC makes the kernel ask the
+    /// server: attributes it still caches (LossyFs gives them a 60 s lifetime) would hide the abort.
     /// </summary>
     public static bool IsDead(string mountpoint)
     {
@@ -159,7 +160,7 @@ internal static class FuseMount
             return false;
         }
         var probe = Task.Factory.StartNew(
-            () => Interop.Sys.Statx(AT_FDCWD, mountpoint, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out _) == 0 ? 0 : Interop.LastErrno,
+            () => Interop.Sys.Statx(AT_FDCWD, mountpoint, AT_SYMLINK_NOFOLLOW | AT_STATX_FORCE_SYNC, STATX_BASIC_STATS, out _) == 0 ? 0 : Interop.LastErrno,
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return probe.Wait(TimeSpan.FromSeconds(2)) && probe.Result == Volatile.Errno.ENOTCONN;
     }

@@ -6,6 +6,21 @@ namespace Writeback.LossyFs.Tests.Mounted;
 public sealed class DeadMountTests
 {
     [SkippableFact]
+    public void A_mount_whose_connection_died_after_use_is_dead_although_the_kernel_caches_its_attributes()
+    {
+        using var mount = TestMount.Create(controlChannel: true);
+        File.WriteAllText(mount.Path("f"), "x");
+        Assert.True(Directory.Exists(mount.Mountpoint)); // the root's attributes are now cached (60 s)
+        FuseMount.Abort(FuseMount.ConnectionId(mount.Mountpoint)!.Value);
+        Assert.True(mount.FileSystem.Completion.Wait(TimeSpan.FromSeconds(20)));
+        var client = new LossyFsClient(mount.Mountpoint, TimeSpan.FromSeconds(10));
+        Assert.True(client.IsDeadMount());
+        Assert.Contains("is dead", Assert.Throws<IOException>(() => client.Status()).Message);
+        Assert.True(client.Unmount());
+        Assert.False(FuseMount.IsMounted(mount.Mountpoint));
+    }
+
+    [SkippableFact]
     public void A_dead_mount_is_reported_cleared_by_unmount_and_a_new_mount_works_at_once()
     {
         string? reason = TestMount.Unavailable();
