@@ -13,12 +13,12 @@ namespace Writeback.LossyFs.Control;
 /// </summary>
 internal sealed class ControlServer : IDisposable
 {
+    private static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(10);
+
     private readonly Socket _listener;
     private readonly LossyFileSystem _fileSystem;
     private readonly Action<string> _log;
     private readonly string _path;
-    private static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(10);
-
     private readonly CountdownEvent _inFlight = new(1);
     private int _stopped;
     private int _disposed;
