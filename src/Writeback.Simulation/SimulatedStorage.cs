@@ -59,5 +59,9 @@ public sealed class SimulatedStorage : IMappedStorage
     public void FlushDirectory() => _front.FlushDirectory();
 
     /// <summary>Ends the recording: cuts the versions visible after the last call and freezes everything.</summary>
-    internal SimulationRecord Finish(string scenarioName, Acknowledgements acknowledged) => _recorder.Finish(scenarioName, acknowledged);
+    internal SimulationRecord Finish(string scenarioName, Acknowledgements acknowledged)
+    {
+        _front.CompleteFlushes();
+        return _recorder.Finish(scenarioName, acknowledged);
+    }
 }
