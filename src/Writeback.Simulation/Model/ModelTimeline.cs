@@ -26,8 +26,8 @@ internal sealed class ModelTimeline
         }
         HasEffect = new bool[record.CallCount];
         var memoryOrdinals = new Dictionary<long, int>();
-        var memoryHash = 0UL;
-        MemoryHash = new ulong[crashPointCount];
+        UInt128 memoryHash = 0;
+        MemoryHash = new UInt128[crashPointCount];
         for (var crashPointIndex = 0; crashPointIndex < crashPointCount; crashPointIndex++)
         {
             foreach (var pageKey in record.NewVersionsAt[crashPointIndex])
@@ -69,11 +69,40 @@ internal sealed class ModelTimeline
     public int InFlightOrdinal(long pageKey, int crashPointIndex) => Lookup(_inFlight, pageKey, crashPointIndex);
 
     /// <summary>The hash of the memory image (what a process crash leaves) at each crash point.</summary>
-    public ulong[] MemoryHash { get; }
+    public UInt128[] MemoryHash { get; }
 
     /// <summary>The guaranteed page ordinal at a level (0 = memory: the process-crash image).</summary>
     public int GuaranteedPage(int level, long pageKey, int crashPointIndex) =>
         level == 0 ? _record.MemoryOrdinal(pageKey, crashPointIndex) : Lookup(_levels[level].Pages, pageKey, crashPointIndex);
+
+    /// <summary>
+    /// The versions of a page a crash image may show when its file's length version puts the page in
+    /// <paramref name="epoch"/> (cuts by shrinks, <see cref="SimulationRecord.EpochOfLength"/>): from the
+    /// epoch's guaranteed version (the newest version of that epoch a flush guaranteed, else its cut
+    /// version) to its newest version in memory.
+    /// </summary>
+    public (int Lo, int Hi) EpochRange(int level, long pageKey, int crashPointIndex, int epoch)
+    {
+        var memory = _record.MemoryOrdinal(pageKey, crashPointIndex);
+        var (first, last) = _record.EpochVersions(pageKey, epoch, memory);
+        var guaranteed = GuaranteedPage(level, pageKey, crashPointIndex);
+        if (guaranteed >= first && guaranteed <= last)
+        {
+            return (guaranteed, last);
+        }
+        var lo = first;
+        if (guaranteed > last && level > 0 && _levels[level].Pages.TryGetValue(pageKey, out var timeline))
+        {
+            foreach (var (from, ordinal) in timeline)
+            {
+                if (from <= crashPointIndex && ordinal >= first && ordinal <= last)
+                {
+                    lo = Math.Max(lo, ordinal);
+                }
+            }
+        }
+        return (lo, last);
+    }
 
     public int GuaranteedLength(int level, int inodeId, int crashPointIndex) =>
         level == 0 ? _record.LengthMemoryOrdinal(inodeId, crashPointIndex) : Lookup(_levels[level].Lengths, inodeId, crashPointIndex);
@@ -88,9 +117,9 @@ internal sealed class ModelTimeline
     public int[] UnguaranteedLengths(int level, int crashPointIndex) => _levels[level].DirtyLengthsAt[crashPointIndex];
 
     /// <summary>The hash of the all-lost image (every choice at its guaranteed value).</summary>
-    public ulong BaseHash(int level, int crashPointIndex) => level == 0 ? MemoryHash[crashPointIndex] : _levels[level].BaseHash[crashPointIndex];
+    public UInt128 BaseHash(int level, int crashPointIndex) => level == 0 ? MemoryHash[crashPointIndex] : _levels[level].BaseHash[crashPointIndex];
 
-    private ulong MemoryMetadataHash(int crashPointIndex)
+    private UInt128 MemoryMetadataHash(int crashPointIndex)
     {
         var hash = ImageHash.Directory(_record.DirectoryMemoryOrdinal(crashPointIndex));
         foreach (var inode in _record.Inodes)
@@ -231,7 +260,7 @@ internal sealed class ModelTimeline
     {
         private readonly HashSet<long> _dirtyPages = [];
         private bool _dirtyPagesChanged = true;
-        private ulong _hash;
+        private UInt128 _hash;
 
         public Dictionary<long, List<(int From, int Ordinal)>> Pages { get; } = [];
 
@@ -243,13 +272,13 @@ internal sealed class ModelTimeline
 
         public int[][] DirtyLengthsAt { get; private set; } = [];
 
-        public ulong[] BaseHash { get; private set; } = [];
+        public UInt128[] BaseHash { get; private set; } = [];
 
         public void Initialise(int crashPointCount)
         {
             DirtyPagesAt = new long[crashPointCount][];
             DirtyLengthsAt = new int[crashPointCount][];
-            BaseHash = new ulong[crashPointCount];
+            BaseHash = new UInt128[crashPointCount];
         }
 
         public IEnumerable<long> DirtyPagesOf(int inodeId, int firstPage, int lastPage) =>

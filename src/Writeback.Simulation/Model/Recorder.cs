@@ -10,6 +10,7 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
     private readonly List<RecordedCall> _calls = [];
     private readonly Dictionary<object, int> _flushAsyncStarts = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<int> _failingDurabilityCalls = [.. faults?.FailingCalls ?? []];
+    private readonly HashSet<Exception> _injected = new(ReferenceEqualityComparer.Instance);
     private int _durabilityCallCount;
     private readonly List<InodeHistory> _histories = [];
     private readonly List<(int VisibleFrom, IReadOnlyDictionary<string, int> Names)> _directory =
@@ -19,6 +20,13 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
 
     /// <summary>How many calls have been recorded: the index the next call will get.</summary>
     public int CallCount => _calls.Count;
+
+    /// <summary>The last recorded call in words, or null.</summary>
+    public string? LastCallDescription => _calls.Count == 0 ? null : _calls[^1].Description;
+
+    /// <summary>Whether <paramref name="failure"/> is an injected failure or a poisoned file's repeat of one.</summary>
+    public bool IsInjectedFailure(WritebackException failure) =>
+        _injected.Contains(failure) || failure.InnerException is WritebackException original && _injected.Contains(original);
 
     /// <summary>The durability calls (<see cref="StorageFaults.IsDurabilityCall"/>) made so far.</summary>
     public int DurabilityCallCount => _durabilityCallCount;
@@ -59,6 +67,10 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
         if (error is not null)
         {
             var injected = call.File is MemoryFile failed ? failed.IsInjectedFailure(error) : memory.IsInjectedDirectoryFailure(error);
+            if (injected)
+            {
+                _injected.Add(error);
+            }
             _calls[callIndex] = _calls[callIndex] with { Outcome = injected ? CallOutcome.Failed : CallOutcome.Threw };
         }
         (call.File as MemoryFile)?.Disarm();
@@ -95,7 +107,11 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
     public SimulationRecord Finish(string scenarioName, Acknowledgements acknowledged)
     {
         DetectStores(_calls.Count);
-        var record = new SimulationRecord(scenarioName, memory.PageSizeBytes, _calls, _histories, _directory, acknowledged);
+        var record = new SimulationRecord(scenarioName, memory.PageSizeBytes, _calls, _histories, _directory, acknowledged)
+        {
+            DurabilityCallCount = _durabilityCallCount,
+            InjectedFaultPlan = faults is { FailingCalls.Count: > 0 } ? faults : null,
+        };
         memory.Release();
         return record;
     }
