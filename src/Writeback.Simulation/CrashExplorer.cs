@@ -65,7 +65,11 @@ public sealed partial class CrashExplorer
         {
             scenario.Run(storage, acknowledged);
         }
-        catch (Exception exception) when (!(faults is not null && storage.IsInjectedFailure(exception)))
+        catch (Exception exception) when (faults is not null && storage.IsInjectedFailure(exception))
+        {
+            // The program stopped at the injected failure, as a real one exits: the record ends here.
+        }
+        catch (Exception exception)
         {
             throw new ScenarioRunException(scenario.Name, storage.CallCount, storage.DescribeLastCall(), exception);
         }
