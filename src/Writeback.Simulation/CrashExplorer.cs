@@ -208,8 +208,11 @@ public sealed partial class CrashExplorer
     /// <summary>One exploration: the record, the verdict cache and the counters.</summary>
     private sealed partial class Run(CrashExplorer explorer, SimulationRecord record, ICrashScenario scenario)
     {
-        /// <summary>The verdict cache holds at most this many entries (about 100 bytes each); when full it starts over, so memory stays bounded.</summary>
-        private const int MaxCachedVerdicts = 1 << 20;
+        /// <summary>The verdict cache holds at most this many entries (about 100 bytes each, 25 MiB in all); when full it starts over, so memory stays bounded.</summary>
+        private const int MaxCachedVerdicts = 1 << 18;
+
+        /// <summary>Above this many dirty pages a crash point has at least 2^64 states wherever they lie in its files: it is never exhaustive.</summary>
+        private const int ManyDirtyPages = 64;
         private readonly ConcurrentDictionary<StateKey, Verdict> _verdicts = new();
         private readonly SimulationRecord _record = record;
         private readonly ICrashScenario _scenario = scenario;
@@ -264,6 +267,11 @@ public sealed partial class CrashExplorer
 
         private CrashFailure? ExploreCrashPoint(int crashPointIndex, CrashKind kind)
         {
+            if (kind != CrashKind.ProcessCrash && Dominated(crashPointIndex)
+                && _timeline.UnguaranteedPageCount(ModelTimeline.LevelOf(kind), crashPointIndex) > ManyDirtyPages)
+            {
+                return ExploreExtremes(crashPointIndex, kind);
+            }
             var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes);
             var exhaustive = space.StateCount <= _options.MaxStatesPerCrashPoint;
             if (exhaustive)
@@ -292,6 +300,29 @@ public sealed partial class CrashExplorer
             {
                 Interlocked.Add(ref _statesGenerated, generated);
             }
+        }
+
+        /// <summary>
+        /// A dominated crash point with more dirty pages than an exhaustive exploration could take:
+        /// only its all-lost and all-kept images, without building the choices of every dirty page
+        /// (which would make a run of N stores cost N² to explore).
+        /// </summary>
+        private CrashFailure? ExploreExtremes(int crashPointIndex, CrashKind kind)
+        {
+            Interlocked.Increment(ref _bounded);
+            Interlocked.Add(ref _statesGenerated, 2);
+            var context = new CrashContext(kind, crashPointIndex, _record.AcknowledgedAt(crashPointIndex));
+            foreach (var scope in new[] { SpaceScope.AllLostOnly, SpaceScope.MemoryImage })
+            {
+                var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes, scope);
+                var state = new int[space.Choices.Length];
+                space.Normalize(state, preferKept: false);
+                if (Check(space, state, context, verify: true) is { } verdict)
+                {
+                    return DescribeFailure(space, state, context, verdict);
+                }
+            }
+            return null;
         }
 
         /// <summary>

@@ -1,5 +1,18 @@
 namespace Writeback.Simulation.Model;
 
+/// <summary>Which part of a crash point's state space a <see cref="CrashPointSpace"/> holds.</summary>
+internal enum SpaceScope
+{
+    /// <summary>Every choice.</summary>
+    Full,
+
+    /// <summary>Only what the all-lost state needs: the directory, the lengths and the pages a shrink cut.</summary>
+    AllLostOnly,
+
+    /// <summary>No choice: the memory image, which is the all-kept image of every crash kind.</summary>
+    MemoryImage,
+}
+
 /// <summary>
 /// Every post-crash state a model allows at one crash point for one crash kind: the choices (pages,
 /// lengths, directory) the model does not guarantee, each with its options. A state is one option
@@ -18,13 +31,25 @@ internal sealed class CrashPointSpace
     private HashSet<int>[] _reachable = [];
     private InodeChoices[] _inodes = [];
 
-    public CrashPointSpace(SimulationRecord record, ModelTimeline timeline, CrashKind kind, int crashPointIndex, int atomicWriteBytes)
+    /// <param name="record">The record.</param>
+    /// <param name="timeline">The model applied to it.</param>
+    /// <param name="kind">The crash kind.</param>
+    /// <param name="crashPointIndex">The crash point.</param>
+    /// <param name="atomicWriteBytes">The atomic write unit.</param>
+    /// <param name="scope">
+    /// <see cref="SpaceScope.Full"/>; <see cref="SpaceScope.MemoryImage"/> for the all-kept image alone (the memory
+    /// image, which every kind allows); <see cref="SpaceScope.AllLostOnly"/> for a space whose all-lost state is the
+    /// full space's but without the choices of pages that are not cut (cheap at a crash point with many dirty pages).
+    /// </param>
+    public CrashPointSpace(SimulationRecord record, ModelTimeline timeline, CrashKind kind, int crashPointIndex, int atomicWriteBytes,
+                           SpaceScope scope = SpaceScope.Full)
     {
         Record = record;
         Timeline = timeline;
         Kind = kind;
         CrashPointIndex = crashPointIndex;
-        Level = ModelTimeline.LevelOf(kind);
+        Scope = scope;
+        Level = scope == SpaceScope.MemoryImage ? 0 : ModelTimeline.LevelOf(kind);
         BaseHash = timeline.BaseHash(Level, crashPointIndex);
         UnitBytes = Math.Min(atomicWriteBytes, record.PageSizeBytes);
         var choices = new List<Choice>();
@@ -40,6 +65,8 @@ internal sealed class CrashPointSpace
     }
 
     public SimulationRecord Record { get; }
+
+    public SpaceScope Scope { get; }
 
     public ModelTimeline Timeline { get; }
 
@@ -289,7 +316,9 @@ internal sealed class CrashPointSpace
 
     private void AddPageChoices(List<Choice> choices, HashSet<int> reachable, bool tear)
     {
-        var pageKeys = Timeline.UnguaranteedPages(Level, CrashPointIndex).Where(pageKey => reachable.Contains(ImageHash.InodeOf(pageKey)));
+        var pageKeys = Scope == SpaceScope.AllLostOnly
+            ? reachable.SelectMany(Record.CutPagesOf)
+            : Timeline.UnguaranteedPages(Level, CrashPointIndex).Where(pageKey => reachable.Contains(ImageHash.InodeOf(pageKey)));
         if (_lengthChoiceIndex.Count > 0)
         {
             // A cut page may need a choice although it is clean: its file's length can still go back across the cut.
