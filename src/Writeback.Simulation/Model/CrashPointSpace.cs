@@ -56,13 +56,23 @@ internal sealed class CrashPointSpace
         if (Level > 0)
         {
             AddDirectoryChoice(choices);
-            var reachable = _reachable.SelectMany(names => names).ToHashSet();
+            var reachable = _reachable.Length == 1 ? _reachable[0] : _reachable.SelectMany(names => names).ToHashSet();
             AddLengthChoices(choices, reachable);
             AddPageChoices(choices, reachable, tear: kind == CrashKind.PowerLoss && UnitBytes < record.PageSizeBytes);
         }
         Choices = [.. choices];
-        GroupByInode();
+        Independent = DirectoryChoiceIndex < 0 && _lengthChoiceIndex.Count == 0 && Choices.All(c => c.OptionsByEpoch is null);
+        if (!Independent)
+        {
+            GroupByInode();
+        }
     }
+
+    /// <summary>
+    /// Whether every combination of options is a canonical state: no directory or length choice,
+    /// no cut page. Then counting is a product and enumeration an odometer (the common case).
+    /// </summary>
+    public bool Independent { get; }
 
     public SimulationRecord Record { get; }
 
@@ -90,6 +100,15 @@ internal sealed class CrashPointSpace
     {
         get
         {
+            if (Independent)
+            {
+                var product = 1L;
+                foreach (var choice in Choices)
+                {
+                    product = Saturate.Multiply(product, choice.OptionCount);
+                }
+                return product;
+            }
             var total = 0L;
             for (var directoryOption = 0; directoryOption < DirectoryOptionCount; directoryOption++)
             {
@@ -120,7 +139,28 @@ internal sealed class CrashPointSpace
     }
 
     /// <summary>Every canonical state, all-lost first.</summary>
-    public IEnumerable<int[]> ExhaustiveStates()
+    public IEnumerable<int[]> ExhaustiveStates() => Independent ? Odometer() : Nested();
+
+    private IEnumerable<int[]> Odometer()
+    {
+        var state = new int[Choices.Length];
+        while (true)
+        {
+            yield return (int[])state.Clone();
+            var position = 0;
+            while (position < state.Length && ++state[position] == Choices[position].OptionCount)
+            {
+                state[position] = 0;
+                position++;
+            }
+            if (position == state.Length)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private IEnumerable<int[]> Nested()
     {
         var state = new int[Choices.Length];
         for (var directoryOption = 0; directoryOption < DirectoryOptionCount; directoryOption++)
@@ -144,6 +184,10 @@ internal sealed class CrashPointSpace
     /// </summary>
     public void Normalize(int[] state, bool preferKept, Func<int, int>? randomIndex = null)
     {
+        if (Independent && Level > 0)
+        {
+            return; // Every page of a reachable file is visible at its one possible length.
+        }
         var reachable = _reachable.Length == 0 ? null : _reachable[DirectoryChoiceIndex >= 0 ? state[DirectoryChoiceIndex] : 0];
         foreach (var group in _inodes)
         {
@@ -279,7 +323,7 @@ internal sealed class CrashPointSpace
         var memory = Record.DirectoryMemoryOrdinal(CrashPointIndex);
         if (guaranteed >= memory)
         {
-            _reachable = [Record.DirectoryNames(guaranteed).Values.ToHashSet()];
+            _reachable = [Record.DirectoryInodes(guaranteed)];
             return;
         }
         // Directory states with the same names pointing at the same files are one image (a name created and deleted again).
@@ -288,10 +332,10 @@ internal sealed class CrashPointSpace
             .ToArray();
         if (ordinals.Length == 1)
         {
-            _reachable = [Record.DirectoryNames(guaranteed).Values.ToHashSet()];
+            _reachable = [Record.DirectoryInodes(guaranteed)];
             return;
         }
-        _reachable = [.. ordinals.Select(o => Record.DirectoryNames(o).Values.ToHashSet())];
+        _reachable = [.. ordinals.Select(Record.DirectoryInodes)];
         var hashes = ordinals.Select(o => ImageHash.Directory(o) ^ ImageHash.Directory(guaranteed)).ToArray();
         DirectoryChoiceIndex = choices.Count;
         choices.Add(new Choice(ChoiceKind.Directory, -1, -1, [.. ordinals.Select(o => new PageOption(o, 0))], hashes));

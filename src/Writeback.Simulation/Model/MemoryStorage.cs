@@ -9,6 +9,7 @@ internal sealed class MemoryStorage : IMappedStorage
 {
     private readonly Dictionary<string, Inode> _names = new(StringComparer.Ordinal);
     private readonly List<Inode> _inodes = [];
+    private const int Eexist = 17;
     private int _nextInodeId;
     private int? _armedDirectoryErrno;
     private WritebackException? _directoryFailure;
@@ -57,7 +58,7 @@ internal sealed class MemoryStorage : IMappedStorage
         switch (options.Mode)
         {
             case FileMode.CreateNew when inode is not null:
-                throw new IOException($"open('{name}', CreateNew) failed: EEXIST (File exists)");
+                throw new WritebackException("open", name, null, null, Eexist); // as MappedFile: open(2) with O_EXCL
             case FileMode.Open or FileMode.Truncate when inode is null:
                 throw new FileNotFoundException($"open('{name}', {options.Mode}) failed: ENOENT (No such file or directory)", name);
         }

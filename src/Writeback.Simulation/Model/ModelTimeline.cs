@@ -268,6 +268,12 @@ internal sealed class ModelTimeline
         private readonly List<(int From, long PageKey, bool Added)> _changes = [];
         private int[] _changesBefore = [];
         private int[] _dirtyCounts = [];
+        private long[]?[] _small = [];
+        private long[]? _lastSmall;
+        private int _lastSmallChanges = -1;
+
+        /// <summary>Dirty sets of at most this many pages are kept per crash point (shared while unchanged); larger ones are rebuilt from checkpoints.</summary>
+        private const int SmallSetPages = 64;
         private UInt128 _hash;
 
         public Dictionary<long, List<(int From, int Ordinal)>> Pages { get; } = [];
@@ -284,6 +290,7 @@ internal sealed class ModelTimeline
         public void Initialise(int crashPointCount)
         {
             _changesBefore = new int[crashPointCount + 1];
+            _small = new long[]?[crashPointCount];
             _dirtyCounts = new int[crashPointCount];
             DirtyLengthsAt = new int[crashPointCount][];
             BaseHash = new UInt128[crashPointCount];
@@ -308,6 +315,10 @@ internal sealed class ModelTimeline
         /// </summary>
         public long[] DirtyPagesAt(int crashPointIndex)
         {
+            if (_small[crashPointIndex] is { } small)
+            {
+                return small;
+            }
             var checkpointIndex = crashPointIndex / CheckpointInterval;
             var set = new HashSet<long>(_checkpoints[checkpointIndex]);
             for (var change = _changesBefore[checkpointIndex * CheckpointInterval + 1]; change < _changesBefore[crashPointIndex + 1]; change++)
@@ -334,6 +345,20 @@ internal sealed class ModelTimeline
             // Changes logged so far take effect at or before this crash point (removals from the call before it).
             _changesBefore[crashPointIndex + 1] = _changes.Count;
             _dirtyCounts[crashPointIndex] = _dirtyPages.Count;
+            if (_dirtyPages.Count <= SmallSetPages)
+            {
+                if (_lastSmall is null || _lastSmallChanges != _changes.Count)
+                {
+                    _lastSmall = [.. _dirtyPages];
+                    Array.Sort(_lastSmall);
+                    _lastSmallChanges = _changes.Count;
+                }
+                _small[crashPointIndex] = _lastSmall;
+            }
+            else
+            {
+                _lastSmall = null;
+            }
             if (crashPointIndex % CheckpointInterval == 0)
             {
                 var pages = _dirtyPages.ToArray();
