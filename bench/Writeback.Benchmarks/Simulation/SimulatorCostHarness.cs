@@ -46,7 +46,7 @@ public sealed class SimulatorCostHarness : IHarness
         {
             return RunOne(oneShape, int.Parse(oneCount, CultureInfo.InvariantCulture));
         }
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {SimulatorHarness.LoadAverage()}");
         Console.WriteLine("| workload | N | calls | crash points | states generated | states checked | time | peak RSS |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         var failed = 0;
@@ -58,14 +58,14 @@ public sealed class SimulatorCostHarness : IHarness
             }
         }
         failed += RunChild("spans", 64);
-        Console.WriteLine($"load average at the end: {LoadAverage()}");
+        Console.WriteLine($"load average at the end: {SimulatorHarness.LoadAverage()}");
         return failed == 0 ? 0 : 1;
     }
 
     private static int RunChild(string shape, int count)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-        if (!Path.GetFileNameWithoutExtension(Environment.ProcessPath!).Equals("Writeback.Benchmarks", StringComparison.Ordinal))
+        if (Path.GetFileName(Environment.ProcessPath!).StartsWith("dotnet", StringComparison.Ordinal))
         {
             start.ArgumentList.Add(typeof(SimulatorCostHarness).Assembly.Location);
         }
@@ -92,29 +92,13 @@ public sealed class SimulatorCostHarness : IHarness
         var report = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(scenario);
         var seconds = stopwatch.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {scenario.Name} | {count:N0} | {report.CallCount:N0} | {report.CrashPoints:N0} | {report.StatesGenerated:N0} | {report.StatesChecked:N0} | {seconds:F2} s | {PeakRssMiB():F0} MiB |"));
+            $"| {scenario.Name} | {count:N0} | {report.CallCount:N0} | {report.CrashPoints:N0} | {report.StatesGenerated:N0} | {report.StatesChecked:N0} | {seconds:F2} s | {SimulatorHarness.PeakRssMiB():F0} MiB |"));
         if (!report.Passed)
         {
             var first = report.Failures[0];
             Console.WriteLine($"unexpected failure: {first.Kind} #{first.CrashPointIndex} {first.Call}: {first.Message}; {string.Join("; ", first.ShrunkDeviations ?? [])}");
         }
         return report.Passed ? 0 : 1;
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
-
-    /// <summary>The process's peak resident set size (VmHWM in /proc/self/status), in MiB.</summary>
-    private static double PeakRssMiB()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) / 1024.0;
-            }
-        }
-        return double.NaN;
     }
 
     /// <summary>
