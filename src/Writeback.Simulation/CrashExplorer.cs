@@ -220,6 +220,7 @@ public sealed partial class CrashExplorer
         private readonly ModelTimeline _timeline = explorer.Model is var model ? record.Timeline(model) : null!;
         private readonly ExplorerOptions _options = explorer._options;
         private long _statesChecked;
+        private int _cachedVerdicts;
         private long _statesGenerated;
         private int _exhaustive;
         private int _bounded;
@@ -348,9 +349,11 @@ public sealed partial class CrashExplorer
             }
             var (verdict, readCrashPoint) = RunChecker(space, state, context);
             Interlocked.Increment(ref _statesChecked);
-            if (_verdicts.Count >= MaxCachedVerdicts)
+            // ConcurrentDictionary.Count takes every lock: the cache keeps its own count.
+            if (Interlocked.Increment(ref _cachedVerdicts) > MaxCachedVerdicts)
             {
                 _verdicts.Clear();
+                Interlocked.Exchange(ref _cachedVerdicts, 0);
             }
             _verdicts[readCrashPoint ? specific : general] = verdict;
             return verdict.Passed ? null : verdict;

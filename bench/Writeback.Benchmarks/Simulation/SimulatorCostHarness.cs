@@ -21,24 +21,25 @@ public sealed class SimulatorCostHarness : IHarness
 
     public int Run(string[] args)
     {
-        if (args is ["profile-wal", var rounds])
+        if (args is ["profile-wal", var rounds, ..])
         {
+            var unit = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4096;
             var wal = new Writeback.Simulation.Examples.ChecksummedLogScenario("wal", "wal.bin", 1000, Writeback.Simulation.Examples.LogCommit.FlushRange, true);
             var watch = Stopwatch.StartNew();
             long states = 0;
             for (var round = 0; round < int.Parse(rounds, CultureInfo.InvariantCulture); round++)
             {
-                states += new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1 }).Explore(wal).StatesChecked;
+                states += new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, AtomicWriteBytes = unit }).Explore(wal).StatesChecked;
             }
             Console.WriteLine($"{states / watch.Elapsed.TotalSeconds:F0} states/s");
             watch.Restart();
             var record = CrashExplorer.Record(wal);
             var recordMs = watch.Elapsed.TotalMilliseconds;
             watch.Restart();
-            var one = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, Parallelism = 1 }).Explore(record, wal);
+            var one = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, Parallelism = 1, AtomicWriteBytes = unit }).Explore(record, wal);
             Console.WriteLine($"record {recordMs:F1} ms; explore (1 thread, timeline included) {watch.Elapsed.TotalMilliseconds:F1} ms for {one.StatesChecked} states");
             watch.Restart();
-            one = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, Parallelism = 1 }).Explore(record, wal);
+            one = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, Parallelism = 1, AtomicWriteBytes = unit }).Explore(record, wal);
             Console.WriteLine($"explore again (timeline cached) {watch.Elapsed.TotalMilliseconds:F1} ms");
             return 0;
         }
