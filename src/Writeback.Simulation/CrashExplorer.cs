@@ -15,9 +15,11 @@ namespace Writeback.Simulation;
 /// and at <see cref="CrashKind.PowerLoss"/> with an atomic unit smaller than a page, torn mixes. A
 /// crash point with at most <see cref="ExplorerOptions.MaxStatesPerCrashPoint"/> states is explored
 /// exhaustively; above it, every state within <see cref="ExplorerOptions.BoundedDeviations"/>
-/// choices of all-lost and of all-kept, plus seeded random samples. Identical images (by a 64-bit
-/// hash of their choices) with identical acknowledgements are checked once. Crash points are checked
-/// in parallel; the report does not depend on the thread count.
+/// choices of all-lost and of all-kept, plus seeded random samples (a crash point the next one
+/// dominates checks only its two extremes). Identical images (by a 128-bit hash of their choices)
+/// with identical acknowledgements are checked once, at every crash point unless the checker reads
+/// <see cref="CrashContext.CrashPointIndex"/>. Crash points are checked in parallel; the report does
+/// not depend on the thread count.
 /// </remarks>
 public sealed partial class CrashExplorer
 {
