@@ -39,6 +39,8 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
             options = options with { MaxStatesPerCrashPoint = maxStates };
         }
 
+        options = options with { StorageFaults = settings.ParseStorageFaults() };
+
         string? assemblyPath = settings.AssemblyPath is null ? null : Path.GetFullPath(settings.AssemblyPath);
         if (assemblyPath is not null && !File.Exists(assemblyPath))
         {
@@ -137,7 +139,11 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     ProgressTask? task = progress?.AddTask(Markup.Escape($"{target.Scenario.Name} / {model.Name}"), maxValue: 1);
-                    var explorer = new CrashExplorer(model, options with { Progress = task is null ? null : new TaskProgress(task) });
+                    var explorer = new CrashExplorer(model, options with
+                    {
+                        Progress = task is null ? null : new TaskProgress(task),
+                        StorageFaults = options.StorageFaults ?? target.Faults,
+                    });
                     try
                     {
                         reports.Add(explorer.Explore(target.Scenario));
