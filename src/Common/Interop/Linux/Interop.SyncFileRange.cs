@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Writeback.Native;
 
 internal static partial class Interop
 {
@@ -11,6 +12,6 @@ internal static partial class Interop
 
         /// <summary>sync_file_range(2). With SYNC_FILE_RANGE_WRITE it starts writeback and guarantees nothing.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "sync_file_range", SetLastError = true)]
-        internal static partial int sync_file_range(int fd, long offset, long nbytes, uint flags);
+        internal static partial int sync_file_range(SafeFileDescriptorHandle fd, long offset, long nbytes, uint flags);
     }
 }

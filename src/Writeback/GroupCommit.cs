@@ -1,0 +1,271 @@
+using Writeback.Backends;
+
+namespace Writeback;
+
+/// <summary>
+/// Group commit for <see cref="MappedFile.FlushAsync"/>, with no thread of its own: the first
+/// request finds no group in flight and submits one from the caller's thread; requests that arrive
+/// while a group is in flight queue up, and when the group's last call completes (on the engine's
+/// completion thread) they become the next group. A group is sorted by offset and each run of
+/// ranges that overlap or lie within <see cref="MergeGapBytes"/> of each other is one range sync
+/// (io_uring FSYNC with a range and DATASYNC, or msync(MS_SYNC) on the fallback engine); each
+/// waiter completes after the call that covered its range.
+/// One group in flight per file, not several: measured on the project's virtio disk
+/// (docs/BENCHMARKS.md, S4), several groups in flight gave fewer commits per second: concurrent
+/// syncs each wait for their own journal commit and device cache flush, and the groups get smaller.
+/// </summary>
+/// <remarks>
+/// A request is only ever completed by a call its own group issued, and a group is taken from the
+/// queue after each of its requests was queued, so every successful completion follows a sync of
+/// the request's whole range that was issued (and returned 0) after the request was queued.
+/// </remarks>
+internal sealed class GroupCommit : IAsyncCompletion
+{
+    /// <summary>
+    /// Two requested ranges are synced by one call when the gap between them is at most this many
+    /// bytes (64 pages of 4 KiB): writing a few clean or unrelated dirty pages in between costs less
+    /// than another synchronous call with its journal commit and device cache flush.
+    /// </summary>
+    internal const long MergeGapBytes = 256 * 1024;
+
+    private readonly MappedFile _file;
+    private readonly object _gate = new();
+    private List<Request> _queue = new(64);
+    private List<Request> _batch = new(64);
+    private readonly List<Run> _runs = new(8);
+    private bool _inFlight;
+    private int _pendingCalls;
+    private long _groupStartTimestamp;
+    private long _groupCount;
+    private long _groupedRequestCount;
+
+    public GroupCommit(MappedFile file) => _file = file;
+
+    /// <summary>Groups completed so far, and the requests they held: their ratio is the average group size.</summary>
+    public (long Groups, long Requests) Statistics
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_groupCount, _groupedRequestCount);
+            }
+        }
+    }
+
+    /// <summary>Queues the page-aligned range [<paramref name="startBytes"/>, <paramref name="endBytes"/>).</summary>
+    public Task Enqueue(long startBytes, long endBytes, CancellationToken cancellationToken)
+    {
+        var request = new Request(startBytes, endBytes);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // Cancelling ends the caller's wait only; the range is still synced with its group.
+            request.Registration = cancellationToken.UnsafeRegister(
+                static (state, token) => ((Request)state!).TrySetCanceled(token), request);
+        }
+        bool startGroup;
+        lock (_gate)
+        {
+            _queue.Add(request);
+            startGroup = !_inFlight;
+            if (startGroup)
+            {
+                TakeGroup();
+            }
+        }
+        if (startGroup)
+        {
+            RunGroups();
+        }
+        return request.Task;
+    }
+
+    /// <summary>Whether a group is in flight or queued.</summary>
+    public bool IsBusy
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inFlight;
+            }
+        }
+    }
+
+    // Under the lock: the queue becomes the group.
+    private void TakeGroup()
+    {
+        (_queue, _batch) = (_batch, _queue); // _batch was empty
+        _inFlight = true;
+    }
+
+    // Submits the taken group; when a group cannot be submitted (poisoned or closed) it is
+    // completed here and the next one taken, so this loops instead of recursing.
+    private void RunGroups()
+    {
+        while (!SubmitGroup())
+        {
+            if (!FinishGroup())
+            {
+                return;
+            }
+        }
+    }
+
+    // Returns false when the group was completed without a call.
+    private bool SubmitGroup()
+    {
+        _runs.Clear();
+        if (_file.GroupFailure() is { } failure)
+        {
+            _runs.Add(new Run(0, _batch.Count, 0, 0));
+            _runs[0].Error = failure;
+            return false;
+        }
+        var operation = BuildRuns();
+        var maxBytes = _file.Backend.MaxAsyncRequestBytes;
+        var calls = 0;
+        foreach (var run in _runs)
+        {
+            calls += run.EndBytes <= run.StartBytes ? 0 : (int)(((run.EndBytes - run.StartBytes - 1) / maxBytes) + 1);
+        }
+        if (calls == 0)
+        {
+            return false; // the file shrank below every range: nothing left to sync
+        }
+        _groupStartTimestamp = WritebackMetrics.StartTiming();
+        Volatile.Write(ref _pendingCalls, calls);
+        for (var runIndex = 0; runIndex < _runs.Count; runIndex++)
+        {
+            for (var startBytes = _runs[runIndex].StartBytes; startBytes < _runs[runIndex].EndBytes;)
+            {
+                var lengthBytes = Math.Min(maxBytes, _runs[runIndex].EndBytes - startBytes);
+                _file.Backend.Submit(_file.CreateRequest(operation, this, startBytes, lengthBytes, runIndex));
+                startBytes += lengthBytes;
+            }
+        }
+        return true;
+    }
+
+    // Sorts the group and merges near ranges into runs; returns the operation each run needs.
+    private AsyncOperation BuildRuns()
+    {
+        if (_file.Semantics == FlushSemantics.WholeFile)
+        {
+            _runs.Add(new Run(0, _batch.Count, 0, 1));
+            return AsyncOperation.SyncFile;
+        }
+        _batch.Sort(static (a, b) => a.StartBytes.CompareTo(b.StartBytes));
+        var mappedBytes = _file.MappedBytesForGroup;
+        var firstIndex = 0;
+        while (firstIndex < _batch.Count)
+        {
+            var startBytes = _batch[firstIndex].StartBytes;
+            var endBytes = _batch[firstIndex].EndBytes;
+            var nextIndex = firstIndex + 1;
+            while (nextIndex < _batch.Count && _batch[nextIndex].StartBytes <= endBytes + MergeGapBytes)
+            {
+                endBytes = Math.Max(endBytes, _batch[nextIndex].EndBytes);
+                nextIndex++;
+            }
+            // The file may have shrunk since the request was queued (SetLength is the caller's to order).
+            _runs.Add(new Run(firstIndex, nextIndex, startBytes, Math.Min(endBytes, mappedBytes)));
+            firstIndex = nextIndex;
+        }
+        return AsyncOperation.SyncRange;
+    }
+
+    /// <inheritdoc/>
+    public void OnCompleted(in AsyncRequest request, int errno)
+    {
+        if (errno != 0)
+        {
+            var failure = _file.PoisonFromEngine(request, errno);
+            Interlocked.CompareExchange(ref _runs[request.Tag].Error, failure, null);
+        }
+        if (Interlocked.Decrement(ref _pendingCalls) == 0 && FinishGroup())
+        {
+            RunGroups();
+        }
+    }
+
+    // Completes the group's waiters; takes the next group if one is queued (returns true) or
+    // leaves the file idle (false).
+    private bool FinishGroup()
+    {
+        var operation = _file.Semantics == FlushSemantics.WholeFile ? NativeCall.SyncFileAsync : NativeCall.SyncRangeAsync;
+        foreach (var run in _runs)
+        {
+            var error = run.Error;
+            if (error is null && run.EndBytes > run.StartBytes)
+            {
+                error = _file.AfterGroupSync(operation, run.StartBytes, run.EndBytes, _groupStartTimestamp);
+            }
+            for (var i = run.FirstIndex; i < run.EndIndex; i++)
+            {
+                Complete(_batch[i], error);
+            }
+        }
+        lock (_gate)
+        {
+            _groupCount++;
+            _groupedRequestCount += _batch.Count;
+            _batch.Clear();
+            _runs.Clear();
+            if (_queue.Count == 0)
+            {
+                _inFlight = false;
+                Monitor.PulseAll(_gate);
+                return false;
+            }
+            TakeGroup();
+            return true;
+        }
+    }
+
+    /// <summary>Waits until no group is in flight or queued.</summary>
+    public void WaitUntilIdle()
+    {
+        lock (_gate)
+        {
+            while (_inFlight)
+            {
+                Monitor.Wait(_gate);
+            }
+        }
+    }
+
+    private void Complete(Request request, Exception? error)
+    {
+        request.Registration.Dispose();
+        if (error is null)
+        {
+            request.TrySetResult();
+        }
+        else
+        {
+            request.TrySetException(error);
+        }
+        _file.OnAsyncWorkDone();
+    }
+
+    private sealed class Run(int firstIndex, int endIndex, long startBytes, long endBytes)
+    {
+        public int FirstIndex { get; } = firstIndex;
+        public int EndIndex { get; } = endIndex;
+        public long StartBytes { get; } = startBytes;
+        public long EndBytes { get; } = endBytes;
+#pragma warning disable CA1051 // A field, so completions of one run on two engine threads can set it with Interlocked.
+        public Exception? Error;
+#pragma warning restore CA1051
+    }
+
+    // RunContinuationsAsynchronously keeps awaiting callers' code off the engine's completion
+    // thread; a caller blocked in Wait()/GetResult() is still released directly.
+    private sealed class Request(long startBytes, long endBytes) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public long StartBytes { get; } = startBytes;
+        public long EndBytes { get; } = endBytes;
+        public CancellationTokenRegistration Registration { get; set; }
+    }
+}

@@ -1,0 +1,61 @@
+namespace Writeback.Tests;
+
+/// <summary>
+/// The process-wide durability engine: which one runs, and that hundreds of files using it add a
+/// handful of threads, not one or two per file. CI runs this project twice, once with io_uring and
+/// once with WRITEBACK_IO_URING=0.
+/// </summary>
+public sealed class EngineTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [SkippableFact]
+    public void TheEngineIsTheOneTheEnvironmentAsksFor()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "the engine is Linux's");
+        var engine = MappedFile.DurabilityEngineName;
+        if (Environment.GetEnvironmentVariable("WRITEBACK_IO_URING") == "0")
+        {
+            Assert.StartsWith("thread pool", engine, StringComparison.Ordinal);
+            return;
+        }
+        Skip.IfNot(File.Exists("/proc/sys/kernel/io_uring_disabled") && File.ReadAllText("/proc/sys/kernel/io_uring_disabled").Trim() == "0",
+            "io_uring is disabled on this kernel (kernel.io_uring_disabled != 0), so the fallback runs");
+        Assert.Equal("io_uring", engine);
+    }
+
+    [SkippableFact]
+    public async Task FiveHundredFilesUsingStartWritebackAndFlushAsyncAddAtMostEightThreads()
+    {
+        Skip.IfNot(Directory.Exists("/proc/self/task"), "needs /proc/self/task to count the process's threads");
+        const int FileCount = 500;
+        var files = new List<MappedFile>(FileCount);
+        try
+        {
+            // Counted after opening (files have no threads): what using them adds, the engine's own
+            // thread(s) included unless an earlier test in this process started it already.
+            for (var i = 0; i < FileCount; i++)
+            {
+                files.Add(MappedFile.Open(_directory.File($"threads-{i}.bin"), new MappedFileOptions { Length = 2 * 4096 }));
+            }
+            var before = ThreadCount();
+            foreach (var file in files)
+            {
+                file.GetSpan(0, 8).Fill(0x5A);
+                file.StartWriteback(0, 4096);
+                await file.FlushAsync(4096, 4096);
+            }
+            await Task.WhenAll(files.Select(file => file.FlushAsync(0, 4096)));
+            var added = ThreadCount() - before;
+            Assert.True(added <= 8, $"{FileCount} files added {added} threads ({before} before)");
+        }
+        finally
+        {
+            files.ForEach(file => file.Dispose());
+        }
+    }
+
+    private static int ThreadCount() => Directory.GetDirectories("/proc/self/task").Length;
+}
