@@ -36,22 +36,8 @@ internal sealed class GroupCommit : IAsyncCompletion
     private bool _inFlight;
     private int _pendingCalls;
     private long _groupStartTimestamp;
-    private long _groupCount;
-    private long _groupedRequestCount;
 
     public GroupCommit(MappedFile file) => _file = file;
-
-    /// <summary>Groups completed so far, and the requests they held: their ratio is the average group size.</summary>
-    public (long Groups, long Requests) Statistics
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return (_groupCount, _groupedRequestCount);
-            }
-        }
-    }
 
     /// <summary>Queues the page-aligned range [<paramref name="startBytes"/>, <paramref name="endBytes"/>).</summary>
     public Task Enqueue(long startBytes, long endBytes, CancellationToken cancellationToken)
@@ -78,18 +64,6 @@ internal sealed class GroupCommit : IAsyncCompletion
             RunGroups();
         }
         return request.Task;
-    }
-
-    /// <summary>Whether a group is in flight or queued.</summary>
-    public bool IsBusy
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _inFlight;
-            }
-        }
     }
 
     // Under the lock: the queue becomes the group.
@@ -206,32 +180,18 @@ internal sealed class GroupCommit : IAsyncCompletion
                 Complete(_batch[i], error);
             }
         }
+        WritebackMetrics.RecordGroup(_batch.Count);
         lock (_gate)
         {
-            _groupCount++;
-            _groupedRequestCount += _batch.Count;
             _batch.Clear();
             _runs.Clear();
             if (_queue.Count == 0)
             {
                 _inFlight = false;
-                Monitor.PulseAll(_gate);
                 return false;
             }
             TakeGroup();
             return true;
-        }
-    }
-
-    /// <summary>Waits until no group is in flight or queued.</summary>
-    public void WaitUntilIdle()
-    {
-        lock (_gate)
-        {
-            while (_inFlight)
-            {
-                Monitor.Wait(_gate);
-            }
         }
     }
 

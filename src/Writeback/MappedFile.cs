@@ -471,9 +471,6 @@ public sealed partial class MappedFile : IMappedFile
         return _groupCommit;
     }
 
-    /// <summary>FlushAsync groups completed on this file and the requests they held (the benchmarks' average group size).</summary>
-    internal (long Groups, long Requests) GroupCommitStatistics => _groupCommit?.Statistics ?? default;
-
     private static void ValidateOptions(MappedFileOptions options)
     {
         if (options.Mode is FileMode.Append || !Enum.IsDefined(options.Mode))

@@ -30,8 +30,12 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
     /// <summary>Submission queue entries; also the number of requests in flight at once.</summary>
     private const uint Entries = 256;
 
-    /// <summary>The most io-wq workers for bounded work (regular files), so 500 files add a handful of threads.</summary>
-    public const uint MaxBoundedWorkers = 4;
+    /// <summary>
+    /// The most io-wq workers for bounded work (regular files): one per CPU, at least 2 and at most
+    /// 4, so any number of files adds a handful of threads (the kernel's default is 4 per CPU). Each
+    /// blocking sync holds a worker; more than one per CPU rarely helps a single device.
+    /// </summary>
+    public static readonly uint MaxBoundedWorkers = (uint)Math.Clamp(Environment.ProcessorCount, 2, 4);
 
     private const ulong WakeTag = ulong.MaxValue;
 
