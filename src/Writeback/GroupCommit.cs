@@ -109,11 +109,15 @@ internal sealed class GroupCommit : IAsyncCompletion
         }
         _groupStartTimestamp = WritebackMetrics.StartTiming();
         Volatile.Write(ref _pendingCalls, calls);
-        for (var runIndex = 0; runIndex < _runs.Count; runIndex++)
+        // The last call can complete, and the next group replace _runs, before Submit returns: after
+        // a Submit this loop reads only locals.
+        var runCount = _runs.Count;
+        for (var runIndex = 0; runIndex < runCount; runIndex++)
         {
-            for (var startBytes = _runs[runIndex].StartBytes; startBytes < _runs[runIndex].EndBytes;)
+            var (startBytes, endBytes) = (_runs[runIndex].StartBytes, _runs[runIndex].EndBytes);
+            while (startBytes < endBytes)
             {
-                var lengthBytes = Math.Min(maxBytes, _runs[runIndex].EndBytes - startBytes);
+                var lengthBytes = Math.Min(maxBytes, endBytes - startBytes);
                 _file.Backend.Submit(_file.CreateRequest(operation, this, startBytes, lengthBytes, runIndex));
                 startBytes += lengthBytes;
             }
