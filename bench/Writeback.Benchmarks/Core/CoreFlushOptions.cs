@@ -61,7 +61,7 @@ internal sealed record CoreFlushOptions
     private static string[] ParseScenarios(string list)
     {
         var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        .Select(n => n.ToUpperInvariant()).ToArray();
+                        .Select(n => AllScenarios.FirstOrDefault(a => a.Equals(n, StringComparison.OrdinalIgnoreCase)) ?? n).ToArray();
         var unknown = names.Except(AllScenarios).ToArray();
         return unknown.Length == 0 ? names : throw new ArgumentException($"unknown scenario(s) {string.Join(", ", unknown)}");
     }
