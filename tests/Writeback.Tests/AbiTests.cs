@@ -25,6 +25,7 @@ public sealed class AbiTests
         #include <sys/syscall.h>
         #include <linux/io_uring.h>
         #include <sys/types.h>
+        #include <time.h>
         #include <unistd.h>
         #ifdef WITH_CACHESTAT
         #include <linux/mman.h>
@@ -33,7 +34,7 @@ public sealed class AbiTests
         #define S(name, value) printf("%s=%lld\n", name, (long long)(value))
         int main(void) {
             P(O_RDONLY); P(O_WRONLY); P(O_RDWR); P(O_CREAT); P(O_EXCL); P(O_TRUNC); P(O_CLOEXEC); P(O_DIRECTORY);
-            P(SEEK_SET); P(SEEK_END);
+            P(SEEK_SET); P(SEEK_END); P(CLOCK_MONOTONIC);
             P(MS_ASYNC); P(MS_INVALIDATE); P(MS_SYNC);
             P(SYNC_FILE_RANGE_WAIT_BEFORE); P(SYNC_FILE_RANGE_WRITE); P(SYNC_FILE_RANGE_WAIT_AFTER);
             P(PROT_NONE); P(PROT_READ); P(PROT_WRITE); P(MAP_POPULATE); P(EFD_CLOEXEC);

@@ -81,10 +81,10 @@ internal sealed unsafe class PageCacheProbe : IDisposable
 
     private static void SleepMicroseconds(int durationUs)
     {
-        var request = new RawLibc.Timespec { tv_sec = durationUs / 1_000_000, tv_nsec = durationUs % 1_000_000 * 1000L };
+        var request = new Interop.Libc.timespec { tv_sec = durationUs / 1_000_000, tv_nsec = durationUs % 1_000_000 * 1000L };
         // Safety: request is a local; a null remain is allowed. An early wake-up (EINTR) only
         // makes the next poll come sooner, so the result is ignored.
-        _ = RawLibc.clock_nanosleep(RawLibc.CLOCK_MONOTONIC, 0, &request, null);
+        _ = Interop.Libc.clock_nanosleep(Interop.Libc.CLOCK_MONOTONIC, 0, &request, null);
     }
 
     public void Dispose() => _handle.Dispose();

@@ -5,8 +5,8 @@ namespace Writeback.Benchmarks.Core;
 
 /// <summary>
 /// A whole file mapped shared and read-write with plain mmap(2), and the raw calls on it: the
-/// baseline every library call is measured against. The calls go straight to the library's
-/// <c>Interop.Libc</c> P/Invoke declarations, past everything MappedFile adds around them. Errors become <see cref="WritebackException"/>
+/// baseline every library call is measured against. The calls go straight to the shared
+/// <c>Interop.Libc</c> P/Invoke declarations the library calls too (src/Common/Interop), past everything MappedFile adds around them. Errors become <see cref="WritebackException"/>
 /// like the library's, so a failing baseline names the call, path, range and errno too.
 /// </summary>
 internal sealed unsafe class RawMapping : IDisposable
