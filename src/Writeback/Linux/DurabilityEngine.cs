@@ -21,13 +21,13 @@ internal abstract class DurabilityEngine
     private static readonly Lazy<DurabilityEngine> s_shared = new(Create);
 
     [ThreadStatic]
-    private static bool t_isEngineThread;
+    private static bool s_onEngineThread;
 
     /// <summary>The process's engine, created on first use.</summary>
     public static DurabilityEngine Shared => s_shared.Value;
 
     /// <summary>Whether the current thread is one of the engine's (a completion handler runs on it).</summary>
-    public static bool OnEngineThread => t_isEngineThread;
+    public static bool OnEngineThread => s_onEngineThread;
 
     /// <summary>Why io_uring is not used, or null when it is.</summary>
     public static string? IoUringUnavailableReason { get; private set; }
@@ -48,7 +48,7 @@ internal abstract class DurabilityEngine
     public abstract void Submit(in AsyncRequest request);
 
     /// <summary>Marks the calling thread as an engine thread.</summary>
-    protected static void MarkEngineThread() => t_isEngineThread = true;
+    protected static void MarkEngineThread() => s_onEngineThread = true;
 
     private static DurabilityEngine Create()
     {
