@@ -206,7 +206,29 @@ public sealed partial class MappedFile
         : Volatile.Read(ref _poison) is { } poison ? Repeat(poison) : null;
 
     /// <summary>One request handed to the engine (a writeback start, or a FlushAsync waiter) has finished.</summary>
-    internal void OnAsyncWorkDone() => Interlocked.Decrement(ref _outstandingRequests);
+    internal void OnAsyncWorkDone()
+    {
+        if (Interlocked.Decrement(ref _outstandingRequests) == 0 && Volatile.Read(ref _disposed) != 0)
+        {
+            lock (_writebackCompletion)
+            {
+                Monitor.PulseAll(_writebackCompletion);
+            }
+        }
+    }
+
+    // Dispose: until every writeback start and FlushAsync request handed to the engine has
+    // completed. The timeout only bounds a missed pulse (the count is read outside the lock).
+    private void WaitForAsyncWork()
+    {
+        lock (_writebackCompletion)
+        {
+            while (Volatile.Read(ref _outstandingRequests) != 0)
+            {
+                Monitor.Wait(_writebackCompletion, millisecondsTimeout: 10);
+            }
+        }
+    }
 
     // Hands each chunk of [start, end) to the engine as a writeback start.
     private void SubmitWriteback(long startBytes, long endBytes)

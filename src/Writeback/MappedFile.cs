@@ -384,7 +384,7 @@ public sealed partial class MappedFile : IMappedFile
         // A handler on the engine's completion thread cannot wait for that thread.
         if (!Linux.DurabilityEngine.OnEngineThread)
         {
-            SpinWait.SpinUntil(() => Volatile.Read(ref _outstandingRequests) == 0);
+            WaitForAsyncWork();
         }
         Volatile.Write(ref _closed, 1);
         _mapping.Dispose();
