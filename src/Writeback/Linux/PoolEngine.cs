@@ -67,8 +67,7 @@ internal sealed class PoolEngine : DurabilityEngine
         var fd = (SafeFileDescriptorHandle)request.File;
         return request.Operation switch
         {
-            AsyncOperation.StartWriteback => Interop.Eintr.NoRetry(
-                Interop.Libc.sync_file_range(fd, request.OffsetBytes, request.LengthBytes, Interop.Libc.SYNC_FILE_RANGE_WRITE)),
+            AsyncOperation.StartWriteback => Interop.Libc.SyncFileRange(fd, request.OffsetBytes, request.LengthBytes, Interop.Libc.SYNC_FILE_RANGE_WRITE),
             AsyncOperation.SyncRange => LinuxBackend.MsyncSync(request.Address, request.LengthBytes),
             _ => Interop.Libc.FSync(fd),
         };

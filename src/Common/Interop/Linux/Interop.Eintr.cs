@@ -5,12 +5,13 @@ internal static partial class Interop
 {
     /// <summary>
     /// The one EINTR policy of every assembly that calls libc. A call interrupted by a signal
-    /// handler before it did anything fails with EINTR; it is restarted here, in a loop, for exactly
-    /// the calls whose Linux man page lists EINTR as such a failure: open(2), ftruncate(2), fsync(2),
-    /// write(2), read(2), io_uring_enter(2), poll(2). Never for close(2) ("the file descriptor is
-    /// released anyway; retrying the close() after a failure return is the wrong thing to do", close(2)
-    /// NOTES) and never for calls whose man page does not list it (msync(2), mmap(2), madvise(2),
-    /// sync_file_range(2) lists it but only for SYNC_FILE_RANGE_WAIT_*, which the library never passes).
+    /// handler fails with EINTR; its wrapper here restarts it, in a loop, for exactly the calls
+    /// whose Linux man page lists EINTR: open(2), ftruncate(2), fsync(2), fdatasync(2),
+    /// sync_file_range(2) (only its SYNC_FILE_RANGE_WAIT_* flags can wait), write(2), read(2),
+    /// io_uring_enter(2). Never close(2): "the file descriptor is released anyway; retrying the
+    /// close() after a failure return is the wrong thing to do" (close(2), NOTES). Never the calls
+    /// whose man page does not list it (msync(2), mmap(2), madvise(2), mlock(2), cachestat(2)):
+    /// EINTR from those is an error like any other.
     /// </summary>
     internal static class Eintr
     {
