@@ -126,6 +126,10 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
 
     public override void Submit(in AsyncRequest request)
     {
+        // The engine holds a reference on the file until the completion, so the descriptor number
+        // in the SQE stays valid; taken first, so a closed handle throws before anything changed.
+        var added = false;
+        request.File.DangerousAddRef(ref added);
         lock (_gate)
         {
             if (_freeCount == 0 && OnEngineThread)
@@ -146,12 +150,9 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
         Wake();
     }
 
-    // Under the lock: the request takes the slot and its SQE is published. The engine holds a
-    // reference on the file until the completion, so the descriptor number in the SQE stays valid.
+    // Under the lock: the request (whose file the caller referenced) takes the slot and its SQE is published.
     private void Occupy(int slot, in AsyncRequest request)
     {
-        var added = false;
-        request.File.DangerousAddRef(ref added);
         _slots[slot] = request;
         WriteEntry(request, (ulong)slot);
     }
