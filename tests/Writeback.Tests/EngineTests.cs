@@ -58,6 +58,22 @@ public sealed class EngineTests : IDisposable
         }
     }
 
+    [SkippableFact]
+    public async Task RangesLongerThanOneEngineRequestAreSplitAndAllCovered()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "the engine is Linux's");
+        const long FileBytes = 5L << 30; // sparse: beyond io_uring's 32-bit SQE length
+        var calls = new FaultInjector();
+        using var file = MappedFile.Open(_directory.File("huge.bin"), new MappedFileOptions { Length = FileBytes }, calls);
+        file.GetSpan(FileBytes - 4096, 1)[0] = 1;
+        file.StartWriteback(0, FileBytes);
+        await file.FlushAsync(0, FileBytes);
+        var expected = calls.MaxAsyncRequestBytes >= FileBytes ? 1 : (int)((FileBytes - 1) / calls.MaxAsyncRequestBytes) + 1;
+        Assert.Equal(expected, calls.CallCount(Native.SystemCalls.SyncFileRange));
+        Assert.Equal(expected, calls.CallCount(Native.SystemCalls.MSync));
+        Assert.Equal(0, file.GetPageCacheState(FileBytes - 4096, 4096).DirtyPages);
+    }
+
     // Every thread of the process except those the .NET runtime names ".NET …" (its thread pool,
     // which grows and shrinks with the other tests' work, timer, finalizer): a thread the library
     // started, named or not, and the kernel's io-wq workers (iou-wrk-*) are all counted. The
