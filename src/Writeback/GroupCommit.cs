@@ -1,3 +1,4 @@
+using System.Threading.Tasks.Sources;
 using Writeback.Backends;
 
 namespace Writeback;
@@ -30,8 +31,9 @@ internal sealed class GroupCommit : IAsyncCompletion
 
     private readonly MappedFile _file;
     private readonly object _gate = new();
-    private List<Request> _queue = new(64);
-    private List<Request> _batch = new(64);
+    private readonly Stack<PooledRequest> _pool = new(8);
+    private List<IWaiter> _queue = new(64);
+    private List<IWaiter> _batch = new(64);
     private readonly List<Run> _runs = new(8);
     private bool _inFlight;
     private int _pendingCalls;
@@ -42,13 +44,45 @@ internal sealed class GroupCommit : IAsyncCompletion
     /// <summary>Queues the page-aligned range [<paramref name="startBytes"/>, <paramref name="endBytes"/>).</summary>
     public Task Enqueue(long startBytes, long endBytes, CancellationToken cancellationToken)
     {
-        var request = new Request(startBytes, endBytes);
+        var request = new TaskRequest(startBytes, endBytes);
         if (cancellationToken.CanBeCanceled)
         {
             // Cancelling ends the caller's wait only; the range is still synced with its group.
             request.Registration = cancellationToken.UnsafeRegister(
-                static (state, token) => ((Request)state!).TrySetCanceled(token), request);
+                static (state, token) => ((TaskRequest)state!).TrySetCanceled(token), request);
         }
+        Enqueue(request);
+        return request.Task;
+    }
+
+    /// <summary>As <see cref="Enqueue(long, long, CancellationToken)"/>, completed through a pooled, reusable request.</summary>
+    public ValueTask EnqueuePooled(long startBytes, long endBytes, CancellationToken cancellationToken)
+    {
+        PooledRequest? request;
+        lock (_gate)
+        {
+            _pool.TryPop(out request);
+        }
+        request ??= new PooledRequest(this);
+        var task = request.Start(startBytes, endBytes, cancellationToken);
+        Enqueue(request);
+        return task;
+    }
+
+    // A pooled request both of whose owners (the waiter and the group) are done with it.
+    private void Return(PooledRequest request)
+    {
+        lock (_gate)
+        {
+            if (_pool.Count < 64)
+            {
+                _pool.Push(request);
+            }
+        }
+    }
+
+    private void Enqueue(IWaiter request)
+    {
         bool startGroup;
         lock (_gate)
         {
@@ -63,7 +97,6 @@ internal sealed class GroupCommit : IAsyncCompletion
         {
             RunGroups();
         }
-        return request.Task;
     }
 
     // Under the lock: the queue becomes the group.
@@ -199,17 +232,9 @@ internal sealed class GroupCommit : IAsyncCompletion
         }
     }
 
-    private void Complete(Request request, Exception? error)
+    private void Complete(IWaiter request, Exception? error)
     {
-        request.Registration.Dispose();
-        if (error is null)
-        {
-            request.TrySetResult();
-        }
-        else
-        {
-            request.TrySetException(error);
-        }
+        request.Complete(error);
         _file.OnAsyncWorkDone();
     }
 
@@ -224,12 +249,104 @@ internal sealed class GroupCommit : IAsyncCompletion
 #pragma warning restore CA1051
     }
 
+    /// <summary>A FlushAsync request as the group sees it: its range, and how to complete its waiter.</summary>
+    private interface IWaiter
+    {
+        long StartBytes { get; }
+        long EndBytes { get; }
+
+        /// <summary>Completes the waiter with the group's result; called once, by the group.</summary>
+        void Complete(Exception? error);
+    }
+
     // RunContinuationsAsynchronously keeps awaiting callers' code off the engine's completion
     // thread; a caller blocked in Wait()/GetResult() is still released directly.
-    private sealed class Request(long startBytes, long endBytes) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    private sealed class TaskRequest(long startBytes, long endBytes) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), IWaiter
     {
         public long StartBytes { get; } = startBytes;
         public long EndBytes { get; } = endBytes;
         public CancellationTokenRegistration Registration { get; set; }
+
+        public void Complete(Exception? error)
+        {
+            Registration.Dispose();
+            _ = error is null ? TrySetResult() : TrySetException(error);
+        }
+    }
+
+    /// <summary>
+    /// A reusable request behind a <see cref="ValueTask"/>. Two owners share it: the waiter (until
+    /// it has read the result) and the group (until it has completed it; cancellation completes
+    /// the waiter earlier). It returns to the pool when both are done, so a cancelled request the
+    /// group still holds is never reused.
+    /// </summary>
+    private sealed class PooledRequest(GroupCommit owner) : IWaiter, IValueTaskSource
+    {
+        private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+        private CancellationTokenRegistration _registration;
+        private int _signalled;
+        private int _owners;
+
+        public long StartBytes { get; private set; }
+        public long EndBytes { get; private set; }
+
+        public ValueTask Start(long startBytes, long endBytes, CancellationToken cancellationToken)
+        {
+            (StartBytes, EndBytes, _signalled, _owners) = (startBytes, endBytes, 0, 2);
+            _registration = cancellationToken.CanBeCanceled
+                ? cancellationToken.UnsafeRegister(static (state, token) => ((PooledRequest)state!).Signal(new OperationCanceledException(token)), this)
+                : default;
+            return new ValueTask(this, _core.Version);
+        }
+
+        public void Complete(Exception? error)
+        {
+            _registration.Dispose();
+            Signal(error);
+            Release();
+        }
+
+        // Sets the result once: the group's, or the cancellation's if that came first.
+        private void Signal(Exception? error)
+        {
+            if (Interlocked.Exchange(ref _signalled, 1) != 0)
+            {
+                return;
+            }
+            if (error is null)
+            {
+                _core.SetResult(true);
+            }
+            else
+            {
+                _core.SetException(error);
+            }
+        }
+
+        public void GetResult(short token)
+        {
+            try
+            {
+                _core.GetResult(token);
+            }
+            finally
+            {
+                Release();
+            }
+        }
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
+
+        private void Release()
+        {
+            if (Interlocked.Decrement(ref _owners) == 0)
+            {
+                _core.Reset();
+                owner.Return(this);
+            }
+        }
     }
 }

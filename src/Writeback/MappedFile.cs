@@ -319,6 +319,40 @@ public sealed partial class MappedFile : IMappedFile
     }
 
     /// <summary>
+    /// <see cref="FlushAsync"/> returning a <see cref="ValueTask"/> backed by a pooled, reusable
+    /// request: no heap allocation per call in steady state (with a token that cannot be
+    /// cancelled). When the task completes successfully, the range is durable exactly as after
+    /// <see cref="Flush(long, long)"/>; the same group commit, poisoning and cancellation rules apply.
+    /// As with any <see cref="ValueTask"/>, await it (or read its result) exactly once: the request
+    /// is reused afterwards.
+    /// </summary>
+    /// <param name="offset">Byte offset in the file.</param>
+    /// <param name="length">Number of bytes; 0 completes at once.</param>
+    /// <param name="cancellationToken">Ends the wait only; the range is still flushed with its group.</param>
+    /// <returns>A task that completes when the range is durable, or faults with the failure.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/> (thrown, not returned in the task).</exception>
+    public ValueTask FlushValueAsync(long offset, long length, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ValidateRange(offset, length);
+        if (Volatile.Read(ref _poison) is { } poison)
+        {
+            return ValueTask.FromException(Repeat(poison));
+        }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+        if (length == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+        var (startBytes, endBytes) = PageRange(offset, length);
+        Interlocked.Increment(ref _outstandingRequests);
+        return (_groupCommit ?? CreateGroupCommit()).EnqueuePooled(startBytes, endBytes, cancellationToken);
+    }
+
+    /// <summary>
     /// Returns the page-cache state of the byte range, from cachestat(2) (Linux 6.5+). The counts
     /// cover every page the range touches and may be stale by the time they are read.
     /// </summary>

@@ -186,6 +186,52 @@ public sealed class BackgroundWorkTests : IDisposable
         Assert.Equal(2, calls.CallCount(SystemCalls.SyncFileRange));
     }
 
+    [SkippableFact]
+    public async Task FlushValueAsyncCleansTheRangeAndReusesItsRequestsSafely()
+    {
+        using var file = MappedFile.Open(_directory.File("value.bin"), new MappedFileOptions { Length = 64 * 4096 });
+        Kernel.SkipUnlessDirtyPagesVisible(file);
+        // Eight writers, 50 commits each: the pooled requests are reused across groups and threads.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                var page = (writer * 8) + (i % 8);
+                file.GetSpan(page * 4096L, 1)[0] = (byte)i;
+                await file.FlushValueAsync(page * 4096L, 4096);
+                Assert.Equal(0, file.GetPageCacheState(page * 4096L, 4096).DirtyPages);
+            }
+        }))).WaitAsync(Deadline);
+    }
+
+    [Fact]
+    public async Task ACancelledFlushValueAsyncRequestIsNotReusedBeforeItsGroupIsDone()
+    {
+        var calls = new FaultInjector();
+        using var file = MappedFile.Open(_directory.File("value-cancel.bin"), new MappedFileOptions { Length = 64 * 4096 }, calls);
+        using var cancellation = new CancellationTokenSource();
+        ValueTask first, cancelled;
+        using (var pause = calls.PauseNext(SystemCalls.MSync))
+        {
+            first = file.FlushValueAsync(0, 1);
+            Assert.True(pause.Entered.Wait(Deadline));
+            cancelled = file.FlushValueAsync(32 * 4096, 4096, cancellation.Token);
+            await cancellation.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await cancelled);
+            // The cancelled request is still in the queued group: a new request must get another one.
+            var third = file.FlushValueAsync(40 * 4096, 4096);
+            Assert.False(third.IsCompleted);
+            pause.Dispose();
+            await first;
+            await third;
+        }
+        Assert.True(SpinWait.SpinUntil(() => calls.CallCount(SystemCalls.MSync) == 2, Deadline), "the cancelled range was not flushed");
+        var poisoned = new FaultInjector().Fail(SystemCalls.MSync, EIO);
+        using var failing = MappedFile.Open(_directory.File("value-fail.bin"), new MappedFileOptions { Length = 4096 }, poisoned);
+        Assert.Equal(EIO, (await Assert.ThrowsAsync<WritebackException>(async () => await failing.FlushValueAsync(0, 1))).Errno);
+        Assert.Equal(EIO, (await Assert.ThrowsAsync<WritebackException>(async () => await failing.FlushValueAsync(0, 1))).Errno);
+    }
+
     [Fact]
     public void TheInteropLayerRestartsOnlyOnEintr()
     {

@@ -76,6 +76,22 @@ public class FlushAllocationBenchmarks
         _file.FlushAsync(offsetBytes, PageBytes).GetAwaiter().GetResult();
     }
 
+    /// <summary>MappedFile.FlushValueAsync(offset, length): FlushAsync through a pooled request, waited for by yielding.</summary>
+    [Benchmark]
+    public void LibraryFlushValueAsync()
+    {
+        var offsetBytes = NextPageOffset();
+        _file!.GetSpan(offsetBytes, 1)[0]++;
+        var task = _file.FlushValueAsync(offsetBytes, PageBytes);
+        // A ValueTask over a pooled source cannot be blocked on (GetResult needs it complete), and
+        // AsTask() would allocate: wait by yielding.
+        while (!task.IsCompleted)
+        {
+            Thread.Yield();
+        }
+        task.GetAwaiter().GetResult();
+    }
+
     /// <summary>The baseline: raw msync(MS_SYNC) on one freshly dirtied page, through P/Invoke.</summary>
     [Benchmark(Baseline = true)]
     public void RawMsync()
