@@ -34,7 +34,8 @@ internal sealed class GroupCommit : IAsyncCompletion
     private readonly Stack<PooledRequest> _pool = new(8);
     private List<IWaiter> _queue = new(64);
     private List<IWaiter> _batch = new(64);
-    private readonly List<Run> _runs = new(8);
+    private Run[] _runs = new Run[8];
+    private int _runCount;
     private bool _inFlight;
     private int _pendingCalls;
     private long _groupStartTimestamp;
@@ -122,17 +123,16 @@ internal sealed class GroupCommit : IAsyncCompletion
     // Returns false when the group was completed without a call.
     private bool SubmitGroup()
     {
-        _runs.Clear();
+        _runCount = 0;
         if (_file.GroupFailure() is { } failure)
         {
-            _runs.Add(new Run(0, _batch.Count, 0, 0));
-            _runs[0].Error = failure;
+            AddRun(new Run(0, _batch.Count, 0, 0) { Error = failure });
             return false;
         }
         var operation = BuildRuns();
         var maxBytes = _file.Backend.MaxAsyncRequestBytes;
         var calls = 0;
-        foreach (var run in _runs)
+        foreach (var run in _runs.AsSpan(0, _runCount))
         {
             calls += run.EndBytes <= run.StartBytes ? 0 : (int)(((run.EndBytes - run.StartBytes - 1) / maxBytes) + 1);
         }
@@ -144,7 +144,7 @@ internal sealed class GroupCommit : IAsyncCompletion
         Volatile.Write(ref _pendingCalls, calls);
         // The last call can complete, and the next group replace _runs, before Submit returns: after
         // a Submit this loop reads only locals.
-        var runCount = _runs.Count;
+        var runCount = _runCount;
         for (var runIndex = 0; runIndex < runCount; runIndex++)
         {
             var (startBytes, endBytes) = (_runs[runIndex].StartBytes, _runs[runIndex].EndBytes);
@@ -163,7 +163,7 @@ internal sealed class GroupCommit : IAsyncCompletion
     {
         if (_file.Semantics == FlushSemantics.WholeFile)
         {
-            _runs.Add(new Run(0, _batch.Count, 0, 1));
+            AddRun(new Run(0, _batch.Count, 0, 1));
             return AsyncOperation.SyncFile;
         }
         _batch.Sort(static (a, b) => a.StartBytes.CompareTo(b.StartBytes));
@@ -180,7 +180,7 @@ internal sealed class GroupCommit : IAsyncCompletion
                 nextIndex++;
             }
             // The file may have shrunk since the request was queued (SetLength is the caller's to order).
-            _runs.Add(new Run(firstIndex, nextIndex, startBytes, Math.Min(endBytes, mappedBytes)));
+            AddRun(new Run(firstIndex, nextIndex, startBytes, Math.Min(endBytes, mappedBytes)));
             firstIndex = nextIndex;
         }
         return AsyncOperation.SyncRange;
@@ -205,7 +205,7 @@ internal sealed class GroupCommit : IAsyncCompletion
     private bool FinishGroup()
     {
         var operation = _file.Semantics == FlushSemantics.WholeFile ? NativeCall.SyncFileAsync : NativeCall.SyncRangeAsync;
-        foreach (var run in _runs)
+        foreach (var run in _runs.AsSpan(0, _runCount))
         {
             var error = run.Error;
             if (error is null && run.EndBytes > run.StartBytes)
@@ -221,7 +221,7 @@ internal sealed class GroupCommit : IAsyncCompletion
         lock (_gate)
         {
             _batch.Clear();
-            _runs.Clear();
+            _runCount = 0;
             if (_queue.Count == 0)
             {
                 _inFlight = false;
@@ -238,12 +238,23 @@ internal sealed class GroupCommit : IAsyncCompletion
         _file.OnAsyncWorkDone();
     }
 
-    private sealed class Run(int firstIndex, int endIndex, long startBytes, long endBytes)
+    private void AddRun(in Run run)
     {
-        public int FirstIndex { get; } = firstIndex;
-        public int EndIndex { get; } = endIndex;
-        public long StartBytes { get; } = startBytes;
-        public long EndBytes { get; } = endBytes;
+        if (_runCount == _runs.Length)
+        {
+            Array.Resize(ref _runs, _runs.Length * 2);
+        }
+        _runs[_runCount++] = run;
+    }
+
+    // A struct in a reused array, so a group allocates nothing. Error is a field so completions
+    // of one run on two engine threads can set it with Interlocked (the first failure wins).
+    private struct Run(int firstIndex, int endIndex, long startBytes, long endBytes)
+    {
+        public readonly int FirstIndex = firstIndex;
+        public readonly int EndIndex = endIndex;
+        public readonly long StartBytes = startBytes;
+        public readonly long EndBytes = endBytes;
 #pragma warning disable CA1051 // A field, so completions of one run on two engine threads can set it with Interlocked.
         public Exception? Error;
 #pragma warning restore CA1051
