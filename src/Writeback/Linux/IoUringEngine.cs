@@ -25,6 +25,11 @@ namespace Writeback.Linux;
 /// (Volatile.Write) after the entry, the kernel's tails are read with an acquire
 /// (Volatile.Read) before the entries they cover.
 /// </remarks>
+/// <remarks>
+/// Safety (the class is unsafe for its SQE and eventfd-buffer pointers): SQEs come from
+/// <see cref="IoUringRing.NextEntry"/> under the lock; the 8-byte eventfd buffer is native memory
+/// allocated once and never freed, as the engine lives as long as the process.
+/// </remarks>
 internal sealed unsafe class IoUringEngine : DurabilityEngine
 {
     /// <summary>Submission queue entries; also the number of requests in flight at once.</summary>

@@ -10,6 +10,11 @@ namespace Writeback.Linux;
 /// <see cref="Publish"/>) is called under the engine's lock; consumer side (<see cref="Reap"/>) on the
 /// completion thread only.
 /// </summary>
+/// <remarks>
+/// Safety (the whole class is unsafe): every pointer is into the three mappings this object owns,
+/// at offsets the kernel reported in io_uring_params, and the mappings live until Dispose, which the
+/// process-wide engine never calls after setup. SQ indices are masked with the kernel's ring_mask.
+/// </remarks>
 internal sealed unsafe class IoUringRing : IDisposable
 {
     private readonly SafeFileDescriptorHandle _ring;
