@@ -1,3 +1,4 @@
+using Writeback.Backends;
 using Writeback.Native;
 
 namespace Writeback;
@@ -9,31 +10,31 @@ namespace Writeback;
 /// <remarks>All members may be called concurrently; the file system orders concurrent name changes.</remarks>
 public sealed class DirectoryStorage : IMappedStorage
 {
-    private readonly FaultInjector? _faults;
+    private readonly IMappingBackend _backend;
 
     /// <summary>Uses the existing directory <paramref name="directory"/>.</summary>
     /// <param name="directory">The directory's path.</param>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is empty.</exception>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
-    public DirectoryStorage(string directory) : this(directory, faults: null)
+    public DirectoryStorage(string directory) : this(directory, MappingBackend.Current)
     {
     }
 
-    /// <summary>With a fault injector: the test seam.</summary>
-    internal DirectoryStorage(string directory, FaultInjector? faults)
+    /// <summary>Through <paramref name="backend"/>: the test seam (a fault-injecting decorator).</summary>
+    internal DirectoryStorage(string directory, IMappingBackend backend)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!OperatingSystem.IsLinux())
         {
-            throw MappedFile.NotSupportedOnThisSystem();
+            throw MappingBackend.NotSupported();
         }
         DirectoryPath = System.IO.Path.GetFullPath(directory);
         if (!System.IO.Directory.Exists(DirectoryPath))
         {
             throw new DirectoryNotFoundException($"The storage directory '{DirectoryPath}' does not exist.");
         }
-        _faults = faults;
+        _backend = backend;
     }
 
     /// <summary>The directory's full path.</summary>
@@ -41,7 +42,7 @@ public sealed class DirectoryStorage : IMappedStorage
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty, ".", "..", or contains '/' or a NUL character.</exception>
-    public IMappedFile Open(string name, MappedFileOptions? options = null) => MappedFile.Open(PathOf(name), options, _faults);
+    public IMappedFile Open(string name, MappedFileOptions? options = null) => MappedFile.Open(PathOf(name), options, _backend);
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty, ".", "..", or contains '/' or a NUL character.</exception>
@@ -54,7 +55,7 @@ public sealed class DirectoryStorage : IMappedStorage
     public void Delete(string name)
     {
         var path = PathOf(name);
-        Errors.ThrowIfFailed(SystemCalls.UnlinkPath(_faults, path), SystemCalls.Unlink, path, resolvesPath: true);
+        Errors.ThrowIfFailed(_backend.Unlink(path), _backend.NameOf(NativeCall.Unlink), path, resolvesPath: true);
     }
 
     /// <inheritdoc/>
@@ -65,7 +66,7 @@ public sealed class DirectoryStorage : IMappedStorage
     {
         var sourcePath = PathOf(sourceName, nameof(sourceName));
         var targetPath = PathOf(targetName, nameof(targetName));
-        Errors.ThrowIfFailed(SystemCalls.RenamePath(_faults, sourcePath, targetPath), SystemCalls.Rename,
+        Errors.ThrowIfFailed(_backend.Rename(sourcePath, targetPath), _backend.NameOf(NativeCall.Rename),
                              $"{sourcePath}' -> '{targetPath}", resolvesPath: true);
     }
 
@@ -74,12 +75,12 @@ public sealed class DirectoryStorage : IMappedStorage
     /// <exception cref="WritebackException">open or fsync of the directory failed.</exception>
     public void FlushDirectory()
     {
-        var errno = SystemCalls.OpenFile(_faults, DirectoryPath, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY, 0, out var fd);
-        Errors.ThrowIfFailed(errno, SystemCalls.Open, DirectoryPath, resolvesPath: true);
-        using (fd)
+        var errno = _backend.OpenDirectory(DirectoryPath, out var directory);
+        Errors.ThrowIfFailed(errno, _backend.NameOf(NativeCall.Open), DirectoryPath, resolvesPath: true);
+        using (directory)
         {
             var timestamp = WritebackMetrics.StartTiming();
-            Errors.ThrowIfFailed(SystemCalls.Fsync(_faults, fd.Fd), SystemCalls.FSync, DirectoryPath);
+            Errors.ThrowIfFailed(_backend.SyncFile(directory), _backend.NameOf(NativeCall.SyncFile), DirectoryPath);
             WritebackMetrics.RecordFlush("fsync_directory", 0, timestamp);
         }
     }

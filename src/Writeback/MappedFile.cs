@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Writeback.Backends;
 using Writeback.Native;
 
 namespace Writeback;
@@ -23,18 +25,19 @@ public sealed partial class MappedFile : IMappedFile
     /// <summary>The address space reserved when <see cref="MappedFileOptions.MaxLength"/> is not set and the file is smaller: 1 GiB.</summary>
     public const long DefaultMaxLength = 1L << 30;
 
-    private readonly FaultInjector? _faults;
-    private readonly SafeFileDescriptorHandle _fd;
+    private readonly IMappingBackend _backend;
+    private readonly SafeHandle _file;
     private readonly SafeMappingHandle _mapping;
+    private readonly WritebackCompletion _writebackCompletion;
     private readonly nint _baseAddress;
     private readonly bool _writable;
     private readonly bool _reportDirtyOutsideRange;
     private long _lengthBytes;
     private WritebackException? _poison;
-    private BackgroundWriter? _writer;
-    private GroupCommitFlusher? _flusher;
+    private GroupCommit? _groupCommit;
+    private int _outstandingRequests; // writeback starts and FlushAsync waiters not yet completed
     private int _disposed;
-    private int _closed; // set once the workers are stopped, just before the mapping and descriptor go
+    private int _closed; // set once asynchronous work has drained, just before the mapping and descriptor go
 
     /// <summary>
     /// Opens (or creates, as <paramref name="options"/> says) the file at <paramref name="path"/>
@@ -49,31 +52,39 @@ public sealed partial class MappedFile : IMappedFile
     /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
     /// <exception cref="WritebackException">Another system call failed.</exception>
     /// <exception cref="PlatformNotSupportedException">Not on Linux, or <see cref="MappedFileOptions.ReportDirtyOutsideRange"/> on a kernel without cachestat(2).</exception>
-    public static MappedFile Open(string path, MappedFileOptions? options = null) => Open(path, options, faults: null);
+    public static MappedFile Open(string path, MappedFileOptions? options = null) => Open(path, options, MappingBackend.Current);
 
-    /// <summary>Opens with a fault injector: the test seam.</summary>
-    internal static MappedFile Open(string path, MappedFileOptions? options, FaultInjector? faults)
+    /// <summary>Opens through <paramref name="backend"/>: the test seam (a fault-injecting decorator).</summary>
+    internal static MappedFile Open(string path, MappedFileOptions? options, IMappingBackend backend)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new MappedFileOptions();
         ValidateOptions(options);
-        if (!OperatingSystem.IsLinux())
-        {
-            throw NotSupportedOnThisSystem();
-        }
-        return OpenLinux(System.IO.Path.GetFullPath(path), options, faults);
+        return OpenCore(System.IO.Path.GetFullPath(path), options, backend);
     }
 
-    private MappedFile(string path, MappedFileOptions options, FaultInjector? faults, SafeFileDescriptorHandle fd,
+    /// <summary>
+    /// The process's durability engine, which runs every file's <see cref="StartWriteback"/> and
+    /// <see cref="FlushAsync"/> work: <c>io_uring</c>, or <c>thread pool (2 threads)</c> where
+    /// io_uring is unavailable or forced off (environment variable <c>WRITEBACK_IO_URING=0</c>,
+    /// or the runtime switch <c>Writeback.DisableIoUring</c>). Reading it starts the engine.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
+    public static string DurabilityEngineName => OperatingSystem.IsLinux()
+        ? Linux.DurabilityEngine.Shared.Description
+        : throw MappingBackend.NotSupported();
+
+    private MappedFile(string path, MappedFileOptions options, IMappingBackend backend, SafeHandle file,
                        SafeMappingHandle mapping, long lengthBytes)
     {
         Path = path;
         Name = System.IO.Path.GetFileName(path);
         Semantics = options.Semantics;
         PageSize = Environment.SystemPageSize;
-        _faults = faults;
-        _fd = fd;
+        _backend = backend;
+        _file = file;
         _mapping = mapping;
+        _writebackCompletion = new WritebackCompletion(this);
         _baseAddress = mapping.Address;
         _writable = options.Access != FileAccess.Read;
         _reportDirtyOutsideRange = options.ReportDirtyOutsideRange;
@@ -84,7 +95,8 @@ public sealed partial class MappedFile : IMappedFile
     /// Raised after each successful range flush when the file was opened with
     /// <see cref="MappedFileOptions.ReportDirtyOutsideRange"/>, on the flushing thread: the caller's
     /// for <see cref="Flush(long, long)"/>, where a handler's exception reaches the caller, and the
-    /// group-commit thread for <see cref="FlushAsync"/>, where it is ignored (the flush succeeded).
+    /// durability engine's completion thread for <see cref="FlushAsync"/>, where it is ignored (the
+    /// flush succeeded). A handler there delays every file's completions: keep it short.
     /// </summary>
     public event EventHandler<DirtyOutsideRangeEventArgs>? DirtyPagesOutsideRange;
 
@@ -211,7 +223,7 @@ public sealed partial class MappedFile : IMappedFile
             return;
         }
         var (startBytes, endBytes) = PageRange(offset, length);
-        SyncRange(startBytes, endBytes, throwOnError: true);
+        SyncRange(startBytes, endBytes);
         if (_reportDirtyOutsideRange)
         {
             ReportDirtyOutside(startBytes, endBytes);
@@ -233,7 +245,7 @@ public sealed partial class MappedFile : IMappedFile
         var mappedBytes = MappedBytes;
         if (mappedBytes > 0)
         {
-            SyncRange(0, mappedBytes, throwOnError: true);
+            SyncRange(0, mappedBytes);
         }
     }
 
@@ -249,11 +261,12 @@ public sealed partial class MappedFile : IMappedFile
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The page-rounded range joins a fixed-size set of pending ranges (overlapping and adjacent
-    /// ranges merge; when the set is full its two closest ranges are coalesced) and this file's
-    /// writer thread, started on first use, calls sync_file_range(SYNC_FILE_RANGE_WRITE) for it.
-    /// The caller takes a short lock and never blocks on the device; no heap allocation after the
-    /// first call. A zero-length range is validated and does nothing.
+    /// The page-rounded range is handed to the process's durability engine, which starts writeback
+    /// of its dirty pages: io_uring's IORING_OP_SYNC_FILE_RANGE with SYNC_FILE_RANGE_WRITE, always
+    /// run by the kernel's io-wq workers, or sync_file_range(2) on the fallback pool. The caller
+    /// takes a short lock and never blocks on the device (only while the engine's 255 request slots
+    /// are all in flight); no heap allocation. A failure surfaces as poisoning at a later call.
+    /// A zero-length range is validated and does nothing.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/>.</exception>
     /// <exception cref="WritebackException">A durability call or an earlier background writeback failed (poisoned).</exception>
@@ -267,17 +280,20 @@ public sealed partial class MappedFile : IMappedFile
             return;
         }
         var (startBytes, endBytes) = PageRange(offset, length);
-        (_writer ?? CreateWriter()).Enqueue(startBytes, endBytes);
+        SubmitWriteback(startBytes, endBytes);
     }
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Group commit (docs/semantics.md). No thread blocks per waiter: the request is queued for this
-    /// file's flusher thread, which takes every queued request, sorts them by offset and flushes each
-    /// run of page-rounded ranges that overlap or lie within 256 KiB of each other with one
-    /// msync(MS_SYNC); each waiter completes after the call that covered its range, issued after the
-    /// request was queued (a request queued during a call waits for the next one). With
-    /// <see cref="FlushSemantics.WholeFile"/> each group is one <see cref="FlushFile"/>.
+    /// Group commit (docs/semantics.md), on the process's durability engine; no thread blocks per
+    /// waiter and no file has a thread of its own. With no group of this file in flight the request
+    /// is submitted at once; otherwise it waits for the group in flight, and when that completes
+    /// every waiting request is taken, sorted by offset, and each run of page-rounded ranges that
+    /// overlap or lie within 256 KiB of each other is synced with one call: io_uring's
+    /// IORING_OP_FSYNC with the range and IORING_FSYNC_DATASYNC (the vfs_fsync_range call that
+    /// msync(MS_SYNC) makes), or msync(MS_SYNC) on the fallback pool. Each waiter completes after
+    /// the call that covered its range, issued after the request was queued. With
+    /// <see cref="FlushSemantics.WholeFile"/> each group is one fsync of the file.
     /// Cancellation ends the caller's wait only: the range is still flushed.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/> (thrown, not returned in the task).</exception>
@@ -298,7 +314,42 @@ public sealed partial class MappedFile : IMappedFile
             return Task.CompletedTask;
         }
         var (startBytes, endBytes) = PageRange(offset, length);
-        return (_flusher ?? CreateFlusher()).Enqueue(startBytes, endBytes, cancellationToken);
+        Interlocked.Increment(ref _outstandingRequests);
+        return (_groupCommit ?? CreateGroupCommit()).Enqueue(startBytes, endBytes, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="FlushAsync"/> returning a <see cref="ValueTask"/> backed by a pooled, reusable
+    /// request: no heap allocation per call in steady state (with a token that cannot be
+    /// cancelled). When the task completes successfully, the range is durable exactly as after
+    /// <see cref="Flush(long, long)"/>; the same group commit, poisoning and cancellation rules apply.
+    /// As with any <see cref="ValueTask"/>, await it (or read its result) exactly once: the request
+    /// is reused afterwards.
+    /// </summary>
+    /// <param name="offset">Byte offset in the file.</param>
+    /// <param name="length">Number of bytes; 0 completes at once.</param>
+    /// <param name="cancellationToken">Ends the wait only; the range is still flushed with its group.</param>
+    /// <returns>A task that completes when the range is durable, or faults with the failure.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/> (thrown, not returned in the task).</exception>
+    public ValueTask FlushValueAsync(long offset, long length, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ValidateRange(offset, length);
+        if (Volatile.Read(ref _poison) is { } poison)
+        {
+            return ValueTask.FromException(Repeat(poison));
+        }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+        if (length == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+        var (startBytes, endBytes) = PageRange(offset, length);
+        Interlocked.Increment(ref _outstandingRequests);
+        return (_groupCommit ?? CreateGroupCommit()).EnqueuePooled(startBytes, endBytes, cancellationToken);
     }
 
     /// <summary>
@@ -328,11 +379,14 @@ public sealed partial class MappedFile : IMappedFile
     {
         ThrowIfDisposed();
         ValidateRange(offset, length);
-        var native = ToNative(advice);
+        if (!Enum.IsDefined(advice))
+        {
+            throw new ArgumentOutOfRangeException(nameof(advice), advice, "Not a defined MemoryAdvice value.");
+        }
         if (length != 0)
         {
             var (startBytes, endBytes) = PageRange(offset, length);
-            ThrowIfFailed(SystemCalls.Advise(_faults, _baseAddress + (nint)startBytes, endBytes - startBytes, native), SystemCalls.MAdvise, startBytes, endBytes - startBytes);
+            ThrowIfFailed(_backend.Advise(_baseAddress + (nint)startBytes, endBytes - startBytes, advice), NativeCall.Advise, startBytes, endBytes - startBytes);
         }
     }
 
@@ -351,8 +405,8 @@ public sealed partial class MappedFile : IMappedFile
     public void Unlock(long offset, long length) => LockOrUnlock(offset, length, lockPages: false);
 
     /// <summary>
-    /// Starts writeback of what <see cref="StartWriteback"/> queued and flushes what
-    /// <see cref="FlushAsync"/> queued, stops this file's threads, unmaps the file and closes it.
+    /// Waits until the writeback starts and <see cref="FlushAsync"/> requests already handed to the
+    /// durability engine have completed (so queued flushes are done), then unmaps the file and closes it.
     /// Nothing is made durable that was not requested. Spans taken from this file must not be used afterwards.
     /// </summary>
     public void Dispose()
@@ -361,11 +415,14 @@ public sealed partial class MappedFile : IMappedFile
         {
             return;
         }
-        _writer?.Stop();
-        _flusher?.Stop();
+        // A handler on the engine's completion thread cannot wait for that thread.
+        if (!Linux.DurabilityEngine.OnEngineThread)
+        {
+            WaitForAsyncWork();
+        }
         Volatile.Write(ref _closed, 1);
         _mapping.Dispose();
-        _fd.Dispose();
+        _file.Dispose();
     }
 
     /// <inheritdoc/>
@@ -380,8 +437,8 @@ public sealed partial class MappedFile : IMappedFile
         if (length != 0)
         {
             var (startBytes, endBytes) = PageRange(offset, length);
-            ThrowIfFailed(SystemCalls.LockPages(_faults, _baseAddress + (nint)startBytes, endBytes - startBytes, lockPages),
-                          lockPages ? SystemCalls.MLock : SystemCalls.MUnlock, startBytes, endBytes - startBytes);
+            ThrowIfFailed(_backend.Lock(_baseAddress + (nint)startBytes, endBytes - startBytes, lockPages),
+                          lockPages ? NativeCall.Lock : NativeCall.Unlock, startBytes, endBytes - startBytes);
         }
     }
 
@@ -422,8 +479,13 @@ public sealed partial class MappedFile : IMappedFile
         }
     }
 
-    private void ThrowIfFailed(int errno, string operation, long? offset, long? length) =>
-        Errors.ThrowIfFailed(errno, operation, Path, offset, length);
+    private void ThrowIfFailed(int errno, NativeCall call, long? offset, long? length)
+    {
+        if (errno != 0)
+        {
+            throw Errors.FromErrno(errno, _backend.NameOf(call), Path, offset, length);
+        }
+    }
 
     // A later call on a poisoned file: the original errno, operation and range; the original as inner exception.
     private static WritebackException Repeat(WritebackException original) =>
@@ -437,28 +499,11 @@ public sealed partial class MappedFile : IMappedFile
         return failure;
     }
 
-    private BackgroundWriter CreateWriter()
+    private GroupCommit CreateGroupCommit()
     {
-        Interlocked.CompareExchange(ref _writer, new BackgroundWriter(this), null);
-        return _writer;
+        Interlocked.CompareExchange(ref _groupCommit, new GroupCommit(this), null);
+        return _groupCommit;
     }
-
-    private GroupCommitFlusher CreateFlusher()
-    {
-        Interlocked.CompareExchange(ref _flusher, new GroupCommitFlusher(this), null);
-        return _flusher;
-    }
-
-    private static int ToNative(MemoryAdvice advice) => advice switch
-    {
-        MemoryAdvice.Normal => Interop.Libc.MADV_NORMAL,
-        MemoryAdvice.Random => Interop.Libc.MADV_RANDOM,
-        MemoryAdvice.Sequential => Interop.Libc.MADV_SEQUENTIAL,
-        MemoryAdvice.WillNeed => Interop.Libc.MADV_WILLNEED,
-        MemoryAdvice.DontNeed => Interop.Libc.MADV_DONTNEED,
-        MemoryAdvice.PageOut => Interop.Libc.MADV_PAGEOUT,
-        _ => throw new ArgumentOutOfRangeException(nameof(advice), advice, "Not a defined MemoryAdvice value."),
-    };
 
     internal static void ValidateOptions(MappedFileOptions options)
     {

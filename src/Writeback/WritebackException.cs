@@ -45,7 +45,7 @@ public class WritebackException : IOException
     public int Errno { get; }
 
     /// <summary>The errno's symbolic name, such as <c>EIO</c>, or <c>errno N</c> for an unknown value.</summary>
-    public string ErrnoName => Writeback.ErrnoName.Of(Errno);
+    public string ErrnoName => Native.ErrnoName.Of(Errno);
 
     private static string FormatMessage(string operation, string? path, long? offset, long? length, int errno)
     {
@@ -57,6 +57,6 @@ public class WritebackException : IOException
             _ => "",
         };
         var where = path is null ? "" : $" on '{path}'";
-        return $"{operation}{arguments} failed{where}: {Writeback.ErrnoName.Of(errno)} ({Marshal.GetPInvokeErrorMessage(errno)})";
+        return $"{operation}{arguments} failed{where}: {Native.ErrnoName.Of(errno)} ({Marshal.GetPInvokeErrorMessage(errno)})";
     }
 }

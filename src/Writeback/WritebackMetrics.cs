@@ -25,13 +25,25 @@ public static class WritebackMetrics
         "writeback.flush.duration", "s", "Time spent in each durability system call.");
 
     internal static readonly Counter<long> WritebackStarts = s_meter.CreateCounter<long>(
-        "writeback.writeback_start.count", "{call}", "sync_file_range(SYNC_FILE_RANGE_WRITE) calls made by background writers.");
+        "writeback.writeback_start.count", "{call}", "Writeback starts (sync_file_range(SYNC_FILE_RANGE_WRITE), through io_uring or the fallback pool) that completed.");
 
     internal static readonly Counter<long> Errors = s_meter.CreateCounter<long>(
         "writeback.error.count", "{error}", "Failed system calls.");
 
     internal static readonly Histogram<long> DirtyOutsideRange = s_meter.CreateHistogram<long>(
         "writeback.dirty_outside_range.pages", "{page}", "Dirty pages of a file outside the range a flush covered (ReportDirtyOutsideRange).");
+
+    internal static readonly Histogram<long> GroupCommitRequests = s_meter.CreateHistogram<long>(
+        "writeback.group_commit.requests", "{request}", "FlushAsync requests completed by one group commit (the group size).");
+
+    /// <summary>Records one completed FlushAsync group of <paramref name="requestCount"/> requests.</summary>
+    internal static void RecordGroup(long requestCount)
+    {
+        if (GroupCommitRequests.Enabled)
+        {
+            GroupCommitRequests.Record(requestCount);
+        }
+    }
 
     /// <summary>Returns a timestamp when the duration histogram has a listener, else 0.</summary>
     internal static long StartTiming() => FlushDuration.Enabled ? Stopwatch.GetTimestamp() : 0;

@@ -20,9 +20,12 @@ public sealed class AbiTests
         #include <stdint.h>
         #include <stdio.h>
         #include <string.h>
+        #include <sys/eventfd.h>
         #include <sys/mman.h>
         #include <sys/syscall.h>
+        #include <linux/io_uring.h>
         #include <sys/types.h>
+        #include <time.h>
         #include <unistd.h>
         #ifdef WITH_CACHESTAT
         #include <linux/mman.h>
@@ -31,10 +34,32 @@ public sealed class AbiTests
         #define S(name, value) printf("%s=%lld\n", name, (long long)(value))
         int main(void) {
             P(O_RDONLY); P(O_WRONLY); P(O_RDWR); P(O_CREAT); P(O_EXCL); P(O_TRUNC); P(O_CLOEXEC); P(O_DIRECTORY);
-            P(SEEK_SET); P(SEEK_END);
+            P(SEEK_SET); P(SEEK_END); P(CLOCK_MONOTONIC);
             P(MS_ASYNC); P(MS_INVALIDATE); P(MS_SYNC);
             P(SYNC_FILE_RANGE_WAIT_BEFORE); P(SYNC_FILE_RANGE_WRITE); P(SYNC_FILE_RANGE_WAIT_AFTER);
-            P(PROT_NONE); P(PROT_READ); P(PROT_WRITE);
+            P(PROT_NONE); P(PROT_READ); P(PROT_WRITE); P(MAP_POPULATE); P(EFD_CLOEXEC);
+            S("SYS_io_uring_setup", __NR_io_uring_setup); S("SYS_io_uring_enter", __NR_io_uring_enter);
+            S("SYS_io_uring_register", __NR_io_uring_register);
+            P(IORING_SETUP_CQSIZE); P(IORING_SETUP_CLAMP); P(IORING_FEAT_SINGLE_MMAP); P(IORING_FEAT_NODROP);
+            P(IORING_ENTER_GETEVENTS); P(IORING_REGISTER_IOWQ_MAX_WORKERS);
+            P(IORING_OFF_SQ_RING); P(IORING_OFF_CQ_RING); P(IORING_OFF_SQES);
+            P(IORING_OP_NOP); P(IORING_OP_FSYNC); P(IORING_OP_SYNC_FILE_RANGE); P(IORING_OP_READ); P(IORING_FSYNC_DATASYNC);
+        #define L(type, field) S("offsetof(struct " #type ", " #field ")", offsetof(struct type, field))
+            S("sizeof(struct io_sqring_offsets)", sizeof(struct io_sqring_offsets));
+            L(io_sqring_offsets, head); L(io_sqring_offsets, tail); L(io_sqring_offsets, ring_mask); L(io_sqring_offsets, ring_entries);
+            L(io_sqring_offsets, flags); L(io_sqring_offsets, dropped); L(io_sqring_offsets, array);
+            S("sizeof(struct io_cqring_offsets)", sizeof(struct io_cqring_offsets));
+            L(io_cqring_offsets, head); L(io_cqring_offsets, tail); L(io_cqring_offsets, ring_mask); L(io_cqring_offsets, ring_entries);
+            L(io_cqring_offsets, overflow); L(io_cqring_offsets, cqes); L(io_cqring_offsets, flags);
+            S("sizeof(struct io_uring_params)", sizeof(struct io_uring_params));
+            L(io_uring_params, sq_entries); L(io_uring_params, cq_entries); L(io_uring_params, flags); L(io_uring_params, features);
+            L(io_uring_params, sq_thread_idle); L(io_uring_params, wq_fd); L(io_uring_params, sq_off); L(io_uring_params, cq_off);
+            S("sizeof(struct io_uring_sqe)", sizeof(struct io_uring_sqe));
+            L(io_uring_sqe, opcode); L(io_uring_sqe, flags); L(io_uring_sqe, ioprio); L(io_uring_sqe, fd); L(io_uring_sqe, off);
+            L(io_uring_sqe, addr); L(io_uring_sqe, len); L(io_uring_sqe, fsync_flags); L(io_uring_sqe, sync_range_flags);
+            L(io_uring_sqe, user_data);
+            S("sizeof(struct io_uring_cqe)", sizeof(struct io_uring_cqe));
+            L(io_uring_cqe, user_data); L(io_uring_cqe, res); L(io_uring_cqe, flags);
             P(MAP_SHARED); P(MAP_PRIVATE); P(MAP_FIXED); P(MAP_ANONYMOUS); P(MAP_NORESERVE);
             S("MAP_FAILED", (long long)(intptr_t)MAP_FAILED);
             P(MADV_NORMAL); P(MADV_RANDOM); P(MADV_SEQUENTIAL); P(MADV_WILLNEED); P(MADV_DONTNEED); P(MADV_PAGEOUT);
@@ -74,7 +99,7 @@ public sealed class AbiTests
     private static Dictionary<string, long> ManagedConstants()
     {
         var values = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var type in new[] { typeof(Interop.Libc), typeof(Errno) })
+        foreach (var type in new[] { typeof(Interop.Libc), typeof(Interop.IoUring), typeof(Errno) })
         {
             foreach (var field in type.GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public).Where(f => f.IsLiteral))
             {
@@ -123,6 +148,39 @@ public sealed class AbiTests
         var mismatches = managed.Where(pair => probe.Values.TryGetValue(pair.Key, out var c) && c != pair.Value)
                                 .Select(pair => $"{pair.Key}: C# {pair.Value}, C {probe.Values[pair.Key]}").ToList();
         Assert.Empty(mismatches);
+    }
+
+    private static Dictionary<string, long> ManagedIoUringLayout()
+    {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        void Layout<T>(string cName, params (string Managed, string C)[] fields)
+        {
+            values[$"sizeof(struct {cName})"] = Marshal.SizeOf<T>();
+            foreach (var (managed, c) in fields)
+            {
+                values[$"offsetof(struct {cName}, {c})"] = Marshal.OffsetOf<T>(managed);
+            }
+        }
+        static (string, string)[] Same(params string[] names) => names.Select(n => (n, n)).ToArray();
+        Layout<Interop.IoUring.io_sqring_offsets>("io_sqring_offsets", Same("head", "tail", "ring_mask", "ring_entries", "flags", "dropped", "array"));
+        Layout<Interop.IoUring.io_cqring_offsets>("io_cqring_offsets", Same("head", "tail", "ring_mask", "ring_entries", "overflow", "cqes", "flags"));
+        Layout<Interop.IoUring.io_uring_params>("io_uring_params",
+            Same("sq_entries", "cq_entries", "flags", "features", "sq_thread_idle", "wq_fd", "sq_off", "cq_off"));
+        Layout<Interop.IoUring.io_uring_sqe>("io_uring_sqe",
+            [.. Same("opcode", "flags", "ioprio", "fd", "off", "addr", "len", "user_data"), ("op_flags", "fsync_flags"), ("op_flags", "sync_range_flags")]);
+        Layout<Interop.IoUring.io_uring_cqe>("io_uring_cqe", Same("user_data", "res", "flags"));
+        return values;
+    }
+
+    [SkippableFact]
+    public void IoUringStructsMatchTheKernelHeaders()
+    {
+        var probe = RequireProbe();
+        foreach (var (name, value) in ManagedIoUringLayout())
+        {
+            Assert.True(probe.Values.TryGetValue(name, out var c), $"{name} missing from the probe");
+            Assert.True(c == value, $"{name}: C# {value}, C {c}");
+        }
     }
 
     [SkippableFact]

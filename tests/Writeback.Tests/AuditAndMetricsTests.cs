@@ -101,7 +101,7 @@ public sealed class AuditAndMetricsTests : IDisposable
             file.FlushFile();
             file.StartWriteback(0, 4096);
         } // Dispose drains the writer
-        using (var failing = MappedFile.Open(path, null, new Native.FaultInjector().Fail(Native.SystemCalls.MSync, 5)))
+        using (var failing = MappedFile.Open(path, null, new FaultInjector().Fail(Native.SystemCalls.MSync, 5)))
         {
             Assert.Throws<WritebackException>(() => failing.Flush());
         }

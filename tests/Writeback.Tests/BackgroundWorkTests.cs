@@ -92,7 +92,7 @@ public sealed class BackgroundWorkTests : IDisposable
             rest =
             [
                 file.FlushAsync(1L << 20, 4096),                                       // group A
-                file.FlushAsync((1L << 20) + 4096 + GroupCommitFlusher.MergeGapBytes, 1), // within the gap: A
+                file.FlushAsync((1L << 20) + 4096 + GroupCommit.MergeGapBytes, 1), // within the gap: A
                 file.FlushAsync(8L << 20, 4096),                                       // group B
             ];
         }
@@ -139,7 +139,7 @@ public sealed class BackgroundWorkTests : IDisposable
     }
 
     [SkippableFact]
-    public void ManyDisjointWritebackRangesAreCoalescedAndAllStarted()
+    public void ManyDisjointWritebackRangesAreAllStarted()
     {
         var calls = new FaultInjector();
         using var file = MappedFile.Open(_directory.File("coalesce.bin"), new MappedFileOptions { Length = 512 * 4096 }, calls);
@@ -155,7 +155,8 @@ public sealed class BackgroundWorkTests : IDisposable
             }
         }
         Assert.True(EveryEvenPageClean(file), $"requested pages stayed dirty: {file.GetPageCacheState(0, file.Length)}");
-        Assert.InRange(calls.CallCount(SystemCalls.SyncFileRange), 2, 1 + 64);
+        // No coalescing is needed with a process-wide engine: each call is one request.
+        Assert.Equal(1 + 255, calls.CallCount(SystemCalls.SyncFileRange));
     }
 
     private static bool EveryEvenPageClean(MappedFile file) => Kernel.WaitUntil(() =>
@@ -185,28 +186,76 @@ public sealed class BackgroundWorkTests : IDisposable
         Assert.Equal(2, calls.CallCount(SystemCalls.SyncFileRange));
     }
 
+    [SkippableFact]
+    public async Task FlushValueAsyncCleansTheRangeAndReusesItsRequestsSafely()
+    {
+        using var file = MappedFile.Open(_directory.File("value.bin"), new MappedFileOptions { Length = 64 * 4096 });
+        Kernel.SkipUnlessDirtyPagesVisible(file);
+        // Eight writers, 50 commits each: the pooled requests are reused across groups and threads.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                var page = (writer * 8) + (i % 8);
+                file.GetSpan(page * 4096L, 1)[0] = (byte)i;
+                await file.FlushValueAsync(page * 4096L, 4096);
+                Assert.Equal(0, file.GetPageCacheState(page * 4096L, 4096).DirtyPages);
+            }
+        }))).WaitAsync(Deadline);
+    }
+
     [Fact]
-    public void EintrIsRetriedOnceForFsyncButNeverForMsync()
+    public async Task ACancelledFlushValueAsyncRequestIsNotReusedBeforeItsGroupIsDone()
+    {
+        var calls = new FaultInjector();
+        using var file = MappedFile.Open(_directory.File("value-cancel.bin"), new MappedFileOptions { Length = 64 * 4096 }, calls);
+        using var cancellation = new CancellationTokenSource();
+        ValueTask first, cancelled;
+        using (var pause = calls.PauseNext(SystemCalls.MSync))
+        {
+            first = file.FlushValueAsync(0, 1);
+            Assert.True(pause.Entered.Wait(Deadline));
+            cancelled = file.FlushValueAsync(32 * 4096, 4096, cancellation.Token);
+            await cancellation.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await cancelled);
+            // The cancelled request is still in the queued group: a new request must get another one.
+            var third = file.FlushValueAsync(40 * 4096, 4096);
+            Assert.False(third.IsCompleted);
+            pause.Dispose();
+            await first;
+            await third;
+        }
+        Assert.True(SpinWait.SpinUntil(() => calls.CallCount(SystemCalls.MSync) == 2, Deadline), "the cancelled range was not flushed");
+        var poisoned = new FaultInjector().Fail(SystemCalls.MSync, EIO);
+        using var failing = MappedFile.Open(_directory.File("value-fail.bin"), new MappedFileOptions { Length = 4096 }, poisoned);
+        Assert.Equal(EIO, (await Assert.ThrowsAsync<WritebackException>(async () => await failing.FlushValueAsync(0, 1))).Errno);
+        Assert.Equal(EIO, (await Assert.ThrowsAsync<WritebackException>(async () => await failing.FlushValueAsync(0, 1))).Errno);
+    }
+
+    [Fact]
+    public void TheInteropLayerRestartsOnlyOnEintr()
     {
         const int EINTR = 4;
-        var calls = new FaultInjector().Fail(SystemCalls.FSync, EINTR, failCount: 1);
-        using (var file = MappedFile.Open(_directory.File("eintr.bin"), new MappedFileOptions { Length = 4096 }, calls))
-        {
-            file.FlushFile(); // fsync(2) lists EINTR: the wrapper retries once, and the retry succeeds
-            Assert.Equal(2, calls.CallCount(SystemCalls.FSync));
-            Assert.False(file.IsPoisoned);
-        }
-        var twice = new FaultInjector().Fail(SystemCalls.FSync, EINTR, failCount: 2);
-        using (var file = MappedFile.Open(_directory.File("eintr2.bin"), new MappedFileOptions { Length = 4096 }, twice))
-        {
-            Assert.Equal("EINTR", Assert.Throws<WritebackException>(file.FlushFile).ErrnoName);
-            Assert.Equal(2, twice.CallCount(SystemCalls.FSync));
-        }
+        // The one EINTR policy (Interop.Eintr): a failed call whose errno is EINTR is restarted by
+        // the wrappers of the calls whose man page lists it; any other errno is returned as it is.
+        System.Runtime.InteropServices.Marshal.SetLastPInvokeError(EINTR);
+        Assert.Equal(EINTR, Interop.Eintr.Errno(-1, out var retry));
+        Assert.True(retry);
+        System.Runtime.InteropServices.Marshal.SetLastPInvokeError(EIO);
+        Assert.Equal(EIO, Interop.Eintr.Errno(-1, out retry));
+        Assert.False(retry);
+        Assert.Equal(0, Interop.Eintr.Errno(0, out retry));
+        Assert.False(retry);
+    }
+
+    [Fact]
+    public void AnInjectedEintrFromMsyncIsAFailureNotARetry()
+    {
+        const int EINTR = 4;
         var msync = new FaultInjector().Fail(SystemCalls.MSync, EINTR, failCount: 1);
-        using (var file = MappedFile.Open(_directory.File("eintr3.bin"), new MappedFileOptions { Length = 4096 }, msync))
-        {
-            Assert.Throws<WritebackException>(() => file.Flush(0, 1)); // msync(2) does not list EINTR
-            Assert.Equal(1, msync.CallCount(SystemCalls.MSync));
-        }
+        using var file = MappedFile.Open(_directory.File("eintr3.bin"), new MappedFileOptions { Length = 4096 }, msync);
+        Assert.Equal("EINTR", Assert.Throws<WritebackException>(() => file.Flush(0, 1)).ErrnoName); // msync(2) does not list EINTR
+        Assert.Equal(1, msync.CallCount(SystemCalls.MSync));
+        Assert.True(file.IsPoisoned);
     }
 }

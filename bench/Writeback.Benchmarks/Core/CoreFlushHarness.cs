@@ -14,7 +14,7 @@ public sealed class CoreFlushHarness : IHarness
     public string Name => "core-flush";
 
     /// <inheritdoc/>
-    public string Description => "issue 2 S1-S4: MappedFile flushes vs raw msync/sync_file_range vs MemoryMappedViewAccessor";
+    public string Description => "S1-S4, first-call S3, thread count: MappedFile flushes vs raw msync/sync_file_range vs MemoryMappedViewAccessor";
 
     /// <inheritdoc/>
     public int Run(string[] args)
@@ -55,6 +55,8 @@ public sealed class CoreFlushHarness : IHarness
                     "S1" => S1CommitOnePage.Run(options, workspace),
                     "S2" => S2AppendAndFlush.Run(options, workspace),
                     "S3" => S3StartWriteback.Run(options, workspace),
+                    "S3first" => S3FirstCall.Run(options, workspace),
+                    "Threads" => ThreadCount.Run(options, workspace),
                     _ => S4GroupCommit.Run(options, workspace),
                 });
             }
@@ -63,6 +65,7 @@ public sealed class CoreFlushHarness : IHarness
         Console.WriteLine();
         Console.WriteLine(ResultTable.Format(results));
         Console.WriteLine($"load average after: {environment.LoadAverageAfter}; I/O pressure after: {environment.IoPressureAfter}");
+        Console.WriteLine($"durability engine: {MappedFile.DurabilityEngineName}");
         if (options.JsonPath is { } jsonPath)
         {
             WriteJson(jsonPath, environment, results);

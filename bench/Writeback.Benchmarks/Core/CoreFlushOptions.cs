@@ -6,7 +6,7 @@ namespace Writeback.Benchmarks.Core;
 internal sealed record CoreFlushOptions
 {
     public const string Usage =
-        "core-flush [--quick] [--dir DIR] [--json FILE] [--only S1,S2,S3,S4] [--rounds N] [--create-write-bytes N] [--poll-us N]\n" +
+        "core-flush [--quick] [--dir DIR] [--json FILE] [--only Threads,S1,S2,S3,S3first,S4] [--rounds N] [--create-write-bytes N] [--poll-us N]\n" +
         "  --quick      a short smoke run (smaller sizes, 2-3 rounds); its figures are not the targets' measurement\n" +
         "  --dir DIR    where the data files go (default /var/tmp/writeback-bench); must be a real disk, not tmpfs\n" +
         "  --json FILE  also write every sample, median, p90 and target verdict as JSON ('-' for stdout)\n" +
@@ -15,7 +15,7 @@ internal sealed record CoreFlushOptions
         "  --create-write-bytes N  write(2) size used to create the data files (default 4096): sets the page-cache folio size\n" +
         "  --poll-us N  S3: sleep between cachestat polls (default 200)";
 
-    public static readonly IReadOnlyList<string> AllScenarios = ["S1", "S2", "S3", "S4"];
+    public static readonly IReadOnlyList<string> AllScenarios = ["Threads", "S1", "S2", "S3", "S3first", "S4"];
 
     public bool Quick { get; init; }
 
@@ -61,7 +61,7 @@ internal sealed record CoreFlushOptions
     private static string[] ParseScenarios(string list)
     {
         var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        .Select(n => n.ToUpperInvariant()).ToArray();
+                        .Select(n => AllScenarios.FirstOrDefault(a => a.Equals(n, StringComparison.OrdinalIgnoreCase)) ?? n).ToArray();
         var unknown = names.Except(AllScenarios).ToArray();
         return unknown.Length == 0 ? names : throw new ArgumentException($"unknown scenario(s) {string.Join(", ", unknown)}");
     }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
+using Writeback.Native;
 
 namespace Writeback.Benchmarks.Core;
 
@@ -11,12 +11,16 @@ namespace Writeback.Benchmarks.Core;
 internal sealed unsafe class PageCacheProbe : IDisposable
 {
     private static readonly TimeSpan s_pollDeadline = TimeSpan.FromSeconds(120);
-    private readonly SafeFileHandle _handle;
+    private readonly SafeFileDescriptorHandle _handle;
 
     public PageCacheProbe(string path)
     {
         Path = path;
-        _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+        var errno = Interop.Libc.Open(path, Interop.Libc.O_RDONLY, 0, out _handle);
+        if (errno != 0)
+        {
+            throw new WritebackException("open", path, null, null, errno);
+        }
     }
 
     public string Path { get; }
@@ -27,7 +31,7 @@ internal sealed unsafe class PageCacheProbe : IDisposable
         var range = new Interop.Libc.cachestat_range { off = (ulong)offsetBytes, len = (ulong)lengthBytes };
         Interop.Libc.cachestat stat;
         // Safety: both pointers are to locals that outlive the call; flags must be 0.
-        if (Interop.Libc.syscall_cachestat(Interop.Libc.SYS_cachestat, (uint)_handle.DangerousGetHandle(), &range, &stat, 0) != 0)
+        if (Interop.Libc.syscall_cachestat(Interop.Libc.SYS_cachestat, _handle, &range, &stat, 0) != 0)
         {
             throw new WritebackException("cachestat", Path, offsetBytes, lengthBytes, Marshal.GetLastPInvokeError());
         }
@@ -77,10 +81,10 @@ internal sealed unsafe class PageCacheProbe : IDisposable
 
     private static void SleepMicroseconds(int durationUs)
     {
-        var request = new RawLibc.Timespec { tv_sec = durationUs / 1_000_000, tv_nsec = durationUs % 1_000_000 * 1000L };
+        var request = new Interop.Libc.timespec { tv_sec = durationUs / 1_000_000, tv_nsec = durationUs % 1_000_000 * 1000L };
         // Safety: request is a local; a null remain is allowed. An early wake-up (EINTR) only
         // makes the next poll come sooner, so the result is ignored.
-        _ = RawLibc.clock_nanosleep(RawLibc.CLOCK_MONOTONIC, 0, &request, null);
+        _ = Interop.Libc.clock_nanosleep(Interop.Libc.CLOCK_MONOTONIC, 0, &request, null);
     }
 
     public void Dispose() => _handle.Dispose();

@@ -1,30 +1,34 @@
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
+using Writeback.Native;
 
 namespace Writeback.Benchmarks.Core;
 
 /// <summary>
 /// A whole file mapped shared and read-write with plain mmap(2), and the raw calls on it: the
-/// baseline every library call is measured against. The calls go straight to the library's
-/// <c>Interop.Libc</c> P/Invoke declarations, past everything MappedFile adds around them. Errors become <see cref="WritebackException"/>
+/// baseline every library call is measured against. The calls go straight to the shared
+/// <c>Interop.Libc</c> P/Invoke declarations the library calls too (src/Common/Interop), past everything MappedFile adds around them. Errors become <see cref="WritebackException"/>
 /// like the library's, so a failing baseline names the call, path, range and errno too.
 /// </summary>
 internal sealed unsafe class RawMapping : IDisposable
 {
-    private readonly SafeFileHandle _handle;
+    private readonly SafeFileDescriptorHandle _handle;
     private byte* _address;
 
     public RawMapping(string path)
     {
         Path = path;
-        _handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
-        LengthBytes = RandomAccess.GetLength(_handle);
+        var errno = Interop.Libc.Open(path, Interop.Libc.O_RDWR, 0, out _handle);
+        if (errno != 0)
+        {
+            throw new WritebackException("open", path, null, null, errno);
+        }
+        LengthBytes = Interop.Libc.lseek(_handle, 0, Interop.Libc.SEEK_END);
         // Safety: the length is the file's current length and the fd is open read-write; the
         // mapping lives until Dispose, and every span handed out is bounds-checked against it.
-        var address = Interop.Libc.mmap(null, (nuint)LengthBytes, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE, Interop.Libc.MAP_SHARED, Fd, 0);
+        var address = Interop.Libc.mmap(null, (nuint)LengthBytes, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE, Interop.Libc.MAP_SHARED, _handle, 0);
         if (address == Interop.Libc.MAP_FAILED)
         {
-            var errno = Marshal.GetLastPInvokeError();
+            errno = Marshal.GetLastPInvokeError();
             _handle.Dispose();
             throw new WritebackException("mmap", path, 0, LengthBytes, errno);
         }
@@ -34,9 +38,6 @@ internal sealed unsafe class RawMapping : IDisposable
     public string Path { get; }
 
     public long LengthBytes { get; }
-
-    /// <summary>The file descriptor, valid until Dispose.</summary>
-    public int Fd => (int)_handle.DangerousGetHandle();
 
     /// <summary>A bounds-checked view of the mapping.</summary>
     public Span<byte> GetSpan(long offsetBytes, int lengthBytes)
@@ -63,7 +64,7 @@ internal sealed unsafe class RawMapping : IDisposable
     /// <summary>sync_file_range(SYNC_FILE_RANGE_WRITE) on the fd: what StartWriteback is measured against.</summary>
     public void SyncFileRangeWrite(long offsetBytes, long lengthBytes)
     {
-        if (Interop.Libc.sync_file_range(Fd, offsetBytes, lengthBytes, Interop.Libc.SYNC_FILE_RANGE_WRITE) != 0)
+        if (Interop.Libc.sync_file_range(_handle, offsetBytes, lengthBytes, Interop.Libc.SYNC_FILE_RANGE_WRITE) != 0)
         {
             throw new WritebackException("sync_file_range", Path, offsetBytes, lengthBytes, Marshal.GetLastPInvokeError());
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 
 namespace Writeback.Benchmarks.Core;
 
@@ -40,13 +41,29 @@ internal static class S4GroupCommit
             })),
             new($"raw msync(range), {ThreadCount} threads", _ => CommitsPerSecond(ThreadCount, commitCount, offsetBytes => RawAppend(raw, offsetBytes, record))),
         };
+        long groupCount = 0, groupedRequestCount = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == WritebackMetrics.MeterName && instrument.Name == "writeback.group_commit.requests")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, requestCount, _, _) =>
+        {
+            Interlocked.Increment(ref groupCount);
+            Interlocked.Add(ref groupedRequestCount, requestCount);
+        });
+        listener.Start();
         var samples = Interleaver.Run(arms, warmupRounds: 1, rounds);
+        listener.Dispose();
         var measurements = arms.Select(a => new Measurement("S4", a.Name, $"{commitCount} commits of 4 KiB", "ops/s", samples[a.Name])).ToList();
         return new ScenarioResult(measurements,
         [
             new TargetCheck("S4", $"{ThreadCount} threads FlushAsync >= 3x commits/s of 1 thread Flush(range)", measurements[0].MedianRatioTo(measurements[1]), 3, "x", AtMost: false),
         ],
-        []);
+        [$"S4: engine {MappedFile.DurabilityEngineName}; FlushAsync groups: {groupCount}, average group size {(double)groupedRequestCount / Math.Max(1, groupCount):F2} requests (metric writeback.group_commit.requests, warm-up included)."]);
     }
 
     private static void RawAppend(RawMapping raw, long offsetBytes, byte[] record)

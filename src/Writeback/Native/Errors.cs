@@ -42,9 +42,9 @@ internal static class Errors
     /// <summary>
     /// The exception for cachestat(2) failing: ENOSYS means the kernel predates it.
     /// </summary>
-    public static Exception FromCachestat(int errno, string? path, long offset, long length)
+    public static Exception FromCachestat(int errno, string operation, string? path, long offset, long length)
     {
-        var exception = FromErrno(errno, SystemCalls.Cachestat, path, offset, length);
+        var exception = FromErrno(errno, operation, path, offset, length);
         return errno == Errno.ENOSYS
             ? new PlatformNotSupportedException(
                 $"cachestat(2) needs Linux 6.5 or later; this kernel ({Environment.OSVersion.Version}) does not have it.", exception)

@@ -2,7 +2,11 @@ using System.Runtime.InteropServices;
 
 namespace Writeback.Native;
 
-/// <summary>Owns a file descriptor; closes it once when released.</summary>
+/// <summary>
+/// Owns a file descriptor; closes it once when released. Interop declarations take this handle, not
+/// the number, so the marshaller holds a reference for the duration of each call and a concurrent
+/// Dispose cannot close (and the kernel reuse) the number in the middle of it.
+/// </summary>
 internal sealed class SafeFileDescriptorHandle : SafeHandle
 {
     /// <summary>Creates an invalid handle (-1).</summary>
@@ -16,8 +20,11 @@ internal sealed class SafeFileDescriptorHandle : SafeHandle
     /// <inheritdoc/>
     public override bool IsInvalid => handle == -1;
 
-    /// <summary>The descriptor number. Valid until the handle is disposed.</summary>
-    public int Fd => (int)handle;
+    /// <summary>
+    /// An invalid descriptor (-1) that is never closed, for the calls that take "no file"
+    /// (an anonymous mmap(2)).
+    /// </summary>
+    public static SafeFileDescriptorHandle None { get; } = new();
 
     /// <inheritdoc/>
     protected override bool ReleaseHandle() =>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Writeback.Native;
 
 internal static partial class Interop
 {
@@ -33,6 +34,6 @@ internal static partial class Interop
         /// Linux ABIs (x86_64, arm64) integer and pointer variadic arguments are passed like fixed ones.
         /// </summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "syscall", SetLastError = true)]
-        internal static unsafe partial long syscall_cachestat(long number, uint fd, cachestat_range* cstat_range, cachestat* cstat, uint flags);
+        internal static unsafe partial long syscall_cachestat(long number, SafeFileDescriptorHandle fd, cachestat_range* cstat_range, cachestat* cstat, uint flags);
     }
 }

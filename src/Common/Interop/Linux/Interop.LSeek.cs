@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Writeback.Native;
 
 internal static partial class Interop
 {
@@ -9,6 +10,6 @@ internal static partial class Interop
 
         /// <summary>lseek(2) with a 64-bit off_t (LP64).</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "lseek", SetLastError = true)]
-        internal static partial long lseek(int fd, long offset, int whence);
+        internal static partial long lseek(SafeFileDescriptorHandle fd, long offset, int whence);
     }
 }

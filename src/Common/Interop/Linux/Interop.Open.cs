@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Writeback.Native;
 
 internal static partial class Interop
 {
@@ -23,5 +24,25 @@ internal static partial class Interop
         /// <summary>open(2). The mode is passed for O_CREAT; it is masked by the umask.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int open(string pathname, int flags, int mode);
+
+        /// <summary>
+        /// open(2) with O_CLOEXEC added, restarted on EINTR (<see cref="Eintr"/>); returns 0 or the
+        /// errno. On failure <paramref name="fd"/> is an invalid handle.
+        /// </summary>
+        internal static int Open(string path, int flags, int mode, out SafeFileDescriptorHandle fd)
+        {
+            int errno;
+            bool retry;
+            int result;
+            do
+            {
+                // int, not a SafeHandle return: the marshaller would widen the 32-bit -1 to 0xFFFFFFFF.
+                result = open(path, flags | O_CLOEXEC, mode);
+                errno = Eintr.Errno(result, out retry);
+            }
+            while (retry);
+            fd = new SafeFileDescriptorHandle(errno == 0 ? result : -1);
+            return errno;
+        }
     }
 }

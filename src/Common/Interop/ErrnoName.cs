@@ -1,6 +1,4 @@
-using Writeback.Native;
-
-namespace Writeback;
+namespace Writeback.Native;
 
 /// <summary>Symbolic names of Linux errno values, for error messages.</summary>
 internal static class ErrnoName

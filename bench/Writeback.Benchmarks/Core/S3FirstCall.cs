@@ -1,0 +1,84 @@
+using System.Diagnostics;
+
+namespace Writeback.Benchmarks.Core;
+
+/// <summary>
+/// S3, first call: StartWriteback on a file opened just before, 256 MiB of it dirty. With a thread
+/// per file this paid for creating the thread; with the process-wide engine it is a submission
+/// like any other. Each sample is a fresh file (created sparse, every page dirtied through the
+/// mapping), against the raw sync_file_range(SYNC_FILE_RANGE_WRITE) on a freshly opened descriptor.
+/// The engine itself is started before the first sample: it is once per process, not per file.
+/// </summary>
+internal static class S3FirstCall
+{
+    private const int PageBytes = 4096;
+
+    public static ScenarioResult Run(CoreFlushOptions options, BenchWorkspace workspace)
+    {
+        var fileBytes = S1CommitOnePage.FileBytes;
+        var rounds = options.RoundsOr(fullRounds: 5, quickRounds: 2);
+        _ = MappedFile.DurabilityEngineName; // the process's engine, started once
+        var sequence = 0;
+        string FreshPath() => Path.Combine(workspace.Directory, $"s3-first-{Interlocked.Increment(ref sequence)}.dat");
+
+        var arms = new List<Arm>
+        {
+            new("MappedFile.StartWriteback, first call on the file", _ =>
+            {
+                var path = FreshPath();
+                using (var file = MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.CreateNew, Length = fileBytes }))
+                {
+                    DirtyEveryPage(file.GetSpan(0, (int)fileBytes));
+                    var elapsedUs = Time(() => file.StartWriteback(0, fileBytes));
+                    WaitUntilClean(path, fileBytes, options);
+                    File.Delete(path);
+                    return elapsedUs;
+                }
+            }),
+            new("raw sync_file_range(WRITE), first call on the fd", _ =>
+            {
+                var path = FreshPath();
+                using (var stream = File.Create(path))
+                {
+                    stream.SetLength(fileBytes);
+                }
+                using (var raw = new RawMapping(path))
+                {
+                    DirtyEveryPage(raw.GetSpan(0, (int)fileBytes));
+                    var elapsedUs = Time(() => raw.SyncFileRangeWrite(0, fileBytes));
+                    WaitUntilClean(path, fileBytes, options);
+                    File.Delete(path);
+                    return elapsedUs;
+                }
+            }),
+        };
+        var samples = Interleaver.Run(arms, warmupRounds: 0, rounds);
+        var measurements = arms.Select(a => new Measurement("S3 first call", a.Name, "caller-visible, fresh 256 MiB file", "us", samples[a.Name])).ToList();
+        return new ScenarioResult(measurements,
+        [
+            new TargetCheck("S3 first call", "first StartWriteback on a newly opened file, median <= 20 us", measurements[0].Median, 20, "us", AtMost: true),
+        ],
+        [$"S3 first call: engine {MappedFile.DurabilityEngineName}; {rounds} fresh files per arm, each deleted after its pages were clean."]);
+    }
+
+    private static double Time(Action call)
+    {
+        var startTimestamp = Stopwatch.GetTimestamp();
+        call();
+        return Stopwatch.GetElapsedTime(startTimestamp).TotalMicroseconds;
+    }
+
+    private static void WaitUntilClean(string path, long fileBytes, CoreFlushOptions options)
+    {
+        using var probe = new PageCacheProbe(path);
+        probe.WaitUntilClean(0, fileBytes, options.PollIntervalUs);
+    }
+
+    private static void DirtyEveryPage(Span<byte> mapping)
+    {
+        for (var offsetBytes = 0; offsetBytes < mapping.Length; offsetBytes += PageBytes)
+        {
+            mapping[offsetBytes] = 0x77;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Runtime.InteropServices;
+using Writeback.Native;
+
+internal static partial class Interop
+{
+    /// <summary>
+    /// The one EINTR policy of every assembly that calls libc. A call interrupted by a signal
+    /// handler fails with EINTR; its wrapper here restarts it, in a loop, for exactly the calls
+    /// whose Linux man page lists EINTR: open(2), ftruncate(2), fsync(2), fdatasync(2),
+    /// sync_file_range(2) (only its SYNC_FILE_RANGE_WAIT_* flags can wait), write(2), read(2),
+    /// io_uring_enter(2). Never close(2): "the file descriptor is released anyway; retrying the
+    /// close() after a failure return is the wrong thing to do" (close(2), NOTES). Never the calls
+    /// whose man page does not list it (msync(2), mmap(2), madvise(2), mlock(2), cachestat(2)):
+    /// EINTR from those is an error like any other.
+    /// </summary>
+    internal static class Eintr
+    {
+        /// <summary>
+        /// Returns 0 for a non-negative <paramref name="result"/>, else the errno of the call that just
+        /// returned; sets <paramref name="retry"/> when that errno is EINTR.
+        /// </summary>
+        internal static int Errno(long result, out bool retry)
+        {
+            if (result >= 0)
+            {
+                retry = false;
+                return 0;
+            }
+            var errno = Marshal.GetLastPInvokeError();
+            retry = errno == Writeback.Native.Errno.EINTR;
+            return errno;
+        }
+
+        /// <summary>The errno of a call that is never restarted: 0 for a non-negative result.</summary>
+        internal static int NoRetry(long result) => result >= 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+}

@@ -1,0 +1,25 @@
+using System.Runtime.InteropServices;
+using Writeback.Native;
+
+internal static partial class Interop
+{
+    internal static partial class Libc
+    {
+        /// <summary>ftruncate(2) with a 64-bit off_t (LP64).</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "ftruncate", SetLastError = true)]
+        internal static partial int ftruncate(SafeFileDescriptorHandle fd, long length);
+
+        /// <summary>ftruncate(2), restarted on EINTR (<see cref="Eintr"/>); returns 0 or the errno.</summary>
+        internal static int FTruncate(SafeFileDescriptorHandle fd, long lengthBytes)
+        {
+            int errno;
+            bool retry;
+            do
+            {
+                errno = Eintr.Errno(ftruncate(fd, lengthBytes), out retry);
+            }
+            while (retry);
+            return errno;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.Runtime.InteropServices;
+using Writeback.Native;
+
+internal static partial class Interop
+{
+    internal static partial class Libc
+    {
+        /// <summary>write(2).</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "write", SetLastError = true)]
+        internal static unsafe partial nint write(SafeFileDescriptorHandle fd, void* buf, nuint count);
+
+        /// <summary>Adds 1 to an eventfd(2) counter, restarted on EINTR (<see cref="Eintr"/>); returns 0 or the errno.</summary>
+        internal static int SignalEventFd(SafeFileDescriptorHandle eventFd)
+        {
+            ulong one = 1;
+            int errno;
+            bool retry;
+            do
+            {
+                // Safety: the 8-byte counter value is a local of this frame for the duration of the call.
+                unsafe
+                {
+                    errno = Eintr.Errno(write(eventFd, &one, sizeof(ulong)), out retry);
+                }
+            }
+            while (retry);
+            return errno;
+        }
+    }
+}

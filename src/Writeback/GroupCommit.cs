@@ -1,0 +1,363 @@
+using System.Threading.Tasks.Sources;
+using Writeback.Backends;
+
+namespace Writeback;
+
+/// <summary>
+/// Group commit for <see cref="MappedFile.FlushAsync"/>, with no thread of its own: the first
+/// request finds no group in flight and submits one from the caller's thread; requests that arrive
+/// while a group is in flight queue up, and when the group's last call completes (on the engine's
+/// completion thread) they become the next group. A group is sorted by offset and each run of
+/// ranges that overlap or lie within <see cref="MergeGapBytes"/> of each other is one range sync
+/// (io_uring FSYNC with a range and DATASYNC, or msync(MS_SYNC) on the fallback engine); each
+/// waiter completes after the call that covered its range.
+/// One group in flight per file, not several: measured on the project's virtio disk
+/// (docs/BENCHMARKS.md, S4), several groups in flight gave fewer commits per second: concurrent
+/// syncs each wait for their own journal commit and device cache flush, and the groups get smaller.
+/// </summary>
+/// <remarks>
+/// A request is only ever completed by a call its own group issued, and a group is taken from the
+/// queue after each of its requests was queued, so every successful completion follows a sync of
+/// the request's whole range that was issued (and returned 0) after the request was queued.
+/// </remarks>
+internal sealed class GroupCommit : IAsyncCompletion
+{
+    /// <summary>
+    /// Two requested ranges are synced by one call when the gap between them is at most this many
+    /// bytes (64 pages of 4 KiB): writing a few clean or unrelated dirty pages in between costs less
+    /// than another synchronous call with its journal commit and device cache flush.
+    /// </summary>
+    internal const long MergeGapBytes = 256 * 1024;
+
+    private readonly MappedFile _file;
+    private readonly object _gate = new();
+    private readonly Stack<PooledRequest> _pool = new(8);
+    private List<IWaiter> _queue = new(64);
+    private List<IWaiter> _batch = new(64);
+    private Run[] _runs = new Run[8];
+    private int _runCount;
+    private bool _inFlight;
+    private int _pendingCalls;
+    private long _groupStartTimestamp;
+
+    public GroupCommit(MappedFile file) => _file = file;
+
+    /// <summary>Queues the page-aligned range [<paramref name="startBytes"/>, <paramref name="endBytes"/>).</summary>
+    public Task Enqueue(long startBytes, long endBytes, CancellationToken cancellationToken)
+    {
+        var request = new TaskRequest(startBytes, endBytes);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // Cancelling ends the caller's wait only; the range is still synced with its group.
+            request.Registration = cancellationToken.UnsafeRegister(
+                static (state, token) => ((TaskRequest)state!).TrySetCanceled(token), request);
+        }
+        Enqueue(request);
+        return request.Task;
+    }
+
+    /// <summary>As <see cref="Enqueue(long, long, CancellationToken)"/>, completed through a pooled, reusable request.</summary>
+    public ValueTask EnqueuePooled(long startBytes, long endBytes, CancellationToken cancellationToken)
+    {
+        PooledRequest? request;
+        lock (_gate)
+        {
+            _pool.TryPop(out request);
+        }
+        request ??= new PooledRequest(this);
+        var task = request.Start(startBytes, endBytes, cancellationToken);
+        Enqueue(request);
+        return task;
+    }
+
+    // A pooled request both of whose owners (the waiter and the group) are done with it.
+    private void Return(PooledRequest request)
+    {
+        lock (_gate)
+        {
+            if (_pool.Count < 64)
+            {
+                _pool.Push(request);
+            }
+        }
+    }
+
+    private void Enqueue(IWaiter request)
+    {
+        bool startGroup;
+        lock (_gate)
+        {
+            _queue.Add(request);
+            startGroup = !_inFlight;
+            if (startGroup)
+            {
+                TakeGroup();
+            }
+        }
+        if (startGroup)
+        {
+            RunGroups();
+        }
+    }
+
+    // Under the lock: the queue becomes the group.
+    private void TakeGroup()
+    {
+        (_queue, _batch) = (_batch, _queue); // _batch was empty
+        _inFlight = true;
+    }
+
+    // Submits the taken group; when a group cannot be submitted (poisoned or closed) it is
+    // completed here and the next one taken, so this loops instead of recursing.
+    private void RunGroups()
+    {
+        while (!SubmitGroup())
+        {
+            if (!FinishGroup())
+            {
+                return;
+            }
+        }
+    }
+
+    // Returns false when the group was completed without a call.
+    private bool SubmitGroup()
+    {
+        _runCount = 0;
+        if (_file.GroupFailure() is { } failure)
+        {
+            AddRun(new Run(0, _batch.Count, 0, 0) { Error = failure });
+            return false;
+        }
+        var operation = BuildRuns();
+        var maxBytes = _file.Backend.MaxAsyncRequestBytes;
+        var calls = 0;
+        foreach (var run in _runs.AsSpan(0, _runCount))
+        {
+            calls += run.EndBytes <= run.StartBytes ? 0 : (int)(((run.EndBytes - run.StartBytes - 1) / maxBytes) + 1);
+        }
+        if (calls == 0)
+        {
+            return false; // the file shrank below every range: nothing left to sync
+        }
+        _groupStartTimestamp = WritebackMetrics.StartTiming();
+        Volatile.Write(ref _pendingCalls, calls);
+        // The last call can complete, and the next group replace _runs, before Submit returns: after
+        // a Submit this loop reads only locals.
+        var runCount = _runCount;
+        for (var runIndex = 0; runIndex < runCount; runIndex++)
+        {
+            var (startBytes, endBytes) = (_runs[runIndex].StartBytes, _runs[runIndex].EndBytes);
+            while (startBytes < endBytes)
+            {
+                var lengthBytes = Math.Min(maxBytes, endBytes - startBytes);
+                _file.Backend.Submit(_file.CreateRequest(operation, this, startBytes, lengthBytes, runIndex));
+                startBytes += lengthBytes;
+            }
+        }
+        return true;
+    }
+
+    // Sorts the group and merges near ranges into runs; returns the operation each run needs.
+    private AsyncOperation BuildRuns()
+    {
+        if (_file.Semantics == FlushSemantics.WholeFile)
+        {
+            AddRun(new Run(0, _batch.Count, 0, 1));
+            return AsyncOperation.SyncFile;
+        }
+        _batch.Sort(static (a, b) => a.StartBytes.CompareTo(b.StartBytes));
+        var mappedBytes = _file.MappedBytesForGroup;
+        var firstIndex = 0;
+        while (firstIndex < _batch.Count)
+        {
+            var startBytes = _batch[firstIndex].StartBytes;
+            var endBytes = _batch[firstIndex].EndBytes;
+            var nextIndex = firstIndex + 1;
+            while (nextIndex < _batch.Count && _batch[nextIndex].StartBytes <= endBytes + MergeGapBytes)
+            {
+                endBytes = Math.Max(endBytes, _batch[nextIndex].EndBytes);
+                nextIndex++;
+            }
+            // The file may have shrunk since the request was queued (SetLength is the caller's to order).
+            AddRun(new Run(firstIndex, nextIndex, startBytes, Math.Min(endBytes, mappedBytes)));
+            firstIndex = nextIndex;
+        }
+        return AsyncOperation.SyncRange;
+    }
+
+    /// <inheritdoc/>
+    public void OnCompleted(in AsyncRequest request, int errno)
+    {
+        if (errno != 0)
+        {
+            var failure = _file.PoisonFromEngine(request, errno);
+            Interlocked.CompareExchange(ref _runs[request.Tag].Error, failure, null);
+        }
+        if (Interlocked.Decrement(ref _pendingCalls) == 0 && FinishGroup())
+        {
+            RunGroups();
+        }
+    }
+
+    // Completes the group's waiters; takes the next group if one is queued (returns true) or
+    // leaves the file idle (false).
+    private bool FinishGroup()
+    {
+        var operation = _file.Semantics == FlushSemantics.WholeFile ? NativeCall.SyncFileAsync : NativeCall.SyncRangeAsync;
+        foreach (var run in _runs.AsSpan(0, _runCount))
+        {
+            var error = run.Error;
+            if (error is null && run.EndBytes > run.StartBytes)
+            {
+                error = _file.AfterGroupSync(operation, run.StartBytes, run.EndBytes, _groupStartTimestamp);
+            }
+            for (var i = run.FirstIndex; i < run.EndIndex; i++)
+            {
+                Complete(_batch[i], error);
+            }
+        }
+        WritebackMetrics.RecordGroup(_batch.Count);
+        lock (_gate)
+        {
+            _batch.Clear();
+            _runCount = 0;
+            if (_queue.Count == 0)
+            {
+                _inFlight = false;
+                return false;
+            }
+            TakeGroup();
+            return true;
+        }
+    }
+
+    private void Complete(IWaiter request, Exception? error)
+    {
+        request.Complete(error);
+        _file.OnAsyncWorkDone();
+    }
+
+    private void AddRun(in Run run)
+    {
+        if (_runCount == _runs.Length)
+        {
+            Array.Resize(ref _runs, _runs.Length * 2);
+        }
+        _runs[_runCount++] = run;
+    }
+
+    // A struct in a reused array, so a group allocates nothing. Error is a field so completions
+    // of one run on two engine threads can set it with Interlocked (the first failure wins).
+    private struct Run(int firstIndex, int endIndex, long startBytes, long endBytes)
+    {
+        public readonly int FirstIndex = firstIndex;
+        public readonly int EndIndex = endIndex;
+        public readonly long StartBytes = startBytes;
+        public readonly long EndBytes = endBytes;
+#pragma warning disable CA1051 // A field, so completions of one run on two engine threads can set it with Interlocked.
+        public Exception? Error;
+#pragma warning restore CA1051
+    }
+
+    /// <summary>A FlushAsync request as the group sees it: its range, and how to complete its waiter.</summary>
+    private interface IWaiter
+    {
+        long StartBytes { get; }
+        long EndBytes { get; }
+
+        /// <summary>Completes the waiter with the group's result; called once, by the group.</summary>
+        void Complete(Exception? error);
+    }
+
+    // RunContinuationsAsynchronously keeps awaiting callers' code off the engine's completion
+    // thread; a caller blocked in Wait()/GetResult() is still released directly.
+    private sealed class TaskRequest(long startBytes, long endBytes) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), IWaiter
+    {
+        public long StartBytes { get; } = startBytes;
+        public long EndBytes { get; } = endBytes;
+        public CancellationTokenRegistration Registration { get; set; }
+
+        public void Complete(Exception? error)
+        {
+            Registration.Dispose();
+            _ = error is null ? TrySetResult() : TrySetException(error);
+        }
+    }
+
+    /// <summary>
+    /// A reusable request behind a <see cref="ValueTask"/>. Two owners share it: the waiter (until
+    /// it has read the result) and the group (until it has completed it; cancellation completes
+    /// the waiter earlier). It returns to the pool when both are done, so a cancelled request the
+    /// group still holds is never reused.
+    /// </summary>
+    private sealed class PooledRequest(GroupCommit owner) : IWaiter, IValueTaskSource
+    {
+        private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+        private CancellationTokenRegistration _registration;
+        private int _signalled;
+        private int _owners;
+
+        public long StartBytes { get; private set; }
+        public long EndBytes { get; private set; }
+
+        public ValueTask Start(long startBytes, long endBytes, CancellationToken cancellationToken)
+        {
+            (StartBytes, EndBytes, _signalled, _owners) = (startBytes, endBytes, 0, 2);
+            _registration = cancellationToken.CanBeCanceled
+                ? cancellationToken.UnsafeRegister(static (state, token) => ((PooledRequest)state!).Signal(new OperationCanceledException(token)), this)
+                : default;
+            return new ValueTask(this, _core.Version);
+        }
+
+        public void Complete(Exception? error)
+        {
+            _registration.Dispose();
+            Signal(error);
+            Release();
+        }
+
+        // Sets the result once: the group's, or the cancellation's if that came first.
+        private void Signal(Exception? error)
+        {
+            if (Interlocked.Exchange(ref _signalled, 1) != 0)
+            {
+                return;
+            }
+            if (error is null)
+            {
+                _core.SetResult(true);
+            }
+            else
+            {
+                _core.SetException(error);
+            }
+        }
+
+        public void GetResult(short token)
+        {
+            try
+            {
+                _core.GetResult(token);
+            }
+            finally
+            {
+                Release();
+            }
+        }
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
+
+        private void Release()
+        {
+            if (Interlocked.Decrement(ref _owners) == 0)
+            {
+                _core.Reset();
+                owner.Return(this);
+            }
+        }
+    }
+}
