@@ -18,8 +18,8 @@ namespace Writeback.Simulation;
 /// </remarks>
 public sealed class CallLimitedStorage : IMappedStorage
 {
-    private readonly IMappedStorage _inner;
-    private readonly int _stopBeforeCall;
+    private readonly StopBeforeCall _counter;
+    private readonly CallRecordingStorage _front;
 
     /// <summary>Wraps <paramref name="inner"/>.</summary>
     /// <param name="inner">The storage the calls go to.</param>
@@ -28,113 +28,48 @@ public sealed class CallLimitedStorage : IMappedStorage
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentOutOfRangeException.ThrowIfNegative(stopBeforeCall);
-        _inner = inner;
-        _stopBeforeCall = stopBeforeCall;
+        _counter = new StopBeforeCall(stopBeforeCall);
+        _front = new CallRecordingStorage(inner, _counter);
     }
 
     /// <summary>How many calls have executed (or been passed on and thrown).</summary>
-    public int CallCount { get; private set; }
+    public int CallCount => _counter.CallCount;
 
     /// <inheritdoc/>
-    public IMappedFile Open(string name, MappedFileOptions? options = null)
-    {
-        Count(CallText.Open(name, (options ?? new MappedFileOptions()).Mode));
-        return new CallLimitedFile(this, _inner.Open(name, options));
-    }
+    public IMappedFile Open(string name, MappedFileOptions? options = null) => _front.Open(name, options);
 
     /// <inheritdoc/>
-    public bool Exists(string name) => _inner.Exists(name);
+    public bool Exists(string name) => _front.Exists(name);
 
     /// <inheritdoc/>
-    public void Delete(string name)
-    {
-        Count(CallText.Delete(name));
-        _inner.Delete(name);
-    }
+    public void Delete(string name) => _front.Delete(name);
 
     /// <inheritdoc/>
-    public void Rename(string sourceName, string targetName)
-    {
-        Count(CallText.Rename(sourceName, targetName));
-        _inner.Rename(sourceName, targetName);
-    }
+    public void Rename(string sourceName, string targetName) => _front.Rename(sourceName, targetName);
 
     /// <inheritdoc/>
-    public void FlushDirectory()
+    public void FlushDirectory() => _front.FlushDirectory();
+
+    /// <summary>Counts the calls, and stops the workload before call number <c>stopBeforeCall</c>.</summary>
+    private sealed class StopBeforeCall(int stopBeforeCall) : ICallObserver
     {
-        Count(CallText.FlushDirectory);
-        _inner.FlushDirectory();
-    }
+        public int CallCount { get; private set; }
 
-    /// <summary>Counts one call, or stops the workload if it is the call to stop before.</summary>
-    private void Count(string call)
-    {
-        if (CallCount == _stopBeforeCall)
+        public void BeforeCall(in ObservedCall call)
         {
-            throw new CrashPointReachedException(CallCount, call);
-        }
-        CallCount++;
-    }
-
-    /// <summary>A file of a <see cref="CallLimitedStorage"/>: counts its calls, passes everything on.</summary>
-    private sealed class CallLimitedFile(CallLimitedStorage storage, IMappedFile inner) : IMappedFile
-    {
-        public string Name => inner.Name;
-
-        public long Length => inner.Length;
-
-        public int PageSize => inner.PageSize;
-
-        public FlushSemantics Semantics => inner.Semantics;
-
-        public Span<byte> GetSpan(long offset, int length) => inner.GetSpan(offset, length);
-
-        public ReadOnlySpan<byte> GetReadOnlySpan(long offset, int length) => inner.GetReadOnlySpan(offset, length);
-
-        public void Write(long offset, ReadOnlySpan<byte> source)
-        {
-            storage.Count(CallText.Write(Name, offset, source.Length));
-            inner.Write(offset, source);
+            if (CallCount == stopBeforeCall)
+            {
+                throw new CrashPointReachedException(CallCount, call.Description);
+            }
+            CallCount++;
         }
 
-        public void Read(long offset, Span<byte> destination) => inner.Read(offset, destination);
-
-        public void SetLength(long length)
+        public void AfterCall(in ObservedCall call)
         {
-            storage.Count(CallText.SetLength(Name, length));
-            inner.SetLength(length);
         }
 
-        public void Flush(long offset, long length)
+        public void SpanTaken(IMappedFile file, long offsetBytes, int lengthBytes)
         {
-            storage.Count(CallText.Flush(Name, offset, length));
-            inner.Flush(offset, length);
         }
-
-        public void Flush()
-        {
-            storage.Count(CallText.FlushMapping(Name));
-            inner.Flush();
-        }
-
-        public void FlushFile()
-        {
-            storage.Count(CallText.FlushFile(Name));
-            inner.FlushFile();
-        }
-
-        public void StartWriteback(long offset, long length)
-        {
-            storage.Count(CallText.StartWriteback(Name, offset, length));
-            inner.StartWriteback(offset, length);
-        }
-
-        public Task FlushAsync(long offset, long length, CancellationToken cancellationToken = default)
-        {
-            storage.Count(CallText.FlushAsync(Name, offset, length));
-            return inner.FlushAsync(offset, length, cancellationToken);
-        }
-
-        public void Dispose() => inner.Dispose();
     }
 }

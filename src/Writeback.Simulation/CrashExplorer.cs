@@ -144,14 +144,14 @@ public sealed partial class CrashExplorer
                                            int crashPointIndex, int atomicWriteBytes, int[] state)
     {
         var space = new CrashPointSpace(record, record.Timeline(model), kind, crashPointIndex, atomicWriteBytes);
-        var storage = new SimulatedStorage(new CrashImage(space, state));
+        var storage = MemoryStorage.OverImage(new CrashImage(space, state));
         try
         {
             return scenario.Check(storage, new CrashContext(kind, crashPointIndex, record.AcknowledgedAt(crashPointIndex)));
         }
         finally
         {
-            storage.ReleaseImage();
+            storage.Release();
         }
     }
 
@@ -248,7 +248,7 @@ public sealed partial class CrashExplorer
             {
                 return cached.Length == 0 ? null : cached;
             }
-            var storage = new SimulatedStorage(new CrashImage(space, state));
+            var storage = MemoryStorage.OverImage(new CrashImage(space, state));
             string verdict;
             try
             {
@@ -262,7 +262,7 @@ public sealed partial class CrashExplorer
             }
             finally
             {
-                storage.ReleaseImage();
+                storage.Release();
             }
             _verdicts.TryAdd(key, verdict);
             return verdict.Length == 0 ? null : verdict;

@@ -17,13 +17,13 @@ public sealed partial class SimulationRecord
 {
     private static readonly byte[][] ZeroPages = new byte[17][];
     private readonly List<RecordedCall> _calls;
-    private readonly Inode[] _inodes;
+    private readonly InodeHistory[] _inodes;
     private readonly List<(int VisibleFrom, IReadOnlyDictionary<string, int> Names)> _directory;
     private readonly long[] _acknowledged;
     private readonly int[] _acknowledgedCountAt;
     private readonly ConcurrentDictionary<KernelModel, ModelTimeline> _timelines = new();
 
-    internal SimulationRecord(string scenarioName, int pageSizeBytes, List<RecordedCall> calls, List<Inode> inodes,
+    internal SimulationRecord(string scenarioName, int pageSizeBytes, List<RecordedCall> calls, List<InodeHistory> inodes,
                               List<(int VisibleFrom, IReadOnlyDictionary<string, int> Names)> directory,
                               Acknowledgements acknowledged)
     {
@@ -55,7 +55,7 @@ public sealed partial class SimulationRecord
 
     internal IReadOnlyList<RecordedCall> Calls => _calls;
 
-    internal IReadOnlyList<Inode> Inodes => _inodes;
+    internal IReadOnlyList<InodeHistory> Inodes => _inodes;
 
     internal byte[] ZeroPage { get; }
 
@@ -106,9 +106,9 @@ public sealed partial class SimulationRecord
     internal byte[] PageBytes(long pageKey, int ordinal) =>
         ordinal == 0 ? ZeroPage : VersionsOf(pageKey)![ordinal - 1].Bytes;
 
-    internal int LengthMemoryOrdinal(int inodeId, int crashPointIndex) => LastAtOrBefore(_inodes[inodeId].Lengths!, crashPointIndex);
+    internal int LengthMemoryOrdinal(int inodeId, int crashPointIndex) => LastAtOrBefore(_inodes[inodeId].Lengths, crashPointIndex);
 
-    internal long LengthBytes(int inodeId, int ordinal) => _inodes[inodeId].Lengths![ordinal].LengthBytes;
+    internal long LengthBytes(int inodeId, int ordinal) => _inodes[inodeId].Lengths[ordinal].LengthBytes;
 
     internal int DirectoryMemoryOrdinal(int crashPointIndex) => LastAtOrBefore(_directory, crashPointIndex);
 
@@ -116,13 +116,13 @@ public sealed partial class SimulationRecord
 
     internal int DirectoryVersionCount => _directory.Count;
 
-    internal IReadOnlyList<(int VisibleFrom, long LengthBytes)> LengthsOf(int inodeId) => _inodes[inodeId].Lengths!;
+    internal IReadOnlyList<(int VisibleFrom, long LengthBytes)> LengthsOf(int inodeId) => _inodes[inodeId].Lengths;
 
     internal bool InodeExists(int inodeId, int crashPointIndex) => _inodes[inodeId].CreatedAt <= crashPointIndex;
 
     private List<PageVersion>? VersionsOf(long pageKey)
     {
-        var versions = _inodes[ImageHash.InodeOf(pageKey)].Versions!;
+        var versions = _inodes[ImageHash.InodeOf(pageKey)].Versions;
         var pageIndex = ImageHash.PageOf(pageKey);
         return pageIndex < versions.Count ? versions[pageIndex] : null;
     }
@@ -135,7 +135,7 @@ public sealed partial class SimulationRecord
         var buckets = new List<long>?[_calls.Count + 1];
         foreach (var inode in _inodes)
         {
-            for (var pageIndex = 0; pageIndex < inode.Versions!.Count; pageIndex++)
+            for (var pageIndex = 0; pageIndex < inode.Versions.Count; pageIndex++)
             {
                 foreach (var version in inode.Versions[pageIndex] ?? [])
                 {

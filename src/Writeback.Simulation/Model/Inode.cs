@@ -2,16 +2,11 @@ using System.Buffers;
 
 namespace Writeback.Simulation.Model;
 
-/// <summary>One version of one page: immutable bytes, shared by every image that shows it.</summary>
-/// <param name="Bytes">Exactly one page of bytes; never written after creation.</param>
-/// <param name="VisibleFrom">The first crash point whose memory holds this version.</param>
-internal sealed record PageVersion(byte[] Bytes, int VisibleFrom);
-
 /// <summary>
-/// A file's contents (an inode: names point at it). While recording it holds the page cache
-/// (<see cref="Memory"/>) and the history of every page and of the length. In an image it starts as
-/// a view of immutable page versions and copies them into <see cref="Memory"/> only when written
-/// or read across pages.
+/// A file's contents in an in-memory store (an inode: names point at it): its length and its page
+/// cache. In a post-crash view it starts as a view of immutable page versions and copies them into
+/// <see cref="Memory"/> only when written or read across pages. It records nothing: the history of
+/// a recorded run is kept by <see cref="InodeHistory"/>.
 /// </summary>
 internal sealed class Inode
 {
@@ -19,22 +14,15 @@ internal sealed class Inode
     private Func<int, byte[]>? _imagePage;
     private bool _memoryRented;
 
-    public Inode(int id, int pageSizeBytes, int createdAtCrashPoint, bool recording)
+    /// <summary>An empty file.</summary>
+    public Inode(int id, int pageSizeBytes)
     {
         Id = id;
         _pageSizeBytes = pageSizeBytes;
         Memory = [];
-        if (recording)
-        {
-            Versions = [];
-            Lengths = [(createdAtCrashPoint, 0)];
-            Touched = [];
-            Exposed = [];
-            CreatedAt = createdAtCrashPoint;
-        }
     }
 
-    /// <summary>An image's file: length and a page source; nothing is copied until needed.</summary>
+    /// <summary>A post-crash image's file: length and a page source; nothing is copied until needed.</summary>
     public Inode(int id, int pageSizeBytes, long lengthBytes, Func<int, byte[]> imagePage)
     {
         Id = id;
@@ -46,24 +34,13 @@ internal sealed class Inode
 
     public int Id { get; }
 
-    public int CreatedAt { get; }
-
-    public long LengthBytes { get; set; }
+    public long LengthBytes { get; private set; }
 
     /// <summary>The page cache: at least <see cref="LengthBytes"/> rounded up to a page; null while an image page source serves reads.</summary>
     public byte[]? Memory { get; private set; }
 
-    /// <summary>Recording only: the versions of each page, oldest first; version 0 (zeros) is implicit.</summary>
-    public List<List<PageVersion>?>? Versions { get; }
-
-    /// <summary>Recording only: the file's length over time.</summary>
-    public List<(int VisibleFrom, long LengthBytes)>? Lengths { get; }
-
-    /// <summary>Recording only: pages written through the API since the last call.</summary>
-    public HashSet<int>? Touched { get; }
-
-    /// <summary>Recording only: pages handed out as writable spans; compared at every call.</summary>
-    public HashSet<int>? Exposed { get; }
+    /// <summary>The bytes cut by length changes since <see cref="TakeCutRange"/> was last called, or null.</summary>
+    private (long FromBytes, long ToBytes)? CutRange { get; set; }
 
     public long PageCount => (LengthBytes + _pageSizeBytes - 1) / _pageSizeBytes;
 
@@ -101,6 +78,37 @@ internal sealed class Inode
             Materialize();
         }
         return Memory.AsSpan(checked((int)offsetBytes), lengthBytes);
+    }
+
+    /// <summary>Stores <paramref name="source"/> at <paramref name="offsetBytes"/> (within the length).</summary>
+    public void Write(long offsetBytes, ReadOnlySpan<byte> source) => source.CopyTo(Materialize().AsSpan(checked((int)offsetBytes)));
+
+    /// <summary>A writable view of the page cache (within the length).</summary>
+    public Span<byte> WritableView(long offsetBytes, int lengthBytes) => Materialize().AsSpan(checked((int)offsetBytes), lengthBytes);
+
+    /// <summary>Changes the length; zeroes what is cut so a later growth reads zeros, as the kernel does.</summary>
+    public void ChangeLength(long lengthBytes)
+    {
+        var memory = Materialize();
+        if (lengthBytes < LengthBytes)
+        {
+            var oldEndBytes = PageCount * _pageSizeBytes;
+            memory.AsSpan((int)lengthBytes, (int)(oldEndBytes - lengthBytes)).Clear();
+            CutRange = CutRange is var (from, to) ? (Math.Min(from, lengthBytes), Math.Max(to, oldEndBytes)) : (lengthBytes, oldEndBytes);
+        }
+        else
+        {
+            EnsureCapacity(lengthBytes);
+        }
+        LengthBytes = lengthBytes;
+    }
+
+    /// <summary>The bytes cut (and zeroed) by length changes since the last call of this method, or null.</summary>
+    public (long FromBytes, long ToBytes)? TakeCutRange()
+    {
+        var cut = CutRange;
+        CutRange = null;
+        return cut;
     }
 
     /// <summary>Copies an image view into private memory (rented per worker) so it can be written.</summary>
@@ -150,8 +158,4 @@ internal sealed class Inode
         }
         _memoryRented = false;
     }
-
-    /// <summary>Recording only: the last version of <paramref name="pageIndex"/>, or null for zeros.</summary>
-    public PageVersion? LastVersion(int pageIndex) =>
-        pageIndex < Versions!.Count && Versions[pageIndex] is { Count: > 0 } list ? list[^1] : null;
 }

@@ -1,0 +1,126 @@
+namespace Writeback.Simulation.Model;
+
+/// <summary>
+/// The one place that says which calls are persistence-relevant: wraps any <see cref="IMappedStorage"/>
+/// and tells an <see cref="ICallObserver"/> about each such call before and after passing it on.
+/// <see cref="SimulatedStorage"/> records through it; <see cref="CallLimitedStorage"/> counts through it.
+/// </summary>
+/// <remarks>
+/// The calls, in <see cref="CallKind"/>: <c>Open</c>, <c>Delete</c>, <c>Rename</c>, <c>FlushDirectory</c>,
+/// and on files <c>Write</c>, <c>SetLength</c>, <c>Flush(offset, length)</c>, <c>Flush()</c>,
+/// <c>FlushFile</c>, <c>StartWriteback</c> and <c>FlushAsync</c>. Reads, spans, <c>Exists</c>,
+/// <c>Length</c> and <c>Dispose</c> are not calls. A call is observed before its arguments are
+/// checked, so a call that throws is still a call (and guarantees nothing).
+/// </remarks>
+internal sealed class CallRecordingStorage(IMappedStorage inner, ICallObserver observer) : IMappedStorage
+{
+    private ICallObserver Observer => observer;
+
+    public IMappedFile Open(string name, MappedFileOptions? options = null)
+    {
+        var call = new ObservedCall(CallKind.Open, null, CallText.Open(name, (options ?? new MappedFileOptions()).Mode), 0, 0);
+        return new RecordingFile(this, Pass(call, () => inner.Open(name, options)));
+    }
+
+    public bool Exists(string name) => inner.Exists(name);
+
+    public void Delete(string name) => Pass(new ObservedCall(CallKind.Delete, null, CallText.Delete(name), 0, 0), () => inner.Delete(name));
+
+    public void Rename(string sourceName, string targetName) =>
+        Pass(new ObservedCall(CallKind.Rename, null, CallText.Rename(sourceName, targetName), 0, 0), () => inner.Rename(sourceName, targetName));
+
+    public void FlushDirectory() => Pass(new ObservedCall(CallKind.FlushDirectory, null, CallText.FlushDirectory, 0, 0), inner.FlushDirectory);
+
+    private void Pass(in ObservedCall call, Action action) => Pass(call, () =>
+    {
+        action();
+        return 0;
+    });
+
+    private T Pass<T>(in ObservedCall call, Func<T> action)
+    {
+        observer.BeforeCall(call);
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            observer.AfterCall(call);
+        }
+    }
+
+    /// <summary>A file of a <see cref="CallRecordingStorage"/>: tells the observer about its calls and spans, passes everything on.</summary>
+    private sealed class RecordingFile(CallRecordingStorage storage, IMappedFile inner) : IMappedFile
+    {
+        public string Name => inner.Name;
+
+        public long Length => inner.Length;
+
+        public int PageSize => inner.PageSize;
+
+        public FlushSemantics Semantics => inner.Semantics;
+
+        public Span<byte> GetSpan(long offset, int length)
+        {
+            var span = inner.GetSpan(offset, length);
+            storage.Observer.SpanTaken(inner, offset, length);
+            return span;
+        }
+
+        public ReadOnlySpan<byte> GetReadOnlySpan(long offset, int length) => inner.GetReadOnlySpan(offset, length);
+
+        public void Read(long offset, Span<byte> destination) => inner.Read(offset, destination);
+
+        public void Write(long offset, ReadOnlySpan<byte> source)
+        {
+            var call = File(CallKind.Write, CallText.Write(Name, offset, source.Length), offset, source.Length);
+            storage.Observer.BeforeCall(call);
+            try
+            {
+                inner.Write(offset, source);
+            }
+            finally
+            {
+                storage.Observer.AfterCall(call);
+            }
+        }
+
+        public void SetLength(long length) =>
+            storage.Pass(File(CallKind.SetLength, CallText.SetLength(Name, length), 0, length), () => inner.SetLength(length));
+
+        public void Flush(long offset, long length) =>
+            storage.Pass(File(CallKind.Flush, CallText.Flush(Name, offset, length), offset, length), () => inner.Flush(offset, length));
+
+        public void Flush() =>
+            storage.Pass(File(CallKind.FlushMapping, CallText.FlushMapping(Name), 0, SafeLength()), inner.Flush);
+
+        public void FlushFile() =>
+            storage.Pass(File(CallKind.FlushFile, CallText.FlushFile(Name), 0, SafeLength()), inner.FlushFile);
+
+        public void StartWriteback(long offset, long length) =>
+            storage.Pass(File(CallKind.StartWriteback, CallText.StartWriteback(Name, offset, length), offset, length), () => inner.StartWriteback(offset, length));
+
+        public Task FlushAsync(long offset, long length, CancellationToken cancellationToken = default) =>
+            storage.Pass(File(CallKind.FlushAsync, CallText.FlushAsync(Name, offset, length), offset, length), () => inner.FlushAsync(offset, length, cancellationToken));
+
+        public void Dispose() => inner.Dispose();
+
+        private ObservedCall File(CallKind kind, string description, long offsetBytes, long lengthBytes) =>
+            new(kind, inner, description, offsetBytes, lengthBytes);
+
+        /// <summary>The length a whole-mapping call covers; 0 on a disposed file (the call then throws).</summary>
+        private long SafeLength()
+        {
+            try
+            {
+                return inner.Length;
+            }
+            catch (ObjectDisposedException)
+            {
+                return 0;
+            }
+        }
+    }
+
+}
