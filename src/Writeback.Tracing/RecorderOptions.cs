@@ -1,6 +1,6 @@
 namespace Writeback.Tracing;
 
-/// <summary>What <see cref="Recorder.Record"/> runs, where, and for how long at most.</summary>
+/// <summary>What <see cref="TraceRecorder.Record"/> runs, where, and for how long at most.</summary>
 public sealed record RecorderOptions
 {
     /// <summary>The directory the program runs in; only files under it are modelled. It must exist.</summary>

@@ -3,7 +3,7 @@ using System.Text;
 namespace Writeback.Tracing;
 
 /// <summary>
-/// What <see cref="Recorder"/> saw of one run of a program: the directory's contents before it
+/// What <see cref="TraceRecorder"/> saw of one run of a program: the directory's contents before it
 /// started (the initial durable state) and, in order, every event that matters for persistence
 /// on files under that directory. It can be saved to a file and loaded again (<c>--save</c>, <c>--load</c>).
 /// </summary>

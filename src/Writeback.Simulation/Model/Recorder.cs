@@ -16,11 +16,14 @@ internal sealed class Recorder(MemoryStorage memory) : ICallObserver
     /// <summary>How many calls have been recorded: the index the next call will get.</summary>
     public int CallCount => _calls.Count;
 
+    /// <summary>When set, recorded calls are described by this text instead of the API call's (a traced program's own call).</summary>
+    public string? DescriptionOverride { get; set; }
+
     public void BeforeCall(in ObservedCall call)
     {
         DetectStores(_calls.Count);
         var inodeId = call.File is MemoryFile file ? file.Inode.Id : -1;
-        _calls.Add(new RecordedCall(call.Kind, inodeId, call.Description, call.OffsetBytes, call.LengthBytes, call.WholeFileSemantics));
+        _calls.Add(new RecordedCall(call.Kind, inodeId, DescriptionOverride ?? call.Description, call.OffsetBytes, call.LengthBytes, call.WholeFileSemantics));
     }
 
     public void AfterCall(in ObservedCall call)

@@ -10,7 +10,7 @@ namespace Writeback.Tracing;
 /// to writable shared mappings of those files, and its standard output, following every process
 /// and thread it starts.
 /// </summary>
-public static unsafe class Recorder
+public static unsafe class TraceRecorder
 {
     /// <summary>Runs the program to completion under ptrace and returns the recording.</summary>
     /// <param name="options">What to run, where, and the timeout.</param>
