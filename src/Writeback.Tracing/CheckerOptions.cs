@@ -9,6 +9,14 @@ public sealed record CheckerOptions
     /// <summary>How long one run may take before it is killed and the whole check stops with an error. Default 60 s.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Paths (relative to the traced directory; <c>*</c> and <c>?</c> wildcards) whose contents the
+    /// program never trusts after a crash, e.g. SQLite's <c>*-shm</c> (rebuilt from the WAL by the
+    /// first connection) or lock files. They are not modelled: absent from every image, and their
+    /// versions do not multiply the states to explore.
+    /// </summary>
+    public IReadOnlyList<string> IgnoredPaths { get; init; } = [];
+
     /// <summary>The checker's working directory. Default: the current directory.</summary>
     public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
 }

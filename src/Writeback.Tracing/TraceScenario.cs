@@ -29,7 +29,8 @@ public sealed class TraceScenario : ICrashScenario
     {
         ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(checker);
-        _recording = recording;
+        _recording = checker.IgnoredPaths.Count == 0 ? recording : Without(recording, checker.IgnoredPaths);
+        recording = _recording;
         _checker = checker;
         _output = recording.StandardOutput();
         _names = [.. recording.InitialFiles.Where(f => !f.IsDirectory).Select(f => f.Path)
@@ -93,6 +94,16 @@ public sealed class TraceScenario : ICrashScenario
     private string CrashPointName(int crashPointIndex) =>
         crashPointIndex < _callNames.Count ? $"#{crashPointIndex} before {_callNames[crashPointIndex]}"
         : _callNames.Count == 0 ? $"#{crashPointIndex} at the end" : $"#{crashPointIndex} after {_callNames[^1]}";
+
+    /// <summary>The recording without the events and initial files of ignored paths.</summary>
+    private static Recording Without(Recording recording, IReadOnlyList<string> ignored)
+    {
+        bool Ignored(string path) => path.Length > 0 && ignored.Any(glob => System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(glob, path, ignoreCase: false));
+        return new Recording(recording.Program, recording.Arguments, recording.Directory,
+                             [.. recording.InitialFiles.Where(f => !Ignored(f.Path))],
+                             [.. recording.Events.Where(e => !Ignored(e.Path) && !Ignored(e.TargetPath))],
+                             recording.SystemCallCount);
+    }
 
     private static IEnumerable<string> RenamedPaths(TraceEvent e) => [e.TargetPath];
 

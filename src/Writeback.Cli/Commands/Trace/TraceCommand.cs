@@ -24,6 +24,7 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
         {
             Command = settings.Checker!,
             Timeout = TimeSpan.FromSeconds(settings.CheckerTimeoutSeconds),
+            IgnoredPaths = settings.Ignore,
         });
         var options = new ExplorerOptions { CrashKinds = kinds, AtomicWriteBytes = settings.AtomicWriteBytes, Seed = settings.Seed };
         if (settings.MaxStatesPerCrashPoint is { } maxStates)

@@ -45,6 +45,11 @@ internal sealed class TraceSettings : JsonSettings
     [Description("Crash points with more post-crash states than this are explored bounded + sampled instead of exhaustively. Default: the explorer's (4096).")]
     public int? MaxStatesPerCrashPoint { get; init; }
 
+    /// <summary>Paths not modelled.</summary>
+    [CommandOption("--ignore <GLOB>")]
+    [Description("A path under DIR (wildcards * and ?) whose contents the program never trusts after a crash, e.g. '*-shm' for SQLite's WAL index or a lock file; repeatable. Such files are left out of every image and of the states explored.")]
+    public string[] Ignore { get; init; } = [];
+
     /// <summary>The program's time limit.</summary>
     [CommandOption("--timeout <SECONDS>")]
     [Description("Kill the program and everything it started after this many seconds (an error). Default 300.")]
