@@ -79,8 +79,7 @@ internal sealed unsafe partial class Tracer
     /// <summary>Whether the call at entry may become a recorded event: stores made before it must be recorded before it.</summary>
     private bool MayBeRecorded(TracedTask task) => task.Nr switch
     {
-        Syscall.write or Syscall.writev => task.Fds.Get((long)task.Args[0]) is not null || task.Args[0] == 1,
-        Syscall.pwrite64 or Syscall.pwritev or Syscall.pwritev2 or Syscall.fsync or Syscall.fdatasync or Syscall.ftruncate
+        Syscall.write or Syscall.writev or Syscall.pwrite64 or Syscall.pwritev or Syscall.pwritev2 or Syscall.fsync or Syscall.fdatasync or Syscall.ftruncate
             or Syscall.fallocate or Syscall.sync_file_range => task.Fds.Get((long)task.Args[0]) is not null,
         Syscall.msync or Syscall.munmap or Syscall.mremap or Syscall.exit_group or Syscall.exit or Syscall.sync or Syscall.syncfs => true,
         _ => task.Path1 is not null && IsUnder(task.Path1) || task.Path2 is not null && IsUnder(task.Path2),
@@ -221,16 +220,13 @@ internal sealed unsafe partial class Tracer
         var a = task.Args;
         var fd = (long)a[0];
         var open = task.Fds.Get(fd);
-        if (open is null)
+        if (open == OpenFile.StandardOutput && task.Nr is Syscall.write or Syscall.writev && result > 0)
         {
-            if (fd == 1 && task.Nr is Syscall.write or Syscall.writev && result > 0)
-            {
-                var output = task.Nr == Syscall.write ? TraceeMemory.Read(task.Tid, a[1], result) : TraceeMemory.ReadIoVectors(task.Tid, a[1], (long)a[2], result);
-                Emit(task, TraceEventKind.Output, $"write(stdout, {result} bytes)", "", data: output);
-            }
+            var output = task.Nr == Syscall.write ? TraceeMemory.Read(task.Tid, a[1], result) : TraceeMemory.ReadIoVectors(task.Tid, a[1], (long)a[2], result);
+            Emit(task, TraceEventKind.Output, $"write(stdout, {result} bytes)", "", data: output);
             return;
         }
-        if (open.File is not { Path: { } path } file || result <= 0)
+        if (open?.File is not { Path: { } path } file || result <= 0)
         {
             return;
         }

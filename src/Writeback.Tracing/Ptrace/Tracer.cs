@@ -73,7 +73,9 @@ internal sealed unsafe partial class Tracer
             _live.Clear();
             throw new TraceException(PtraceDenied(pid, errno));
         }
-        _tasks[pid] = new TracedTask(pid, new FdTable(), new AddressSpace { Users = 1 });
+        var fds = new FdTable();
+        fds.Entries[1] = (OpenFile.StandardOutput, false);
+        _tasks[pid] = new TracedTask(pid, fds, new AddressSpace { Users = 1 });
         Libc.Kill(pid, Libc.SIGCONT);
     }
 

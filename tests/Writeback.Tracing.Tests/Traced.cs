@@ -1,0 +1,44 @@
+namespace Writeback.Tracing.Tests;
+
+/// <summary>Records a real program and explores the recording as <c>writeback trace</c> does, with small limits so tests stay quick.</summary>
+internal static class Traced
+{
+    public static readonly KernelModel[] LinuxModels = [KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range];
+
+    public static Recording Record(string directory, string program, params string[] arguments) =>
+        TraceRecorder.Record(new RecorderOptions { Directory = directory, Program = program, Arguments = arguments, Timeout = TimeSpan.FromSeconds(120) });
+
+    public static Outcome Explore(Recording recording, string checker, IReadOnlyList<string>? ignore = null, int maxStates = 256)
+    {
+        var scenario = new TraceScenario(recording, new CheckerOptions { Command = checker, IgnoredPaths = ignore ?? [], Timeout = TimeSpan.FromSeconds(60) });
+        var record = CrashExplorer.Record(scenario);
+        var options = new ExplorerOptions { MaxStatesPerCrashPoint = maxStates, RandomSamplesPerCrashPoint = 16 };
+        var reports = new List<CrashReport>();
+        foreach (var model in LinuxModels)
+        {
+            scenario.Model = model;
+            reports.Add(new CrashExplorer(model, options).Explore(record, scenario));
+        }
+        return new Outcome(scenario, record, reports);
+    }
+
+    internal sealed record Outcome(TraceScenario Scenario, SimulationRecord Record, IReadOnlyList<CrashReport> Reports)
+    {
+        public bool Passed(KernelModel model, CrashKind kind) => !Reports.Single(r => r.Model == model).Failures.Any(f => f.Kind == kind);
+
+        /// <summary>"pass"/"FAIL" per model and kind, for assertion messages and whole-matrix comparisons.</summary>
+        public string Matrix => string.Join("; ", Reports.Select(r => r.Model.Name + ": " + string.Join(' ',
+            Enum.GetValues<CrashKind>().Select(k => (Passed(r.Model, k) ? "pass" : "FAIL") + "/" + k))));
+
+        public IReadOnlyList<CrashFailure> CandidateOnly
+        {
+            get
+            {
+                var baseline = Reports[0].Failures.Select(f => (f.Kind, f.CrashPointIndex)).ToHashSet();
+                return [.. Reports[1].Failures.Where(f => !baseline.Contains((f.Kind, f.CrashPointIndex)))];
+            }
+        }
+
+        public override string ToString() => Matrix + "\n" + string.Join("\n", Reports.SelectMany(r => r.Failures.Take(3).Select(f => $"{r.Model.Name} {f.Kind} #{f.CrashPointIndex} {f.Call}: {f.Message}")));
+    }
+}
