@@ -21,6 +21,7 @@ public sealed class TraceScenario : ICrashScenario
     private int _setupCallCount;
     private IReadOnlyList<string> _callNames = [];
     private long _checkerRuns;
+    private TraceException? _fatal;
 
     /// <summary>Creates the scenario.</summary>
     /// <param name="recording">The recording to replay.</param>
@@ -51,6 +52,20 @@ public sealed class TraceScenario : ICrashScenario
     /// <summary>How many distinct (image, acknowledged output) pairs have been judged.</summary>
     public int DistinctImages => _verdicts.Count;
 
+    /// <summary>
+    /// Throws the first error that made checking impossible (the checker hung past its timeout,
+    /// was killed by a signal, or could not start). The explorer reports an exception from a
+    /// checker as a failing state; call this after each exploration so such a run ends as an error.
+    /// </summary>
+    /// <exception cref="TraceException">The checker failed to run.</exception>
+    public void ThrowIfCheckerFailed()
+    {
+        if (_fatal is { } fatal)
+        {
+            throw new TraceException(fatal.Message, fatal);
+        }
+    }
+
     /// <inheritdoc/>
     public void Run(IMappedStorage storage, Acknowledgements acknowledged)
     {
@@ -65,6 +80,10 @@ public sealed class TraceScenario : ICrashScenario
     {
         ArgumentNullException.ThrowIfNull(recovered);
         ArgumentNullException.ThrowIfNull(context);
+        if (_fatal is { } fatal)
+        {
+            return CheckResult.Fail(fatal.Message); // The run is over; ThrowIfCheckerFailed reports it.
+        }
         if (context.CrashPointIndex < _setupCallCount)
         {
             return CheckResult.Ok; // Before the program started: the initial state is durable by definition.
@@ -152,6 +171,19 @@ public sealed class TraceScenario : ICrashScenario
         }
     }
 
+    private string? RunRecordingFatal(IReadOnlyDictionary<string, string> environment)
+    {
+        try
+        {
+            return CheckerRun.Run(_checker, environment);
+        }
+        catch (TraceException e)
+        {
+            Interlocked.CompareExchange(ref _fatal, e, null);
+            throw;
+        }
+    }
+
     private string? RunChecker(SortedDictionary<string, byte[]> image, long outputBytes, CrashContext context)
     {
         var root = Path.Combine(Path.GetTempPath(), $"writeback-image-{Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -162,7 +194,7 @@ public sealed class TraceScenario : ICrashScenario
             var outputFile = Path.Combine(root, "output");
             File.WriteAllBytes(outputFile, OutputBefore(outputBytes).ToArray());
             Interlocked.Increment(ref _checkerRuns);
-            return CheckerRun.Run(_checker, new Dictionary<string, string>
+            return RunRecordingFatal(new Dictionary<string, string>
             {
                 ["WRITEBACK_IMAGE"] = imageDirectory,
                 ["WRITEBACK_OUTPUT"] = outputFile,

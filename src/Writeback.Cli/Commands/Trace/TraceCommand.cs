@@ -119,34 +119,12 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
         $"{string.Join(' ', new[] { recording.Program }.Concat(recording.Arguments))} in {recording.Directory}: "
         + $"{recording.SystemCallCount} system calls, {recording.Events.Count} recorded events";
 
-    /// <summary>Explores one model; a checker that hung or crashed (a <see cref="TraceException"/> inside the explorer's workers) ends the run with its own message.</summary>
+    /// <summary>Explores one model; a checker that hung or crashed ends the run with its own one-line message.</summary>
     private static CrashReport Explore(CrashExplorer explorer, SimulationRecord record, TraceScenario scenario)
     {
-        try
-        {
-            return explorer.Explore(record, scenario);
-        }
-        catch (Exception e) when (Find<TraceException>(e) is { } trace && trace != e)
-        {
-            throw trace;
-        }
-    }
-
-    private static T? Find<T>(Exception? e)
-        where T : Exception
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (e is T found)
-            {
-                return found;
-            }
-            if (e is AggregateException aggregate && aggregate.InnerExceptions.Select(Find<T>).FirstOrDefault(x => x is not null) is { } inner)
-            {
-                return inner;
-            }
-        }
-        return null;
+        CrashReport report = explorer.Explore(record, scenario);
+        scenario.ThrowIfCheckerFailed();
+        return report;
     }
 
     private int WriteImages(SimulationRecord record, KernelModel model, CrashKind kind, int crashPoint, ExplorerOptions options, string directory)
