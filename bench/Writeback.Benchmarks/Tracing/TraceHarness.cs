@@ -10,7 +10,7 @@ namespace Writeback.Benchmarks.Tracing;
 /// recording sqlite3 with N single-row transactions (default 200) against the same workload
 /// untraced and under <c>strace -f</c> tracing the same system calls; and exploring + checking the
 /// sqlite3 WAL workload with 20 transactions under both Linux models and all three crash kinds.
-/// <c>dotnet run -c Release --project bench/Writeback.Benchmarks -- trace [runs] [transactions] [explore-transactions]</c>
+/// <c>dotnet run -c Release --project bench/Writeback.Benchmarks -- trace [runs] [transactions] [explore-transactions] [parent-directory]</c>
 /// </summary>
 public sealed class TraceHarness : IHarness
 {
@@ -44,8 +44,11 @@ public sealed class TraceHarness : IHarness
         var strace = Which("strace") ?? throw new InvalidOperationException("strace is not installed");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, "
                           + $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; {runs} runs, medians; {sqlite} --version: {Output(sqlite, "--version").Split(' ')[0]}");
-        // On the real disk (/var/tmp), not tmpfs: sqlite3's fsyncs are part of what is measured.
-        var root = Directory.CreateDirectory(Path.Combine(Directory.Exists("/var/tmp") ? "/var/tmp" : Path.GetTempPath(), "writeback-trace-bench-" + Guid.NewGuid().ToString("N"))).FullName;
+        // Default: the real disk (/var/tmp), where sqlite3's fsyncs are part of what is measured; a tmpfs
+        // such as /dev/shm (fsync costs nothing there) isolates what the tracing itself costs.
+        var parent = args.Length > 3 ? args[3] : Directory.Exists("/var/tmp") ? "/var/tmp" : Path.GetTempPath();
+        var root = Directory.CreateDirectory(Path.Combine(parent, "writeback-trace-bench-" + Guid.NewGuid().ToString("N"))).FullName;
+        Console.WriteLine($"directory: {parent}");
         try
         {
             Recording(root, sqlite, strace, runs, transactions);

@@ -57,13 +57,11 @@ internal static class Syscall
     public const int AT_FDCWD = -100;
     public const int AT_REMOVEDIR = 0x200;
     public const int O_ACCMODE = 3;
-    public const int O_CREAT = 0x40;
-    public const int O_TRUNC = 0x200;
     public const int O_APPEND = 0x400;
     public const int O_DSYNC = 0x1000;
     public const int O_DIRECT = 0x4000;
     public const int O_CLOEXEC = 0x80000;
-    public const int __O_SYNC = 0x100000;
+    public const int O_SYNC = 0x101000;
     public const int F_DUPFD = 0;
     public const int F_SETFD = 2;
     public const int F_SETFL = 4;

@@ -55,7 +55,7 @@ internal sealed class OpenFile(ShadowFile? file, string? directoryPath, int flag
 
     public int Flags { get; set; } = flags;
 
-    public bool IsSynchronous => (Flags & (Syscall.O_DSYNC | Syscall.__O_SYNC)) != 0;
+    public bool IsSynchronous => (Flags & Syscall.O_DSYNC) != 0; // O_SYNC includes the O_DSYNC bit (open(2))
 }
 
 /// <summary>A descriptor table: only descriptors of files under the directory are kept.</summary>

@@ -106,7 +106,7 @@ internal sealed unsafe partial class Tracer
                 OnOpen(task, result, (int)task.EntryFlags);
                 break;
             case Syscall.creat:
-                OnOpen(task, result, Syscall.O_CREAT | Syscall.O_TRUNC | 1);
+                OnOpen(task, result, Libc.O_CREAT | Libc.O_TRUNC | 1);
                 break;
             case Syscall.close:
                 task.Fds.Entries.Remove((int)a[0]);

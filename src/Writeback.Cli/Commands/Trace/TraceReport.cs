@@ -71,8 +71,10 @@ internal sealed class TraceReport(CliOutput output)
         string program = run.Settings.Load is null && run.Settings.Save is null
             ? " -- " + string.Join(' ', new[] { run.Recording.Program }.Concat(run.Recording.Arguments).Select(Quote))
             : "";
-        return $"writeback trace {source} --checker {Quote(run.Settings.Checker!)} --model {model.Name} --crash-kind {failure.Kind} "
-               + $"--atomic-write-bytes {run.Settings.AtomicWriteBytes} --seed {run.Settings.Seed} --write-image DIR --crash-point {failure.CrashPointIndex}{program}";
+        string ignore = string.Concat(run.Settings.Ignore.Select(glob => $" --ignore {Quote(glob)}"));
+        string maxStates = run.Settings.MaxStatesPerCrashPoint is { } max ? $" --max-states {max}" : "";
+        return $"writeback trace {source} --checker {Quote(run.Settings.Checker!)}{ignore} --model {model.Name} --crash-kind {failure.Kind} "
+               + $"--atomic-write-bytes {run.Settings.AtomicWriteBytes} --seed {run.Settings.Seed}{maxStates} --write-image DIR --crash-point {failure.CrashPointIndex}{program}";
     }
 
     private static string Quote(string value) =>
