@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Writeback.Simulation.Model;
 using Writeback.Tracing.Replay;
 
@@ -33,7 +32,7 @@ public static class TraceImages
             {
                 break;
             }
-            if (seen.Add(Fingerprint(image)))
+            if (seen.Add(ImageFiles.Fingerprint(image)))
             {
                 Write(image, Path.Combine(directory, $"state-{seen.Count - 1}"));
             }
@@ -62,26 +61,6 @@ public static class TraceImages
         }
     }
 
-    private static void Write(Dictionary<string, byte[]> image, string directory)
-    {
-        Directory.CreateDirectory(directory);
-        foreach (var (name, bytes) in image)
-        {
-            var target = Path.Combine(directory, TraceReplay.PathOf(name));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.WriteAllBytes(target, bytes);
-        }
-    }
-
-    private static string Fingerprint(Dictionary<string, byte[]> image)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (name, bytes) in image.OrderBy(e => e.Key, StringComparer.Ordinal))
-        {
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name + "\0"));
-            hash.AppendData(BitConverter.GetBytes(bytes.LongLength));
-            hash.AppendData(bytes);
-        }
-        return Convert.ToHexString(hash.GetCurrentHash());
-    }
+    private static void Write(Dictionary<string, byte[]> image, string directory) =>
+        ImageFiles.Write(ImageFiles.FromStorageNames(image), directory, []);
 }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using Writeback.Tracing.Replay;
 
 namespace Writeback.Tracing;
@@ -91,7 +89,7 @@ public sealed class TraceScenario : ICrashScenario
         var image = ReadImage(recovered);
         var outputBytes = context.Acknowledged.Count == 0 ? 0 : context.Acknowledged[^1];
         // Lazy: two workers meeting the same image at once run the checker once.
-        var message = _verdicts.GetOrAdd((Hash(image), outputBytes), _ => new Lazy<string?>(() => RunChecker(image, outputBytes, context))).Value;
+        var message = _verdicts.GetOrAdd((ImageFiles.Fingerprint(image), outputBytes), _ => new Lazy<string?>(() => RunChecker(image, outputBytes, context))).Value;
         return message is null ? CheckResult.Ok : CheckResult.Fail(message);
     }
 
@@ -144,32 +142,8 @@ public sealed class TraceScenario : ICrashScenario
         return image;
     }
 
-    private static string Hash(SortedDictionary<string, byte[]> image)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (path, bytes) in image)
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(path + "\0"));
-            hash.AppendData(BitConverter.GetBytes(bytes.LongLength));
-            hash.AppendData(bytes);
-        }
-        return Convert.ToHexString(hash.GetCurrentHash());
-    }
-
-    private void Materialise(SortedDictionary<string, byte[]> image, string directory)
-    {
-        Directory.CreateDirectory(directory);
-        foreach (var initial in _recording.InitialFiles.Where(f => f.IsDirectory))
-        {
-            Directory.CreateDirectory(Path.Combine(directory, initial.Path));
-        }
-        foreach (var (path, bytes) in image)
-        {
-            var target = Path.Combine(directory, path);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.WriteAllBytes(target, bytes);
-        }
-    }
+    private void Materialise(SortedDictionary<string, byte[]> image, string directory) =>
+        ImageFiles.Write(image, directory, _recording.InitialFiles.Where(f => f.IsDirectory).Select(f => f.Path));
 
     private string? RunRecordingFatal(IReadOnlyDictionary<string, string> environment)
     {

@@ -17,6 +17,11 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
     /// <inheritdoc />
     public override int Execute(CommandContext context, TraceSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.Models.Any(m => string.Equals(m, "list", StringComparison.OrdinalIgnoreCase)))
+        {
+            return CheckCommand.ListModels(Output.Console);
+        }
+
         KernelModel[] models = Parse(() => CheckCommand.ParseModels(settings.Models));
         CrashKind[] kinds = Parse(() => CheckCommand.ParseKinds(settings.CrashKinds));
         Recording recording = Obtain(context, settings);
@@ -26,11 +31,7 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
             Timeout = TimeSpan.FromSeconds(settings.CheckerTimeoutSeconds),
             IgnoredPaths = settings.Ignore,
         });
-        var options = new ExplorerOptions { CrashKinds = kinds, AtomicWriteBytes = settings.AtomicWriteBytes, Seed = settings.Seed };
-        if (settings.MaxStatesPerCrashPoint is { } maxStates)
-        {
-            options = options with { MaxStatesPerCrashPoint = maxStates };
-        }
+        ExplorerOptions options = settings.ToExplorerOptions(kinds);
 
         var started = System.Diagnostics.Stopwatch.StartNew();
         SimulationRecord record = CrashExplorer.Record(scenario);

@@ -1,12 +1,12 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using Writeback.Cli.Output;
+using Writeback.Cli.Commands.Check;
 
 namespace Writeback.Cli.Commands.Trace;
 
 /// <summary>Options of <c>writeback trace</c>; the program and its arguments follow <c>--</c>.</summary>
-internal sealed class TraceSettings : JsonSettings
+internal sealed class TraceSettings : ExplorationSettings
 {
     /// <summary>The directory the program runs in.</summary>
     [CommandOption("-d|--dir <DIR>")]
@@ -17,33 +17,6 @@ internal sealed class TraceSettings : JsonSettings
     [CommandOption("-c|--checker <CMD>")]
     [Description("Shell command run once per distinct post-crash image and acknowledged output, with WRITEBACK_IMAGE, WRITEBACK_OUTPUT, WRITEBACK_MODEL, WRITEBACK_CRASH_KIND and WRITEBACK_CRASH_POINT set. Exit 0 = consistent; otherwise the first line of its output is the failure message.")]
     public string? Checker { get; init; }
-
-    /// <summary>Kernel models.</summary>
-    [CommandOption("-m|--model <MODEL>")]
-    [Description("Kernel model; repeatable. With two, the first is the baseline and failures only the second has are marked. Default: Linux2_6_19To3_15WholeFile and Linux3_16Range.")]
-    public string[] Models { get; init; } = [];
-
-    /// <summary>Crash kinds.</summary>
-    [CommandOption("-k|--crash-kind <KIND>")]
-    [Description("ProcessCrash, KernelCrash or PowerLoss (also process-crash, kernel-crash, power-loss); repeatable. Default: all three.")]
-    public string[] CrashKinds { get; init; } = [];
-
-    /// <summary>The atomic write unit.</summary>
-    [CommandOption("--atomic-write-bytes <N>")]
-    [Description("The device's atomic write unit in bytes: 4096 (a page is written whole or not at all) or 512 (sectors of a page may tear).")]
-    [DefaultValue(4096)]
-    public int AtomicWriteBytes { get; init; } = 4096;
-
-    /// <summary>The exploration seed.</summary>
-    [CommandOption("--seed <S>")]
-    [Description("Seed of the explorer's random sampling (used where a crash point has more states than --max-states).")]
-    [DefaultValue(0UL)]
-    public ulong Seed { get; init; }
-
-    /// <summary>The exhaustive limit per crash point.</summary>
-    [CommandOption("--max-states <N>")]
-    [Description("Crash points with more post-crash states than this are explored bounded + sampled instead of exhaustively. Default: the explorer's (4096).")]
-    public int? MaxStatesPerCrashPoint { get; init; }
 
     /// <summary>Paths not modelled.</summary>
     [CommandOption("--ignore <GLOB>")]
@@ -85,13 +58,9 @@ internal sealed class TraceSettings : JsonSettings
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
-        if (AtomicWriteBytes < 1)
+        if (base.Validate() is { Successful: false } invalid)
         {
-            return ValidationResult.Error($"--atomic-write-bytes must be positive, not {AtomicWriteBytes}.");
-        }
-        if (MaxStatesPerCrashPoint is < 1)
-        {
-            return ValidationResult.Error($"--max-states must be 1 or more, not {MaxStatesPerCrashPoint}.");
+            return invalid;
         }
         if (TimeoutSeconds <= 0 || CheckerTimeoutSeconds <= 0)
         {
