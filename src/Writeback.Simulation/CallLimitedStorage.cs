@@ -13,8 +13,9 @@ namespace Writeback.Simulation;
 /// <remarks>
 /// Counted, in the order made: <c>Open</c>, <c>Delete</c>, <c>Rename</c>, <c>FlushDirectory</c>, and on
 /// files <c>Write</c>, <c>SetLength</c>, <c>Flush(offset, length)</c>, <c>Flush()</c>, <c>FlushFile</c>,
-/// <c>StartWriteback</c>, <c>FlushAsync</c>. A call is counted before it is passed on, so a call that
-/// throws is counted, as the simulator records it.
+/// <c>StartWriteback</c>, <c>FlushAsync</c> and the completion of each <c>FlushAsync</c>, counted when the
+/// program waits for it (as the simulator records it). A call is counted before it is passed on, so a
+/// call that throws is counted, as the simulator records it.
 /// </remarks>
 public sealed class CallLimitedStorage : IMappedStorage
 {
@@ -64,7 +65,7 @@ public sealed class CallLimitedStorage : IMappedStorage
             CallCount++;
         }
 
-        public void AfterCall(in ObservedCall call)
+        public void AfterCall(in ObservedCall call, Exception? error)
         {
         }
 

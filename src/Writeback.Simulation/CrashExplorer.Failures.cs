@@ -7,8 +7,9 @@ public sealed partial class CrashExplorer
 {
     private sealed partial class Run
     {
-        private CrashFailure DescribeFailure(CrashPointSpace space, int[] state, CrashContext context, string message)
+        private CrashFailure DescribeFailure(CrashPointSpace space, int[] state, CrashContext context, Verdict verdict)
         {
+            var message = verdict.Message;
             var failure = new CrashFailure
             {
                 Kind = space.Kind,
@@ -16,12 +17,14 @@ public sealed partial class CrashExplorer
                 Call = _record.DescribeCrashPoint(space.CrashPointIndex),
                 AcknowledgedCount = context.Acknowledged.Count,
                 Message = message,
+                CheckerException = verdict.Exception,
+                StorageFault = _record.InjectedFaults,
                 Pages = PageMaps(space, state),
                 Deviations = Deviations(space, state, new int[state.Length], noteLostInFlight: true),
                 FailingState = state,
                 Seed = _options.Seed,
                 Reproduce = string.Create(CultureInfo.InvariantCulture,
-                    $"writeback check --scenario {ShellWord(_scenario.Name)} --model {_model.Name} --crash-kind {space.Kind} --atomic-write-bytes {_options.AtomicWriteBytes} --seed {_options.Seed}{MaxStatesArgument()}"),
+                    $"writeback check --scenario {ShellWord(_scenario.Name)} --model {_model.Name} --crash-kind {space.Kind} --atomic-write-bytes {_options.AtomicWriteBytes} --seed {_options.Seed}{MaxStatesArgument()}{FaultArguments()}"),
             };
             if (!_options.Shrink)
             {
@@ -44,6 +47,12 @@ public sealed partial class CrashExplorer
                 ? word
                 : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
+        /// <summary>The injected faults of this record, as <c>check</c> flags.</summary>
+        private string FaultArguments() =>
+            _record.InjectedFaultPlan is { FailingCalls.Count: > 0 } faults
+                ? $" --fail-durability-call {string.Join(',', faults.FailingCalls)} --fault-errno {faults.Errno}"
+                : "";
+
         /// <summary>Bounded exploration and its samples depend on the state limit, so a non-default one is part of the reproduction.</summary>
         private string MaxStatesArgument() =>
             _options.MaxStatesPerCrashPoint == new ExplorerOptions().MaxStatesPerCrashPoint ? ""
@@ -57,7 +66,7 @@ public sealed partial class CrashExplorer
         private (int[] State, string BaseName, int[] BaseState, string Message) Shrink(CrashPointSpace space, int[] failing, CrashContext context, string message)
         {
             var allLost = new int[failing.Length];
-            var allKept = Enumerable.Repeat(1, failing.Length).ToArray();
+            var allKept = AllKept(space);
             var fromLost = Distance(failing, allLost);
             var fromKept = Distance(failing, allKept);
             var (baseName, baseState) = fromKept < fromLost ? ("all-kept", allKept) : ("all-lost", allLost);
@@ -74,10 +83,11 @@ public sealed partial class CrashExplorer
                     }
                     var candidate = (int[])state.Clone();
                     candidate[choiceIndex] = baseState[choiceIndex];
-                    if (Check(space, candidate, context) is { } candidateMessage)
+                    space.Normalize(candidate, preferKept: ReferenceEquals(baseState, allKept));
+                    if (!candidate.AsSpan().SequenceEqual(state) && Check(space, candidate, context) is { } candidateVerdict)
                     {
                         state = candidate;
-                        message = candidateMessage;
+                        message = candidateVerdict.Message;
                         changed = true;
                     }
                 }
@@ -132,7 +142,7 @@ public sealed partial class CrashExplorer
                 var choice = space.Choices[choiceIndex];
                 var option = choice.Options[state[choiceIndex]];
                 var guaranteed = choice.Options[0].Ordinal;
-                var fate = state[choiceIndex] == 0 ? "lost" : state[choiceIndex] == 1 ? "kept" : "intermediate";
+                var fate = state[choiceIndex] == 0 ? "lost" : state[choiceIndex] == choice.KeptIndex ? "kept" : "intermediate";
                 lines.Add(choice.Kind switch
                 {
                     ChoiceKind.Directory => $"directory: names [{string.Join(", ", _record.DirectoryNames(option.Ordinal).Keys.Order(StringComparer.Ordinal))}] ({fate}; durable: [{string.Join(", ", _record.DirectoryNames(guaranteed).Keys.Order(StringComparer.Ordinal))}])",
@@ -141,7 +151,7 @@ public sealed partial class CrashExplorer
                     _ when option.NewUnitMask != 0 => string.Create(CultureInfo.InvariantCulture,
                         $"{NameOf(space, choice.InodeId)} page {choice.PageIndex}: torn, units [{string.Join(", ", Units(option.NewUnitMask))}] of {space.UnitBytes} bytes from version {option.Ordinal}, the rest from guaranteed version {guaranteed}"),
                     _ => string.Create(CultureInfo.InvariantCulture,
-                        $"{NameOf(space, choice.InodeId)} page {choice.PageIndex}: version {option.Ordinal} ({fate}; guaranteed version {guaranteed}, newest {choice.Options[1].Ordinal})"),
+                        $"{NameOf(space, choice.InodeId)} page {choice.PageIndex}: version {option.Ordinal} ({fate}; guaranteed version {guaranteed}, newest {choice.Options[choice.KeptIndex].Ordinal})"),
                 } + InFlightNote(space, choice));
             }
             return [.. lines];

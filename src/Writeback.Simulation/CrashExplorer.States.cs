@@ -9,44 +9,31 @@ public sealed partial class CrashExplorer
     /// there are at most <see cref="ExplorerOptions.MaxStatesPerCrashPoint"/>; otherwise all-lost,
     /// all-kept, every state within k deviations of either, then seeded random samples.
     /// </summary>
-    private static IEnumerable<int[]> States(CrashPointSpace space, ExplorerOptions options)
+    private static IEnumerable<int[]> States(CrashPointSpace space, ExplorerOptions options, bool exhaustive, bool dominated = false)
     {
-        var choices = space.Choices;
-        if (space.StateCount <= options.MaxStatesPerCrashPoint)
+        if (exhaustive)
         {
-            return Exhaustive(choices);
+            return space.ExhaustiveStates();
         }
-        return Bounded(choices, options.BoundedDeviations)
-            .Concat(Sampled(choices, options.RandomSamplesPerCrashPoint, SampleSeed(options.Seed, space.CrashPointIndex, space.Kind)));
+        if (dominated)
+        {
+            // The next crash point allows every image of this one with the same acknowledgements; it
+            // explores the deviations and samples, this one only its two extremes.
+            return Bounded(space, 0);
+        }
+        return Bounded(space, options.BoundedDeviations)
+            .Concat(Sampled(space, options.RandomSamplesPerCrashPoint, SampleSeed(options.Seed, space.CrashPointIndex, space.Kind)));
     }
 
     /// <summary>The random samples of one crash point and kind depend only on the seed, the crash point and the kind, never on sharding or threads.</summary>
     private static ulong SampleSeed(ulong seed, int crashPointIndex, CrashKind kind) =>
         SplitMix64.Mix(seed, (ulong)crashPointIndex, (ulong)kind);
 
-    private static IEnumerable<int[]> Exhaustive(Choice[] choices)
+    private static IEnumerable<int[]> Bounded(CrashPointSpace space, int maxDeviations)
     {
-        var state = new int[choices.Length];
-        while (true)
-        {
-            yield return (int[])state.Clone();
-            var position = 0;
-            while (position < state.Length && ++state[position] == choices[position].OptionCount)
-            {
-                state[position] = 0;
-                position++;
-            }
-            if (position == state.Length)
-            {
-                yield break;
-            }
-        }
-    }
-
-    private static IEnumerable<int[]> Bounded(Choice[] choices, int maxDeviations)
-    {
+        var choices = space.Choices;
         var allLost = new int[choices.Length];
-        var allKept = Enumerable.Repeat(1, choices.Length).ToArray();
+        var allKept = AllKept(space);
         yield return allLost;
         yield return allKept;
         for (var deviations = 1; deviations <= maxDeviations; deviations++)
@@ -55,10 +42,19 @@ public sealed partial class CrashExplorer
             {
                 foreach (var state in Deviate(choices, baseState, 0, deviations))
                 {
+                    space.Normalize(state, preferKept: ReferenceEquals(baseState, allKept));
                     yield return state;
                 }
             }
         }
+    }
+
+    /// <summary>Every choice at its newest option, made canonical.</summary>
+    internal static int[] AllKept(CrashPointSpace space)
+    {
+        var allKept = space.Choices.Select(choice => choice.KeptIndex).ToArray();
+        space.Normalize(allKept, preferKept: true);
+        return allKept;
     }
 
     /// <summary>Every state that differs from <paramref name="baseState"/> in exactly <paramref name="count"/> choices at or after <paramref name="first"/>.</summary>
@@ -87,8 +83,9 @@ public sealed partial class CrashExplorer
         }
     }
 
-    private static IEnumerable<int[]> Sampled(Choice[] choices, int sampleCount, ulong seed)
+    private static IEnumerable<int[]> Sampled(CrashPointSpace space, int sampleCount, ulong seed)
     {
+        var choices = space.Choices;
         var random = new Xoshiro256StarStar(seed);
         for (var sample = 0; sample < sampleCount; sample++)
         {
@@ -97,6 +94,7 @@ public sealed partial class CrashExplorer
             {
                 state[choiceIndex] = random.NextInt(choices[choiceIndex].OptionCount);
             }
+            space.Normalize(state, preferKept: false, bound => random.NextInt(bound));
             yield return state;
         }
     }

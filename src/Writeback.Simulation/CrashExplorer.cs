@@ -43,28 +43,58 @@ public sealed partial class CrashExplorer
     /// <param name="scenario">The scenario.</param>
     /// <param name="pageSizeBytes">The simulated page size. Default 4096.</param>
     /// <returns>The record every model can be applied to.</returns>
-    public static SimulationRecord Record(ICrashScenario scenario, int pageSizeBytes = 4096)
+    /// <exception cref="ScenarioRunException">The workload threw; the exception names the scenario and the call it was at.</exception>
+    public static SimulationRecord Record(ICrashScenario scenario, int pageSizeBytes = 4096) => Record(scenario, pageSizeBytes, faults: null);
+
+    /// <summary>Runs the scenario's workload once, with the durability calls <paramref name="faults"/> names failing.</summary>
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="pageSizeBytes">The simulated page size.</param>
+    /// <param name="faults">The storage faults to inject (its <see cref="StorageFaults.FailingCalls"/>), or <see langword="null"/>.</param>
+    /// <returns>The record every model can be applied to.</returns>
+    /// <exception cref="ScenarioRunException">
+    /// The workload threw. An injected fault's <see cref="WritebackException"/> escaping the workload is
+    /// not an error: the program stopped at the failure, as a real one would exit, and the record ends there.
+    /// </exception>
+    public static SimulationRecord Record(ICrashScenario scenario, int pageSizeBytes, StorageFaults? faults)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        var storage = new SimulatedStorage(pageSizeBytes);
+        faults?.Validate();
+        var storage = new SimulatedStorage(pageSizeBytes, faults);
         var acknowledged = new Acknowledgements(() => storage.CallCount);
-        scenario.Run(storage, acknowledged);
+        try
+        {
+            scenario.Run(storage, acknowledged);
+        }
+        catch (Exception exception) when (faults is not null && storage.IsInjectedFailure(exception))
+        {
+            // The program stopped at the injected failure, as a real one exits: the record ends here.
+        }
+        catch (Exception exception)
+        {
+            throw new ScenarioRunException(scenario.Name, storage.CallCount, storage.DescribeLastCall(), exception);
+        }
         return storage.Finish(scenario.Name, acknowledged);
     }
 
     /// <summary>Records the scenario and explores every crash point of this run's shard.</summary>
     /// <param name="scenario">The scenario.</param>
     /// <returns>The report; <see cref="CrashReport.Elapsed"/> includes the recording.</returns>
+    /// <exception cref="ScenarioRunException">The workload threw.</exception>
     public CrashReport Explore(ICrashScenario scenario)
     {
+        ArgumentNullException.ThrowIfNull(scenario);
         var stopwatch = Stopwatch.StartNew();
-        var record = Record(scenario);
+        if (_options.StorageFaults is { EachInTurn: true } faults)
+        {
+            return ExploreEachFault(scenario, faults) with { Elapsed = stopwatch.Elapsed };
+        }
+        var record = Record(scenario, 4096, _options.StorageFaults);
         var report = Explore(record, scenario);
         return report with { Elapsed = stopwatch.Elapsed };
     }
 
     /// <summary>Explores an existing record (recorded from <paramref name="scenario"/>).</summary>
-    /// <param name="record">The record, from <see cref="Record"/>.</param>
+    /// <param name="record">The record, from <see cref="Record(ICrashScenario, int)"/>.</param>
     /// <param name="scenario">The scenario whose checker judges the images.</param>
     /// <returns>The report.</returns>
     public CrashReport Explore(SimulationRecord record, ICrashScenario scenario)
@@ -78,6 +108,7 @@ public sealed partial class CrashExplorer
         return new CrashReport
         {
             Scenario = scenario.Name,
+            StorageFaults = record.InjectedFaults,
             Model = Model,
             CrashKinds = [.. _options.CrashKinds],
             AtomicWriteBytes = _options.AtomicWriteBytes,
@@ -108,7 +139,7 @@ public sealed partial class CrashExplorer
                                              ExplorerOptions? options = null)
     {
         var stopwatch = Stopwatch.StartNew();
-        var record = Record(scenario);
+        var record = Record(scenario, 4096, options?.StorageFaults is { EachInTurn: false } faults ? faults : null);
         var recordingTime = stopwatch.Elapsed;
         var baselineReport = new CrashExplorer(baseline, options).Explore(record, scenario);
         baselineReport = baselineReport with { Elapsed = baselineReport.Elapsed + recordingTime };
@@ -133,7 +164,7 @@ public sealed partial class CrashExplorer
                                                                             CrashKind kind, int crashPointIndex, ExplorerOptions options)
     {
         var space = new CrashPointSpace(record, record.Timeline(model), kind, crashPointIndex, options.AtomicWriteBytes);
-        foreach (var state in States(space, options))
+        foreach (var state in States(space, options, space.StateCount <= options.MaxStatesPerCrashPoint))
         {
             yield return new CrashImage(space, state).Materialize();
         }
@@ -159,24 +190,38 @@ public sealed partial class CrashExplorer
     internal static int[] OptionCounts(SimulationRecord record, KernelModel model, CrashKind kind, int crashPointIndex, int atomicWriteBytes) =>
         [.. new CrashPointSpace(record, record.Timeline(model), kind, crashPointIndex, atomicWriteBytes).Choices.Select(c => c.OptionCount)];
 
-    /// <summary>Which shared verdict cache entry a state uses: its image hash, crash kind and acknowledgement count.</summary>
-    private readonly record struct StateKey(ulong ImageHash, CrashKind Kind, int AcknowledgedCount);
+    /// <summary>
+    /// Which verdict cache entry a state uses: everything the checker can see. The image (its
+    /// 128-bit hash), the crash kind, the acknowledgements (a prefix of one list, so their count),
+    /// and the crash point when the checker read <see cref="CrashContext.CrashPointIndex"/> (-1 otherwise).
+    /// </summary>
+    private readonly record struct StateKey(UInt128 ImageHash, CrashKind Kind, int AcknowledgedCount, int CrashPointIndex);
+
+    /// <summary>A cached verdict: the failure message ("" for a pass) and, when the checker threw, the exception in full.</summary>
+    private sealed record Verdict(string Message, string? Exception)
+    {
+        public static Verdict Pass { get; } = new("", null);
+
+        public bool Passed => Message.Length == 0;
+    }
 
     /// <summary>One exploration: the record, the verdict cache and the counters.</summary>
     private sealed partial class Run(CrashExplorer explorer, SimulationRecord record, ICrashScenario scenario)
     {
-        private const string Passed = "";
-        private readonly ConcurrentDictionary<StateKey, string> _verdicts = new();
+        /// <summary>The verdict cache holds at most this many entries (about 100 bytes each); when full it starts over, so memory stays bounded.</summary>
+        private const int MaxCachedVerdicts = 1 << 20;
+        private readonly ConcurrentDictionary<StateKey, Verdict> _verdicts = new();
         private readonly SimulationRecord _record = record;
         private readonly ICrashScenario _scenario = scenario;
         private readonly KernelModel _model = explorer.Model;
         private readonly ModelTimeline _timeline = explorer.Model is var model ? record.Timeline(model) : null!;
         private readonly ExplorerOptions _options = explorer._options;
+        private long _statesChecked;
         private long _statesGenerated;
         private int _exhaustive;
         private int _bounded;
 
-        public long StatesChecked => _verdicts.Count;
+        public long StatesChecked => Interlocked.Read(ref _statesChecked);
 
         public long StatesGenerated => Interlocked.Read(ref _statesGenerated);
 
@@ -203,16 +248,25 @@ public sealed partial class CrashExplorer
                 var finished = Interlocked.Increment(ref done);
                 if (_options.Progress is { } progress && (finished % progressStep == 0 || finished == items.Length))
                 {
-                    progress.Report(new ExplorationProgress(_verdicts.Count, finished / kinds.Length, crashPoints.Length));
+                    progress.Report(new ExplorationProgress(StatesChecked, finished / kinds.Length, crashPoints.Length));
                 }
             });
             return [.. results.OfType<CrashFailure>().OrderBy(f => f.Kind).ThenBy(f => f.CrashPointIndex)];
         }
 
+        /// <summary>
+        /// Whether the next crash point allows every image of this one with the same acknowledgements:
+        /// the call between them changed no guarantee (a store, a length or name change, a start of I/O).
+        /// </summary>
+        private bool Dominated(int crashPointIndex) =>
+            crashPointIndex < _record.CallCount && !_timeline.HasEffect[crashPointIndex]
+            && _record.AcknowledgedCountAt(crashPointIndex) == _record.AcknowledgedCountAt(crashPointIndex + 1);
+
         private CrashFailure? ExploreCrashPoint(int crashPointIndex, CrashKind kind)
         {
             var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes);
-            if (space.StateCount <= _options.MaxStatesPerCrashPoint)
+            var exhaustive = space.StateCount <= _options.MaxStatesPerCrashPoint;
+            if (exhaustive)
             {
                 Interlocked.Increment(ref _exhaustive);
             }
@@ -224,12 +278,12 @@ public sealed partial class CrashExplorer
             var generated = 0L;
             try
             {
-                foreach (var state in States(space, _options))
+                foreach (var state in States(space, _options, exhaustive, !exhaustive && Dominated(crashPointIndex)))
                 {
                     generated++;
-                    if (Check(space, state, context) is { } message)
+                    if (Check(space, state, context, verify: true) is { } verdict)
                     {
-                        return DescribeFailure(space, state, context, message);
+                        return DescribeFailure(space, state, context, verdict);
                     }
                 }
                 return null;
@@ -240,32 +294,56 @@ public sealed partial class CrashExplorer
             }
         }
 
-        /// <summary>Runs the checker on one state, or reuses the verdict of an identical one. Returns the failure message or null.</summary>
-        private string? Check(CrashPointSpace space, int[] state, CrashContext context)
+        /// <summary>
+        /// Runs the checker on one state, or reuses the verdict of an identical one. Returns the
+        /// failing verdict or null. With <paramref name="verify"/>, a failure found in the cache is
+        /// checked again on this image, so a hash collision can never report a failure.
+        /// </summary>
+        private Verdict? Check(CrashPointSpace space, int[] state, CrashContext context, bool verify = false)
         {
-            var key = new StateKey(space.Hash(state), context.Kind, context.Acknowledged.Count);
-            if (_verdicts.TryGetValue(key, out var cached))
+            var hash = space.Hash(state);
+            var general = new StateKey(hash, context.Kind, context.Acknowledged.Count, -1);
+            var specific = general with { CrashPointIndex = context.CrashPointIndex };
+            if (_verdicts.TryGetValue(general, out var cached) || _verdicts.TryGetValue(specific, out cached))
             {
-                return cached.Length == 0 ? null : cached;
+                if (cached.Passed)
+                {
+                    return null;
+                }
+                if (!verify)
+                {
+                    return cached;
+                }
             }
+            var (verdict, readCrashPoint) = RunChecker(space, state, context);
+            Interlocked.Increment(ref _statesChecked);
+            if (_verdicts.Count >= MaxCachedVerdicts)
+            {
+                _verdicts.Clear();
+            }
+            _verdicts[readCrashPoint ? specific : general] = verdict;
+            return verdict.Passed ? null : verdict;
+        }
+
+        private (Verdict Verdict, bool ReadCrashPoint) RunChecker(CrashPointSpace space, int[] state, CrashContext context)
+        {
             var storage = MemoryStorage.OverImage(new CrashImage(space, state));
-            string verdict;
+            context.CrashPointIndexRead = false;
             try
             {
-                verdict = _scenario.Check(storage, context) is { Passed: false, Message: { } message } ? message : Passed;
+                var result = _scenario.Check(storage, context);
+                return (result is { Passed: false, Message: { } message } ? new Verdict(message, null) : Verdict.Pass, context.CrashPointIndexRead);
             }
 #pragma warning disable CA1031 // A checker that throws on a post-crash image is a failing recovery, reported as such.
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                verdict = $"the checker threw {exception.GetType().Name}: {exception.Message}";
+                return (new Verdict($"the checker threw {exception.GetType().Name}: {exception.Message}", exception.ToString()), context.CrashPointIndexRead);
             }
             finally
             {
                 storage.Release();
             }
-            _verdicts.TryAdd(key, verdict);
-            return verdict.Length == 0 ? null : verdict;
         }
     }
 }

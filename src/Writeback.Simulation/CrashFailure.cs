@@ -21,6 +21,12 @@ public sealed record CrashFailure
     /// <summary>The checker's message for the failing image.</summary>
     public required string Message { get; init; }
 
+    /// <summary>When the checker threw: the exception in full (type, message and stack trace); otherwise <see langword="null"/>.</summary>
+    public string? CheckerException { get; init; }
+
+    /// <summary>The storage fault injected in the run that found this failure (which call failed, with which errno), or <see langword="null"/>.</summary>
+    public string? StorageFault { get; init; }
+
     /// <summary>The failing image: the fate of every page of every file that survived, in name order.</summary>
     public required IReadOnlyList<FilePageMap> Pages { get; init; }
 

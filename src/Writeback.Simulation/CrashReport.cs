@@ -18,6 +18,12 @@ public sealed record CrashReport
     /// <summary>The atomic write unit in bytes.</summary>
     public required int AtomicWriteBytes { get; init; }
 
+    /// <summary>The storage faults injected (which calls failed, with which errno), or <see langword="null"/> for a run without faults.</summary>
+    public string? StorageFaults { get; init; }
+
+    /// <summary>With <see cref="Simulation.StorageFaults.EachInTurn"/>: how many runs were explored (the fault-free one and one per durability call); otherwise 1.</summary>
+    public int Runs { get; init; } = 1;
+
     /// <summary>The seed of the random samples.</summary>
     public required ulong Seed { get; init; }
 

@@ -47,6 +47,9 @@ public sealed record ExplorerOptions
     /// </summary>
     public bool StopAtFirstFailure { get; init; }
 
+    /// <summary>Storage faults to inject while recording (<see cref="CrashExplorer.Explore(ICrashScenario)"/>), or <see langword="null"/> for none.</summary>
+    public StorageFaults? StorageFaults { get; init; }
+
     /// <summary>Receives progress reports, or <see langword="null"/>.</summary>
     public IProgress<ExplorationProgress>? Progress { get; init; }
 
@@ -60,6 +63,7 @@ public sealed record ExplorerOptions
         ArgumentOutOfRangeException.ThrowIfNegative(BoundedDeviations, nameof(BoundedDeviations));
         ArgumentOutOfRangeException.ThrowIfNegative(RandomSamplesPerCrashPoint, nameof(RandomSamplesPerCrashPoint));
         ArgumentNullException.ThrowIfNull(CrashKinds, nameof(CrashKinds));
+        StorageFaults?.Validate();
         if (CrashKinds.FirstOrDefault(kind => !Enum.IsDefined(kind)) is var unknown && !Enum.IsDefined(unknown))
         {
             throw new ArgumentOutOfRangeException(nameof(CrashKinds), unknown, "Not a crash kind.");

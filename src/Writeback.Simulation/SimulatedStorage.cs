@@ -26,14 +26,23 @@ public sealed class SimulatedStorage : IMappedStorage
     /// <summary>Creates an empty storage that records the calls made on it.</summary>
     /// <param name="pageSizeBytes">The simulated page size, a power of two of at least 512. Default 4096.</param>
     public SimulatedStorage(int pageSizeBytes = 4096)
+        : this(pageSizeBytes, faults: null)
+    {
+    }
+
+    /// <summary>Creates an empty recording storage whose durability calls fail as <paramref name="faults"/> says.</summary>
+    /// <param name="pageSizeBytes">The simulated page size, a power of two of at least 512.</param>
+    /// <param name="faults">The durability calls to fail (<see cref="StorageFaults.FailingCalls"/>), or <see langword="null"/>.</param>
+    public SimulatedStorage(int pageSizeBytes, StorageFaults? faults)
     {
         if (pageSizeBytes < 512 || !int.IsPow2(pageSizeBytes))
         {
             throw new ArgumentOutOfRangeException(nameof(pageSizeBytes), pageSizeBytes, "The page size must be a power of two of at least 512 bytes.");
         }
         PageSizeBytes = pageSizeBytes;
+        faults?.Validate();
         var memory = new MemoryStorage(pageSizeBytes);
-        _recorder = new Recorder(memory);
+        _recorder = new Recorder(memory, faults);
         _front = new CallRecordingStorage(memory, _recorder);
     }
 
@@ -69,6 +78,18 @@ public sealed class SimulatedStorage : IMappedStorage
     /// <inheritdoc/>
     public void FlushDirectory() => _front.FlushDirectory();
 
+    /// <summary>Whether <paramref name="exception"/> is (or wraps) a failure this storage injected.</summary>
+    internal bool IsInjectedFailure(Exception exception) =>
+        exception is WritebackException failure && _recorder.IsInjectedFailure(failure)
+        || exception is AggregateException { InnerExceptions: [var single] } && IsInjectedFailure(single);
+
+    /// <summary>The last recorded call in words, or null.</summary>
+    internal string? DescribeLastCall() => _recorder.LastCallDescription;
+
     /// <summary>Ends the recording: cuts the versions visible after the last call and freezes everything.</summary>
-    internal SimulationRecord Finish(string scenarioName, Acknowledgements acknowledged) => _recorder.Finish(scenarioName, acknowledged);
+    internal SimulationRecord Finish(string scenarioName, Acknowledgements acknowledged)
+    {
+        _front.CompleteFlushes();
+        return _recorder.Finish(scenarioName, acknowledged);
+    }
 }

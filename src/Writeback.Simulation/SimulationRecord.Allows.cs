@@ -60,33 +60,50 @@ public sealed partial class SimulationRecord
         {
             var inodeId = names[name];
             var lengthOrdinals = Enumerable.Range(timeline.GuaranteedLength(level, inodeId, crashPointIndex),
-                LengthMemoryOrdinal(inodeId, crashPointIndex) - timeline.GuaranteedLength(level, inodeId, crashPointIndex) + 1);
-            if (!lengthOrdinals.Any(o => LengthBytes(inodeId, o) == content.Length))
+                LengthMemoryOrdinal(inodeId, crashPointIndex) - timeline.GuaranteedLength(level, inodeId, crashPointIndex) + 1).ToList();
+            var matching = lengthOrdinals.Where(o => LengthBytes(inodeId, o) == content.Length).ToList();
+            if (matching.Count == 0)
             {
                 reason = string.Create(CultureInfo.InvariantCulture,
                     $"'{name}' is {content.Length} bytes long; allowed lengths: {string.Join(", ", lengthOrdinals.Select(o => LengthBytes(inodeId, o)).Distinct())}");
                 return false;
             }
-            for (var pageIndex = 0; (long)pageIndex * PageSizeBytes < content.Length; pageIndex++)
+            var pagesReason = "";
+            if (!matching.Any(lengthOrdinal => PagesAllowed(timeline, level, crashPointIndex, unitBytes, tear, name, inodeId, lengthOrdinal, content, out pagesReason)))
             {
-                var start = pageIndex * PageSizeBytes;
-                var actual = content.AsSpan(start, Math.Min(PageSizeBytes, content.Length - start));
-                if (!PageAllowed(timeline, level, crashPointIndex, unitBytes, tear, ImageHash.PageKey(inodeId, pageIndex), actual))
-                {
-                    reason = string.Create(CultureInfo.InvariantCulture,
-                        $"'{name}' page {pageIndex} (bytes {start} to {start + actual.Length}) matches neither its guaranteed version nor a newer recorded one{(tear ? " nor a torn mix of them" : "")}");
-                    return false;
-                }
+                reason = pagesReason;
+                return false;
             }
         }
         reason = "";
         return true;
     }
 
-    private bool PageAllowed(ModelTimeline timeline, int level, int crashPointIndex, int unitBytes, bool tear, long pageKey, ReadOnlySpan<byte> actual)
+    /// <summary>Whether every page of <paramref name="content"/> is allowed with the file at length version <paramref name="lengthOrdinal"/> (which decides the epoch of a page a shrink cut).</summary>
+    private bool PagesAllowed(ModelTimeline timeline, int level, int crashPointIndex, int unitBytes, bool tear, string name, int inodeId,
+                              int lengthOrdinal, byte[] content, out string reason)
     {
-        var guaranteed = timeline.GuaranteedPage(level, pageKey, crashPointIndex);
-        var memory = MemoryOrdinal(pageKey, crashPointIndex);
+        reason = "";
+        for (var pageIndex = 0; (long)pageIndex * PageSizeBytes < content.Length; pageIndex++)
+        {
+            var start = pageIndex * PageSizeBytes;
+            var actual = content.AsSpan(start, Math.Min(PageSizeBytes, content.Length - start));
+            var pageKey = ImageHash.PageKey(inodeId, pageIndex);
+            var (lo, hi) = HasCuts(pageKey)
+                ? timeline.EpochRange(level, pageKey, crashPointIndex, EpochOfLength(pageKey, lengthOrdinal))
+                : (timeline.GuaranteedPage(level, pageKey, crashPointIndex), MemoryOrdinal(pageKey, crashPointIndex));
+            if (!PageAllowed(unitBytes, tear, pageKey, lo, hi, actual))
+            {
+                reason = string.Create(CultureInfo.InvariantCulture,
+                    $"'{name}' page {pageIndex} (bytes {start} to {start + actual.Length}) matches neither its guaranteed version nor a newer recorded one{(tear ? " nor a torn mix of them" : "")}");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private bool PageAllowed(int unitBytes, bool tear, long pageKey, int guaranteed, int memory, ReadOnlySpan<byte> actual)
+    {
         for (var ordinal = guaranteed; ordinal <= memory; ordinal++)
         {
             if (actual.SequenceEqual(PageBytes(pageKey, ordinal).AsSpan(0, actual.Length)))

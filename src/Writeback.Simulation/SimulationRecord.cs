@@ -36,6 +36,76 @@ public sealed partial class SimulationRecord
         _acknowledgedCountAt = acknowledged.CountsAt(calls.Count + 1);
         NewVersionsAt = BucketNewVersions();
         ZeroPage = ZeroPageOf(pageSizeBytes);
+        _cuts = IndexCuts(_inodes);
+    }
+
+    private readonly Dictionary<long, (int VersionOrdinal, int LengthOrdinal)[]> _cuts;
+
+    /// <summary>The pages of <paramref name="inodeId"/> that a shrink ever cut.</summary>
+    internal IEnumerable<long> CutPagesOf(int inodeId) => _cuts.Keys.Where(pageKey => ImageHash.InodeOf(pageKey) == inodeId);
+
+    /// <summary>Whether a shrink ever cut this page: its versions then fall into epochs, one per cut (<see cref="PageVersion.CutAtLength"/>).</summary>
+    internal bool HasCuts(long pageKey) => _cuts.ContainsKey(pageKey);
+
+    /// <summary>The epoch a file length version demands of a page: how many cuts of it that length version or an earlier one made.</summary>
+    internal int EpochOfLength(long pageKey, int lengthOrdinal)
+    {
+        if (!_cuts.TryGetValue(pageKey, out var cuts))
+        {
+            return 0;
+        }
+        var epoch = 0;
+        while (epoch < cuts.Length && cuts[epoch].LengthOrdinal <= lengthOrdinal)
+        {
+            epoch++;
+        }
+        return epoch;
+    }
+
+    /// <summary>The epoch of a page version: how many cut versions are at or before it.</summary>
+    internal int EpochOfVersion(long pageKey, int ordinal)
+    {
+        if (!_cuts.TryGetValue(pageKey, out var cuts))
+        {
+            return 0;
+        }
+        var epoch = 0;
+        while (epoch < cuts.Length && cuts[epoch].VersionOrdinal <= ordinal)
+        {
+            epoch++;
+        }
+        return epoch;
+    }
+
+    /// <summary>The versions of one epoch of a page: from its cut version (0 for the first epoch) to the one before the next cut, at most <paramref name="memoryOrdinal"/>.</summary>
+    internal (int First, int Last) EpochVersions(long pageKey, int epoch, int memoryOrdinal)
+    {
+        if (!_cuts.TryGetValue(pageKey, out var cuts))
+        {
+            return (0, memoryOrdinal);
+        }
+        var first = epoch == 0 ? 0 : cuts[epoch - 1].VersionOrdinal;
+        var last = epoch < cuts.Length ? Math.Min(cuts[epoch].VersionOrdinal - 1, memoryOrdinal) : memoryOrdinal;
+        return (first, last);
+    }
+
+    private static Dictionary<long, (int VersionOrdinal, int LengthOrdinal)[]> IndexCuts(InodeHistory[] inodes)
+    {
+        var cuts = new Dictionary<long, (int, int)[]>();
+        foreach (var inode in inodes)
+        {
+            for (var pageIndex = 0; pageIndex < inode.Versions.Count; pageIndex++)
+            {
+                var versions = inode.Versions[pageIndex];
+                if (versions is null || !versions.Any(v => v.CutAtLength >= 0))
+                {
+                    continue;
+                }
+                cuts.Add(ImageHash.PageKey(inode.Id, pageIndex),
+                    [.. versions.Select((v, index) => (Ordinal: index + 1, v.CutAtLength)).Where(v => v.CutAtLength >= 0)]);
+            }
+        }
+        return cuts;
     }
 
     /// <summary>The name of the scenario that was run.</summary>
@@ -49,6 +119,21 @@ public sealed partial class SimulationRecord
 
     /// <summary>The number of crash points, N + 1: before each call, and after the last.</summary>
     public int CrashPointCount => _calls.Count + 1;
+
+    /// <summary>How many durability calls (<see cref="StorageFaults"/> counts them) the workload made.</summary>
+    public int DurabilityCallCount { get; init; }
+
+    /// <summary>The faults injected while recording, or <see langword="null"/>.</summary>
+    internal StorageFaults? InjectedFaultPlan { get; init; }
+
+    /// <summary>The injected faults that made calls fail, in words (e.g. <c>#7 Flush(wal.bin, offset=0, length=64) failed with EIO</c>), or null.</summary>
+    internal string? InjectedFaults => InjectedFaultPlan is null ? null
+        : string.Join("; ", _calls.Select((call, index) => (call, index)).Where(c => c.call.Outcome == CallOutcome.Failed)
+            .Select(c => $"#{c.index} {c.call.Description} failed with {InjectedFaultPlan.Errno}")) is { Length: > 0 } text ? text
+        : $"{InjectedFaultPlan} (no call reached it)";
+
+    /// <summary>The index of the first call an injected fault made fail, or -1.</summary>
+    internal int FirstFailedCall() => _calls.FindIndex(call => call.Outcome == CallOutcome.Failed);
 
     /// <summary>Every value the workload acknowledged, in order.</summary>
     public IReadOnlyList<long> Acknowledged => _acknowledged;

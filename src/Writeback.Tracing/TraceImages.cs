@@ -10,7 +10,7 @@ public static class TraceImages
     /// Writes every distinct image the model allows at one crash point (as the explorer enumerates
     /// them) into <c>DIRECTORY/state-I</c>, at most <paramref name="maxImages"/> of them.
     /// </summary>
-    /// <param name="record">The record of the replayed recording (<see cref="CrashExplorer.Record"/> of a <see cref="TraceScenario"/>).</param>
+    /// <param name="record">The record of the replayed recording (<c>CrashExplorer.Record</c> of a <see cref="TraceScenario"/>).</param>
     /// <param name="model">The kernel model.</param>
     /// <param name="kind">The crash kind.</param>
     /// <param name="crashPointIndex">0 ≤ index ≤ the record's call count.</param>

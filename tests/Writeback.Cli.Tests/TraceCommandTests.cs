@@ -104,7 +104,8 @@ public sealed class TraceCommandTests
         Assert.Equal(Verdicts(checkedInProcess.StandardOutput), Verdicts(traced.StandardOutput));
     }
 
-    public static TheoryData<string> BundledNames() => [.. BundledScenarios.All.Select(b => b.Scenario.Name)];
+    /// <summary>The examples without injected storage faults: a real run of the process has no EIO to inject.</summary>
+    public static TheoryData<string> BundledNames() => [.. BundledScenarios.All.Where(b => b.Faults is null).Select(b => b.Scenario.Name)];
 
     private static string Verdicts(string json)
     {

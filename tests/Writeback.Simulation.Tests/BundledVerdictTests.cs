@@ -34,9 +34,10 @@ public sealed class BundledVerdictTests(ITestOutputHelper output)
     {
         var bundled = BundledScenarios.All.Single(b => b.Scenario.Name == scenarioName);
         Assert.True(KernelModel.TryParse(modelName, out var model));
-        var record = Records.GetOrAdd(scenarioName, _ => CrashExplorer.Record(bundled.Scenario));
         var options = new ExplorerOptions { CrashKinds = [kind], AtomicWriteBytes = atomicWriteBytes, Seed = 7, Shrink = false };
-        var report = new CrashExplorer(model, options).Explore(record, bundled.Scenario);
+        var report = bundled.Faults is { } faults
+            ? new CrashExplorer(model, options with { StorageFaults = faults }).Explore(bundled.Scenario)
+            : new CrashExplorer(model, options).Explore(Records.GetOrAdd(scenarioName, _ => CrashExplorer.Record(bundled.Scenario)), bundled.Scenario);
         output.WriteLine($"seed {options.Seed}: {report.StatesChecked} states, {report.Failures.Count} failing crash points");
         if (report.Failures.Count > 0)
         {

@@ -10,8 +10,10 @@ public sealed class BundledScenario
 {
     private readonly Func<KernelModel, CrashKind, int, bool> _expectedToPass;
 
-    internal BundledScenario(ICrashScenario scenario, string summary, string why, Func<KernelModel, CrashKind, int, bool> expectedToPass)
+    internal BundledScenario(ICrashScenario scenario, string summary, string why, Func<KernelModel, CrashKind, int, bool> expectedToPass,
+                             StorageFaults? faults = null)
     {
+        Faults = faults;
         Scenario = scenario;
         Summary = summary;
         Why = why;
@@ -40,4 +42,7 @@ public sealed class BundledScenario
 
     /// <inheritdoc/>
     public override string ToString() => Scenario.Name;
+
+    /// <summary>The storage faults its documented verdicts are for (<see cref="ExplorerOptions.StorageFaults"/>), or <see langword="null"/> for none.</summary>
+    public StorageFaults? Faults { get; }
 }

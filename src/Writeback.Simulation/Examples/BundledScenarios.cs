@@ -61,9 +61,30 @@ public static class BundledScenarios
         "A new name is durable only after the directory is flushed (strict POSIX; ALICE's most common finding): after a kernel crash or power loss the whole file, with every acknowledged record, can be gone.",
         (_, kind, _) => kind == CrashKind.ProcessCrash);
 
+    /// <summary>The write-ahead log, explored with each durability call failing in turn; it stops at the first failure.</summary>
+    public static BundledScenario FlushFailureStop { get; } = new(
+        new ChecksummedLogScenario("flush-failure-stop", "stop.bin", 4, LogCommit.FlushRange, flushDirectoryAfterCreate: true, FlushFailureHandling.Stop),
+        "The write-ahead log under storage faults (each durability call in turn fails with EIO): on a failed flush it acknowledges nothing more and stops.",
+        "Fail-stop is correct: nothing is acknowledged that a failed flush was to make durable, so the verdicts are the write-ahead log's.",
+        (model, kind, _) => kind switch
+        {
+            CrashKind.ProcessCrash => true,
+            CrashKind.KernelCrash => model != KernelModel.WindowsFlushViewOnly,
+            _ => !IsAnyOf(model, KernelModel.WindowsFlushViewOnly, KernelModel.MacOsMsyncWithoutFullFsync, KernelModel.FreeBsd),
+        },
+        new StorageFaults { EachInTurn = true, Errno = InjectedErrno.EIO });
+
+    /// <summary>The write-ahead log, explored with each durability call failing in turn; it reopens the file, flushes again and acknowledges.</summary>
+    public static BundledScenario FlushFailureRetry { get; } = new(
+        new ChecksummedLogScenario("flush-failure-retry", "retry.bin", 4, LogCommit.FlushRange, flushDirectoryAfterCreate: true, FlushFailureHandling.ReopenAndRetry),
+        "The write-ahead log under storage faults (each durability call in turn fails with EIO): on a failed flush it reopens the poisoned file, flushes again and, that succeeding, acknowledges.",
+        "PostgreSQL's fsyncgate: after a failed writeback the kernel marks the pages clean, so the retry succeeds without writing them and the acknowledged record can be lost at a kernel crash or power loss, under every model.",
+        (_, kind, _) => kind == CrashKind.ProcessCrash,
+        new StorageFaults { EachInTurn = true, Errno = InjectedErrno.EIO });
+
     /// <summary>Every bundled scenario, in the order above.</summary>
     public static IReadOnlyList<BundledScenario> All { get; } =
-        [WriteAheadLog, HeaderBarrier, StartWritebackAck, LengthPrefixedLog, DualMetaPages, MissingDirectoryFlush];
+        [WriteAheadLog, HeaderBarrier, StartWritebackAck, LengthPrefixedLog, DualMetaPages, MissingDirectoryFlush, FlushFailureStop, FlushFailureRetry];
 
     /// <summary>
     /// The documented verdicts of every bundled scenario as Markdown: one table per scenario, one
@@ -77,7 +98,12 @@ public static class BundledScenarios
         foreach (var bundled in All)
         {
             text.Append("### `").Append(bundled.Scenario.Name).Append("`\n\n")
-                .Append(bundled.Summary).Append("\n\n")
+                .Append(bundled.Summary).Append("\n\n");
+            if (bundled.Faults is { } faults)
+            {
+                text.Append("Explored with storage faults: ").Append(faults).Append(" (`--fail-each-durability-call`).\n\n");
+            }
+            text
                 .Append(bundled.Why).Append("\n\n")
                 .Append("| model | ProcessCrash | KernelCrash | PowerLoss, 4096-byte unit | PowerLoss, 512-byte unit |\n")
                 .Append("|---|---|---|---|---|\n");

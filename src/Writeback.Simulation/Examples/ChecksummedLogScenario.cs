@@ -27,6 +27,19 @@ public sealed class ChecksummedLogScenario : ICrashScenario
     /// <param name="commit">How each record is committed before it is acknowledged.</param>
     /// <param name="flushDirectoryAfterCreate">Whether the new file's name is made durable with <see cref="IMappedStorage.FlushDirectory"/>.</param>
     public ChecksummedLogScenario(string name, string fileName, int recordCount, LogCommit commit, bool flushDirectoryAfterCreate)
+        : this(name, fileName, recordCount, commit, flushDirectoryAfterCreate, FlushFailureHandling.Stop)
+    {
+    }
+
+    /// <summary>Creates the scenario with a way of handling failed durability calls.</summary>
+    /// <param name="name">The scenario's name.</param>
+    /// <param name="fileName">The log's file name.</param>
+    /// <param name="recordCount">How many records to append.</param>
+    /// <param name="commit">How each record is committed before it is acknowledged.</param>
+    /// <param name="flushDirectoryAfterCreate">Whether the new file's name is made durable with <see cref="IMappedStorage.FlushDirectory"/>.</param>
+    /// <param name="onFlushFailure">What the program does when a durability call throws <see cref="WritebackException"/>.</param>
+    public ChecksummedLogScenario(string name, string fileName, int recordCount, LogCommit commit, bool flushDirectoryAfterCreate,
+                                  FlushFailureHandling onFlushFailure)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(recordCount, 1);
         Name = name;
@@ -34,7 +47,11 @@ public sealed class ChecksummedLogScenario : ICrashScenario
         RecordCount = recordCount;
         Commit = commit;
         FlushDirectoryAfterCreate = flushDirectoryAfterCreate;
+        OnFlushFailure = onFlushFailure;
     }
+
+    /// <summary>What the program does when a durability call fails.</summary>
+    public FlushFailureHandling OnFlushFailure { get; }
 
     /// <inheritdoc/>
     public string Name { get; }
@@ -57,27 +74,49 @@ public sealed class ChecksummedLogScenario : ICrashScenario
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(acknowledged);
         var capacityBytes = ((long)RecordCount * RecordBytes + 4095) / 4096 * 4096;
-        using var file = storage.Open(FileName, new MappedFileOptions { Mode = FileMode.CreateNew, Length = capacityBytes });
-        file.FlushFile();                         // the preallocated length is durable
-        if (FlushDirectoryAfterCreate)
+        var file = storage.Open(FileName, new MappedFileOptions { Mode = FileMode.CreateNew, Length = capacityBytes });
+        try
         {
-            storage.FlushDirectory();             // and so is the name
+            Durably(storage, ref file, f => f.FlushFile());  // the preallocated length is durable
+            if (FlushDirectoryAfterCreate)
+            {
+                Durably(storage, ref file, _ => storage.FlushDirectory()); // and so is the name
+            }
+            var record = new byte[RecordBytes];
+            for (var sequence = 1; sequence <= RecordCount; sequence++)
+            {
+                Encode(sequence, record);
+                var offsetBytes = (long)(sequence - 1) * RecordBytes;
+                file.Write(offsetBytes, record);
+                if (Commit == LogCommit.FlushRange)
+                {
+                    Durably(storage, ref file, f => f.Flush(offsetBytes, RecordBytes));
+                }
+                else
+                {
+                    file.StartWriteback(offsetBytes, RecordBytes);
+                }
+                acknowledged.Add(sequence);
+            }
         }
-        Span<byte> record = stackalloc byte[RecordBytes];
-        for (var sequence = 1; sequence <= RecordCount; sequence++)
+        finally
         {
-            Encode(sequence, record);
-            var offsetBytes = (long)(sequence - 1) * RecordBytes;
-            file.Write(offsetBytes, record);
-            if (Commit == LogCommit.FlushRange)
-            {
-                file.Flush(offsetBytes, RecordBytes);
-            }
-            else
-            {
-                file.StartWriteback(offsetBytes, RecordBytes);
-            }
-            acknowledged.Add(sequence);
+            file.Dispose();
+        }
+    }
+
+    /// <summary>Runs a durability call; on failure stops (rethrows) or reopens the poisoned file and runs it once more.</summary>
+    private void Durably(IMappedStorage storage, ref IMappedFile file, Action<IMappedFile> call)
+    {
+        try
+        {
+            call(file);
+        }
+        catch (WritebackException) when (OnFlushFailure == FlushFailureHandling.ReopenAndRetry)
+        {
+            file.Dispose();
+            file = storage.Open(FileName, new MappedFileOptions { Mode = FileMode.Open });
+            call(file);
         }
     }
 

@@ -14,7 +14,12 @@ namespace Writeback.Simulation.Model;
 /// </remarks>
 internal sealed class CallRecordingStorage(IMappedStorage inner, ICallObserver observer) : IMappedStorage
 {
+    private readonly FlushCompletions _completions = new(observer);
+
     private ICallObserver Observer => observer;
+
+    /// <summary>Completes every <c>FlushAsync</c> still in flight (the workload has returned), in order.</summary>
+    public void CompleteFlushes() => _completions.CompleteAll();
 
     public IMappedFile Open(string name, MappedFileOptions? options = null)
     {
@@ -37,17 +42,27 @@ internal sealed class CallRecordingStorage(IMappedStorage inner, ICallObserver o
         return 0;
     });
 
+    private void Begin(in ObservedCall call)
+    {
+        _completions.NoteActivity();
+        observer.BeforeCall(call);
+    }
+
     private T Pass<T>(in ObservedCall call, Func<T> action)
     {
-        observer.BeforeCall(call);
+        Begin(call);
+        T result;
         try
         {
-            return action();
+            result = action();
         }
-        finally
+        catch (Exception error)
         {
-            observer.AfterCall(call);
+            observer.AfterCall(call, error);
+            throw;
         }
+        observer.AfterCall(call, null);
+        return result;
     }
 
     /// <summary>A file of a <see cref="CallRecordingStorage"/>: tells the observer about its calls and spans, passes everything on.</summary>
@@ -75,15 +90,17 @@ internal sealed class CallRecordingStorage(IMappedStorage inner, ICallObserver o
         public void Write(long offset, ReadOnlySpan<byte> source)
         {
             var call = File(CallKind.Write, CallText.Write(Name, offset, source.Length), offset, source.Length);
-            storage.Observer.BeforeCall(call);
+            storage.Begin(call);
             try
             {
                 inner.Write(offset, source);
             }
-            finally
+            catch (Exception error)
             {
-                storage.Observer.AfterCall(call);
+                storage.Observer.AfterCall(call, error);
+                throw;
             }
+            storage.Observer.AfterCall(call, null);
         }
 
         public void SetLength(long length) =>
@@ -101,13 +118,20 @@ internal sealed class CallRecordingStorage(IMappedStorage inner, ICallObserver o
         public void StartWriteback(long offset, long length) =>
             storage.Pass(File(CallKind.StartWriteback, CallText.StartWriteback(Name, offset, length), offset, length), () => inner.StartWriteback(offset, length));
 
-        public Task FlushAsync(long offset, long length, CancellationToken cancellationToken = default) =>
-            storage.Pass(File(CallKind.FlushAsync, CallText.FlushAsync(Name, offset, length), offset, length), () => inner.FlushAsync(offset, length, cancellationToken));
+        /// <summary>The start and the completion of the flush are two calls; the completion is held back until the program waits (<see cref="FlushCompletions"/>).</summary>
+        public Task FlushAsync(long offset, long length, CancellationToken cancellationToken = default)
+        {
+            var operation = new object();
+            var started = storage.Pass(File(CallKind.FlushAsync, CallText.FlushAsyncStarted(Name, offset, length), offset, length, operation),
+                                       () => inner.FlushAsync(offset, length, cancellationToken));
+            var completion = File(CallKind.FlushAsyncCompleted, CallText.FlushAsyncCompleted(Name, offset, length), offset, length, operation);
+            return storage._completions.Hold(started, completion, cancellationToken);
+        }
 
         public void Dispose() => inner.Dispose();
 
-        private ObservedCall File(CallKind kind, string description, long offsetBytes, long lengthBytes) =>
-            new(kind, inner, description, offsetBytes, lengthBytes);
+        private ObservedCall File(CallKind kind, string description, long offsetBytes, long lengthBytes, object? operation = null) =>
+            new(kind, inner, description, offsetBytes, lengthBytes, operation);
 
         /// <summary>The length a whole-mapping call covers; 0 on a disposed file (the call then throws).</summary>
         private long SafeLength()

@@ -16,18 +16,36 @@ internal readonly record struct PageOption(int Ordinal, ulong NewUnitMask);
 /// <summary>
 /// One dimension of a crash point's state space: something the model does not guarantee. Option 0
 /// is always the guaranteed value ("lost"), option 1 the newest ("kept"); then older intermediate
-/// versions, then torn mixes.
+/// versions, then torn mixes. A page a shrink cut has options in several epochs
+/// (<see cref="SimulationRecord.EpochOfLength"/>): only those of the epoch its file's chosen length
+/// demands are allowed together with that length.
 /// </summary>
 internal sealed class Choice
 {
-    public Choice(ChoiceKind kind, int inodeId, int pageIndex, PageOption[] options, ulong[] hashDeltas)
+    public Choice(ChoiceKind kind, int inodeId, int pageIndex, PageOption[] options, UInt128[] hashDeltas,
+                  int firstEpoch = 0, int[][]? optionsByEpoch = null)
     {
         Kind = kind;
         InodeId = inodeId;
         PageIndex = pageIndex;
         Options = options;
         HashDeltas = hashDeltas;
+        FirstEpoch = firstEpoch;
+        OptionsByEpoch = optionsByEpoch;
     }
+
+    /// <summary>The first epoch among the options.</summary>
+    public int FirstEpoch { get; }
+
+    /// <summary>For a page with epochs: per epoch from <see cref="FirstEpoch"/>, its option indexes ("lost" first, "kept" second when present); null for a page without epochs.</summary>
+    public int[][]? OptionsByEpoch { get; }
+
+    /// <summary>The "kept" option: 1, or 0 for a choice with a single (forced) option.</summary>
+    public int KeptIndex => Options.Length > 1 ? 1 : 0;
+
+    /// <summary>The options allowed in <paramref name="epoch"/> (all of them for a page without epochs).</summary>
+    public int[]? OptionsOfEpoch(int epoch) =>
+        OptionsByEpoch is null ? null : epoch - FirstEpoch is var offset && offset >= 0 && offset < OptionsByEpoch.Length ? OptionsByEpoch[offset] : [];
 
     public ChoiceKind Kind { get; }
 
@@ -39,7 +57,7 @@ internal sealed class Choice
     public PageOption[] Options { get; }
 
     /// <summary>Per option: the XOR that turns the all-lost image's hash into one with this option.</summary>
-    public ulong[] HashDeltas { get; }
+    public UInt128[] HashDeltas { get; }
 
     public int OptionCount => Options.Length;
 }

@@ -3,12 +3,20 @@ namespace Writeback.Simulation.Model;
 /// <summary>
 /// Every post-crash state a model allows at one crash point for one crash kind: the choices (pages,
 /// lengths, directory) the model does not guarantee, each with its options. A state is one option
-/// index per choice; all zeros is the all-lost image, all ones the all-kept image.
+/// index per choice; all zeros is the all-lost image, all "kept" options the all-kept image.
 /// </summary>
+/// <remarks>
+/// Choices depend on each other, and only canonical states are generated: a file no name reaches in
+/// the chosen directory state has its choices at 0, as has a page beyond its file's chosen length;
+/// a page a shrink cut shows a version of the epoch its file's chosen length demands. Files no
+/// directory state of the crash point names add no choices at all.
+/// </remarks>
 internal sealed class CrashPointSpace
 {
     private readonly Dictionary<long, int> _pageChoiceIndex = [];
     private readonly Dictionary<int, int> _lengthChoiceIndex = [];
+    private HashSet<int>[] _reachable = [];
+    private InodeChoices[] _inodes = [];
 
     public CrashPointSpace(SimulationRecord record, ModelTimeline timeline, CrashKind kind, int crashPointIndex, int atomicWriteBytes)
     {
@@ -23,10 +31,12 @@ internal sealed class CrashPointSpace
         if (Level > 0)
         {
             AddDirectoryChoice(choices);
-            AddLengthChoices(choices);
-            AddPageChoices(choices, tear: kind == CrashKind.PowerLoss && UnitBytes < record.PageSizeBytes);
+            var reachable = _reachable.SelectMany(names => names).ToHashSet();
+            AddLengthChoices(choices, reachable);
+            AddPageChoices(choices, reachable, tear: kind == CrashKind.PowerLoss && UnitBytes < record.PageSizeBytes);
         }
         Choices = [.. choices];
+        GroupByInode();
     }
 
     public SimulationRecord Record { get; }
@@ -42,27 +52,28 @@ internal sealed class CrashPointSpace
 
     public int UnitBytes { get; }
 
-    public ulong BaseHash { get; }
+    public UInt128 BaseHash { get; }
 
     public Choice[] Choices { get; }
 
     public int DirectoryChoiceIndex { get; private set; } = -1;
 
-    /// <summary>The number of states, saturated at <see cref="long.MaxValue"/>.</summary>
+    /// <summary>The number of canonical states, saturated at <see cref="long.MaxValue"/>.</summary>
     public long StateCount
     {
         get
         {
-            long count = 1;
-            foreach (var choice in Choices)
+            var total = 0L;
+            for (var directoryOption = 0; directoryOption < DirectoryOptionCount; directoryOption++)
             {
-                if (count > long.MaxValue / choice.OptionCount)
+                var product = 1L;
+                foreach (var group in ReachableGroups(directoryOption))
                 {
-                    return long.MaxValue;
+                    product = Saturate.Multiply(product, CountOf(group));
                 }
-                count *= choice.OptionCount;
+                total = Saturate.Add(total, product);
             }
-            return count;
+            return total;
         }
     }
 
@@ -71,7 +82,7 @@ internal sealed class CrashPointSpace
     public int LengthChoiceIndex(int inodeId) => _lengthChoiceIndex.TryGetValue(inodeId, out var index) ? index : -1;
 
     /// <summary>The state's image hash: the all-lost hash with one XOR per deviating choice.</summary>
-    public ulong Hash(int[] state)
+    public UInt128 Hash(int[] state)
     {
         var hash = BaseHash;
         for (var choiceIndex = 0; choiceIndex < state.Length; choiceIndex++)
@@ -81,27 +92,191 @@ internal sealed class CrashPointSpace
         return hash;
     }
 
+    /// <summary>Every canonical state, all-lost first.</summary>
+    public IEnumerable<int[]> ExhaustiveStates()
+    {
+        var state = new int[Choices.Length];
+        for (var directoryOption = 0; directoryOption < DirectoryOptionCount; directoryOption++)
+        {
+            if (DirectoryChoiceIndex >= 0)
+            {
+                state[DirectoryChoiceIndex] = directoryOption;
+            }
+            foreach (var complete in EnumerateGroups(state, [.. ReachableGroups(directoryOption)], 0))
+            {
+                yield return complete;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="state"/> canonical: choices of files the chosen directory state does not
+    /// name and of pages beyond the chosen length go to 0; a cut page showing a version of another
+    /// epoch than its length demands takes that epoch's lost option (its kept one with
+    /// <paramref name="preferKept"/>, a random one with <paramref name="randomIndex"/>).
+    /// </summary>
+    public void Normalize(int[] state, bool preferKept, Func<int, int>? randomIndex = null)
+    {
+        var reachable = _reachable.Length == 0 ? null : _reachable[DirectoryChoiceIndex >= 0 ? state[DirectoryChoiceIndex] : 0];
+        foreach (var group in _inodes)
+        {
+            if (reachable is null || !reachable.Contains(group.InodeId))
+            {
+                Reset(state, group);
+                continue;
+            }
+            var lengthOrdinal = LengthOrdinal(group, state);
+            var lengthBytes = Record.LengthBytes(group.InodeId, lengthOrdinal);
+            foreach (var choiceIndex in group.PageChoices)
+            {
+                var choice = Choices[choiceIndex];
+                if ((long)choice.PageIndex * Record.PageSizeBytes >= lengthBytes)
+                {
+                    state[choiceIndex] = 0;
+                    continue;
+                }
+                if (choice.OptionsOfEpoch(Record.EpochOfLength(ImageHash.PageKey(choice.InodeId, choice.PageIndex), lengthOrdinal)) is { } allowed
+                    && Array.IndexOf(allowed, state[choiceIndex]) < 0)
+                {
+                    state[choiceIndex] = randomIndex is not null ? allowed[randomIndex(allowed.Length)]
+                        : preferKept ? allowed[Math.Min(1, allowed.Length - 1)] : allowed[0];
+                }
+            }
+        }
+    }
+
+    private int DirectoryOptionCount => DirectoryChoiceIndex >= 0 ? Choices[DirectoryChoiceIndex].OptionCount : 1;
+
+    private IEnumerable<InodeChoices> ReachableGroups(int directoryOption) =>
+        _reachable.Length == 0 ? [] : _inodes.Where(group => _reachable[directoryOption].Contains(group.InodeId));
+
+    private int LengthOrdinal(InodeChoices group, int[] state) =>
+        group.LengthChoice >= 0 ? Choices[group.LengthChoice].Options[state[group.LengthChoice]].Ordinal : group.FixedLengthOrdinal;
+
+    private static void Reset(int[] state, InodeChoices group)
+    {
+        if (group.LengthChoice >= 0)
+        {
+            state[group.LengthChoice] = 0;
+        }
+        foreach (var choiceIndex in group.PageChoices)
+        {
+            state[choiceIndex] = 0;
+        }
+    }
+
+    /// <summary>The page choices visible at a length, each with the options its epoch allows.</summary>
+    private List<(int ChoiceIndex, int[] Allowed)> VisiblePages(InodeChoices group, int lengthOrdinal)
+    {
+        var lengthBytes = Record.LengthBytes(group.InodeId, lengthOrdinal);
+        var visible = new List<(int, int[])>();
+        foreach (var choiceIndex in group.PageChoices)
+        {
+            var choice = Choices[choiceIndex];
+            if ((long)choice.PageIndex * Record.PageSizeBytes < lengthBytes)
+            {
+                var pageKey = ImageHash.PageKey(choice.InodeId, choice.PageIndex);
+                visible.Add((choiceIndex, choice.OptionsOfEpoch(Record.EpochOfLength(pageKey, lengthOrdinal))
+                                          ?? [.. Enumerable.Range(0, choice.OptionCount)]));
+            }
+        }
+        return visible;
+    }
+
+    private long CountOf(InodeChoices group)
+    {
+        var lengthOptions = group.LengthChoice >= 0 ? Choices[group.LengthChoice].OptionCount : 1;
+        var count = 0L;
+        var state = new int[Choices.Length];
+        for (var lengthOption = 0; lengthOption < lengthOptions; lengthOption++)
+        {
+            if (group.LengthChoice >= 0)
+            {
+                state[group.LengthChoice] = lengthOption;
+            }
+            var product = 1L;
+            foreach (var (_, allowed) in VisiblePages(group, LengthOrdinal(group, state)))
+            {
+                product = Saturate.Multiply(product, allowed.Length);
+            }
+            count = Saturate.Add(count, product);
+        }
+        return count;
+    }
+
+    private IEnumerable<int[]> EnumerateGroups(int[] state, InodeChoices[] groups, int groupIndex)
+    {
+        if (groupIndex == groups.Length)
+        {
+            yield return (int[])state.Clone();
+            yield break;
+        }
+        var group = groups[groupIndex];
+        var lengthOptions = group.LengthChoice >= 0 ? Choices[group.LengthChoice].OptionCount : 1;
+        for (var lengthOption = 0; lengthOption < lengthOptions; lengthOption++)
+        {
+            if (group.LengthChoice >= 0)
+            {
+                state[group.LengthChoice] = lengthOption;
+            }
+            var slots = VisiblePages(group, LengthOrdinal(group, state));
+            var positions = new int[slots.Count];
+            while (true)
+            {
+                for (var slot = 0; slot < slots.Count; slot++)
+                {
+                    state[slots[slot].ChoiceIndex] = slots[slot].Allowed[positions[slot]];
+                }
+                foreach (var complete in EnumerateGroups(state, groups, groupIndex + 1))
+                {
+                    yield return complete;
+                }
+                var position = 0;
+                while (position < slots.Count && ++positions[position] == slots[position].Allowed.Length)
+                {
+                    positions[position] = 0;
+                    position++;
+                }
+                if (position == slots.Count)
+                {
+                    break;
+                }
+            }
+            Reset(state, group);
+        }
+    }
+
     private void AddDirectoryChoice(List<Choice> choices)
     {
         var guaranteed = Timeline.GuaranteedDirectory(Level, CrashPointIndex);
         var memory = Record.DirectoryMemoryOrdinal(CrashPointIndex);
-        if (guaranteed == memory)
+        if (guaranteed >= memory)
         {
+            _reachable = [Record.DirectoryNames(guaranteed).Values.ToHashSet()];
             return;
         }
-        var ordinals = OrderOptions(guaranteed, memory);
+        // Directory states with the same names pointing at the same files are one image (a name created and deleted again).
+        var ordinals = OrderOptions(guaranteed, memory)
+            .DistinctBy(o => string.Join("/", Record.DirectoryNames(o).OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => $"{n.Key}={n.Value}")))
+            .ToArray();
+        if (ordinals.Length == 1)
+        {
+            _reachable = [Record.DirectoryNames(guaranteed).Values.ToHashSet()];
+            return;
+        }
+        _reachable = [.. ordinals.Select(o => Record.DirectoryNames(o).Values.ToHashSet())];
         var hashes = ordinals.Select(o => ImageHash.Directory(o) ^ ImageHash.Directory(guaranteed)).ToArray();
         DirectoryChoiceIndex = choices.Count;
         choices.Add(new Choice(ChoiceKind.Directory, -1, -1, [.. ordinals.Select(o => new PageOption(o, 0))], hashes));
     }
 
-    private void AddLengthChoices(List<Choice> choices)
+    private void AddLengthChoices(List<Choice> choices, HashSet<int> reachable)
     {
         foreach (var inodeId in Timeline.UnguaranteedLengths(Level, CrashPointIndex))
         {
             var guaranteed = Timeline.GuaranteedLength(Level, inodeId, CrashPointIndex);
             var memory = Record.LengthMemoryOrdinal(inodeId, CrashPointIndex);
-            if (memory < guaranteed)
+            if (memory < guaranteed || !reachable.Contains(inodeId))
             {
                 continue;
             }
@@ -112,12 +287,23 @@ internal sealed class CrashPointSpace
         }
     }
 
-    private void AddPageChoices(List<Choice> choices, bool tear)
+    private void AddPageChoices(List<Choice> choices, HashSet<int> reachable, bool tear)
     {
-        foreach (var pageKey in Timeline.UnguaranteedPages(Level, CrashPointIndex))
+        var pageKeys = Timeline.UnguaranteedPages(Level, CrashPointIndex).Where(pageKey => reachable.Contains(ImageHash.InodeOf(pageKey)));
+        if (_lengthChoiceIndex.Count > 0)
+        {
+            // A cut page may need a choice although it is clean: its file's length can still go back across the cut.
+            pageKeys = pageKeys.Concat(_lengthChoiceIndex.Keys.SelectMany(Record.CutPagesOf)).Distinct().Order();
+        }
+        foreach (var pageKey in pageKeys)
         {
             var guaranteed = Timeline.GuaranteedPage(Level, pageKey, CrashPointIndex);
             var memory = Record.MemoryOrdinal(pageKey, CrashPointIndex);
+            if (Record.HasCuts(pageKey))
+            {
+                AddEpochPageChoice(choices, pageKey, guaranteed, tear);
+                continue;
+            }
             if (memory <= guaranteed)
             {
                 continue;
@@ -129,20 +315,96 @@ internal sealed class CrashPointSpace
             }
             if (tear)
             {
-                AddTornOptions(pageKey, guaranteed, memory, options);
+                AddTornOptions(pageKey, guaranteed, guaranteed + 1, memory, options);
             }
-            var baseHash = ImageHash.Page(pageKey, guaranteed);
-            var hashes = options.Select(o => baseHash ^ (o.NewUnitMask == 0 ? ImageHash.Page(pageKey, o.Ordinal) : ImageHash.Torn(pageKey, o.Ordinal, o.NewUnitMask))).ToArray();
-            _pageChoiceIndex[pageKey] = choices.Count;
-            choices.Add(new Choice(ChoiceKind.Page, ImageHash.InodeOf(pageKey), ImageHash.PageOf(pageKey), [.. options], hashes));
+            AddPageChoice(choices, pageKey, guaranteed, options);
         }
     }
 
-    /// <summary>Torn mixes: every proper, non-empty subset of the units where the newer version differs from the guaranteed one.</summary>
-    private void AddTornOptions(long pageKey, int guaranteed, int memory, List<PageOption> options)
+    private void AddPageChoice(List<Choice> choices, long pageKey, int guaranteed, List<PageOption> options, int firstEpoch = 0, int[][]? optionsByEpoch = null)
     {
-        var oldBytes = Record.PageBytes(pageKey, guaranteed);
-        for (var ordinal = guaranteed + 1; ordinal <= memory; ordinal++)
+        var baseHash = ImageHash.Page(pageKey, guaranteed);
+        var hashes = options.Select(o => baseHash ^ (o.NewUnitMask == 0 ? ImageHash.Page(pageKey, o.Ordinal) : ImageHash.Torn(pageKey, o.Ordinal, o.NewUnitMask))).ToArray();
+        _pageChoiceIndex[pageKey] = choices.Count;
+        choices.Add(new Choice(ChoiceKind.Page, ImageHash.InodeOf(pageKey), ImageHash.PageOf(pageKey), [.. options], hashes, firstEpoch, optionsByEpoch));
+    }
+
+    /// <summary>
+    /// A page a shrink cut: per epoch its file's possible lengths demand, the versions from that
+    /// epoch's guaranteed one to its newest. Options: the first epoch's lost version, the last
+    /// epoch's newest, then the rest.
+    /// </summary>
+    private void AddEpochPageChoice(List<Choice> choices, long pageKey, int guaranteed, bool tear)
+    {
+        var inodeId = ImageHash.InodeOf(pageKey);
+        var lengthOrdinals = _lengthChoiceIndex.TryGetValue(inodeId, out var lengthChoice)
+            ? choices[lengthChoice].Options.Select(o => o.Ordinal)
+            : [Timeline.GuaranteedLength(Level, inodeId, CrashPointIndex)];
+        var epochs = lengthOrdinals.Select(k => Record.EpochOfLength(pageKey, k)).Distinct().Order().ToArray();
+        var perEpoch = new List<List<PageOption>>();
+        foreach (var epoch in epochs)
+        {
+            var (lo, hi) = Timeline.EpochRange(Level, pageKey, CrashPointIndex, epoch);
+            var options = lo == hi ? [new PageOption(lo, 0)] : OrderOptions(lo, hi).Select(o => new PageOption(o, 0)).ToList();
+            if (tear)
+            {
+                AddTornOptions(pageKey, lo, lo + 1, hi, options);
+            }
+            perEpoch.Add(options);
+        }
+        if (perEpoch.Count == 1 && perEpoch[0].Count == 1 && perEpoch[0][0].Ordinal == guaranteed)
+        {
+            return;
+        }
+        var all = new List<PageOption> { perEpoch[0][0] };
+        var byEpoch = perEpoch.Select(_ => new List<int>()).ToArray();
+        byEpoch[0].Add(0);
+        var last = perEpoch.Count - 1;
+        var keptIndex = Math.Min(1, perEpoch[last].Count - 1);
+        if (last > 0 || keptIndex > 0)
+        {
+            byEpoch[last].Add(all.Count);
+            all.Add(perEpoch[last][keptIndex]);
+        }
+        for (var epochIndex = 0; epochIndex < perEpoch.Count; epochIndex++)
+        {
+            for (var optionIndex = 0; optionIndex < perEpoch[epochIndex].Count; optionIndex++)
+            {
+                var taken = (epochIndex == 0 && optionIndex == 0) || (epochIndex == last && optionIndex == keptIndex);
+                if (!taken)
+                {
+                    byEpoch[epochIndex].Add(all.Count);
+                    all.Add(perEpoch[epochIndex][optionIndex]);
+                }
+            }
+        }
+        // Each epoch's list starts with its lost option, then its kept one.
+        var lists = byEpoch.Select((list, epochIndex) => list.OrderBy(o => Rank(all[o], perEpoch[epochIndex])).ToArray()).ToArray();
+        AddPageChoice(choices, pageKey, guaranteed, all, epochs[0], epochs.Length == epochs[^1] - epochs[0] + 1 ? lists : Spread(epochs, lists));
+    }
+
+    private static int Rank(PageOption option, List<PageOption> epochOptions) => epochOptions.IndexOf(option);
+
+    /// <summary>Per epoch from the first to the last, the option lists; epochs no length demands get none.</summary>
+    private static int[][] Spread(int[] epochs, int[][] lists)
+    {
+        var spread = new int[epochs[^1] - epochs[0] + 1][];
+        for (var index = 0; index < spread.Length; index++)
+        {
+            spread[index] = [];
+        }
+        for (var index = 0; index < epochs.Length; index++)
+        {
+            spread[epochs[index] - epochs[0]] = lists[index];
+        }
+        return spread;
+    }
+
+    /// <summary>Torn mixes of <paramref name="lost"/> with each version from <paramref name="firstNewer"/> to <paramref name="memory"/>: every proper, non-empty subset of the units where they differ.</summary>
+    private void AddTornOptions(long pageKey, int lost, int firstNewer, int memory, List<PageOption> options)
+    {
+        var oldBytes = Record.PageBytes(pageKey, lost);
+        for (var ordinal = firstNewer; ordinal <= memory; ordinal++)
         {
             var differing = DifferingUnits(oldBytes, Record.PageBytes(pageKey, ordinal), UnitBytes);
             var unitCount = ulong.PopCount(differing);
@@ -220,4 +482,28 @@ internal sealed class CrashPointSpace
         }
         return ordinals;
     }
+
+    /// <summary>The choices of one file the crash point's directory states name: its length (or the fixed length) and its pages.</summary>
+    private void GroupByInode()
+    {
+        var groups = new Dictionary<int, (int LengthChoice, List<int> Pages)>();
+        for (var choiceIndex = 0; choiceIndex < Choices.Length; choiceIndex++)
+        {
+            var choice = Choices[choiceIndex];
+            if (choice.Kind == ChoiceKind.Directory)
+            {
+                continue;
+            }
+            if (!groups.TryGetValue(choice.InodeId, out var group))
+            {
+                group = (-1, []);
+            }
+            groups[choice.InodeId] = choice.Kind == ChoiceKind.Length ? (choiceIndex, group.Pages) : (group.LengthChoice, [.. group.Pages, choiceIndex]);
+        }
+        _inodes = [.. groups.OrderBy(g => g.Key).Select(g => new InodeChoices(g.Key, g.Value.LengthChoice,
+            Timeline.GuaranteedLength(Level, g.Key, CrashPointIndex), [.. g.Value.Pages]))];
+    }
+
+    /// <summary>One file's choices.</summary>
+    private sealed record InodeChoices(int InodeId, int LengthChoice, int FixedLengthOrdinal, int[] PageChoices);
 }

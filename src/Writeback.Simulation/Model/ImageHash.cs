@@ -1,9 +1,11 @@
 namespace Writeback.Simulation.Model;
 
 /// <summary>
-/// Zobrist-style 64-bit hashes of an image's choices: an image's hash is the XOR of one value per
+/// Zobrist-style 128-bit hashes of an image's choices: an image's hash is the XOR of one value per
 /// page version, length and directory version it shows (value 0 for the initial ones), so changing
-/// one choice changes the hash by one XOR. Identical hashes are treated as identical images.
+/// one choice changes the hash by one XOR. Each value is two independent 64-bit mixes, so two
+/// different images share a hash with probability 2^-128; identical hashes are treated as identical
+/// images (and a failing verdict found through the cache is re-checked on the image itself).
 /// </summary>
 internal static class ImageHash
 {
@@ -18,15 +20,20 @@ internal static class ImageHash
 
     public static int PageOf(long pageKey) => (int)(uint)pageKey;
 
-    public static ulong Page(long pageKey, int ordinal) =>
-        ordinal == 0 ? 0 : SplitMix64.Mix((ulong)pageKey, (ulong)ordinal, PageSalt);
+    private const ulong SecondHalfSalt = 0x9E37_79B9_7F4A_7C15UL;
 
-    public static ulong Torn(long pageKey, int ordinal, ulong newSectorMask) =>
-        SplitMix64.Mix((ulong)pageKey ^ TornSalt, (ulong)ordinal, newSectorMask);
+    public static UInt128 Page(long pageKey, int ordinal) =>
+        ordinal == 0 ? 0 : Wide((ulong)pageKey, (ulong)ordinal, PageSalt);
 
-    public static ulong Length(int inodeId, int ordinal) =>
-        ordinal == 0 ? 0 : SplitMix64.Mix((ulong)inodeId, (ulong)ordinal, LengthSalt);
+    public static UInt128 Torn(long pageKey, int ordinal, ulong newSectorMask) =>
+        Wide((ulong)pageKey ^ TornSalt, (ulong)ordinal, newSectorMask);
 
-    public static ulong Directory(int ordinal) =>
-        ordinal == 0 ? 0 : SplitMix64.Mix((ulong)ordinal, 0, DirectorySalt);
+    public static UInt128 Length(int inodeId, int ordinal) =>
+        ordinal == 0 ? 0 : Wide((ulong)inodeId, (ulong)ordinal, LengthSalt);
+
+    public static UInt128 Directory(int ordinal) =>
+        ordinal == 0 ? 0 : Wide((ulong)ordinal, 0, DirectorySalt);
+
+    private static UInt128 Wide(ulong a, ulong b, ulong c) =>
+        new(SplitMix64.Mix(a, b, c), SplitMix64.Mix(a ^ SecondHalfSalt, b, c ^ SecondHalfSalt));
 }

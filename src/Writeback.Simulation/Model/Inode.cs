@@ -1,25 +1,28 @@
-using System.Buffers;
-
 namespace Writeback.Simulation.Model;
 
 /// <summary>
 /// A file's contents in an in-memory store (an inode: names point at it): its length and its page
-/// cache. In a post-crash view it starts as a view of immutable page versions and copies them into
-/// <see cref="Memory"/> only when written or read across pages. It records nothing: the history of
-/// a recorded run is kept by <see cref="InodeHistory"/>.
+/// cache (<see cref="PageMemory"/>, committed only where touched). In a post-crash view the pages
+/// come from the image's immutable versions and are copied into memory one by one, only when
+/// written or read through a span that crosses pages; nothing else is ever copied. It records
+/// nothing: the history of a recorded run is kept by <see cref="InodeHistory"/>.
 /// </summary>
 internal sealed class Inode
 {
     private readonly int _pageSizeBytes;
-    private Func<int, byte[]>? _imagePage;
-    private bool _memoryRented;
+    private readonly Func<int, byte[]>? _imagePage;
+    private PageMemory? _memory;
+    private HashSet<long>? _copiedPages;
+    private readonly long _imagePageCount;
+    private long _reservedBytes;
+    private long _touchedEndBytes;
+    private byte[]? _zeroPage;
 
     /// <summary>An empty file.</summary>
     public Inode(int id, int pageSizeBytes)
     {
         Id = id;
         _pageSizeBytes = pageSizeBytes;
-        Memory = [];
     }
 
     /// <summary>A post-crash image's file: length and a page source; nothing is copied until needed.</summary>
@@ -28,134 +31,170 @@ internal sealed class Inode
         Id = id;
         _pageSizeBytes = pageSizeBytes;
         LengthBytes = lengthBytes;
-        Memory = null;
         _imagePage = imagePage;
+        _imagePageCount = (lengthBytes + pageSizeBytes - 1) / pageSizeBytes;
+        _copiedPages = [];
     }
 
     public int Id { get; }
 
     public long LengthBytes { get; private set; }
 
-    /// <summary>The page cache: at least <see cref="LengthBytes"/> rounded up to a page; null while an image page source serves reads.</summary>
-    public byte[]? Memory { get; private set; }
+    /// <summary>The bytes cut by length changes since <see cref="TakeLengthChanges"/> was last called.</summary>
+    private List<(long LengthBytes, long CutEndBytes)> LengthChanges { get; } = [];
 
-    /// <summary>The bytes cut by length changes since <see cref="TakeCutRange"/> was last called, or null.</summary>
-    private (long FromBytes, long ToBytes)? CutRange { get; set; }
-
-    public long PageCount => (LengthBytes + _pageSizeBytes - 1) / _pageSizeBytes;
-
-    /// <summary>Reads bytes without materialising when the inode is an image view.</summary>
-    public void Read(long offsetBytes, Span<byte> destination)
+    /// <summary>
+    /// Makes sure the page cache can hold <paramref name="reservedBytes"/> (a handle's reservation,
+    /// as <see cref="MappedFile"/> reserves address space at open). Only a later open reserving more
+    /// than the first moves the memory.
+    /// </summary>
+    public void Reserve(long reservedBytes)
     {
-        if (Memory is not null)
+        if (reservedBytes <= _reservedBytes)
         {
-            Memory.AsSpan(checked((int)offsetBytes), destination.Length).CopyTo(destination);
             return;
         }
+        _reservedBytes = reservedBytes;
+        if (_memory is { } old && old.CapacityBytes < reservedBytes)
+        {
+            _memory = new PageMemory(reservedBytes);
+            old.CopyTo(_memory, Math.Min(_touchedEndBytes, old.CapacityBytes));
+            old.Dispose();
+        }
+    }
+
+    /// <summary>Reads bytes; from the image's versions where no page was copied.</summary>
+    public void Read(long offsetBytes, Span<byte> destination)
+    {
         var done = 0;
         while (done < destination.Length)
         {
             var position = offsetBytes + done;
-            var pageIndex = (int)(position / _pageSizeBytes);
+            var pageIndex = position / _pageSizeBytes;
             var inPage = (int)(position % _pageSizeBytes);
             var count = Math.Min(_pageSizeBytes - inPage, destination.Length - done);
-            _imagePage!(pageIndex).AsSpan(inPage, count).CopyTo(destination[done..]);
+            PageSource(pageIndex).Slice(inPage, count).CopyTo(destination[done..]);
             done += count;
         }
     }
 
-    /// <summary>A read-only view; served from the shared page version when it lies within one page.</summary>
+    /// <summary>A read-only view; served from the shared page version when it lies within one uncopied page.</summary>
     public ReadOnlySpan<byte> ReadOnlyView(long offsetBytes, int lengthBytes)
     {
-        if (Memory is null)
+        var pageIndex = offsetBytes / _pageSizeBytes;
+        var inPage = (int)(offsetBytes % _pageSizeBytes);
+        if (inPage + lengthBytes <= _pageSizeBytes && FromImage(pageIndex))
         {
-            var pageIndex = (int)(offsetBytes / _pageSizeBytes);
-            var inPage = (int)(offsetBytes % _pageSizeBytes);
-            if (inPage + lengthBytes <= _pageSizeBytes)
-            {
-                return _imagePage!(pageIndex).AsSpan(inPage, lengthBytes);
-            }
-            Materialize();
+            return _imagePage!((int)pageIndex).AsSpan(inPage, lengthBytes);
         }
-        return Memory.AsSpan(checked((int)offsetBytes), lengthBytes);
+        return WritableView(offsetBytes, lengthBytes);
     }
 
     /// <summary>Stores <paramref name="source"/> at <paramref name="offsetBytes"/> (within the length).</summary>
-    public void Write(long offsetBytes, ReadOnlySpan<byte> source) => source.CopyTo(Materialize().AsSpan(checked((int)offsetBytes)));
+    public void Write(long offsetBytes, ReadOnlySpan<byte> source) => source.CopyTo(WritableView(offsetBytes, source.Length));
 
-    /// <summary>A writable view of the page cache (within the length).</summary>
-    public Span<byte> WritableView(long offsetBytes, int lengthBytes) => Materialize().AsSpan(checked((int)offsetBytes), lengthBytes);
+    /// <summary>A writable view of the page cache (within the length); copies the image pages it covers first.</summary>
+    public Span<byte> WritableView(long offsetBytes, int lengthBytes)
+    {
+        var memory = Memory();
+        if (lengthBytes > 0)
+        {
+            CopyImagePages(offsetBytes / _pageSizeBytes, (offsetBytes + lengthBytes - 1) / _pageSizeBytes);
+        }
+        _touchedEndBytes = Math.Max(_touchedEndBytes, offsetBytes + lengthBytes);
+        return memory.Span(offsetBytes, lengthBytes);
+    }
+
+    /// <summary>One page as it is now (zeros beyond what was ever touched): for the recorder.</summary>
+    public ReadOnlySpan<byte> Page(long pageIndex) => PageSource(pageIndex);
 
     /// <summary>Changes the length; zeroes what is cut so a later growth reads zeros, as the kernel does.</summary>
     public void ChangeLength(long lengthBytes)
     {
-        var memory = Materialize();
+        var cutEndBytes = lengthBytes;
         if (lengthBytes < LengthBytes)
         {
-            var oldEndBytes = PageCount * _pageSizeBytes;
-            memory.AsSpan((int)lengthBytes, (int)(oldEndBytes - lengthBytes)).Clear();
-            CutRange = CutRange is var (from, to) ? (Math.Min(from, lengthBytes), Math.Max(to, oldEndBytes)) : (lengthBytes, oldEndBytes);
-        }
-        else
-        {
-            EnsureCapacity(lengthBytes);
+            cutEndBytes = PageCount * _pageSizeBytes;
+            var clearEndBytes = Math.Min(cutEndBytes, _touchedEndBytes);
+            if (_memory is not null && clearEndBytes > lengthBytes)
+            {
+                CopyImagePages(lengthBytes / _pageSizeBytes, lengthBytes / _pageSizeBytes);
+                _memory.Clear(lengthBytes, clearEndBytes - lengthBytes);
+            }
+            if (_copiedPages is not null)
+            {
+                // Pages of an image beyond the new end read zeros from now on.
+                for (var pageIndex = (lengthBytes + _pageSizeBytes - 1) / _pageSizeBytes; pageIndex < PageCount; pageIndex++)
+                {
+                    _copiedPages.Add(pageIndex);
+                }
+                if (lengthBytes % _pageSizeBytes != 0)
+                {
+                    CopyImagePages(lengthBytes / _pageSizeBytes, lengthBytes / _pageSizeBytes);
+                    Memory().Span(lengthBytes, (int)(_pageSizeBytes - lengthBytes % _pageSizeBytes)).Clear();
+                }
+            }
         }
         LengthBytes = lengthBytes;
+        LengthChanges.Add((lengthBytes, cutEndBytes));
     }
 
-    /// <summary>The bytes cut (and zeroed) by length changes since the last call of this method, or null.</summary>
-    public (long FromBytes, long ToBytes)? TakeCutRange()
+    /// <summary>The lengths set since the last call of this method, each with the end of what it cut (its own length when it cut nothing).</summary>
+    public (long LengthBytes, long CutEndBytes)[] TakeLengthChanges()
     {
-        var cut = CutRange;
-        CutRange = null;
-        return cut;
-    }
-
-    /// <summary>Copies an image view into private memory (rented per worker) so it can be written.</summary>
-    public byte[] Materialize()
-    {
-        if (Memory is not null)
+        if (LengthChanges.Count == 0)
         {
-            return Memory;
+            return [];
         }
-        var capacity = checked((int)(PageCount * _pageSizeBytes));
-        var memory = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, _pageSizeBytes));
-        for (var pageIndex = 0; pageIndex < PageCount; pageIndex++)
-        {
-            _imagePage!(pageIndex).CopyTo(memory, pageIndex * _pageSizeBytes);
-        }
-        memory.AsSpan(capacity).Clear();
-        Memory = memory;
-        _memoryRented = true;
-        _imagePage = null;
-        return memory;
+        var changes = LengthChanges.ToArray();
+        LengthChanges.Clear();
+        return changes;
     }
 
-    /// <summary>Makes room for <paramref name="lengthBytes"/> bytes, keeping the contents; bytes beyond the old end are zero.</summary>
-    public void EnsureCapacity(long lengthBytes)
+    /// <summary>Frees the page cache (a post-crash view after its check, a recording once finished).</summary>
+    public void Release()
     {
-        var memory = Materialize();
-        var needed = checked((int)((lengthBytes + _pageSizeBytes - 1) / _pageSizeBytes * _pageSizeBytes));
-        if (needed <= memory.Length)
+        _memory?.Dispose();
+        _memory = null;
+    }
+
+    private long PageCount => (LengthBytes + _pageSizeBytes - 1) / _pageSizeBytes;
+
+    private PageMemory Memory() =>
+        _memory ??= new PageMemory(Math.Max(_reservedBytes, (LengthBytes + _pageSizeBytes - 1) / _pageSizeBytes * _pageSizeBytes));
+
+    private ReadOnlySpan<byte> PageSource(long pageIndex)
+    {
+        if (FromImage(pageIndex))
+        {
+            return _imagePage!((int)pageIndex);
+        }
+        var startBytes = pageIndex * _pageSizeBytes;
+        if (_memory is null || startBytes >= _memory.CapacityBytes)
+        {
+            return ZeroPage();
+        }
+        return _memory.Span(startBytes, _pageSizeBytes);
+    }
+
+    private void CopyImagePages(long firstPage, long lastPage)
+    {
+        if (_imagePage is null)
         {
             return;
         }
-        // Grow by a quarter beyond what is needed, so appends do not copy the file at every page;
-        // the first allocation (the length at open) is exact.
-        var slackBytes = memory.Length == 0 ? 0 : Math.Max(needed / 4 / _pageSizeBytes * _pageSizeBytes, _pageSizeBytes);
-        var grown = new byte[(int)Math.Min((long)needed + slackBytes, Array.MaxLength / _pageSizeBytes * _pageSizeBytes)];
-        memory.AsSpan(0, (int)Math.Min(memory.Length, PageCount * _pageSizeBytes)).CopyTo(grown);
-        ReturnMemory();
-        Memory = grown;
+        for (var pageIndex = firstPage; pageIndex <= lastPage; pageIndex++)
+        {
+            if (FromImage(pageIndex) && _copiedPages!.Add(pageIndex))
+            {
+                _imagePage((int)pageIndex).CopyTo(Memory().Span(pageIndex * _pageSizeBytes, _pageSizeBytes));
+                _touchedEndBytes = Math.Max(_touchedEndBytes, (pageIndex + 1) * _pageSizeBytes);
+            }
+        }
     }
 
-    /// <summary>Gives rented memory back to the pool (image inodes, after the check).</summary>
-    public void ReturnMemory()
-    {
-        if (_memoryRented && Memory is not null)
-        {
-            ArrayPool<byte>.Shared.Return(Memory);
-        }
-        _memoryRented = false;
-    }
+    private byte[] ZeroPage() => _zeroPage ??= new byte[_pageSizeBytes];
+
+    /// <summary>Whether the page is still read from the image: an image page never copied (pages beyond the image read zeros).</summary>
+    private bool FromImage(long pageIndex) => _imagePage is not null && pageIndex < _imagePageCount && !_copiedPages!.Contains(pageIndex);
 }

@@ -3,7 +3,12 @@ namespace Writeback.Simulation.Model;
 /// <summary>One version of one page: immutable bytes, shared by every image that shows it.</summary>
 /// <param name="Bytes">Exactly one page of bytes; never written after creation.</param>
 /// <param name="VisibleFrom">The first crash point whose memory holds this version.</param>
-internal sealed record PageVersion(byte[] Bytes, int VisibleFrom);
+/// <param name="CutAtLength">
+/// For the zeros a shrink leaves, the index of that length version in <see cref="InodeHistory.Lengths"/>;
+/// -1 for a stored version. A cut version is never written back: it is on disk exactly when its
+/// length version is, and the versions before it only when that length version is not (truncate(2)).
+/// </param>
+internal sealed record PageVersion(byte[] Bytes, int VisibleFrom, int CutAtLength = -1);
 
 /// <summary>
 /// What a recording keeps of one file (<see cref="Inode"/>): every version of every page, the
@@ -34,6 +39,15 @@ internal sealed class InodeHistory
 
     /// <summary>Pages handed out as writable spans; compared at every call.</summary>
     public HashSet<int> Exposed { get; } = [];
+
+    public void AddVersion(int pageIndex, PageVersion version)
+    {
+        while (Versions.Count <= pageIndex)
+        {
+            Versions.Add(null);
+        }
+        (Versions[pageIndex] ??= []).Add(version);
+    }
 
     /// <summary>The last version of <paramref name="pageIndex"/>, or null for zeros.</summary>
     public PageVersion? LastVersion(int pageIndex) =>

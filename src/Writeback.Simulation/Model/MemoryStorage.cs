@@ -10,6 +10,8 @@ internal sealed class MemoryStorage : IMappedStorage
     private readonly Dictionary<string, Inode> _names = new(StringComparer.Ordinal);
     private readonly List<Inode> _inodes = [];
     private int _nextInodeId;
+    private int? _armedDirectoryErrno;
+    private WritebackException? _directoryFailure;
 
     public MemoryStorage(int pageSizeBytes) => PageSizeBytes = pageSizeBytes;
 
@@ -50,6 +52,7 @@ internal sealed class MemoryStorage : IMappedStorage
     {
         options ??= new MappedFileOptions();
         ValidateName(name);
+        ValidateOptions(options);
         _names.TryGetValue(name, out var inode);
         switch (options.Mode)
         {
@@ -57,8 +60,6 @@ internal sealed class MemoryStorage : IMappedStorage
                 throw new IOException($"open('{name}', CreateNew) failed: EEXIST (File exists)");
             case FileMode.Open or FileMode.Truncate when inode is null:
                 throw new FileNotFoundException($"open('{name}', {options.Mode}) failed: ENOENT (No such file or directory)", name);
-            case FileMode.Append:
-                throw new ArgumentException("FileMode.Append is not supported for mapped files.", nameof(options));
         }
         if (inode is null)
         {
@@ -72,14 +73,18 @@ internal sealed class MemoryStorage : IMappedStorage
         }
         if (options.Length is { } lengthBytes)
         {
-            ArgumentOutOfRangeException.ThrowIfNegative(lengthBytes, nameof(options.Length));
             inode.ChangeLength(lengthBytes);
         }
-        if (options.MaxLength is { } maxLengthBytes && maxLengthBytes > inode.LengthBytes)
+        // As MappedFile: address space up to MaxLength (default: the larger of the length and 1 GiB) is reserved at open.
+        var currentBytes = inode.LengthBytes;
+        if (options.MaxLength is { } maxLength && maxLength < currentBytes)
         {
-            inode.EnsureCapacity(maxLengthBytes);
+            throw new ArgumentOutOfRangeException(nameof(options), maxLength,
+                $"MappedFileOptions.MaxLength ({maxLength}) is below the length of '{name}' ({currentBytes} bytes).");
         }
-        return new MemoryFile(inode, name, options, PageSizeBytes);
+        var reservedBytes = RoundUpToPage(Math.Max(currentBytes, options.MaxLength ?? Math.Max(currentBytes, MappedFile.DefaultMaxLength)));
+        inode.Reserve(reservedBytes);
+        return new MemoryFile(inode, name, options, PageSizeBytes, reservedBytes);
     }
 
     public bool Exists(string name)
@@ -109,17 +114,32 @@ internal sealed class MemoryStorage : IMappedStorage
         SetName(targetName, inode);
     }
 
-    /// <summary>Nothing to do in memory: what a directory flush guarantees is decided by the model from the record.</summary>
+    /// <summary>Nothing to do in memory (what a directory flush guarantees is decided by the model from the record), unless a fault is armed.</summary>
     public void FlushDirectory()
     {
+        if (_armedDirectoryErrno is { } errno)
+        {
+            _armedDirectoryErrno = null;
+            _directoryFailure = new WritebackException("fsync", ".", null, null, errno);
+            throw _directoryFailure;
+        }
     }
+
+    /// <summary>The next <see cref="FlushDirectory"/> fails with <paramref name="errno"/>.</summary>
+    public void ArmDirectoryFailure(int errno) => _armedDirectoryErrno = errno;
+
+    /// <summary>Forgets an armed directory failure no call used.</summary>
+    public void DisarmDirectory() => _armedDirectoryErrno = null;
+
+    /// <summary>Whether <paramref name="error"/> is an injected directory failure.</summary>
+    public bool IsInjectedDirectoryFailure(Exception error) => ReferenceEquals(error, _directoryFailure);
 
     /// <summary>Returns rented memory of a post-crash view's files to the pool.</summary>
     public void Release()
     {
         foreach (var inode in _inodes)
         {
-            inode.ReturnMemory();
+            inode.Release();
         }
     }
 
@@ -127,6 +147,43 @@ internal sealed class MemoryStorage : IMappedStorage
     {
         _names[name] = inode;
         NamesVersion++;
+    }
+
+    private long RoundUpToPage(long bytes) => (bytes + PageSizeBytes - 1) & ~(long)(PageSizeBytes - 1);
+
+    /// <summary>The checks of <see cref="MappedFile.Open(string, MappedFileOptions?)"/>, with its exceptions and messages.</summary>
+    private static void ValidateOptions(MappedFileOptions options)
+    {
+        if (options.Mode is FileMode.Append || !Enum.IsDefined(options.Mode))
+        {
+            throw new ArgumentException($"FileMode.{options.Mode} is not supported for a mapped file.", nameof(options));
+        }
+        if (options.Access is not (FileAccess.Read or FileAccess.ReadWrite))
+        {
+            throw new ArgumentException($"FileAccess.{options.Access} is not supported: a mapping needs read access; use Read or ReadWrite.", nameof(options));
+        }
+        if (options.Access == FileAccess.Read && (options.Mode is FileMode.Create or FileMode.CreateNew or FileMode.Truncate || options.Length is not null))
+        {
+            throw new ArgumentException(
+                $"FileAccess.Read cannot change the file (Mode = FileMode.{options.Mode}, Length = {options.Length?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}); use FileAccess.ReadWrite.",
+                nameof(options));
+        }
+        if (options.Length is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Length, "MappedFileOptions.Length must not be negative.");
+        }
+        if (options.MaxLength is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxLength, "MappedFileOptions.MaxLength must not be negative.");
+        }
+        if (options.Length is { } length && options.MaxLength is { } maxLength && maxLength < length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), maxLength, $"MappedFileOptions.MaxLength ({maxLength}) is below MappedFileOptions.Length ({length}).");
+        }
+        if (!Enum.IsDefined(options.Semantics))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Semantics, "Not a defined FlushSemantics value.");
+        }
     }
 
     private static void ValidateName(string name)

@@ -24,9 +24,10 @@ internal sealed class ModelTimeline
         {
             level.Initialise(crashPointCount);
         }
+        HasEffect = new bool[record.CallCount];
         var memoryOrdinals = new Dictionary<long, int>();
-        var memoryHash = 0UL;
-        MemoryHash = new ulong[crashPointCount];
+        UInt128 memoryHash = 0;
+        MemoryHash = new UInt128[crashPointCount];
         for (var crashPointIndex = 0; crashPointIndex < crashPointCount; crashPointIndex++)
         {
             foreach (var pageKey in record.NewVersionsAt[crashPointIndex])
@@ -54,16 +55,54 @@ internal sealed class ModelTimeline
     public KernelModel Model { get; }
 
     private readonly Dictionary<long, List<(int From, int Ordinal)>> _inFlight = [];
+    private readonly Dictionary<int, AsyncFlush> _asyncStarts = [];
+    private readonly Dictionary<long, int> _failedVersions = [];
+
+    /// <summary>
+    /// Per call: whether it changed what is guaranteed at some level (or marked pages failed). A
+    /// crash point before a call without effect, with the same acknowledgements as the next one, allows
+    /// a subset of the next crash point's images.
+    /// </summary>
+    public bool[] HasEffect { get; }
 
     /// <summary>The version of a page whose write was last started (StartWriteback, or a flush that does not wait) by a crash point, or 0.</summary>
     public int InFlightOrdinal(long pageKey, int crashPointIndex) => Lookup(_inFlight, pageKey, crashPointIndex);
 
     /// <summary>The hash of the memory image (what a process crash leaves) at each crash point.</summary>
-    public ulong[] MemoryHash { get; }
+    public UInt128[] MemoryHash { get; }
 
     /// <summary>The guaranteed page ordinal at a level (0 = memory: the process-crash image).</summary>
     public int GuaranteedPage(int level, long pageKey, int crashPointIndex) =>
         level == 0 ? _record.MemoryOrdinal(pageKey, crashPointIndex) : Lookup(_levels[level].Pages, pageKey, crashPointIndex);
+
+    /// <summary>
+    /// The versions of a page a crash image may show when its file's length version puts the page in
+    /// <paramref name="epoch"/> (cuts by shrinks, <see cref="SimulationRecord.EpochOfLength"/>): from the
+    /// epoch's guaranteed version (the newest version of that epoch a flush guaranteed, else its cut
+    /// version) to its newest version in memory.
+    /// </summary>
+    public (int Lo, int Hi) EpochRange(int level, long pageKey, int crashPointIndex, int epoch)
+    {
+        var memory = _record.MemoryOrdinal(pageKey, crashPointIndex);
+        var (first, last) = _record.EpochVersions(pageKey, epoch, memory);
+        var guaranteed = GuaranteedPage(level, pageKey, crashPointIndex);
+        if (guaranteed >= first && guaranteed <= last)
+        {
+            return (guaranteed, last);
+        }
+        var lo = first;
+        if (guaranteed > last && level > 0 && _levels[level].Pages.TryGetValue(pageKey, out var timeline))
+        {
+            foreach (var (from, ordinal) in timeline)
+            {
+                if (from <= crashPointIndex && ordinal >= first && ordinal <= last)
+                {
+                    lo = Math.Max(lo, ordinal);
+                }
+            }
+        }
+        return (lo, last);
+    }
 
     public int GuaranteedLength(int level, int inodeId, int crashPointIndex) =>
         level == 0 ? _record.LengthMemoryOrdinal(inodeId, crashPointIndex) : Lookup(_levels[level].Lengths, inodeId, crashPointIndex);
@@ -78,9 +117,9 @@ internal sealed class ModelTimeline
     public int[] UnguaranteedLengths(int level, int crashPointIndex) => _levels[level].DirtyLengthsAt[crashPointIndex];
 
     /// <summary>The hash of the all-lost image (every choice at its guaranteed value).</summary>
-    public ulong BaseHash(int level, int crashPointIndex) => level == 0 ? MemoryHash[crashPointIndex] : _levels[level].BaseHash[crashPointIndex];
+    public UInt128 BaseHash(int level, int crashPointIndex) => level == 0 ? MemoryHash[crashPointIndex] : _levels[level].BaseHash[crashPointIndex];
 
-    private ulong MemoryMetadataHash(int crashPointIndex)
+    private UInt128 MemoryMetadataHash(int crashPointIndex)
     {
         var hash = ImageHash.Directory(_record.DirectoryMemoryOrdinal(crashPointIndex));
         foreach (var inode in _record.Inodes)
@@ -95,59 +134,116 @@ internal sealed class ModelTimeline
 
     private void Apply(RecordedCall call, int crashPointIndex, Dictionary<long, int> memoryOrdinals)
     {
-        FlushEffect effect;
-        switch (call.Kind)
+        if (call.Outcome == CallOutcome.Threw)
         {
-            case CallKind.Flush or CallKind.FlushAsync:
-                effect = call.WholeFileSemantics ? Model.FileFlush : Model.RangeFlush;
-                break;
-            case CallKind.FlushMapping:
-                effect = call.WholeFileSemantics ? Model.FileFlush : Model.MappingFlush;
-                break;
-            case CallKind.FlushFile:
-                effect = Model.FileFlush;
-                break;
-            case CallKind.StartWriteback:
-                effect = Model.StartWritebackEffect;
-                break;
-            case CallKind.FlushDirectory:
+            return; // It threw before doing anything: it guaranteed nothing.
+        }
+        if (call.Kind == CallKind.FlushDirectory)
+        {
+            if (call.Outcome == CallOutcome.Returned)
+            {
                 for (var level = 1; level <= (int)Model.DirectoryFlush; level++)
                 {
                     _levels[level].GuaranteeDirectory(crashPointIndex + 1, _record.DirectoryMemoryOrdinal(crashPointIndex));
                 }
-                return;
-            default:
-                return;
+                HasEffect[crashPointIndex] = true;
+            }
+            return;
         }
-        var lengthBytes = _record.LengthBytes(call.InodeId, _record.LengthMemoryOrdinal(call.InodeId, crashPointIndex));
-        if (call.OffsetBytes < 0 || call.LengthBytes < 0 || call.OffsetBytes > lengthBytes || call.LengthBytes > lengthBytes - call.OffsetBytes)
+        if (EffectOf(call) is not { } effect)
         {
-            return; // The call threw ArgumentOutOfRangeException: it guaranteed nothing.
+            return;
         }
-        var wholeFile = effect.WholeFile || call.Kind == CallKind.FlushFile;
-        var firstPage = wholeFile ? 0 : (int)(call.OffsetBytes / _record.PageSizeBytes);
-        var lastPage = wholeFile ? int.MaxValue : call.LengthBytes == 0 ? -1 : (int)((call.OffsetBytes + call.LengthBytes - 1) / _record.PageSizeBytes);
+        var (firstPage, lastPage) = PagesCovered(call, effect);
+        if (call.Kind == CallKind.FlushAsync)
+        {
+            // In flight until the program sees the task complete: the pages may or may not reach the
+            // disk; the completion guarantees the versions in memory now, not later stores.
+            MarkInFlight(call.InodeId, firstPage, lastPage, crashPointIndex, memoryOrdinals);
+            _asyncStarts[crashPointIndex] = new AsyncFlush(
+                [.. _levels[2].DirtyPagesOf(call.InodeId, firstPage, lastPage).Select(pageKey => (pageKey, memoryOrdinals[pageKey]))],
+                _record.LengthMemoryOrdinal(call.InodeId, crashPointIndex));
+            return;
+        }
+        if (call.Kind == CallKind.FlushAsyncCompleted)
+        {
+            _asyncStarts.Remove(call.StartedAt, out var started);
+            if (started is not null)
+            {
+                Guarantee(call, effect, crashPointIndex, started.Pages, started.LengthOrdinal, memoryOrdinals);
+            }
+            return;
+        }
         if (effect.StartsIo)
         {
-            // In flight: the newest version's write has started; it may complete or not (§7.2 variant 3).
-            foreach (var pageKey in _levels[2].DirtyPagesOf(call.InodeId, firstPage, lastPage))
-            {
-                if (!_inFlight.TryGetValue(pageKey, out var started))
-                {
-                    _inFlight.Add(pageKey, started = []);
-                }
-                started.Add((crashPointIndex + 1, memoryOrdinals[pageKey]));
-            }
+            MarkInFlight(call.InodeId, firstPage, lastPage, crashPointIndex, memoryOrdinals);
         }
+        var pages = _levels[2].DirtyPagesOf(call.InodeId, firstPage, lastPage).Select(pageKey => (pageKey, memoryOrdinals[pageKey])).ToList();
+        Guarantee(call, effect, crashPointIndex, pages, _record.LengthMemoryOrdinal(call.InodeId, crashPointIndex), memoryOrdinals);
+    }
+
+    /// <summary>
+    /// The flush's guarantee from the next crash point on; or, for a call an injected fault failed,
+    /// its dirty pages marked clean unwritten: no later flush writes those versions (fsyncgate).
+    /// </summary>
+    private void Guarantee(RecordedCall call, FlushEffect effect, int crashPointIndex, IReadOnlyList<(long PageKey, int Ordinal)> pages,
+                           int lengthOrdinal, Dictionary<long, int> memoryOrdinals)
+    {
+        if (call.Outcome == CallOutcome.Failed)
+        {
+            foreach (var (pageKey, ordinal) in pages)
+            {
+                _failedVersions[pageKey] = Math.Max(ordinal, _failedVersions.GetValueOrDefault(pageKey));
+            }
+            HasEffect[crashPointIndex] = true;
+            return;
+        }
+        var written = pages.Where(page => page.Ordinal > _failedVersions.GetValueOrDefault(page.PageKey)).ToList();
         for (var level = 1; level <= (int)effect.Data; level++)
         {
-            _levels[level].GuaranteePages(crashPointIndex + 1, call.InodeId, firstPage, lastPage, memoryOrdinals);
+            HasEffect[crashPointIndex] |= _levels[level].GuaranteePages(crashPointIndex + 1, written, memoryOrdinals);
         }
         for (var level = 1; level <= (int)effect.Length; level++)
         {
-            _levels[level].GuaranteeLength(crashPointIndex + 1, call.InodeId, _record.LengthMemoryOrdinal(call.InodeId, crashPointIndex));
+            HasEffect[crashPointIndex] |= _levels[level].GuaranteeLength(crashPointIndex + 1, call.InodeId, lengthOrdinal);
         }
     }
+
+    private FlushEffect? EffectOf(RecordedCall call) => call.Kind switch
+    {
+        CallKind.Flush or CallKind.FlushAsync or CallKind.FlushAsyncCompleted => call.WholeFileSemantics ? Model.FileFlush : Model.RangeFlush,
+        CallKind.FlushMapping => call.WholeFileSemantics ? Model.FileFlush : Model.MappingFlush,
+        CallKind.FlushFile => Model.FileFlush,
+        CallKind.StartWriteback => Model.StartWritebackEffect,
+        _ => null,
+    };
+
+    private (int FirstPage, int LastPage) PagesCovered(RecordedCall call, FlushEffect effect)
+    {
+        if (effect.WholeFile || call.Kind == CallKind.FlushFile)
+        {
+            return (0, int.MaxValue);
+        }
+        var firstPage = (int)(call.OffsetBytes / _record.PageSizeBytes);
+        var lastPage = call.LengthBytes == 0 ? -1 : (int)((call.OffsetBytes + call.LengthBytes - 1) / _record.PageSizeBytes);
+        return (firstPage, lastPage);
+    }
+
+    /// <summary>In flight: the newest version's write has started; it may complete or not (§7.2 variant 3).</summary>
+    private void MarkInFlight(int inodeId, int firstPage, int lastPage, int crashPointIndex, Dictionary<long, int> memoryOrdinals)
+    {
+        foreach (var pageKey in _levels[2].DirtyPagesOf(inodeId, firstPage, lastPage))
+        {
+            if (!_inFlight.TryGetValue(pageKey, out var started))
+            {
+                _inFlight.Add(pageKey, started = []);
+            }
+            started.Add((crashPointIndex + 1, memoryOrdinals[pageKey]));
+        }
+    }
+
+    /// <summary>A <c>FlushAsync</c> started and not yet completed: the versions and the length its completion guarantees.</summary>
+    private sealed record AsyncFlush(IReadOnlyList<(long PageKey, int Ordinal)> Pages, int LengthOrdinal);
 
     private static int Lookup<TKey>(Dictionary<TKey, List<(int From, int Ordinal)>> timelines, TKey key, int crashPointIndex)
         where TKey : notnull =>
@@ -164,7 +260,7 @@ internal sealed class ModelTimeline
     {
         private readonly HashSet<long> _dirtyPages = [];
         private bool _dirtyPagesChanged = true;
-        private ulong _hash;
+        private UInt128 _hash;
 
         public Dictionary<long, List<(int From, int Ordinal)>> Pages { get; } = [];
 
@@ -176,13 +272,13 @@ internal sealed class ModelTimeline
 
         public int[][] DirtyLengthsAt { get; private set; } = [];
 
-        public ulong[] BaseHash { get; private set; } = [];
+        public UInt128[] BaseHash { get; private set; } = [];
 
         public void Initialise(int crashPointCount)
         {
             DirtyPagesAt = new long[crashPointCount][];
             DirtyLengthsAt = new int[crashPointCount][];
-            BaseHash = new ulong[crashPointCount];
+            BaseHash = new UInt128[crashPointCount];
         }
 
         public IEnumerable<long> DirtyPagesOf(int inodeId, int firstPage, int lastPage) =>
@@ -223,40 +319,45 @@ internal sealed class ModelTimeline
             BaseHash[crashPointIndex] = _hash ^ metadataHash;
         }
 
-        public void GuaranteePages(int from, int inodeId, int firstPage, int lastPage, Dictionary<long, int> memoryOrdinals)
+        /// <summary>Guarantees each page at least the given version from crash point <paramref name="from"/>; returns whether anything changed.</summary>
+        public bool GuaranteePages(int from, IReadOnlyList<(long PageKey, int Ordinal)> pages, Dictionary<long, int> memoryOrdinals)
         {
-            List<long>? done = null;
-            foreach (var pageKey in _dirtyPages)
+            var changed = false;
+            foreach (var (pageKey, ordinal) in pages)
             {
-                var pageIndex = ImageHash.PageOf(pageKey);
-                if (ImageHash.InodeOf(pageKey) != inodeId || pageIndex < firstPage || pageIndex > lastPage)
-                {
-                    continue;
-                }
-                var ordinal = memoryOrdinals[pageKey];
                 if (!Pages.TryGetValue(pageKey, out var timeline))
                 {
                     Pages.Add(pageKey, timeline = []);
                 }
                 var previous = timeline.Count == 0 ? 0 : timeline[^1].Ordinal;
+                if (ordinal <= previous)
+                {
+                    continue;
+                }
                 timeline.Add((from, ordinal));
                 _hash ^= ImageHash.Page(pageKey, previous) ^ ImageHash.Page(pageKey, ordinal);
-                (done ??= []).Add(pageKey);
+                if (ordinal == memoryOrdinals[pageKey] && _dirtyPages.Remove(pageKey))
+                {
+                    _dirtyPagesChanged = true;
+                }
+                changed = true;
             }
-            if (done is not null)
-            {
-                _dirtyPages.ExceptWith(done);
-                _dirtyPagesChanged = true;
-            }
+            return changed;
         }
 
-        public void GuaranteeLength(int from, int inodeId, int ordinal)
+        /// <summary>Guarantees the length version from crash point <paramref name="from"/>; returns whether it is newer than the one guaranteed.</summary>
+        public bool GuaranteeLength(int from, int inodeId, int ordinal)
         {
             if (!Lengths.TryGetValue(inodeId, out var timeline))
             {
                 Lengths.Add(inodeId, timeline = []);
             }
+            if (ordinal <= (timeline.Count == 0 ? 0 : timeline[^1].Ordinal))
+            {
+                return false;
+            }
             timeline.Add((from, ordinal));
+            return true;
         }
 
         public void GuaranteeDirectory(int from, int ordinal) => Directory.Add((from, ordinal));

@@ -13,14 +13,32 @@ internal enum CallKind
     FlushFile,
     StartWriteback,
     FlushAsync,
+    FlushAsyncCompleted,
     Delete,
     Rename,
     FlushDirectory,
 }
 
-/// <summary>One recorded call. <see cref="InodeId"/> is -1 for directory calls.</summary>
+/// <summary>How a recorded call ended.</summary>
+internal enum CallOutcome
+{
+    /// <summary>It returned (or, for a <c>FlushAsync</c> completion, the task succeeded).</summary>
+    Returned,
+
+    /// <summary>It threw before doing anything (bad arguments, a poisoned or disposed file): it guarantees nothing.</summary>
+    Threw,
+
+    /// <summary>An injected storage fault made it fail: it guarantees nothing, and the dirty pages it covered were marked clean unwritten.</summary>
+    Failed,
+}
+
+/// <summary>
+/// One recorded call. <see cref="InodeId"/> is -1 for directory calls. For a
+/// <see cref="CallKind.FlushAsyncCompleted"/> step, <see cref="StartedAt"/> is the index of its
+/// <see cref="CallKind.FlushAsync"/> call; -1 otherwise.
+/// </summary>
 internal sealed record RecordedCall(CallKind Kind, int InodeId, string Description, long OffsetBytes, long LengthBytes,
-                                    bool WholeFileSemantics);
+                                    bool WholeFileSemantics, int StartedAt = -1, CallOutcome Outcome = CallOutcome.Returned);
 
 /// <summary>The one place calls are put into words, so the record and <see cref="CallLimitedStorage"/> describe them alike.</summary>
 internal static class CallText
@@ -40,7 +58,9 @@ internal static class CallText
 
     public static string StartWriteback(string name, long offsetBytes, long lengthBytes) => Ranged("StartWriteback", name, offsetBytes, lengthBytes);
 
-    public static string FlushAsync(string name, long offsetBytes, long lengthBytes) => Ranged("FlushAsync", name, offsetBytes, lengthBytes);
+    public static string FlushAsyncStarted(string name, long offsetBytes, long lengthBytes) => Ranged("FlushAsync", name, offsetBytes, lengthBytes) + " started";
+
+    public static string FlushAsyncCompleted(string name, long offsetBytes, long lengthBytes) => Ranged("FlushAsync", name, offsetBytes, lengthBytes) + " completed";
 
     public static string Delete(string name) => $"Delete({name})";
 

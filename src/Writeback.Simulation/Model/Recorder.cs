@@ -5,13 +5,18 @@ namespace Writeback.Simulation.Model;
 /// observes, every new version of every page (stores through spans are found by comparing the
 /// pages handed out as spans at each call), every length and every directory state.
 /// </summary>
-internal sealed class Recorder(MemoryStorage memory) : ICallObserver
+internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = null) : ICallObserver
 {
     private readonly List<RecordedCall> _calls = [];
+    private readonly Dictionary<object, int> _flushAsyncStarts = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<int> _failingDurabilityCalls = [.. faults?.FailingCalls ?? []];
+    private readonly HashSet<Exception> _injected = new(ReferenceEqualityComparer.Instance);
+    private int _durabilityCallCount;
     private readonly List<InodeHistory> _histories = [];
     private readonly List<(int VisibleFrom, IReadOnlyDictionary<string, int> Names)> _directory =
         [(0, new Dictionary<string, int>(StringComparer.Ordinal))];
     private int _namesVersion;
+    private byte[]? _zeroPage;
 
     /// <summary>How many calls have been recorded: the index the next call will get.</summary>
     public int CallCount => _calls.Count;
@@ -19,15 +24,60 @@ internal sealed class Recorder(MemoryStorage memory) : ICallObserver
     /// <summary>When set, recorded calls are described by this text instead of the API call's (a traced program's own call).</summary>
     public string? DescriptionOverride { get; set; }
 
+    /// <summary>The last recorded call in words, or null.</summary>
+    public string? LastCallDescription => _calls.Count == 0 ? null : _calls[^1].Description;
+
+    /// <summary>Whether <paramref name="failure"/> is an injected failure or a poisoned file's repeat of one.</summary>
+    public bool IsInjectedFailure(WritebackException failure) =>
+        _injected.Contains(failure) || failure.InnerException is WritebackException original && _injected.Contains(original);
+
+    /// <summary>The durability calls (<see cref="StorageFaults.IsDurabilityCall"/>) made so far.</summary>
+    public int DurabilityCallCount => _durabilityCallCount;
+
     public void BeforeCall(in ObservedCall call)
     {
         DetectStores(_calls.Count);
-        var inodeId = call.File is MemoryFile file ? file.Inode.Id : -1;
-        _calls.Add(new RecordedCall(call.Kind, inodeId, DescriptionOverride ?? call.Description, call.OffsetBytes, call.LengthBytes, call.WholeFileSemantics));
+        var file = call.File as MemoryFile;
+        var startedAt = -1;
+        if (call.Kind == CallKind.FlushAsync)
+        {
+            _flushAsyncStarts[call.Operation!] = _calls.Count;
+        }
+        else if (call.Kind == CallKind.FlushAsyncCompleted)
+        {
+            _flushAsyncStarts.Remove(call.Operation!, out startedAt);
+        }
+        if (StorageFaults.IsDurabilityCall(call.Kind) && _failingDurabilityCalls.Contains(_durabilityCallCount++))
+        {
+            // The call fails with the injected errno once its arguments are checked (MemoryFile).
+            var errno = (int)faults!.Errno;
+            if (file is null)
+            {
+                memory.ArmDirectoryFailure(errno);
+            }
+            else
+            {
+                file.ArmFailure(errno);
+            }
+        }
+        _calls.Add(new RecordedCall(call.Kind, file?.Inode.Id ?? -1, DescriptionOverride ?? call.Description, call.OffsetBytes, call.LengthBytes,
+                                    call.WholeFileSemantics, startedAt));
     }
 
-    public void AfterCall(in ObservedCall call)
+    public void AfterCall(in ObservedCall call, Exception? error)
     {
+        var callIndex = _calls.Count - 1;
+        if (error is not null)
+        {
+            var injected = call.File is MemoryFile failed ? failed.IsInjectedFailure(error) : memory.IsInjectedDirectoryFailure(error);
+            if (injected)
+            {
+                _injected.Add(error);
+            }
+            _calls[callIndex] = _calls[callIndex] with { Outcome = injected ? CallOutcome.Failed : CallOutcome.Threw };
+        }
+        (call.File as MemoryFile)?.Disarm();
+        memory.DisarmDirectory();
         var visibleFrom = _calls.Count;
         for (var inodeId = _histories.Count; inodeId < memory.Inodes.Count; inodeId++)
         {
@@ -35,7 +85,7 @@ internal sealed class Recorder(MemoryStorage memory) : ICallObserver
         }
         foreach (var history in _histories)
         {
-            RecordLength(memory.Inodes[history.Id], history, visibleFrom);
+            RecordLengths(memory.Inodes[history.Id], history, visibleFrom);
         }
         if (call is { Kind: CallKind.Write, File: MemoryFile written })
         {
@@ -60,21 +110,51 @@ internal sealed class Recorder(MemoryStorage memory) : ICallObserver
     public SimulationRecord Finish(string scenarioName, Acknowledgements acknowledged)
     {
         DetectStores(_calls.Count);
-        return new SimulationRecord(scenarioName, memory.PageSizeBytes, _calls, _histories, _directory, acknowledged);
+        var record = new SimulationRecord(scenarioName, memory.PageSizeBytes, _calls, _histories, _directory, acknowledged)
+        {
+            DurabilityCallCount = _durabilityCallCount,
+            InjectedFaultPlan = faults is { FailingCalls.Count: > 0 } ? faults : null,
+        };
+        memory.Release();
+        return record;
     }
 
-    /// <summary>A new length becomes a length version; what a shrink cut (and zeroed) becomes new page versions at the next call.</summary>
-    private void RecordLength(Inode inode, InodeHistory history, int visibleFrom)
+    /// <summary>
+    /// Each length set during the call becomes a length version. A shrink drops the whole pages it
+    /// cuts from the page cache without writing them back (truncate(2)): each gets a cut version
+    /// (zeros) that belongs to that length version; the zeroed tail of a partly cut page is an
+    /// ordinary store, found at the next call.
+    /// </summary>
+    private void RecordLengths(Inode inode, InodeHistory history, int visibleFrom)
     {
-        if (inode.TakeCutRange() is var (fromBytes, toBytes))
+        var pageSizeBytes = memory.PageSizeBytes;
+        foreach (var (lengthBytes, cutEndBytes) in inode.TakeLengthChanges())
         {
-            AddPages(history.Touched, fromBytes, toBytes - fromBytes);
-        }
-        if (history.Lengths[^1].LengthBytes != inode.LengthBytes)
-        {
-            history.Lengths.Add((visibleFrom, inode.LengthBytes));
+            var oldLengthBytes = history.Lengths[^1].LengthBytes;
+            if (oldLengthBytes == lengthBytes)
+            {
+                continue;
+            }
+            history.Lengths.Add((visibleFrom, lengthBytes));
+            if (lengthBytes >= oldLengthBytes)
+            {
+                continue;
+            }
+            if (lengthBytes % pageSizeBytes != 0)
+            {
+                AddPages(history.Touched, lengthBytes, 1);
+            }
+            var firstCutPage = (int)((lengthBytes + pageSizeBytes - 1) / pageSizeBytes);
+            var lastCutPage = (int)((Math.Min(cutEndBytes, oldLengthBytes) + pageSizeBytes - 1) / pageSizeBytes) - 1;
+            for (var pageIndex = firstCutPage; pageIndex <= lastCutPage; pageIndex++)
+            {
+                history.AddVersion(pageIndex, new PageVersion(ZeroPage, visibleFrom, history.Lengths.Count - 1));
+                history.Touched.Remove(pageIndex);
+            }
         }
     }
+
+    private byte[] ZeroPage => _zeroPage ??= new byte[memory.PageSizeBytes];
 
     /// <summary>Adds every page the byte range touches to <paramref name="pageIndexes"/>; nothing for an empty range.</summary>
     private void AddPages(HashSet<int> pageIndexes, long offsetBytes, long lengthBytes)
@@ -114,26 +194,14 @@ internal sealed class Recorder(MemoryStorage memory) : ICallObserver
         }
     }
 
-    private void CutVersion(Inode inode, InodeHistory history, int pageIndex, int visibleFrom)
+    private static void CutVersion(Inode inode, InodeHistory history, int pageIndex, int visibleFrom)
     {
-        var memoryBytes = inode.Memory!;
-        var pageSizeBytes = memory.PageSizeBytes;
-        var start = pageIndex * pageSizeBytes;
-        if (start + pageSizeBytes > memoryBytes.Length)
-        {
-            return;
-        }
-        var current = memoryBytes.AsSpan(start, pageSizeBytes);
+        var current = inode.Page(pageIndex);
         var last = history.LastVersion(pageIndex);
         if (last is null ? !current.ContainsAnyExcept((byte)0) : current.SequenceEqual(last.Bytes))
         {
             return;
         }
-        var versions = history.Versions;
-        while (versions.Count <= pageIndex)
-        {
-            versions.Add(null);
-        }
-        (versions[pageIndex] ??= []).Add(new PageVersion(current.ToArray(), visibleFrom));
+        history.AddVersion(pageIndex, new PageVersion(current.ToArray(), visibleFrom));
     }
 }

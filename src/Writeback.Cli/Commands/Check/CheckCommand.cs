@@ -26,7 +26,12 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
         KernelModel[] models = ParseModels(settings.Models);
         CrashKind[] kinds = ParseKinds(settings.CrashKinds);
         (int shardIndex, int shardCount) = settings.ParseShard();
-        ExplorerOptions options = settings.ToExplorerOptions(kinds) with { ShardIndex = shardIndex, ShardCount = shardCount };
+        ExplorerOptions options = settings.ToExplorerOptions(kinds) with
+        {
+            ShardIndex = shardIndex,
+            ShardCount = shardCount,
+            StorageFaults = settings.ParseStorageFaults(),
+        };
 
         string? assemblyPath = settings.AssemblyPath is null ? null : Path.GetFullPath(settings.AssemblyPath);
         if (assemblyPath is not null && !File.Exists(assemblyPath))
@@ -129,7 +134,11 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     ProgressTask? task = progress?.AddTask(Markup.Escape($"{target.Scenario.Name} / {model.Name}"), maxValue: 1);
-                    var explorer = new CrashExplorer(model, options with { Progress = task is null ? null : new TaskProgress(task) });
+                    var explorer = new CrashExplorer(model, options with
+                    {
+                        Progress = task is null ? null : new TaskProgress(task),
+                        StorageFaults = options.StorageFaults ?? target.Faults,
+                    });
                     try
                     {
                         reports.Add(explorer.Explore(target.Scenario));

@@ -22,6 +22,52 @@ internal sealed class CheckSettings : ExplorationSettings
     [Description("Run only shard I of N (0-based), e.g. 0/4, to split a long run across CI jobs; the shards together give the full run's results.")]
     public string? Shard { get; init; }
 
+    /// <summary>Durability calls to fail.</summary>
+    [CommandOption("--fail-durability-call <N>")]
+    [Description("Make durability call N fail (0-based, in the order the workload makes them: Flush, Flush(), FlushFile, FlushAsync, FlushDirectory); repeatable or comma-separated. The program sees a WritebackException and the file poisons itself as MappedFile does; the model marks the failed call's dirty pages clean unwritten, as Linux does.")]
+    public string[] FailDurabilityCalls { get; init; } = [];
+
+    /// <summary>Each durability call in turn.</summary>
+    [CommandOption("--fail-each-durability-call")]
+    [Description("Explore the fault-free run and, in turn, one run per durability call with that call failing. Bundled examples documented under faults use this by default.")]
+    public bool FailEachDurabilityCall { get; init; }
+
+    /// <summary>The errno of injected failures.</summary>
+    [CommandOption("--fault-errno <ERRNO>")]
+    [Description("The error injected failures report: EIO (default) or ENOSPC.")]
+    public string? FaultErrno { get; init; }
+
+    /// <summary>Parses the storage-fault options.</summary>
+    /// <returns>The faults, or null when none was asked for.</returns>
+    public StorageFaults? ParseStorageFaults()
+    {
+        var errno = InjectedErrno.EIO;
+        if (FaultErrno is not null && (!Enum.TryParse(FaultErrno, ignoreCase: true, out errno) || !Enum.IsDefined(errno) || int.TryParse(FaultErrno, out _)))
+        {
+            throw new UsageException($"check: --fault-errno must be EIO or ENOSPC, not '{FaultErrno}'.");
+        }
+
+        var calls = new List<int>();
+        foreach (string part in FailDurabilityCalls.SelectMany(value => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int call))
+            {
+                throw new UsageException($"check: --fail-durability-call takes call numbers from 0, not '{part}'.");
+            }
+
+            calls.Add(call);
+        }
+
+        if (calls.Count > 0 && FailEachDurabilityCall)
+        {
+            throw new UsageException("check: give --fail-durability-call or --fail-each-durability-call, not both.");
+        }
+
+        return calls.Count > 0 || FailEachDurabilityCall || FaultErrno is not null
+            ? new StorageFaults { FailingCalls = calls, EachInTurn = FailEachDurabilityCall, Errno = errno }
+            : null;
+    }
+
     /// <summary>Parses <see cref="Shard"/>.</summary>
     /// <returns>Index and count; (0, 1) when not given.</returns>
     public (int Index, int Count) ParseShard()

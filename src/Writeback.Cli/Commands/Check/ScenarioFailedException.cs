@@ -24,6 +24,14 @@ internal sealed class ScenarioFailedException : Exception
         // A frame of the scenario's type (or a type nested in it), or of its assembly when that is
         // not the simulator's own (the bundled examples live in the simulator's assembly, so there
         // only their own types count).
+        if (exception is ScenarioRunException { InnerException: { } thrown } run)
+        {
+            // The simulator says which recorded call the workload had reached.
+            return new ScenarioFailedException(
+                $"check: scenario '{scenario.Name}' ({scenario.GetType().FullName}) threw {thrown.GetType().Name} after {run.CallIndex} recorded calls: {thrown.Message}",
+                thrown);
+        }
+
         Type scenarioType = scenario.GetType();
         bool userAssembly = scenarioType.Assembly != typeof(CrashExplorer).Assembly;
         bool fromScenario = new StackTrace(exception).GetFrames().Any(frame =>

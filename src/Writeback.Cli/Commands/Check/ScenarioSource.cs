@@ -9,7 +9,7 @@ internal static class ScenarioSource
     /// <summary>The bundled example scenarios with their documented verdicts.</summary>
     /// <returns>The targets.</returns>
     public static IReadOnlyList<CheckTarget> Bundled() =>
-        [.. BundledScenarios.All.Select(b => new CheckTarget(b.Scenario, b.Summary, b.Why, b.ExpectedToPass))];
+        [.. BundledScenarios.All.Select(b => new CheckTarget(b.Scenario, b.Summary, b.Why, b.ExpectedToPass, b.Faults))];
 
     /// <summary>Loads <paramref name="assemblyPath"/> into <paramref name="context"/> and instantiates its scenario types.</summary>
     /// <param name="assemblyPath">The user's assembly.</param>

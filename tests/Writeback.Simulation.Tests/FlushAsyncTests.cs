@@ -1,0 +1,119 @@
+namespace Writeback.Simulation.Tests;
+
+/// <summary>
+/// <see cref="IMappedFile.FlushAsync"/> is in flight from the call until the program observes its
+/// completion: a crash in that window may or may not keep the range, so acknowledging before waiting
+/// is caught under every model that promises the flush, and acknowledging after waiting passes.
+/// </summary>
+public sealed class FlushAsyncTests
+{
+    private const int Page = 4096;
+
+    /// <summary>Writes one marked page, flushes it with FlushAsync and acknowledges 1 either before or after waiting, in the way <paramref name="commit"/> says.</summary>
+    private static DelegateScenario Scenario(string name, Action<IMappedFile, Acknowledgements> commit) => new(name, (storage, acknowledged) =>
+    {
+        using var file = storage.Open("f", new MappedFileOptions { Length = Page });
+        storage.FlushDirectory();
+        file.FlushFile();
+        file.Write(0, [0x5A]);
+        commit(file, acknowledged);
+    }, (recovered, context) =>
+    {
+        var marker = new byte[1];
+        if (recovered.Exists("f"))
+        {
+            using var file = recovered.Open("f", new MappedFileOptions { Mode = FileMode.Open });
+            file.Read(0, marker.AsSpan(0, (int)Math.Min(file.Length, 1)));
+        }
+        return context.Acknowledged.Count > 0 && marker[0] != 0x5A ? CheckResult.Fail("acknowledged record lost") : CheckResult.Ok;
+    });
+
+    private static async Task AwaitThenAcknowledge(IMappedFile file, Acknowledgements acknowledged)
+    {
+        await file.FlushAsync(0, Page);
+        acknowledged.Add(1);
+    }
+
+    private static async Task AcknowledgeThenAwait(IMappedFile file, Acknowledgements acknowledged)
+    {
+        var flush = file.FlushAsync(0, Page);
+        acknowledged.Add(1);
+        await flush;
+    }
+
+    public static TheoryData<string> Correct() => ["wait", "await", "continuation"];
+
+    public static TheoryData<string> Wrong() => ["ack-then-wait", "ack-then-await", "never-waits"];
+
+    private static DelegateScenario Named(string name) => name switch
+    {
+        "wait" => Scenario(name, (file, acknowledged) =>
+        {
+            file.FlushAsync(0, Page).Wait();
+            acknowledged.Add(1);
+        }),
+        "await" => Scenario(name, (file, acknowledged) => AwaitThenAcknowledge(file, acknowledged).GetAwaiter().GetResult()),
+        "continuation" => Scenario(name, (file, acknowledged) =>
+            file.FlushAsync(0, Page).ContinueWith(_ => acknowledged.Add(1), TaskScheduler.Default).Wait()),
+        "ack-then-wait" => Scenario(name, (file, acknowledged) =>
+        {
+            var flush = file.FlushAsync(0, Page);
+            acknowledged.Add(1);
+            flush.Wait();
+        }),
+        "ack-then-await" => Scenario(name, (file, acknowledged) => AcknowledgeThenAwait(file, acknowledged).GetAwaiter().GetResult()),
+        _ => Scenario(name, (file, acknowledged) =>
+        {
+            _ = file.FlushAsync(0, Page);
+            acknowledged.Add(1);
+        }),
+    };
+
+    [Theory]
+    [MemberData(nameof(Correct))]
+    public void Acknowledging_after_the_program_observed_completion_passes(string name)
+    {
+        var report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(Named(name));
+        Assert.True(report.Passed, string.Join("\n", report.Failures.Select(f => $"{f.Kind} #{f.CrashPointIndex} {f.Call}: {f.Message}")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Wrong))]
+    public void Acknowledging_before_completion_is_caught_at_kernel_crash_and_power_loss(string name)
+    {
+        foreach (var model in new[] { KernelModel.Linux3_16Range, KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.WindowsFlushViewAndBuffers })
+        {
+            var report = new CrashExplorer(model).Explore(Named(name));
+            Assert.Contains(report.Failures, f => f.Kind == CrashKind.KernelCrash);
+            Assert.Contains(report.Failures, f => f.Kind == CrashKind.PowerLoss);
+            Assert.DoesNotContain(report.Failures, f => f.Kind == CrashKind.ProcessCrash);
+        }
+    }
+
+    [Fact]
+    public void Start_and_completion_are_separate_steps_and_only_after_completion_is_the_range_guaranteed()
+    {
+        var record = CrashExplorer.Record(Named("wait"));
+        var started = Enumerable.Range(0, record.CallCount).Single(i => record.DescribeCall(i).EndsWith(" started", StringComparison.Ordinal));
+        Assert.Equal("FlushAsync(f, offset=0, length=4096) started", record.DescribeCall(started));
+        Assert.Equal("FlushAsync(f, offset=0, length=4096) completed", record.DescribeCall(started + 1));
+        var options = new ExplorerOptions();
+        // Between start and completion (crash point started + 1): both outcomes; after completion: only the new byte.
+        Assert.Equal(new byte[] { 0, 0x5A }, MarkersAt(record, started + 1, options));
+        Assert.Equal(new byte[] { 0x5A }, MarkersAt(record, started + 2, options));
+        Assert.Single(record.AcknowledgedAt(record.CallCount));
+        Assert.Empty(record.AcknowledgedAt(started + 1));
+    }
+
+    [Fact]
+    public void A_flush_never_waited_for_completes_after_the_workload_and_the_acknowledgement_precedes_it()
+    {
+        var record = CrashExplorer.Record(Named("never-waits"));
+        Assert.EndsWith(" completed", record.DescribeCall(record.CallCount - 1), StringComparison.Ordinal);
+        Assert.Single(record.AcknowledgedAt(record.CallCount - 1));
+    }
+
+    private static byte[] MarkersAt(SimulationRecord record, int crashPointIndex, ExplorerOptions options) =>
+        [.. CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, crashPointIndex, options)
+            .Select(image => image["f"][0]).Distinct().Order()];
+}
