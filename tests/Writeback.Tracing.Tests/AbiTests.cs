@@ -8,7 +8,7 @@ namespace Writeback.Tracing.Tests;
 
 /// <summary>
 /// Every constant the recorder hard-codes (ptrace requests and options, wait flags, open and mmap
-/// flags, x86_64 system call numbers) and the layout of struct ptrace_syscall_info, checked against
+/// flags, x86_64 system call numbers) and the layouts of struct ptrace_syscall_info and struct sigaction, checked against
 /// this machine's C headers by compiling a probe generated from the C# names.
 /// </summary>
 public sealed class AbiTests
@@ -37,6 +37,9 @@ public sealed class AbiTests
             int main(void) {
             {{prints}}
                 P(sizeof(posix_spawn_file_actions_t), "sizeof(posix_spawn_file_actions_t)");
+                P(sizeof(struct sigaction), "sizeof(struct sigaction)");
+                P(offsetof(struct sigaction, sa_flags), "Flags");
+                P(offsetof(struct sigaction, sa_restorer), "Restorer");
                 P(sizeof(struct __ptrace_syscall_info), "sizeof(ptrace_syscall_info)");
                 P(offsetof(struct __ptrace_syscall_info, op), "Op");
                 P(offsetof(struct __ptrace_syscall_info, arch), "Arch");
@@ -61,6 +64,9 @@ public sealed class AbiTests
             Assert.All(constants, c => Assert.True(values[c.Name] == c.Value, $"{c.Name}: C says {values[c.Name]}, C# has {c.Value}"));
             Assert.True(values["sizeof(posix_spawn_file_actions_t)"] <= Libc.PosixSpawnFileActionsSize);
             Assert.Equal(values["sizeof(ptrace_syscall_info)"], Marshal.SizeOf<Libc.PtraceSyscallInfo>());
+            Assert.Equal(values["sizeof(struct sigaction)"], Marshal.SizeOf<Libc.SigActionStruct>());
+            Assert.Equal(values["Flags"], (long)Marshal.OffsetOf<Libc.SigActionStruct>("Flags"));
+            Assert.Equal(values["Restorer"], (long)Marshal.OffsetOf<Libc.SigActionStruct>("Restorer"));
             foreach (var field in new[] { "Op", "Arch", "EntryNr", "EntryArgs", "ExitRval", "ExitIsError" })
             {
                 Assert.Equal(values[field], (long)Marshal.OffsetOf<Libc.PtraceSyscallInfo>(field));

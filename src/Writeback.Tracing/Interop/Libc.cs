@@ -39,6 +39,7 @@ internal static unsafe partial class Libc
 
     public const int SIGKILL = 9;
     public const int SIGTRAP = 5;
+    public const int SIGCHLD = 17;
     public const int SIGCONT = 18;
     public const int SIGSTOP = 19;
 
@@ -46,6 +47,8 @@ internal static unsafe partial class Libc
     public const int O_WRONLY = 1;
     public const int O_CREAT = 0x40;
     public const int O_TRUNC = 0x200;
+
+    public const int SA_NOCLDSTOP = 1;
 
     public const int EINTR = 4;
     public const int ECHILD = 10;
@@ -91,6 +94,19 @@ internal static unsafe partial class Libc
     /// <summary>realpath(3) into a caller buffer of PATH_MAX bytes.</summary>
     [LibraryImport(LibraryName, EntryPoint = "realpath", SetLastError = true)]
     public static partial byte* RealPath(byte* path, byte* resolved);
+
+    /// <summary>sigaction(2), glibc's wrapper (it supplies the restorer).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "sigaction", SetLastError = true)]
+    public static partial int SigAction(int signal, SigActionStruct* action, SigActionStruct* oldAction);
+
+    /// <summary>glibc's struct sigaction on x86_64: handler, 1024-bit mask, flags, restorer.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 152)]
+    public struct SigActionStruct
+    {
+        [FieldOffset(0)] public nint Handler;
+        [FieldOffset(136)] public int Flags;
+        [FieldOffset(144)] public nint Restorer;
+    }
 
     /// <summary>The size glibc gives posix_spawn_file_actions_t on x86_64 (80 bytes), rounded up for safety.</summary>
     public const int PosixSpawnFileActionsSize = 128;

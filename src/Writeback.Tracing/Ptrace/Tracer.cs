@@ -43,6 +43,7 @@ internal sealed unsafe partial class Tracer
             _live[pid] = true;
             Seize(pid);
             int exitStatus;
+            using (ChildStopSignals.Suppress())
             using (new Timer(_ => KillAll(timedOut: true), null, _options.Timeout, Timeout.InfiniteTimeSpan))
             {
                 exitStatus = Loop(pid);
