@@ -32,10 +32,7 @@ public sealed class TraceScenario : ICrashScenario
         recording = _recording;
         _checker = checker;
         _output = recording.StandardOutput();
-        _names = [.. recording.InitialFiles.Where(f => !f.IsDirectory).Select(f => f.Path)
-                    .Concat(recording.Events.Where(e => e.Kind == TraceEventKind.Create).Select(e => e.Path))
-                    .Concat(recording.Events.Where(e => e.Kind == TraceEventKind.Rename).SelectMany(RenamedPaths))
-                    .Distinct(StringComparer.Ordinal)];
+        _names = [.. TraceReplay.EveryPath(recording)];
     }
 
     /// <summary>The program's file name: the scenario's name in reports.</summary>
@@ -121,8 +118,6 @@ public sealed class TraceScenario : ICrashScenario
                              [.. recording.Events.Where(e => !Ignored(e.Path) && !Ignored(e.TargetPath))],
                              recording.SystemCallCount);
     }
-
-    private static IEnumerable<string> RenamedPaths(TraceEvent e) => [e.TargetPath];
 
     private SortedDictionary<string, byte[]> ReadImage(IMappedStorage recovered)
     {

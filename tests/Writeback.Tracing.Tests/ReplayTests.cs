@@ -58,6 +58,26 @@ public sealed class ReplayTests
     }
 
     [Fact]
+    public void A_renamed_directory_carries_its_files_into_the_image()
+    {
+        var data = Enumerable.Repeat((byte)'x', 4096).ToArray();
+        TraceEvent[] events =
+        [
+            Event(TraceEventKind.Mkdir, "mkdir(d)", path: "d"),
+            Event(TraceEventKind.Create, "open(d/f, O_RDWR|O_CREAT)", path: "d/f"),
+            Event(TraceEventKind.Write, "pwrite64(d/f, offset 0, 4096 bytes)", path: "d/f", length: 4096, data: data),
+            Event(TraceEventKind.Fsync, "fsync(d/f)", path: "d/f"),
+            new(TraceEventKind.Rename, 7, "rename(d, e)", "d", "e", 0, 0, 0, ReadOnlyMemory<byte>.Empty),
+            Event(TraceEventKind.FsyncDirectory, "fsync(directory .)", path: "."),
+            Event(TraceEventKind.Output, "write(stdout, 2 bytes)", path: "", data: "1\n"u8.ToArray()),
+        ];
+        var checker = AcknowledgedDataSurvives.Replace("$WRITEBACK_IMAGE/f", "$WRITEBACK_IMAGE/e/f", StringComparison.Ordinal);
+        var outcome = Explore(events, checker);
+
+        Assert.True(outcome.Reports.All(r => r.Failures.Count == 0), outcome.ToString());
+    }
+
+    [Fact]
     public void Crash_points_are_named_by_the_programs_calls_and_the_initial_state_is_not_a_crash_point()
     {
         var recording = new Recording("prog", [], "/d", [new TraceFile("old", false, "kept"u8.ToArray())],

@@ -15,7 +15,6 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     private readonly Dictionary<string, IMappedFile> _files = new(StringComparer.Ordinal);
     private readonly SimulatedStorage? _simulated = storage as SimulatedStorage;
     private long _outputBytes;
-    private int _setupCallCountSimulated;
 
     /// <summary>How many calls the initial state took: crash points before it are not the program's.</summary>
     public int SetupCallCount { get; private set; }
@@ -23,6 +22,39 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     public static string StorageName(string path) => path.Replace('/', Separator);
 
     public static string PathOf(string storageName) => storageName.Replace(Separator, '/');
+
+    /// <summary>Every path a file has under DIR at some point of the recording (renamed directories carry their files): the names an image can hold.</summary>
+    public static IReadOnlySet<string> EveryPath(Recording recording)
+    {
+        var current = recording.InitialFiles.Where(f => !f.IsDirectory).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var every = new HashSet<string>(current, StringComparer.Ordinal);
+        foreach (var e in recording.Events)
+        {
+            switch (e.Kind)
+            {
+                case TraceEventKind.Create:
+                    current.Add(e.Path);
+                    every.Add(e.Path);
+                    break;
+                case TraceEventKind.Unlink:
+                    current.Remove(e.Path);
+                    break;
+                case TraceEventKind.Rename:
+                    foreach (var path in Under(current, e.Path))
+                    {
+                        current.Remove(path);
+                        current.Add(e.TargetPath + path[e.Path.Length..]);
+                        every.Add(e.TargetPath + path[e.Path.Length..]);
+                    }
+                    break;
+            }
+        }
+        return every;
+    }
+
+    /// <summary>The path itself and every path below it, as a list (the set may change while it is used).</summary>
+    private static List<string> Under(IEnumerable<string> paths, string path) =>
+        [.. paths.Where(p => p == path || p.StartsWith(path + "/", StringComparison.Ordinal))];
 
     public void Run()
     {
@@ -36,7 +68,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
             }
             handle.FlushFile();
             _files[file.Path] = handle;
-            SetupCallCount += file.Content.Length > 0 ? 3 : 2;
+            SetupCallCount += file.Content.Length > 0 ? 3 : 2; // Open (with its length), Write, FlushFile
         }
         if (SetupCallCount > 0)
         {
@@ -44,14 +76,12 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
             storage.FlushDirectory();
             SetupCallCount++;
         }
-        _setupCallCountSimulated = _simulated?.CallCount ?? 0;
         foreach (var e in recording.Events)
         {
             Describe(e.Pid > 0 ? $"{e.Call} in pid {e.Pid}" : e.Call);
             Apply(e);
         }
         Describe(null);
-        SetupCallCount = _simulated is null ? SetupCallCount : _setupCallCountSimulated;
         foreach (var file in _files.Values)
         {
             file.Dispose();
@@ -145,7 +175,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         switch (e.Kind)
         {
             case TraceEventKind.Rename:
-                foreach (var path in _files.Keys.Where(p => p == e.Path || p.StartsWith(e.Path + "/", StringComparison.Ordinal)).ToList())
+                foreach (var path in Under(_files.Keys, e.Path))
                 {
                     var target = e.TargetPath + path[e.Path.Length..];
                     storage.Rename(StorageName(path), StorageName(target));
