@@ -63,7 +63,7 @@ internal static partial class WritebackCli
             .WithExample("check", "--assembly", "bin/MyScenarios.dll", "--model", "Linux3_16Range", "--json", "report.json")
             .WithExample("check", "--assembly", "bin/MyScenarios.dll", "--scenario", "wal-append", "--seed", "42");
         config.AddCommand<TraceCommand>("trace")
-            .WithDescription("Record any program (ptrace) in a directory, then crash-check it: every post-crash image each kernel model allows is judged by your checker command.")
+            .WithDescription("Record any program (ptrace) in a directory, then crash-check it: every post-crash image each kernel model allows is judged by your checker command. The program and its arguments follow '--'.")
             .WithExample("trace", "--dir", "db", "--checker", "./check.sh", "--", "./myprogram", "--commit", "10")
             .WithExample("trace", "--load", "run.trace", "--checker", "./check.sh", "--model", "Linux3_16Range", "--json", "report.json");
         config.AddCommand<ScenarioProcessCommand>("scenario-process").IsHidden();

@@ -7,6 +7,7 @@ namespace Writeback.Cli.Tests;
 public sealed class TraceCommandTests
 {
     private static readonly Lazy<string?> HeaderBarrier = new(Compile);
+    private static readonly Lazy<string?> PtraceUnavailable = new(ProbePtrace);
 
     [SkippableFact]
     public void Traces_a_C_program_prints_the_differential_and_writes_check_json_save_load_and_images()
@@ -90,10 +91,11 @@ public sealed class TraceCommandTests
     }
 
     /// <summary>Two front ends, one answer: each bundled C# example, run as a real process under trace, gets the verdicts check gives in-process.</summary>
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(BundledNames))]
     public void A_bundled_example_run_as_a_traced_process_gets_the_verdicts_check_gives(string name)
     {
+        RequirePtrace();
         using var directory = new TempDirectory();
         string self = $"{Dotnet()} {CliDll()}";
         CliRun traced = CliRun.Of("trace", "--dir", directory.Path, "--checker", $"{self} scenario-process check {name}", "--json",
@@ -120,8 +122,25 @@ public sealed class TraceCommandTests
         Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path
         : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "dotnet")).FirstOrDefault(File.Exists) ?? "dotnet";
 
+    private static void RequirePtrace() => Skip.If(PtraceUnavailable.Value is not null, PtraceUnavailable.Value);
+
+    private static string? ProbePtrace()
+    {
+        using var directory = new TempDirectory();
+        try
+        {
+            Writeback.Tracing.TraceRecorder.Record(new Writeback.Tracing.RecorderOptions { Directory = directory.Path, Program = "/bin/sh", Arguments = ["-c", "echo x > f"] });
+            return null;
+        }
+        catch (Writeback.Tracing.TraceException e) when (e.Message.Contains("PTRACE_SEIZE", StringComparison.Ordinal))
+        {
+            return e.Message;
+        }
+    }
+
     private static string RequireHeaderBarrier()
     {
+        RequirePtrace();
         Skip.If(HeaderBarrier.Value is null, "gcc is not installed");
         return HeaderBarrier.Value!;
     }

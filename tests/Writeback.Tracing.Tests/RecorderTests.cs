@@ -8,6 +8,7 @@ public sealed class RecorderTests
     [SkippableFact]
     public void Records_stores_to_a_shared_mapping_before_the_msync_that_follows_them_with_the_range_in_file_offsets()
     {
+        Traced.RequirePtrace();
         var program = TestPrograms.Compile("header_barrier");
         using var directory = new TempDirectory();
         var recording = TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = program, Arguments = ["1"] });
@@ -26,9 +27,10 @@ public sealed class RecorderTests
         Assert.Equal("1\n", Encoding.ASCII.GetString(recording.StandardOutput()));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Follows_a_shell_into_its_children_and_records_names_appends_and_directories()
     {
+        Traced.RequirePtrace();
         using var directory = new TempDirectory();
         var script = "echo one > a.txt; mv a.txt b.txt; echo two >> b.txt; mkdir sub; echo x > sub/y; rm b.txt; echo done; sync";
         var recording = TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = "/bin/sh", Arguments = ["-c", script] });
@@ -47,9 +49,10 @@ public sealed class RecorderTests
         Assert.Equal("done\n", Encoding.ASCII.GetString(recording.StandardOutput()));
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_initial_contents_are_the_initial_durable_state_and_a_recording_survives_save_and_load()
     {
+        Traced.RequirePtrace();
         using var directory = new TempDirectory();
         File.WriteAllText(directory.File("before.txt"), "kept");
         Directory.CreateDirectory(directory.File("d"));
@@ -75,6 +78,7 @@ public sealed class RecorderTests
     [SkippableFact]
     public void Refuses_a_program_that_sets_up_io_uring_instead_of_missing_its_file_operations()
     {
+        Traced.RequirePtrace();
         var program = TestPrograms.Compile("io_uring_setup");
         using var directory = new TempDirectory();
         var e = Assert.Throws<TraceException>(() => TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = program }));
@@ -82,13 +86,14 @@ public sealed class RecorderTests
         Assert.Contains("refused", e.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("missing-dir")]
     [InlineData("missing-program")]
     [InlineData("exits-non-zero")]
     [InlineData("never-touches-dir")]
     public void Bad_input_is_one_line_naming_the_cause(string kind)
     {
+        Traced.RequirePtrace();
         using var directory = new TempDirectory();
         var options = kind switch
         {
@@ -108,9 +113,10 @@ public sealed class RecorderTests
         }, e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_program_that_runs_past_the_timeout_is_killed_with_everything_it_started()
     {
+        Traced.RequirePtrace();
         using var directory = new TempDirectory();
         var marker = $"{Random.Shared.Next(100, 999)}.{Environment.ProcessId % 1000}";
         var options = new RecorderOptions
@@ -125,11 +131,12 @@ public sealed class RecorderTests
         Assert.Empty(ProcessesWithArgument(marker));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("sleep 30", "ran past its timeout of 1 s")]
     [InlineData("kill -SEGV $$", "was killed by signal 11")]
     public void A_checker_that_hangs_or_crashes_stops_the_run_with_one_line(string checker, string expected)
     {
+        Traced.RequirePtrace();
         using var directory = new TempDirectory();
         var recording = TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = "/bin/sh", Arguments = ["-c", "echo x > f"] });
         var scenario = new TraceScenario(recording, new CheckerOptions { Command = checker, Timeout = TimeSpan.FromSeconds(1) });

@@ -5,8 +5,30 @@ internal static class Traced
 {
     public static readonly KernelModel[] LinuxModels = [KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range];
 
-    public static Recording Record(string directory, string program, params string[] arguments) =>
-        TraceRecorder.Record(new RecorderOptions { Directory = directory, Program = program, Arguments = arguments, Timeout = TimeSpan.FromSeconds(120) });
+    private static readonly Lazy<string?> PtraceUnavailable = new(ProbePtrace);
+
+    /// <summary>Skips the test where this process may not ptrace its children (a container without it, a seccomp filter, an outer tracer).</summary>
+    public static void RequirePtrace() => Skip.If(PtraceUnavailable.Value is not null, PtraceUnavailable.Value);
+
+    public static Recording Record(string directory, string program, params string[] arguments)
+    {
+        RequirePtrace();
+        return TraceRecorder.Record(new RecorderOptions { Directory = directory, Program = program, Arguments = arguments, Timeout = TimeSpan.FromSeconds(120) });
+    }
+
+    private static string? ProbePtrace()
+    {
+        using var directory = new TempDirectory();
+        try
+        {
+            TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = "/bin/sh", Arguments = ["-c", "echo x > f"] });
+            return null;
+        }
+        catch (TraceException e) when (e.Message.Contains("PTRACE_SEIZE", StringComparison.Ordinal))
+        {
+            return e.Message;
+        }
+    }
 
     public static Outcome Explore(Recording recording, string checker, IReadOnlyList<string>? ignore = null, int maxStates = 256)
     {
