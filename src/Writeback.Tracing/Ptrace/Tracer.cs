@@ -167,7 +167,8 @@ internal sealed unsafe partial class Tracer
         ulong message;
         Libc.Ptrace(Libc.PTRACE_GETEVENTMSG, parentTid, 0, (nint)(&message));
         var childTid = (int)message;
-        var parent = _tasks[parentTid];
+        // Every task that can report an event is known (parked tasks are stopped); the fallback only keeps the child running.
+        var parent = _tasks.GetValueOrDefault(parentTid) ?? new TracedTask(parentTid, new FdTable(), new AddressSpace());
         var flags = ptraceEvent == Libc.PTRACE_EVENT_CLONE ? (parent.Nr == Syscall.clone3 ? parent.EntryFlags : parent.Args[0]) : 0;
         var fds = (flags & Syscall.CLONE_FILES) != 0 ? parent.Fds : parent.Fds.Copy();
         var memory = (flags & Syscall.CLONE_VM) != 0 || ptraceEvent == Libc.PTRACE_EVENT_VFORK ? parent.Memory : parent.Memory.Copy();
@@ -190,7 +191,10 @@ internal sealed unsafe partial class Tracer
             moved.Tid = tid;
             _tasks[tid] = moved;
         }
-        var task = _tasks[tid];
+        if (!_tasks.TryGetValue(tid, out var task))
+        {
+            return;
+        }
         DiffMappings();
         task.Memory.Users--;
         task.Memory = new AddressSpace { Users = 1 };
