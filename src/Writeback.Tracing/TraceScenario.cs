@@ -90,15 +90,6 @@ public sealed class TraceScenario : ICrashScenario
         return message is null ? CheckResult.Ok : CheckResult.Fail(message);
     }
 
-    /// <summary>Writes the post-crash image (the files that exist in it) into <paramref name="directory"/>, which is created.</summary>
-    /// <param name="recovered">The post-crash storage.</param>
-    /// <param name="directory">The destination.</param>
-    public void WriteImage(IMappedStorage recovered, string directory)
-    {
-        ArgumentNullException.ThrowIfNull(recovered);
-        Materialise(ReadImage(recovered), directory);
-    }
-
     /// <summary>What the program wrote to standard output before a crash point with this acknowledgement.</summary>
     /// <param name="outputBytes">The last acknowledged value (a byte count).</param>
     /// <returns>The bytes.</returns>
