@@ -20,7 +20,9 @@ public sealed partial class CrashExplorer
                 CheckerException = verdict.Exception,
                 StorageFault = _record.InjectedFaults,
                 Pages = PageMaps(space, state),
-                Deviations = Deviations(space, state, new int[state.Length], noteLostInFlight: true),
+                Deviations = space.Scope == SpaceScope.MemoryImage
+                    ? ["all kept: every page, length and name as in memory at the crash point"]
+                    : Deviations(space, state, new int[state.Length], noteLostInFlight: true),
                 FailingState = state,
                 Seed = _options.Seed,
                 Reproduce = string.Create(CultureInfo.InvariantCulture,

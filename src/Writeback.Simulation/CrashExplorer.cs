@@ -15,9 +15,11 @@ namespace Writeback.Simulation;
 /// and at <see cref="CrashKind.PowerLoss"/> with an atomic unit smaller than a page, torn mixes. A
 /// crash point with at most <see cref="ExplorerOptions.MaxStatesPerCrashPoint"/> states is explored
 /// exhaustively; above it, every state within <see cref="ExplorerOptions.BoundedDeviations"/>
-/// choices of all-lost and of all-kept, plus seeded random samples. Identical images (by a 64-bit
-/// hash of their choices) with identical acknowledgements are checked once. Crash points are checked
-/// in parallel; the report does not depend on the thread count.
+/// choices of all-lost and of all-kept, plus seeded random samples (a crash point the next one
+/// dominates checks only its two extremes). Identical images (by a 128-bit hash of their choices)
+/// with identical acknowledgements are checked once, at every crash point unless the checker reads
+/// <see cref="CrashContext.CrashPointIndex"/>. Crash points are checked in parallel; the report does
+/// not depend on the thread count.
 /// </remarks>
 public sealed partial class CrashExplorer
 {
@@ -208,8 +210,11 @@ public sealed partial class CrashExplorer
     /// <summary>One exploration: the record, the verdict cache and the counters.</summary>
     private sealed partial class Run(CrashExplorer explorer, SimulationRecord record, ICrashScenario scenario)
     {
-        /// <summary>The verdict cache holds at most this many entries (about 100 bytes each); when full it starts over, so memory stays bounded.</summary>
-        private const int MaxCachedVerdicts = 1 << 20;
+        /// <summary>The verdict cache holds at most this many entries (about 100 bytes each, 25 MiB in all); when full it starts over, so memory stays bounded.</summary>
+        private const int MaxCachedVerdicts = 1 << 18;
+
+        /// <summary>Above this many dirty pages a crash point has at least 2^64 states wherever they lie in its files: it is never exhaustive.</summary>
+        private const int ManyDirtyPages = 64;
         private readonly ConcurrentDictionary<StateKey, Verdict> _verdicts = new();
         private readonly SimulationRecord _record = record;
         private readonly ICrashScenario _scenario = scenario;
@@ -217,6 +222,7 @@ public sealed partial class CrashExplorer
         private readonly ModelTimeline _timeline = explorer.Model is var model ? record.Timeline(model) : null!;
         private readonly ExplorerOptions _options = explorer._options;
         private long _statesChecked;
+        private int _cachedVerdicts;
         private long _statesGenerated;
         private int _exhaustive;
         private int _bounded;
@@ -264,6 +270,11 @@ public sealed partial class CrashExplorer
 
         private CrashFailure? ExploreCrashPoint(int crashPointIndex, CrashKind kind)
         {
+            if (kind != CrashKind.ProcessCrash && Dominated(crashPointIndex)
+                && _timeline.UnguaranteedPageCount(ModelTimeline.LevelOf(kind), crashPointIndex) > ManyDirtyPages)
+            {
+                return ExploreExtremes(crashPointIndex, kind);
+            }
             var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes);
             var exhaustive = space.StateCount <= _options.MaxStatesPerCrashPoint;
             if (exhaustive)
@@ -295,6 +306,29 @@ public sealed partial class CrashExplorer
         }
 
         /// <summary>
+        /// A dominated crash point with more dirty pages than an exhaustive exploration could take:
+        /// only its all-lost and all-kept images, without building the choices of every dirty page
+        /// (which would make a run of N stores cost N² to explore).
+        /// </summary>
+        private CrashFailure? ExploreExtremes(int crashPointIndex, CrashKind kind)
+        {
+            Interlocked.Increment(ref _bounded);
+            Interlocked.Add(ref _statesGenerated, 2);
+            var context = new CrashContext(kind, crashPointIndex, _record.AcknowledgedAt(crashPointIndex));
+            foreach (var scope in new[] { SpaceScope.AllLostOnly, SpaceScope.MemoryImage })
+            {
+                var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes, scope);
+                var state = new int[space.Choices.Length];
+                space.Normalize(state, preferKept: false);
+                if (Check(space, state, context, verify: true) is { } verdict)
+                {
+                    return DescribeFailure(space, state, context, verdict);
+                }
+            }
+            return null;
+        }
+
+        /// <summary>
         /// Runs the checker on one state, or reuses the verdict of an identical one. Returns the
         /// failing verdict or null. With <paramref name="verify"/>, a failure found in the cache is
         /// checked again on this image, so a hash collision can never report a failure.
@@ -317,9 +351,11 @@ public sealed partial class CrashExplorer
             }
             var (verdict, readCrashPoint) = RunChecker(space, state, context);
             Interlocked.Increment(ref _statesChecked);
-            if (_verdicts.Count >= MaxCachedVerdicts)
+            // ConcurrentDictionary.Count takes every lock: the cache keeps its own count.
+            if (Interlocked.Increment(ref _cachedVerdicts) > MaxCachedVerdicts)
             {
                 _verdicts.Clear();
+                Interlocked.Exchange(ref _cachedVerdicts, 0);
             }
             _verdicts[readCrashPoint ? specific : general] = verdict;
             return verdict.Passed ? null : verdict;

@@ -37,9 +37,11 @@ public sealed partial class SimulationRecord
         NewVersionsAt = BucketNewVersions();
         ZeroPage = ZeroPageOf(pageSizeBytes);
         _cuts = IndexCuts(_inodes);
+        _directoryInodes = new HashSet<int>?[directory.Count];
     }
 
     private readonly Dictionary<long, (int VersionOrdinal, int LengthOrdinal)[]> _cuts;
+    private readonly HashSet<int>?[] _directoryInodes;
 
     /// <summary>The pages of <paramref name="inodeId"/> that a shrink ever cut.</summary>
     internal IEnumerable<long> CutPagesOf(int inodeId) => _cuts.Keys.Where(pageKey => ImageHash.InodeOf(pageKey) == inodeId);
@@ -198,6 +200,18 @@ public sealed partial class SimulationRecord
     internal int DirectoryMemoryOrdinal(int crashPointIndex) => LastAtOrBefore(_directory, crashPointIndex);
 
     internal IReadOnlyDictionary<string, int> DirectoryNames(int ordinal) => _directory[ordinal].Names;
+
+    /// <summary>The files a directory state names (built once per state, shared by every crash point).</summary>
+    internal HashSet<int> DirectoryInodes(int ordinal)
+    {
+        var cached = _directoryInodes[ordinal];
+        if (cached is null)
+        {
+            cached = [.. _directory[ordinal].Names.Values];
+            _directoryInodes[ordinal] = cached;
+        }
+        return cached;
+    }
 
     internal int DirectoryVersionCount => _directory.Count;
 

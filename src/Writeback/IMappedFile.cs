@@ -48,7 +48,11 @@ public interface IMappedFile : IDisposable
     /// <summary>
     /// Grows or shrinks the file to <paramref name="length"/> bytes without moving the mapping, so
     /// spans taken earlier over the part that remains stay valid. When this method returns without
-    /// throwing, the new length is visible but not durable: only <see cref="FlushFile"/> promises it.
+    /// throwing, the new length is visible but not durable. On Linux the next successful
+    /// <see cref="Flush(long, long)"/>, <see cref="Flush()"/>, <see cref="FlushAsync"/> or
+    /// <see cref="FlushFile"/> makes it durable, as <c>fdatasync</c> writes a changed size; on every
+    /// system <see cref="FlushFile"/> does. Until then a crash leaves the old length with the old data
+    /// or the new length: pages a shrink cuts are dropped without being written back.
     /// </summary>
     /// <param name="length">The new length in bytes.</param>
     void SetLength(long length);

@@ -460,7 +460,7 @@ public sealed partial class MappedFile : IMappedFile
         _ => throw new ArgumentOutOfRangeException(nameof(advice), advice, "Not a defined MemoryAdvice value."),
     };
 
-    private static void ValidateOptions(MappedFileOptions options)
+    internal static void ValidateOptions(MappedFileOptions options)
     {
         if (options.Mode is FileMode.Append || !Enum.IsDefined(options.Mode))
         {

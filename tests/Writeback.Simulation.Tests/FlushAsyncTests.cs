@@ -43,7 +43,7 @@ public sealed class FlushAsyncTests
 
     public static TheoryData<string> Correct() => ["wait", "await", "continuation"];
 
-    public static TheoryData<string> Wrong() => ["ack-then-wait", "ack-then-await", "never-waits"];
+    public static TheoryData<string> Wrong() => ["ack-then-wait", "ack-then-await", "never-waits", "worker-acks-then-waits"];
 
     private static DelegateScenario Named(string name) => name switch
     {
@@ -62,6 +62,17 @@ public sealed class FlushAsyncTests
             flush.Wait();
         }),
         "ack-then-await" => Scenario(name, (file, acknowledged) => AcknowledgeThenAwait(file, acknowledged).GetAwaiter().GetResult()),
+        "worker-acks-then-waits" => Scenario(name, (file, acknowledged) => Task.Run(() =>
+        {
+            var flush = file.FlushAsync(0, Page);
+            var busy = System.Diagnostics.Stopwatch.StartNew();
+            while (busy.ElapsedMilliseconds < 20)
+            {
+                // Work on the worker (not a wait) while the program thread is blocked in Wait.
+            }
+            acknowledged.Add(1);
+            flush.Wait();
+        }).Wait()),
         _ => Scenario(name, (file, acknowledged) =>
         {
             _ = file.FlushAsync(0, Page);

@@ -12,7 +12,7 @@ public sealed class SimulatedStorageTests
             Assert.Throws<ArgumentOutOfRangeException>(() => file.Write(-1, new byte[1]));
             Assert.Throws<ArgumentException>(() => storage.Open("a/b"));
             Assert.Throws<FileNotFoundException>(() => storage.Delete("missing"));
-            Assert.Throws<IOException>(() => storage.Open("f", new MappedFileOptions { Mode = FileMode.CreateNew }));
+            Assert.Throws<WritebackException>(() => storage.Open("f", new MappedFileOptions { Mode = FileMode.CreateNew }));
         }
         var record = CrashExplorer.Record(new DelegateScenario("throwing", (storage, _) => Workload(storage)));
         var limited = new CallLimitedStorage(new SimulatedStorage(), int.MaxValue);

@@ -86,11 +86,11 @@ public sealed class SimulatorHarness : IHarness
         return 0;
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     /// <summary>The process's peak resident set size (VmHWM in /proc/self/status), in MiB.</summary>
-    private static double PeakRssMiB()
+    internal static double PeakRssMiB()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
         {

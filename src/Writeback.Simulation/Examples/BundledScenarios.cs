@@ -13,12 +13,7 @@ public static class BundledScenarios
         new ChecksummedLogScenario("write-ahead-log", "wal.bin", 24, LogCommit.FlushRange, flushDirectoryAfterCreate: true),
         "A write-ahead log: checksummed records appended to a preallocated file, each flushed with Flush(offset, length) before it is acknowledged.",
         "Correct wherever a range flush is durable. WindowsFlushViewOnly only starts the writes (fails kernel crash and power loss); macOS msync and FreeBSD partial-range msync reach the drive cache, not stable media (fail power loss).",
-        (model, kind, _) => kind switch
-        {
-            CrashKind.ProcessCrash => true,
-            CrashKind.KernelCrash => model != KernelModel.WindowsFlushViewOnly,
-            _ => !IsAnyOf(model, KernelModel.WindowsFlushViewOnly, KernelModel.MacOsMsyncWithoutFullFsync, KernelModel.FreeBsd),
-        });
+        WriteAheadLogVerdict);
 
     /// <summary>A log that flushes only its header page as a barrier, relying on pre-3.16 whole-file msync.</summary>
     public static BundledScenario HeaderBarrier { get; } = new(
@@ -66,12 +61,7 @@ public static class BundledScenarios
         new ChecksummedLogScenario("flush-failure-stop", "stop.bin", 4, LogCommit.FlushRange, flushDirectoryAfterCreate: true, FlushFailureHandling.Stop),
         "The write-ahead log under storage faults (each durability call in turn fails with EIO): on a failed flush it acknowledges nothing more and stops.",
         "Fail-stop is correct: nothing is acknowledged that a failed flush was to make durable, so the verdicts are the write-ahead log's.",
-        (model, kind, _) => kind switch
-        {
-            CrashKind.ProcessCrash => true,
-            CrashKind.KernelCrash => model != KernelModel.WindowsFlushViewOnly,
-            _ => !IsAnyOf(model, KernelModel.WindowsFlushViewOnly, KernelModel.MacOsMsyncWithoutFullFsync, KernelModel.FreeBsd),
-        },
+        WriteAheadLogVerdict,
         new StorageFaults { EachInTurn = true, Errno = InjectedErrno.EIO });
 
     /// <summary>The write-ahead log, explored with each durability call failing in turn; it reopens the file, flushes again and acknowledges.</summary>
@@ -122,6 +112,14 @@ public static class BundledScenarios
 
     private static string Verdict(BundledScenario bundled, KernelModel model, CrashKind kind, int atomicWriteBytes) =>
         bundled.ExpectedToPass(model, kind, atomicWriteBytes) ? "pass" : "**fails**";
+
+    /// <summary>Where a correctly flushed log passes: wherever a range flush is durable.</summary>
+    private static bool WriteAheadLogVerdict(KernelModel model, CrashKind kind, int atomicWriteBytes) => kind switch
+    {
+        CrashKind.ProcessCrash => true,
+        CrashKind.KernelCrash => model != KernelModel.WindowsFlushViewOnly,
+        _ => !IsAnyOf(model, KernelModel.WindowsFlushViewOnly, KernelModel.MacOsMsyncWithoutFullFsync, KernelModel.FreeBsd),
+    };
 
     private static bool IsAnyOf(KernelModel model, params ReadOnlySpan<KernelModel> models) => models.Contains(model);
 }

@@ -1,5 +1,18 @@
 namespace Writeback.Simulation.Model;
 
+/// <summary>Which part of a crash point's state space a <see cref="CrashPointSpace"/> holds.</summary>
+internal enum SpaceScope
+{
+    /// <summary>Every choice.</summary>
+    Full,
+
+    /// <summary>Only what the all-lost state needs: the directory, the lengths and the pages a shrink cut.</summary>
+    AllLostOnly,
+
+    /// <summary>No choice: the memory image, which is the all-kept image of every crash kind.</summary>
+    MemoryImage,
+}
+
 /// <summary>
 /// Every post-crash state a model allows at one crash point for one crash kind: the choices (pages,
 /// lengths, directory) the model does not guarantee, each with its options. A state is one option
@@ -18,28 +31,52 @@ internal sealed class CrashPointSpace
     private HashSet<int>[] _reachable = [];
     private InodeChoices[] _inodes = [];
 
-    public CrashPointSpace(SimulationRecord record, ModelTimeline timeline, CrashKind kind, int crashPointIndex, int atomicWriteBytes)
+    /// <param name="record">The record.</param>
+    /// <param name="timeline">The model applied to it.</param>
+    /// <param name="kind">The crash kind.</param>
+    /// <param name="crashPointIndex">The crash point.</param>
+    /// <param name="atomicWriteBytes">The atomic write unit.</param>
+    /// <param name="scope">
+    /// <see cref="SpaceScope.Full"/>; <see cref="SpaceScope.MemoryImage"/> for the all-kept image alone (the memory
+    /// image, which every kind allows); <see cref="SpaceScope.AllLostOnly"/> for a space whose all-lost state is the
+    /// full space's but without the choices of pages that are not cut (cheap at a crash point with many dirty pages).
+    /// </param>
+    public CrashPointSpace(SimulationRecord record, ModelTimeline timeline, CrashKind kind, int crashPointIndex, int atomicWriteBytes,
+                           SpaceScope scope = SpaceScope.Full)
     {
         Record = record;
         Timeline = timeline;
         Kind = kind;
         CrashPointIndex = crashPointIndex;
-        Level = ModelTimeline.LevelOf(kind);
+        Scope = scope;
+        Level = scope == SpaceScope.MemoryImage ? 0 : ModelTimeline.LevelOf(kind);
         BaseHash = timeline.BaseHash(Level, crashPointIndex);
         UnitBytes = Math.Min(atomicWriteBytes, record.PageSizeBytes);
         var choices = new List<Choice>();
         if (Level > 0)
         {
             AddDirectoryChoice(choices);
-            var reachable = _reachable.SelectMany(names => names).ToHashSet();
+            var reachable = _reachable.Length == 1 ? _reachable[0] : _reachable.SelectMany(names => names).ToHashSet();
             AddLengthChoices(choices, reachable);
             AddPageChoices(choices, reachable, tear: kind == CrashKind.PowerLoss && UnitBytes < record.PageSizeBytes);
         }
         Choices = [.. choices];
-        GroupByInode();
+        Independent = DirectoryChoiceIndex < 0 && _lengthChoiceIndex.Count == 0 && Choices.All(c => c.OptionsByEpoch is null);
+        if (!Independent)
+        {
+            GroupByInode();
+        }
     }
 
+    /// <summary>
+    /// Whether every combination of options is a canonical state: no directory or length choice,
+    /// no cut page. Then counting is a product and enumeration an odometer (the common case).
+    /// </summary>
+    public bool Independent { get; }
+
     public SimulationRecord Record { get; }
+
+    public SpaceScope Scope { get; }
 
     public ModelTimeline Timeline { get; }
 
@@ -63,6 +100,15 @@ internal sealed class CrashPointSpace
     {
         get
         {
+            if (Independent)
+            {
+                var product = 1L;
+                foreach (var choice in Choices)
+                {
+                    product = Saturate.Multiply(product, choice.OptionCount);
+                }
+                return product;
+            }
             var total = 0L;
             for (var directoryOption = 0; directoryOption < DirectoryOptionCount; directoryOption++)
             {
@@ -93,7 +139,28 @@ internal sealed class CrashPointSpace
     }
 
     /// <summary>Every canonical state, all-lost first.</summary>
-    public IEnumerable<int[]> ExhaustiveStates()
+    public IEnumerable<int[]> ExhaustiveStates() => Independent ? Odometer() : Nested();
+
+    private IEnumerable<int[]> Odometer()
+    {
+        var state = new int[Choices.Length];
+        while (true)
+        {
+            yield return (int[])state.Clone();
+            var position = 0;
+            while (position < state.Length && ++state[position] == Choices[position].OptionCount)
+            {
+                state[position] = 0;
+                position++;
+            }
+            if (position == state.Length)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private IEnumerable<int[]> Nested()
     {
         var state = new int[Choices.Length];
         for (var directoryOption = 0; directoryOption < DirectoryOptionCount; directoryOption++)
@@ -117,6 +184,10 @@ internal sealed class CrashPointSpace
     /// </summary>
     public void Normalize(int[] state, bool preferKept, Func<int, int>? randomIndex = null)
     {
+        if (Independent && Level > 0)
+        {
+            return; // Every page of a reachable file is visible at its one possible length.
+        }
         var reachable = _reachable.Length == 0 ? null : _reachable[DirectoryChoiceIndex >= 0 ? state[DirectoryChoiceIndex] : 0];
         foreach (var group in _inodes)
         {
@@ -252,7 +323,7 @@ internal sealed class CrashPointSpace
         var memory = Record.DirectoryMemoryOrdinal(CrashPointIndex);
         if (guaranteed >= memory)
         {
-            _reachable = [Record.DirectoryNames(guaranteed).Values.ToHashSet()];
+            _reachable = [Record.DirectoryInodes(guaranteed)];
             return;
         }
         // Directory states with the same names pointing at the same files are one image (a name created and deleted again).
@@ -261,10 +332,10 @@ internal sealed class CrashPointSpace
             .ToArray();
         if (ordinals.Length == 1)
         {
-            _reachable = [Record.DirectoryNames(guaranteed).Values.ToHashSet()];
+            _reachable = [Record.DirectoryInodes(guaranteed)];
             return;
         }
-        _reachable = [.. ordinals.Select(o => Record.DirectoryNames(o).Values.ToHashSet())];
+        _reachable = [.. ordinals.Select(Record.DirectoryInodes)];
         var hashes = ordinals.Select(o => ImageHash.Directory(o) ^ ImageHash.Directory(guaranteed)).ToArray();
         DirectoryChoiceIndex = choices.Count;
         choices.Add(new Choice(ChoiceKind.Directory, -1, -1, [.. ordinals.Select(o => new PageOption(o, 0))], hashes));
@@ -289,7 +360,9 @@ internal sealed class CrashPointSpace
 
     private void AddPageChoices(List<Choice> choices, HashSet<int> reachable, bool tear)
     {
-        var pageKeys = Timeline.UnguaranteedPages(Level, CrashPointIndex).Where(pageKey => reachable.Contains(ImageHash.InodeOf(pageKey)));
+        var pageKeys = Scope == SpaceScope.AllLostOnly
+            ? reachable.SelectMany(Record.CutPagesOf)
+            : Timeline.UnguaranteedPages(Level, CrashPointIndex).Where(pageKey => reachable.Contains(ImageHash.InodeOf(pageKey)));
         if (_lengthChoiceIndex.Count > 0)
         {
             // A cut page may need a choice although it is clean: its file's length can still go back across the cut.

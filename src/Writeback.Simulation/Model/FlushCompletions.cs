@@ -21,11 +21,13 @@ namespace Writeback.Simulation.Model;
 /// <para>Whatever is still pending when the workload returns completes then, in order. A program
 /// that blocks on something else (a sleep, a lock held by another of its threads) while a flush is
 /// pending lets that flush complete there; a program that spins on <c>IsCompleted</c> without ever
-/// blocking waits for the watcher's fallback, after 200 ms without any call.</para>
+/// blocking waits for the watcher's fallback, after 200 ms without any call. A flush started on another
+/// thread of the program (Task.Run) completes once that thread blocks too, or after 50 ms without any call.</para>
 /// </remarks>
 internal sealed class FlushCompletions(ICallObserver observer)
 {
     private const int SpinFallbackMs = 200;
+    private const int OtherThreadQuietMs = 50;
     private readonly Thread _program = Thread.CurrentThread;
     private readonly ConcurrentQueue<Pending> _pending = new();
     private readonly ConcurrentDictionary<Thread, int> _completionThreads = new();
@@ -41,7 +43,7 @@ internal sealed class FlushCompletions(ICallObserver observer)
     /// <summary>Returns the task the program gets for <paramref name="inner"/>: it completes as described above.</summary>
     public Task Hold(Task inner, ObservedCall completion, CancellationToken cancellationToken)
     {
-        var pending = new Pending(inner, completion, new TaskCompletionSource(), cancellationToken);
+        var pending = new Pending(inner, completion, new TaskCompletionSource(), cancellationToken, Thread.CurrentThread);
         _pending.Enqueue(pending);
         EnsureWatcher();
         return pending.Source.Task;
@@ -107,8 +109,12 @@ internal sealed class FlushCompletions(ICallObserver observer)
                 lastActivity = activity;
                 quietSince = Environment.TickCount64;
             }
-            var spinning = Environment.TickCount64 - quietSince > SpinFallbackMs;
-            if (!Volatile.Read(ref _draining) && Volatile.Read(ref _completing) == 0 && next.Inner.IsCompleted && (ProgramIsWaiting() || spinning)
+            var quietMs = Environment.TickCount64 - quietSince;
+            // A flush started on another thread than the program's (Task.Run, a continuation) also
+            // waits until that thread blocks, or until the program has made no call for a while.
+            var starterWaiting = next.Starter == _program || _completionThreads.ContainsKey(next.Starter) || IsBlocked(next.Starter) || quietMs > OtherThreadQuietMs;
+            if (!Volatile.Read(ref _draining) && Volatile.Read(ref _completing) == 0 && next.Inner.IsCompleted
+                && ((ProgramIsWaiting() && starterWaiting) || quietMs > SpinFallbackMs)
                 && _pending.TryDequeue(out var pending))
             {
                 Interlocked.Increment(ref _completing);
@@ -191,5 +197,5 @@ internal sealed class FlushCompletions(ICallObserver observer)
         }
     }
 
-    private sealed record Pending(Task Inner, ObservedCall Completion, TaskCompletionSource Source, CancellationToken CancellationToken);
+    private sealed record Pending(Task Inner, ObservedCall Completion, TaskCompletionSource Source, CancellationToken CancellationToken, Thread Starter);
 }

@@ -12,7 +12,7 @@ internal sealed class Inode
     private readonly int _pageSizeBytes;
     private readonly Func<int, byte[]>? _imagePage;
     private PageMemory? _memory;
-    private HashSet<long>? _copiedPages;
+    private ulong[]? _copiedPages;
     private readonly long _imagePageCount;
     private long _reservedBytes;
     private long _touchedEndBytes;
@@ -33,7 +33,6 @@ internal sealed class Inode
         LengthBytes = lengthBytes;
         _imagePage = imagePage;
         _imagePageCount = (lengthBytes + pageSizeBytes - 1) / pageSizeBytes;
-        _copiedPages = [];
     }
 
     public int Id { get; }
@@ -57,9 +56,16 @@ internal sealed class Inode
         _reservedBytes = reservedBytes;
         if (_memory is { } old && old.CapacityBytes < reservedBytes)
         {
-            _memory = new PageMemory(reservedBytes);
+            _memory = _imagePage is null ? new PageMemory(reservedBytes) : PageMemory.Rent(reservedBytes);
             old.CopyTo(_memory, Math.Min(_touchedEndBytes, old.CapacityBytes));
-            old.Dispose();
+            if (_imagePage is null)
+            {
+                old.Dispose();
+            }
+            else
+            {
+                PageMemory.Return(old, _touchedEndBytes);
+            }
         }
     }
 
@@ -121,12 +127,12 @@ internal sealed class Inode
                 CopyImagePages(lengthBytes / _pageSizeBytes, lengthBytes / _pageSizeBytes);
                 _memory.Clear(lengthBytes, clearEndBytes - lengthBytes);
             }
-            if (_copiedPages is not null)
+            if (_imagePage is not null)
             {
                 // Pages of an image beyond the new end read zeros from now on.
-                for (var pageIndex = (lengthBytes + _pageSizeBytes - 1) / _pageSizeBytes; pageIndex < PageCount; pageIndex++)
+                for (var pageIndex = (lengthBytes + _pageSizeBytes - 1) / _pageSizeBytes; pageIndex < Math.Min(PageCount, _imagePageCount); pageIndex++)
                 {
-                    _copiedPages.Add(pageIndex);
+                    MarkCopied(pageIndex);
                 }
                 if (lengthBytes % _pageSizeBytes != 0)
                 {
@@ -154,14 +160,28 @@ internal sealed class Inode
     /// <summary>Frees the page cache (a post-crash view after its check, a recording once finished).</summary>
     public void Release()
     {
-        _memory?.Dispose();
+        if (_memory is not null && _imagePage is not null)
+        {
+            PageMemory.Return(_memory, _touchedEndBytes);
+        }
+        else
+        {
+            _memory?.Dispose();
+        }
         _memory = null;
     }
 
     private long PageCount => (LengthBytes + _pageSizeBytes - 1) / _pageSizeBytes;
 
-    private PageMemory Memory() =>
-        _memory ??= new PageMemory(Math.Max(_reservedBytes, (LengthBytes + _pageSizeBytes - 1) / _pageSizeBytes * _pageSizeBytes));
+    private PageMemory Memory()
+    {
+        if (_memory is null)
+        {
+            var capacityBytes = Math.Max(_reservedBytes, (LengthBytes + _pageSizeBytes - 1) / _pageSizeBytes * _pageSizeBytes);
+            _memory = _imagePage is null ? new PageMemory(capacityBytes) : PageMemory.Rent(capacityBytes);
+        }
+        return _memory;
+    }
 
     private ReadOnlySpan<byte> PageSource(long pageIndex)
     {
@@ -185,8 +205,9 @@ internal sealed class Inode
         }
         for (var pageIndex = firstPage; pageIndex <= lastPage; pageIndex++)
         {
-            if (FromImage(pageIndex) && _copiedPages!.Add(pageIndex))
+            if (FromImage(pageIndex))
             {
+                MarkCopied(pageIndex);
                 _imagePage((int)pageIndex).CopyTo(Memory().Span(pageIndex * _pageSizeBytes, _pageSizeBytes));
                 _touchedEndBytes = Math.Max(_touchedEndBytes, (pageIndex + 1) * _pageSizeBytes);
             }
@@ -196,5 +217,13 @@ internal sealed class Inode
     private byte[] ZeroPage() => _zeroPage ??= new byte[_pageSizeBytes];
 
     /// <summary>Whether the page is still read from the image: an image page never copied (pages beyond the image read zeros).</summary>
-    private bool FromImage(long pageIndex) => _imagePage is not null && pageIndex < _imagePageCount && !_copiedPages!.Contains(pageIndex);
+    private bool FromImage(long pageIndex) =>
+        _imagePage is not null && pageIndex < _imagePageCount && (_copiedPages is null || (_copiedPages[pageIndex >> 6] & (1UL << (int)(pageIndex & 63))) == 0);
+
+    /// <summary>Notes that an image page now lives in memory (a bitmap over the image's pages, allocated at the first copy).</summary>
+    private void MarkCopied(long pageIndex)
+    {
+        _copiedPages ??= new ulong[(_imagePageCount + 63) / 64];
+        _copiedPages[pageIndex >> 6] |= 1UL << (int)(pageIndex & 63);
+    }
 }

@@ -32,14 +32,8 @@ internal sealed class MemoryFile : IMappedFile
 
     public string Name { get; }
 
-    public long Length
-    {
-        get
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return Inode.LengthBytes;
-        }
-    }
+    /// <summary>The length; readable after <see cref="Dispose"/>, as <see cref="MappedFile.Length"/> is.</summary>
+    public long Length => Inode.LengthBytes;
 
     /// <summary>The largest length <see cref="SetLength"/> accepts, as <see cref="MappedFile.MaxLength"/>.</summary>
     public long MaxLength { get; }

@@ -9,6 +9,7 @@ internal sealed class MemoryStorage : IMappedStorage
 {
     private readonly Dictionary<string, Inode> _names = new(StringComparer.Ordinal);
     private readonly List<Inode> _inodes = [];
+    private const int Eexist = 17;
     private int _nextInodeId;
     private int? _armedDirectoryErrno;
     private WritebackException? _directoryFailure;
@@ -52,12 +53,12 @@ internal sealed class MemoryStorage : IMappedStorage
     {
         options ??= new MappedFileOptions();
         ValidateName(name);
-        ValidateOptions(options);
+        MappedFile.ValidateOptions(options); // the same checks, exceptions and messages as MappedFile.Open
         _names.TryGetValue(name, out var inode);
         switch (options.Mode)
         {
             case FileMode.CreateNew when inode is not null:
-                throw new IOException($"open('{name}', CreateNew) failed: EEXIST (File exists)");
+                throw new WritebackException("open", name, null, null, Eexist); // as MappedFile: open(2) with O_EXCL
             case FileMode.Open or FileMode.Truncate when inode is null:
                 throw new FileNotFoundException($"open('{name}', {options.Mode}) failed: ENOENT (No such file or directory)", name);
         }
@@ -150,41 +151,6 @@ internal sealed class MemoryStorage : IMappedStorage
     }
 
     private long RoundUpToPage(long bytes) => (bytes + PageSizeBytes - 1) & ~(long)(PageSizeBytes - 1);
-
-    /// <summary>The checks of <see cref="MappedFile.Open(string, MappedFileOptions?)"/>, with its exceptions and messages.</summary>
-    private static void ValidateOptions(MappedFileOptions options)
-    {
-        if (options.Mode is FileMode.Append || !Enum.IsDefined(options.Mode))
-        {
-            throw new ArgumentException($"FileMode.{options.Mode} is not supported for a mapped file.", nameof(options));
-        }
-        if (options.Access is not (FileAccess.Read or FileAccess.ReadWrite))
-        {
-            throw new ArgumentException($"FileAccess.{options.Access} is not supported: a mapping needs read access; use Read or ReadWrite.", nameof(options));
-        }
-        if (options.Access == FileAccess.Read && (options.Mode is FileMode.Create or FileMode.CreateNew or FileMode.Truncate || options.Length is not null))
-        {
-            throw new ArgumentException(
-                $"FileAccess.Read cannot change the file (Mode = FileMode.{options.Mode}, Length = {options.Length?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}); use FileAccess.ReadWrite.",
-                nameof(options));
-        }
-        if (options.Length is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Length, "MappedFileOptions.Length must not be negative.");
-        }
-        if (options.MaxLength is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxLength, "MappedFileOptions.MaxLength must not be negative.");
-        }
-        if (options.Length is { } length && options.MaxLength is { } maxLength && maxLength < length)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), maxLength, $"MappedFileOptions.MaxLength ({maxLength}) is below MappedFileOptions.Length ({length}).");
-        }
-        if (!Enum.IsDefined(options.Semantics))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Semantics, "Not a defined FlushSemantics value.");
-        }
-    }
 
     private static void ValidateName(string name)
     {

@@ -35,8 +35,8 @@ internal sealed class ModelTimeline
                 memoryOrdinals.TryGetValue(pageKey, out var ordinal);
                 memoryOrdinals[pageKey] = ordinal + 1;
                 memoryHash ^= ImageHash.Page(pageKey, ordinal) ^ ImageHash.Page(pageKey, ordinal + 1);
-                _levels[1].MarkDirty(pageKey);
-                _levels[2].MarkDirty(pageKey);
+                _levels[1].MarkDirty(pageKey, crashPointIndex);
+                _levels[2].MarkDirty(pageKey, crashPointIndex);
             }
             memoryHash ^= MemoryMetadataHash(crashPointIndex);
             MemoryHash[crashPointIndex] = memoryHash;
@@ -111,7 +111,10 @@ internal sealed class ModelTimeline
         level == 0 ? _record.DirectoryMemoryOrdinal(crashPointIndex) : LookupList(_levels[level].Directory, crashPointIndex);
 
     /// <summary>Pages whose memory version is newer than the guaranteed one, sorted by key.</summary>
-    public long[] UnguaranteedPages(int level, int crashPointIndex) => _levels[level].DirtyPagesAt[crashPointIndex];
+    public long[] UnguaranteedPages(int level, int crashPointIndex) => _levels[level].DirtyPagesAt(crashPointIndex);
+
+    /// <summary>How many pages are not guaranteed at a level and crash point.</summary>
+    public int UnguaranteedPageCount(int level, int crashPointIndex) => _levels[level].DirtyPageCountAt(crashPointIndex);
 
     /// <summary>Files whose length in memory is not the guaranteed one.</summary>
     public int[] UnguaranteedLengths(int level, int crashPointIndex) => _levels[level].DirtyLengthsAt[crashPointIndex];
@@ -259,7 +262,18 @@ internal sealed class ModelTimeline
     private sealed class LevelTimeline
     {
         private readonly HashSet<long> _dirtyPages = [];
-        private bool _dirtyPagesChanged = true;
+        /// <summary>A full copy of the dirty set every this many crash points; in between, the changes are replayed.</summary>
+        private const int CheckpointInterval = 64;
+        private readonly List<long[]> _checkpoints = [];
+        private readonly List<(int From, long PageKey, bool Added)> _changes = [];
+        private int[] _changesBefore = [];
+        private int[] _dirtyCounts = [];
+        private long[]?[] _small = [];
+        private long[]? _lastSmall;
+        private int _lastSmallChanges = -1;
+
+        /// <summary>Dirty sets of at most this many pages are kept per crash point (shared while unchanged); larger ones are rebuilt from checkpoints.</summary>
+        private const int SmallSetPages = 64;
         private UInt128 _hash;
 
         public Dictionary<long, List<(int From, int Ordinal)>> Pages { get; } = [];
@@ -268,7 +282,6 @@ internal sealed class ModelTimeline
 
         public List<(int From, int Ordinal)> Directory { get; } = [];
 
-        public long[][] DirtyPagesAt { get; private set; } = [];
 
         public int[][] DirtyLengthsAt { get; private set; } = [];
 
@@ -276,7 +289,9 @@ internal sealed class ModelTimeline
 
         public void Initialise(int crashPointCount)
         {
-            DirtyPagesAt = new long[crashPointCount][];
+            _changesBefore = new int[crashPointCount + 1];
+            _small = new long[]?[crashPointCount];
+            _dirtyCounts = new int[crashPointCount];
             DirtyLengthsAt = new int[crashPointCount][];
             BaseHash = new UInt128[crashPointCount];
         }
@@ -285,20 +300,70 @@ internal sealed class ModelTimeline
             _dirtyPages.Where(pageKey => ImageHash.InodeOf(pageKey) == inodeId
                                          && ImageHash.PageOf(pageKey) >= firstPage && ImageHash.PageOf(pageKey) <= lastPage).ToList();
 
-        public void MarkDirty(long pageKey) => _dirtyPagesChanged |= _dirtyPages.Add(pageKey);
+        public void MarkDirty(long pageKey, int from)
+        {
+            if (_dirtyPages.Add(pageKey))
+            {
+                _changes.Add((from, pageKey, true));
+            }
+        }
+
+        /// <summary>
+        /// The pages not guaranteed at a crash point, sorted: the checkpoint before it plus the changes
+        /// since, so memory is the checkpoints (one per <see cref="CheckpointInterval"/> crash points)
+        /// and the changes, not a copy per crash point.
+        /// </summary>
+        public long[] DirtyPagesAt(int crashPointIndex)
+        {
+            if (_small[crashPointIndex] is { } small)
+            {
+                return small;
+            }
+            var checkpointIndex = crashPointIndex / CheckpointInterval;
+            var set = new HashSet<long>(_checkpoints[checkpointIndex]);
+            for (var change = _changesBefore[checkpointIndex * CheckpointInterval + 1]; change < _changesBefore[crashPointIndex + 1]; change++)
+            {
+                var (_, pageKey, added) = _changes[change];
+                if (added)
+                {
+                    set.Add(pageKey);
+                }
+                else
+                {
+                    set.Remove(pageKey);
+                }
+            }
+            var pages = set.ToArray();
+            Array.Sort(pages);
+            return pages;
+        }
+
+        public int DirtyPageCountAt(int crashPointIndex) => _dirtyCounts[crashPointIndex];
 
         public void Snapshot(int crashPointIndex, SimulationRecord record, ModelTimeline owner, int level)
         {
-            if (_dirtyPagesChanged || crashPointIndex == 0)
+            // Changes logged so far take effect at or before this crash point (removals from the call before it).
+            _changesBefore[crashPointIndex + 1] = _changes.Count;
+            _dirtyCounts[crashPointIndex] = _dirtyPages.Count;
+            if (_dirtyPages.Count <= SmallSetPages)
             {
-                var pages = _dirtyPages.ToArray();
-                Array.Sort(pages);
-                DirtyPagesAt[crashPointIndex] = pages;
-                _dirtyPagesChanged = false;
+                if (_lastSmall is null || _lastSmallChanges != _changes.Count)
+                {
+                    _lastSmall = [.. _dirtyPages];
+                    Array.Sort(_lastSmall);
+                    _lastSmallChanges = _changes.Count;
+                }
+                _small[crashPointIndex] = _lastSmall;
             }
             else
             {
-                DirtyPagesAt[crashPointIndex] = DirtyPagesAt[crashPointIndex - 1];
+                _lastSmall = null;
+            }
+            if (crashPointIndex % CheckpointInterval == 0)
+            {
+                var pages = _dirtyPages.ToArray();
+                Array.Sort(pages);
+                _checkpoints.Add(pages);
             }
             var dirtyLengths = new List<int>();
             var metadataHash = ImageHash.Directory(owner.GuaranteedDirectory(level, crashPointIndex));
@@ -338,7 +403,7 @@ internal sealed class ModelTimeline
                 _hash ^= ImageHash.Page(pageKey, previous) ^ ImageHash.Page(pageKey, ordinal);
                 if (ordinal == memoryOrdinals[pageKey] && _dirtyPages.Remove(pageKey))
                 {
-                    _dirtyPagesChanged = true;
+                    _changes.Add((from, pageKey, false));
                 }
                 changed = true;
             }

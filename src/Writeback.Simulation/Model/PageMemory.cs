@@ -57,6 +57,50 @@ internal sealed unsafe class PageMemory : IDisposable
         }
     }
 
+    /// <summary>
+    /// A block of at least <paramref name="capacityBytes"/> for a post-crash view: reused from a small
+    /// pool when one is free (a view is checked and dropped thousands of times per second, and a fresh
+    /// 1 GiB reservation costs an mmap and an munmap each time), else allocated.
+    /// </summary>
+    public static PageMemory Rent(long capacityBytes)
+    {
+        lock (s_pool)
+        {
+            var index = s_pool.FindIndex(block => block.CapacityBytes >= capacityBytes);
+            if (index >= 0)
+            {
+                var block = s_pool[index];
+                s_pool.RemoveAt(index);
+                return block;
+            }
+        }
+        return new PageMemory(capacityBytes);
+    }
+
+    /// <summary>Gives a rented block back, zeroing the <paramref name="touchedBytes"/> it may hold; a block touched over more than 16 MiB is freed instead.</summary>
+    public static void Return(PageMemory block, long touchedBytes)
+    {
+        if (touchedBytes > MaxPooledTouchedBytes)
+        {
+            block.Dispose();
+            return;
+        }
+        block.Clear(0, Math.Min(touchedBytes, block.CapacityBytes));
+        lock (s_pool)
+        {
+            if (s_pool.Count < MaxPooledBlocks)
+            {
+                s_pool.Add(block);
+                return;
+            }
+        }
+        block.Dispose();
+    }
+
+    private const long MaxPooledTouchedBytes = 16L << 20;
+    private static readonly int MaxPooledBlocks = 2 * Environment.ProcessorCount;
+    private static readonly List<PageMemory> s_pool = [];
+
     public void Dispose()
     {
         Free();

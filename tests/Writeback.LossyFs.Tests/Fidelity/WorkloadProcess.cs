@@ -47,6 +47,8 @@ public static class WorkloadProcess
             case [MappedVerb, var workloadName, var directory]:
                 MappedWorkloads.Run(workloadName, directory, Console.In, Console.Out);
                 return 0;
+            case [LossyFsContractTests.Verb, var caseName, var directory]:
+                return LossyFsContractTests.RunCase(caseName, directory);
             default:
                 return 0;
         }
