@@ -5,6 +5,7 @@ using Writeback.Cli.Commands.Bench;
 using Writeback.Cli.Commands.Check;
 using Writeback.Cli.Commands.Inspect;
 using Writeback.Cli.Commands.LossyFs;
+using Writeback.Cli.Commands.Trace;
 
 namespace Writeback.Cli;
 
@@ -61,6 +62,11 @@ internal static partial class WritebackCli
             .WithExample("check")
             .WithExample("check", "--assembly", "bin/MyScenarios.dll", "--model", "Linux3_16Range", "--json", "report.json")
             .WithExample("check", "--assembly", "bin/MyScenarios.dll", "--scenario", "wal-append", "--seed", "42");
+        config.AddCommand<TraceCommand>("trace")
+            .WithDescription("Record any program (ptrace) in a directory, then crash-check it: every post-crash image each kernel model allows is judged by your checker command. The program and its arguments follow '--'.")
+            .WithExample("trace", "--dir", "db", "--checker", "./check.sh", "--", "./myprogram", "--commit", "10")
+            .WithExample("trace", "--load", "run.trace", "--checker", "./check.sh", "--model", "Linux3_16Range", "--json", "report.json");
+        config.AddCommand<ScenarioProcessCommand>("scenario-process").IsHidden();
         config.AddCommand<BenchCommand>("bench")
             .WithDescription("Measure what durability costs on a file system, per flush strategy, against .NET's MemoryMappedViewAccessor.Flush and the raw system calls.")
             .WithExample("bench", "--quick")
@@ -118,6 +124,7 @@ internal static partial class WritebackCli
         CommandParseException or CommandRuntimeException => (ExitCodes.Usage, OneLine(exception.Message)),
         UsageException => (ExitCodes.Usage, OneLine(exception.Message)),
         Commands.Check.ScenarioFailedException => (ExitCodes.Failed, OneLine(exception.Message)),
+        Writeback.Tracing.TraceException => (ExitCodes.Usage, OneLine(exception.Message)),
         ArgumentException => (ExitCodes.Usage, OneLine(exception.Message)),
         OperationCanceledException => (ExitCodes.Cancelled, "cancelled"),
         WritebackException or IOException or UnauthorizedAccessException or PlatformNotSupportedException

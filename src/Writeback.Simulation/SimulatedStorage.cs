@@ -52,6 +52,17 @@ public sealed class SimulatedStorage : IMappedStorage
     /// <summary>How many calls have been recorded so far: the index the next call will get.</summary>
     public int CallCount => _recorder.CallCount;
 
+    /// <summary>
+    /// When set, the calls recorded from now on are described by this text instead of the API call's:
+    /// a replayed program's own call (e.g. <c>msync(data.bin, offset 0, 4096, MS_SYNC) in pid 7</c>), so
+    /// crash points are named as the program made them.
+    /// </summary>
+    internal string? CallDescription
+    {
+        get => _recorder.DescriptionOverride;
+        set => _recorder.DescriptionOverride = value;
+    }
+
     /// <inheritdoc/>
     public IMappedFile Open(string name, MappedFileOptions? options = null) => _front.Open(name, options);
 

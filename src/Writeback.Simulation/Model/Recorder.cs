@@ -21,6 +21,9 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
     /// <summary>How many calls have been recorded: the index the next call will get.</summary>
     public int CallCount => _calls.Count;
 
+    /// <summary>When set, recorded calls are described by this text instead of the API call's (a traced program's own call).</summary>
+    public string? DescriptionOverride { get; set; }
+
     /// <summary>The last recorded call in words, or null.</summary>
     public string? LastCallDescription => _calls.Count == 0 ? null : _calls[^1].Description;
 
@@ -57,7 +60,7 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
                 file.ArmFailure(errno);
             }
         }
-        _calls.Add(new RecordedCall(call.Kind, file?.Inode.Id ?? -1, call.Description, call.OffsetBytes, call.LengthBytes,
+        _calls.Add(new RecordedCall(call.Kind, file?.Inode.Id ?? -1, DescriptionOverride ?? call.Description, call.OffsetBytes, call.LengthBytes,
                                     call.WholeFileSemantics, startedAt));
     }
 

@@ -20,26 +20,18 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
     {
         if (settings.Models.Any(m => string.Equals(m, "list", StringComparison.OrdinalIgnoreCase)))
         {
-            return ListModels();
+            return ListModels(Output.Console);
         }
 
         KernelModel[] models = ParseModels(settings.Models);
         CrashKind[] kinds = ParseKinds(settings.CrashKinds);
         (int shardIndex, int shardCount) = settings.ParseShard();
-        var options = new ExplorerOptions
+        ExplorerOptions options = settings.ToExplorerOptions(kinds) with
         {
-            CrashKinds = kinds,
-            AtomicWriteBytes = settings.AtomicWriteBytes,
-            Seed = settings.Seed,
             ShardIndex = shardIndex,
             ShardCount = shardCount,
+            StorageFaults = settings.ParseStorageFaults(),
         };
-        if (settings.MaxStatesPerCrashPoint is { } maxStates)
-        {
-            options = options with { MaxStatesPerCrashPoint = maxStates };
-        }
-
-        options = options with { StorageFaults = settings.ParseStorageFaults() };
 
         string? assemblyPath = settings.AssemblyPath is null ? null : Path.GetFullPath(settings.AssemblyPath);
         if (assemblyPath is not null && !File.Exists(assemblyPath))
@@ -62,7 +54,10 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
         }
     }
 
-    private int ListModels()
+    /// <summary>Prints the models and what each call guarantees under them (<c>--model list</c>).</summary>
+    /// <param name="console">Where to print.</param>
+    /// <returns><see cref="ExitCodes.Ok"/>.</returns>
+    internal static int ListModels(IAnsiConsole console)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("model").AddColumn("what each call guarantees");
         foreach (KernelModel model in KernelModel.All)
@@ -70,7 +65,7 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
             table.AddRow(Markup.Escape(model.Name), Markup.Escape(model.Description));
         }
 
-        Output.Console.Write(table);
+        console.Write(table);
         return ExitCodes.Ok;
     }
 

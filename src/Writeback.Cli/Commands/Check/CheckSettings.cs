@@ -1,13 +1,11 @@
 using System.ComponentModel;
 using System.Globalization;
-using Spectre.Console;
 using Spectre.Console.Cli;
-using Writeback.Cli.Output;
 
 namespace Writeback.Cli.Commands.Check;
 
 /// <summary>Options of <c>writeback check</c>.</summary>
-internal sealed class CheckSettings : JsonSettings
+internal sealed class CheckSettings : ExplorationSettings
 {
     /// <summary>A user's assembly whose ICrashScenario types to run.</summary>
     [CommandOption("-a|--assembly <PATH.dll>")]
@@ -19,37 +17,10 @@ internal sealed class CheckSettings : JsonSettings
     [Description("Run only the scenario with this Name (case-insensitive); repeatable. Default: all.")]
     public string[] Scenarios { get; init; } = [];
 
-    /// <summary>Kernel models to run under.</summary>
-    [CommandOption("-m|--model <MODEL>")]
-    [Description("Kernel model to run under; repeatable. With two, the first is the baseline and failures only the second has are marked. Default: Linux2_6_19To3_15WholeFile and Linux3_16Range. 'list' prints the models.")]
-    public string[] Models { get; init; } = [];
-
-    /// <summary>Crash kinds.</summary>
-    [CommandOption("-k|--crash-kind <KIND>")]
-    [Description("ProcessCrash, KernelCrash or PowerLoss (also process-crash, kernel-crash, power-loss); repeatable. Default: all three.")]
-    public string[] CrashKinds { get; init; } = [];
-
-    /// <summary>The atomic write unit.</summary>
-    [CommandOption("--atomic-write-bytes <N>")]
-    [Description("The device's atomic write unit in bytes: 4096 (a page is written whole or not at all) or 512 (sectors of a page may tear).")]
-    [DefaultValue(4096)]
-    public int AtomicWriteBytes { get; init; } = 4096;
-
-    /// <summary>The exploration seed.</summary>
-    [CommandOption("--seed <S>")]
-    [Description("Seed of the explorer's random sampling (used where a crash point has more states than --max-states). Every report prints it.")]
-    [DefaultValue(0UL)]
-    public ulong Seed { get; init; }
-
     /// <summary>This run's shard, as i/n.</summary>
     [CommandOption("--shard <I/N>")]
     [Description("Run only shard I of N (0-based), e.g. 0/4, to split a long run across CI jobs; the shards together give the full run's results.")]
     public string? Shard { get; init; }
-
-    /// <summary>The exhaustive limit per crash point.</summary>
-    [CommandOption("--max-states <N>")]
-    [Description("Crash points with more post-crash states than this are explored bounded + sampled instead of exhaustively. Default: the explorer's (4096).")]
-    public int? MaxStatesPerCrashPoint { get; init; }
 
     /// <summary>Durability calls to fail.</summary>
     [CommandOption("--fail-durability-call <N>")]
@@ -116,21 +87,5 @@ internal sealed class CheckSettings : JsonSettings
         }
 
         throw new UsageException($"check: --shard must be I/N with 0 <= I < N, e.g. 0/4, not '{Shard}'.");
-    }
-
-    /// <inheritdoc />
-    public override ValidationResult Validate()
-    {
-        if (AtomicWriteBytes < 1)
-        {
-            return ValidationResult.Error($"--atomic-write-bytes must be positive, not {AtomicWriteBytes}.");
-        }
-
-        if (MaxStatesPerCrashPoint is < 1)
-        {
-            return ValidationResult.Error($"--max-states must be 1 or more, not {MaxStatesPerCrashPoint}.");
-        }
-
-        return ValidationResult.Success();
     }
 }

@@ -1,0 +1,62 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Writeback.Cli.Output;
+
+namespace Writeback.Cli.Commands.Check;
+
+/// <summary>The exploration options <c>check</c> and <c>trace</c> share: models, crash kinds, atomic write unit, seed, state limit.</summary>
+internal abstract class ExplorationSettings : JsonSettings
+{
+    /// <summary>Kernel models to run under.</summary>
+    [CommandOption("-m|--model <MODEL>")]
+    [Description("Kernel model to run under; repeatable. With two, the first is the baseline and failures only the second has are marked. Default: Linux2_6_19To3_15WholeFile and Linux3_16Range. 'list' prints the models.")]
+    public string[] Models { get; init; } = [];
+
+    /// <summary>Crash kinds.</summary>
+    [CommandOption("-k|--crash-kind <KIND>")]
+    [Description("ProcessCrash, KernelCrash or PowerLoss (also process-crash, kernel-crash, power-loss); repeatable. Default: all three.")]
+    public string[] CrashKinds { get; init; } = [];
+
+    /// <summary>The atomic write unit.</summary>
+    [CommandOption("--atomic-write-bytes <N>")]
+    [Description("The device's atomic write unit in bytes: 4096 (a page is written whole or not at all) or 512 (sectors of a page may tear).")]
+    [DefaultValue(4096)]
+    public int AtomicWriteBytes { get; init; } = 4096;
+
+    /// <summary>The exploration seed.</summary>
+    [CommandOption("--seed <S>")]
+    [Description("Seed of the explorer's random sampling (used where a crash point has more states than --max-states). Every report prints it.")]
+    [DefaultValue(0UL)]
+    public ulong Seed { get; init; }
+
+    /// <summary>The exhaustive limit per crash point.</summary>
+    [CommandOption("--max-states <N>")]
+    [Description("Crash points with more post-crash states than this are explored bounded + sampled instead of exhaustively. Default: the explorer's (4096).")]
+    public int? MaxStatesPerCrashPoint { get; init; }
+
+    /// <summary>The explorer's options from these settings (shard and progress are the command's).</summary>
+    /// <param name="kinds">The parsed crash kinds.</param>
+    /// <returns>The options.</returns>
+    public ExplorerOptions ToExplorerOptions(CrashKind[] kinds)
+    {
+        var options = new ExplorerOptions { CrashKinds = kinds, AtomicWriteBytes = AtomicWriteBytes, Seed = Seed };
+        return MaxStatesPerCrashPoint is { } maxStates ? options with { MaxStatesPerCrashPoint = maxStates } : options;
+    }
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        if (AtomicWriteBytes < 1)
+        {
+            return ValidationResult.Error($"--atomic-write-bytes must be positive, not {AtomicWriteBytes}.");
+        }
+
+        if (MaxStatesPerCrashPoint is < 1)
+        {
+            return ValidationResult.Error($"--max-states must be 1 or more, not {MaxStatesPerCrashPoint}.");
+        }
+
+        return ValidationResult.Success();
+    }
+}

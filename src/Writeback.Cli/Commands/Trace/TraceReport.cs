@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Writeback.Cli.Commands.Check;
+using Writeback.Cli.Output;
+using Writeback.Tracing;
+
+namespace Writeback.Cli.Commands.Trace;
+
+/// <summary>Prints a trace run as <c>check</c> prints a scenario, plus the differential's crash points, and writes the same JSON document.</summary>
+internal sealed class TraceReport(CliOutput output)
+{
+    /// <summary>Writes the human output and/or JSON, and failure images when asked; returns the exit code.</summary>
+    public int Write(TraceRun run)
+    {
+        bool failed = run.Outcome.AnyFailure;
+        int exitCode = failed ? ExitCodes.Failed : ExitCodes.Ok;
+        if (!run.Settings.JsonToStandardOutput)
+        {
+            WriteHuman(run);
+        }
+        if (run.Settings.Json is { IsSet: true })
+        {
+            JsonOutput.Write(run.Settings.Json, output, ToDocument(run, exitCode));
+        }
+        if (run.Settings.WriteImage is { } directory)
+        {
+            WriteFailureImages(run, directory);
+        }
+        return exitCode;
+    }
+
+    private void WriteHuman(TraceRun run)
+    {
+        IAnsiConsole console = output.Console;
+        console.MarkupLine($"[bold]writeback trace[/]: {Markup.Escape(run.Outcome.Target.Summary ?? run.Scenario.Name)}");
+        console.MarkupLine($"models {Markup.Escape(string.Join(" vs ", run.Models.Select(m => m.Name)))}; atomic write {run.Settings.AtomicWriteBytes} bytes; "
+                           + $"seed {run.Settings.Seed}; {run.Record.CrashPointCount} crash points; checker ran {run.Scenario.CheckerRuns} times on "
+                           + $"{run.Scenario.DistinctImages} distinct images and outputs in {run.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
+        int subdirectoryFsyncs = run.Recording.Events.Count(e => e.Kind == TraceEventKind.FsyncDirectory && e.Path != ".");
+        if (subdirectoryFsyncs > 0)
+        {
+            console.MarkupLine($"[yellow]note[/]: one directory is modelled: each of the {subdirectoryFsyncs} fsync(s) of a subdirectory of DIR made every name under DIR durable (see docs/trace.md)");
+        }
+        console.Write(CheckRenderer.Matrix([run.Outcome], run.Kinds));
+        var candidateOnly = run.Outcome.CandidateOnlyFailures();
+        foreach (CrashReport report in run.Outcome.Reports.Where(r => r.Failures.Count > 0))
+        {
+            CrashFailure first = report.Failures.OrderBy(f => f.CrashPointIndex).ThenBy(f => f.Kind).First();
+            bool only = run.Outcome.Reports.Count == 2 && report == run.Outcome.Reports[1]
+                        && candidateOnly.Any(f => f.Kind == first.Kind && f.CrashPointIndex == first.CrashPointIndex);
+            console.WriteLine();
+            console.Write(CheckRenderer.Failure(run.Outcome, report, first, only, Reproduce(run, report.Model, first)));
+        }
+        if (candidateOnly.Count > 0)
+        {
+            console.WriteLine();
+            console.MarkupLine($"[bold]Crash points that break only under {Markup.Escape(run.Models[1].Name)}[/] (the baseline {Markup.Escape(run.Models[0].Name)} survives them):");
+            foreach (var group in candidateOnly.GroupBy(f => f.CrashPointIndex).OrderBy(g => g.Key))
+            {
+                string before = group.First().Call.StartsWith("after ", StringComparison.Ordinal) ? "" : "before ";
+                console.MarkupLine($"  {group.Key}: {before}[cyan]{Markup.Escape(group.First().Call)}[/] ({string.Join(", ", group.Select(f => CheckRenderer.KindLabel(f.Kind)))})");
+            }
+        }
+        console.WriteLine();
+        console.MarkupLine(run.Outcome.AnyFailure
+            ? $"[red]Crash states break {Markup.Escape(run.Scenario.Name)}.[/]"
+            : $"[green]No crash state broke {Markup.Escape(run.Scenario.Name)}.[/]");
+    }
+
+    /// <summary>The command that writes the failing crash point's images; it names the saved recording when there is one.</summary>
+    private static string Reproduce(TraceRun run, KernelModel model, CrashFailure failure)
+    {
+        string source = (run.Settings.Load ?? run.Settings.Save) is not null ? $"--load {Quote(run.Settings.Load ?? run.Settings.Save!)}"
+            : $"--dir {Quote(run.Recording.Directory)} (after restoring its initial contents)";
+        string program = run.Settings.Load is null && run.Settings.Save is null
+            ? " -- " + string.Join(' ', new[] { run.Recording.Program }.Concat(run.Recording.Arguments).Select(Quote))
+            : "";
+        string ignore = string.Concat(run.Settings.Ignore.Select(glob => $" --ignore {Quote(glob)}"));
+        string maxStates = run.Settings.MaxStatesPerCrashPoint is { } max ? $" --max-states {max}" : "";
+        return $"writeback trace {source} --checker {Quote(run.Settings.Checker!)}{ignore} --model {model.Name} --crash-kind {failure.Kind} "
+               + $"--atomic-write-bytes {run.Settings.AtomicWriteBytes} --seed {run.Settings.Seed}{maxStates} --write-image DIR --crash-point {failure.CrashPointIndex}{program}";
+    }
+
+    private static string Quote(string value) =>
+        value.Length > 0 && value.All(c => char.IsLetterOrDigit(c) || "/._-=:,+".Contains(c, StringComparison.Ordinal)) ? value : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private void WriteFailureImages(TraceRun run, string directory)
+    {
+        foreach (CrashReport report in run.Outcome.Reports)
+        {
+            foreach (CrashFailure failure in report.Failures.GroupBy(f => f.Kind).Select(g => g.OrderBy(f => f.CrashPointIndex).First()))
+            {
+                string target = Path.Combine(directory, $"{report.Model.Name}-{failure.Kind}-{failure.CrashPointIndex}");
+                TraceImages.WriteFailure(run.Record, report.Model, failure, run.Settings.AtomicWriteBytes, target);
+                if (!run.Settings.JsonToStandardOutput)
+                {
+                    output.Console.MarkupLine($"wrote the failing image to {Markup.Escape(target)}");
+                }
+            }
+        }
+    }
+
+    private static CheckDocument ToDocument(TraceRun run, int exitCode)
+    {
+        CheckOutcome o = run.Outcome;
+        var scenario = new CheckScenarioDocument(
+            o.Target.Scenario.Name, o.Target.Summary, null, !o.AnyFailure,
+            [.. o.Reports.SelectMany(r => run.Kinds.Select(k => new CheckVerdict(r.Model.Name, k, CheckOutcome.Passed(r, k), r.Failures.Count(f => f.Kind == k), null, null)))],
+            o.Reports.Count == 2 ? o.CandidateOnlyFailures().Count : null,
+            [.. o.Reports.Select(r => JsonNode.Parse(r.ToJson()))]);
+        return new CheckDocument(WritebackCli.Version, "trace", run.Recording.Program, [.. run.Models.Select(m => m.Name)], run.Kinds,
+                                 run.Settings.AtomicWriteBytes, run.Settings.Seed, "0/1", [scenario], o.AnyFailure ? 1 : 0, 0, exitCode);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Collections;
+using System.Runtime.InteropServices;
+using System.Text;
+using Writeback.Tracing.Interop;
+
+namespace Writeback.Tracing.Ptrace;
+
+/// <summary>
+/// Starts the program stopped, so the tracer can seize it before its first instruction: a shell
+/// that stops itself and then execs the program (<c>sh -c 'kill -STOP $$; exec "$0" "$@"'</c>).
+/// posix_spawn(3) from the tracer thread makes the child a child of that thread, so waitpid with
+/// <c>__WNOTHREAD</c> sees only the traced tree and never another thread's children.
+/// </summary>
+internal static unsafe class Spawner
+{
+    private const string StopThenExec = "kill -STOP $$; exec \"$0\" \"$@\"";
+
+    /// <summary>Spawns the stopped shell. Standard output goes to /dev/null (it is recorded from the write calls); standard error to <paramref name="standardErrorPath"/>.</summary>
+    public static int Spawn(string program, IReadOnlyList<string> arguments, string directory, string standardErrorPath)
+    {
+        string[] argv = ["/bin/sh", "-c", StopThenExec, program, .. arguments];
+        var environment = new List<string>();
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment.Add($"{entry.Key}={entry.Value}");
+        }
+        var allocations = new List<nint>();
+        var fileActions = (void*)Marshal.AllocHGlobal(Libc.PosixSpawnFileActionsSize);
+        try
+        {
+            var argvPointers = ToPointerArray(argv, allocations);
+            var envPointers = ToPointerArray(environment, allocations);
+            Libc.PosixSpawnFileActionsInit(fileActions);
+            Check(Libc.PosixSpawnFileActionsAddOpen(fileActions, 1, Utf8("/dev/null", allocations), Libc.O_WRONLY, 0), "addopen(/dev/null)");
+            Check(Libc.PosixSpawnFileActionsAddOpen(fileActions, 2, Utf8(standardErrorPath, allocations),
+                                                    Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC, 0x180), "addopen(stderr)");
+            Check(Libc.PosixSpawnFileActionsAddChdir(fileActions, Utf8(directory, allocations)), $"addchdir({directory})");
+            int pid;
+            var error = Libc.PosixSpawn(&pid, Utf8("/bin/sh", allocations), fileActions, null, (byte**)argvPointers, (byte**)envPointers);
+            if (error != 0)
+            {
+                throw new TraceException($"trace: posix_spawn(/bin/sh) failed: {Marshal.GetPInvokeErrorMessage(error)}");
+            }
+            return pid;
+        }
+        finally
+        {
+            Libc.PosixSpawnFileActionsDestroy(fileActions);
+            Marshal.FreeHGlobal((nint)fileActions);
+            foreach (var allocation in allocations)
+            {
+                Marshal.FreeHGlobal(allocation);
+            }
+        }
+    }
+
+    private static void Check(int error, string what)
+    {
+        if (error != 0)
+        {
+            throw new TraceException($"trace: posix_spawn_file_actions_{what} failed: {Marshal.GetPInvokeErrorMessage(error)}");
+        }
+    }
+
+    private static byte* Utf8(string value, List<nint> allocations)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value + "\0");
+        var memory = Marshal.AllocHGlobal(bytes.Length);
+        allocations.Add(memory);
+        Marshal.Copy(bytes, 0, memory, bytes.Length);
+        return (byte*)memory;
+    }
+
+    private static nint ToPointerArray(IReadOnlyList<string> values, List<nint> allocations)
+    {
+        var array = Marshal.AllocHGlobal((values.Count + 1) * sizeof(nint));
+        allocations.Add(array);
+        for (var i = 0; i < values.Count; i++)
+        {
+            ((nint*)array)[i] = (nint)Utf8(values[i], allocations);
+        }
+        ((nint*)array)[values.Count] = 0;
+        return array;
+    }
+}

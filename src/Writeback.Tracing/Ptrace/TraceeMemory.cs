@@ -1,0 +1,91 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Writeback.Tracing.Interop;
+
+namespace Writeback.Tracing.Ptrace;
+
+/// <summary>Reads a stopped tracee's memory with process_vm_readv(2), page by page so a read never crosses into an unmapped page.</summary>
+internal static unsafe class TraceeMemory
+{
+    private const int PageSizeBytes = 4096;
+
+    /// <summary>Reads exactly <paramref name="destination"/>.Length bytes; false if any part is unreadable.</summary>
+    public static bool TryRead(int pid, ulong address, Span<byte> destination)
+    {
+        var done = 0;
+        while (done < destination.Length)
+        {
+            var at = address + (ulong)done;
+            var count = (int)Math.Min((ulong)(destination.Length - done), 1024 * 1024 - (at % PageSizeBytes));
+            // Safety: the local iovec points into a pinned span of at least count bytes; the kernel
+            // checks the remote range and returns a short count or -1 instead of faulting.
+            fixed (byte* local = destination[done..])
+            {
+                var localIov = new Libc.IoVec { Base = local, Length = (nuint)count };
+                var remoteIov = new Libc.IoVec { Base = (void*)at, Length = (nuint)count };
+                var read = (long)Libc.ProcessVmReadv(pid, &localIov, 1, &remoteIov, 1, 0);
+                if (read <= 0)
+                {
+                    return false;
+                }
+                done += (int)read;
+            }
+        }
+        return true;
+    }
+
+    public static byte[] Read(int pid, ulong address, long lengthBytes)
+    {
+        var bytes = new byte[lengthBytes];
+        if (!TryRead(pid, address, bytes))
+        {
+            throw new TraceException($"process_vm_readv(pid {pid}, address 0x{address:x}, {lengthBytes} bytes) failed: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+        return bytes;
+    }
+
+    /// <summary>Reads a NUL-terminated string of at most 4096 bytes (PATH_MAX), or null if unreadable.</summary>
+    public static string? ReadString(int pid, ulong address)
+    {
+        if (address == 0)
+        {
+            return null;
+        }
+        Span<byte> buffer = stackalloc byte[4096];
+        var length = 0;
+        while (length < buffer.Length)
+        {
+            var chunk = (int)Math.Min(PageSizeBytes - ((address + (ulong)length) % PageSizeBytes), (ulong)(buffer.Length - length));
+            if (!TryRead(pid, address + (ulong)length, buffer.Slice(length, chunk)))
+            {
+                return null;
+            }
+            var nul = buffer.Slice(length, chunk).IndexOf((byte)0);
+            if (nul >= 0)
+            {
+                return Encoding.UTF8.GetString(buffer[..(length + nul)]);
+            }
+            length += chunk;
+        }
+        return null;
+    }
+
+    /// <summary>Gathers the first <paramref name="totalBytes"/> bytes of an iovec array (writev, pwritev).</summary>
+    public static byte[] ReadIoVectors(int pid, ulong iovAddress, long iovCount, long totalBytes)
+    {
+        var result = new byte[totalBytes];
+        var vectors = Read(pid, iovAddress, iovCount * 16);
+        var done = 0L;
+        for (var i = 0; i < iovCount && done < totalBytes; i++)
+        {
+            var baseAddress = BitConverter.ToUInt64(vectors, i * 16);
+            var length = (long)Math.Min(BitConverter.ToUInt64(vectors, (i * 16) + 8), (ulong)(totalBytes - done));
+            if (!TryRead(pid, baseAddress, result.AsSpan((int)done, (int)length)))
+            {
+                throw new TraceException($"process_vm_readv(pid {pid}, iovec {i}) failed: {Marshal.GetLastPInvokeErrorMessage()}");
+            }
+            done += length;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,272 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Writeback.Tracing.Interop;
+
+namespace Writeback.Tracing.Ptrace;
+
+/// <summary>
+/// The ptrace loop. Every ptrace and waitpid call is made by the one thread that runs
+/// <see cref="Run"/>: ptrace(2) binds a tracee to the thread that seized it.
+/// </summary>
+internal sealed unsafe partial class Tracer
+{
+    private const int Options = Libc.PTRACE_O_TRACESYSGOOD | Libc.PTRACE_O_TRACEFORK | Libc.PTRACE_O_TRACEVFORK
+                                | Libc.PTRACE_O_TRACECLONE | Libc.PTRACE_O_TRACEEXEC | Libc.PTRACE_O_EXITKILL;
+
+    private readonly RecorderOptions _options;
+    private readonly string _directory;
+    private readonly string _program;
+    private readonly Dictionary<int, TracedTask> _tasks = [];
+    private readonly ConcurrentDictionary<int, bool> _live = new();
+    private readonly HashSet<int> _parked = [];
+    private readonly List<TraceEvent> _events = [];
+    private readonly List<TraceFile> _initialFiles = [];
+    private long _systemCallCount;
+    private string? _refusal;
+    private volatile bool _timedOut;
+
+    public Tracer(RecorderOptions options, string directory, string program)
+    {
+        _options = options;
+        _directory = directory;
+        _program = program;
+    }
+
+    /// <summary>Runs the program to completion under ptrace and returns what it did; throws <see cref="TraceException"/> for every bad outcome.</summary>
+    public Recording Run()
+    {
+        SnapshotDirectory();
+        var standardError = Path.Combine(Path.GetTempPath(), $"writeback-trace-{Environment.ProcessId}-{Environment.CurrentManagedThreadId}.stderr");
+        try
+        {
+            var pid = Spawner.Spawn(_program, _options.Arguments, _directory, standardError);
+            _live[pid] = true;
+            Seize(pid);
+            int exitStatus;
+            using (ChildStopSignals.Suppress())
+            using (new Timer(_ => KillAll(timedOut: true), null, _options.Timeout, Timeout.InfiniteTimeSpan))
+            {
+                exitStatus = Loop(pid);
+            }
+            FinishMappings();
+            CheckOutcome(exitStatus, standardError);
+            return new Recording(_options.Program, _options.Arguments, _directory, _initialFiles, _events, _systemCallCount);
+        }
+        finally
+        {
+            KillAll(timedOut: false);
+            File.Delete(standardError);
+        }
+    }
+
+    private void Seize(int pid)
+    {
+        int status;
+        if (Libc.WaitPid(pid, &status, Libc.WUNTRACED | Libc.__WNOTHREAD) != pid || !Libc.WIFSTOPPED(status))
+        {
+            throw new TraceException($"trace: the stopped shell that starts '{_options.Program}' exited before it could be traced (wait status {status})");
+        }
+        if (Libc.Ptrace(Libc.PTRACE_SEIZE, pid, 0, Options) < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            Libc.Kill(pid, Libc.SIGKILL);
+            Libc.WaitPid(pid, &status, Libc.__WNOTHREAD);
+            _live.Clear();
+            throw new TraceException(PtraceDenied(pid, errno));
+        }
+        var fds = new FdTable();
+        fds.Entries[1] = (OpenFile.StandardOutput, false);
+        _tasks[pid] = new TracedTask(pid, fds, new AddressSpace { Users = 1 });
+        Libc.Kill(pid, Libc.SIGCONT);
+    }
+
+    /// <summary>Why PTRACE_SEIZE failed, in one line naming the likely cause.</summary>
+    private static string PtraceDenied(int pid, int errno)
+    {
+        var scope = File.Exists("/proc/sys/kernel/yama/ptrace_scope") ? File.ReadAllText("/proc/sys/kernel/yama/ptrace_scope").Trim() : "absent";
+        var tracer = File.ReadLines($"/proc/{Environment.ProcessId}/status").FirstOrDefault(l => l.StartsWith("TracerPid:", StringComparison.Ordinal))?.Split('\t')[^1];
+        return $"trace: ptrace(PTRACE_SEIZE, pid {pid}) failed: {ErrnoText(errno)}; ptrace is not permitted here "
+               + $"(yama ptrace_scope={scope}; is the process already traced (our TracerPid={tracer}), or does a seccomp filter or container "
+               + "(missing CAP_SYS_PTRACE, e.g. Docker without --cap-add=SYS_PTRACE) forbid it?)";
+    }
+
+    internal static string ErrnoText(int errno) => errno switch
+    {
+        Libc.EPERM => "EPERM (Operation not permitted)",
+        Libc.ESRCH => "ESRCH (No such process)",
+        _ => $"errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)})",
+    };
+
+    private int Loop(int pid)
+    {
+        var exitStatus = -1;
+        while (true)
+        {
+            int status;
+            var tid = Libc.WaitPid(-1, &status, Libc.__WALL | Libc.__WNOTHREAD);
+            if (tid < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == Libc.EINTR)
+                {
+                    continue;
+                }
+                if (errno == Libc.ECHILD)
+                {
+                    return exitStatus;
+                }
+                throw new TraceException($"trace: waitpid failed: {ErrnoText(errno)}");
+            }
+            if (!Libc.WIFSTOPPED(status))
+            {
+                if (tid == pid)
+                {
+                    exitStatus = status;
+                }
+                TaskExited(tid);
+                continue;
+            }
+            OnStop(tid, status);
+        }
+    }
+
+    private void OnStop(int tid, int status)
+    {
+        var signal = Libc.WSTOPSIG(status);
+        var ptraceEvent = status >> 16;
+        if (signal == (Libc.SIGTRAP | 0x80))
+        {
+            if (_tasks.TryGetValue(tid, out var task))
+            {
+                OnSyscallStop(task);
+            }
+            Resume(tid, 0);
+            return;
+        }
+        switch (ptraceEvent)
+        {
+            case 0:
+                Resume(tid, signal); // A signal for the tracee: deliver it.
+                return;
+            case Libc.PTRACE_EVENT_STOP when !_tasks.ContainsKey(tid):
+                _parked.Add(tid); // A new task's first stop arrived before its parent's fork/clone event.
+                _live[tid] = true;
+                return;
+            case Libc.PTRACE_EVENT_FORK or Libc.PTRACE_EVENT_VFORK or Libc.PTRACE_EVENT_CLONE:
+                OnNewTask(tid, ptraceEvent);
+                break;
+            case Libc.PTRACE_EVENT_EXEC:
+                OnExec(tid);
+                break;
+        }
+        Resume(tid, 0);
+    }
+
+    private void OnNewTask(int parentTid, int ptraceEvent)
+    {
+        ulong message;
+        Libc.Ptrace(Libc.PTRACE_GETEVENTMSG, parentTid, 0, (nint)(&message));
+        var childTid = (int)message;
+        // Every task that can report an event is known (parked tasks are stopped); the fallback only keeps the child running.
+        var parent = _tasks.GetValueOrDefault(parentTid) ?? new TracedTask(parentTid, new FdTable(), new AddressSpace());
+        var flags = ptraceEvent == Libc.PTRACE_EVENT_CLONE ? (parent.Nr == Syscall.clone3 ? parent.EntryFlags : parent.Args[0]) : 0;
+        var fds = (flags & Syscall.CLONE_FILES) != 0 ? parent.Fds : parent.Fds.Copy();
+        var memory = (flags & Syscall.CLONE_VM) != 0 || ptraceEvent == Libc.PTRACE_EVENT_VFORK ? parent.Memory : parent.Memory.Copy();
+        memory.Users++;
+        _tasks[childTid] = new TracedTask(childTid, fds, memory);
+        _live[childTid] = true;
+        if (_parked.Remove(childTid))
+        {
+            Resume(childTid, 0);
+        }
+    }
+
+    private void OnExec(int tid)
+    {
+        ulong formerTid;
+        Libc.Ptrace(Libc.PTRACE_GETEVENTMSG, tid, 0, (nint)(&formerTid));
+        if ((int)formerTid != tid && _tasks.Remove((int)formerTid, out var moved))
+        {
+            _tasks.Remove(tid);
+            moved.Tid = tid;
+            _tasks[tid] = moved;
+        }
+        if (!_tasks.TryGetValue(tid, out var task))
+        {
+            return;
+        }
+        DiffMappings();
+        task.Memory.Users--;
+        task.Memory = new AddressSpace { Users = 1 };
+        var fds = task.Fds.Copy();
+        foreach (var fd in fds.Entries.Where(e => e.Value.CloseOnExec).Select(e => e.Key).ToList())
+        {
+            fds.Entries.Remove(fd);
+        }
+        task.Fds = fds;
+    }
+
+    private void TaskExited(int tid)
+    {
+        _live.TryRemove(tid, out _);
+        _parked.Remove(tid);
+        if (_tasks.Remove(tid, out var task) && --task.Memory.Users == 0 && task.Memory.Mappings.Count > 0)
+        {
+            // Stores made just before the process ended are still in the page cache: record them.
+            DiffMappings();
+            task.Memory.Mappings.Clear();
+        }
+    }
+
+    private void Resume(int tid, int signal)
+    {
+        // ESRCH: the task was killed while stopped (SIGKILL, or its thread group exec'ed); its exit is reported later.
+        Libc.Ptrace(Libc.PTRACE_SYSCALL, tid, 0, signal);
+    }
+
+    private void KillAll(bool timedOut)
+    {
+        if (timedOut)
+        {
+            _timedOut = true;
+        }
+        foreach (var tid in _live.Keys)
+        {
+            Libc.Kill(tid, Libc.SIGKILL);
+        }
+    }
+
+    /// <summary>Stops the recording: kills every traced process; the loop ends when they are gone.</summary>
+    private void Refuse(string message)
+    {
+        _refusal ??= message;
+        KillAll(timedOut: false);
+    }
+
+    private void CheckOutcome(int exitStatus, string standardErrorPath)
+    {
+        var name = Path.GetFileName(_options.Program);
+        if (_refusal is not null)
+        {
+            throw new TraceException(_refusal);
+        }
+        if (_timedOut)
+        {
+            throw new TraceException($"trace: '{name}' ran past the timeout of {_options.Timeout.TotalSeconds:0.#} s; it and every process it started were killed");
+        }
+        var lastError = File.Exists(standardErrorPath) ? File.ReadLines(standardErrorPath).LastOrDefault(l => l.Trim().Length > 0) : null;
+        var detail = lastError is null ? "" : $" (its last error line: {lastError.Trim()})";
+        if (Libc.WIFSIGNALED(exitStatus))
+        {
+            throw new TraceException($"trace: '{name}' was killed by signal {Libc.WTERMSIG(exitStatus)}{detail}; only a run that exits with 0 is checked");
+        }
+        if (Libc.WIFEXITED(exitStatus) && Libc.WEXITSTATUS(exitStatus) != 0)
+        {
+            throw new TraceException($"trace: '{name}' exited with status {Libc.WEXITSTATUS(exitStatus)}{detail}; only a run that exits with 0 is checked");
+        }
+        if (!_events.Any(e => e.Kind is not TraceEventKind.Output))
+        {
+            throw new TraceException($"trace: '{name}' never changed anything under {_directory} ({_systemCallCount} system calls seen); nothing to check");
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Writeback.Simulation.Examples;
+
+namespace Writeback.Cli.Tests;
+
+/// <summary><c>writeback trace</c> end to end: real programs recorded under ptrace, the output and JSON of <c>check</c>, and its one-line errors.</summary>
+public sealed class TraceCommandTests
+{
+    private static readonly Lazy<string?> HeaderBarrier = new(Compile);
+    private static readonly Lazy<string?> PtraceUnavailable = new(ProbePtrace);
+
+    [SkippableFact]
+    public void Traces_a_C_program_prints_the_differential_and_writes_check_json_save_load_and_images()
+    {
+        string program = RequireHeaderBarrier();
+        using var directory = new TempDirectory();
+        string dir = directory.File("db");
+        Directory.CreateDirectory(dir);
+        string checker = $"python3 {Path.Combine(AppContext.BaseDirectory, "Programs", "check_header_barrier.py")} data.bin";
+        string json = directory.File("report.json");
+        string trace = directory.File("run.trace");
+
+        CliRun run = CliRun.Of("trace", "--dir", dir, "--checker", checker, "--json", json, "--save", trace, "--", program, "2");
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("only under Linux3_16Range", run.Console, StringComparison.Ordinal);
+        Assert.Matches(@"msync\(data\.bin, offset 0, 4096, MS_SYNC\) in pid \d+", run.Console);
+        Assert.Contains("Crash points that break only under Linux3_16Range", run.Console, StringComparison.Ordinal);
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(json));
+        JsonElement scenario = document.RootElement.GetProperty("scenarios")[0];
+        Assert.Equal("header_barrier", scenario.GetProperty("name").GetString());
+        var verdicts = scenario.GetProperty("verdicts").EnumerateArray()
+            .ToDictionary(v => (v.GetProperty("model").GetString(), v.GetProperty("crashKind").GetString()), v => v.GetProperty("passed").GetBoolean());
+        Assert.True(verdicts[("Linux2_6_19To3_15WholeFile", "PowerLoss")]);
+        Assert.False(verdicts[("Linux3_16Range", "PowerLoss")]);
+        Assert.False(verdicts[("Linux3_16Range", "KernelCrash")]);
+        Assert.True(verdicts[("Linux3_16Range", "ProcessCrash")]);
+        Assert.Equal(1, document.RootElement.GetProperty("exitCode").GetInt32());
+
+        // The saved recording gives the same verdicts without running the program again.
+        CliRun loaded = CliRun.Of("trace", "--load", trace, "--checker", checker, "--json");
+        Assert.Equal(1, loaded.ExitCode);
+        using JsonDocument again = JsonDocument.Parse(loaded.StandardOutput);
+        Assert.Equal(scenario.GetProperty("verdicts").ToString(), again.RootElement.GetProperty("scenarios")[0].GetProperty("verdicts").ToString());
+
+        // Any crash point's images can be written out; the last one (after the run) holds the final file.
+        string images = directory.File("images");
+        CliRun written = CliRun.Of("trace", "--load", trace, "--checker", checker, "--model", "Linux3_16Range", "--crash-kind", "PowerLoss",
+                                   "--write-image", images, "--crash-point", "8");
+        Assert.True(written.ExitCode == 0, written.ToString());
+        Assert.True(File.Exists(Path.Combine(images, "state-0", "data.bin")), written.ToString());
+    }
+
+    [Theory]
+    [InlineData("missing-dir", "directory")]
+    [InlineData("missing-program", "was not found in PATH")]
+    [InlineData("no-checker", "--checker 'CMD' is required")]
+    [InlineData("no-program", "give --dir DIR and the program after '--'")]
+    public void Bad_input_is_one_line_on_stderr_with_exit_code_2(string kind, string expected)
+    {
+        using var directory = new TempDirectory();
+        string[] args = kind switch
+        {
+            "missing-dir" => ["trace", "--dir", directory.File("nowhere"), "--checker", "true", "--", "/bin/true"],
+            "missing-program" => ["trace", "--dir", directory.Path, "--checker", "true", "--", "no-such-program-xyz"],
+            "no-checker" => ["trace", "--dir", directory.Path, "--", "/bin/true"],
+            _ => ["trace", "--dir", directory.Path, "--checker", "true"],
+        };
+        CliRun run = CliRun.Of(args);
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Single(run.StandardError.TrimEnd().Split('\n'));
+        Assert.Contains(expected, run.StandardError, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void When_ptrace_is_not_permitted_the_error_names_the_cause()
+    {
+        // Under strace -f every child writeback starts is already traced, so PTRACE_SEIZE fails with EPERM,
+        // as it does under a yama ptrace_scope, a seccomp filter or a container without CAP_SYS_PTRACE.
+        string? strace = new[] { "/usr/bin/strace", "/bin/strace" }.FirstOrDefault(File.Exists);
+        Skip.If(strace is null, "strace is not installed");
+        using var directory = new TempDirectory();
+        ProcessRunner.Result result = ProcessRunner.Run(strace!, ["-f", "-o", "/dev/null", Dotnet(), CliDll(), "trace", "--dir", directory.Path, "--checker", "true", "--", "/bin/true"],
+                                                        directory.Path, TimeSpan.FromMinutes(3));
+        Assert.True(result.ExitCode == 2, result.ToString());
+        string[] lines = result.StandardError.TrimEnd().Split('\n');
+        Assert.Single(lines);
+        Assert.Contains("ptrace(PTRACE_SEIZE", lines[0], StringComparison.Ordinal);
+        Assert.Contains("EPERM", lines[0], StringComparison.Ordinal);
+        Assert.Contains("ptrace_scope", lines[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>Two front ends, one answer: each bundled C# example, run as a real process under trace, gets the verdicts check gives in-process.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(BundledNames))]
+    public void A_bundled_example_run_as_a_traced_process_gets_the_verdicts_check_gives(string name)
+    {
+        RequirePtrace();
+        using var directory = new TempDirectory();
+        string self = $"{Dotnet()} {CliDll()}";
+        CliRun traced = CliRun.Of("trace", "--dir", directory.Path, "--checker", $"{self} scenario-process check {name}", "--json",
+                                  "--", Dotnet(), CliDll(), "scenario-process", "run", name);
+        CliRun checkedInProcess = CliRun.Of("check", "--scenario", name, "--json");
+        Assert.True(traced.ExitCode is 0 or 1, traced.ToString());
+
+        Assert.Equal(Verdicts(checkedInProcess.StandardOutput), Verdicts(traced.StandardOutput));
+    }
+
+    /// <summary>The examples without injected storage faults: a real run of the process has no EIO to inject.</summary>
+    public static TheoryData<string> BundledNames() => [.. BundledScenarios.All.Where(b => b.Faults is null).Select(b => b.Scenario.Name)];
+
+    private static string Verdicts(string json)
+    {
+        using JsonDocument document = JsonDocument.Parse(json);
+        return string.Join("; ", document.RootElement.GetProperty("scenarios")[0].GetProperty("verdicts").EnumerateArray()
+            .Select(v => $"{v.GetProperty("model").GetString()}/{v.GetProperty("crashKind").GetString()}={v.GetProperty("passed").GetBoolean()}"));
+    }
+
+    private static string CliDll() => Path.Combine(AppContext.BaseDirectory, "Writeback.Cli.dll");
+
+    private static string Dotnet() =>
+        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path
+        : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "dotnet")).FirstOrDefault(File.Exists) ?? "dotnet";
+
+    private static void RequirePtrace() => Skip.If(PtraceUnavailable.Value is not null, PtraceUnavailable.Value);
+
+    private static string? ProbePtrace()
+    {
+        using var directory = new TempDirectory();
+        try
+        {
+            Writeback.Tracing.TraceRecorder.Record(new Writeback.Tracing.RecorderOptions { Directory = directory.Path, Program = "/bin/sh", Arguments = ["-c", "echo x > f"] });
+            return null;
+        }
+        catch (Writeback.Tracing.TraceException e) when (e.Message.Contains("PTRACE_SEIZE", StringComparison.Ordinal))
+        {
+            return e.Message;
+        }
+    }
+
+    private static string RequireHeaderBarrier()
+    {
+        RequirePtrace();
+        Skip.If(HeaderBarrier.Value is null, "gcc is not installed");
+        return HeaderBarrier.Value!;
+    }
+
+    private static string? Compile()
+    {
+        string output = Path.Combine(Directory.CreateTempSubdirectory("writeback-trace-cli-").FullName, "header_barrier");
+        try
+        {
+            ProcessRunner.Result result = ProcessRunner.Run("gcc", ["-O2", "-o", output, Path.Combine(AppContext.BaseDirectory, "Programs", "header_barrier.c")],
+                                                            AppContext.BaseDirectory, TimeSpan.FromMinutes(1));
+            Assert.True(result.ExitCode == 0, result.ToString());
+            return output;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}

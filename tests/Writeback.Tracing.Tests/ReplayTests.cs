@@ -1,0 +1,118 @@
+using System.Text;
+
+namespace Writeback.Tracing.Tests;
+
+/// <summary>
+/// How recorded calls are replayed: each program call becomes the simulator call with the same
+/// guarantee (synthetic recordings, so each rule is tested alone; the checker is a real shell command).
+/// </summary>
+public sealed class ReplayTests
+{
+    /// <summary>Consistent when nothing was acknowledged, or when f holds the 4096 bytes written.</summary>
+    private const string AcknowledgedDataSurvives = """
+        if [ -s "$WRITEBACK_OUTPUT" ]; then
+          f="$WRITEBACK_IMAGE/f"
+          [ -f "$f" ] && [ "$(stat -c %s "$f")" = 4096 ] && [ -z "$(tr -d x < "$f")" ] || { echo "acknowledged data lost"; exit 1; }
+        fi
+        """;
+
+    [Theory]
+    [InlineData(TraceEventKind.Fdatasync, 0, true)]
+    [InlineData(TraceEventKind.Fsync, 0, true)]
+    [InlineData(TraceEventKind.SyncWrite, 0, true)]
+    [InlineData(TraceEventKind.Msync, 4, true)] // MS_SYNC
+    [InlineData(TraceEventKind.Msync, 1, false)] // MS_ASYNC: a no-op since Linux 2.6.19
+    [InlineData(TraceEventKind.SyncFileRange, 2, false)] // SYNC_FILE_RANGE_WRITE: starts I/O, guarantees nothing
+    public void A_write_acknowledged_after_a_durability_call_survives_power_loss_only_if_the_call_guarantees_it(TraceEventKind sync, int flags, bool survives)
+    {
+        var data = Enumerable.Repeat((byte)'x', 4096).ToArray();
+        TraceEvent[] events =
+        [
+            Event(TraceEventKind.Create, "open(f, O_RDWR|O_CREAT)"),
+            Event(TraceEventKind.FsyncDirectory, "fsync(directory .)", path: "."),
+            Event(TraceEventKind.Write, "pwrite64(f, offset 0, 4096 bytes)", length: 4096, data: data),
+            Event(sync, $"{sync}(f)", length: 4096, flags: flags),
+            Event(TraceEventKind.Output, "write(stdout, 2 bytes)", path: "", data: "1\n"u8.ToArray()),
+        ];
+        var outcome = Explore(events, AcknowledgedDataSurvives);
+
+        Assert.True(outcome.Passed(KernelModel.Linux3_16Range, CrashKind.ProcessCrash), outcome.ToString());
+        Assert.True(survives == outcome.Passed(KernelModel.Linux3_16Range, CrashKind.PowerLoss), outcome.ToString());
+    }
+
+    [Fact]
+    public void A_created_name_survives_power_loss_only_after_a_directory_fsync()
+    {
+        var data = Enumerable.Repeat((byte)'x', 4096).ToArray();
+        TraceEvent[] WithDirectoryFsync(bool fsyncDirectory) =>
+        [
+            Event(TraceEventKind.Create, "open(f, O_RDWR|O_CREAT)"),
+            Event(TraceEventKind.Write, "pwrite64(f, offset 0, 4096 bytes)", length: 4096, data: data),
+            Event(TraceEventKind.Fsync, "fsync(f)"),
+            .. fsyncDirectory ? [Event(TraceEventKind.FsyncDirectory, "fsync(directory .)", path: ".")] : Array.Empty<TraceEvent>(),
+            Event(TraceEventKind.Output, "write(stdout, 2 bytes)", path: "", data: "1\n"u8.ToArray()),
+        ];
+
+        Assert.False(Explore(WithDirectoryFsync(false), AcknowledgedDataSurvives).Passed(KernelModel.Linux3_16Range, CrashKind.PowerLoss));
+        Assert.True(Explore(WithDirectoryFsync(true), AcknowledgedDataSurvives).Passed(KernelModel.Linux3_16Range, CrashKind.PowerLoss));
+    }
+
+    [Fact]
+    public void A_renamed_directory_carries_its_files_into_the_image()
+    {
+        var data = Enumerable.Repeat((byte)'x', 4096).ToArray();
+        TraceEvent[] events =
+        [
+            Event(TraceEventKind.Mkdir, "mkdir(d)", path: "d"),
+            Event(TraceEventKind.Create, "open(d/f, O_RDWR|O_CREAT)", path: "d/f"),
+            Event(TraceEventKind.Write, "pwrite64(d/f, offset 0, 4096 bytes)", path: "d/f", length: 4096, data: data),
+            Event(TraceEventKind.Fsync, "fsync(d/f)", path: "d/f"),
+            new(TraceEventKind.Rename, 7, "rename(d, e)", "d", "e", 0, 0, 0, ReadOnlyMemory<byte>.Empty),
+            Event(TraceEventKind.FsyncDirectory, "fsync(directory .)", path: "."),
+            Event(TraceEventKind.Output, "write(stdout, 2 bytes)", path: "", data: "1\n"u8.ToArray()),
+        ];
+        var checker = AcknowledgedDataSurvives.Replace("$WRITEBACK_IMAGE/f", "$WRITEBACK_IMAGE/e/f", StringComparison.Ordinal);
+        var outcome = Explore(events, checker);
+
+        Assert.True(outcome.Reports.All(r => r.Failures.Count == 0), outcome.ToString());
+    }
+
+    [Fact]
+    public void Crash_points_are_named_by_the_programs_calls_and_the_initial_state_is_not_a_crash_point()
+    {
+        var recording = new Recording("prog", [], "/d", [new TraceFile("old", false, "kept"u8.ToArray())],
+                                      [Event(TraceEventKind.Write, "pwrite64(old, offset 0, 4 bytes)", path: "old", length: 4, data: "new!"u8.ToArray())], 10);
+        var scenario = new TraceScenario(recording, new CheckerOptions { Command = "echo \"$WRITEBACK_CRASH_POINT: $(cat \"$WRITEBACK_IMAGE/old\")\"; exit 1" });
+        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.ProcessCrash] }).Explore(scenario);
+        scenario.ThrowIfCheckerFailed();
+
+        // Crash points 0-3 set up the initial file (open, write, fsync, directory fsync): never checked.
+        Assert.Equal([4, 5], report.Failures.Select(f => f.CrashPointIndex).Order());
+        Assert.Equal("#4 before pwrite64(old, offset 0, 4 bytes) in pid 7: kept", report.Failures.Single(f => f.CrashPointIndex == 4).Message);
+        Assert.Equal("#5 after pwrite64(old, offset 0, 4 bytes) in pid 7: new!", report.Failures.Single(f => f.CrashPointIndex == 5).Message);
+    }
+
+    [Fact]
+    public void An_ignored_file_is_in_no_image_and_adds_no_states()
+    {
+        TraceEvent[] events =
+        [
+            Event(TraceEventKind.Create, "open(db-shm, O_RDWR|O_CREAT)", path: "db-shm"),
+            Event(TraceEventKind.Write, "pwrite64(db-shm, offset 0, 3 bytes)", path: "db-shm", length: 3, data: "abc"u8.ToArray()),
+            Event(TraceEventKind.Write, "pwrite64(db-shm, offset 0, 3 bytes)", path: "db-shm", length: 3, data: "def"u8.ToArray()),
+        ];
+        var recording = new Recording("prog", [], "/d", [], events, 10);
+        var scenario = new TraceScenario(recording, new CheckerOptions { Command = "[ ! -e \"$WRITEBACK_IMAGE/db-shm\" ] || { echo present; exit 1; }", IgnoredPaths = ["*-shm"] });
+        var report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(scenario);
+        scenario.ThrowIfCheckerFailed();
+
+        Assert.Empty(report.Failures);
+        Assert.Equal(1, scenario.DistinctImages); // the empty image, whatever the crash point and kind
+    }
+
+    private static Traced.Outcome Explore(TraceEvent[] events, string checker) =>
+        Traced.Explore(new Recording("prog", [], "/d", [], events, events.Length), checker);
+
+    private static TraceEvent Event(TraceEventKind kind, string call, string path = "f", long length = 0, int flags = 0, byte[]? data = null) =>
+        new(kind, 7, call, path, "", 0, length, flags, data ?? ReadOnlyMemory<byte>.Empty);
+}

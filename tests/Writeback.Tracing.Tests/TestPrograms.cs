@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace Writeback.Tracing.Tests;
+
+/// <summary>The test programs: C sources compiled once per run with gcc, scripts run as they are.</summary>
+internal static class TestPrograms
+{
+    private static readonly string BuildDirectory = Directory.CreateTempSubdirectory("writeback-trace-programs-").FullName;
+    private static readonly Dictionary<string, string> Built = [];
+
+    public static string Source(string name) => Path.Combine(AppContext.BaseDirectory, "Programs", name);
+
+    /// <summary>Compiles Programs/NAME.c (once) and returns the executable; skips the test when gcc or a library is missing.</summary>
+    public static string Compile(string name, params string[] libraries)
+    {
+        lock (Built)
+        {
+            if (Built.TryGetValue(name, out var built))
+            {
+                return built;
+            }
+            var executable = Path.Combine(BuildDirectory, name);
+            var (exitCode, output) = Run("gcc", ["-O2", "-o", executable, Source(name + ".c"), .. libraries]);
+            Skip.If(exitCode == 127, "gcc is not installed");
+            Skip.If(exitCode != 0 && libraries.Length > 0, $"gcc could not build {name} with {string.Join(' ', libraries)} (is the library installed? .ci/run installs liblmdb-dev): {output}");
+            Assert.True(exitCode == 0, output);
+            Built[name] = executable;
+            return executable;
+        }
+    }
+
+    /// <summary>The full path of a program on PATH; skips the test when it is absent.</summary>
+    public static string Require(string program)
+    {
+        var found = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+            .Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
+        Skip.If(found is null, $"{program} is not installed");
+        return found!;
+    }
+
+    public static (int ExitCode, string Output) Run(string program, IEnumerable<string> arguments, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? "" };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, stdout + stderr.Result);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (127, e.Message);
+        }
+    }
+}
