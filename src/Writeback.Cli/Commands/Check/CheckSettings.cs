@@ -51,6 +51,11 @@ internal sealed class CheckSettings : JsonSettings
     [Description("Crash points with more post-crash states than this are explored bounded + sampled instead of exhaustively. Default: the explorer's (4096).")]
     public int? MaxStatesPerCrashPoint { get; init; }
 
+    /// <summary>JSON without the full reports.</summary>
+    [CommandOption("--compact")]
+    [Description("With --json: leave out the simulator's full reports (every failure with its page maps); keep the verdicts, the failed scenarios' names and each failing model's first failure with its reproduce line.")]
+    public bool Compact { get; init; }
+
     /// <summary>Parses <see cref="Shard"/>.</summary>
     /// <returns>Index and count; (0, 1) when not given.</returns>
     public (int Index, int Count) ParseShard()
@@ -72,12 +77,40 @@ internal sealed class CheckSettings : JsonSettings
         throw new UsageException($"check: --shard must be I/N with 0 <= I < N, e.g. 0/4, not '{Shard}'.");
     }
 
+    /// <summary>
+    /// Why <paramref name="atomicWriteBytes"/> is not a unit the explorer models, with the values
+    /// it accepts: a divisor of the simulated page size into at most 64 units, or a multiple of it.
+    /// </summary>
+    /// <param name="atomicWriteBytes">The value given.</param>
+    /// <returns>The message, or <see langword="null"/> when the value is accepted.</returns>
+    internal static string? AtomicWriteErrorOrNull(int atomicWriteBytes)
+    {
+        int pageBytes = new SimulatedStorage().PageSizeBytes;
+        const int maxUnitsPerPage = 64;   // ExplorerOptions: at most 64 atomic units per page are modelled
+        bool divides = atomicWriteBytes > 0 && pageBytes % atomicWriteBytes == 0 && pageBytes / atomicWriteBytes <= maxUnitsPerPage;
+        bool multiple = atomicWriteBytes > 0 && atomicWriteBytes % pageBytes == 0;
+        if (divides || multiple)
+        {
+            return null;
+        }
+
+        IEnumerable<int> divisors = Enumerable.Range(0, 31).Select(i => 1 << i)
+            .Where(d => d <= pageBytes && pageBytes % d == 0 && pageBytes / d <= maxUnitsPerPage);
+        return $"--atomic-write-bytes must be one of {string.Join(", ", divisors)} (a page of {pageBytes} bytes in at most "
+               + $"{maxUnitsPerPage} units; 512 models torn sectors) or a multiple of {pageBytes}, not {atomicWriteBytes}.";
+    }
+
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
-        if (AtomicWriteBytes < 1)
+        if (AtomicWriteErrorOrNull(AtomicWriteBytes) is { } atomicWriteError)
         {
-            return ValidationResult.Error($"--atomic-write-bytes must be positive, not {AtomicWriteBytes}.");
+            return ValidationResult.Error(atomicWriteError);
+        }
+
+        if (Compact && Json is not { IsSet: true })
+        {
+            return ValidationResult.Error("--compact shapes the JSON report: give it with --json.");
         }
 
         if (MaxStatesPerCrashPoint is < 1)
