@@ -55,6 +55,7 @@ internal static partial class WritebackCli
         config.Settings.PropagateExceptions = false;
         config.Settings.CancellationExitCode = ExitCodes.Cancelled;
         config.Settings.ExceptionHandler = (exception, _) => HandleException(exception, output, args);
+        config.SetHelpProvider(new WholeExamplesHelpProvider(config.Settings));
 
         config.AddCommand<CheckCommand>("check")
             .WithDescription("Run crash scenarios under kernel flush-semantics models and report which crash states break them.")

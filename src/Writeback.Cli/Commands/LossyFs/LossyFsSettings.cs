@@ -112,7 +112,7 @@ internal sealed class LossyFsFaultSettings : LossyFsMountpointSettings
 
     /// <summary>Offset range.</summary>
     [CommandOption("--offset <A-B>")]
-    [Description("With --op write: only writes overlapping bytes [A, B) fail.")]
+    [Description("With --op write: only writes overlapping bytes [[A, B) fail.")]
     public string? Offset { get; init; }
 
     /// <summary>How many times.</summary>
