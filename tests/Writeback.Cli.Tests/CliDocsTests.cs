@@ -31,7 +31,7 @@ public partial class CliDocsTests
         }
     }
 
-    /// <summary>The text under the heading that names <c>`writeback PATH`</c> (or <c>`writeback PATH ARGS`</c>), up to the next heading of its level or above.</summary>
+    /// <summary>The heading that names <c>`writeback PATH`</c> (or <c>`writeback PATH ARGS`</c>) and the text under it, up to the next heading of its level or above.</summary>
     internal static string? Section(string markdown, string path)
     {
         string[] lines = markdown.Split('\n');
@@ -42,7 +42,7 @@ public partial class CliDocsTests
             {
                 int level = match.Groups[1].Length;
                 IEnumerable<string> body = lines.Skip(i + 1).TakeWhile(l => !(Heading().Match(l) is { Success: true } h && h.Groups[1].Length <= level));
-                return string.Join('\n', body);
+                return string.Join('\n', body.Prepend(lines[i]));
             }
         }
 
