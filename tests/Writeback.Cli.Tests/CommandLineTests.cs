@@ -156,6 +156,14 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void Count_without_watch_is_a_usage_error()
+    {
+        CliRun run = CliRun.Of("inspect", "/etc/hostname", "--count", "3");
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal("writeback: inspect: --count counts the refreshes of --watch: give it with --watch.", run.StandardError.TrimEnd());
+    }
+
+    [Fact]
     public void Compact_without_json_is_a_usage_error()
     {
         CliRun run = CliRun.Of("check", "--compact");

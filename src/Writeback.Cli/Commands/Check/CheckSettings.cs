@@ -31,7 +31,7 @@ internal sealed class CheckSettings : JsonSettings
 
     /// <summary>The atomic write unit.</summary>
     [CommandOption("--atomic-write-bytes <N>")]
-    [Description("The device's atomic write unit in bytes: 4096 (a page is written whole or not at all) or 512 (sectors of a page may tear).")]
+    [Description("The device's atomic write unit in bytes: 4096 (a page is written whole or not at all) or 512 (sectors of a page may tear); any power of two from 64 to 4096, or a multiple of 4096.")]
     [DefaultValue(4096)]
     public int AtomicWriteBytes { get; init; } = 4096;
 
