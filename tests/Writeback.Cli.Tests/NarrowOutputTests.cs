@@ -1,3 +1,5 @@
+using Spectre.Console.Testing;
+using Writeback.Simulation;
 using Writeback.Simulation.Examples;
 
 namespace Writeback.Cli.Tests;
@@ -24,6 +26,37 @@ public class NarrowOutputTests
         Assert.All(run.Console.Split('\n').Where(l => !l.StartsWith("reproduce: ", StringComparison.Ordinal)),
                    line => Assert.True(line.TrimEnd().Length <= 80, $"{line.Length} columns: {line}"));
         Assert.Contains(run.Console.Split('\n'), l => l.StartsWith("reproduce: writeback check --scenario header-barrier ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_name_too_long_for_80_columns_is_cut_with_an_ellipsis_not_wrapped()
+    {
+        var scenario = new LongNamedScenario();
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(scenario);
+        var outcome = new Commands.Check.CheckOutcome(new Commands.Check.CheckTarget(scenario, null, null, null), [report]);
+        var console = new TestConsole().Width(80);
+
+        console.Write(Commands.Check.CheckRenderer.Matrix([outcome], Enum.GetValues<CrashKind>()));
+
+        string[] lines = console.Output.Split('\n');
+        Assert.All(lines, l => Assert.True(l.TrimEnd().Length <= 80, l));
+        string row = Assert.Single(lines, l => l.Contains("a-scenario-whose-name", StringComparison.Ordinal));
+        Assert.Contains("…", row);
+        // The rest of the name is not wrapped onto another line.
+        Assert.DoesNotContain(lines, l => l.Contains("terminal-allows", StringComparison.Ordinal));
+    }
+
+    private sealed class LongNamedScenario : ICrashScenario
+    {
+        public string Name => "a-scenario-whose-name-is-much-longer-than-an-80-column-terminal-allows";
+
+        public void Run(IMappedStorage storage, Acknowledgements acknowledged)
+        {
+            using IMappedFile file = storage.Open("f.bin", new MappedFileOptions { Mode = FileMode.CreateNew, Length = 4096 });
+            file.FlushFile();
+        }
+
+        public CheckResult Check(IMappedStorage recovered, CrashContext context) => CheckResult.Ok;
     }
 
     [Fact]
