@@ -81,6 +81,24 @@ public class NarrowOutputTests
         }
     }
 
+    [SkippableFact]
+    public void On_a_terminal_the_finished_progress_bars_are_erased_before_the_results()
+    {
+        // A real pseudo-terminal (util-linux script), where the progress display is live.
+        Skip.IfNot(File.Exists("/usr/bin/script"), "script (util-linux) is needed to run the tool on a pseudo-terminal");
+        string tool = Path.Combine(AppContext.BaseDirectory, "Writeback.Cli.dll");
+        ProcessRunner.Result result = ProcessRunner.Run("/usr/bin/script",
+            ["-qec", $"dotnet '{tool}' check --model Linux3_16Range --scenario header-barrier", "/dev/null"], AppContext.BaseDirectory,
+            TimeSpan.FromMinutes(2), new Dictionary<string, string> { ["COLUMNS"] = "80", ["TERM"] = "xterm" });
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        string output = result.StandardOutput;
+        int lastBar = output.LastIndexOf("100%", StringComparison.Ordinal);
+        int results = output.IndexOf("writeback check", StringComparison.Ordinal);
+        Assert.True(lastBar >= 0 && results > lastBar, $"no finished progress bar before the results:\n{output}");
+        // Between them: erase the line, move up, erase (ECMA-48 EL and CUU), i.e. the display cleared itself.
+        Assert.Contains("\u001b[2K\u001b[1A\u001b[2K", output[lastBar..results]);
+    }
+
     [Theory]
     [InlineData(80)]
     [InlineData(120)]
