@@ -60,6 +60,16 @@ public class BenchCommandTests
         Assert.Empty(Directory.GetFiles(directory.Path));
     }
 
+    [SkippableFact]
+    public void A_directory_where_no_file_can_be_created_names_the_system_call_the_file_and_errno()
+    {
+        Skip.IfNot(Directory.Exists("/proc/self"), "needs procfs, where open(O_CREAT) fails with ENOENT");
+        CliRun run = CliRun.Of("bench", "--dir", "/proc", "--strategy", "msync", "--size", "1", "--iterations", "1", "--no-chart");
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Matches(@"^writeback: bench: open\(O_CREAT\|O_EXCL\) failed on '/proc/\.writeback-bench-[^']+\.dat': ENOENT \(No such file or directory\)$",
+                       run.StandardError.TrimEnd());
+    }
+
     [Fact]
     public void The_chart_and_json_go_to_the_current_directory_unless_out_says_otherwise()
     {
