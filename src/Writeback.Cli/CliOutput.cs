@@ -39,8 +39,39 @@ internal sealed class CliOutput
     public bool CanShowProgress(bool jsonToStandardOutput) =>
         !jsonToStandardOutput && !OutputRedirected && Console.Profile.Capabilities.Interactive;
 
+    /// <summary>
+    /// Writes one line to the human-readable output as it is, never wrapped at the console's width:
+    /// for paths and command lines, which must stay whole to be copied.
+    /// </summary>
+    /// <param name="line">The line, without markup.</param>
+    public void WriteWholeLine(string line)
+    {
+        TextWriter writer = Console.Profile.Out.Writer;
+        writer.WriteLine(line);
+        writer.Flush();
+    }
+
     /// <summary>The output of a real process: the terminal, Console.Out and Console.Error.</summary>
     /// <returns>The process's output.</returns>
-    public static CliOutput ForProcess() =>
-        new(AnsiConsole.Console, System.Console.Out, System.Console.Error, System.Console.IsOutputRedirected);
+    public static CliOutput ForProcess()
+    {
+        IAnsiConsole console = AnsiConsole.Console;
+        // COLUMNS, as the shell exports it or as a user sets it for a pipe or a CI log, wins over
+        // the terminal's width and over the 80 columns assumed when the output is not a terminal.
+        if (ColumnsOrNull(Environment.GetEnvironmentVariable("COLUMNS")) is { } columns)
+        {
+            console.Profile.Width = columns;
+        }
+
+        return new(console, System.Console.Out, System.Console.Error, System.Console.IsOutputRedirected);
+    }
+
+    /// <summary>The width the <c>COLUMNS</c> variable asks for, if it holds a usable one.</summary>
+    /// <param name="value">The variable's value, or <see langword="null"/> when unset.</param>
+    /// <returns>The width, or <see langword="null"/> for unset, empty, not a number, below 20 or above 1000.</returns>
+    internal static int? ColumnsOrNull(string? value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int columns)
+        && columns is >= 20 and <= 1000
+            ? columns
+            : null;
 }

@@ -29,8 +29,18 @@ internal abstract class OutputCommand<TSettings> : Command<TSettings>
             return;
         }
 
-        Output.Console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(work);
+        CreateProgress(Output.Console).Start(work);
     }
+
+    /// <summary>
+    /// The progress display: cleared when the work is done (AutoClear), so that finished bars do not
+    /// stay on screen above the results.
+    /// </summary>
+    /// <param name="console">The console it draws on.</param>
+    /// <returns>The display, not started.</returns>
+    internal static Progress CreateProgress(IAnsiConsole console) =>
+        console.Progress()
+            .AutoClear(true)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn());
 }

@@ -56,12 +56,14 @@ internal static partial class WritebackCli
         config.Settings.PropagateExceptions = false;
         config.Settings.CancellationExitCode = ExitCodes.Cancelled;
         config.Settings.ExceptionHandler = (exception, _) => HandleException(exception, output, args);
+        config.SetHelpProvider(new WholeExamplesHelpProvider(config.Settings));
 
         config.AddCommand<CheckCommand>("check")
             .WithDescription("Run crash scenarios under kernel flush-semantics models and report which crash states break them.")
             .WithExample("check")
-            .WithExample("check", "--assembly", "bin/MyScenarios.dll", "--model", "Linux3_16Range", "--json", "report.json")
-            .WithExample("check", "--assembly", "bin/MyScenarios.dll", "--scenario", "wal-append", "--seed", "42");
+            .WithExample("check", "--assembly", "My.dll", "--model", "Linux3_16Range", "--json", "report.json")
+            .WithExample("check", "--assembly", "My.dll", "--scenario", "my-log", "--seed", "42")
+            .WithExample("check", "--json", "-", "--compact");
         config.AddCommand<TraceCommand>("trace")
             .WithDescription("Record any program (ptrace) in a directory, then crash-check it: every post-crash image each kernel model allows is judged by your checker command. The program and its arguments follow '--'.")
             .WithExample("trace", "--dir", "db", "--checker", "./check.sh", "--", "./myprogram", "--commit", "10")
@@ -70,7 +72,7 @@ internal static partial class WritebackCli
         config.AddCommand<BenchCommand>("bench")
             .WithDescription("Measure what durability costs on a file system, per flush strategy, against .NET's MemoryMappedViewAccessor.Flush and the raw system calls.")
             .WithExample("bench", "--quick")
-            .WithExample("bench", "--dir", "/mnt/data", "--size", "256", "--chart", "bench.png");
+            .WithExample("bench", "--dir", "/mnt/data", "--size", "256", "--out", "results");
         config.AddCommand<InspectCommand>("inspect")
             .WithDescription("Show a file's page-cache state (cached, dirty, under writeback, evicted) as numbers and as a map.")
             .WithExample("inspect", "data.bin")
@@ -79,27 +81,63 @@ internal static partial class WritebackCli
         LossyFsCommands.AddTo(config);
     }
 
-    /// <summary>Turns any exception that escaped a command into one line on stderr and an exit code.</summary>
+    /// <summary>
+    /// Turns any exception that escaped a command into one line on stderr, <c>writeback: COMMAND:
+    /// …</c>, and an exit code. Usage errors name the option as it was typed.
+    /// </summary>
     /// <param name="exception">The exception.</param>
     /// <param name="output">Where the line goes.</param>
-    /// <param name="args">The command line, to name the option whose value could not be converted.</param>
+    /// <param name="args">The command line, to name the command and the option as typed.</param>
     /// <returns>The exit code.</returns>
     internal static int HandleException(Exception exception, CliOutput output, IReadOnlyList<string>? args = null)
     {
+        args ??= [];
         (int exitCode, string message) = Classify(exception);
-        if (exitCode == ExitCodes.Usage && ConversionFailure().Match(message) is { Success: true } conversion)
+        if (exitCode == ExitCodes.Usage)
         {
-            message = DescribeConversionFailure(conversion.Groups["value"].Value, conversion.Groups["type"].Value, args ?? []);
+            message = DescribeUsageError(message, args);
         }
 
-        output.StandardError.WriteLine($"writeback: {message}");
+        output.StandardError.WriteLine($"writeback: {WithCommand(message, args)}");
         output.StandardError.Flush();
         return exitCode;
+    }
+
+    /// <summary>Prefixes the command's name (<c>bench: </c>) unless the message starts with it already or names no command.</summary>
+    private static string WithCommand(string message, IReadOnlyList<string> args)
+    {
+        string? command = args.Count > 0 && !args[0].StartsWith('-') ? args[0] : null;
+        bool unknownCommand = message.StartsWith("Unknown command", StringComparison.Ordinal);
+        return command is null || unknownCommand || message.StartsWith(command, StringComparison.Ordinal)
+            ? message
+            : $"{command}: {message}";
     }
 
     /// <summary>Spectre's message for an option value of the wrong type.</summary>
     [System.Text.RegularExpressions.GeneratedRegex(@"^Failed to convert '(?<value>.*)' to (?<type>[\w`]+)\.$")]
     private static partial System.Text.RegularExpressions.Regex ConversionFailure();
+
+    /// <summary>Spectre's message for an option the command does not have.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Unknown option '(?<name>.*)'\.$")]
+    private static partial System.Text.RegularExpressions.Regex UnknownOption();
+
+    private static string DescribeUsageError(string message, IReadOnlyList<string> args)
+    {
+        if (ConversionFailure().Match(message) is { Success: true } conversion)
+        {
+            return DescribeConversionFailure(conversion.Groups["value"].Value, conversion.Groups["type"].Value, args);
+        }
+
+        if (UnknownOption().Match(message) is { Success: true } unknown)
+        {
+            string name = unknown.Groups["name"].Value;
+            string typed = args.LastOrDefault(a => a.StartsWith('-') && a.TrimStart('-').Split('=')[0] == name) ?? (name.Length == 1 ? "-" : "--") + name;
+            string command = args.Count > 0 && !args[0].StartsWith('-') ? args[0] + " " : "";
+            return $"unknown option '{typed}'; 'writeback {command}--help' lists the options.";
+        }
+
+        return message;
+    }
 
     private static string DescribeConversionFailure(string value, string type, IReadOnlyList<string> args)
     {
@@ -113,7 +151,12 @@ internal static partial class WritebackCli
         }
 
         string option = index > 0 ? $" for {args[index - 1]}" : "";
-        string expected = type is "Int32" or "Int64" or "UInt64" or "Nullable`1" ? "a whole number" : $"a value of type {type}";
+        string expected = type switch
+        {
+            "UInt64" => $"a whole number from 0 to {ulong.MaxValue}",
+            "Int32" or "Int64" or "Nullable`1" => "a whole number",
+            _ => $"a value of type {type}",
+        };
         return $"invalid value '{value}'{option}: expected {expected}.";
     }
 

@@ -10,14 +10,18 @@ public class BenchCommandTests
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "the library's MappedFile and the raw calls are Linux-only");
         using var directory = new TempDirectory();
-        string chart = directory.File("out/bench.png");
+        string chart = directory.File("out/writeback-bench.png");
         CliRun run = CliRun.Of("bench", "--quick", "--dir", directory.Path, "--size", "2", "--iterations", "5",
-                               "--dirty-pages", "4", "--chart", chart);
+                               "--dirty-pages", "4", "--out", directory.File("out"));
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         Assert.Contains("Flush(range)", run.Console);
         Assert.Contains("MemoryMappedViewAccessor.Flush()", run.Console);
         Assert.Contains("guaranteed when the call returns", run.Console);
+        // Both paths, each whole on its own line.
+        string[] lines = run.Console.Split('\n');
+        Assert.Contains($"chart: {chart}", lines);
+        Assert.Contains($"json:  {Path.ChangeExtension(chart, ".json")}", lines);
 
         byte[] png = File.ReadAllBytes(chart);
         Assert.True(png.Length > 1000);
@@ -54,6 +58,48 @@ public class BenchCommandTests
         string[] names = [.. json.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("name").GetString()!)];
         Assert.Equal(["Flush(range)", "msync(MS_SYNC, range)"], names);
         Assert.Empty(Directory.GetFiles(directory.Path));
+    }
+
+    [SkippableFact]
+    public void A_directory_where_no_file_can_be_created_names_the_system_call_the_file_and_errno()
+    {
+        Skip.IfNot(Directory.Exists("/proc/self"), "needs procfs, where open(O_CREAT) fails with ENOENT");
+        CliRun run = CliRun.Of("bench", "--dir", "/proc", "--strategy", "msync", "--size", "1", "--iterations", "1", "--no-chart");
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Matches(@"^writeback: bench: open\(O_CREAT\|O_EXCL\) failed on '/proc/\.writeback-bench-[^']+\.dat': ENOENT \(No such file or directory\)$",
+                       run.StandardError.TrimEnd());
+    }
+
+    [Fact]
+    public void The_chart_and_json_go_to_the_current_directory_unless_out_says_otherwise()
+    {
+        Assert.Equal(Path.Combine(Environment.CurrentDirectory, "writeback-bench.png"),
+                     new BenchSettings { Directory = "/somewhere/else" }.FullChartPath());
+        Assert.Equal("/results/writeback-bench.png", new BenchSettings { OutDirectory = "/results" }.FullChartPath());
+        Assert.Equal("/results/nvme.png", new BenchSettings { OutDirectory = "/results", ChartPath = "nvme.png" }.FullChartPath());
+        Assert.Null(new BenchSettings { NoChart = true }.FullChartPath());
+    }
+
+    [Fact]
+    public void The_chart_reads_alone_log_axis_every_bar_visible_durability_marked_sample_count_in_title()
+    {
+        // A fast not-durable call next to slow durable ones, as sync_file_range(WRITE) beside fdatasync.
+        BenchResult Result(string name, bool durable, double medianMs, int samples) => new(
+            name, "raw syscall", "…", durable, 1, new BenchStatistics(samples, medianMs, medianMs * 2, medianMs * 40, medianMs, medianMs / 2, medianMs * 50), 1);
+        var report = new BenchReport("0", DateTimeOffset.UnixEpoch, "/data", "ext4", "Linux", 2,
+                                     new BenchWorkload(8 << 20, 4096, 32, 40, 3, 4, 4096, 1),
+                                     [Result("fdatasync(fd)", true, 2.5, 40), Result("sync_file_range(WRITE)", false, 0.0009, 40)], null, null);
+
+        BenchChart.Layout layout = BenchChart.Describe(report);
+
+        Assert.Contains("40 commits per strategy", layout.Title);
+        Assert.Contains("log scale", layout.AxisLabel);
+        Assert.Contains("p99", layout.AxisLabel);
+        // Every bar starts at least 0.3 decades below its median, so the shortest is still visible.
+        Assert.All(layout.Rows, r => Assert.True(Math.Log10(r.MedianMs) - Math.Log10(layout.AxisMinMs) >= 0.3, r.ToString()));
+        Assert.DoesNotContain("NOT durable", layout.Rows[0].Label);
+        Assert.Contains("NOT durable", layout.Rows[1].Label);
+        Assert.False(layout.Rows[1].Durable);
     }
 
     [Theory]

@@ -46,6 +46,38 @@ public class CheckCommandTests
     }
 
     [Fact]
+    public void Json_names_the_failed_scenarios_and_compact_leaves_out_the_full_reports()
+    {
+        CliRun full = CliRun.Of("check", "--json", "-");
+        CliRun compact = CliRun.Of("check", "--json", "-", "--compact");
+        Assert.Equal(full.ExitCode, compact.ExitCode);
+        using JsonDocument fullJson = JsonDocument.Parse(full.StandardOutput);
+        using JsonDocument compactJson = JsonDocument.Parse(compact.StandardOutput);
+
+        // The names of exactly the scenarios with a failure somewhere, in both modes.
+        string[] failing = [.. fullJson.RootElement.GetProperty("scenarios").EnumerateArray()
+            .Where(s => !s.GetProperty("passed").GetBoolean()).Select(s => s.GetProperty("name").GetString()!)];
+        Assert.Contains("header-barrier", failing);
+        Assert.Equal(failing, fullJson.RootElement.GetProperty("failedScenarios").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal(failing, compactJson.RootElement.GetProperty("failedScenarios").EnumerateArray().Select(e => e.GetString()!));
+
+        Assert.True(compactJson.RootElement.GetProperty("compact").GetBoolean());
+        foreach (JsonElement scenario in compactJson.RootElement.GetProperty("scenarios").EnumerateArray())
+        {
+            Assert.Equal(JsonValueKind.Null, scenario.GetProperty("reports").ValueKind);
+            // Each model with a failure keeps its first failure, reproduce line included.
+            int failingModels = scenario.GetProperty("verdicts").EnumerateArray().Where(v => !v.GetProperty("passed").GetBoolean())
+                                        .Select(v => v.GetProperty("model").GetString()).Distinct().Count();
+            JsonElement[] first = [.. scenario.GetProperty("firstFailures").EnumerateArray()];
+            Assert.Equal(failingModels, first.Length);
+            Assert.All(first, f => Assert.StartsWith("writeback check ", f.GetProperty("reproduce").GetString()));
+        }
+
+        Assert.True(compact.StandardOutput.Length * 5 < full.StandardOutput.Length,
+                    $"compact {compact.StandardOutput.Length} bytes, full {full.StandardOutput.Length}");
+    }
+
+    [Fact]
     public void Bundled_examples_match_their_documentation_and_exit_0()
     {
         CliRun run = CliRun.Of("check");

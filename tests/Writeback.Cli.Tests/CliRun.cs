@@ -7,9 +7,14 @@ internal sealed record CliRun(int ExitCode, string Console, string StandardOutpu
 {
     public static CliRun Of(params string[] args) => Of(CancellationToken.None, args);
 
-    public static CliRun Of(CancellationToken cancellationToken, params string[] args)
+    public static CliRun Of(CancellationToken cancellationToken, params string[] args) => OfWidth(200, cancellationToken, args);
+
+    /// <summary>Runs with a console of <paramref name="width"/> columns, as a terminal or COLUMNS would give.</summary>
+    public static CliRun OfWidth(int width, params string[] args) => OfWidth(width, CancellationToken.None, args);
+
+    private static CliRun OfWidth(int width, CancellationToken cancellationToken, string[] args)
     {
-        var console = new TestConsole().Width(200);
+        var console = new TestConsole().Width(width);
         var standardOutput = new StringWriter();
         var standardError = new StringWriter();
         // outputRedirected: true, as under a test runner: no live displays, no progress bars.

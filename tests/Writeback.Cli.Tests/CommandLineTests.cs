@@ -91,15 +91,103 @@ public class CommandLineTests
     }
 
     [Theory]
-    [InlineData("bench", "--size", "x")]
-    [InlineData("inspect", "--length", "1.5")]
-    [InlineData("check", "--seed", "-1")]
-    public void A_value_of_the_wrong_type_names_the_option(string command, string option, string value)
+    [InlineData("bench", "--size", "x", "a whole number")]
+    [InlineData("bench", "-s", "x", "a whole number")]
+    [InlineData("inspect", "--length", "1.5", "a whole number")]
+    [InlineData("check", "--seed", "-1", "a whole number from 0 to 18446744073709551615")]
+    public void A_value_of_the_wrong_type_names_the_option_as_typed_and_what_is_allowed(string command, string option, string value, string expected)
     {
         string[] args = command == "inspect" ? [command, "/etc/hostname", option, value] : [command, option, value];
         CliRun run = CliRun.Of(args);
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
-        Assert.Equal($"writeback: invalid value '{value}' for {option}: expected a whole number.", run.StandardError.TrimEnd());
+        Assert.Equal($"writeback: {command}: invalid value '{value}' for {option}: expected {expected}.", run.StandardError.TrimEnd());
+    }
+
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("-z")]
+    public void An_unknown_option_is_named_as_typed_with_where_to_find_the_options(string option)
+    {
+        CliRun run = CliRun.Of("check", option);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal($"writeback: check: unknown option '{option}'; 'writeback check --help' lists the options.", run.StandardError.TrimEnd());
+    }
+
+    [Theory]
+    [InlineData("1000")]
+    [InlineData("0")]
+    [InlineData("32")]
+    public void An_atomic_write_unit_the_explorer_cannot_model_names_the_option_and_the_allowed_values(string value)
+    {
+        CliRun run = CliRun.Of("check", "--atomic-write-bytes", value);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal($"writeback: check: --atomic-write-bytes must be one of 64, 128, 256, 512, 1024, 2048, 4096 (a page of 4096 bytes "
+                     + $"in at most 64 units; 512 models torn sectors) or a multiple of 4096, not {value}.", run.StandardError.TrimEnd());
+    }
+
+    [Theory]
+    [InlineData("512")]
+    [InlineData("8192")]
+    public void Every_atomic_write_unit_the_message_allows_is_accepted(string value)
+    {
+        Assert.Null(Commands.Check.CheckSettings.AtomicWriteErrorOrNull(int.Parse(value, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void An_assembly_that_is_a_directory_says_so()
+    {
+        using var directory = new TempDirectory();
+        CliRun run = CliRun.Of("check", "--assembly", directory.Path);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal($"writeback: check: --assembly '{directory.Path}' is a directory; give the .dll file your project builds, "
+                     + "e.g. bin/Debug/net10.0/MyScenarios.dll.", run.StandardError.TrimEnd());
+    }
+
+    [Theory]
+    [InlineData("--chart", "x.png")]
+    [InlineData("--out", "results")]
+    public void Contradictory_options_are_a_usage_error(string option, string value)
+    {
+        CliRun run = CliRun.Of("bench", "--no-chart", option, value);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.StartsWith($"writeback: bench: --no-chart contradicts {option}", run.StandardError);
+        Assert.Single(run.StandardError.TrimEnd().Split('\n'));
+        Assert.False(File.Exists("x.png"));
+    }
+
+    [Fact]
+    public void Count_without_watch_is_a_usage_error()
+    {
+        CliRun run = CliRun.Of("inspect", "/etc/hostname", "--count", "3");
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal("writeback: inspect: --count counts the refreshes of --watch: give it with --watch.", run.StandardError.TrimEnd());
+    }
+
+    [Fact]
+    public void Compact_without_json_is_a_usage_error()
+    {
+        CliRun run = CliRun.Of("check", "--compact");
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal("writeback: check: --compact shapes the JSON report: give it with --json.", run.StandardError.TrimEnd());
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("abc", null)]
+    [InlineData("-5", null)]
+    [InlineData("5", null)]
+    [InlineData("80", 80)]
+    [InlineData("132", 132)]
+    public void Columns_is_read_from_the_environment_when_usable(string? value, int? expected)
+    {
+        Assert.Equal(expected, CliOutput.ColumnsOrNull(value));
+    }
+
+    [Fact]
+    public void The_progress_display_clears_itself_when_done()
+    {
+        Assert.True(OutputCommand<Commands.Check.CheckSettings>.CreateProgress(new Spectre.Console.Testing.TestConsole()).AutoClear);
     }
 
     [Fact]

@@ -1,9 +1,10 @@
 namespace Writeback.Cli.Tests;
 
 /// <summary>
-/// Packs the three packages once (<c>dotnet pack</c>, Release): the Writeback.Cli tool and the
-/// Writeback and Writeback.Simulation libraries, into one temporary package source that the
-/// tests then install from and build against, as users would.
+/// Packs the solution once, with the command the README gives (<c>dotnet pack Writeback.slnx -c
+/// Release -o DIR</c>): the Writeback.Cli tool and the Writeback and Writeback.Simulation
+/// libraries land in one temporary package source that the tests then install from and build
+/// against, as users would.
 /// </summary>
 public sealed class PackagesFixture : IDisposable
 {
@@ -13,17 +14,16 @@ public sealed class PackagesFixture : IDisposable
     {
         Source = _directory.File("packages");
         string root = ProcessRunner.RepositoryRoot();
-        TimeSpan timeout = TimeSpan.FromMinutes(4);
-        // The tool first (it builds the libraries in Release), then the libraries without rebuilding.
         // --no-restore: the test run has restored already; restoring again would rewrite the
         // obj/project.assets.json files other test processes may be reading.
         Results =
         [
-            ProcessRunner.Run("dotnet", ["pack", Path.Combine(root, "src", "Writeback.Cli", "Writeback.Cli.csproj"), "-c", "Release", "--no-restore", "-o", Source, "--nologo"], root, timeout),
-            ProcessRunner.Run("dotnet", ["pack", Path.Combine(root, "src", "Writeback", "Writeback.csproj"), "-c", "Release", "--no-build", "-o", Source, "--nologo"], root, timeout),
-            ProcessRunner.Run("dotnet", ["pack", Path.Combine(root, "src", "Writeback.Simulation", "Writeback.Simulation.csproj"), "-c", "Release", "--no-build", "-o", Source, "--nologo"], root, timeout),
+            ProcessRunner.Run("dotnet", [.. PackArguments, Source, "--no-restore", "--nologo"], root, TimeSpan.FromMinutes(6)),
         ];
     }
+
+    /// <summary>The README's pack command, without the output directory's value.</summary>
+    public static IReadOnlyList<string> PackArguments { get; } = ["pack", "Writeback.slnx", "-c", "Release", "-o"];
 
     /// <summary>A NuGet.config whose only source is <see cref="Source"/>: nothing is fetched from elsewhere.</summary>
     public string LocalOnlyConfig

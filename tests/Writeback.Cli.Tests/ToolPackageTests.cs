@@ -10,6 +10,35 @@ namespace Writeback.Cli.Tests;
 [Collection(PackagesCollection.Name)]
 public class ToolPackageTests(PackagesFixture packages)
 {
+    /// <summary>The package a user installs; SkiaSharp's natives for every OS made it 78 MB.</summary>
+    private const long MaxToolPackageBytes = 30L << 20;
+
+    [Fact]
+    public void One_pack_at_the_solution_yields_the_tool_and_both_libraries_and_no_unpackable_project()
+    {
+        packages.AssertPacked();
+        string[] ids = [.. Directory.GetFiles(packages.Source, "*.nupkg")
+            .Select(p => Path.GetFileName(p)[..^$".{WritebackCli.Version}.nupkg".Length])];
+        Assert.Contains("Writeback.Cli", ids);
+        Assert.Contains("Writeback", ids);
+        Assert.Contains("Writeback.Simulation", ids);
+        // Tests, benchmarks and LossyFs (shipped inside the tool) are IsPackable=false.
+        Assert.DoesNotContain(ids, id => id.EndsWith(".Tests", StringComparison.Ordinal)
+                                         || id is "Writeback.Benchmarks" or "Writeback.LossyFs");
+    }
+
+    [Fact]
+    public void Tool_package_is_at_most_30_MB_and_carries_the_linux_x64_chart_natives()
+    {
+        packages.AssertPacked();
+        string package = Path.Combine(packages.Source, $"Writeback.Cli.{WritebackCli.Version}.nupkg");
+        long bytes = new FileInfo(package).Length;
+        Assert.True(bytes <= MaxToolPackageBytes, $"{package} is {bytes} bytes, more than {MaxToolPackageBytes}");
+        using var zip = System.IO.Compression.ZipFile.OpenRead(package);
+        Assert.Contains(zip.Entries, e => e.FullName.EndsWith("runtimes/linux-x64/native/libSkiaSharp.so", StringComparison.Ordinal));
+        Assert.DoesNotContain(zip.Entries, e => e.FullName.Contains("runtimes/win-", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Library_packages_carry_readme_licence_xml_docs_and_metadata()
     {
@@ -65,5 +94,15 @@ public class ToolPackageTests(PackagesFixture packages)
         int unexpected = json.RootElement.GetProperty("unexpectedVerdicts").GetInt32();
         Assert.Equal(unexpected == 0 ? ExitCodes.Ok : ExitCodes.Failed, check.ExitCode);
         Assert.Equal("", check.StandardError);
+
+        // The chart needs SkiaSharp's native library: the installed tool must still find it.
+        string work = directory.File("bench");
+        Directory.CreateDirectory(work);
+        ProcessRunner.Result bench = ProcessRunner.Run(writeback,
+            ["bench", "--strategy", "msync", "--size", "1", "--iterations", "3", "--rounds", "1", "--dir", work, "--out", work],
+            directory.Path, timeout, runEnvironment);
+        Assert.True(bench.ExitCode == 0, bench.ToString());
+        byte[] png = File.ReadAllBytes(Path.Combine(work, "writeback-bench.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
     }
 }

@@ -185,7 +185,12 @@ public class UserAssemblyTests : IClassFixture<UserAssemblyFixture>
         var passed = json.RootElement.GetProperty("scenarios").EnumerateArray()
             .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("passed").GetBoolean());
         Assert.Equal(new Dictionary<string, bool> { ["flushed-counter"] = true, ["unflushed-counter"] = false }, passed);
-        Assert.Equal(1, json.RootElement.GetProperty("failedScenarios").GetInt32());
+        Assert.Equal(["unflushed-counter"], json.RootElement.GetProperty("failedScenarios").EnumerateArray().Select(e => e.GetString()!));
+        JsonElement unflushed = json.RootElement.GetProperty("scenarios").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "unflushed-counter");
+        JsonElement first = unflushed.GetProperty("firstFailures")[0];
+        Assert.Equal("PowerLoss", first.GetProperty("crashKind").GetString());
+        Assert.Contains("was acknowledged", first.GetProperty("message").GetString());
+        Assert.StartsWith($"writeback check --assembly {_fixture.AssemblyPath} ", first.GetProperty("reproduce").GetString());
     }
 
     [Fact]

@@ -19,7 +19,8 @@ public sealed partial class DocsTests
         var text = File.ReadAllText(path);
         var sections = new Dictionary<string, string>
         {
-            ["example-scenario"] = CodeBlock(File.ReadAllText(Path.Combine(root, "src", "Writeback.Simulation", "Examples", "HeaderBarrierScenario.cs"))),
+            // A copy of a scenario written against the public API only, so that readers can build it.
+            ["example-scenario"] = CodeBlock(File.ReadAllText(Path.Combine(root, "tests", "Writeback.Simulation.Tests", "DocsExampleScenario.cs"))),
             ["usage"] = CodeBlock(UsageRegion(File.ReadAllText(Path.Combine(root, "tests", "Writeback.Simulation.Tests", "DocsExampleTests.cs")))),
             ["models"] = ModelsTable(),
             ["verdict-matrix"] = BundledScenarios.VerdictMatrixMarkdown(),

@@ -60,4 +60,26 @@ internal static partial class Libc
             throw new WritebackException("sync_file_range", path, offsetBytes, lengthBytes, errno);
         }
     }
+
+    /// <summary>
+    /// Creates a new file for writing with open(O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0600), so that a
+    /// failure names the system call and its errno (EACCES, ENOENT on /proc, EROFS, ENOSPC…).
+    /// </summary>
+    /// <param name="path">The file to create; it must not exist.</param>
+    /// <returns>The new file's handle.</returns>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle CreateNewOrThrow(string path)
+    {
+        int fd;
+        int errno;
+        do
+        {
+            fd = Open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0x180);
+            errno = fd == -1 ? Marshal.GetLastPInvokeError() : 0;
+        }
+        while (errno == EINTR);
+
+        return fd == -1
+            ? throw new WritebackException("open(O_CREAT|O_EXCL)", path, null, null, errno)
+            : new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+    }
 }

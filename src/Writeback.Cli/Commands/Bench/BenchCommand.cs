@@ -25,20 +25,26 @@ internal sealed class BenchCommand(CliOutput output) : OutputCommand<BenchSettin
         IReadOnlyList<BenchStrategy> strategies = Select(settings);
         BenchResult[] results = Measure(strategies, workload, directory, settings.JsonToStandardOutput, cancellationToken);
 
-        string? chartPath = settings.NoChart ? null : Path.GetFullPath(settings.ChartPath);
+        string? chartPath = settings.FullChartPath();
         var report = new BenchReport(WritebackCli.Version, DateTimeOffset.UtcNow, directory, FileSystemOf(directory),
                                      Environment.OSVersion.VersionString, Environment.ProcessorCount, workload, results,
-                                     chartPath);
+                                     chartPath, chartPath is null ? null : Path.ChangeExtension(chartPath, ".json"));
         if (chartPath is not null)
         {
             JsonOutput.CreateDirectoryOf(chartPath);
             BenchChart.Save(report, chartPath);
-            JsonOutput.WriteFile(Path.ChangeExtension(chartPath, ".json"), JsonOutput.Serialize(report));
+            JsonOutput.WriteFile(report.JsonPath!, JsonOutput.Serialize(report));
         }
 
         if (!settings.JsonToStandardOutput)
         {
             Output.Console.Write(Render(report));
+            if (chartPath is not null)
+            {
+                // One path per line, never wrapped: a path broken over two lines cannot be copied.
+                Output.WriteWholeLine($"chart: {chartPath}");
+                Output.WriteWholeLine($"json:  {report.JsonPath}");
+            }
         }
 
         JsonOutput.Write(settings.Json, Output, report);
@@ -131,11 +137,6 @@ internal sealed class BenchCommand(CliOutput output) : OutputCommand<BenchSettin
             new Markup("[bold]guaranteed when the call returns[/]"),
             guarantees,
         };
-        if (report.ChartPath is { } chart)
-        {
-            rows.Add(new Markup($"chart: {Markup.Escape(chart)}  json: {Markup.Escape(Path.ChangeExtension(chart, ".json"))}"));
-        }
-
         return new Rows(rows);
     }
 

@@ -10,18 +10,20 @@ namespace Writeback.Cli.Commands.Bench;
 /// <param name="Workload">What was measured.</param>
 /// <param name="Results">One entry per strategy.</param>
 /// <param name="ChartPath">Where the PNG chart was written, if anywhere.</param>
+/// <param name="JsonPath">Where this report was written next to the chart, if anywhere.</param>
 internal sealed record BenchReport(string ToolVersion, DateTimeOffset TimestampUtc, string Directory, string FileSystem,
                                    string Kernel, int ProcessorCount, BenchWorkload Workload,
-                                   IReadOnlyList<BenchResult> Results, string? ChartPath);
+                                   IReadOnlyList<BenchResult> Results, string? ChartPath, string? JsonPath);
 
 /// <summary>One strategy's measurement.</summary>
 /// <param name="Name">The strategy.</param>
 /// <param name="Api">Writeback, .NET or raw syscall.</param>
 /// <param name="Guarantee">What holds when the call returns.</param>
+/// <param name="Durable">Whether the record is durable when the call returns (on Linux).</param>
 /// <param name="Concurrency">Committers at once.</param>
 /// <param name="Latency">Latency statistics per commit.</param>
 /// <param name="CommitsPerSecond">Commits per second of wall time over the whole loop (stores, background dirtying and commits).</param>
-internal sealed record BenchResult(string Name, string Api, string Guarantee, int Concurrency, BenchStatistics Latency,
+internal sealed record BenchResult(string Name, string Api, string Guarantee, bool Durable, int Concurrency, BenchStatistics Latency,
                                    double CommitsPerSecond)
 {
     /// <summary>Pools the rounds of one strategy into its result.</summary>
@@ -32,7 +34,7 @@ internal sealed record BenchResult(string Name, string Api, string Guarantee, in
     {
         double[] latenciesMs = [.. rounds.SelectMany(r => r.LatenciesMs)];
         double seconds = (double)rounds.Sum(r => r.ElapsedTicks) / System.Diagnostics.Stopwatch.Frequency;
-        return new BenchResult(strategy.Name, strategy.Api, strategy.Guarantee, strategy.Concurrency,
+        return new BenchResult(strategy.Name, strategy.Api, strategy.Guarantee, strategy.Durable, strategy.Concurrency,
                                BenchStatistics.Of(latenciesMs), latenciesMs.Length / Math.Max(seconds, 1e-9));
     }
 }

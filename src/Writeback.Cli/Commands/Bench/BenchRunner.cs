@@ -28,6 +28,7 @@ internal static class BenchRunner
         }
         finally
         {
+            // Nothing to delete when the file could not be created.
             File.Delete(path);
         }
     }
@@ -35,7 +36,7 @@ internal static class BenchRunner
     /// <summary>Writes the whole file (so block allocation is not measured) and makes it durable.</summary>
     private static void Prepare(string path, long fileBytes)
     {
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite, 1 << 20);
+        using var stream = new FileStream(Interop.Libc.CreateNewOrThrow(path), FileAccess.Write, 1 << 20);
         byte[] block = new byte[1 << 20];
         for (long written = 0; written < fileBytes; written += block.Length)
         {

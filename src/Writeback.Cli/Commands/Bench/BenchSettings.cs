@@ -49,16 +49,26 @@ internal sealed class BenchSettings : JsonSettings
     [Description("Measure only the strategies whose name contains NAME (case-insensitive); repeatable. Default: all.")]
     public string[] Strategies { get; init; } = [];
 
-    /// <summary>The chart's path.</summary>
+    /// <summary>Where the chart and the JSON report go.</summary>
+    [CommandOption("-o|--out <DIR>")]
+    [Description("Directory for the PNG chart and the JSON report (writeback-bench.png and writeback-bench.json), created if missing. Default: the current directory, whatever --dir is.")]
+    public string? OutDirectory { get; init; }
+
+    /// <summary>The chart's file name.</summary>
     [CommandOption("--chart <FILE.png>")]
-    [Description("Where to write the PNG chart; the JSON report is written next to it with the extension .json. A relative path is relative to the current directory.")]
-    [DefaultValue("writeback-bench.png")]
-    public string ChartPath { get; init; } = "writeback-bench.png";
+    [Description("The chart's file, relative to --out; the JSON report is written next to it with the extension .json. Default: writeback-bench.png.")]
+    public string? ChartPath { get; init; }
 
     /// <summary>Skip the chart and the JSON next to it.</summary>
     [CommandOption("--no-chart")]
-    [Description("Write neither the chart nor the JSON next to it (--json still works).")]
+    [Description("Write neither the chart nor the JSON report next to it (--json still works). Contradicts --chart and --out.")]
     public bool NoChart { get; init; }
+
+    /// <summary>The chart's full path, or <see langword="null"/> with <c>--no-chart</c>.</summary>
+    /// <returns>The path.</returns>
+    public string? FullChartPath() => NoChart
+        ? null
+        : Path.GetFullPath(Path.Combine(OutDirectory ?? Environment.CurrentDirectory, ChartPath ?? "writeback-bench.png"));
 
     /// <summary>The workload these settings describe.</summary>
     /// <returns>The workload.</returns>
@@ -100,7 +110,13 @@ internal sealed class BenchSettings : JsonSettings
             return ValidationResult.Error($"--concurrency must be between 1 and 256, not {Concurrency}.");
         }
 
-        if (!NoChart && !ChartPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+        if (NoChart && (ChartPath is not null || OutDirectory is not null))
+        {
+            return ValidationResult.Error($"--no-chart contradicts {(ChartPath is not null ? "--chart" : "--out")}: "
+                                          + "give --no-chart to write no chart, or --chart/--out to say where it goes.");
+        }
+
+        if (ChartPath is not null && !ChartPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
         {
             return ValidationResult.Error($"--chart must name a .png file, not '{ChartPath}'.");
         }

@@ -34,9 +34,15 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
         };
 
         string? assemblyPath = settings.AssemblyPath is null ? null : Path.GetFullPath(settings.AssemblyPath);
+        if (assemblyPath is not null && Directory.Exists(assemblyPath))
+        {
+            throw new UsageException($"check: --assembly '{settings.AssemblyPath}' is a directory; give the .dll file your project builds, "
+                                     + "e.g. bin/Debug/net10.0/MyScenarios.dll.");
+        }
+
         if (assemblyPath is not null && !File.Exists(assemblyPath))
         {
-            throw new UsageException($"check: assembly '{settings.AssemblyPath}' does not exist.");
+            throw new UsageException($"check: --assembly '{settings.AssemblyPath}' does not exist.");
         }
 
         ScenarioLoadContext? loadContext = assemblyPath is null ? null : new ScenarioLoadContext(assemblyPath);
@@ -162,14 +168,14 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
     {
         bool bundled = assemblyPath is null;
         int unexpected = outcomes.Sum(o => o.Reports.Sum(r => kinds.Count(k => o.Unexpected(r, k))));
-        int failedScenarios = outcomes.Count(o => o.AnyFailure);
+        string[] failedScenarios = [.. outcomes.Where(o => o.AnyFailure).Select(o => o.Target.Scenario.Name)];
         int exitCode = bundled
             ? (unexpected == 0 ? ExitCodes.Ok : ExitCodes.Failed)
-            : (failedScenarios == 0 ? ExitCodes.Ok : ExitCodes.Failed);
+            : (failedScenarios.Length == 0 ? ExitCodes.Ok : ExitCodes.Failed);
 
         if (!settings.JsonToStandardOutput)
         {
-            WriteHuman(settings, assemblyPath, models, kinds, outcomes, unexpected, failedScenarios);
+            WriteHuman(settings, assemblyPath, models, kinds, outcomes, unexpected, failedScenarios.Length);
         }
 
         if (settings.Json is { IsSet: true })
@@ -202,9 +208,11 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
             var candidateOnly = outcome.CandidateOnlyFailures().Select(f => (f.Kind, f.CrashPointIndex)).ToHashSet();
             foreach (CrashReport report in outcome.Reports.Where(r => r.Failures.Count > 0))
             {
-                CrashFailure first = report.Failures.OrderBy(f => f.CrashPointIndex).ThenBy(f => f.Kind).First();
+                CrashFailure first = First(report);
                 bool only = outcome.Reports.Count == 2 && report == outcome.Reports[1] && candidateOnly.Contains((first.Kind, first.CrashPointIndex));
-                console.Write(CheckRenderer.Failure(outcome, report, first, only, Reproduce(first, assemblyPath)));
+                console.Write(CheckRenderer.Failure(outcome, report, first, only, console.Profile.Width));
+                // Whole, never wrapped at the terminal's width, so that it can be copied and run.
+                Output.WriteWholeLine($"reproduce: {Reproduce(first, assemblyPath)}");
             }
         }
 
@@ -240,7 +248,7 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
     }
 
     private static CheckDocument ToDocument(CheckSettings settings, string? assemblyPath, KernelModel[] models, CrashKind[] kinds,
-                                            IReadOnlyList<CheckOutcome> outcomes, int failedScenarios, int unexpected, int exitCode)
+                                            IReadOnlyList<CheckOutcome> outcomes, string[] failedScenarios, int unexpected, int exitCode)
     {
         (int shardIndex, int shardCount) = settings.ParseShard();
         var scenarios = outcomes.Select(o => new CheckScenarioDocument(
@@ -256,10 +264,22 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
                                         expected is null ? null : expected == passed);
             }))],
             o.Reports.Count == 2 ? o.CandidateOnlyFailures().Count : null,
-            [.. o.Reports.Select(r => ReportJson(r, assemblyPath))])).ToList();
+            [.. o.Reports.Where(r => r.Failures.Count > 0).Select(r => FirstFailure(r, assemblyPath))],
+            settings.Compact ? null : [.. o.Reports.Select(r => ReportJson(r, assemblyPath))])).ToList();
         return new CheckDocument(WritebackCli.Version, assemblyPath is null ? "bundled" : "assembly", assemblyPath,
                                  [.. models.Select(m => m.Name)], kinds, settings.AtomicWriteBytes, settings.Seed,
-                                 $"{shardIndex}/{shardCount}", scenarios, failedScenarios, unexpected, exitCode);
+                                 $"{shardIndex}/{shardCount}", scenarios, failedScenarios, unexpected, exitCode, settings.Compact);
+    }
+
+    /// <summary>The failure the human output shows first for a model: the earliest crash point, then the first kind.</summary>
+    internal static CrashFailure First(CrashReport report) =>
+        report.Failures.OrderBy(f => f.CrashPointIndex).ThenBy(f => f.Kind).First();
+
+    private static CheckFirstFailure FirstFailure(CrashReport report, string? assemblyPath)
+    {
+        CrashFailure first = First(report);
+        return new CheckFirstFailure(report.Model.Name, first.Kind, first.CrashPointIndex, first.Call, first.Message,
+                                     Reproduce(first, assemblyPath));
     }
 
     /// <summary>The simulator's report as JSON, with each failure's reproduce line naming the user's assembly.</summary>

@@ -15,28 +15,28 @@ internal static class CheckRenderer
     public static IRenderable Matrix(IReadOnlyList<CheckOutcome> outcomes, IReadOnlyList<CrashKind> kinds)
     {
         bool documented = outcomes.Any(o => o.Target.ExpectedToPass is not null);
+        // One name column: the scenario on a row of its own, its models indented below it. Names
+        // are never wrapped (a scenario or model name broken mid-word cannot be read or searched
+        // for); a name wider than the terminal allows is cut with an ellipsis instead.
         var table = new Table().Border(TableBorder.Rounded).Title("[bold]verdicts[/]");
-        table.AddColumn(new TableColumn("scenario"));
-        table.AddColumn(new TableColumn("model").NoWrap());
+        table.AddColumn(new TableColumn("scenario / model").NoWrap());
         foreach (CrashKind kind in kinds)
         {
             table.AddColumn(new TableColumn(KindLabel(kind)).Centered());
         }
 
-        table.AddColumn(new TableColumn("states").RightAligned());
+        table.AddColumn(new TableColumn("states").RightAligned().NoWrap());
         foreach (CheckOutcome outcome in outcomes)
         {
-            for (int m = 0; m < outcome.Reports.Count; m++)
+            var scenarioRow = new List<IRenderable> { Name($"[bold]{Markup.Escape(outcome.Target.Scenario.Name)}[/]") };
+            scenarioRow.AddRange(Enumerable.Repeat<IRenderable>(Text.Empty, kinds.Count + 1));
+            table.AddRow(scenarioRow);
+            foreach (CrashReport report in outcome.Reports)
             {
-                CrashReport report = outcome.Reports[m];
-                var cells = new List<string>
-                {
-                    m == 0 ? $"[bold]{Markup.Escape(outcome.Target.Scenario.Name)}[/]" : "",
-                    Markup.Escape(report.Model.Name),
-                };
-                cells.AddRange(kinds.Select(k => Cell(CheckOutcome.Passed(report, k), outcome.Expected(report, k))));
-                cells.Add(report.StatesChecked.ToString("N0", CultureInfo.InvariantCulture));
-                table.AddRow(cells.ToArray());
+                var cells = new List<IRenderable> { Name("  " + Markup.Escape(report.Model.Name)) };
+                cells.AddRange(kinds.Select(k => new Markup(Cell(CheckOutcome.Passed(report, k), outcome.Expected(report, k)))));
+                cells.Add(new Text(report.StatesChecked.ToString("N0", CultureInfo.InvariantCulture)));
+                table.AddRow(cells);
             }
         }
 
@@ -44,6 +44,8 @@ internal static class CheckRenderer
                         + (documented ? "; ✓ as documented; [black on yellow]UNEXPECTED[/]: differs from the example's documentation" : "");
         return new Rows(table, new Markup(legend));
     }
+
+    private static Markup Name(string markup) => new Markup(markup).Overflow(Overflow.Ellipsis);
 
     private static string Cell(bool passed, bool? expected)
     {
@@ -67,16 +69,19 @@ internal static class CheckRenderer
         _ => kind.ToString(),
     };
 
-    /// <summary>The first failure of a scenario under one model, with its page map and reproduce line.</summary>
+    /// <summary>The first failure of a scenario under one model, with its page map (the reproduce line follows it, unwrapped).</summary>
     /// <param name="outcome">The scenario's outcome.</param>
     /// <param name="report">The report (model) the failure is from.</param>
     /// <param name="failure">The failure.</param>
     /// <param name="candidateOnly">Whether the baseline model survives the same crash point.</param>
-    /// <param name="reproduce">The command line that reproduces it.</param>
+    /// <param name="consoleWidth">The console's width in columns, so that page-map rows are not wrapped.</param>
     /// <returns>A renderable.</returns>
     public static IRenderable Failure(CheckOutcome outcome, CrashReport report, CrashFailure failure, bool candidateOnly,
-                                      string reproduce)
+                                      int consoleWidth)
     {
+        // The panel's border and padding take 4 columns; each map row is indented by 2.
+        int cellsPerRow = CellGrid.CellsPerRowWithin(consoleWidth - 4, 2);
+        IRenderable PageMap(FilePageMap map) => CheckRenderer.PageMap(map, cellsPerRow);
         var lines = new List<IRenderable>
         {
             // CrashFailure.Call is the call the crash point precedes; the point after the last call
@@ -102,7 +107,6 @@ internal static class CheckRenderer
         }
 
         lines.Add(new Markup(Legend));
-        lines.Add(new Markup($"[bold]reproduce[/]: [grey]{Markup.Escape(reproduce)}[/]"));
         string header = $"{outcome.Target.Scenario.Name} under {report.Model.Name}";
         return new Panel(new Rows(lines)).Header(Markup.Escape(header)).Border(BoxBorder.Rounded).Expand();
     }
@@ -113,10 +117,11 @@ internal static class CheckRenderer
 
     /// <summary>One file's page map: a coloured letter per page.</summary>
     /// <param name="map">The file's pages.</param>
+    /// <param name="cellsPerRow">Pages per row.</param>
     /// <returns>A renderable.</returns>
-    public static IRenderable PageMap(FilePageMap map) => new Markup(
+    public static IRenderable PageMap(FilePageMap map, int cellsPerRow = CellGrid.CellsPerRow) => new Markup(
         $"  [bold]{Markup.Escape(map.File)}[/] ({map.Pages.Count} pages)"
-        + (map.Pages.Count == 0 ? "" : "\n" + CellGrid.ToMarkup(map.Pages, LetterOf, ColourOf, i => i, indent: "  ")));
+        + (map.Pages.Count == 0 ? "" : "\n" + CellGrid.ToMarkup(map.Pages, LetterOf, ColourOf, i => i, indent: "  ", cellsPerRow)));
 
     private static char LetterOf(PageFate fate) => fate switch
     {

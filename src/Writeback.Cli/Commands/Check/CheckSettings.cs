@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Writeback.Cli.Commands.Check;
@@ -68,6 +69,11 @@ internal sealed class CheckSettings : ExplorationSettings
             : null;
     }
 
+    /// <summary>JSON without the full reports.</summary>
+    [CommandOption("--compact")]
+    [Description("With --json: leave out the simulator's full reports (every failure with its page maps); keep the verdicts, the failed scenarios' names and each failing model's first failure with its reproduce line.")]
+    public bool Compact { get; init; }
+
     /// <summary>Parses <see cref="Shard"/>.</summary>
     /// <returns>Index and count; (0, 1) when not given.</returns>
     public (int Index, int Count) ParseShard()
@@ -87,5 +93,21 @@ internal sealed class CheckSettings : ExplorationSettings
         }
 
         throw new UsageException($"check: --shard must be I/N with 0 <= I < N, e.g. 0/4, not '{Shard}'.");
+    }
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        if (base.Validate() is { Successful: false } invalid)
+        {
+            return invalid;
+        }
+
+        if (Compact && Json is not { IsSet: true })
+        {
+            return ValidationResult.Error("--compact shapes the JSON report: give it with --json.");
+        }
+
+        return ValidationResult.Success();
     }
 }

@@ -20,7 +20,7 @@ internal abstract class ExplorationSettings : JsonSettings
 
     /// <summary>The atomic write unit.</summary>
     [CommandOption("--atomic-write-bytes <N>")]
-    [Description("The device's atomic write unit in bytes: 4096 (a page is written whole or not at all) or 512 (sectors of a page may tear).")]
+    [Description("The device's atomic write unit in bytes: 4096 (a page is written whole or not at all) or 512 (sectors of a page may tear); any power of two from 64 to 4096, or a multiple of 4096.")]
     [DefaultValue(4096)]
     public int AtomicWriteBytes { get; init; } = 4096;
 
@@ -47,9 +47,9 @@ internal abstract class ExplorationSettings : JsonSettings
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
-        if (AtomicWriteBytes < 1)
+        if (AtomicWriteErrorOrNull(AtomicWriteBytes) is { } atomicWriteError)
         {
-            return ValidationResult.Error($"--atomic-write-bytes must be positive, not {AtomicWriteBytes}.");
+            return ValidationResult.Error(atomicWriteError);
         }
 
         if (MaxStatesPerCrashPoint is < 1)
@@ -58,5 +58,28 @@ internal abstract class ExplorationSettings : JsonSettings
         }
 
         return ValidationResult.Success();
+    }
+
+    /// <summary>
+    /// Why <paramref name="atomicWriteBytes"/> is not a unit the explorer models, with the values
+    /// it accepts: a divisor of the simulated page size into at most 64 units, or a multiple of it.
+    /// </summary>
+    /// <param name="atomicWriteBytes">The value given.</param>
+    /// <returns>The message, or <see langword="null"/> when the value is accepted.</returns>
+    internal static string? AtomicWriteErrorOrNull(int atomicWriteBytes)
+    {
+        int pageBytes = new SimulatedStorage().PageSizeBytes;
+        const int maxUnitsPerPage = 64;   // ExplorerOptions: at most 64 atomic units per page are modelled
+        bool divides = atomicWriteBytes > 0 && pageBytes % atomicWriteBytes == 0 && pageBytes / atomicWriteBytes <= maxUnitsPerPage;
+        bool multiple = atomicWriteBytes > 0 && atomicWriteBytes % pageBytes == 0;
+        if (divides || multiple)
+        {
+            return null;
+        }
+
+        IEnumerable<int> divisors = Enumerable.Range(0, 31).Select(i => 1 << i)
+            .Where(d => d <= pageBytes && pageBytes % d == 0 && pageBytes / d <= maxUnitsPerPage);
+        return $"--atomic-write-bytes must be one of {string.Join(", ", divisors)} (a page of {pageBytes} bytes in at most "
+               + $"{maxUnitsPerPage} units; 512 models torn sectors) or a multiple of {pageBytes}, not {atomicWriteBytes}.";
     }
 }

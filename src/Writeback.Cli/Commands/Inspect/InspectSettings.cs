@@ -63,6 +63,11 @@ internal sealed class InspectSettings : JsonSettings
             return ValidationResult.Error($"--count must be 1 or more, not {RefreshCount}.");
         }
 
+        if (RefreshCount is not null && !Watch)
+        {
+            return ValidationResult.Error("--count counts the refreshes of --watch: give it with --watch.");
+        }
+
         return ValidationResult.Success();
     }
 }

@@ -46,11 +46,13 @@ internal sealed class TraceReport(CliOutput output)
         var candidateOnly = run.Outcome.CandidateOnlyFailures();
         foreach (CrashReport report in run.Outcome.Reports.Where(r => r.Failures.Count > 0))
         {
-            CrashFailure first = report.Failures.OrderBy(f => f.CrashPointIndex).ThenBy(f => f.Kind).First();
+            CrashFailure first = CheckCommand.First(report);
             bool only = run.Outcome.Reports.Count == 2 && report == run.Outcome.Reports[1]
                         && candidateOnly.Any(f => f.Kind == first.Kind && f.CrashPointIndex == first.CrashPointIndex);
             console.WriteLine();
-            console.Write(CheckRenderer.Failure(run.Outcome, report, first, only, Reproduce(run, report.Model, first)));
+            console.Write(CheckRenderer.Failure(run.Outcome, report, first, only, console.Profile.Width));
+            // Whole, never wrapped at the terminal's width, so that it can be copied and run.
+            output.WriteWholeLine($"reproduce: {Reproduce(run, report.Model, first)}");
         }
         if (candidateOnly.Count > 0)
         {
@@ -108,8 +110,17 @@ internal sealed class TraceReport(CliOutput output)
             o.Target.Scenario.Name, o.Target.Summary, null, !o.AnyFailure,
             [.. o.Reports.SelectMany(r => run.Kinds.Select(k => new CheckVerdict(r.Model.Name, k, CheckOutcome.Passed(r, k), r.Failures.Count(f => f.Kind == k), null, null)))],
             o.Reports.Count == 2 ? o.CandidateOnlyFailures().Count : null,
+            [.. o.Reports.Where(r => r.Failures.Count > 0).Select(r => FirstFailure(run, r))],
             [.. o.Reports.Select(r => JsonNode.Parse(r.ToJson()))]);
         return new CheckDocument(WritebackCli.Version, "trace", run.Recording.Program, [.. run.Models.Select(m => m.Name)], run.Kinds,
-                                 run.Settings.AtomicWriteBytes, run.Settings.Seed, "0/1", [scenario], o.AnyFailure ? 1 : 0, 0, exitCode);
+                                 run.Settings.AtomicWriteBytes, run.Settings.Seed, "0/1", [scenario],
+                                 o.AnyFailure ? [o.Target.Scenario.Name] : [], 0, exitCode, Compact: false);
+    }
+
+    private static CheckFirstFailure FirstFailure(TraceRun run, CrashReport report)
+    {
+        CrashFailure first = CheckCommand.First(report);
+        return new CheckFirstFailure(report.Model.Name, first.Kind, first.CrashPointIndex, first.Call, first.Message,
+                                     Reproduce(run, report.Model, first));
     }
 }
