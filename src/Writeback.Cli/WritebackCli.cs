@@ -103,10 +103,14 @@ internal static partial class WritebackCli
         return exitCode;
     }
 
-    /// <summary>Prefixes the command's name (<c>bench: </c>) unless the message starts with it already or names no command.</summary>
+    /// <summary>Prefixes the command's name (<c>bench: </c>, <c>lossyfs crash: </c>) unless the message starts with it already or names no command.</summary>
     private static string WithCommand(string message, IReadOnlyList<string> args)
     {
         string? command = args.Count > 0 && !args[0].StartsWith('-') ? args[0] : null;
+        if (command == "lossyfs" && args.Count > 1 && !args[1].StartsWith('-'))
+        {
+            command = $"lossyfs {args[1]}";   // a branch command: name the subcommand that failed
+        }
         bool unknownCommand = message.StartsWith("Unknown command", StringComparison.Ordinal);
         return command is null || unknownCommand || message.StartsWith(command, StringComparison.Ordinal)
             ? message

@@ -21,7 +21,7 @@ public sealed class LossyFsCommandTests
             Assert.Equal("", run.StandardOutput);
             Assert.Equal("", run.Console);
             string line = Assert.Single(run.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-            Assert.StartsWith("writeback: no LossyFs is mounted at", line);
+            Assert.StartsWith($"writeback: lossyfs {command}: no LossyFs is mounted at", line);
         }
         finally
         {

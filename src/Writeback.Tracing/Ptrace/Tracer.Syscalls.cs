@@ -43,7 +43,7 @@ internal sealed unsafe partial class Tracer
         {
             case Syscall.io_uring_setup:
                 Refuse($"trace: pid {task.Tid} called io_uring_setup: file operations submitted through io_uring never appear as system calls "
-                       + "and are not decoded, so the recording is refused rather than missing them");
+                       + "and are not decoded, so the recording is refused rather than missing them (a program built on Writeback: set WRITEBACK_IO_URING=0)");
                 return;
             case Syscall.open or Syscall.creat or Syscall.truncate or Syscall.mkdir or Syscall.rmdir or Syscall.unlink:
                 task.Path1 = ResolvePath(task, Syscall.AT_FDCWD, a[0]);

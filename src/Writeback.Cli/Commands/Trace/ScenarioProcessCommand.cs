@@ -22,6 +22,9 @@ internal sealed class ScenarioProcessCommand(CliOutput output) : OutputCommand<S
         switch (settings.Mode)
         {
             case "run":
+                // The recorder refuses io_uring (its submissions are not system calls it can see), so the
+                // workload's MappedFiles use the library's thread-pool engine, whose calls it records.
+                Environment.SetEnvironmentVariable("WRITEBACK_IO_URING", "0");
                 ScenarioProcess.Run(scenario, Environment.CurrentDirectory, Console.Out);
                 return ExitCodes.Ok;
             case "check":
