@@ -88,7 +88,8 @@ public sealed class LossyFsClient
 
     /// <summary>
     /// See <see cref="LossyFileSystem.Unmount"/>. A dead mount (server gone) is detached lazily
-    /// instead: what its server held is lost, as in a crash. Returns true when it cleared a dead
+    /// instead (what its server held is lost, as in a crash), and the socket file and daemon log
+    /// its server left are removed. Returns true when it cleared a dead
     /// mount, false after a clean unmount. A lost answer is checked: the mount being gone is success.
     /// </summary>
     public bool Unmount()
@@ -113,6 +114,9 @@ public sealed class LossyFsClient
             {
                 throw new WritebackException("umount2(MNT_DETACH)", Mountpoint, null, null, errno);
             }
+            // The killed server left its socket file and daemon log behind; its mount has ended.
+            File.Delete(SocketPath);
+            File.Delete(Path.ChangeExtension(SocketPath, ".log"));
             return true;
         }
     }
