@@ -133,4 +133,31 @@ public sealed class FlushAsyncTests
     private static byte[] MarkersAt(SimulationRecord record, int crashPointIndex, ExplorerOptions options) =>
         [.. CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, crashPointIndex, options)
             .Select(image => image["f"][0]).Distinct().Order()];
+
+    [Fact]
+    public void Many_awaited_flushes_record_in_order_and_pass()
+    {
+        var scenario = new DelegateScenario("many", (storage, acknowledged) =>
+        {
+            using var file = storage.Open("f", new MappedFileOptions { Length = 64 * Page });
+            file.FlushFile();
+            storage.FlushDirectory();
+            for (var record = 0; record < 200; record++)
+            {
+                file.Write(record * 64L, [(byte)(record + 1)]);
+                file.FlushAsync(record * 64L, 64).GetAwaiter().GetResult();
+                acknowledged.Add(record);
+            }
+        });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var record = CrashExplorer.Record(scenario);
+        var elapsed = watch.Elapsed;
+        Assert.Equal(3 + 200 * 3, record.CallCount);
+        for (var index = 0; index < 200; index++)
+        {
+            Assert.EndsWith(" started", record.DescribeCall(4 + index * 3), StringComparison.Ordinal);
+            Assert.EndsWith(" completed", record.DescribeCall(5 + index * 3), StringComparison.Ordinal);
+        }
+        Console.WriteLine($"recorded 200 awaited FlushAsync calls in {elapsed.TotalMilliseconds:F0} ms");
+    }
 }

@@ -32,6 +32,7 @@ internal sealed class FlushCompletions(ICallObserver observer)
     private readonly ConcurrentQueue<Pending> _pending = new();
     private readonly ConcurrentDictionary<Thread, int> _completionThreads = new();
     private readonly object _watcherGate = new();
+    private readonly ManualResetEventSlim _wakeup = new(false, spinCount: 0);
     private Thread? _watcher;
     private long _activity;
     private bool _draining;
@@ -46,6 +47,7 @@ internal sealed class FlushCompletions(ICallObserver observer)
         var pending = new Pending(inner, completion, new TaskCompletionSource(), cancellationToken, Thread.CurrentThread);
         _pending.Enqueue(pending);
         EnsureWatcher();
+        _wakeup.Set();
         return pending.Source.Task;
     }
 
@@ -99,7 +101,8 @@ internal sealed class FlushCompletions(ICallObserver observer)
                         }
                     }
                 }
-                Thread.Sleep(1);
+                _wakeup.Wait(1);
+                _wakeup.Reset();
                 continue;
             }
             idleRounds = 0;
@@ -126,7 +129,7 @@ internal sealed class FlushCompletions(ICallObserver observer)
                 }
                 Interlocked.Decrement(ref _completing);
             }
-            Thread.Sleep(0);
+            Thread.Yield();
         }
     }
 
