@@ -32,6 +32,7 @@ internal sealed class FlushCompletions(ICallObserver observer)
     private readonly ConcurrentQueue<Pending> _pending = new();
     private readonly ConcurrentDictionary<Thread, int> _completionThreads = new();
     private readonly object _watcherGate = new();
+    private readonly ManualResetEventSlim _wakeup = new(false, spinCount: 0);
     private Thread? _watcher;
     private long _activity;
     private bool _draining;
@@ -46,6 +47,7 @@ internal sealed class FlushCompletions(ICallObserver observer)
         var pending = new Pending(inner, completion, new TaskCompletionSource(), cancellationToken, Thread.CurrentThread);
         _pending.Enqueue(pending);
         EnsureWatcher();
+        _wakeup.Set();
         return pending.Source.Task;
     }
 
@@ -99,7 +101,8 @@ internal sealed class FlushCompletions(ICallObserver observer)
                         }
                     }
                 }
-                Thread.Sleep(1);
+                _wakeup.Wait(1);
+                _wakeup.Reset();
                 continue;
             }
             idleRounds = 0;
@@ -114,15 +117,19 @@ internal sealed class FlushCompletions(ICallObserver observer)
             // waits until that thread blocks, or until the program has made no call for a while.
             var starterWaiting = next.Starter == _program || _completionThreads.ContainsKey(next.Starter) || IsBlocked(next.Starter) || quietMs > OtherThreadQuietMs;
             if (!Volatile.Read(ref _draining) && Volatile.Read(ref _completing) == 0 && next.Inner.IsCompleted
-                && ((ProgramIsWaiting() && starterWaiting) || quietMs > SpinFallbackMs)
-                && _pending.TryDequeue(out var pending))
+                && ((ProgramIsWaiting() && starterWaiting) || quietMs > SpinFallbackMs))
             {
+                // Counted before it leaves the queue, so CompleteAll never overtakes it.
                 Interlocked.Increment(ref _completing);
-                ThreadPool.UnsafeQueueUserWorkItem(CompleteOnPool, pending, preferLocal: false);
-                quietSince = Environment.TickCount64;
-                continue;
+                if (!Volatile.Read(ref _draining) && _pending.TryDequeue(out var pending))
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(CompleteOnPool, pending, preferLocal: false);
+                    quietSince = Environment.TickCount64;
+                    continue;
+                }
+                Interlocked.Decrement(ref _completing);
             }
-            Thread.Sleep(0);
+            Thread.Yield();
         }
     }
 
