@@ -223,6 +223,7 @@ public sealed partial class CrashExplorer
         private readonly ExplorerOptions _options = explorer._options;
         private long _statesChecked;
         private int _cachedVerdicts;
+        private bool _anySpecific; // whether a checker has read the crash point: only then are crash-point keys looked up
         private long _statesGenerated;
         private int _exhaustive;
         private int _bounded;
@@ -338,7 +339,7 @@ public sealed partial class CrashExplorer
             var hash = space.Hash(state);
             var general = new StateKey(hash, context.Kind, context.Acknowledged.Count, -1);
             var specific = general with { CrashPointIndex = context.CrashPointIndex };
-            if (_verdicts.TryGetValue(general, out var cached) || _verdicts.TryGetValue(specific, out cached))
+            if (_verdicts.TryGetValue(general, out var cached) || (Volatile.Read(ref _anySpecific) && _verdicts.TryGetValue(specific, out cached)))
             {
                 if (cached.Passed)
                 {
@@ -356,6 +357,10 @@ public sealed partial class CrashExplorer
             {
                 _verdicts.Clear();
                 Interlocked.Exchange(ref _cachedVerdicts, 0);
+            }
+            if (readCrashPoint)
+            {
+                Volatile.Write(ref _anySpecific, true);
             }
             _verdicts[readCrashPoint ? specific : general] = verdict;
             return verdict.Passed ? null : verdict;

@@ -64,21 +64,6 @@ public sealed partial class SimulationRecord
         return epoch;
     }
 
-    /// <summary>The epoch of a page version: how many cut versions are at or before it.</summary>
-    internal int EpochOfVersion(long pageKey, int ordinal)
-    {
-        if (!_cuts.TryGetValue(pageKey, out var cuts))
-        {
-            return 0;
-        }
-        var epoch = 0;
-        while (epoch < cuts.Length && cuts[epoch].VersionOrdinal <= ordinal)
-        {
-            epoch++;
-        }
-        return epoch;
-    }
-
     /// <summary>The versions of one epoch of a page: from its cut version (0 for the first epoch) to the one before the next cut, at most <paramref name="memoryOrdinal"/>.</summary>
     internal (int First, int Last) EpochVersions(long pageKey, int epoch, int memoryOrdinal)
     {

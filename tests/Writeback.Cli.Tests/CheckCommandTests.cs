@@ -90,6 +90,30 @@ public class CheckCommandTests
     }
 
     [Fact]
+    public void A_chosen_failing_durability_call_catches_a_retry_and_names_the_fault()
+    {
+        // write-ahead-log reopens nothing: with durability call 2 (its first record's Flush) failing it stops and
+        // passes; flush-failure-retry with the same fault acknowledges a record the retry never wrote.
+        CliRun stop = CliRun.Of("check", "--scenario", "write-ahead-log", "--model", "Linux3_16Range", "--crash-kind", "PowerLoss",
+                                "--fail-durability-call", "2", "--fault-errno", "ENOSPC", "--json");
+        Assert.True(stop.ExitCode == ExitCodes.Ok, stop.ToString());
+        CliRun retry = CliRun.Of("check", "--scenario", "flush-failure-retry", "--model", "Linux3_16Range", "--crash-kind", "PowerLoss",
+                                 "--fail-durability-call", "2", "--json");
+        using JsonDocument json = JsonDocument.Parse(retry.StandardOutput);
+        JsonElement report = json.RootElement.GetProperty("scenarios")[0].GetProperty("reports")[0];
+        Assert.Contains("failed with EIO", report.GetProperty("storageFaults").GetString(), StringComparison.Ordinal);
+        Assert.Contains("--fail-durability-call 2", report.GetProperty("failures")[0].GetProperty("reproduce").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_fault_option_is_a_usage_error()
+    {
+        Assert.Equal(ExitCodes.Usage, CliRun.Of("check", "--fail-durability-call", "x").ExitCode);
+        Assert.Equal(ExitCodes.Usage, CliRun.Of("check", "--fail-durability-call", "1", "--fault-errno", "EBADF").ExitCode);
+        Assert.Equal(ExitCodes.Usage, CliRun.Of("check", "--fail-durability-call", "1", "--fail-each-durability-call").ExitCode);
+    }
+
+    [Fact]
     public void Unknown_model_is_a_usage_error_listing_the_valid_ones()
     {
         CliRun run = CliRun.Of("check", "--model", "Linux9000");

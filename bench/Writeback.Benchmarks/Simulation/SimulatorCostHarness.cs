@@ -11,7 +11,9 @@ namespace Writeback.Benchmarks.Simulation;
 /// many versions per page; one page per write); and a 256 MiB file whose checker reads 16-byte spans
 /// across page boundaries at a 512-byte atomic unit. Each figure is measured in a fresh child
 /// process, so its peak resident set (VmHWM) is its own.
-/// <c>dotnet run -c Release --project bench/Writeback.Benchmarks -- sim-cost</c>
+/// <c>dotnet run -c Release --project bench/Writeback.Benchmarks -- sim-cost</c>; <c>sim-cost one SHAPE N</c>
+/// runs one row in this process; <c>sim-cost profile-wal ROUNDS [UNIT]</c> explores the 1,000-record
+/// write-ahead log ROUNDS times (for a profiler) and times recording and exploration on one thread.
 /// </summary>
 public sealed class SimulatorCostHarness : IHarness
 {

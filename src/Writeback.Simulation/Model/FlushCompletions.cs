@@ -114,13 +114,17 @@ internal sealed class FlushCompletions(ICallObserver observer)
             // waits until that thread blocks, or until the program has made no call for a while.
             var starterWaiting = next.Starter == _program || _completionThreads.ContainsKey(next.Starter) || IsBlocked(next.Starter) || quietMs > OtherThreadQuietMs;
             if (!Volatile.Read(ref _draining) && Volatile.Read(ref _completing) == 0 && next.Inner.IsCompleted
-                && ((ProgramIsWaiting() && starterWaiting) || quietMs > SpinFallbackMs)
-                && _pending.TryDequeue(out var pending))
+                && ((ProgramIsWaiting() && starterWaiting) || quietMs > SpinFallbackMs))
             {
+                // Counted before it leaves the queue, so CompleteAll never overtakes it.
                 Interlocked.Increment(ref _completing);
-                ThreadPool.UnsafeQueueUserWorkItem(CompleteOnPool, pending, preferLocal: false);
-                quietSince = Environment.TickCount64;
-                continue;
+                if (!Volatile.Read(ref _draining) && _pending.TryDequeue(out var pending))
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(CompleteOnPool, pending, preferLocal: false);
+                    quietSince = Environment.TickCount64;
+                    continue;
+                }
+                Interlocked.Decrement(ref _completing);
             }
             Thread.Sleep(0);
         }

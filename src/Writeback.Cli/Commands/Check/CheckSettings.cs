@@ -34,7 +34,7 @@ internal sealed class CheckSettings : ExplorationSettings
 
     /// <summary>The errno of injected failures.</summary>
     [CommandOption("--fault-errno <ERRNO>")]
-    [Description("The error injected failures report: EIO (default) or ENOSPC.")]
+    [Description("The error the failures of --fail-durability-call or --fail-each-durability-call report: EIO (default) or ENOSPC.")]
     public string? FaultErrno { get; init; }
 
     /// <summary>Parses the storage-fault options.</summary>
@@ -63,7 +63,7 @@ internal sealed class CheckSettings : ExplorationSettings
             throw new UsageException("check: give --fail-durability-call or --fail-each-durability-call, not both.");
         }
 
-        return calls.Count > 0 || FailEachDurabilityCall || FaultErrno is not null
+        return calls.Count > 0 || FailEachDurabilityCall
             ? new StorageFaults { FailingCalls = calls, EachInTurn = FailEachDurabilityCall, Errno = errno }
             : null;
     }

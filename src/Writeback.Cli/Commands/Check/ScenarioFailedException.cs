@@ -21,9 +21,6 @@ internal sealed class ScenarioFailedException : Exception
     /// <returns>The wrapped exception, or null.</returns>
     public static ScenarioFailedException? From(ICrashScenario scenario, Exception exception)
     {
-        // A frame of the scenario's type (or a type nested in it), or of its assembly when that is
-        // not the simulator's own (the bundled examples live in the simulator's assembly, so there
-        // only their own types count).
         if (exception is ScenarioRunException { InnerException: { } thrown } run)
         {
             // The simulator says which recorded call the workload had reached.
@@ -32,6 +29,9 @@ internal sealed class ScenarioFailedException : Exception
                 thrown);
         }
 
+        // A frame of the scenario's type (or a type nested in it), or of its assembly when that is
+        // not the simulator's own (the bundled examples live in the simulator's assembly, so there
+        // only their own types count).
         Type scenarioType = scenario.GetType();
         bool userAssembly = scenarioType.Assembly != typeof(CrashExplorer).Assembly;
         bool fromScenario = new StackTrace(exception).GetFrames().Any(frame =>
