@@ -45,7 +45,7 @@ internal sealed class ShadowFile(string path)
 internal sealed class OpenFile(ShadowFile? file, string? directoryPath, int flags)
 {
     /// <summary>The program's standard output as it was started: writes to it are its acknowledgements, wherever dup2 puts it.</summary>
-    public static OpenFile StandardOutput { get; } = new(null, null, Syscall.O_ACCMODE & 1);
+    public static OpenFile StandardOutput { get; } = new(null, null, Interop.Libc.O_WRONLY);
 
     /// <summary>The regular file, or null for a directory.</summary>
     public ShadowFile? File { get; } = file;
