@@ -73,16 +73,23 @@ public sealed class LossyFileSystem : IDisposable
         {
             throw new DirectoryNotFoundException($"Cannot mount LossyFs: backing directory '{options.BackingDirectory}' does not exist.");
         }
+        string mountpoint = Path.GetFullPath(options.Mountpoint).TrimEnd('/');
+        var log = options.Log ?? (message => Console.Error.WriteLine($"lossyfs[{mountpoint}]: {message}"));
+        if (FuseMount.IsDead(mountpoint))
+        {
+            // The server of an earlier mount here is gone (killed): the mount only answers ENOTCONN.
+            // Detach it; the earlier mount's hidden area is removed by the new tree below.
+            log("clearing a dead FUSE mount left by a server that is gone (lazy detach)");
+            FuseMount.Detach(mountpoint);
+        }
         if (!Directory.Exists(options.Mountpoint))
         {
             throw new DirectoryNotFoundException($"Cannot mount LossyFs: mount point '{options.Mountpoint}' does not exist.");
         }
-        string mountpoint = Path.GetFullPath(options.Mountpoint).TrimEnd('/');
         if (FuseMount.IsMounted(mountpoint))
         {
             throw new InvalidOperationException($"Cannot mount LossyFs on '{mountpoint}': a FUSE file system is already mounted there.");
         }
-        var log = options.Log ?? (message => Console.Error.WriteLine($"lossyfs[{mountpoint}]: {message}"));
         var tree = new LossyTree(options.BackingDirectory, options.NamesDurableImmediately);
         SafeFileHandle device;
         try
@@ -320,6 +327,6 @@ public sealed class LossyFileSystem : IDisposable
             }
         }
         _tree.Dispose();
-        _control?.Dispose();
+        _control?.StopAccepting();
     }
 }

@@ -1,10 +1,20 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Writeback.LossyFs.Volatile;
+using static Writeback.LossyFs.Interop.Consts;
 
 namespace Writeback.LossyFs.Control;
 
-/// <summary>Where a mount's control socket lives: one per mount point, keyed by a hash of its absolute path.</summary>
+/// <summary>
+/// Where a mount's control socket and daemon log live: one pair per mount point, keyed by a hash
+/// of its absolute path, in a directory only the user can write. For a non-root user that is
+/// $XDG_RUNTIME_DIR/writeback/lossyfs, or /tmp/writeback-UID/lossyfs; since anyone can create
+/// names in /tmp, the directories are created with mode 0700 and, when they already exist,
+/// used only if they are real directories (not symbolic links) owned by the user that no group
+/// or other user can write. Otherwise another user could plant the directory, or a log symlink
+/// that makes the daemon append into a victim's file.
+/// </summary>
 internal static class ControlPaths
 {
     /// <summary>The directory of control sockets: /run/writeback/lossyfs as root, else under XDG_RUNTIME_DIR or /tmp.</summary>
@@ -29,5 +39,44 @@ internal static class ControlPaths
         string absolute = Path.GetFullPath(mountpoint).TrimEnd('/');
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(absolute.Length == 0 ? "/" : absolute));
         return Path.Combine(Directory, Convert.ToHexStringLower(hash.AsSpan(0, 8)) + ".sock");
+    }
+
+    /// <summary>Creates <see cref="Directory"/> (and the per-user parent under /tmp) privately, or checks that it is private.</summary>
+    public static string EnsureDirectory()
+    {
+        string directory = Directory;
+        uint uid = Interop.Sys.GetEUid();
+        string parent = Path.GetDirectoryName(directory)!;
+        if (uid != 0 && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR")))
+        {
+            EnsurePrivate(parent, uid);
+        }
+        else
+        {
+            System.IO.Directory.CreateDirectory(parent);
+        }
+        EnsurePrivate(directory, uid);
+        return directory;
+    }
+
+    /// <summary>Creates <paramref name="path"/> with mode 0700, or accepts it only when it is a real directory owned by <paramref name="uid"/> that group and others cannot write.</summary>
+    public static void EnsurePrivate(string path, uint uid)
+    {
+        if (Interop.Sys.MkdirAt(AT_FDCWD, path, 0x1C0) != 0 && Interop.LastErrno is var errno && errno != Errno.EEXIST)
+        {
+            throw new WritebackException("mkdir", path, null, null, errno);
+        }
+        if (Interop.Sys.Statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out var stat) != 0)
+        {
+            throw new WritebackException("statx", path, null, null, Interop.LastErrno);
+        }
+        string? problem = (stat.stx_mode & S_IFMT) != S_IFDIR ? "it is not a directory (a symbolic link?)"
+            : stat.stx_uid != uid ? $"it is owned by uid {stat.stx_uid}, not {uid}"
+            : (stat.stx_mode & 0x12) != 0 ? $"its mode {Convert.ToString(stat.stx_mode & 0xFFF, 8)} lets other users create names in it"
+            : null;
+        if (problem is not null)
+        {
+            throw new IOException($"refusing to keep LossyFs control sockets and logs in '{path}': {problem}; remove it, or set XDG_RUNTIME_DIR to a private directory");
+        }
     }
 }

@@ -6,14 +6,21 @@ namespace Writeback.LossyFs.Control;
 
 /// <summary>
 /// Serves a mount's control socket: each connection sends one <see cref="ControlRequest"/> line and
-/// receives one <see cref="ControlResponse"/> line. The socket is removed when the mount ends.
+/// receives one <see cref="ControlResponse"/> line. When the mount ends the socket stops accepting
+/// and is removed; <see cref="Dispose"/> then waits for the answers still being written, so a
+/// process that exits after its mount ended never drops the answer to the crash or unmount that
+/// ended it.
 /// </summary>
 internal sealed class ControlServer : IDisposable
 {
+    private static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(10);
+
     private readonly Socket _listener;
     private readonly LossyFileSystem _fileSystem;
     private readonly Action<string> _log;
     private readonly string _path;
+    private readonly CountdownEvent _inFlight = new(1);
+    private int _stopped;
     private int _disposed;
 
     private ControlServer(Socket listener, string path, LossyFileSystem fileSystem, Action<string> log)
@@ -31,7 +38,7 @@ internal sealed class ControlServer : IDisposable
     public static ControlServer Start(LossyFileSystem fileSystem, Action<string> log)
     {
         string path = ControlPaths.SocketFor(fileSystem.Mountpoint);
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        ControlPaths.EnsureDirectory();
         File.Delete(path);
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
@@ -43,7 +50,7 @@ internal sealed class ControlServer : IDisposable
 
     private async Task AcceptLoop()
     {
-        while (System.Threading.Volatile.Read(ref _disposed) == 0)
+        while (System.Threading.Volatile.Read(ref _stopped) == 0)
         {
             Socket client;
             try
@@ -58,7 +65,22 @@ internal sealed class ControlServer : IDisposable
             {
                 return;
             }
-            _ = Task.Run(() => Serve(client));
+            if (!_inFlight.TryAddCount())
+            {
+                client.Dispose();
+                return;
+            }
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await Serve(client).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _inFlight.Signal();
+                }
+            });
         }
     }
 
@@ -107,10 +129,10 @@ internal sealed class ControlServer : IDisposable
         return new ControlResponse(true);
     }
 
-    /// <summary>Stops accepting and removes the socket file.</summary>
-    public void Dispose()
+    /// <summary>Stops accepting and removes the socket file; answers already being written still go out.</summary>
+    public void StopAccepting()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
         {
             return;
         }
@@ -122,6 +144,21 @@ internal sealed class ControlServer : IDisposable
         catch (IOException)
         {
             // Left behind: the next mount on the same point replaces it.
+        }
+    }
+
+    /// <summary>Stops accepting, then waits (bounded) until every accepted request has been answered.</summary>
+    public void Dispose()
+    {
+        StopAccepting();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        _inFlight.Signal();
+        if (!_inFlight.Wait(s_drainTimeout))
+        {
+            _log($"control answers still pending after {s_drainTimeout.TotalSeconds} s; exiting without them");
         }
     }
 }

@@ -146,6 +146,42 @@ internal static class FuseMount
     /// <summary>Whether a FUSE file system is mounted at <paramref name="mountpoint"/>.</summary>
     public static bool IsMounted(string mountpoint) => ConnectionId(mountpoint) is not null;
 
+    /// <summary>
+    /// Whether a FUSE mount at <paramref name="mountpoint"/> has lost its server: the kernel aborts
+    /// the connection when the last descriptor of /dev/fuse closes (the server was killed), and
+    /// from then on every access answers ENOTCONN. A server that is alive answers the statx (or
+    /// keeps it waiting, which is not reported as dead). AT_STATX_FORCE_SYNC makes the kernel ask the
+    /// server: attributes it still caches (LossyFs gives them a 60 s lifetime) would hide the abort.
+    /// </summary>
+    public static bool IsDead(string mountpoint)
+    {
+        if (!IsMounted(mountpoint))
+        {
+            return false;
+        }
+        var probe = Task.Factory.StartNew(
+            () => Interop.Sys.Statx(AT_FDCWD, mountpoint, AT_SYMLINK_NOFOLLOW | AT_STATX_FORCE_SYNC, STATX_BASIC_STATS, out _) == 0 ? 0 : Interop.LastErrno,
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return probe.Wait(TimeSpan.FromSeconds(2)) && probe.Result == Volatile.Errno.ENOTCONN;
+    }
+
+    /// <summary>Aborts the mount's connection (when fusectl allows) and detaches it lazily: the way out of a dead mount.</summary>
+    public static int Detach(string mountpoint)
+    {
+        if (ConnectionId(mountpoint) is { } connectionId && connectionId != 0)
+        {
+            try
+            {
+                Abort(connectionId);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Not allowed (no root) or already gone: the detach below is what matters.
+            }
+        }
+        return Unmount(mountpoint, detach: true);
+    }
+
     private static string Unescape(string field) =>
         field.Replace("\\040", " ", StringComparison.Ordinal).Replace("\\011", "\t", StringComparison.Ordinal)
              .Replace("\\012", "\n", StringComparison.Ordinal).Replace("\\134", "\\", StringComparison.Ordinal);

@@ -178,6 +178,9 @@ internal sealed partial class FuseSession
 
     private int Exists(in FuseInHeader header) => _tree.Find(header.nodeid) is null ? Errno.ENOENT : 0;
 
+    // NAME_MAX of the backing file systems (ext4, xfs, btrfs, tmpfs): a longer name could never become durable.
+    private const int NameMaxBytes = 255;
+
     private bool TryNode(in FuseInHeader header, out Node node)
     {
         node = _tree.Find(header.nodeid)!;
@@ -193,6 +196,10 @@ internal sealed partial class FuseSession
         if (!body.TryReadName(out var nameBytes))
         {
             return Errno.EINVAL;
+        }
+        if (nameBytes.Length > NameMaxBytes)
+        {
+            return Errno.ENAMETOOLONG;
         }
         int errno = _tree.Lookup(parent, LossyTree.DecodeName(nameBytes), out var node);
         return errno != 0 ? errno : ReplyEntry(node!, ref reply);
@@ -269,6 +276,10 @@ internal sealed partial class FuseSession
         if (!TryNode(header, out var parent))
         {
             return Errno.ENOENT;
+        }
+        if (nameBytes.Length > NameMaxBytes)
+        {
+            return Errno.ENAMETOOLONG;
         }
         int errno = _tree.Create(parent, LossyTree.DecodeName(nameBytes), kind, mode, header.uid, header.gid, target, out node);
         return errno != 0 ? errno : ReplyEntry(node!, ref reply);
@@ -355,6 +366,10 @@ internal sealed partial class FuseSession
         {
             return Errno.EINVAL;
         }
+        if (newName.Length > NameMaxBytes)
+        {
+            return Errno.ENAMETOOLONG;
+        }
         var oldParent = _tree.Find(header.nodeid);
         var newParent = _tree.Find(newDirectoryId);
         if (oldParent is null || newParent is null)
@@ -374,6 +389,10 @@ internal sealed partial class FuseSession
         if (node is null || !TryNode(header, out var parent))
         {
             return Errno.ENOENT;
+        }
+        if (nameBytes.Length > NameMaxBytes)
+        {
+            return Errno.ENAMETOOLONG;
         }
         int errno = _tree.Link(node, parent, LossyTree.DecodeName(nameBytes));
         return errno != 0 ? errno : ReplyEntry(node, ref reply);
@@ -508,7 +527,7 @@ internal sealed partial class FuseSession
 
     private bool AppendDirectoryEntry(in DirectoryEntry entry, ulong nextOffset, bool plus, int limitBytes, ref FuseReplyWriter reply)
     {
-        byte[] name = System.Text.Encoding.UTF8.GetBytes(entry.Name);
+        byte[] name = LossyTree.EncodeName(entry.Name);
         int entryBytes = FUSE_DIRENT_ALIGN(Unsafe.SizeOf<FuseDirent>() + name.Length) + (plus ? Unsafe.SizeOf<FuseEntryOut>() : 0);
         if (reply.PayloadBytes + entryBytes > limitBytes)
         {

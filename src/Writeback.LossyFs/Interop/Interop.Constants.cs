@@ -28,6 +28,7 @@ internal static partial class Interop
         internal const int AT_REMOVEDIR = 0x200;
         internal const int AT_SYMLINK_FOLLOW = 0x400;
         internal const int AT_EMPTY_PATH = 0x1000;
+        internal const int AT_STATX_FORCE_SYNC = 0x2000;
 
         internal const uint STATX_BASIC_STATS = 0x7ff;
 

@@ -10,5 +10,9 @@ internal static partial class Interop
         /// <summary>mkdirat(2).</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int MkdirAt(SafeFileHandle dirFd, string name, uint mode);
+
+        /// <summary>mkdirat(2) relative to a raw descriptor (AT_FDCWD).</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int MkdirAt(int dirFd, string name, uint mode);
     }
 }

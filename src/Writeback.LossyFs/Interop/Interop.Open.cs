@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.InteropServices.Marshalling;
 using Microsoft.Win32.SafeHandles;
 
 namespace Writeback.LossyFs;
@@ -12,6 +13,6 @@ internal static partial class Interop
         internal static partial int OpenAt(int dirFd, string path, int flags, uint mode);
 
         [LibraryImport(Libraries.Libc, EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial int OpenAt(SafeFileHandle dirFd, string path, int flags, uint mode);
+        internal static partial int OpenAt(SafeFileHandle dirFd, [MarshalUsing(typeof(ByteNameMarshaller))] string path, int flags, uint mode);
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.InteropServices.Marshalling;
 using Microsoft.Win32.SafeHandles;
 
 namespace Writeback.LossyFs;
@@ -9,7 +10,7 @@ internal static partial class Interop
     {
         /// <summary>statx(2); the one stat call used, because struct statx has the same layout on every architecture.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial int Statx(SafeFileHandle dirFd, string path, int flags, uint mask, out StatxBuffer buffer);
+        internal static partial int Statx(SafeFileHandle dirFd, [MarshalUsing(typeof(ByteNameMarshaller))] string path, int flags, uint mask, out StatxBuffer buffer);
 
         [LibraryImport(Libraries.Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int Statx(int dirFd, string path, int flags, uint mask, out StatxBuffer buffer);

@@ -18,6 +18,7 @@ internal static class Errno
     internal const int EINVAL = 22;
     internal const int EROFS = 30;
     internal const int ENOSPC = 28;
+    internal const int ENAMETOOLONG = 36;
     internal const int ENOSYS = 38;
     internal const int ENOTEMPTY = 39;
     internal const int ENODATA = 61;

@@ -148,7 +148,7 @@ internal sealed partial class LossyTree
             if (!directory.Durable!.TryGetValue(name, out var durable) || durable != node)
             {
                 path ??= VisiblePath(directory) ?? $"(removed #{directory.NodeId})";
-                names.Add(new PendingName(path, name, durable is null ? NameChange.Created : NameChange.Replaced));
+                names.Add(new PendingName(path, DisplayName(name), durable is null ? NameChange.Created : NameChange.Replaced));
             }
         }
         foreach (var name in directory.Durable!.Keys)
@@ -156,7 +156,7 @@ internal sealed partial class LossyTree
             if (!directory.Visible.ContainsKey(name))
             {
                 path ??= VisiblePath(directory) ?? $"(removed #{directory.NodeId})";
-                names.Add(new PendingName(path, name, NameChange.Removed));
+                names.Add(new PendingName(path, DisplayName(name), NameChange.Removed));
             }
         }
     }

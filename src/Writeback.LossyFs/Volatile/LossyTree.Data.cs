@@ -16,6 +16,7 @@ internal sealed partial class LossyTree
         }
         Interop.StatxBuffer stat;
         long? volatileLength = null;
+        long heldPages = 0;
         lock (node.DataLock)
         {
             if (node.Fd is null || Interop.Sys.Statx(node.Fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out stat) != 0)
@@ -23,13 +24,16 @@ internal sealed partial class LossyTree
                 return node.Fd is null ? Errno.EIO : Interop.LastErrno;
             }
             volatileLength = node.Overlay?.VolatileLengthBytes;
+            heldPages = node.Overlay?.HeldPageCount ?? 0;
         }
         ulong size = volatileLength is { } length ? (ulong)length : stat.stx_size;
         attr = new FuseAttr
         {
             ino = node.NodeId,
             size = size,
-            blocks = Math.Max(stat.stx_blocks, (size + 511) / 512),
+            // What is allocated: the backing file's blocks plus the pages held for unsynced writes
+            // (a sparse file stays sparse; a file with only unsynced data does not look empty to tar or du).
+            blocks = Math.Min(stat.stx_blocks + (ulong)heldPages * (FileOverlay.PageSizeBytes / 512), Math.Max(stat.stx_blocks, (size + 4095) / 4096 * 8)),
             atime = (ulong)stat.stx_atime.tv_sec,
             atimensec = stat.stx_atime.tv_nsec,
             mtime = (ulong)stat.stx_mtime.tv_sec,
@@ -48,10 +52,27 @@ internal sealed partial class LossyTree
     /// <summary>SETATTR: the length is volatile (held in the overlay); mode, owner and times go to the backing object.</summary>
     public int SetAttributes(Node node, in FuseSetattrIn change)
     {
+        bool ownership = (change.valid & (FuseKernel.FATTR_MODE | FuseKernel.FATTR_UID | FuseKernel.FATTR_GID)) != 0;
+        int errno = SetAttributesCore(node, change);
+        if (ownership)
+        {
+            // chmod/chown may change what a set-group-ID directory passes on; dropped after the
+            // change too, so a create that read the old mode meanwhile does not keep it.
+            node.SetGidKnown = false;
+        }
+        return errno;
+    }
+
+    private int SetAttributesCore(Node node, in FuseSetattrIn change)
+    {
         int errno = EnsureFdLocked(node);
         if (errno != 0)
         {
             return errno;
+        }
+        if ((change.valid & (FuseKernel.FATTR_MODE | FuseKernel.FATTR_UID | FuseKernel.FATTR_GID)) != 0)
+        {
+            node.SetGidKnown = false;
         }
         lock (node.DataLock)
         {
@@ -236,7 +257,7 @@ internal sealed partial class LossyTree
                 {
                     return null;
                 }
-                parts.Add(current.VisibleName);
+                parts.Add(DisplayName(current.VisibleName));
             }
             parts.Reverse();
             return "/" + string.Join('/', parts);

@@ -74,6 +74,11 @@ internal sealed partial class LossyTree
             {
                 return Errno.EPERM;
             }
+            errno = InheritFromSetGidParent(parent, kind, ref mode, ref gid);
+            if (errno != 0)
+            {
+                return errno;
+            }
             var created = NewNode(kind);
             string hiddenName = HiddenName(created);
             int fd;
@@ -105,6 +110,12 @@ internal sealed partial class LossyTree
             {
                 Interop.Sys.FChownAt(created.Fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
             }
+            // The kernel already applied the caller's umask to the mode; this process's own umask
+            // must not strip more, and mkdir(2) takes no set-group-ID bit from its mode argument.
+            if (kind != NodeKind.Symlink && ((mode & _processUmask) != 0 || (mode & 0xE00) != 0))
+            {
+                Interop.Sys.FChmod(created.Fd, mode & 0xFFF);
+            }
             if (kind == NodeKind.Directory)
             {
                 created.Loaded = true;
@@ -124,6 +135,34 @@ internal sealed partial class LossyTree
         }
     }
 
+    /// <summary>
+    /// A set-group-ID parent passes on its group, and to a new directory its set-group-ID bit too
+    /// (inode_init_owner in fs/inode.c; "mkdir(2)", "open(2)": the BSD group semantics). The
+    /// object is created in the hidden area, whose directory does not carry the parent's bits.
+    /// </summary>
+    private static int InheritFromSetGidParent(Node parent, NodeKind kind, ref uint mode, ref uint gid)
+    {
+        if (!parent.SetGidKnown)
+        {
+            // Only LossyFs changes the backing directory, so the answer holds until SETATTR of the parent.
+            if (Interop.Sys.Statx(parent.Fd!, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out var stat) != 0)
+            {
+                return Interop.LastErrno;
+            }
+            parent.SetGidGroup = (stat.stx_mode & S_ISGID) != 0 ? stat.stx_gid : null;
+            parent.SetGidKnown = true;
+        }
+        if (parent.SetGidGroup is { } group)
+        {
+            gid = group;
+            if (kind == NodeKind.Directory)
+            {
+                mode |= S_ISGID;
+            }
+        }
+        return 0;
+    }
+
     /// <summary>Adds a visible hard link.</summary>
     public int Link(Node node, Node parent, string name)
     {
@@ -133,6 +172,10 @@ internal sealed partial class LossyTree
             if (errno != 0)
             {
                 return errno;
+            }
+            if (parent == Root && name == HiddenAreaName)
+            {
+                return Errno.EPERM;
             }
             if (node.Kind == NodeKind.Directory)
             {
@@ -179,7 +222,11 @@ internal sealed partial class LossyTree
                 }
             }
             RemoveVisible(parent, name);
-            errno = NamesDurableImmediately ? SyncNames(parent) : 0;
+            errno = DropDurableEntriesOfUnplacedDirectory(node);
+            if (errno == 0 && NamesDurableImmediately)
+            {
+                errno = SyncNames(parent);
+            }
             TryRelease(node);
             return errno;
         }
@@ -224,8 +271,10 @@ internal sealed partial class LossyTree
                 }
                 oldParent.Visible[oldName] = target;
                 newParent.Visible[newName] = source;
-                (target.VisibleParent, target.VisibleName) = (oldParent, oldName);
-                (source.VisibleParent, source.VisibleName) = (newParent, newName);
+                ForgetVisibleName(target, newParent, newName);
+                ForgetVisibleName(source, oldParent, oldName);
+                RecordVisibleName(target, oldParent, oldName);
+                RecordVisibleName(source, newParent, newName);
                 return NamesDurableImmediately ? SyncPair(oldParent, newParent) : 0;
             }
             if (target is not null)
@@ -248,10 +297,16 @@ internal sealed partial class LossyTree
                     return errno;
                 }
                 RemoveVisible(newParent, newName);
+                errno = DropDurableEntriesOfUnplacedDirectory(target);
+                if (errno != 0)
+                {
+                    return errno;
+                }
             }
             oldParent.Visible.Remove(oldName);
             newParent.Visible[newName] = source;
-            (source.VisibleParent, source.VisibleName) = (newParent, newName);
+            ForgetVisibleName(source, oldParent, oldName);
+            RecordVisibleName(source, newParent, newName);
             errno = NamesDurableImmediately ? SyncPair(oldParent, newParent) : 0;
             if (target is not null)
             {
@@ -359,8 +414,7 @@ internal sealed partial class LossyTree
     {
         parent.Visible![name] = node;
         node.VisibleLinks++;
-        node.VisibleParent = parent;
-        node.VisibleName = name;
+        RecordVisibleName(node, parent, name);
     }
 
     private static void RemoveVisible(Node parent, string name)
@@ -368,11 +422,52 @@ internal sealed partial class LossyTree
         var node = parent.Visible![name];
         parent.Visible.Remove(name);
         node.VisibleLinks--;
+        ForgetVisibleName(node, parent, name);
+    }
+
+    /// <summary>Adds a visible name to the node's list; the newest is <see cref="Node.VisibleParent"/>.</summary>
+    private static void RecordVisibleName(Node node, Node parent, string name)
+    {
+        if (node.VisibleParent is { } previous)
+        {
+            (node.OtherVisibleNames ??= []).Add((previous, node.VisibleName!));
+        }
+        node.VisibleParent = parent;
+        node.VisibleName = name;
+    }
+
+    /// <summary>Removes a visible name from the node's list; the newest remaining one becomes the primary.</summary>
+    private static void ForgetVisibleName(Node node, Node parent, string name)
+    {
+        var others = node.OtherVisibleNames;
         if (node.VisibleParent == parent && node.VisibleName == name)
         {
-            node.VisibleParent = null;
-            node.VisibleName = null;
+            (node.VisibleParent, node.VisibleName) = others is { Count: > 0 } ? others[^1] : (null, null);
+            others?.RemoveAt(others.Count - 1);
         }
+        else
+        {
+            others?.Remove((parent, name));
+        }
+        if (others is { Count: 0 })
+        {
+            node.OtherVisibleNames = null;
+        }
+    }
+
+    /// <summary>Every visible name of a node (a snapshot).</summary>
+    private static List<(Node Parent, string Name)> VisibleNamesOf(Node node)
+    {
+        var names = new List<(Node Parent, string Name)>();
+        if (node.VisibleParent is { } parent)
+        {
+            names.Add((parent, node.VisibleName!));
+        }
+        if (node.OtherVisibleNames is { } others)
+        {
+            names.AddRange(others);
+        }
+        return names;
     }
 
     private int SyncPair(Node first, Node second)
@@ -395,7 +490,9 @@ internal sealed partial class LossyTree
         }
         foreach (var (name, node) in directory.Durable!.ToList())
         {
-            if (!(directory.Visible!.TryGetValue(name, out var visible) && visible == node))
+            // Removing one entry can move others (RemoveDurable keeps visible objects reachable), so each is checked afresh.
+            bool stillDurable = directory.Durable!.TryGetValue(name, out var current) && current == node;
+            if (stillDurable && !(directory.Visible!.TryGetValue(name, out var visible) && visible == node))
             {
                 errno = RemoveDurable(directory, name, node);
                 if (errno != 0)
@@ -418,6 +515,43 @@ internal sealed partial class LossyTree
         return 0;
     }
 
+    /// <summary>
+    /// A directory just removed from the visible namespace that has no durable place (created since
+    /// the last fsync of its parent, or already durably removed) drops its durable entries at once,
+    /// so no durable name stays behind in a directory no crash image can contain.
+    /// </summary>
+    private int DropDurableEntriesOfUnplacedDirectory(Node node) =>
+        node.Kind == NodeKind.Directory && node.VisibleLinks == 0 && node.DurableLinks == 0 && node.Loaded
+            ? RemoveAllDurable(node)
+            : 0;
+
+    /// <summary>
+    /// Removes every durable entry of a directory that is visible nowhere (removed, or being
+    /// released), each through <see cref="RemoveDurable"/>. Caller holds the tree lock.
+    /// </summary>
+    private int RemoveAllDurable(Node directory)
+    {
+        foreach (var (name, node) in directory.Durable!.ToList())
+        {
+            if (directory.Durable!.TryGetValue(name, out var current) && current == node)
+            {
+                int errno = RemoveDurable(directory, name, node);
+                if (errno != 0)
+                {
+                    return errno;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Removes one durable entry. The durable tree must stay an image a crash could leave, so an
+    /// object still visible somewhere never loses its last durable name first: its visible names
+    /// become durable in the same step (as a journalling file system commits a rename, link or
+    /// move out of a directory before that directory's removal), and a directory that is visible
+    /// nowhere first loses its own durable entries the same way. Caller holds the tree lock.
+    /// </summary>
     private int RemoveDurable(Node directory, string name, Node node)
     {
         int errno = EnsureFd(node);
@@ -425,9 +559,28 @@ internal sealed partial class LossyTree
         {
             return errno;
         }
+        if (node.VisibleLinks > 0 && (node.Kind == NodeKind.Directory || node.DurableLinks == 1) && _keepingReachable.Add(node))
+        {
+            // A node already here further up the stack is in a cycle of swapped names: its caller
+            // adds its visible name once the inner steps are done, so the recursion ends.
+            errno = AddVisibleNamesDurably(node);
+            _keepingReachable.Remove(node);
+            if (errno != 0 || !(directory.Durable!.TryGetValue(name, out var current) && current == node))
+            {
+                return errno; // a directory was moved straight to its visible place
+            }
+        }
         if (node.Kind == NodeKind.Directory)
         {
-            // The directory keeps its contents in the hidden area until it gets a durable name again.
+            if (node.VisibleLinks == 0 && node.Loaded)
+            {
+                errno = RemoveAllDurable(node);
+                if (errno != 0 || !(directory.Durable!.TryGetValue(name, out var stillThere) && stillThere == node))
+                {
+                    return errno; // an inner step already removed this entry (and reused the name)
+                }
+            }
+            // The directory keeps what it still holds in the hidden area until it gets a durable name again.
             errno = BackingIo.Check(Interop.Sys.RenameAt2(directory.Fd!, name, _hidden, HiddenName(node), 0));
             if (errno != 0)
             {
@@ -438,7 +591,8 @@ internal sealed partial class LossyTree
         }
         else
         {
-            if (!node.HasHiddenLink)
+            bool stillNeeded = node.VisibleLinks > 0 || node.LookupCount > 0 || node.DurableLinks > 1;
+            if (stillNeeded && !node.HasHiddenLink)
             {
                 // The data must stay reachable by a name: linkat cannot bring back a file with no links.
                 errno = BackingIo.Check(Interop.Sys.LinkAt(node.Fd!, "", _hidden, HiddenName(node), AT_EMPTY_PATH));
@@ -465,15 +619,45 @@ internal sealed partial class LossyTree
         return 0;
     }
 
+    /// <summary>Makes every visible name of a node durable in its directory. Caller holds the tree lock.</summary>
+    private int AddVisibleNamesDurably(Node node)
+    {
+        foreach (var (parent, name) in VisibleNamesOf(node))
+        {
+            if (!(parent.Durable!.TryGetValue(name, out var durable) && durable == node))
+            {
+                int errno = AddDurable(parent, name, node);
+                if (errno != 0)
+                {
+                    return errno;
+                }
+            }
+        }
+        return 0;
+    }
+
     private int AddDurable(Node directory, string name, Node node)
     {
-        int errno = EnsureFd(node);
+        int errno = EnsureFd(directory);
+        if (errno == 0 && directory.Durable!.TryGetValue(name, out var replaced) && replaced != node)
+        {
+            errno = RemoveDurable(directory, name, replaced);
+        }
+        if (errno == 0)
+        {
+            errno = EnsureFd(node);
+        }
         if (errno != 0)
         {
             return errno;
         }
         if (node.Kind == NodeKind.Directory)
         {
+            errno = MoveOutOfDurableSubtree(directory, node);
+            if (errno != 0)
+            {
+                return errno;
+            }
             if (node.PlacedIn is { } oldPlace)
             {
                 errno = EnsureFd(oldPlace);
@@ -487,6 +671,11 @@ internal sealed partial class LossyTree
                 }
                 oldPlace.Durable!.Remove(node.PlacedName!);
                 node.DurableLinks--;
+                if (node.OpenVia == oldPlace)
+                {
+                    node.OpenVia = null;
+                    node.OpenViaName = null;
+                }
             }
             else
             {
@@ -510,5 +699,40 @@ internal sealed partial class LossyTree
         directory.Durable![name] = node;
         node.DurableLinks++;
         return 0;
+    }
+
+    /// <summary>
+    /// Before <paramref name="node"/> moves into <paramref name="directory"/>: when the directory
+    /// durably sits inside the node (the two were swapped by visible renames), the node's durable
+    /// child on the way is first moved to its visible place, as the kernel's rename would have
+    /// required. Caller holds the tree lock.
+    /// </summary>
+    private int MoveOutOfDurableSubtree(Node directory, Node node)
+    {
+        while (true)
+        {
+            Node? child = null;
+            for (Node? current = directory; current is not null; current = current.PlacedIn)
+            {
+                if (current.PlacedIn == node)
+                {
+                    child = current;
+                    break;
+                }
+            }
+            if (child is null)
+            {
+                return 0;
+            }
+            int errno = child.VisibleLinks > 0 ? AddVisibleNamesDurably(child) : Errno.EIO;
+            if (errno != 0)
+            {
+                return errno;
+            }
+            if (child.PlacedIn == node)
+            {
+                return Errno.EIO; // no progress: never loop
+            }
+        }
     }
 }

@@ -24,11 +24,17 @@ internal sealed partial class LossyTree : IDisposable
     private readonly Dictionary<ulong, Node> _byBackingInode = new();
     private readonly SafeFileHandle _hidden;
 
+    // Nodes whose visible names RemoveDurable is making durable (guarded by the tree lock).
+    private readonly HashSet<Node> _keepingReachable = [];
+
     // The owner a new object in the hidden area gets from creat/mkdir/symlink alone: this process's
     // effective ids, or the hidden directory's group when it is set-group-ID (inherited from the
     // backing directory). Create skips the fchownat when the caller's ids already equal these.
     private readonly uint _createdUid;
     private readonly uint _createdGid;
+
+    // This process's umask (creat/mkdir apply it on top of the mode the kernel already masked with the caller's).
+    private readonly uint _processUmask = ReadProcessUmask();
     private long _nextNodeId = (long)RootId;
 
     /// <summary>Opens the backing directory; clears a stale hidden area left by an earlier run.</summary>
@@ -37,12 +43,9 @@ internal sealed partial class LossyTree : IDisposable
         BackingDirectory = Path.GetFullPath(backingDirectory);
         NamesDurableImmediately = namesDurableImmediately;
         string hiddenPath = Path.Combine(BackingDirectory, HiddenAreaName);
-        if (Directory.Exists(hiddenPath))
-        {
-            Directory.Delete(hiddenPath, recursive: true);
-        }
-        Directory.CreateDirectory(hiddenPath);
         Root = new Node(RootId, NodeKind.Directory) { Fd = OpenOrThrow(BackingDirectory, O_RDONLY | O_DIRECTORY), VisibleLinks = 1, DurableLinks = 1 };
+        RemoveTree(Root.Fd, HiddenAreaName);
+        Directory.CreateDirectory(hiddenPath);
         _hidden = OpenOrThrow(hiddenPath, O_RDONLY | O_DIRECTORY);
         _createdUid = Interop.Sys.GetEUid();
         _createdGid = Interop.Sys.GetEGid();
@@ -69,8 +72,38 @@ internal sealed partial class LossyTree : IDisposable
     /// <summary>Finds a node the kernel refers to.</summary>
     public Node? Find(ulong nodeId) => _nodes.TryGetValue(nodeId, out var node) && !node.Released ? node : null;
 
-    /// <summary>Decodes a name from a request.</summary>
-    public static string DecodeName(ReadOnlySpan<byte> name) => Encoding.UTF8.GetString(name);
+    /// <summary>
+    /// Holds a name from a request as a byte string: one char per byte (Latin-1), so every byte
+    /// sequence is its own name (Linux names are bytes, not UTF-8) and goes back to the backing
+    /// directory unchanged through <c>Interop.ByteNameMarshaller</c>.
+    /// </summary>
+    public static string DecodeName(ReadOnlySpan<byte> name) => Encoding.Latin1.GetString(name);
+
+    /// <summary>The bytes of a name held by <see cref="DecodeName"/>.</summary>
+    public static byte[] EncodeName(string name) => Encoding.Latin1.GetBytes(name);
+
+    /// <summary>A held name for people: its bytes read as UTF-8 (invalid bytes shown as U+FFFD).</summary>
+    public static string DisplayName(string name) => Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(name));
+
+    /// <summary>The "Umask:" line of /proc/self/status (Linux 4.7+); 0o777 when unknown, so every create sets its mode explicitly.</summary>
+    private static uint ReadProcessUmask()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("Umask:", StringComparison.Ordinal))
+                {
+                    return Convert.ToUInt32(line["Umask:".Length..].Trim(), 8);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Unknown: fall through.
+        }
+        return 0x1FF;
+    }
 
     private static SafeFileHandle OpenOrThrow(string path, int flags)
     {
@@ -151,69 +184,143 @@ internal sealed partial class LossyTree : IDisposable
         {
             return errno;
         }
-        string listing = "/proc/self/fd/" + directory.Fd!.DangerousGetHandle().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        try
+        var entries = new List<string>();
+        errno = ReadNames(directory.Fd!, entries);
+        if (errno != 0)
         {
-            foreach (var entry in new DirectoryInfo(listing).EnumerateFileSystemInfos())
+            return errno;
+        }
+        foreach (string name in entries)
+        {
+            if (directory == Root && name == HiddenAreaName)
             {
-                string name = entry.Name;
-                if (directory == Root && name == HiddenAreaName)
-                {
-                    continue;
-                }
-                if (Interop.Sys.Statx(directory.Fd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out var stat) != 0)
-                {
-                    continue;
-                }
-                NodeKind? kind = (stat.stx_mode & S_IFMT) switch
-                {
-                    S_IFREG => NodeKind.File,
-                    S_IFDIR => NodeKind.Directory,
-                    S_IFLNK => NodeKind.Symlink,
-                    _ => null, // devices, FIFOs and sockets are not served
-                };
-                if (kind is null)
-                {
-                    continue;
-                }
-                Node node;
-                if (kind == NodeKind.File && stat.stx_nlink > 1 && _byBackingInode.TryGetValue(stat.stx_ino, out var known))
-                {
-                    node = known;
-                }
-                else
-                {
-                    node = NewNode(kind.Value);
-                    node.OpenVia = directory;
-                    node.OpenViaName = name;
-                    if (kind == NodeKind.File && stat.stx_nlink > 1)
-                    {
-                        _byBackingInode[stat.stx_ino] = node;
-                    }
-                    if (kind == NodeKind.Directory)
-                    {
-                        node.PlacedIn = directory;
-                        node.PlacedName = name;
-                    }
-                }
-                directory.Visible![name] = node;
-                directory.Durable![name] = node;
-                node.VisibleLinks++;
-                node.DurableLinks++;
-                node.VisibleParent ??= directory;
-                node.VisibleName ??= name;
+                continue;
             }
-        }
-        catch (IOException)
-        {
-            return Errno.EIO;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return Errno.EACCES;
+            AddLoadedEntry(directory, name);
         }
         directory.Loaded = true;
         return 0;
+    }
+
+    /// <summary>Adds one backing entry, found at load, to a directory's visible and durable names. Caller holds the tree lock.</summary>
+    private void AddLoadedEntry(Node directory, string name)
+    {
+        if (Interop.Sys.Statx(directory.Fd!, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out var stat) != 0)
+        {
+            return;
+        }
+        NodeKind? kind = (stat.stx_mode & S_IFMT) switch
+        {
+            S_IFREG => NodeKind.File,
+            S_IFDIR => NodeKind.Directory,
+            S_IFLNK => NodeKind.Symlink,
+            _ => null, // devices, FIFOs and sockets are not served
+        };
+        if (kind is null)
+        {
+            return;
+        }
+        Node node;
+        if (kind != NodeKind.Directory && stat.stx_nlink > 1 && _byBackingInode.TryGetValue(stat.stx_ino, out var known))
+        {
+            node = known;
+        }
+        else
+        {
+            node = NewNode(kind.Value);
+            node.OpenVia = directory;
+            node.OpenViaName = name;
+            if (kind != NodeKind.Directory && stat.stx_nlink > 1)
+            {
+                _byBackingInode[stat.stx_ino] = node;
+            }
+            if (kind == NodeKind.Directory)
+            {
+                node.PlacedIn = directory;
+                node.PlacedName = name;
+            }
+        }
+        directory.Visible![name] = node;
+        directory.Durable![name] = node;
+        node.VisibleLinks++;
+        node.DurableLinks++;
+        RecordVisibleName(node, directory, name);
+    }
+
+    /// <summary>Reads a backing directory's names with getdents64(2), as bytes (Latin-1 held), without "." and "..".</summary>
+    private static unsafe int ReadNames(SafeFileHandle directory, List<string> names)
+    {
+        // A descriptor of its own: getdents64 reads from the file offset, which must start at 0.
+        int fd = Interop.Sys.OpenAt(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return Interop.LastErrno;
+        }
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        byte[] buffer = new byte[32 * 1024];
+        // Safety: the buffer is pinned for the loop and its length is passed as the count.
+        fixed (byte* start = buffer)
+        {
+            while (true)
+            {
+                nint countBytes = Interop.Sys.GetDents64(handle, start, (nuint)buffer.Length);
+                if (countBytes < 0)
+                {
+                    return Interop.LastErrno;
+                }
+                if (countBytes == 0)
+                {
+                    return 0;
+                }
+                // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name (NUL-terminated).
+                for (int offset = 0; offset < countBytes;)
+                {
+                    int recordBytes = BitConverter.ToUInt16(buffer, offset + 16);
+                    var nameBytes = buffer.AsSpan(offset + 19, recordBytes - 19);
+                    nameBytes = nameBytes[..nameBytes.IndexOf((byte)0)];
+                    if (!(nameBytes.SequenceEqual("."u8) || nameBytes.SequenceEqual(".."u8)))
+                    {
+                        names.Add(DecodeName(nameBytes));
+                    }
+                    offset += recordBytes;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes <paramref name="name"/> in <paramref name="parent"/> and everything under it, by
+    /// descriptor and without following symbolic links (names may be any bytes). Best effort: what
+    /// cannot be removed stays for the next mount to remove.
+    /// </summary>
+    private static void RemoveTree(SafeFileHandle parent, string name)
+    {
+        if (Interop.Sys.UnlinkAt(parent, name, AT_REMOVEDIR) == 0 || Interop.LastErrno is Errno.ENOENT or Errno.ENOTDIR)
+        {
+            if (Interop.LastErrno == Errno.ENOTDIR)
+            {
+                Interop.Sys.UnlinkAt(parent, name, 0);
+            }
+            return;
+        }
+        int fd = Interop.Sys.OpenAt(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return;
+        }
+        using (var directory = new SafeFileHandle(fd, ownsHandle: true))
+        {
+            var names = new List<string>();
+            ReadNames(directory, names);
+            foreach (string child in names)
+            {
+                if (Interop.Sys.UnlinkAt(directory, child, 0) != 0 && Interop.LastErrno == Errno.EISDIR)
+                {
+                    RemoveTree(directory, child);
+                }
+            }
+        }
+        Interop.Sys.UnlinkAt(parent, name, AT_REMOVEDIR);
     }
 
     /// <summary>Frees a node nothing refers to any more: no names, no kernel references. Caller holds the tree lock.</summary>
@@ -227,30 +334,14 @@ internal sealed partial class LossyTree : IDisposable
         _nodes.TryRemove(node.NodeId, out _);
         if (node.Kind == NodeKind.Directory)
         {
-            // It sits in the hidden area with whatever durable entries it still had: drop them too.
-            var children = node.Durable!.Values.ToList();
-            foreach (var child in children)
+            // It sits in the hidden area. Its durable entries go one by one through RemoveDurable,
+            // which keeps every entry still reachable by a visible name (moved out before this
+            // directory was removed): nothing is deleted in bulk.
+            if (node.Loaded)
             {
-                child.DurableLinks--;
-                if (child.OpenVia == node)
-                {
-                    child.OpenVia = null;
-                }
-                if (child.PlacedIn == node)
-                {
-                    child.PlacedIn = null;
-                }
-            }
-            node.Durable.Clear();
-            if (node.Fd is not null)
-            {
-                DeleteContents(node.Fd);
+                RemoveAllDurable(node);
             }
             Interop.Sys.UnlinkAt(_hidden, HiddenName(node), AT_REMOVEDIR);
-            foreach (var child in children)
-            {
-                TryRelease(child);
-            }
         }
         else if (node.HasHiddenLink)
         {
@@ -267,35 +358,12 @@ internal sealed partial class LossyTree : IDisposable
         }
     }
 
-    private static void DeleteContents(SafeFileHandle directory)
-    {
-        string path = "/proc/self/fd/" + directory.DangerousGetHandle().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        try
-        {
-            foreach (var entry in new DirectoryInfo(path).EnumerateFileSystemInfos())
-            {
-                if (entry is DirectoryInfo subdirectory && (entry.Attributes & FileAttributes.ReparsePoint) == 0)
-                {
-                    subdirectory.Delete(recursive: true);
-                }
-                else
-                {
-                    entry.Delete();
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // Best effort: the hidden area is removed as a whole at unmount and crash.
-        }
-    }
-
     /// <summary>Closes every descriptor and removes the hidden area (after a crash or an unmount).</summary>
     public void Dispose()
     {
         lock (_tree)
         {
-            foreach (var node in _nodes.Values)
+            foreach (var node in _nodes.Values.Where(node => node != Root))
             {
                 lock (node.DataLock)
                 {
@@ -303,11 +371,8 @@ internal sealed partial class LossyTree : IDisposable
                 }
             }
             _hidden.Dispose();
-            string hiddenPath = Path.Combine(BackingDirectory, HiddenAreaName);
-            if (Directory.Exists(hiddenPath))
-            {
-                Directory.Delete(hiddenPath, recursive: true);
-            }
+            RemoveTree(Root.Fd!, HiddenAreaName);
+            Root.Fd!.Dispose();
         }
     }
 }

@@ -65,6 +65,13 @@ internal sealed class Node
     public string? VisibleName { get; set; }
 
     /// <summary>
+    /// The node's other visible names (hard links), oldest first; null while it has none. Together
+    /// with <see cref="VisibleParent"/>/<see cref="VisibleName"/> they are every visible name, so the
+    /// tree can make them durable before the last durable name of a still-visible file goes.
+    /// </summary>
+    public List<(Node Parent, string Name)>? OtherVisibleNames { get; set; }
+
+    /// <summary>
     /// The descriptor of the backing object (file: O_RDWR, directory: O_RDONLY|O_DIRECTORY, link:
     /// O_PATH). Opened lazily for nodes read from the backing directory, through
     /// <see cref="OpenVia"/>/<see cref="OpenViaName"/>, which stay valid while that durable entry exists.
@@ -85,6 +92,15 @@ internal sealed class Node
 
     /// <summary>For a directory: its name in <see cref="PlacedIn"/>.</summary>
     public string? PlacedName { get; set; }
+
+    /// <summary>
+    /// For a directory: the group it passes on when it is set-group-ID, null when it is not;
+    /// valid while <see cref="SetGidKnown"/> (read once, dropped by a mode or owner change).
+    /// </summary>
+    public uint? SetGidGroup { get; set; }
+
+    /// <summary>Whether <see cref="SetGidGroup"/> is valid.</summary>
+    public bool SetGidKnown { get; set; }
 
     /// <summary>The volatile data of a regular file, created on first data access.</summary>
     public FileOverlay? Overlay { get; set; }

@@ -8,12 +8,6 @@ public static class LossyFsCommands
     /// <summary>Exit code: success.</summary>
     internal const int Ok = 0;
 
-    /// <summary>Exit code: the operation failed.</summary>
-    internal const int Failure = 1;
-
-    /// <summary>Exit code: bad usage.</summary>
-    internal const int Usage = 2;
-
     /// <summary>Adds the <c>lossyfs</c> branch to the command line.</summary>
     public static void AddTo(IConfigurator config)
     {

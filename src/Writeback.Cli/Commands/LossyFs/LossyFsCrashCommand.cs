@@ -1,16 +1,18 @@
-using Spectre.Console;
+using System.Text.Json.Nodes;
 using Spectre.Console.Cli;
 using Writeback.LossyFs;
 
 namespace Writeback.Cli.Commands.LossyFs;
 
 /// <summary><c>writeback lossyfs crash MOUNTPOINT</c>: a simulated power cut; the backing directory becomes the post-crash image.</summary>
-internal sealed class LossyFsCrashCommand : Command<LossyFsCrashSettings>
+internal sealed class LossyFsCrashCommand : OutputCommand<LossyFsCrashSettings>
 {
-    private readonly IAnsiConsole _console;
-
-    /// <summary>Creates the command; Spectre.Console.Cli passes the application's console.</summary>
-    public LossyFsCrashCommand(IAnsiConsole console) => _console = console;
+    /// <summary>Creates the command.</summary>
+    /// <param name="output">Where it writes.</param>
+    public LossyFsCrashCommand(CliOutput output)
+        : base(output)
+    {
+    }
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, LossyFsCrashSettings settings, CancellationToken cancellationToken)
@@ -22,16 +24,25 @@ internal sealed class LossyFsCrashCommand : Command<LossyFsCrashSettings>
             Seed = settings.Seed,
             AtomicWriteBytes = settings.AtomicWriteBytes,
         };
-        try
+        var result = new LossyFsClient(settings.Mountpoint).Crash(options);
+        if (settings.Json)
         {
-            var result = new LossyFsClient(settings.Mountpoint).Crash(options);
-            _console.WriteLine($"Crashed {settings.Mountpoint}: {result.DroppedBytes} unsynced bytes lost, {result.KeptBytes} kept, in {result.FileCount} file(s); keep={settings.Keep} seed={result.Seed} atomic-write-bytes={settings.AtomicWriteBytes}.");
+            LossyFsSettings.WriteJson(Output, new JsonObject
+            {
+                ["mountpoint"] = Path.GetFullPath(settings.Mountpoint),
+                ["keep"] = settings.Keep,
+                ["seed"] = result.Seed,
+                ["atomicWriteBytes"] = settings.AtomicWriteBytes,
+                ["droppedBytes"] = result.DroppedBytes,
+                ["keptBytes"] = result.KeptBytes,
+                ["fileCount"] = result.FileCount,
+            });
             return LossyFsCommands.Ok;
         }
-        catch (IOException exception)
-        {
-            _console.WriteLine($"lossyfs crash: {exception.Message}", new Style(Color.Red));
-            return LossyFsCommands.Failure;
-        }
+        string counts = result.FileCount < 0
+            ? "the server ended before reporting the byte counts"
+            : $"{result.DroppedBytes} unsynced bytes lost, {result.KeptBytes} kept, in {result.FileCount} file(s)";
+        LossyFsSettings.WriteLine(Output, $"Crashed {settings.Mountpoint}: {counts}; keep={settings.Keep} seed={result.Seed} atomic-write-bytes={settings.AtomicWriteBytes}.");
+        return LossyFsCommands.Ok;
     }
 }

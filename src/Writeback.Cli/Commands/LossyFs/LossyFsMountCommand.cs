@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Spectre.Console;
+using System.Text.Json.Nodes;
 using Spectre.Console.Cli;
 using Writeback.LossyFs;
 
@@ -8,16 +8,21 @@ namespace Writeback.Cli.Commands.LossyFs;
 /// <summary>
 /// <c>writeback lossyfs mount --backing DIR MOUNTPOINT</c>: serves the mount until it is unmounted
 /// (Ctrl+C unmounts cleanly). With <c>--daemon</c> it re-executes itself under setsid (.NET cannot
-/// fork) and returns once the new process answers on the mount's control socket.
+/// fork) and returns once the new process answers on the mount's control socket, or at once with
+/// the daemon's last log lines when the daemon exits first.
 /// </summary>
 internal sealed class LossyFsMountCommand : AsyncCommand<LossyFsMountSettings>
 {
     private static readonly TimeSpan s_daemonStartTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly IAnsiConsole _console;
+    // Set for the daemon by its parent: the log to remove when the mount has ended normally.
+    private const string DaemonLogVariable = "WRITEBACK_LOSSYFS_DAEMON_LOG";
 
-    /// <summary>Creates the command; Spectre.Console.Cli passes the application's console.</summary>
-    public LossyFsMountCommand(IAnsiConsole console) => _console = console;
+    private readonly CliOutput _output;
+
+    /// <summary>Creates the command.</summary>
+    /// <param name="output">Where it writes.</param>
+    public LossyFsMountCommand(CliOutput output) => _output = output;
 
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext context, LossyFsMountSettings settings, CancellationToken cancellationToken)
@@ -25,13 +30,12 @@ internal sealed class LossyFsMountCommand : AsyncCommand<LossyFsMountSettings>
         ArgumentNullException.ThrowIfNull(settings);
         if (!Directory.Exists(settings.Backing))
         {
-            _console.MarkupLineInterpolated($"[red]lossyfs mount:[/] backing directory '{settings.Backing}' does not exist.");
-            return LossyFsCommands.Usage;
+            throw new UsageException($"lossyfs mount: backing directory '{settings.Backing}' does not exist");
         }
-        if (!Directory.Exists(settings.Mountpoint))
+        // A dead mount (server killed) makes the mount point look missing (ENOTCONN); Mount clears it.
+        if (!Directory.Exists(settings.Mountpoint) && !new LossyFsClient(settings.Mountpoint).IsDeadMount())
         {
-            _console.MarkupLineInterpolated($"[red]lossyfs mount:[/] mount point '{settings.Mountpoint}' does not exist.");
-            return LossyFsCommands.Usage;
+            throw new UsageException($"lossyfs mount: mount point '{settings.Mountpoint}' does not exist");
         }
         return settings.Daemon ? await StartDaemon(settings, cancellationToken).ConfigureAwait(false) : await Serve(settings, cancellationToken).ConfigureAwait(false);
     }
@@ -49,32 +53,38 @@ internal sealed class LossyFsMountCommand : AsyncCommand<LossyFsMountSettings>
                 ReaderThreadCount = settings.Threads,
             });
         }
-        catch (Exception exception) when (exception is IOException or InvalidOperationException or TimeoutException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)
         {
-            _console.WriteLine($"lossyfs mount: {exception.Message}", new Style(Color.Red));
-            return LossyFsCommands.Failure;
+            throw new IOException($"lossyfs mount: {exception.Message}", exception);
         }
         using (fileSystem)
         {
-            _console.WriteLine($"LossyFs mounted on {fileSystem.Mountpoint} over {fileSystem.BackingDirectory} (pid {Environment.ProcessId}).");
+            Report(settings, fileSystem.Mountpoint, fileSystem.BackingDirectory, null, $"LossyFs mounted on {fileSystem.Mountpoint} over {fileSystem.BackingDirectory} (pid {Environment.ProcessId}).");
             try
             {
                 await fileSystem.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                _console.WriteLine("Unmounting (Ctrl+C)...");
+                LossyFsSettings.WriteLine(_output, "Unmounting (Ctrl+C)...");
             }
         }
-        _console.WriteLine($"LossyFs on {fileSystem.Mountpoint} stopped.");
+        if (!settings.Json)
+        {
+            LossyFsSettings.WriteLine(_output, $"LossyFs on {fileSystem.Mountpoint} stopped.");
+        }
+        // The mount ended as asked (unmount or crash): its daemon log has nothing left to say.
+        if (Environment.GetEnvironmentVariable(DaemonLogVariable) is { Length: > 0 } log)
+        {
+            File.Delete(log);
+        }
         return LossyFsCommands.Ok;
     }
 
     private async Task<int> StartDaemon(LossyFsMountSettings settings, CancellationToken cancellationToken)
     {
         var client = new LossyFsClient(settings.Mountpoint);
-        string logPath = Path.ChangeExtension(client.SocketPath, ".log");
-        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        string logPath = LossyFsClient.LogPathFor(client.Mountpoint);
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
         // sh redirects the daemon's output to the log and detaches stdin; setsid gives it its own session.
         start.ArgumentList.Add("sh");
@@ -93,24 +103,48 @@ internal sealed class LossyFsMountCommand : AsyncCommand<LossyFsMountSettings>
         {
             start.ArgumentList.Add("--names-durable-immediately");
         }
+        start.Environment[DaemonLogVariable] = logPath;
         using var process = Process.Start(start)!;
         var deadline = DateTime.UtcNow + s_daemonStartTimeout;
         while (DateTime.UtcNow < deadline)
         {
             if (client.IsServing())
             {
-                _console.WriteLine($"LossyFs mounted on {client.Mountpoint} in the background (log: {logPath}).");
+                Report(settings, client.Mountpoint, Path.GetFullPath(settings.Backing), logPath, $"LossyFs mounted on {client.Mountpoint} in the background (log: {logPath}).");
                 return LossyFsCommands.Ok;
             }
-            if (process.HasExited && process.ExitCode != 0)
+            if (process.HasExited)
             {
-                break;
+                break; // setsid does not fork here (the child is no group leader): this is the daemon ending
             }
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
-        string log = File.Exists(logPath) ? string.Join(Environment.NewLine, File.ReadLines(logPath).TakeLast(5)) : "(no log)";
-        _console.WriteLine($"lossyfs mount --daemon: the mount did not come up within {s_daemonStartTimeout.TotalSeconds} s. Last log lines:{Environment.NewLine}{log}", new Style(Color.Red));
-        return LossyFsCommands.Failure;
+        string reason = process.HasExited ? $"the daemon exited with code {process.ExitCode}" : $"the mount did not come up within {s_daemonStartTimeout.TotalSeconds} s";
+        string log = File.Exists(logPath) ? string.Join(" | ", File.ReadLines(logPath).Where(line => line.Length > 0).TakeLast(3)) : "(no log)";
+        if (process.HasExited)
+        {
+            File.Delete(logPath);
+        }
+        throw new IOException($"lossyfs mount --daemon: {reason}: {log}");
+    }
+
+    private void Report(LossyFsMountSettings settings, string mountpoint, string backing, string? logPath, string text)
+    {
+        if (settings.Json)
+        {
+            LossyFsSettings.WriteJson(_output, new JsonObject
+            {
+                ["mountpoint"] = mountpoint,
+                ["backing"] = backing,
+                ["daemon"] = settings.Daemon,
+                ["log"] = logPath,
+                ["pid"] = settings.Daemon ? null : Environment.ProcessId,
+            });
+        }
+        else
+        {
+            LossyFsSettings.WriteLine(_output, text);
+        }
     }
 
     /// <summary>How to run this same program again: the apphost, or dotnet plus the entry assembly.</summary>

@@ -11,6 +11,33 @@ internal class LossyFsMountpointSettings : CommandSettings
     [CommandArgument(0, "<MOUNTPOINT>")]
     [Description("The LossyFs mount point.")]
     public string Mountpoint { get; init; } = "";
+
+    /// <summary>JSON output.</summary>
+    [CommandOption("--json")]
+    [Description("Print the result as one JSON object on standard output (errors stay one line on standard error).")]
+    public bool Json { get; init; }
+}
+
+/// <summary>Helpers shared by the lossyfs commands.</summary>
+internal static class LossyFsSettings
+{
+    /// <summary>Writes one plain line on standard output (never wrapped: paths stay whole).</summary>
+    /// <param name="output">Where to write.</param>
+    /// <param name="line">The line.</param>
+    public static void WriteLine(CliOutput output, string line)
+    {
+        output.StandardOutput.WriteLine(line);
+        output.StandardOutput.Flush();
+    }
+
+    /// <summary>Writes one JSON object on standard output.</summary>
+    /// <param name="output">Where to write.</param>
+    /// <param name="json">The object.</param>
+    public static void WriteJson(CliOutput output, System.Text.Json.Nodes.JsonObject json)
+    {
+        output.StandardOutput.WriteLine(json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        output.StandardOutput.Flush();
+    }
 }
 
 /// <summary>Options of <c>writeback lossyfs mount</c>.</summary>
@@ -46,15 +73,6 @@ internal sealed class LossyFsMountSettings : LossyFsMountpointSettings
         }
         return Threads is < 1 or > 64 ? ValidationResult.Error($"--threads must be between 1 and 64, not {Threads}.") : ValidationResult.Success();
     }
-}
-
-/// <summary>Options of <c>writeback lossyfs status</c>.</summary>
-internal sealed class LossyFsStatusSettings : LossyFsMountpointSettings
-{
-    /// <summary>JSON output.</summary>
-    [CommandOption("--json")]
-    [Description("Print the status as JSON.")]
-    public bool Json { get; init; }
 }
 
 /// <summary>Options of <c>writeback lossyfs crash</c>.</summary>
@@ -112,7 +130,7 @@ internal sealed class LossyFsFaultSettings : LossyFsMountpointSettings
 
     /// <summary>Offset range.</summary>
     [CommandOption("--offset <A-B>")]
-    [Description("With --op write: only writes overlapping bytes [A, B) fail.")]
+    [Description("With --op write: only writes overlapping bytes [[A, B) fail (A inclusive, B exclusive).")]
     public string? Offset { get; init; }
 
     /// <summary>How many times.</summary>

@@ -7,33 +7,29 @@ using Writeback.LossyFs;
 namespace Writeback.Cli.Commands.LossyFs;
 
 /// <summary><c>writeback lossyfs status MOUNTPOINT</c>: files and byte ranges not yet durable, pending names, memory held.</summary>
-internal sealed class LossyFsStatusCommand : Command<LossyFsStatusSettings>
+internal sealed class LossyFsStatusCommand : OutputCommand<LossyFsMountpointSettings>
 {
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
-    private readonly IAnsiConsole _console;
+    /// <summary>Creates the command.</summary>
+    /// <param name="output">Where it writes.</param>
+    public LossyFsStatusCommand(CliOutput output)
+        : base(output)
+    {
+    }
 
-    /// <summary>Creates the command; Spectre.Console.Cli passes the application's console.</summary>
-    public LossyFsStatusCommand(IAnsiConsole console) => _console = console;
+    private IAnsiConsole Console => Output.Console;
 
     /// <inheritdoc />
-    public override int Execute(CommandContext context, LossyFsStatusSettings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, LossyFsMountpointSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        LossyFsStatus status;
-        try
-        {
-            status = new LossyFsClient(settings.Mountpoint).Status();
-        }
-        catch (IOException exception)
-        {
-            _console.WriteLine($"lossyfs status: {exception.Message}", new Style(Color.Red));
-            return LossyFsCommands.Failure;
-        }
+        var status = new LossyFsClient(settings.Mountpoint).Status();
         if (settings.Json)
         {
 #pragma warning disable IL2026, IL3050 // The CLI is not trimmed; the status records are plain data.
-            _console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(status, s_json));
+            Output.StandardOutput.WriteLine(JsonSerializer.Serialize(status, s_json));
+            Output.StandardOutput.Flush();
 #pragma warning restore IL2026, IL3050
             return LossyFsCommands.Ok;
         }
@@ -43,8 +39,8 @@ internal sealed class LossyFsStatusCommand : Command<LossyFsStatusSettings>
 
     private void Render(LossyFsStatus status)
     {
-        _console.MarkupLineInterpolated($"[bold]{status.Mountpoint}[/] over {status.BackingDirectory}{(status.NamesDurableImmediately ? " (names durable immediately)" : "")}");
-        _console.MarkupLineInterpolated($"Unsynced: {status.UnsyncedBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes in {status.Files.Count} file(s); memory held: {status.HeldBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes");
+        Console.MarkupLineInterpolated($"[bold]{status.Mountpoint}[/] over {status.BackingDirectory}{(status.NamesDurableImmediately ? " (names durable immediately)" : "")}");
+        Console.MarkupLineInterpolated($"Unsynced: {status.UnsyncedBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes in {status.Files.Count} file(s); memory held: {status.HeldBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes");
         if (status.Files.Count > 0)
         {
             var files = new Table().AddColumns("file", "length (visible)", "length (durable)", "unsynced ranges");
@@ -59,7 +55,7 @@ internal sealed class LossyFsStatusCommand : Command<LossyFsStatusSettings>
                 files.AddRow(Markup.Escape(file.Path), file.VolatileLengthBytes.ToString(CultureInfo.InvariantCulture),
                     file.DurableLengthBytes.ToString(CultureInfo.InvariantCulture), Markup.Escape(ranges));
             }
-            _console.Write(files);
+            Console.Write(files);
         }
         if (status.PendingNames.Count > 0)
         {
@@ -68,11 +64,11 @@ internal sealed class LossyFsStatusCommand : Command<LossyFsStatusSettings>
             {
                 names.AddRow(Markup.Escape(name.Directory), Markup.Escape(name.Name), name.Change.ToString().ToLowerInvariant());
             }
-            _console.Write(names);
+            Console.Write(names);
         }
         foreach (var fault in status.Faults)
         {
-            _console.MarkupLineInterpolated($"fault: {fault.Operation} on {fault.Path} -> errno {fault.Errno}, remaining {(fault.Count?.ToString(CultureInfo.InvariantCulture) ?? "unlimited")}");
+            Console.MarkupLineInterpolated($"fault: {fault.Operation} on {fault.Path} -> errno {fault.Errno}, remaining {(fault.Count?.ToString(CultureInfo.InvariantCulture) ?? "unlimited")}");
         }
     }
 }

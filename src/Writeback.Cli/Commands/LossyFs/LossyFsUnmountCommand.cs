@@ -1,31 +1,38 @@
-using Spectre.Console;
+using System.Text.Json.Nodes;
 using Spectre.Console.Cli;
 using Writeback.LossyFs;
 
 namespace Writeback.Cli.Commands.LossyFs;
 
-/// <summary><c>writeback lossyfs unmount MOUNTPOINT</c>: a clean unmount through the mount's control socket.</summary>
-internal sealed class LossyFsUnmountCommand : Command<LossyFsMountpointSettings>
+/// <summary>
+/// <c>writeback lossyfs unmount MOUNTPOINT</c>: a clean unmount through the mount's control socket;
+/// a dead mount (its server is gone) is detached lazily instead.
+/// </summary>
+internal sealed class LossyFsUnmountCommand : OutputCommand<LossyFsMountpointSettings>
 {
-    private readonly IAnsiConsole _console;
-
-    /// <summary>Creates the command; Spectre.Console.Cli passes the application's console.</summary>
-    public LossyFsUnmountCommand(IAnsiConsole console) => _console = console;
+    /// <summary>Creates the command.</summary>
+    /// <param name="output">Where it writes.</param>
+    public LossyFsUnmountCommand(CliOutput output)
+        : base(output)
+    {
+    }
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, LossyFsMountpointSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        try
+        var client = new LossyFsClient(settings.Mountpoint);
+        bool wasDead = client.Unmount();
+        if (settings.Json)
         {
-            new LossyFsClient(settings.Mountpoint).Unmount();
-            _console.WriteLine($"Unmounted {settings.Mountpoint}; everything held is durable in the backing directory.");
-            return LossyFsCommands.Ok;
+            LossyFsSettings.WriteJson(Output, new JsonObject { ["mountpoint"] = client.Mountpoint, ["clean"] = !wasDead, ["clearedDeadMount"] = wasDead });
         }
-        catch (IOException exception)
+        else
         {
-            _console.WriteLine($"lossyfs unmount: {exception.Message}", new Style(Color.Red));
-            return LossyFsCommands.Failure;
+            LossyFsSettings.WriteLine(Output, wasDead
+                ? $"Cleared the dead mount at {settings.Mountpoint} (its server was gone; what it held was lost, as in a crash)."
+                : $"Unmounted {settings.Mountpoint}; everything held is durable in the backing directory.");
         }
+        return LossyFsCommands.Ok;
     }
 }

@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace Writeback.LossyFs.Tests.Model;
+
+/// <summary>What one step of a randomized sequence does.</summary>
+internal enum ModelOperationKind
+{
+    Create, Write, Truncate, Fsync, Fdatasync, Mkdir, Rmdir, Rename, Link, Unlink, Symlink, FsyncDirectory,
+    CrashKeepNone, CrashKeepRandom, UnmountAndRemount,
+}
+
+/// <summary>One step: paths are relative to the mount root ("" is the root).</summary>
+internal sealed record ModelOperation(ModelOperationKind Kind, string Path, string Path2 = "", long OffsetBytes = 0, int LengthBytes = 0, ulong Seed = 0)
+{
+    public override string ToString() => Kind switch
+    {
+        ModelOperationKind.Write => Invariant($"pwrite {Show(Path)} offset={OffsetBytes} length={LengthBytes} fill={Seed % 251}"),
+        ModelOperationKind.Truncate => Invariant($"truncate {Show(Path)} {OffsetBytes}"),
+        ModelOperationKind.Rename => $"mv {Show(Path)} {Show(Path2)}",
+        ModelOperationKind.Link => $"ln {Show(Path)} {Show(Path2)}",
+        ModelOperationKind.Symlink => $"ln -s {Path2} {Show(Path)}",
+        ModelOperationKind.CrashKeepRandom => Invariant($"crash --keep random --seed {Seed} --atomic-write-bytes 512; remount"),
+        ModelOperationKind.CrashKeepNone => "crash --keep none; remount",
+        ModelOperationKind.UnmountAndRemount => "unmount; remount",
+        _ => $"{Kind.ToString().ToLowerInvariant()} {Show(Path)}",
+    };
+
+    private static string Show(string path) => "/" + path;
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
