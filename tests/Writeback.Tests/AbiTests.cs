@@ -65,7 +65,7 @@ public sealed class AbiTests
             P(MADV_NORMAL); P(MADV_RANDOM); P(MADV_SEQUENTIAL); P(MADV_WILLNEED); P(MADV_DONTNEED); P(MADV_PAGEOUT);
             P(EPERM); P(ENOENT); P(EINTR); P(EIO); P(EBADF); P(EAGAIN); P(ENOMEM); P(EACCES); P(EFAULT); P(EBUSY);
             P(EEXIST); P(EXDEV); P(ENOTDIR); P(EISDIR); P(EINVAL); P(EMFILE); P(EFBIG); P(ENOSPC); P(EROFS);
-            P(ENAMETOOLONG); P(ENOSYS); P(ENOTEMPTY); P(EOPNOTSUPP); P(EDQUOT);
+            P(ENAMETOOLONG); P(ENOSYS); P(ENOTEMPTY); P(EOPNOTSUPP); P(EDQUOT); P(ENODEV); P(ENODATA); P(EPROTO); P(ENOTCONN);
             S("sizeof(off_t)", sizeof(off_t)); S("sizeof(size_t)", sizeof(size_t)); S("sizeof(long)", sizeof(long));
         #ifdef __NR_cachestat
             S("SYS_cachestat", __NR_cachestat);
