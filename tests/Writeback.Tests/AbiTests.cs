@@ -34,7 +34,7 @@ public sealed class AbiTests
         #define S(name, value) printf("%s=%lld\n", name, (long long)(value))
         int main(void) {
             P(O_RDONLY); P(O_WRONLY); P(O_RDWR); P(O_CREAT); P(O_EXCL); P(O_TRUNC); P(O_CLOEXEC); P(O_DIRECTORY);
-            P(SEEK_SET); P(SEEK_END); P(CLOCK_MONOTONIC);
+            P(SEEK_SET); P(SEEK_END); P(CLOCK_MONOTONIC); P(POSIX_FADV_RANDOM); P(POSIX_FADV_DONTNEED);
             P(MS_ASYNC); P(MS_INVALIDATE); P(MS_SYNC);
             P(SYNC_FILE_RANGE_WAIT_BEFORE); P(SYNC_FILE_RANGE_WRITE); P(SYNC_FILE_RANGE_WAIT_AFTER);
             P(PROT_NONE); P(PROT_READ); P(PROT_WRITE); P(MAP_POPULATE); P(EFD_CLOEXEC);
