@@ -171,7 +171,7 @@ public sealed class LossyFileSystem : IDisposable
 
     /// <summary>
     /// A clean unmount, as a shutdown: the kernel writes back its dirty pages, then everything held
-    /// becomes durable in the backing directory. Throws <see cref="WritebackException"/> when the
+    /// becomes durable in the backing directory. Throws <see cref="LossyFsException"/> when the
     /// mount is still busy (EBUSY) after 3 s of retries, or making the state durable failed.
     /// </summary>
     public void Unmount()
@@ -197,7 +197,7 @@ public sealed class LossyFileSystem : IDisposable
         }
         if (errno != 0 && IsMounted)
         {
-            throw new WritebackException("umount", Mountpoint, null, null, errno);
+            throw new LossyFsException("umount", Mountpoint, errno);
         }
         if (!_finished.Wait(s_stopTimeout))
         {
@@ -206,7 +206,7 @@ public sealed class LossyFileSystem : IDisposable
         }
         if (_persistErrno != 0)
         {
-            throw new WritebackException("persist at unmount", BackingDirectory, null, null, _persistErrno);
+            throw new LossyFsException("persist at unmount", BackingDirectory, _persistErrno);
         }
     }
 
@@ -323,7 +323,7 @@ public sealed class LossyFileSystem : IDisposable
             _persistErrno = _tree.PersistAll(scratch);
             if (_persistErrno != 0)
             {
-                _log($"making the state durable at unmount failed: {Errno.Describe(_persistErrno)}");
+                _log($"making the state durable at unmount failed: {ErrnoName.Describe(_persistErrno)}");
             }
         }
         _tree.Dispose();

@@ -112,7 +112,7 @@ public sealed class LossyFsClient
             int errno = FuseMount.Detach(Mountpoint);
             if (errno != 0 && FuseMount.IsMounted(Mountpoint))
             {
-                throw new WritebackException("umount2(MNT_DETACH)", Mountpoint, null, null, errno);
+                throw new LossyFsException("umount2(MNT_DETACH)", Mountpoint, errno);
             }
             // The killed server left its socket file and daemon log behind; its mount has ended.
             File.Delete(SocketPath);

@@ -34,7 +34,7 @@ public sealed class AbiTests
         #define S(name, value) printf("%s=%lld\n", name, (long long)(value))
         int main(void) {
             P(O_RDONLY); P(O_WRONLY); P(O_RDWR); P(O_CREAT); P(O_EXCL); P(O_TRUNC); P(O_CLOEXEC); P(O_DIRECTORY);
-            P(SEEK_SET); P(SEEK_END); P(CLOCK_MONOTONIC);
+            P(SEEK_SET); P(SEEK_END); P(CLOCK_MONOTONIC); P(POSIX_FADV_RANDOM); P(POSIX_FADV_DONTNEED);
             P(MS_ASYNC); P(MS_INVALIDATE); P(MS_SYNC);
             P(SYNC_FILE_RANGE_WAIT_BEFORE); P(SYNC_FILE_RANGE_WRITE); P(SYNC_FILE_RANGE_WAIT_AFTER);
             P(PROT_NONE); P(PROT_READ); P(PROT_WRITE); P(MAP_POPULATE); P(EFD_CLOEXEC);
@@ -65,7 +65,7 @@ public sealed class AbiTests
             P(MADV_NORMAL); P(MADV_RANDOM); P(MADV_SEQUENTIAL); P(MADV_WILLNEED); P(MADV_DONTNEED); P(MADV_PAGEOUT);
             P(EPERM); P(ENOENT); P(EINTR); P(EIO); P(EBADF); P(EAGAIN); P(ENOMEM); P(EACCES); P(EFAULT); P(EBUSY);
             P(EEXIST); P(EXDEV); P(ENOTDIR); P(EISDIR); P(EINVAL); P(EMFILE); P(EFBIG); P(ENOSPC); P(EROFS);
-            P(ENAMETOOLONG); P(ENOSYS); P(ENOTEMPTY); P(EOPNOTSUPP); P(EDQUOT);
+            P(ENAMETOOLONG); P(ENOSYS); P(ENOTEMPTY); P(EOPNOTSUPP); P(EDQUOT); P(ENODEV); P(ENODATA); P(EPROTO); P(ENOTCONN);
             S("sizeof(off_t)", sizeof(off_t)); S("sizeof(size_t)", sizeof(size_t)); S("sizeof(long)", sizeof(long));
         #ifdef __NR_cachestat
             S("SYS_cachestat", __NR_cachestat);

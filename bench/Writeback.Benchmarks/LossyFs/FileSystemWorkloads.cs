@@ -38,8 +38,12 @@ internal static class FileSystemWorkloads
         var path = Path.Combine(mountPoint, "sequential.bin");
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
         var length = RandomAccess.GetLength(handle);
-        Check(Interop.PosixFadvise(handle, 0, 0, Interop.POSIX_FADV_DONTNEED), "POSIX_FADV_DONTNEED", path);
-        Check(Interop.PosixFadvise(handle, 0, 0, Interop.POSIX_FADV_RANDOM), "POSIX_FADV_RANDOM", path);
+        // The same descriptor for the shared interop declaration; `handle` owns it and outlives this one.
+        using (var fd = new Writeback.Native.SafeFileDescriptorHandle((int)handle.DangerousGetHandle(), ownsHandle: false))
+        {
+            Check(global::Interop.Libc.posix_fadvise(fd, 0, 0, global::Interop.Libc.POSIX_FADV_DONTNEED), "POSIX_FADV_DONTNEED", path);
+            Check(global::Interop.Libc.posix_fadvise(fd, 0, 0, global::Interop.Libc.POSIX_FADV_RANDOM), "POSIX_FADV_RANDOM", path);
+        }
         var buffer = new byte[ReadBytes];
         var random = new SplitMix64(seed);
         var pageCount = length / ReadBytes;

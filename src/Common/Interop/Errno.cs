@@ -18,6 +18,7 @@ internal static class Errno
     internal const int EBUSY = 16;
     internal const int EEXIST = 17;
     internal const int EXDEV = 18;
+    internal const int ENODEV = 19;
     internal const int ENOTDIR = 20;
     internal const int EISDIR = 21;
     internal const int EINVAL = 22;
@@ -28,6 +29,9 @@ internal static class Errno
     internal const int ENAMETOOLONG = 36;
     internal const int ENOSYS = 38;
     internal const int ENOTEMPTY = 39;
+    internal const int ENODATA = 61;
+    internal const int EPROTO = 71;
     internal const int EOPNOTSUPP = 95;
+    internal const int ENOTCONN = 107;
     internal const int EDQUOT = 122;
 }

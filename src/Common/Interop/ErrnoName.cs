@@ -18,6 +18,7 @@ internal static class ErrnoName
         Errno.EBUSY => nameof(Errno.EBUSY),
         Errno.EEXIST => nameof(Errno.EEXIST),
         Errno.EXDEV => nameof(Errno.EXDEV),
+        Errno.ENODEV => nameof(Errno.ENODEV),
         Errno.ENOTDIR => nameof(Errno.ENOTDIR),
         Errno.EISDIR => nameof(Errno.EISDIR),
         Errno.EINVAL => nameof(Errno.EINVAL),
@@ -28,8 +29,15 @@ internal static class ErrnoName
         Errno.ENAMETOOLONG => nameof(Errno.ENAMETOOLONG),
         Errno.ENOSYS => nameof(Errno.ENOSYS),
         Errno.ENOTEMPTY => nameof(Errno.ENOTEMPTY),
+        Errno.ENODATA => nameof(Errno.ENODATA),
+        Errno.EPROTO => nameof(Errno.EPROTO),
         Errno.EOPNOTSUPP => nameof(Errno.EOPNOTSUPP),
+        Errno.ENOTCONN => nameof(Errno.ENOTCONN),
         Errno.EDQUOT => nameof(Errno.EDQUOT),
         _ => $"errno {errno}",
     };
+
+    /// <summary>The name and the C library's message, for log lines: <c>EIO (Input/output error)</c>.</summary>
+    public static string Describe(int errno) =>
+        $"{Of(errno)} ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)})";
 }

@@ -17,6 +17,12 @@ internal sealed class SafeFileDescriptorHandle : SafeHandle
     /// <summary>Takes ownership of <paramref name="fd"/>.</summary>
     public SafeFileDescriptorHandle(int fd) : this() => SetHandle(fd);
 
+    /// <summary>
+    /// Wraps <paramref name="fd"/>; closes it when released only if <paramref name="ownsHandle"/>
+    /// (a descriptor another SafeHandle owns, which the caller keeps referenced meanwhile).
+    /// </summary>
+    public SafeFileDescriptorHandle(int fd, bool ownsHandle) : base(invalidHandleValue: -1, ownsHandle) => SetHandle(fd);
+
     /// <inheritdoc/>
     public override bool IsInvalid => handle == -1;
 

@@ -64,11 +64,11 @@ internal static class ControlPaths
     {
         if (Interop.Sys.MkdirAt(AT_FDCWD, path, 0x1C0) != 0 && Interop.LastErrno is var errno && errno != Errno.EEXIST)
         {
-            throw new WritebackException("mkdir", path, null, null, errno);
+            throw new LossyFsException("mkdir", path, errno);
         }
         if (Interop.Sys.Statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out var stat) != 0)
         {
-            throw new WritebackException("statx", path, null, null, Interop.LastErrno);
+            throw new LossyFsException("statx", path, Interop.LastErrno);
         }
         string? problem = (stat.stx_mode & S_IFMT) != S_IFDIR ? "it is not a directory (a symbolic link?)"
             : stat.stx_uid != uid ? $"it is owned by uid {stat.stx_uid}, not {uid}"

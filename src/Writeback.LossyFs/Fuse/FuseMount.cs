@@ -39,7 +39,7 @@ internal static class FuseMount
         int fd = Interop.Sys.OpenAt(AT_FDCWD, DevicePath, O_RDWR | O_CLOEXEC, 0);
         if (fd < 0)
         {
-            throw new WritebackException("open", DevicePath, null, null, Interop.LastErrno);
+            throw new LossyFsException("open", DevicePath, Interop.LastErrno);
         }
         var device = new SafeFileHandle(fd, ownsHandle: true);
         string options = string.Create(CultureInfo.InvariantCulture,
@@ -48,7 +48,7 @@ internal static class FuseMount
         {
             int errno = Interop.LastErrno;
             device.Dispose();
-            throw new WritebackException("mount(fuse.lossyfs)", mountpoint, null, null, errno);
+            throw new LossyFsException("mount(fuse.lossyfs)", mountpoint, errno);
         }
         return device;
     }
@@ -65,7 +65,7 @@ internal static class FuseMount
         // Safety: pair points to two ints, as socketpair(2) writes.
         if (Interop.Sys.SocketPair(AF_UNIX, SOCK_STREAM, 0, pair) != 0)
         {
-            throw new WritebackException("socketpair", mountpoint, null, null, Interop.LastErrno);
+            throw new LossyFsException("socketpair", mountpoint, Interop.LastErrno);
         }
         int ours = pair[0], theirs = pair[1];
         Interop.Sys.FCntl(ours, F_SETFD, FD_CLOEXEC);
@@ -162,7 +162,7 @@ internal static class FuseMount
         var probe = Task.Factory.StartNew(
             () => Interop.Sys.Statx(AT_FDCWD, mountpoint, AT_SYMLINK_NOFOLLOW | AT_STATX_FORCE_SYNC, STATX_BASIC_STATS, out _) == 0 ? 0 : Interop.LastErrno,
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        return probe.Wait(TimeSpan.FromSeconds(2)) && probe.Result == Volatile.Errno.ENOTCONN;
+        return probe.Wait(TimeSpan.FromSeconds(2)) && probe.Result == Errno.ENOTCONN;
     }
 
     /// <summary>Aborts the mount's connection (when fusectl allows) and detaches it lazily: the way out of a dead mount.</summary>
@@ -236,7 +236,7 @@ internal static class FuseMount
             start.ArgumentList.Add(detach ? "-uz" : "-u");
             start.ArgumentList.Add(mountpoint);
             using var process = Process.Start(start)!;
-            return process.WaitForExit(30_000) && process.ExitCode == 0 ? 0 : Volatile.Errno.EIO;
+            return process.WaitForExit(30_000) && process.ExitCode == 0 ? 0 : Errno.EIO;
         }
         return Interop.Sys.Umount2(mountpoint, detach ? MNT_DETACH : 0) == 0 ? 0 : Interop.LastErrno;
     }

@@ -89,7 +89,7 @@ internal sealed partial class FuseSession
                     }
                     if (errno != Errno.ENODEV)
                     {
-                        _log($"read(/dev/fuse) failed: {Errno.Describe(errno)}; this reader stops");
+                        _log($"read(/dev/fuse) failed: {ErrnoName.Describe(errno)}; this reader stops");
                     }
                     return;
                 }
@@ -125,7 +125,7 @@ internal sealed partial class FuseSession
         int errno = count < 0 ? Interop.LastErrno : 0;
         if (errno is not (0 or Errno.ENOENT or Errno.ENODEV))
         {
-            _log($"write(/dev/fuse) of a {bytes.Length}-byte reply failed: {Errno.Describe(errno)}");
+            _log($"write(/dev/fuse) of a {bytes.Length}-byte reply failed: {ErrnoName.Describe(errno)}");
         }
     }
 }

@@ -111,7 +111,7 @@ internal sealed partial class LossyTree : IDisposable
         if (fd < 0)
         {
             int errno = Interop.LastErrno;
-            throw new WritebackException("open", path, null, null, errno);
+            throw new LossyFsException("open", path, errno);
         }
         return new SafeFileHandle(fd, ownsHandle: true);
     }

@@ -31,6 +31,22 @@ internal static partial class Interop
             return errno;
         }
 
+        /// <summary>
+        /// Makes <paramref name="call"/> until it fails with something other than EINTR; returns 0
+        /// or the errno. Pass a static lambda, so no closure is allocated.
+        /// </summary>
+        internal static int Restart<TState>(TState state, Func<TState, long> call)
+        {
+            while (true)
+            {
+                var errno = Errno(call(state), out var retry);
+                if (!retry)
+                {
+                    return errno;
+                }
+            }
+        }
+
         /// <summary>The errno of a call that is never restarted: 0 for a non-negative result.</summary>
         internal static int NoRetry(long result) => result >= 0 ? 0 : Marshal.GetLastPInvokeError();
     }

@@ -10,16 +10,6 @@ internal static partial class Interop
         internal static partial int fdatasync(SafeFileDescriptorHandle fd);
 
         /// <summary>fdatasync(2), restarted on EINTR (<see cref="Eintr"/>); returns 0 or the errno.</summary>
-        internal static int FDataSync(SafeFileDescriptorHandle fd)
-        {
-            int errno;
-            bool retry;
-            do
-            {
-                errno = Eintr.Errno(fdatasync(fd), out retry);
-            }
-            while (retry);
-            return errno;
-        }
+        internal static int FDataSync(SafeFileDescriptorHandle fd) => Eintr.Restart(fd, static fd => fdatasync(fd));
     }
 }

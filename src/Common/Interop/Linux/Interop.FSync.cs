@@ -10,16 +10,6 @@ internal static partial class Interop
         internal static partial int fsync(SafeFileDescriptorHandle fd);
 
         /// <summary>fsync(2), restarted on EINTR (<see cref="Eintr"/>); returns 0 or the errno.</summary>
-        internal static int FSync(SafeFileDescriptorHandle fd)
-        {
-            int errno;
-            bool retry;
-            do
-            {
-                errno = Eintr.Errno(fsync(fd), out retry);
-            }
-            while (retry);
-            return errno;
-        }
+        internal static int FSync(SafeFileDescriptorHandle fd) => Eintr.Restart(fd, static fd => fsync(fd));
     }
 }

@@ -10,16 +10,7 @@ internal static partial class Interop
         internal static partial int ftruncate(SafeFileDescriptorHandle fd, long length);
 
         /// <summary>ftruncate(2), restarted on EINTR (<see cref="Eintr"/>); returns 0 or the errno.</summary>
-        internal static int FTruncate(SafeFileDescriptorHandle fd, long lengthBytes)
-        {
-            int errno;
-            bool retry;
-            do
-            {
-                errno = Eintr.Errno(ftruncate(fd, lengthBytes), out retry);
-            }
-            while (retry);
-            return errno;
-        }
+        internal static int FTruncate(SafeFileDescriptorHandle fd, long lengthBytes) =>
+            Eintr.Restart((fd, lengthBytes), static state => ftruncate(state.fd, state.lengthBytes));
     }
 }

@@ -15,16 +15,7 @@ internal static partial class Interop
         internal static partial int sync_file_range(SafeFileDescriptorHandle fd, long offset, long nbytes, uint flags);
 
         /// <summary>sync_file_range(2), restarted on EINTR (<see cref="Eintr"/>); returns 0 or the errno.</summary>
-        internal static int SyncFileRange(SafeFileDescriptorHandle fd, long offsetBytes, long lengthBytes, uint flags)
-        {
-            int errno;
-            bool retry;
-            do
-            {
-                errno = Eintr.Errno(sync_file_range(fd, offsetBytes, lengthBytes, flags), out retry);
-            }
-            while (retry);
-            return errno;
-        }
+        internal static int SyncFileRange(SafeFileDescriptorHandle fd, long offsetBytes, long lengthBytes, uint flags) =>
+            Eintr.Restart((fd, offsetBytes, lengthBytes, flags), static s => sync_file_range(s.fd, s.offsetBytes, s.lengthBytes, s.flags));
     }
 }

@@ -33,10 +33,28 @@ internal static class BenchRunner
         }
     }
 
+    /// <summary>
+    /// Creates a new file for writing with open(O_WRONLY|O_CREAT|O_EXCL, 0600), so that a failure
+    /// names the system call and its errno (EACCES, ENOENT on /proc, EROFS, ENOSPC…).
+    /// </summary>
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle CreateNewOrThrow(string path)
+    {
+        int errno = Interop.Libc.Open(path, Interop.Libc.O_WRONLY | Interop.Libc.O_CREAT | Interop.Libc.O_EXCL, 0x180, out var fd);
+        if (errno != 0)
+        {
+            throw new WritebackException("open(O_CREAT|O_EXCL)", path, null, null, errno);
+        }
+
+        // FileStream takes a SafeFileHandle: hand the descriptor over to one.
+        var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd.DangerousGetHandle(), ownsHandle: true);
+        fd.SetHandleAsInvalid();
+        return handle;
+    }
+
     /// <summary>Writes the whole file (so block allocation is not measured) and makes it durable.</summary>
     private static void Prepare(string path, long fileBytes)
     {
-        using var stream = new FileStream(Interop.Libc.CreateNewOrThrow(path), FileAccess.Write, 1 << 20);
+        using var stream = new FileStream(CreateNewOrThrow(path), FileAccess.Write, 1 << 20);
         byte[] block = new byte[1 << 20];
         for (long written = 0; written < fileBytes; written += block.Length)
         {

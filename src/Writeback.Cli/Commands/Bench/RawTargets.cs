@@ -1,13 +1,13 @@
 using System.IO.MemoryMappedFiles;
 using Microsoft.Win32.SafeHandles;
-using Writeback.Cli.Interop;
+using Writeback.Native;
 
 namespace Writeback.Cli.Commands.Bench;
 
 /// <summary>
 /// A file mapped with .NET's <see cref="MemoryMappedFile"/>, committed either by
-/// <see cref="MemoryMappedViewAccessor.Flush"/> or by a raw system call made through the CLI's
-/// own P/Invoke: the baselines the library is measured against.
+/// <see cref="MemoryMappedViewAccessor.Flush"/> or by a raw system call made through the shared
+/// interop layer (src/Common/Interop): the baselines the library is measured against.
 /// </summary>
 internal sealed unsafe class RawTarget : IBenchTarget
 {
@@ -16,7 +16,7 @@ internal sealed unsafe class RawTarget : IBenchTarget
     private readonly MemoryMappedFile _mapping;
     private readonly MemoryMappedViewAccessor _view;
     private readonly byte* _base;
-    private readonly int _fd;
+    private readonly SafeFileDescriptorHandle _fd;
     private readonly RawCommit _commit;
     private readonly int _pageSizeBytes = Environment.SystemPageSize;
     private bool _fdReferenced;
@@ -38,7 +38,8 @@ internal sealed unsafe class RawTarget : IBenchTarget
         _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
         _base = pointer + _view.PointerOffset;
         _handle.DangerousAddRef(ref _fdReferenced);
-        _fd = (int)_handle.DangerousGetHandle();
+        // The same descriptor, for the interop declarations; _handle owns it and stays referenced until Dispose.
+        _fd = new SafeFileDescriptorHandle((int)_handle.DangerousGetHandle(), ownsHandle: false);
     }
 
     /// <inheritdoc />
@@ -57,17 +58,20 @@ internal sealed unsafe class RawTarget : IBenchTarget
         {
             case RawCommit.MsyncRange:
                 // Safety: [start, start + rounded) lies inside the mapping; msync needs a page-aligned address.
-                Libc.MsyncOrThrow(_base + startBytes, roundedBytes, _path, startBytes);
+                ThrowIfFailed(Interop.Eintr.NoRetry(Interop.Libc.msync(_base + startBytes, (nuint)roundedBytes, Interop.Libc.MS_SYNC)),
+                              "msync", startBytes, roundedBytes);
                 break;
             case RawCommit.Fdatasync:
-                Libc.FdatasyncOrThrow(_fd, _path);
+                ThrowIfFailed(Interop.Libc.FDataSync(_fd), "fdatasync", null, null);
                 break;
             case RawCommit.SyncFileRangeWait:
-                Libc.SyncFileRangeOrThrow(_fd, startBytes, roundedBytes,
-                    Libc.SYNC_FILE_RANGE_WAIT_BEFORE | Libc.SYNC_FILE_RANGE_WRITE | Libc.SYNC_FILE_RANGE_WAIT_AFTER, _path);
+                ThrowIfFailed(Interop.Libc.SyncFileRange(_fd, startBytes, roundedBytes,
+                    Interop.Libc.SYNC_FILE_RANGE_WAIT_BEFORE | Interop.Libc.SYNC_FILE_RANGE_WRITE | Interop.Libc.SYNC_FILE_RANGE_WAIT_AFTER),
+                    "sync_file_range", startBytes, roundedBytes);
                 break;
             case RawCommit.SyncFileRangeWrite:
-                Libc.SyncFileRangeOrThrow(_fd, startBytes, roundedBytes, Libc.SYNC_FILE_RANGE_WRITE, _path);
+                ThrowIfFailed(Interop.Libc.SyncFileRange(_fd, startBytes, roundedBytes, Interop.Libc.SYNC_FILE_RANGE_WRITE),
+                              "sync_file_range", startBytes, roundedBytes);
                 break;
             case RawCommit.ViewAccessorFlush:
                 _view.Flush();
@@ -79,9 +83,18 @@ internal sealed unsafe class RawTarget : IBenchTarget
         return ValueTask.CompletedTask;
     }
 
+    private void ThrowIfFailed(int errno, string operation, long? offsetBytes, long? lengthBytes)
+    {
+        if (errno != 0)
+        {
+            throw new WritebackException(operation, _path, offsetBytes, lengthBytes, errno);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
+        _fd.Dispose(); // does not close: _handle owns the descriptor
         if (_fdReferenced)
         {
             _handle.DangerousRelease();
