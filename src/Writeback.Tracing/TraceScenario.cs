@@ -113,14 +113,20 @@ public sealed class TraceScenario : ICrashScenario
     private SortedDictionary<string, byte[]> ReadImage(IMappedStorage recovered)
     {
         var image = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        if (recovered is Writeback.Simulation.Model.MemoryStorage memory)
+        {
+            foreach (var directory in memory.Directories.Keys)
+            {
+                image[directory + "/"] = []; // a surviving directory, empty or not (ImageFiles.Write creates it)
+            }
+        }
         foreach (var path in _names)
         {
-            var name = TraceReplay.StorageName(path);
-            if (!recovered.Exists(name))
+            if (!recovered.Exists(path))
             {
                 continue;
             }
-            using var file = recovered.Open(name, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
+            using var file = recovered.Open(path, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
             var bytes = new byte[file.Length];
             file.Read(0, bytes);
             image[path] = bytes;
@@ -128,8 +134,7 @@ public sealed class TraceScenario : ICrashScenario
         return image;
     }
 
-    private void Materialise(SortedDictionary<string, byte[]> image, string directory) =>
-        ImageFiles.Write(image, directory, _recording.InitialFiles.Where(f => f.IsDirectory).Select(f => f.Path));
+    private static void Materialise(SortedDictionary<string, byte[]> image, string directory) => ImageFiles.Write(image, directory, []);
 
     private string? RunRecordingFatal(IReadOnlyDictionary<string, string> environment)
     {
