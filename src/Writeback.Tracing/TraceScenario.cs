@@ -113,14 +113,16 @@ public sealed class TraceScenario : ICrashScenario
     private SortedDictionary<string, byte[]> ReadImage(IMappedStorage recovered)
     {
         var image = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        IEnumerable<string> paths = _names;
         if (recovered is Writeback.Simulation.Model.MemoryStorage memory)
         {
             foreach (var directory in memory.Directories.Keys)
             {
                 image[directory + "/"] = []; // a surviving directory, empty or not (ImageFiles.Write creates it)
             }
+            paths = memory.Names.Keys.ToList();
         }
-        foreach (var path in _names)
+        foreach (var path in paths)
         {
             if (!recovered.Exists(path))
             {
