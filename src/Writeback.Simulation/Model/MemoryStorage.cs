@@ -14,6 +14,8 @@ internal sealed class MemoryStorage : IMappedStorage
     private const int Eexist = 17;
     private const int Enoent = 2;
     private const int Enotempty = 39;
+    private const int Enotdir = 20;
+    private const int Eisdir = 21;
     private int _nextInodeId;
     private int? _armedDirectoryErrno;
     private WritebackException? _directoryFailure;
@@ -131,6 +133,10 @@ internal sealed class MemoryStorage : IMappedStorage
             throw new FileNotFoundException($"rename('{sourceName}', '{targetName}') failed: ENOENT (No such file or directory)", sourceName);
         }
         RequireParent("rename", targetName);
+        if (_directories.ContainsKey(targetName))
+        {
+            throw new WritebackException("rename", targetName, null, null, Eisdir);
+        }
         _names.Remove(sourceName, out var inode);
         SetName(targetName, inode!);
     }
@@ -200,7 +206,7 @@ internal sealed class MemoryStorage : IMappedStorage
         if (_names.ContainsKey(targetName) || targetName.StartsWith(sourceName + "/", StringComparison.Ordinal)
             || _directories.ContainsKey(targetName) && !IsEmptyDirectory(targetName))
         {
-            throw new WritebackException("rename", targetName, null, null, _names.ContainsKey(targetName) ? 20 : Enotempty); // ENOTDIR, ENOTEMPTY
+            throw new WritebackException("rename", targetName, null, null, _names.ContainsKey(targetName) ? Enotdir : Enotempty);
         }
         _directories.Remove(targetName);
         string Moved(string path) => targetName + path[sourceName.Length..];

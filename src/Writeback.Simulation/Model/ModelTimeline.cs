@@ -19,7 +19,8 @@ internal sealed class ModelTimeline
     {
         _record = record;
         Model = model;
-        _directoryIds = record.HasSubdirectories ? EveryDirectory(record) : [0];
+        _directoryCreatedAt = record.HasSubdirectories ? EveryDirectory(record) : new() { [0] = 0 };
+        _directoryIds = [.. _directoryCreatedAt.Keys.Order()];
         var crashPointCount = record.CrashPointCount;
         foreach (var level in _levels.Skip(1))
         {
@@ -131,9 +132,13 @@ internal sealed class ModelTimeline
         return oldest;
     }
 
-    /// <summary>The directory state whose entries of directory <paramref name="directoryId"/> (0 the root) are guaranteed.</summary>
+    /// <summary>
+    /// The directory state whose entries of directory <paramref name="directoryId"/> (0 the root) are
+    /// guaranteed: at least the state that created it (empty then, as in every state before it).
+    /// </summary>
     private int GuaranteedNamesOf(int level, int directoryId, int crashPointIndex) =>
-        _levels[level].Directories.TryGetValue(directoryId, out var timeline) ? LookupList(timeline, crashPointIndex) : 0;
+        Math.Max(_directoryCreatedAt.GetValueOrDefault(directoryId),
+                 _levels[level].Directories.TryGetValue(directoryId, out var timeline) ? LookupList(timeline, crashPointIndex) : 0);
 
     /// <summary>
     /// The names a crash image has when the directory state chosen is <paramref name="ordinal"/>: one
@@ -171,6 +176,8 @@ internal sealed class ModelTimeline
     }
 
     private readonly int[] _directoryIds;
+    /// <summary>Each directory id and the first directory state holding it.</summary>
+    private readonly Dictionary<int, int> _directoryCreatedAt;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, ILookup<int, TreeEntry>> _children = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Level, int CrashPointIndex, int Ordinal), IReadOnlyDictionary<string, int>> _resolvedNames = new();
     private readonly Dictionary<string, int> _namesIds = new(StringComparer.Ordinal);
@@ -225,8 +232,21 @@ internal sealed class ModelTimeline
         return id;
     }
 
-    private static int[] EveryDirectory(SimulationRecord record) =>
-        [0, .. record.DirectoryTrees.Where(tree => tree is not null).SelectMany(tree => tree!).Where(e => e.DirectoryId > 0).Select(e => e.DirectoryId).Distinct().Order()];
+    private static Dictionary<int, int> EveryDirectory(SimulationRecord record)
+    {
+        var createdAt = new Dictionary<int, int> { [0] = 0 };
+        for (var ordinal = 0; ordinal < record.DirectoryTrees.Count; ordinal++)
+        {
+            foreach (var entry in record.DirectoryTrees[ordinal] ?? [])
+            {
+                if (entry.DirectoryId > 0)
+                {
+                    createdAt.TryAdd(entry.DirectoryId, ordinal);
+                }
+            }
+        }
+        return createdAt;
+    }
 
     /// <summary>Pages whose memory version is newer than the guaranteed one, sorted by key.</summary>
     public long[] UnguaranteedPages(int level, int crashPointIndex) => _levels[level].DirtyPagesAt(crashPointIndex);
