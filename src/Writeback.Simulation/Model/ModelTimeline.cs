@@ -333,9 +333,10 @@ internal sealed class ModelTimeline
 
     /// <summary>
     /// An fsync of a directory guarantees its entries as they are in memory. A rename between two
-    /// directories is one journal transaction on ext4 (and on every journalling file system we model):
-    /// once either directory's fsync has committed it, both directories show it, so a file is never
-    /// lost from both; the other directory is then guaranteed the state that rename made.
+    /// directories is one journal transaction on ext4: a file is never lost from both. So an fsync of
+    /// the source directory, which makes the old name's removal durable, also guarantees the target
+    /// directory the state that rename made; an fsync of the target alone leaves the old name possibly
+    /// there too (the file under both names: conservative, never lost).
     /// </summary>
     private void GuaranteeDirectory(string path, int crashPointIndex)
     {
@@ -346,9 +347,9 @@ internal sealed class ModelTimeline
             _levels[level].GuaranteeDirectory(crashPointIndex + 1, directoryId, memoryOrdinal);
             foreach (var (ordinal, source, target) in _crossRenames)
             {
-                if (ordinal <= memoryOrdinal && (source == directoryId || target == directoryId))
+                if (ordinal <= memoryOrdinal && source == directoryId)
                 {
-                    _levels[level].GuaranteeDirectory(crashPointIndex + 1, source == directoryId ? target : source, ordinal);
+                    _levels[level].GuaranteeDirectory(crashPointIndex + 1, target, ordinal);
                 }
             }
         }
