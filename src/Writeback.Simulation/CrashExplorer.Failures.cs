@@ -147,7 +147,7 @@ public sealed partial class CrashExplorer
                 var fate = state[choiceIndex] == 0 ? "lost" : state[choiceIndex] == choice.KeptIndex ? "kept" : "intermediate";
                 lines.Add(choice.Kind switch
                 {
-                    ChoiceKind.Directory => $"directory: names [{string.Join(", ", _record.DirectoryNames(option.Ordinal).Keys.Order(StringComparer.Ordinal))}] ({fate}; durable: [{string.Join(", ", _record.DirectoryNames(guaranteed).Keys.Order(StringComparer.Ordinal))}])",
+                    ChoiceKind.Directory => $"directory: names [{NamesText(space, option.Ordinal)}] ({fate}; durable: [{NamesText(space, guaranteed)}])",
                     ChoiceKind.Length => string.Create(CultureInfo.InvariantCulture,
                         $"{NameOf(space, choice.InodeId)}: length {_record.LengthBytes(choice.InodeId, option.Ordinal)} bytes ({fate}; guaranteed {_record.LengthBytes(choice.InodeId, guaranteed)})"),
                     _ when option.NewUnitMask != 0 => string.Create(CultureInfo.InvariantCulture,
@@ -182,6 +182,9 @@ public sealed partial class CrashExplorer
                 }
             }
         }
+
+        private static string NamesText(CrashPointSpace space, int ordinal) =>
+            string.Join(", ", space.Timeline.NamesAt(space.Level, space.CrashPointIndex, ordinal).Keys.Order(StringComparer.Ordinal));
 
         /// <summary>A file's name for messages: its name in memory at the crash point, or the first name it ever had.</summary>
         private string NameOf(CrashPointSpace space, int inodeId)

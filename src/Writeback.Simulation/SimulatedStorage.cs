@@ -9,7 +9,7 @@ namespace Writeback.Simulation;
 /// </summary>
 /// <remarks>
 /// <para>It is a recording decorator over an in-memory store. Recorded calls: <see cref="Open"/>,
-/// <see cref="Delete"/>, <see cref="Rename"/>, <see cref="FlushDirectory"/>, and on files <c>Write</c>,
+/// <see cref="Delete"/>, <see cref="Rename"/>, <see cref="FlushDirectory()"/>, and on files <c>Write</c>,
 /// <c>SetLength</c>, <c>Flush(offset, length)</c>, <c>Flush()</c>, <c>FlushFile</c>, <c>StartWriteback</c>
 /// and <c>FlushAsync</c>. Reads, spans, <see cref="Exists"/> and <c>Dispose</c> are not calls. A call is
 /// recorded before its arguments are checked, so a call that throws is still recorded (and guarantees
@@ -77,6 +77,15 @@ public sealed class SimulatedStorage : IMappedStorage
 
     /// <inheritdoc/>
     public void FlushDirectory() => _front.FlushDirectory();
+
+    /// <summary>mkdir(2) of a '/'-separated path under the root (for replaying traced programs).</summary>
+    internal void CreateDirectory(string path) => _front.CreateDirectory(path);
+
+    /// <summary>rmdir(2) of an empty directory.</summary>
+    internal void RemoveDirectory(string path) => _front.RemoveDirectory(path);
+
+    /// <summary>fsync(2) of one directory ("" is the root): makes durable the names in it, not in its subdirectories or its own name.</summary>
+    internal void FlushDirectory(string path) => _front.FlushDirectory(path);
 
     /// <summary>Whether <paramref name="exception"/> is (or wraps) a failure this storage injected.</summary>
     internal bool IsInjectedFailure(Exception exception) =>

@@ -40,7 +40,9 @@ public sealed partial class SimulationRecord
         reason = $"the names [{string.Join(", ", image.Keys.Order(StringComparer.Ordinal))}] are no directory state allowed at crash point {crashPointIndex}";
         for (var ordinal = guaranteedDirectory; ordinal <= DirectoryMemoryOrdinal(crashPointIndex); ordinal++)
         {
-            var names = DirectoryNames(ordinal);
+            var names = HasSubdirectories
+                ? timeline.NamesAt(level, crashPointIndex, ordinal).Where(n => n.Value != MemoryStorage.DirectoryEntryId).ToDictionary(StringComparer.Ordinal)
+                : DirectoryNames(ordinal);
             if (names.Count != image.Count || !image.Keys.All(names.ContainsKey))
             {
                 continue;

@@ -110,6 +110,12 @@ public sealed partial class SimulationRecord
     /// <summary>How many durability calls (<see cref="StorageFaults"/> counts them) the workload made.</summary>
     public int DurabilityCallCount { get; init; }
 
+    /// <summary>Whether a subdirectory ever existed: names are then durable per directory (<see cref="ModelTimeline"/>).</summary>
+    internal bool HasSubdirectories { get; init; }
+
+    /// <summary>Per directory state: its entries per directory (<see cref="TreeEntry"/>), or null while no subdirectory had existed (every name then is in the root).</summary>
+    internal IReadOnlyList<TreeEntry[]?> DirectoryTrees { get; init; } = [];
+
     /// <summary>The faults injected while recording, or <see langword="null"/>.</summary>
     internal StorageFaults? InjectedFaultPlan { get; init; }
 
@@ -192,7 +198,7 @@ public sealed partial class SimulationRecord
         var cached = _directoryInodes[ordinal];
         if (cached is null)
         {
-            cached = [.. _directory[ordinal].Names.Values];
+            cached = [.. _directory[ordinal].Names.Values.Where(id => id != MemoryStorage.DirectoryEntryId)];
             _directoryInodes[ordinal] = cached;
         }
         return cached;

@@ -62,5 +62,5 @@ public static class TraceImages
     }
 
     private static void Write(Dictionary<string, byte[]> image, string directory) =>
-        ImageFiles.Write(ImageFiles.FromStorageNames(image), directory, []);
+        ImageFiles.Write(image, directory, []);
 }

@@ -113,14 +113,22 @@ public sealed class TraceScenario : ICrashScenario
     private SortedDictionary<string, byte[]> ReadImage(IMappedStorage recovered)
     {
         var image = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var path in _names)
+        IEnumerable<string> paths = _names;
+        if (recovered is Writeback.Simulation.Model.MemoryStorage memory)
         {
-            var name = TraceReplay.StorageName(path);
-            if (!recovered.Exists(name))
+            foreach (var directory in memory.Directories.Keys)
+            {
+                image[directory + "/"] = []; // a surviving directory, empty or not (ImageFiles.Write creates it)
+            }
+            paths = memory.Names.Keys.ToList();
+        }
+        foreach (var path in paths)
+        {
+            if (!recovered.Exists(path))
             {
                 continue;
             }
-            using var file = recovered.Open(name, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
+            using var file = recovered.Open(path, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
             var bytes = new byte[file.Length];
             file.Read(0, bytes);
             image[path] = bytes;
@@ -128,8 +136,7 @@ public sealed class TraceScenario : ICrashScenario
         return image;
     }
 
-    private void Materialise(SortedDictionary<string, byte[]> image, string directory) =>
-        ImageFiles.Write(image, directory, _recording.InitialFiles.Where(f => f.IsDirectory).Select(f => f.Path));
+    private static void Materialise(SortedDictionary<string, byte[]> image, string directory) => ImageFiles.Write(image, directory, []);
 
     private string? RunRecordingFatal(IReadOnlyDictionary<string, string> environment)
     {

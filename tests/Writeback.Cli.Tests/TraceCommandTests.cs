@@ -6,7 +6,8 @@ namespace Writeback.Cli.Tests;
 /// <summary><c>writeback trace</c> end to end: real programs recorded under ptrace, the output and JSON of <c>check</c>, and its one-line errors.</summary>
 public sealed class TraceCommandTests
 {
-    private static readonly Lazy<string?> HeaderBarrier = new(Compile);
+    private static readonly Lazy<string?> HeaderBarrier = new(() => Compile("header_barrier"));
+    private static readonly Lazy<string?> NestedDirectory = new(() => Compile("nested_dir"));
     private static readonly Lazy<string?> PtraceUnavailable = new(ProbePtrace);
 
     [SkippableFact]
@@ -49,6 +50,38 @@ public sealed class TraceCommandTests
                                    "--write-image", images, "--crash-point", "8");
         Assert.True(written.ExitCode == 0, written.ToString());
         Assert.True(File.Exists(Path.Combine(images, "state-0", "data.bin")), written.ToString());
+    }
+
+    [SkippableFact]
+    public void A_file_lost_with_its_subdirectorys_entry_is_reported_and_imaged_with_its_nested_path()
+    {
+        RequirePtrace();
+        Skip.If(NestedDirectory.Value is null, "gcc is not installed");
+        using var directory = new TempDirectory();
+        string dir = directory.File("db");
+        Directory.CreateDirectory(dir);
+        string checker = """[ ! -s "$WRITEBACK_OUTPUT" ] || [ -s "$WRITEBACK_IMAGE/sub/data" ] || { echo "acknowledged sub/data lost"; exit 1; }""";
+        string trace = directory.File("run.trace");
+
+        // The program fsyncs sub/data and the root, never sub/: data's entry in sub/ is not durable.
+        CliRun run = CliRun.Of("trace", "--dir", dir, "--checker", checker, "--save", trace, "--", NestedDirectory.Value!, "root");
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("acknowledged sub/data lost", run.Console, StringComparison.Ordinal);
+        Assert.Contains("sub/", run.Console, StringComparison.Ordinal); // the page map lists the surviving directory
+        Assert.DoesNotContain("\u2215", run.Console, StringComparison.Ordinal);
+        int lastCrashPoint = int.Parse(System.Text.RegularExpressions.Regex.Match(run.Console, @"(\d+) crash points").Groups[1].Value,
+                                       System.Globalization.CultureInfo.InvariantCulture) - 1;
+
+        // After the run, power loss may keep sub/data or lose it: sub/ survives (the root was fsynced), empty in one image.
+        string images = directory.File("images");
+        CliRun written = CliRun.Of("trace", "--load", trace, "--checker", checker, "--model", "Linux3_16Range", "--crash-kind", "PowerLoss",
+                                   "--write-image", images, "--crash-point", lastCrashPoint.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(written.ExitCode == 0, written.ToString());
+        var states = Directory.GetDirectories(images);
+        Assert.All(states, state => Assert.True(Directory.Exists(Path.Combine(state, "sub")), written.ToString()));
+        Assert.Contains(states, state => File.Exists(Path.Combine(state, "sub", "data")));
+        Assert.Contains(states, state => !File.Exists(Path.Combine(state, "sub", "data")));
     }
 
     [Theory]
@@ -145,12 +178,12 @@ public sealed class TraceCommandTests
         return HeaderBarrier.Value!;
     }
 
-    private static string? Compile()
+    private static string? Compile(string name)
     {
-        string output = Path.Combine(Directory.CreateTempSubdirectory("writeback-trace-cli-").FullName, "header_barrier");
+        string output = Path.Combine(Directory.CreateTempSubdirectory("writeback-trace-cli-").FullName, name);
         try
         {
-            ProcessRunner.Result result = ProcessRunner.Run("gcc", ["-O2", "-o", output, Path.Combine(AppContext.BaseDirectory, "Programs", "header_barrier.c")],
+            ProcessRunner.Result result = ProcessRunner.Run("gcc", ["-O2", "-o", output, Path.Combine(AppContext.BaseDirectory, "Programs", name + ".c")],
                                                             AppContext.BaseDirectory, TimeSpan.FromMinutes(1));
             Assert.True(result.ExitCode == 0, result.ToString());
             return output;

@@ -24,6 +24,32 @@ public sealed class RealProgramTests
         Assert.Contains(outcome.CandidateOnly, f => f.Message.Contains("is not on disk", StringComparison.Ordinal));
     }
 
+    /// <summary>Consistent when nothing was acknowledged, or when sub/data holds the acknowledged record.</summary>
+    private const string NestedDataSurvives = """
+        if [ -s "$WRITEBACK_OUTPUT" ]; then
+          [ "$(cat "$WRITEBACK_IMAGE/sub/data" 2>/dev/null)" = "acknowledged record" ] || { echo "acknowledged sub/data lost"; exit 1; }
+        fi
+        """;
+
+    [SkippableFact]
+    public void A_C_program_that_fsyncs_only_the_root_after_creating_a_file_in_a_new_subdirectory_loses_it_and_fsyncing_both_passes()
+    {
+        var program = TestPrograms.Compile("nested_dir");
+        using var rootOnly = new TempDirectory();
+        var buggy = Traced.Explore(Traced.Record(rootOnly.Path, program, "root"), NestedDataSurvives);
+        using var both = new TempDirectory();
+        var correct = Traced.Explore(Traced.Record(both.Path, program, "both"), NestedDataSurvives);
+
+        foreach (var model in Traced.LinuxModels)
+        {
+            Assert.True(buggy.Passed(model, CrashKind.ProcessCrash), buggy.ToString());
+            Assert.False(buggy.Passed(model, CrashKind.KernelCrash), buggy.ToString());
+            Assert.False(buggy.Passed(model, CrashKind.PowerLoss), buggy.ToString());
+        }
+        Assert.Contains(buggy.Reports.SelectMany(r => r.Failures), f => f.Message == "acknowledged sub/data lost" && f.Pages.Any(p => p.File == "sub/"));
+        Assert.True(correct.Reports.All(r => r.Failures.Count == 0), correct.ToString());
+    }
+
     [SkippableFact]
     public void The_same_log_in_Python_flushing_each_record_before_its_header_passes_everywhere()
     {

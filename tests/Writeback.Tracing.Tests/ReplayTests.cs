@@ -67,6 +67,7 @@ public sealed class ReplayTests
             Event(TraceEventKind.Create, "open(d/f, O_RDWR|O_CREAT)", path: "d/f"),
             Event(TraceEventKind.Write, "pwrite64(d/f, offset 0, 4096 bytes)", path: "d/f", length: 4096, data: data),
             Event(TraceEventKind.Fsync, "fsync(d/f)", path: "d/f"),
+            Event(TraceEventKind.FsyncDirectory, "fsync(directory d)", path: "d"), // f's own entry in d
             new(TraceEventKind.Rename, 7, "rename(d, e)", "d", "e", 0, 0, 0, ReadOnlyMemory<byte>.Empty),
             Event(TraceEventKind.FsyncDirectory, "fsync(directory .)", path: "."),
             Event(TraceEventKind.Output, "write(stdout, 2 bytes)", path: "", data: "1\n"u8.ToArray()),

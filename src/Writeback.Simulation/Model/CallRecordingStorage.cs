@@ -29,12 +29,28 @@ internal sealed class CallRecordingStorage(IMappedStorage inner, ICallObserver o
 
     public bool Exists(string name) => inner.Exists(name);
 
-    public void Delete(string name) => Pass(new ObservedCall(CallKind.Delete, null, CallText.Delete(name), 0, 0), () => inner.Delete(name));
+    public void Delete(string name) => Pass(new ObservedCall(CallKind.Delete, null, CallText.Delete(name), 0, 0) { Path = name }, () => inner.Delete(name));
 
     public void Rename(string sourceName, string targetName) =>
-        Pass(new ObservedCall(CallKind.Rename, null, CallText.Rename(sourceName, targetName), 0, 0), () => inner.Rename(sourceName, targetName));
+        Pass(new ObservedCall(CallKind.Rename, null, CallText.Rename(sourceName, targetName), 0, 0) { Path = sourceName, TargetPath = targetName },
+             () => inner.Rename(sourceName, targetName));
 
-    public void FlushDirectory() => Pass(new ObservedCall(CallKind.FlushDirectory, null, CallText.FlushDirectory, 0, 0), inner.FlushDirectory);
+    public void FlushDirectory() => Pass(new ObservedCall(CallKind.FlushDirectory, null, CallText.FlushDirectory, 0, 0) { Path = "" }, inner.FlushDirectory);
+
+    /// <summary>fsync(2) of a subdirectory ("" is the root); only over a <see cref="MemoryStorage"/>.</summary>
+    public void FlushDirectory(string path) =>
+        Pass(new ObservedCall(CallKind.FlushDirectory, null, CallText.FlushDirectoryAt(path), 0, 0) { Path = path }, () => Memory.FlushDirectory(path));
+
+    /// <summary>mkdir(2); only over a <see cref="MemoryStorage"/>.</summary>
+    public void CreateDirectory(string path) =>
+        Pass(new ObservedCall(CallKind.CreateDirectory, null, CallText.CreateDirectory(path), 0, 0) { Path = path }, () => Memory.CreateDirectory(path));
+
+    /// <summary>rmdir(2); only over a <see cref="MemoryStorage"/>.</summary>
+    public void RemoveDirectory(string path) =>
+        Pass(new ObservedCall(CallKind.RemoveDirectory, null, CallText.RemoveDirectory(path), 0, 0) { Path = path }, () => Memory.RemoveDirectory(path));
+
+    private MemoryStorage Memory => inner as MemoryStorage
+        ?? throw new NotSupportedException("Directories other than the root are modelled only over the simulator's in-memory store.");
 
     private void Pass(in ObservedCall call, Action action) => Pass(call, () =>
     {

@@ -17,14 +17,15 @@ internal sealed class CrashImage : IImageSource
         var directoryOrdinal = space.DirectoryChoiceIndex >= 0
             ? space.Choices[space.DirectoryChoiceIndex].Options[state[space.DirectoryChoiceIndex]].Ordinal
             : space.Timeline.GuaranteedDirectory(space.Level, space.CrashPointIndex);
-        Names = space.Record.DirectoryNames(directoryOrdinal);
+        Names = space.Timeline.NamesAt(space.Level, space.CrashPointIndex, directoryOrdinal);
     }
 
     public int PageSizeBytes => _space.Record.PageSizeBytes;
 
     public IReadOnlyDictionary<string, int> Names { get; }
 
-    public long LengthOf(int inodeId) => _space.Record.LengthBytes(inodeId, LengthOrdinal(inodeId));
+    /// <summary>A file's length; 0 for a directory's entry (<see cref="MemoryStorage.DirectoryEntryId"/>).</summary>
+    public long LengthOf(int inodeId) => inodeId == MemoryStorage.DirectoryEntryId ? 0 : _space.Record.LengthBytes(inodeId, LengthOrdinal(inodeId));
 
     public int LengthOrdinal(int inodeId)
     {
@@ -72,7 +73,10 @@ internal sealed class CrashImage : IImageSource
         return torn;
     }
 
-    /// <summary>The image as file contents (durable name -> bytes), for tests and for comparing with real images.</summary>
+    /// <summary>
+    /// The image as file contents (durable name -> bytes), for tests and for comparing with real images;
+    /// a surviving subdirectory is its path with a trailing '/' and no bytes.
+    /// </summary>
     public Dictionary<string, byte[]> Materialize()
     {
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);

@@ -317,26 +317,33 @@ internal sealed class CrashPointSpace
         }
     }
 
+    /// <summary>The files a crash image choosing directory state <paramref name="ordinal"/> can reach by name.</summary>
+    private HashSet<int> InodesNamedAt(int ordinal) =>
+        Record.HasSubdirectories
+            ? [.. Timeline.NamesAt(Level, CrashPointIndex, ordinal).Values.Where(id => id != MemoryStorage.DirectoryEntryId)]
+            : Record.DirectoryInodes(ordinal);
+
     private void AddDirectoryChoice(List<Choice> choices)
     {
         var guaranteed = Timeline.GuaranteedDirectory(Level, CrashPointIndex);
         var memory = Record.DirectoryMemoryOrdinal(CrashPointIndex);
         if (guaranteed >= memory)
         {
-            _reachable = [Record.DirectoryInodes(guaranteed)];
+            _reachable = [InodesNamedAt(guaranteed)];
             return;
         }
         // Directory states with the same names pointing at the same files are one image (a name created and deleted again).
         var ordinals = OrderOptions(guaranteed, memory)
-            .DistinctBy(o => string.Join("/", Record.DirectoryNames(o).OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => $"{n.Key}={n.Value}")))
+            .DistinctBy(o => string.Join("/", Timeline.NamesAt(Level, CrashPointIndex, o).OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => $"{n.Key}={n.Value}")))
             .ToArray();
         if (ordinals.Length == 1)
         {
-            _reachable = [Record.DirectoryInodes(guaranteed)];
+            _reachable = [InodesNamedAt(guaranteed)];
             return;
         }
-        _reachable = [.. ordinals.Select(Record.DirectoryInodes)];
-        var hashes = ordinals.Select(o => ImageHash.Directory(o) ^ ImageHash.Directory(guaranteed)).ToArray();
+        _reachable = [.. ordinals.Select(InodesNamedAt)];
+        var guaranteedHash = Timeline.DirectoryHash(Level, CrashPointIndex, guaranteed);
+        var hashes = ordinals.Select(o => Timeline.DirectoryHash(Level, CrashPointIndex, o) ^ guaranteedHash).ToArray();
         DirectoryChoiceIndex = choices.Count;
         choices.Add(new Choice(ChoiceKind.Directory, -1, -1, [.. ordinals.Select(o => new PageOption(o, 0))], hashes));
     }

@@ -13,6 +13,12 @@ namespace Writeback.Simulation.Model;
 internal readonly record struct ObservedCall(CallKind Kind, IMappedFile? File, string Description, long OffsetBytes, long LengthBytes,
                                              object? Operation = null)
 {
+    /// <summary>For name calls: the path (a directory call's directory, "" for the root); null otherwise.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>For a rename: the target path; null otherwise.</summary>
+    public string? TargetPath { get; init; }
+
     /// <summary>Whether a range flush on this file flushes the whole file (<see cref="FlushSemantics.WholeFile"/>).</summary>
     public bool WholeFileSemantics => Kind == CallKind.FlushFile
         || File?.Semantics == FlushSemantics.WholeFile && Kind is CallKind.Flush or CallKind.FlushMapping or CallKind.FlushAsync or CallKind.FlushAsyncCompleted;

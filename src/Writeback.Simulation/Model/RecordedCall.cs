@@ -17,6 +17,8 @@ internal enum CallKind
     Delete,
     Rename,
     FlushDirectory,
+    CreateDirectory,
+    RemoveDirectory,
 }
 
 /// <summary>How a recorded call ended.</summary>
@@ -38,7 +40,14 @@ internal enum CallOutcome
 /// <see cref="CallKind.FlushAsync"/> call; -1 otherwise.
 /// </summary>
 internal sealed record RecordedCall(CallKind Kind, int InodeId, string Description, long OffsetBytes, long LengthBytes,
-                                    bool WholeFileSemantics, int StartedAt = -1, CallOutcome Outcome = CallOutcome.Returned);
+                                    bool WholeFileSemantics, int StartedAt = -1, CallOutcome Outcome = CallOutcome.Returned)
+{
+    /// <summary>For name calls: the path (a directory call's directory, "" for the root); null otherwise.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>For <see cref="CallKind.Rename"/>: the target path; null otherwise.</summary>
+    public string? TargetPath { get; init; }
+}
 
 /// <summary>The one place calls are put into words, so the record and <see cref="CallLimitedStorage"/> describe them alike.</summary>
 internal static class CallText
@@ -67,6 +76,12 @@ internal static class CallText
     public static string Rename(string sourceName, string targetName) => $"Rename({sourceName}, {targetName})";
 
     public const string FlushDirectory = "FlushDirectory()";
+
+    public static string FlushDirectoryAt(string path) => path.Length == 0 ? FlushDirectory : $"FlushDirectory({path})";
+
+    public static string CreateDirectory(string path) => $"CreateDirectory({path})";
+
+    public static string RemoveDirectory(string path) => $"RemoveDirectory({path})";
 
     private static string Ranged(string call, string name, long offsetBytes, long lengthBytes) =>
         string.Create(CultureInfo.InvariantCulture, $"{call}({name}, offset={offsetBytes}, length={lengthBytes})");

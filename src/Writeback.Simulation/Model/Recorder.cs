@@ -16,7 +16,11 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
     private readonly List<(int VisibleFrom, IReadOnlyDictionary<string, int> Names)> _directory =
         [(0, new Dictionary<string, int>(StringComparer.Ordinal))];
     private int _namesVersion;
+    private readonly List<TreeEntry[]?> _trees = [null];
     private byte[]? _zeroPage;
+
+    /// <summary>Whether a subdirectory ever existed: names are then durable per directory (<see cref="ModelTimeline"/>).</summary>
+    public bool HasSubdirectories { get; private set; }
 
     /// <summary>How many calls have been recorded: the index the next call will get.</summary>
     public int CallCount => _calls.Count;
@@ -61,7 +65,7 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
             }
         }
         _calls.Add(new RecordedCall(call.Kind, file?.Inode.Id ?? -1, DescriptionOverride ?? call.Description, call.OffsetBytes, call.LengthBytes,
-                                    call.WholeFileSemantics, startedAt));
+                                    call.WholeFileSemantics, startedAt) { Path = call.Path, TargetPath = call.TargetPath });
     }
 
     public void AfterCall(in ObservedCall call, Exception? error)
@@ -99,8 +103,31 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
             {
                 names.Add(name, inode.Id);
             }
+            HasSubdirectories |= memory.Directories.Count > 0;
+            foreach (var directory in memory.Directories.Keys)
+            {
+                names.Add(directory + "/", MemoryStorage.DirectoryEntryId);
+            }
             _directory.Add((visibleFrom, names));
+            _trees.Add(HasSubdirectories ? Tree() : null);
         }
+    }
+
+    /// <summary>The directory state as entries per directory (only once a subdirectory has existed).</summary>
+    private TreeEntry[] Tree()
+    {
+        var directories = memory.Directories;
+        int IdOf(string path) => path.Length == 0 ? 0 : directories[path];
+        var entries = new List<TreeEntry>(memory.Names.Count + directories.Count);
+        foreach (var (name, inode) in memory.Names)
+        {
+            entries.Add(new TreeEntry(IdOf(MemoryStorage.ParentOf(name)), name[(name.LastIndexOf('/') + 1)..], inode.Id, -1));
+        }
+        foreach (var (path, id) in directories)
+        {
+            entries.Add(new TreeEntry(IdOf(MemoryStorage.ParentOf(path)), path[(path.LastIndexOf('/') + 1)..], MemoryStorage.DirectoryEntryId, id));
+        }
+        return [.. entries];
     }
 
     public void SpanTaken(IMappedFile file, long offsetBytes, int lengthBytes) =>
@@ -113,6 +140,8 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
         var record = new SimulationRecord(scenarioName, memory.PageSizeBytes, _calls, _histories, _directory, acknowledged)
         {
             DurabilityCallCount = _durabilityCallCount,
+            HasSubdirectories = HasSubdirectories,
+            DirectoryTrees = _trees,
             InjectedFaultPlan = faults is { FailingCalls.Count: > 0 } ? faults : null,
         };
         memory.Release();

@@ -19,7 +19,7 @@ internal static class ImageFiles
         return Convert.ToHexString(hash.GetCurrentHash());
     }
 
-    /// <summary>Creates <paramref name="directory"/>, the given subdirectories, and every file with its parents.</summary>
+    /// <summary>Creates <paramref name="directory"/>, the given subdirectories, and every file with its parents (a path ending in '/' is a directory).</summary>
     public static void Write(IEnumerable<KeyValuePair<string, byte[]>> files, string directory, IEnumerable<string> directories)
     {
         Directory.CreateDirectory(directory);
@@ -29,13 +29,14 @@ internal static class ImageFiles
         }
         foreach (var (path, bytes) in files)
         {
+            if (path.EndsWith('/'))
+            {
+                Directory.CreateDirectory(Path.Combine(directory, path));
+                continue;
+            }
             var target = Path.Combine(directory, path);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.WriteAllBytes(target, bytes);
         }
     }
-
-    /// <summary>The simulator's image (flat storage names) as paths.</summary>
-    public static Dictionary<string, byte[]> FromStorageNames(Dictionary<string, byte[]> image) =>
-        image.ToDictionary(e => TraceReplay.PathOf(e.Key), e => e.Value, StringComparer.Ordinal);
 }

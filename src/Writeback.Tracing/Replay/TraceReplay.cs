@@ -6,22 +6,24 @@ namespace Writeback.Tracing.Replay;
 /// event as the library call with the same guarantee, described by the program's own call.
 /// </summary>
 /// <remarks>
-/// Names in the storage are flat: a path <c>a/b</c> is stored as <c>a∕b</c> (U+2215), and every
-/// directory fsync makes every name durable (one directory is modelled).
+/// Names in the storage are the paths relative to DIR: the simulator models the directory tree,
+/// and a directory's fsync makes only that directory's entries durable.
 /// </remarks>
 internal sealed class TraceReplay(Recording recording, IMappedStorage storage, Acknowledgements acknowledged)
 {
-    private const char Separator = '\u2215';
     private readonly Dictionary<string, IMappedFile> _files = new(StringComparer.Ordinal);
     private readonly SimulatedStorage? _simulated = storage as SimulatedStorage;
+    private readonly List<string> _directories = [];
     private long _outputBytes;
 
     /// <summary>How many calls the initial state took: crash points before it are not the program's.</summary>
     public int SetupCallCount { get; private set; }
 
-    public static string StorageName(string path) => path.Replace('/', Separator);
+    /// <summary>The storage's name of a directory: "" for DIR itself (the recorder's ".").</summary>
+    private static string DirectoryName(string path) => path is "." or "" ? "" : path;
 
-    public static string PathOf(string storageName) => storageName.Replace(Separator, '/');
+    private SimulatedStorage Simulated => _simulated
+        ?? throw new NotSupportedException("Replaying subdirectories needs the simulator's storage (SimulatedStorage).");
 
     /// <summary>Every path a file has under DIR at some point of the recording (renamed directories carry their files): the names an image can hold.</summary>
     public static IReadOnlySet<string> EveryPath(Recording recording)
@@ -58,10 +60,17 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
 
     public void Run()
     {
+        foreach (var directory in recording.InitialFiles.Where(f => f.IsDirectory).Select(f => f.Path).Order(StringComparer.Ordinal))
+        {
+            Describe($"initial state: {directory}/");
+            Simulated.CreateDirectory(directory);
+            _directories.Add(directory);
+            SetupCallCount++;
+        }
         foreach (var file in recording.InitialFiles.Where(f => !f.IsDirectory))
         {
             Describe($"initial state: {file.Path}");
-            var handle = storage.Open(StorageName(file.Path), new MappedFileOptions { Mode = FileMode.CreateNew, Length = file.Content.Length });
+            var handle = storage.Open(file.Path, new MappedFileOptions { Mode = FileMode.CreateNew, Length = file.Content.Length });
             if (file.Content.Length > 0)
             {
                 handle.Write(0, file.Content.Span);
@@ -72,9 +81,9 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         }
         if (SetupCallCount > 0)
         {
-            Describe("initial state: directory");
-            storage.FlushDirectory();
-            SetupCallCount++;
+            Describe("initial state: directories");
+            FlushEveryDirectory();
+            SetupCallCount += 1 + _directories.Count;
         }
         foreach (var e in recording.Events)
         {
@@ -109,7 +118,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         switch (e.Kind)
         {
             case TraceEventKind.Create:
-                _files[e.Path] = storage.Open(StorageName(e.Path), new MappedFileOptions { Mode = FileMode.CreateNew });
+                _files[e.Path] = storage.Open(e.Path, new MappedFileOptions { Mode = FileMode.CreateNew });
                 break;
             case TraceEventKind.SetLength when File(e) is { } file:
                 file.SetLength(e.OffsetBytes);
@@ -154,15 +163,18 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
             case TraceEventKind.Fdatasync when File(e) is { } file:
                 file.Flush();
                 break;
-            case TraceEventKind.FsyncDirectory:
+            case TraceEventKind.FsyncDirectory when DirectoryName(e.Path).Length == 0:
                 storage.FlushDirectory();
+                break;
+            case TraceEventKind.FsyncDirectory when _directories.Contains(e.Path):
+                Simulated.FlushDirectory(e.Path);
                 break;
             case TraceEventKind.SyncAll:
                 foreach (var file in _files.Values)
                 {
                     file.FlushFile();
                 }
-                storage.FlushDirectory();
+                FlushEveryDirectory();
                 break;
             default:
                 ApplyName(e);
@@ -170,25 +182,55 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         }
     }
 
+    /// <summary>sync/syncfs: every directory, subdirectories first (each fsync makes only its own entries durable).</summary>
+    private void FlushEveryDirectory()
+    {
+        foreach (var directory in _directories.OrderByDescending(d => d.Length))
+        {
+            Simulated.FlushDirectory(directory);
+        }
+        storage.FlushDirectory();
+    }
+
     private void ApplyName(TraceEvent e)
     {
         switch (e.Kind)
         {
-            case TraceEventKind.Rename:
-                foreach (var path in Under(_files.Keys, e.Path))
-                {
-                    var target = e.TargetPath + path[e.Path.Length..];
-                    storage.Rename(StorageName(path), StorageName(target));
-                    _files.Remove(target, out var replaced);
-                    replaced?.Dispose();
-                    _files.Remove(path, out var moved);
-                    _files[target] = moved!;
-                }
+            case TraceEventKind.Rename when _files.ContainsKey(e.Path) || _directories.Contains(e.Path):
+                storage.Rename(e.Path, e.TargetPath);
+                MoveUnder(e.Path, e.TargetPath);
                 break;
             case TraceEventKind.Unlink when _files.Remove(e.Path, out var removed):
-                storage.Delete(StorageName(e.Path));
+                storage.Delete(e.Path);
                 removed.Dispose();
                 break;
+            case TraceEventKind.Mkdir:
+                Simulated.CreateDirectory(e.Path);
+                _directories.Add(e.Path);
+                break;
+            case TraceEventKind.Rmdir when _directories.Remove(e.Path):
+                Simulated.RemoveDirectory(e.Path);
+                break;
+        }
+    }
+
+    /// <summary>The replay's own handles and directory list follow a rename (a directory carries everything under it).</summary>
+    private void MoveUnder(string source, string target)
+    {
+        if (_files.Remove(target, out var replaced))
+        {
+            replaced.Dispose();
+        }
+        _directories.Remove(target); // an empty directory a directory rename replaced
+        foreach (var path in Under(_files.Keys, source))
+        {
+            _files.Remove(path, out var moved);
+            _files[target + path[source.Length..]] = moved!;
+        }
+        foreach (var path in Under(_directories, source))
+        {
+            _directories.Remove(path);
+            _directories.Add(target + path[source.Length..]);
         }
     }
 

@@ -37,11 +37,6 @@ internal sealed class TraceReport(CliOutput output)
         console.MarkupLine($"models {Markup.Escape(string.Join(" vs ", run.Models.Select(m => m.Name)))}; atomic write {run.Settings.AtomicWriteBytes} bytes; "
                            + $"seed {run.Settings.Seed}; {run.Record.CrashPointCount} crash points; checker ran {run.Scenario.CheckerRuns} times on "
                            + $"{run.Scenario.DistinctImages} distinct images and outputs in {run.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
-        int subdirectoryFsyncs = run.Recording.Events.Count(e => e.Kind == TraceEventKind.FsyncDirectory && e.Path != ".");
-        if (subdirectoryFsyncs > 0)
-        {
-            console.MarkupLine($"[yellow]note[/]: one directory is modelled: each of the {subdirectoryFsyncs} fsync(s) of a subdirectory of DIR made every name under DIR durable (see docs/trace.md)");
-        }
         console.Write(CheckRenderer.Matrix([run.Outcome], run.Kinds));
         var candidateOnly = run.Outcome.CandidateOnlyFailures();
         foreach (CrashReport report in run.Outcome.Reports.Where(r => r.Failures.Count > 0))
