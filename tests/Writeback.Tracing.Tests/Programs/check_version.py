@@ -1,0 +1,29 @@
+# Checker for rename_log.rs and node_log.js: NAME holds "version K" (rename_log) or lines
+# "record 1".."record K" (node_log), with K at least the last acknowledged number.
+import os, sys
+
+image = os.environ["WRITEBACK_IMAGE"]
+name, kind = sys.argv[1], sys.argv[2]
+output = open(os.environ["WRITEBACK_OUTPUT"]).read().split()
+acknowledged = int(output[-1]) if output else 0
+path = os.path.join(image, name)
+if not os.path.exists(path):
+    if acknowledged:
+        print(f"{name} is missing but {acknowledged} was acknowledged")
+        sys.exit(1)
+    sys.exit(0)
+text = open(path).read()
+if kind == "version":
+    lines = text.splitlines()
+    got = int(lines[0].split()[1]) if lines and lines[0].startswith("version ") else 0
+else:
+    lines = text.split("\n")
+    complete = [l for l in lines[:-1]]
+    for i, line in enumerate(complete):
+        if line != f"record {i + 1}":
+            print(f"line {i + 1} of {name} is {line!r}")
+            sys.exit(1)
+    got = len(complete)
+if got < acknowledged:
+    print(f"{name} holds {got} but {acknowledged} was acknowledged")
+    sys.exit(1)
