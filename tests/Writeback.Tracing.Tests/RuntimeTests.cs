@@ -96,11 +96,12 @@ public sealed class RuntimeTests
         var program = TestPrograms.Compile("signals");
         using var directory = new TempDirectory();
         // Without its handlers the program dies (SIGUSR1, SIGALRM, SIGSEGV) or hangs (SIGCHLD): the
-        // recording would throw; with a signal swallowed by the tracer, its line would be missing.
+        // recording would throw; with a signal swallowed by the tracer, its line would be missing; a
+        // stopped child resumed by the tracer (not by its parent's SIGCONT) logs "cont" before "stop".
         var recording = Traced.Record(directory.Path, program);
 
-        Assert.Equal("usr1\nalrm\nchld\nsegv\n", System.Text.Encoding.ASCII.GetString(recording.StandardOutput()));
-        Assert.Equal(["usr1\n", "alrm\n", "chld\n", "segv\n"],
+        Assert.Equal("usr1\nalrm\nchld\nsegv\nstop\ncont\n", System.Text.Encoding.ASCII.GetString(recording.StandardOutput()));
+        Assert.Equal(["usr1\n", "alrm\n", "chld\n", "segv\n", "stop\n", "cont\n"],
                      recording.Events.Where(e => e is { Kind: TraceEventKind.Write, Path: "events.log" }).Select(e => System.Text.Encoding.ASCII.GetString(e.Data.Span)));
     }
 }

@@ -11,6 +11,8 @@
 /* Signals a traced program relies on must reach it: SIGUSR1 sent to itself, SIGALRM from a timer
    that interrupts a sleep, SIGCHLD from a child's exit, and SIGSEGV used as a runtime does (the JVM
    for safepoint polls and null checks): the handler makes the faulting page writable and returns.
+   A child that stops itself (SIGSTOP) must be seen stopped by its parent's waitpid(WUNTRACED) and
+   run again only after the parent's SIGCONT (job control: the tracer must not resume a group-stop).
    Each signal handled is logged to events.log (write + fdatasync) and acknowledged on stdout. */
 static volatile sig_atomic_t got_usr1, got_alrm, got_chld;
 static char *volatile guard;  /* volatile: stored before the fault, read by the handler */
@@ -66,5 +68,20 @@ int main(void) {
     guard = mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     guard[0] = 'x';  /* faults once; the handler makes it writable and the store is retried */
     if (guard[0] == 'x') logged(fd, "segv\n");
+
+    got_chld = 0;
+    child = fork();
+    if (child == 0) {
+        raise(SIGSTOP);
+        logged(fd, "cont\n");
+        _exit(0);
+    }
+    while (waitpid(child, &status, WUNTRACED) < 0) {}  /* EINTR from SIGCHLD */
+    if (!WIFSTOPPED(status)) return 5;
+    usleep(50000);  /* a resumed child would log "cont" now, before "stop" */
+    logged(fd, "stop\n");
+    kill(child, SIGCONT);
+    while (waitpid(child, &status, 0) < 0) {}
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return 6;
     return 0;
 }
