@@ -104,4 +104,18 @@ public sealed class RuntimeTests
         Assert.Equal(["usr1\n", "alrm\n", "chld\n", "segv\n", "stop\n", "cont\n"],
                      recording.Events.Where(e => e is { Kind: TraceEventKind.Write, Path: "events.log" }).Select(e => System.Text.Encoding.ASCII.GetString(e.Data.Span)));
     }
+
+    [SkippableFact]
+    public void An_execve_from_a_non_leader_thread_continues_as_the_leaders_pid_with_its_descriptors()
+    {
+        var program = TestPrograms.Compile("thread_exec", "-pthread");
+        using var directory = new TempDirectory();
+        var recording = Traced.Record(directory.Path, program);
+
+        var writes = recording.Events.Where(e => e is { Kind: TraceEventKind.Write, Path: "events.log" }).ToList();
+        Assert.Equal(["before\n", "from exec\n"], writes.Select(e => System.Text.Encoding.ASCII.GetString(e.Data.Span)));
+        Assert.Equal(writes[0].Pid, writes[1].Pid);
+        Assert.Equal(7, writes[1].OffsetBytes);
+        Assert.Equal("done\n", System.Text.Encoding.ASCII.GetString(recording.StandardOutput()));
+    }
 }
