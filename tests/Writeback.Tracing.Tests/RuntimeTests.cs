@@ -30,6 +30,22 @@ public sealed class RuntimeTests
         Assert.Equal(survivesRangeMsync, outcome.Passed(New, CrashKind.PowerLoss));
     }
 
+    [SkippableFact]
+    public void A_JVM_that_spawns_a_child_and_exits_with_a_thread_running_is_recorded_whole()
+    {
+        var classes = TestPrograms.CompileJava("SpawnChild");
+        var java = TestPrograms.Require("java");
+        using var directory = new TempDirectory();
+        var recording = Traced.Record(directory.Path, java, "-cp", classes, "SpawnChild");
+
+        var writes = recording.Events.Where(e => e is { Kind: TraceEventKind.Write, Path: "events.log" }).ToList();
+        Assert.Equal(["child\n", "parent\n"], writes.Select(e => System.Text.Encoding.ASCII.GetString(e.Data.Span)));
+        Assert.NotEqual(writes[0].Pid, writes[1].Pid);
+        Assert.Equal(6, writes[1].OffsetBytes);
+        Assert.Contains(recording.Events.SkipWhile(e => e != writes[1]), e => e is { Kind: TraceEventKind.Fsync, Path: "events.log" });
+        Assert.Equal("done\n", System.Text.Encoding.ASCII.GetString(recording.StandardOutput()));
+    }
+
     [SkippableTheory]
     [InlineData("dirsync", true)]
     [InlineData("nodirsync", false)]
