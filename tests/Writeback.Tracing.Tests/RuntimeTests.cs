@@ -134,4 +134,19 @@ public sealed class RuntimeTests
         Assert.Equal(7, writes[1].OffsetBytes);
         Assert.Equal("done\n", System.Text.Encoding.ASCII.GetString(recording.StandardOutput()));
     }
+
+    [SkippableFact]
+    public void Pwritev2_with_RWF_DSYNC_is_a_synchronous_write_and_RWF_APPEND_appends()
+    {
+        var program = TestPrograms.Compile("pwritev2_flags");
+        using var directory = new TempDirectory();
+        var recording = Traced.Record(directory.Path, program);
+        var outcome = Traced.Explore(recording, $"python3 {TestPrograms.Source("check_version.py")} log.bin lines first second");
+
+        var writes = recording.Events.Where(e => e is { Kind: TraceEventKind.Write, Path: "log.bin" }).ToList();
+        Assert.Equal([0L, 6L], writes.Select(e => e.OffsetBytes));
+        Assert.Equal([(0L, 6L), (6L, 7L)], recording.Events.Where(e => e is { Kind: TraceEventKind.SyncWrite }).Select(e => (e.OffsetBytes, e.LengthBytes)));
+        // Each line is durable before its acknowledgement: no crash loses it.
+        Assert.True(outcome.Reports.All(r => r.Failures.Count == 0), outcome.ToString());
+    }
 }

@@ -1,5 +1,6 @@
-# Checker for rename_log.rs and node_log.js: NAME holds "version K" (rename_log) or lines
-# "record 1".."record K" (node_log), with K at least the last acknowledged number.
+# Checker for rename_log.rs, node_log.js and pwritev2_flags.c: NAME holds "version K" (kind
+# "version"), lines "record 1".."record K" (kind "records"), or the first K of the lines given after
+# kind "lines"; K must be at least the last acknowledged number.
 import os, sys
 
 image = os.environ["WRITEBACK_IMAGE"]
@@ -18,9 +19,10 @@ if kind == "version":
     got = int(lines[0].split()[1]) if lines and lines[0].startswith("version ") else 0
 else:
     lines = text.split("\n")
-    complete = [l for l in lines[:-1]]
+    complete = lines[:-1]
+    expected = sys.argv[3:] if kind == "lines" else [f"record {i + 1}" for i in range(len(complete))]
     for i, line in enumerate(complete):
-        if line != f"record {i + 1}":
+        if i >= len(expected) or line != expected[i]:
             print(f"line {i + 1} of {name} is {line!r}")
             sys.exit(1)
     got = len(complete)
