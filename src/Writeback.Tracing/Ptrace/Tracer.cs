@@ -236,13 +236,10 @@ internal sealed unsafe partial class Tracer
     /// </summary>
     private static void ResumeFromStop(int tid, int signal)
     {
-        if (signal == Libc.SIGTRAP)
+        // Should PTRACE_LISTEN be refused, run the task rather than leave it stopped for good.
+        if (signal == Libc.SIGTRAP || Libc.Ptrace(Libc.PTRACE_LISTEN, tid, 0, 0) < 0)
         {
             Libc.Ptrace(Libc.PTRACE_SYSCALL, tid, 0, 0);
-        }
-        else
-        {
-            Libc.Ptrace(Libc.PTRACE_LISTEN, tid, 0, 0);
         }
     }
 
