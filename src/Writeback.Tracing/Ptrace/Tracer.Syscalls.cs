@@ -233,10 +233,10 @@ internal sealed unsafe partial class Tracer
         var data = task.Nr is Syscall.write or Syscall.pwrite64
             ? TraceeMemory.Read(task.Tid, a[1], result)
             : TraceeMemory.ReadIoVectors(task.Tid, a[1], (long)a[2], result);
-        // pwritev2's flags (a[5]: the offset is passed as two halves, a[3] and a[4], pwritev2(2) "C
-        // library/kernel differences"; x86_64 passes it whole in a[3]) act on this one write: RWF_APPEND writes at the end of the file
-        // whatever the offset (and moves the position only when the offset is -1); RWF_DSYNC and
-        // RWF_SYNC make it synchronous like O_DSYNC/O_SYNC (pwritev2(2)).
+        // pwritev2's flags act on this one write: RWF_APPEND writes at the end of the file whatever the
+        // offset (and moves the position only when the offset is -1); RWF_DSYNC and RWF_SYNC make it
+        // synchronous like O_DSYNC/O_SYNC (pwritev2(2)). They are the sixth argument: the kernel takes
+        // the offset as two halves, a[3] and a[4] ("C library/kernel differences"; x86_64 uses a[3]).
         var writeFlags = task.Nr == Syscall.pwritev2 ? (int)a[5] : 0;
         var offsetBytes = task.Nr switch
         {
