@@ -30,6 +30,7 @@ public sealed class AbiTests
             #include <sys/mman.h>
             #include <sys/ptrace.h>
             #include <sys/syscall.h>
+            #include <sys/uio.h>
             #include <sys/wait.h>
             #include <linux/audit.h>
             #include <linux/falloc.h>

@@ -29,6 +29,36 @@ internal static class TestPrograms
         }
     }
 
+    /// <summary>Compiles Programs/CLASS.java (once) into its own class directory; skips the test when javac is missing.</summary>
+    public static string CompileJava(string className) => Build(className + ".class", Require("javac"), output => ["-d", output, Source(className + ".java")], directory: true);
+
+    /// <summary>Compiles Programs/NAME.rs (once) with rustc, std only; skips the test when rustc is missing (looked up on PATH, then in ~/.cargo/bin).</summary>
+    public static string CompileRust(string name)
+    {
+        var cargoRustc = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cargo", "bin", "rustc");
+        var rustc = File.Exists(cargoRustc) ? cargoRustc : Require("rustc");
+        return Build(name + ".rs", rustc, output => ["-O", "-o", output, Source(name + ".rs")], directory: false);
+    }
+
+    private static string Build(string key, string compiler, Func<string, string[]> arguments, bool directory)
+    {
+        lock (Built)
+        {
+            if (!Built.TryGetValue(key, out var output))
+            {
+                output = Path.Combine(BuildDirectory, key.Replace('.', '-'));
+                if (directory)
+                {
+                    Directory.CreateDirectory(output);
+                }
+                var (exitCode, messages) = Run(compiler, arguments(output));
+                Assert.True(exitCode == 0, $"{Path.GetFileName(compiler)} failed on {key}: {messages}");
+                Built[key] = output;
+            }
+            return output;
+        }
+    }
+
     /// <summary>The full path of a program on PATH; skips the test when it is absent.</summary>
     public static string Require(string program)
     {

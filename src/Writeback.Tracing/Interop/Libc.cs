@@ -15,6 +15,7 @@ internal static unsafe partial class Libc
     public const int PTRACE_SYSCALL = 24;
     public const int PTRACE_GETEVENTMSG = 0x4201;
     public const int PTRACE_SEIZE = 0x4206;
+    public const int PTRACE_LISTEN = 0x4208;
     public const int PTRACE_GET_SYSCALL_INFO = 0x420e;
 
     public const int PTRACE_O_TRACESYSGOOD = 0x1;

@@ -62,6 +62,9 @@ internal static class Syscall
     public const int O_DIRECT = 0x4000;
     public const int O_CLOEXEC = 0x80000;
     public const int O_SYNC = 0x101000;
+    public const int RWF_DSYNC = 2;
+    public const int RWF_SYNC = 4;
+    public const int RWF_APPEND = 0x10;
     public const int F_DUPFD = 0;
     public const int F_SETFD = 2;
     public const int F_SETFL = 4;

@@ -233,9 +233,15 @@ internal sealed unsafe partial class Tracer
         var data = task.Nr is Syscall.write or Syscall.pwrite64
             ? TraceeMemory.Read(task.Tid, a[1], result)
             : TraceeMemory.ReadIoVectors(task.Tid, a[1], (long)a[2], result);
+        // pwritev2's flags act on this one write: RWF_APPEND writes at the end of the file whatever the
+        // offset (and moves the position only when the offset is -1); RWF_DSYNC and RWF_SYNC make it
+        // synchronous like O_DSYNC/O_SYNC (pwritev2(2)). They are the sixth argument: the kernel takes
+        // the offset as two halves, a[3] and a[4] ("C library/kernel differences"; x86_64 uses a[3]).
+        var writeFlags = task.Nr == Syscall.pwritev2 ? (int)a[5] : 0;
         var offsetBytes = task.Nr switch
         {
             Syscall.pwrite64 or Syscall.pwritev => (long)a[3],
+            Syscall.pwritev2 when (writeFlags & Syscall.RWF_APPEND) != 0 && (long)a[3] != -1 => FileLength(task.Tid, (int)fd) - result,
             Syscall.pwritev2 when (long)a[3] != -1 => (long)a[3],
             _ => FilePosition(task.Tid, (int)fd) - result,
         };
@@ -243,7 +249,7 @@ internal sealed unsafe partial class Tracer
         var call = $"{name}({path}, offset {offsetBytes}, {result} bytes)";
         Emit(task, TraceEventKind.Write, call, path, offsetBytes: offsetBytes, lengthBytes: result, data: data);
         file.Write(offsetBytes, data);
-        if (open.IsSynchronous)
+        if (open.IsSynchronous || (writeFlags & (Syscall.RWF_DSYNC | Syscall.RWF_SYNC)) != 0)
         {
             Emit(task, TraceEventKind.SyncWrite, call, path, offsetBytes: offsetBytes, lengthBytes: result);
         }
@@ -260,6 +266,13 @@ internal sealed unsafe partial class Tracer
             }
         }
         throw new TraceException($"trace: /proc/{tid}/fdinfo/{fd} has no 'pos:' line");
+    }
+
+    /// <summary>The file's length after the call, through the tracee's descriptor (a write appended at the end ends there).</summary>
+    private static long FileLength(int tid, int fd)
+    {
+        using var handle = File.OpenHandle($"/proc/{tid}/fd/{fd}", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return RandomAccess.GetLength(handle);
     }
 
     private void OnFallocate(TracedTask task, ShadowFile file, int mode, long offsetBytes, long lengthBytes)

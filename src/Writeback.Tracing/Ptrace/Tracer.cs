@@ -18,7 +18,7 @@ internal sealed unsafe partial class Tracer
     private readonly string _program;
     private readonly Dictionary<int, TracedTask> _tasks = [];
     private readonly ConcurrentDictionary<int, bool> _live = new();
-    private readonly HashSet<int> _parked = [];
+    private readonly Dictionary<int, int> _parked = []; // tid -> the signal of its first stop
     private readonly List<TraceEvent> _events = [];
     private readonly List<TraceFile> _initialFiles = [];
     private long _systemCallCount;
@@ -149,8 +149,11 @@ internal sealed unsafe partial class Tracer
                 Resume(tid, signal); // A signal for the tracee: deliver it.
                 return;
             case Libc.PTRACE_EVENT_STOP when !_tasks.ContainsKey(tid):
-                _parked.Add(tid); // A new task's first stop arrived before its parent's fork/clone event.
+                _parked[tid] = signal; // A new task's first stop arrived before its parent's fork/clone event.
                 _live[tid] = true;
+                return;
+            case Libc.PTRACE_EVENT_STOP:
+                ResumeFromStop(tid, signal);
                 return;
             case Libc.PTRACE_EVENT_FORK or Libc.PTRACE_EVENT_VFORK or Libc.PTRACE_EVENT_CLONE:
                 OnNewTask(tid, ptraceEvent);
@@ -175,9 +178,9 @@ internal sealed unsafe partial class Tracer
         memory.Users++;
         _tasks[childTid] = new TracedTask(childTid, fds, memory);
         _live[childTid] = true;
-        if (_parked.Remove(childTid))
+        if (_parked.Remove(childTid, out var signal))
         {
-            Resume(childTid, 0);
+            ResumeFromStop(childTid, signal);
         }
     }
 
@@ -222,6 +225,22 @@ internal sealed unsafe partial class Tracer
     {
         // ESRCH: the task was killed while stopped (SIGKILL, or its thread group exec'ed); its exit is reported later.
         Libc.Ptrace(Libc.PTRACE_SYSCALL, tid, 0, signal);
+    }
+
+    /// <summary>
+    /// Ends a PTRACE_EVENT_STOP. With SIGTRAP it is a new task's first stop: run it. With a stop
+    /// signal it is a group-stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: the process was stopped):
+    /// PTRACE_LISTEN leaves it stopped, so its parent's waitpid(WUNTRACED) sees it stopped, until a
+    /// SIGCONT, which the kernel reports as another PTRACE_EVENT_STOP with SIGTRAP (ptrace(2), "Group-stop").
+    /// Resuming it with PTRACE_SYSCALL instead would run a stopped process behind its parent's back.
+    /// </summary>
+    private static void ResumeFromStop(int tid, int signal)
+    {
+        // Should PTRACE_LISTEN be refused, run the task rather than leave it stopped for good.
+        if (signal == Libc.SIGTRAP || Libc.Ptrace(Libc.PTRACE_LISTEN, tid, 0, 0) < 0)
+        {
+            Libc.Ptrace(Libc.PTRACE_SYSCALL, tid, 0, 0);
+        }
     }
 
     private void KillAll(bool timedOut)
