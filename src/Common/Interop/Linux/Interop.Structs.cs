@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
 
-namespace Writeback.LossyFs;
-
 #pragma warning disable CA1707, IDE1006 // Field names keep their C spelling so layouts can be checked against the headers.
 internal static partial class Interop
 {
