@@ -240,7 +240,7 @@ public sealed class LossyFileSystem : IDisposable
     {
         var sync = Task.Run(() =>
         {
-            int fd = Interop.Libc.openat(Interop.Libc.AT_FDCWD, Mountpoint, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY | Interop.Libc.O_CLOEXEC, 0);
+            int fd = Interop.Libc.OpenAt(Interop.Libc.AT_FDCWD, Mountpoint, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY | Interop.Libc.O_CLOEXEC, 0);
             if (fd >= 0)
             {
                 using var handle = new SafeFileHandle(fd, ownsHandle: true);

@@ -206,8 +206,12 @@ public sealed class AbiTests
     [SkippableFact]
     public void IoUringStructsMatchTheKernelHeaders()
     {
-        var probe = RequireProbe();
-        foreach (var (name, value) in ManagedIoUringLayout())
+        AssertAsProbed(RequireProbe(), ManagedIoUringLayout());
+    }
+
+    private static void AssertAsProbed(ProbeResult probe, Dictionary<string, long> managed)
+    {
+        foreach (var (name, value) in managed)
         {
             Assert.True(probe.Values.TryGetValue(name, out var c), $"{name} missing from the probe");
             Assert.True(c == value, $"{name}: C# {value}, C {c}");
@@ -247,12 +251,7 @@ public sealed class AbiTests
     [SkippableFact]
     public void FileSystemStructsMatchTheCHeaders()
     {
-        var probe = RequireProbe();
-        foreach (var (name, value) in ManagedFileSystemLayout())
-        {
-            Assert.True(probe.Values.TryGetValue(name, out var c), $"{name} missing from the probe");
-            Assert.True(c == value, $"{name}: C# {value}, C {c}");
-        }
+        AssertAsProbed(RequireProbe(), ManagedFileSystemLayout());
     }
 
     [SkippableFact]

@@ -36,7 +36,7 @@ internal static class FuseMount
 
     private static SafeFileHandle MountAsRoot(string mountpoint)
     {
-        int fd = Interop.Libc.openat(AT_FDCWD, DevicePath, O_RDWR | O_CLOEXEC, 0);
+        int fd = Interop.Libc.OpenAt(AT_FDCWD, DevicePath, O_RDWR | O_CLOEXEC, 0);
         if (fd < 0)
         {
             throw new LossyFsException("open", DevicePath, Interop.LastErrno);
@@ -115,7 +115,7 @@ internal static class FuseMount
             msg_controllen = (nuint)sizeof(Interop.CmsgWithFd),
         };
         // Safety: every pointer in message refers to a local that outlives the call.
-        nint count = Interop.Libc.recvmsg(socket, &message, 0);
+        nint count = Interop.Libc.RecvMsg(socket, &message, 0);
         if (count <= 0 || control.cmsg_level != SOL_SOCKET || control.cmsg_type != SCM_RIGHTS)
         {
             return -1;

@@ -239,7 +239,7 @@ internal sealed partial class LossyTree
 
     /// <summary>STATFS of the backing file system.</summary>
     public int StatFs(out Interop.StatVfs stat) =>
-        BackingIo.Check(Interop.Libc.fstatvfs(Root.Fd!, out stat));
+        Interop.Libc.FStatVfs(Root.Fd!, out stat);
 
     /// <summary>The path of a node relative to the mount root, as "/a/b", or null when it has no visible name.</summary>
     public string? VisiblePath(Node node)

@@ -85,16 +85,16 @@ internal sealed partial class LossyTree
             switch (kind)
             {
                 case NodeKind.File:
-                    fd = Interop.Libc.openat(_hidden, hiddenName, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0xFFF);
+                    fd = Interop.Libc.OpenAt(_hidden, hiddenName, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0xFFF);
                     break;
                 case NodeKind.Directory:
                     fd = Interop.Libc.mkdirat(_hidden, hiddenName, mode & 0xFFF) == 0
-                        ? Interop.Libc.openat(_hidden, hiddenName, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
+                        ? Interop.Libc.OpenAt(_hidden, hiddenName, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
                         : -1;
                     break;
                 default:
                     fd = Interop.Libc.symlinkat(linkTarget!, _hidden, hiddenName) == 0
-                        ? Interop.Libc.openat(_hidden, hiddenName, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0)
+                        ? Interop.Libc.OpenAt(_hidden, hiddenName, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0)
                         : -1;
                     break;
             }

@@ -107,7 +107,7 @@ internal sealed partial class LossyTree : IDisposable
 
     private static SafeFileHandle OpenOrThrow(string path, int flags)
     {
-        int fd = Interop.Libc.openat(AT_FDCWD, path, flags | O_CLOEXEC, 0);
+        int fd = Interop.Libc.OpenAt(AT_FDCWD, path, flags | O_CLOEXEC, 0);
         if (fd < 0)
         {
             int errno = Interop.LastErrno;
@@ -159,10 +159,10 @@ internal sealed partial class LossyTree : IDisposable
             NodeKind.Symlink => O_PATH,
             _ => O_RDWR,
         } | O_NOFOLLOW | O_CLOEXEC;
-        int fd = Interop.Libc.openat(directory, name, flags, 0);
+        int fd = Interop.Libc.OpenAt(directory, name, flags, 0);
         if (fd < 0 && node.Kind == NodeKind.File)
         {
-            fd = Interop.Libc.openat(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+            fd = Interop.Libc.OpenAt(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
         }
         if (fd < 0)
         {
@@ -251,7 +251,7 @@ internal sealed partial class LossyTree : IDisposable
     private static unsafe int ReadNames(SafeFileHandle directory, List<string> names)
     {
         // A descriptor of its own: getdents64 reads from the file offset, which must start at 0.
-        int fd = Interop.Libc.openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        int fd = Interop.Libc.OpenAt(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
         if (fd < 0)
         {
             return Interop.LastErrno;
@@ -303,7 +303,7 @@ internal sealed partial class LossyTree : IDisposable
             }
             return;
         }
-        int fd = Interop.Libc.openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+        int fd = Interop.Libc.OpenAt(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
         if (fd < 0)
         {
             return;

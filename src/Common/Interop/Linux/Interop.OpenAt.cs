@@ -30,5 +30,35 @@ internal static partial class Interop
         /// </summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int openat(SafeHandle dirFd, [MarshalUsing(typeof(ByteNameMarshaller))] string path, int flags, uint mode);
+
+        /// <summary>
+        /// <see cref="openat(int, string, int, uint)"/>, restarted on EINTR (<see cref="Eintr"/>).
+        /// Returns the descriptor, or -1 with the errno left in <see cref="LastErrno"/>.
+        /// </summary>
+        internal static int OpenAt(int dirFd, string path, int flags, uint mode)
+        {
+            int fd;
+            do
+            {
+                fd = openat(dirFd, path, flags, mode);
+            }
+            while (fd < 0 && LastErrno == Writeback.Native.Errno.EINTR);
+            return fd;
+        }
+
+        /// <summary>
+        /// <see cref="openat(SafeHandle, string, int, uint)"/>, restarted on EINTR (<see cref="Eintr"/>).
+        /// Returns the descriptor, or -1 with the errno left in <see cref="LastErrno"/>.
+        /// </summary>
+        internal static int OpenAt(SafeHandle dirFd, string path, int flags, uint mode)
+        {
+            int fd;
+            do
+            {
+                fd = openat(dirFd, path, flags, mode);
+            }
+            while (fd < 0 && LastErrno == Writeback.Native.Errno.EINTR);
+            return fd;
+        }
     }
 }

@@ -14,5 +14,20 @@ internal static partial class Interop
         /// </summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "recvmsg", SetLastError = true)]
         internal static unsafe partial nint recvmsg(int socket, MsgHdr* message, int flags);
+
+        /// <summary>
+        /// recvmsg(2), restarted on EINTR (<see cref="Eintr"/>). Returns the byte count, or -1
+        /// with the errno left in <see cref="LastErrno"/>.
+        /// </summary>
+        internal static unsafe nint RecvMsg(int socket, MsgHdr* message, int flags)
+        {
+            nint count;
+            do
+            {
+                count = recvmsg(socket, message, flags);
+            }
+            while (count < 0 && LastErrno == Writeback.Native.Errno.EINTR);
+            return count;
+        }
     }
 }
