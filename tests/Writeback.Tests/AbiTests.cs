@@ -225,7 +225,7 @@ public sealed class AbiTests
         void Layout<T>(string cName)
         {
             values[$"sizeof(struct {cName})"] = Marshal.SizeOf<T>();
-            foreach (var field in typeof(T).GetFields(BindingFlags.Public | BindingFlags.Instance).Where(f => !f.Name.StartsWith("__spare", StringComparison.Ordinal)))
+            foreach (var field in typeof(T).GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance).Where(f => !f.Name.StartsWith("__spare", StringComparison.Ordinal)))
             {
                 values[$"offsetof(struct {cName}, {field.Name})"] = Marshal.OffsetOf<T>(field.Name);
             }
@@ -233,7 +233,7 @@ public sealed class AbiTests
         Layout<Interop.StatxTimestamp>("statx_timestamp");
         Layout<Interop.StatxBuffer>("statx");
         Layout<Interop.StatVfs>("statvfs");
-        Layout<Interop.TimeSpec>("timespec");
+        Layout<Interop.Libc.timespec>("timespec");
         Layout<Interop.IoVec>("iovec");
         Layout<Interop.MsgHdr>("msghdr");
         // CmsgWithFd is one cmsghdr followed by its single int of data: checked as the header's

@@ -115,22 +115,22 @@ internal sealed partial class LossyTree
 
     private static int SetTimes(Microsoft.Win32.SafeHandles.SafeFileHandle fd, in FuseSetattrIn change)
     {
-        Span<Interop.TimeSpec> times = stackalloc Interop.TimeSpec[2];
+        Span<Interop.Libc.timespec> times = stackalloc Interop.Libc.timespec[2];
         times[0] = Time(change.valid, FuseKernel.FATTR_ATIME, FuseKernel.FATTR_ATIME_NOW, change.atime, change.atimensec);
         times[1] = Time(change.valid, FuseKernel.FATTR_MTIME, FuseKernel.FATTR_MTIME_NOW, change.mtime, change.mtimensec);
         // Safety: times is a two-element stack buffer, as futimens(3) reads.
         unsafe
         {
-            fixed (Interop.TimeSpec* pointer = times)
+            fixed (Interop.Libc.timespec* pointer = times)
             {
                 return BackingIo.Check(Interop.Libc.futimens(fd, pointer));
             }
         }
 
-        static Interop.TimeSpec Time(uint valid, uint setBit, uint nowBit, ulong seconds, uint nanoseconds) =>
-            (valid & nowBit) != 0 ? new Interop.TimeSpec { tv_nsec = UTIME_NOW }
-            : (valid & setBit) != 0 ? new Interop.TimeSpec { tv_sec = (long)seconds, tv_nsec = nanoseconds }
-            : new Interop.TimeSpec { tv_nsec = UTIME_OMIT };
+        static Interop.Libc.timespec Time(uint valid, uint setBit, uint nowBit, ulong seconds, uint nanoseconds) =>
+            (valid & nowBit) != 0 ? new Interop.Libc.timespec { tv_nsec = UTIME_NOW }
+            : (valid & setBit) != 0 ? new Interop.Libc.timespec { tv_sec = (long)seconds, tv_nsec = nanoseconds }
+            : new Interop.Libc.timespec { tv_nsec = UTIME_OMIT };
     }
 
     /// <summary>Reads file data: held pages over the backing file. Returns bytes read or -errno.</summary>

@@ -9,6 +9,6 @@ internal static partial class Interop
 
         /// <summary>futimens(3); <paramref name="times"/> holds atime then mtime. (glibc's utimensat rejects a null name, so the descriptor form is used.)</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "futimens", SetLastError = true)]
-        internal static unsafe partial int futimens(SafeHandle fd, TimeSpec* times);
+        internal static unsafe partial int futimens(SafeHandle fd, timespec* times);
     }
 }

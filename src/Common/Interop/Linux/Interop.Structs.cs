@@ -38,14 +38,6 @@ internal static partial class Interop
         public uint stx_dev_minor;
     }
 
-    /// <summary>struct timespec on LP64 Linux.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct TimeSpec
-    {
-        public long tv_sec;
-        public long tv_nsec;
-    }
-
     /// <summary>struct statvfs (glibc, LP64 Linux: x86_64 and arm64), 112 bytes.</summary>
     [StructLayout(LayoutKind.Sequential, Size = 112)]
     internal struct StatVfs
