@@ -240,11 +240,11 @@ public sealed class LossyFileSystem : IDisposable
     {
         var sync = Task.Run(() =>
         {
-            int fd = Interop.Sys.OpenAt(Interop.Consts.AT_FDCWD, Mountpoint, Interop.Consts.O_RDONLY | Interop.Consts.O_DIRECTORY | Interop.Consts.O_CLOEXEC, 0);
+            int fd = Interop.Libc.OpenAt(Interop.Libc.AT_FDCWD, Mountpoint, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY | Interop.Libc.O_CLOEXEC, 0);
             if (fd >= 0)
             {
                 using var handle = new SafeFileHandle(fd, ownsHandle: true);
-                Interop.Sys.SyncFs(handle);
+                Interop.Libc.syncfs(handle);
             }
         });
         if (!sync.Wait(s_stopTimeout))

@@ -21,6 +21,11 @@ public sealed class AbiTests
         #include <stdio.h>
         #include <string.h>
         #include <sys/eventfd.h>
+        #include <sys/mount.h>
+        #include <sys/socket.h>
+        #include <sys/stat.h>
+        #include <sys/statvfs.h>
+        #include <sys/uio.h>
         #include <sys/mman.h>
         #include <sys/syscall.h>
         #include <linux/io_uring.h>
@@ -60,6 +65,31 @@ public sealed class AbiTests
             L(io_uring_sqe, user_data);
             S("sizeof(struct io_uring_cqe)", sizeof(struct io_uring_cqe));
             L(io_uring_cqe, user_data); L(io_uring_cqe, res); L(io_uring_cqe, flags);
+            P(O_ACCMODE); P(O_APPEND); P(O_NOFOLLOW); P(O_PATH); P(AT_FDCWD); P(AT_SYMLINK_NOFOLLOW); P(AT_EMPTY_PATH); P(AT_REMOVEDIR);
+            P(AT_SYMLINK_FOLLOW); P(AT_STATX_FORCE_SYNC); P(STATX_BASIC_STATS); P(S_IFMT); P(S_ISGID); P(S_IFDIR); P(S_IFREG); P(S_IFLNK);
+            P(RENAME_NOREPLACE); P(RENAME_EXCHANGE); P(RENAME_WHITEOUT); P(MS_NOSUID); P(MS_NODEV); P(MNT_DETACH); P(UTIME_NOW); P(UTIME_OMIT);
+            P(AF_UNIX); P(SOCK_STREAM); P(SOL_SOCKET); P(SCM_RIGHTS); P(F_SETFD); P(FD_CLOEXEC); P(FALLOC_FL_KEEP_SIZE);
+            S("sizeof(struct statx_timestamp)", sizeof(struct statx_timestamp));
+            L(statx_timestamp, tv_sec); L(statx_timestamp, tv_nsec); L(statx_timestamp, __reserved);
+            S("sizeof(struct statx)", sizeof(struct statx));
+            L(statx, stx_mask); L(statx, stx_blksize); L(statx, stx_attributes); L(statx, stx_nlink); L(statx, stx_uid);
+            L(statx, stx_gid); L(statx, stx_mode); L(statx, stx_ino); L(statx, stx_size); L(statx, stx_blocks);
+            L(statx, stx_attributes_mask); L(statx, stx_atime); L(statx, stx_btime); L(statx, stx_ctime); L(statx, stx_mtime);
+            L(statx, stx_rdev_major); L(statx, stx_rdev_minor); L(statx, stx_dev_major); L(statx, stx_dev_minor);
+            S("sizeof(struct statvfs)", sizeof(struct statvfs));
+            L(statvfs, f_bsize); L(statvfs, f_frsize); L(statvfs, f_blocks); L(statvfs, f_bfree); L(statvfs, f_bavail);
+            L(statvfs, f_files); L(statvfs, f_ffree); L(statvfs, f_favail); L(statvfs, f_fsid); L(statvfs, f_flag);
+            L(statvfs, f_namemax);
+            S("sizeof(struct timespec)", sizeof(struct timespec));
+            L(timespec, tv_sec); L(timespec, tv_nsec);
+            S("sizeof(struct iovec)", sizeof(struct iovec));
+            L(iovec, iov_base); L(iovec, iov_len);
+            S("sizeof(struct msghdr)", sizeof(struct msghdr));
+            L(msghdr, msg_name); L(msghdr, msg_namelen); L(msghdr, msg_iov); L(msghdr, msg_iovlen); L(msghdr, msg_control);
+            L(msghdr, msg_controllen); L(msghdr, msg_flags);
+            S("sizeof(struct cmsghdr)", sizeof(struct cmsghdr));
+            L(cmsghdr, cmsg_len); L(cmsghdr, cmsg_level); L(cmsghdr, cmsg_type);
+            S("CMSG_SPACE(sizeof(int))", CMSG_SPACE(sizeof(int))); S("CMSG_LEN(sizeof(int))", CMSG_LEN(sizeof(int)));
             P(MAP_SHARED); P(MAP_PRIVATE); P(MAP_FIXED); P(MAP_ANONYMOUS); P(MAP_NORESERVE);
             S("MAP_FAILED", (long long)(intptr_t)MAP_FAILED);
             P(MADV_NORMAL); P(MADV_RANDOM); P(MADV_SEQUENTIAL); P(MADV_WILLNEED); P(MADV_DONTNEED); P(MADV_PAGEOUT);
@@ -107,6 +137,7 @@ public sealed class AbiTests
             }
         }
         values["O_DIRECTORY"] = Interop.Libc.O_DIRECTORY;
+        values["O_NOFOLLOW"] = Interop.Libc.O_NOFOLLOW;
         unsafe
         {
             values["MAP_FAILED"] = (long)(nint)Interop.Libc.MAP_FAILED;
@@ -175,12 +206,52 @@ public sealed class AbiTests
     [SkippableFact]
     public void IoUringStructsMatchTheKernelHeaders()
     {
-        var probe = RequireProbe();
-        foreach (var (name, value) in ManagedIoUringLayout())
+        AssertAsProbed(RequireProbe(), ManagedIoUringLayout());
+    }
+
+    private static void AssertAsProbed(ProbeResult probe, Dictionary<string, long> managed)
+    {
+        foreach (var (name, value) in managed)
         {
             Assert.True(probe.Values.TryGetValue(name, out var c), $"{name} missing from the probe");
             Assert.True(c == value, $"{name}: C# {value}, C {c}");
         }
+    }
+
+    /// <summary>The structs of the file-system calls (statx(2), fstatvfs(3), futimens(3), recvmsg(2)), field by field.</summary>
+    private static Dictionary<string, long> ManagedFileSystemLayout()
+    {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        void Layout<T>(string cName)
+        {
+            values[$"sizeof(struct {cName})"] = Marshal.SizeOf<T>();
+            foreach (var field in typeof(T).GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance).Where(f => !f.Name.StartsWith("__spare", StringComparison.Ordinal)))
+            {
+                values[$"offsetof(struct {cName}, {field.Name})"] = Marshal.OffsetOf<T>(field.Name);
+            }
+        }
+        Layout<Interop.StatxTimestamp>("statx_timestamp");
+        Layout<Interop.StatxBuffer>("statx");
+        Layout<Interop.StatVfs>("statvfs");
+        Layout<Interop.Libc.timespec>("timespec");
+        Layout<Interop.IoVec>("iovec");
+        Layout<Interop.MsgHdr>("msghdr");
+        // CmsgWithFd is one cmsghdr followed by its single int of data: checked as the header's
+        // fields, the data's offset (CMSG_LEN minus the int) and the whole (CMSG_SPACE).
+        values["sizeof(struct cmsghdr)"] = Marshal.OffsetOf<Interop.CmsgWithFd>(nameof(Interop.CmsgWithFd.fd));
+        foreach (var field in new[] { "cmsg_len", "cmsg_level", "cmsg_type" })
+        {
+            values[$"offsetof(struct cmsghdr, {field})"] = Marshal.OffsetOf<Interop.CmsgWithFd>(field);
+        }
+        values["CMSG_LEN(sizeof(int))"] = Marshal.OffsetOf<Interop.CmsgWithFd>(nameof(Interop.CmsgWithFd.fd)) + sizeof(int);
+        values["CMSG_SPACE(sizeof(int))"] = Marshal.SizeOf<Interop.CmsgWithFd>();
+        return values;
+    }
+
+    [SkippableFact]
+    public void FileSystemStructsMatchTheCHeaders()
+    {
+        AssertAsProbed(RequireProbe(), ManagedFileSystemLayout());
     }
 
     [SkippableFact]

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Writeback.LossyFs.Volatile;
-using static Writeback.LossyFs.Interop.Consts;
+using static Interop.Libc;
 
 namespace Writeback.LossyFs.Control;
 
@@ -22,13 +22,13 @@ internal static class ControlPaths
     {
         get
         {
-            if (Interop.Sys.GetEUid() == 0)
+            if (Interop.Libc.geteuid() == 0)
             {
                 return "/run/writeback/lossyfs";
             }
             string? runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
             return string.IsNullOrEmpty(runtime)
-                ? $"/tmp/writeback-{Interop.Sys.GetEUid().ToString(CultureInfo.InvariantCulture)}/lossyfs"
+                ? $"/tmp/writeback-{Interop.Libc.geteuid().ToString(CultureInfo.InvariantCulture)}/lossyfs"
                 : Path.Combine(runtime, "writeback", "lossyfs");
         }
     }
@@ -45,7 +45,7 @@ internal static class ControlPaths
     public static string EnsureDirectory()
     {
         string directory = Directory;
-        uint uid = Interop.Sys.GetEUid();
+        uint uid = Interop.Libc.geteuid();
         string parent = Path.GetDirectoryName(directory)!;
         if (uid != 0 && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR")))
         {
@@ -62,11 +62,11 @@ internal static class ControlPaths
     /// <summary>Creates <paramref name="path"/> with mode 0700, or accepts it only when it is a real directory owned by <paramref name="uid"/> that group and others cannot write.</summary>
     public static void EnsurePrivate(string path, uint uid)
     {
-        if (Interop.Sys.MkdirAt(AT_FDCWD, path, 0x1C0) != 0 && Interop.LastErrno is var errno && errno != Errno.EEXIST)
+        if (Interop.Libc.mkdirat(AT_FDCWD, path, 0x1C0) != 0 && Interop.LastErrno is var errno && errno != Errno.EEXIST)
         {
             throw new LossyFsException("mkdir", path, errno);
         }
-        if (Interop.Sys.Statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out var stat) != 0)
+        if (Interop.Libc.statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out var stat) != 0)
         {
             throw new LossyFsException("statx", path, Interop.LastErrno);
         }

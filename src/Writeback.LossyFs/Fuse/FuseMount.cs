@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Win32.SafeHandles;
-using static Writeback.LossyFs.Interop.Consts;
+using static Interop.Libc;
 
 namespace Writeback.LossyFs.Fuse;
 
@@ -22,7 +22,7 @@ internal static class FuseMount
         {
             throw new InvalidOperationException($"Cannot mount LossyFs on '{mountpoint}': {DevicePath} does not exist (load the fuse module, or give the container the device).");
         }
-        if (Interop.Sys.GetEUid() == 0)
+        if (Interop.Libc.geteuid() == 0)
         {
             return MountAsRoot(mountpoint);
         }
@@ -36,7 +36,7 @@ internal static class FuseMount
 
     private static SafeFileHandle MountAsRoot(string mountpoint)
     {
-        int fd = Interop.Sys.OpenAt(AT_FDCWD, DevicePath, O_RDWR | O_CLOEXEC, 0);
+        int fd = Interop.Libc.OpenAt(AT_FDCWD, DevicePath, O_RDWR | O_CLOEXEC, 0);
         if (fd < 0)
         {
             throw new LossyFsException("open", DevicePath, Interop.LastErrno);
@@ -44,7 +44,7 @@ internal static class FuseMount
         var device = new SafeFileHandle(fd, ownsHandle: true);
         string options = string.Create(CultureInfo.InvariantCulture,
             $"fd={fd},rootmode=40000,user_id=0,group_id=0,default_permissions,allow_other");
-        if (Interop.Sys.Mount("lossyfs", mountpoint, "fuse.lossyfs", MS_NOSUID | MS_NODEV, options) != 0)
+        if (Interop.Libc.mount("lossyfs", mountpoint, "fuse.lossyfs", MS_NOSUID | MS_NODEV, options) != 0)
         {
             int errno = Interop.LastErrno;
             device.Dispose();
@@ -63,12 +63,12 @@ internal static class FuseMount
     {
         int* pair = stackalloc int[2];
         // Safety: pair points to two ints, as socketpair(2) writes.
-        if (Interop.Sys.SocketPair(AF_UNIX, SOCK_STREAM, 0, pair) != 0)
+        if (Interop.Libc.socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0)
         {
             throw new LossyFsException("socketpair", mountpoint, Interop.LastErrno);
         }
         int ours = pair[0], theirs = pair[1];
-        Interop.Sys.FCntl(ours, F_SETFD, FD_CLOEXEC);
+        Interop.Libc.fcntl(ours, F_SETFD, FD_CLOEXEC);
         try
         {
             var start = new ProcessStartInfo(fusermount) { UseShellExecute = false };
@@ -78,26 +78,26 @@ internal static class FuseMount
             start.ArgumentList.Add(mountpoint);
             start.Environment["_FUSE_COMMFD"] = theirs.ToString(CultureInfo.InvariantCulture);
             using var process = Process.Start(start)!;
-            Interop.Sys.Close(theirs);
+            Interop.Libc.close(theirs);
             theirs = -1;
             int fd = ReceiveDescriptor(ours);
             if (!process.WaitForExit(30_000) || process.ExitCode != 0 || fd < 0)
             {
                 if (fd >= 0)
                 {
-                    Interop.Sys.Close(fd);
+                    Interop.Libc.close(fd);
                 }
                 throw new InvalidOperationException($"fusermount3 could not mount LossyFs on '{mountpoint}' (exit code {(process.HasExited ? process.ExitCode : -1)}).");
             }
-            Interop.Sys.FCntl(fd, F_SETFD, FD_CLOEXEC);
+            Interop.Libc.fcntl(fd, F_SETFD, FD_CLOEXEC);
             return new SafeFileHandle(fd, ownsHandle: true);
         }
         finally
         {
-            Interop.Sys.Close(ours);
+            Interop.Libc.close(ours);
             if (theirs >= 0)
             {
-                Interop.Sys.Close(theirs);
+                Interop.Libc.close(theirs);
             }
         }
     }
@@ -115,7 +115,7 @@ internal static class FuseMount
             msg_controllen = (nuint)sizeof(Interop.CmsgWithFd),
         };
         // Safety: every pointer in message refers to a local that outlives the call.
-        nint count = Interop.Sys.RecvMsg(socket, &message, 0);
+        nint count = Interop.Libc.RecvMsg(socket, &message, 0);
         if (count <= 0 || control.cmsg_level != SOL_SOCKET || control.cmsg_type != SCM_RIGHTS)
         {
             return -1;
@@ -160,7 +160,7 @@ internal static class FuseMount
             return false;
         }
         var probe = Task.Factory.StartNew(
-            () => Interop.Sys.Statx(AT_FDCWD, mountpoint, AT_SYMLINK_NOFOLLOW | AT_STATX_FORCE_SYNC, STATX_BASIC_STATS, out _) == 0 ? 0 : Interop.LastErrno,
+            () => Interop.Libc.statx(AT_FDCWD, mountpoint, AT_SYMLINK_NOFOLLOW | AT_STATX_FORCE_SYNC, STATX_BASIC_STATS, out _) == 0 ? 0 : Interop.LastErrno,
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return probe.Wait(TimeSpan.FromSeconds(2)) && probe.Result == Errno.ENOTCONN;
     }
@@ -196,7 +196,7 @@ internal static class FuseMount
         if (!File.Exists(abortPath) && Directory.Exists(ConnectionsPath))
         {
             // fusectl is not mounted in every container; mounting it needs root.
-            Interop.Sys.Mount("fusectl", ConnectionsPath, "fusectl", 0, null);
+            Interop.Libc.mount("fusectl", ConnectionsPath, "fusectl", 0, null);
         }
         File.WriteAllText(abortPath, "1");
     }
@@ -230,7 +230,7 @@ internal static class FuseMount
     /// <summary>umount2(2), or fusermount3 -u when not root. Returns 0 or errno.</summary>
     public static int Unmount(string mountpoint, bool detach)
     {
-        if (Interop.Sys.GetEUid() != 0 && FindFusermount() is { } fusermount)
+        if (Interop.Libc.geteuid() != 0 && FindFusermount() is { } fusermount)
         {
             var start = new ProcessStartInfo(fusermount) { UseShellExecute = false };
             start.ArgumentList.Add(detach ? "-uz" : "-u");
@@ -238,6 +238,6 @@ internal static class FuseMount
             using var process = Process.Start(start)!;
             return process.WaitForExit(30_000) && process.ExitCode == 0 ? 0 : Errno.EIO;
         }
-        return Interop.Sys.Umount2(mountpoint, detach ? MNT_DETACH : 0) == 0 ? 0 : Interop.LastErrno;
+        return Interop.Libc.umount2(mountpoint, detach ? MNT_DETACH : 0) == 0 ? 0 : Interop.LastErrno;
     }
 }

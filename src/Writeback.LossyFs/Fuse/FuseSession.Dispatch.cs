@@ -301,7 +301,7 @@ internal sealed partial class FuseSession
             return Errno.EINVAL;
         }
         // Only regular files: devices, FIFOs and sockets have no data to lose.
-        if ((mknod.mode & Interop.Consts.S_IFMT) != Interop.Consts.S_IFREG)
+        if ((mknod.mode & Interop.Libc.S_IFMT) != Interop.Libc.S_IFREG)
         {
             return Errno.EPERM;
         }

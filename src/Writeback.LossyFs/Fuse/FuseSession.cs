@@ -76,7 +76,7 @@ internal sealed partial class FuseSession
                 {
                     fixed (byte* pointer = request)
                     {
-                        count = Interop.Sys.Read(_device, pointer, (nuint)request.Length);
+                        count = Interop.Libc.read(_device, pointer, (nuint)request.Length);
                     }
                 }
                 if (count < 0)
@@ -117,7 +117,7 @@ internal sealed partial class FuseSession
         {
             fixed (byte* pointer = bytes)
             {
-                count = Interop.Sys.Write(_device, pointer, (nuint)bytes.Length);
+                count = Interop.Libc.write(_device, pointer, (nuint)bytes.Length);
             }
         }
         // ENOENT: the request was interrupted and the kernel no longer waits for it. Anything else

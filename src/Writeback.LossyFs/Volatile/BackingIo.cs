@@ -22,7 +22,7 @@ internal static class BackingIo
             {
                 fixed (byte* pointer = destination[(int)totalBytes..])
                 {
-                    count = Interop.Sys.PRead(fd, pointer, (nuint)(destination.Length - totalBytes), offsetBytes + totalBytes);
+                    count = Interop.Libc.pread(fd, pointer, (nuint)(destination.Length - totalBytes), offsetBytes + totalBytes);
                 }
             }
             if (count < 0)
@@ -55,7 +55,7 @@ internal static class BackingIo
             {
                 fixed (byte* pointer = source[writtenBytes..])
                 {
-                    count = Interop.Sys.PWrite(fd, pointer, (nuint)(source.Length - writtenBytes), offsetBytes + writtenBytes);
+                    count = Interop.Libc.pwrite(fd, pointer, (nuint)(source.Length - writtenBytes), offsetBytes + writtenBytes);
                 }
             }
             if (count < 0)

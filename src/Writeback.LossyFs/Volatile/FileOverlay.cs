@@ -172,7 +172,7 @@ internal sealed class FileOverlay
     {
         if (ZeroFromBytes < DurableLengthBytes)
         {
-            int truncated = BackingIo.Check(Interop.Sys.FTruncate(fd, ZeroFromBytes));
+            int truncated = (Interop.Libc.FTruncate(fd, ZeroFromBytes));
             if (truncated != 0)
             {
                 return truncated;
@@ -183,12 +183,12 @@ internal sealed class FileOverlay
         {
             return errno;
         }
-        errno = BackingIo.Check(Interop.Sys.FTruncate(fd, VolatileLengthBytes));
+        errno = (Interop.Libc.FTruncate(fd, VolatileLengthBytes));
         if (errno != 0)
         {
             return errno;
         }
-        errno = BackingIo.Check(dataOnly ? Interop.Sys.FDataSync(fd) : Interop.Sys.FSync(fd));
+        errno = dataOnly ? Interop.Libc.FDataSync(fd) : Interop.Libc.FSync(fd);
         if (errno != 0)
         {
             return errno;

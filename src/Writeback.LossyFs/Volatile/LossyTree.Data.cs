@@ -1,5 +1,5 @@
 using Writeback.LossyFs.Fuse;
-using static Writeback.LossyFs.Interop.Consts;
+using static Interop.Libc;
 
 namespace Writeback.LossyFs.Volatile;
 
@@ -19,7 +19,7 @@ internal sealed partial class LossyTree
         long heldPages = 0;
         lock (node.DataLock)
         {
-            if (node.Fd is null || Interop.Sys.Statx(node.Fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out stat) != 0)
+            if (node.Fd is null || Interop.Libc.statx(node.Fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out stat) != 0)
             {
                 return node.Fd is null ? Errno.EIO : Interop.LastErrno;
             }
@@ -91,7 +91,7 @@ internal sealed partial class LossyTree
                 node.Overlay!.SetLength((long)change.size);
             }
             if ((change.valid & FuseKernel.FATTR_MODE) != 0 && node.Kind != NodeKind.Symlink
-                && Interop.Sys.FChmod(fd, change.mode & 0xFFF) != 0)
+                && Interop.Libc.fchmod(fd, change.mode & 0xFFF) != 0)
             {
                 return Interop.LastErrno;
             }
@@ -99,7 +99,7 @@ internal sealed partial class LossyTree
             {
                 uint uid = (change.valid & FuseKernel.FATTR_UID) != 0 ? change.uid : uint.MaxValue;
                 uint gid = (change.valid & FuseKernel.FATTR_GID) != 0 ? change.gid : uint.MaxValue;
-                if (Interop.Sys.FChownAt(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
+                if (Interop.Libc.fchownat(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
                 {
                     return Interop.LastErrno;
                 }
@@ -115,22 +115,22 @@ internal sealed partial class LossyTree
 
     private static int SetTimes(Microsoft.Win32.SafeHandles.SafeFileHandle fd, in FuseSetattrIn change)
     {
-        Span<Interop.TimeSpec> times = stackalloc Interop.TimeSpec[2];
+        Span<Interop.Libc.timespec> times = stackalloc Interop.Libc.timespec[2];
         times[0] = Time(change.valid, FuseKernel.FATTR_ATIME, FuseKernel.FATTR_ATIME_NOW, change.atime, change.atimensec);
         times[1] = Time(change.valid, FuseKernel.FATTR_MTIME, FuseKernel.FATTR_MTIME_NOW, change.mtime, change.mtimensec);
         // Safety: times is a two-element stack buffer, as futimens(3) reads.
         unsafe
         {
-            fixed (Interop.TimeSpec* pointer = times)
+            fixed (Interop.Libc.timespec* pointer = times)
             {
-                return BackingIo.Check(Interop.Sys.FUtimens(fd, pointer));
+                return BackingIo.Check(Interop.Libc.futimens(fd, pointer));
             }
         }
 
-        static Interop.TimeSpec Time(uint valid, uint setBit, uint nowBit, ulong seconds, uint nanoseconds) =>
-            (valid & nowBit) != 0 ? new Interop.TimeSpec { tv_nsec = UTIME_NOW }
-            : (valid & setBit) != 0 ? new Interop.TimeSpec { tv_sec = (long)seconds, tv_nsec = nanoseconds }
-            : new Interop.TimeSpec { tv_nsec = UTIME_OMIT };
+        static Interop.Libc.timespec Time(uint valid, uint setBit, uint nowBit, ulong seconds, uint nanoseconds) =>
+            (valid & nowBit) != 0 ? new Interop.Libc.timespec { tv_nsec = UTIME_NOW }
+            : (valid & setBit) != 0 ? new Interop.Libc.timespec { tv_sec = (long)seconds, tv_nsec = nanoseconds }
+            : new Interop.Libc.timespec { tv_nsec = UTIME_OMIT };
     }
 
     /// <summary>Reads file data: held pages over the backing file. Returns bytes read or -errno.</summary>
@@ -226,7 +226,7 @@ internal sealed partial class LossyTree
         {
             fixed (byte* pointer = destination)
             {
-                count = Interop.Sys.ReadLinkAt(node.Fd!, "", pointer, (nuint)destination.Length);
+                count = Interop.Libc.readlinkat(node.Fd!, "", pointer, (nuint)destination.Length);
             }
         }
         if (count < 0)
@@ -239,7 +239,7 @@ internal sealed partial class LossyTree
 
     /// <summary>STATFS of the backing file system.</summary>
     public int StatFs(out Interop.StatVfs stat) =>
-        BackingIo.Check(Interop.Sys.FStatVfs(Root.Fd!, out stat));
+        Interop.Libc.FStatVfs(Root.Fd!, out stat);
 
     /// <summary>The path of a node relative to the mount root, as "/a/b", or null when it has no visible name.</summary>
     public string? VisiblePath(Node node)
@@ -282,7 +282,7 @@ internal sealed partial class LossyTree
         {
             return 0;
         }
-        if (Interop.Sys.Statx(node.Fd!, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out var stat) != 0)
+        if (Interop.Libc.statx(node.Fd!, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out var stat) != 0)
         {
             return Interop.LastErrno;
         }

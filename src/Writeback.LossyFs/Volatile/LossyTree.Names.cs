@@ -1,4 +1,4 @@
-using static Writeback.LossyFs.Interop.Consts;
+using static Interop.Libc;
 
 namespace Writeback.LossyFs.Volatile;
 
@@ -85,16 +85,16 @@ internal sealed partial class LossyTree
             switch (kind)
             {
                 case NodeKind.File:
-                    fd = Interop.Sys.OpenAt(_hidden, hiddenName, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0xFFF);
+                    fd = Interop.Libc.OpenAt(_hidden, hiddenName, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0xFFF);
                     break;
                 case NodeKind.Directory:
-                    fd = Interop.Sys.MkdirAt(_hidden, hiddenName, mode & 0xFFF) == 0
-                        ? Interop.Sys.OpenAt(_hidden, hiddenName, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
+                    fd = Interop.Libc.mkdirat(_hidden, hiddenName, mode & 0xFFF) == 0
+                        ? Interop.Libc.OpenAt(_hidden, hiddenName, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
                         : -1;
                     break;
                 default:
-                    fd = Interop.Sys.SymlinkAt(linkTarget!, _hidden, hiddenName) == 0
-                        ? Interop.Sys.OpenAt(_hidden, hiddenName, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0)
+                    fd = Interop.Libc.symlinkat(linkTarget!, _hidden, hiddenName) == 0
+                        ? Interop.Libc.OpenAt(_hidden, hiddenName, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0)
                         : -1;
                     break;
             }
@@ -108,13 +108,13 @@ internal sealed partial class LossyTree
             // chown(2) of a non-directory also clears set-user/group-ID bits, so those modes keep the call.
             if (uid != _createdUid || gid != _createdGid || (mode & 0xC00) != 0)
             {
-                Interop.Sys.FChownAt(created.Fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+                Interop.Libc.fchownat(created.Fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
             }
             // The kernel already applied the caller's umask to the mode; this process's own umask
             // must not strip more, and mkdir(2) takes no set-group-ID bit from its mode argument.
             if (kind != NodeKind.Symlink && ((mode & _processUmask) != 0 || (mode & 0xE00) != 0))
             {
-                Interop.Sys.FChmod(created.Fd, mode & 0xFFF);
+                Interop.Libc.fchmod(created.Fd, mode & 0xFFF);
             }
             if (kind == NodeKind.Directory)
             {
@@ -145,7 +145,7 @@ internal sealed partial class LossyTree
         if (!parent.SetGidKnown)
         {
             // Only LossyFs changes the backing directory, so the answer holds until SETATTR of the parent.
-            if (Interop.Sys.Statx(parent.Fd!, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out var stat) != 0)
+            if (Interop.Libc.statx(parent.Fd!, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out var stat) != 0)
             {
                 return Interop.LastErrno;
             }
@@ -335,7 +335,7 @@ internal sealed partial class LossyTree
                 return errno;
             }
             errno = EnsureFd(directory);
-            return errno != 0 ? errno : BackingIo.Check(Interop.Sys.FSync(directory.Fd!));
+            return errno != 0 ? errno : Interop.Libc.FSync(directory.Fd!);
         }
     }
 
@@ -581,7 +581,7 @@ internal sealed partial class LossyTree
                 }
             }
             // The directory keeps what it still holds in the hidden area until it gets a durable name again.
-            errno = BackingIo.Check(Interop.Sys.RenameAt2(directory.Fd!, name, _hidden, HiddenName(node), 0));
+            errno = BackingIo.Check(Interop.Libc.renameat2(directory.Fd!, name, _hidden, HiddenName(node), 0));
             if (errno != 0)
             {
                 return errno;
@@ -595,14 +595,14 @@ internal sealed partial class LossyTree
             if (stillNeeded && !node.HasHiddenLink)
             {
                 // The data must stay reachable by a name: linkat cannot bring back a file with no links.
-                errno = BackingIo.Check(Interop.Sys.LinkAt(node.Fd!, "", _hidden, HiddenName(node), AT_EMPTY_PATH));
+                errno = BackingIo.Check(Interop.Libc.linkat(node.Fd!, "", _hidden, HiddenName(node), AT_EMPTY_PATH));
                 if (errno != 0)
                 {
                     return errno;
                 }
                 node.HasHiddenLink = true;
             }
-            errno = BackingIo.Check(Interop.Sys.UnlinkAt(directory.Fd!, name, 0));
+            errno = BackingIo.Check(Interop.Libc.unlinkat(directory.Fd!, name, 0));
             if (errno != 0)
             {
                 return errno;
@@ -663,7 +663,7 @@ internal sealed partial class LossyTree
                 errno = EnsureFd(oldPlace);
                 if (errno == 0)
                 {
-                    errno = BackingIo.Check(Interop.Sys.RenameAt2(oldPlace.Fd!, node.PlacedName!, directory.Fd!, name, 0));
+                    errno = BackingIo.Check(Interop.Libc.renameat2(oldPlace.Fd!, node.PlacedName!, directory.Fd!, name, 0));
                 }
                 if (errno != 0)
                 {
@@ -679,7 +679,7 @@ internal sealed partial class LossyTree
             }
             else
             {
-                errno = BackingIo.Check(Interop.Sys.RenameAt2(_hidden, HiddenName(node), directory.Fd!, name, 0));
+                errno = BackingIo.Check(Interop.Libc.renameat2(_hidden, HiddenName(node), directory.Fd!, name, 0));
                 if (errno != 0)
                 {
                     return errno;
@@ -690,7 +690,7 @@ internal sealed partial class LossyTree
         }
         else
         {
-            errno = BackingIo.Check(Interop.Sys.LinkAt(node.Fd!, "", directory.Fd!, name, AT_EMPTY_PATH));
+            errno = BackingIo.Check(Interop.Libc.linkat(node.Fd!, "", directory.Fd!, name, AT_EMPTY_PATH));
             if (errno != 0)
             {
                 return errno;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
-using static Writeback.LossyFs.Interop.Consts;
+using static Interop.Libc;
 
 namespace Writeback.LossyFs.Volatile;
 
@@ -47,9 +47,9 @@ internal sealed partial class LossyTree : IDisposable
         RemoveTree(Root.Fd, HiddenAreaName);
         Directory.CreateDirectory(hiddenPath);
         _hidden = OpenOrThrow(hiddenPath, O_RDONLY | O_DIRECTORY);
-        _createdUid = Interop.Sys.GetEUid();
-        _createdGid = Interop.Sys.GetEGid();
-        if (Interop.Sys.Statx(_hidden, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out var hiddenStat) != 0 || (hiddenStat.stx_mode & S_ISGID) != 0)
+        _createdUid = Interop.Libc.geteuid();
+        _createdGid = Interop.Libc.getegid();
+        if (Interop.Libc.statx(_hidden, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out var hiddenStat) != 0 || (hiddenStat.stx_mode & S_ISGID) != 0)
         {
             // Unknown or inherited group: never skip the fchownat's group change.
             _createdGid = (hiddenStat.stx_mode & S_ISGID) != 0 ? hiddenStat.stx_gid : uint.MaxValue;
@@ -107,7 +107,7 @@ internal sealed partial class LossyTree : IDisposable
 
     private static SafeFileHandle OpenOrThrow(string path, int flags)
     {
-        int fd = Interop.Sys.OpenAt(AT_FDCWD, path, flags | O_CLOEXEC, 0);
+        int fd = Interop.Libc.OpenAt(AT_FDCWD, path, flags | O_CLOEXEC, 0);
         if (fd < 0)
         {
             int errno = Interop.LastErrno;
@@ -159,10 +159,10 @@ internal sealed partial class LossyTree : IDisposable
             NodeKind.Symlink => O_PATH,
             _ => O_RDWR,
         } | O_NOFOLLOW | O_CLOEXEC;
-        int fd = Interop.Sys.OpenAt(directory, name, flags, 0);
+        int fd = Interop.Libc.OpenAt(directory, name, flags, 0);
         if (fd < 0 && node.Kind == NodeKind.File)
         {
-            fd = Interop.Sys.OpenAt(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+            fd = Interop.Libc.OpenAt(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
         }
         if (fd < 0)
         {
@@ -205,7 +205,7 @@ internal sealed partial class LossyTree : IDisposable
     /// <summary>Adds one backing entry, found at load, to a directory's visible and durable names. Caller holds the tree lock.</summary>
     private void AddLoadedEntry(Node directory, string name)
     {
-        if (Interop.Sys.Statx(directory.Fd!, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out var stat) != 0)
+        if (Interop.Libc.statx(directory.Fd!, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out var stat) != 0)
         {
             return;
         }
@@ -251,7 +251,7 @@ internal sealed partial class LossyTree : IDisposable
     private static unsafe int ReadNames(SafeFileHandle directory, List<string> names)
     {
         // A descriptor of its own: getdents64 reads from the file offset, which must start at 0.
-        int fd = Interop.Sys.OpenAt(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        int fd = Interop.Libc.OpenAt(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
         if (fd < 0)
         {
             return Interop.LastErrno;
@@ -263,7 +263,7 @@ internal sealed partial class LossyTree : IDisposable
         {
             while (true)
             {
-                nint countBytes = Interop.Sys.GetDents64(handle, start, (nuint)buffer.Length);
+                nint countBytes = Interop.Libc.getdents64(handle, start, (nuint)buffer.Length);
                 if (countBytes < 0)
                 {
                     return Interop.LastErrno;
@@ -295,15 +295,15 @@ internal sealed partial class LossyTree : IDisposable
     /// </summary>
     private static void RemoveTree(SafeFileHandle parent, string name)
     {
-        if (Interop.Sys.UnlinkAt(parent, name, AT_REMOVEDIR) == 0 || Interop.LastErrno is Errno.ENOENT or Errno.ENOTDIR)
+        if (Interop.Libc.unlinkat(parent, name, AT_REMOVEDIR) == 0 || Interop.LastErrno is Errno.ENOENT or Errno.ENOTDIR)
         {
             if (Interop.LastErrno == Errno.ENOTDIR)
             {
-                Interop.Sys.UnlinkAt(parent, name, 0);
+                Interop.Libc.unlinkat(parent, name, 0);
             }
             return;
         }
-        int fd = Interop.Sys.OpenAt(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+        int fd = Interop.Libc.OpenAt(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
         if (fd < 0)
         {
             return;
@@ -314,13 +314,13 @@ internal sealed partial class LossyTree : IDisposable
             ReadNames(directory, names);
             foreach (string child in names)
             {
-                if (Interop.Sys.UnlinkAt(directory, child, 0) != 0 && Interop.LastErrno == Errno.EISDIR)
+                if (Interop.Libc.unlinkat(directory, child, 0) != 0 && Interop.LastErrno == Errno.EISDIR)
                 {
                     RemoveTree(directory, child);
                 }
             }
         }
-        Interop.Sys.UnlinkAt(parent, name, AT_REMOVEDIR);
+        Interop.Libc.unlinkat(parent, name, AT_REMOVEDIR);
     }
 
     /// <summary>Frees a node nothing refers to any more: no names, no kernel references. Caller holds the tree lock.</summary>
@@ -341,11 +341,11 @@ internal sealed partial class LossyTree : IDisposable
             {
                 RemoveAllDurable(node);
             }
-            Interop.Sys.UnlinkAt(_hidden, HiddenName(node), AT_REMOVEDIR);
+            Interop.Libc.unlinkat(_hidden, HiddenName(node), AT_REMOVEDIR);
         }
         else if (node.HasHiddenLink)
         {
-            Interop.Sys.UnlinkAt(_hidden, HiddenName(node), 0);
+            Interop.Libc.unlinkat(_hidden, HiddenName(node), 0);
         }
         foreach (var entry in _byBackingInode.Where(pair => pair.Value == node).ToList())
         {

@@ -6,12 +6,21 @@ internal static partial class Interop
     /// <summary>
     /// The one EINTR policy of every assembly that calls libc. A call interrupted by a signal
     /// handler fails with EINTR; its wrapper here restarts it, in a loop, for exactly the calls
-    /// whose Linux man page lists EINTR: open(2), ftruncate(2), fsync(2), fdatasync(2),
-    /// sync_file_range(2) (only its SYNC_FILE_RANGE_WAIT_* flags can wait), write(2), read(2),
-    /// io_uring_enter(2). Never close(2): "the file descriptor is released anyway; retrying the
-    /// close() after a failure return is the wrong thing to do" (close(2), NOTES). Never the calls
-    /// whose man page does not list it (msync(2), mmap(2), madvise(2), mlock(2), cachestat(2)):
-    /// EINTR from those is an error like any other.
+    /// whose Linux man page lists EINTR: open(2) and openat(2), ftruncate(2), fsync(2),
+    /// fdatasync(2), sync_file_range(2) (only its SYNC_FILE_RANGE_WAIT_* flags can wait), write(2),
+    /// read(2), pread(2) and pwrite(2) (LossyFs's BackingIo restarts these in the loop that also
+    /// resumes short transfers), fstatvfs(3), recvmsg(2), io_uring_enter(2). Never close(2): "the
+    /// file descriptor is released anyway; retrying the close() after a failure return is the wrong
+    /// thing to do" (close(2), NOTES). Never the calls whose man page does not list it (msync(2),
+    /// mmap(2), madvise(2), mlock(2), cachestat(2), statx(2), fchmod(2), fchownat(2), futimens(3),
+    /// mkdirat(2), unlinkat(2), renameat2(2), linkat(2), symlinkat(2), readlinkat(2),
+    /// getdents64(2), syncfs(2), mount(2), umount2(2), socketpair(2), fcntl(2) F_SETFD): EINTR
+    /// from those is an error like any other.
+    /// One exception is a protocol, not a policy: a FUSE server's read(2) of /dev/fuse. LossyFs's
+    /// FuseSession retries it on EINTR, EAGAIN and ENOENT (the kernel's answer for a request that
+    /// was interrupted before it was read) and stops on ENODEV (the file system was unmounted);
+    /// its reply write(2) is made once (ENOENT: the request was interrupted meanwhile; ENODEV: the
+    /// connection was aborted; anything else is logged). That handling stays in FuseSession.
     /// </summary>
     internal static class Eintr
     {

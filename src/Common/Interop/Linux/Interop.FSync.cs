@@ -7,9 +7,9 @@ internal static partial class Interop
     {
         /// <summary>fsync(2): the file's data and metadata.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "fsync", SetLastError = true)]
-        internal static partial int fsync(SafeFileDescriptorHandle fd);
+        internal static partial int fsync(SafeHandle fd);
 
         /// <summary>fsync(2), restarted on EINTR (<see cref="Eintr"/>); returns 0 or the errno.</summary>
-        internal static int FSync(SafeFileDescriptorHandle fd) => Eintr.Restart(fd, static fd => fsync(fd));
+        internal static int FSync(SafeHandle fd) => Eintr.Restart(fd, static fd => fsync(fd));
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 internal static partial class Interop
 {
     /// <summary>Names of the native libraries the library calls.</summary>
@@ -6,4 +8,7 @@ internal static partial class Interop
         /// <summary>The C library. The runtime resolves "libc" to the process's libc on Linux.</summary>
         internal const string Libc = "libc";
     }
+
+    /// <summary>The errno of the last failed P/Invoke on this thread.</summary>
+    internal static int LastErrno => Marshal.GetLastPInvokeError();
 }

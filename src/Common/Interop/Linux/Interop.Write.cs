@@ -7,7 +7,7 @@ internal static partial class Interop
     {
         /// <summary>write(2).</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "write", SetLastError = true)]
-        internal static unsafe partial nint write(SafeFileDescriptorHandle fd, void* buf, nuint count);
+        internal static unsafe partial nint write(SafeHandle fd, void* buf, nuint count);
 
         /// <summary>Adds 1 to an eventfd(2) counter, restarted on EINTR (<see cref="Eintr"/>); returns 0 or the errno.</summary>
         internal static int SignalEventFd(SafeFileDescriptorHandle eventFd)

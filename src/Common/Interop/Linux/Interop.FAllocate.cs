@@ -1,14 +1,13 @@
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
-
-namespace Writeback.LossyFs;
 
 internal static partial class Interop
 {
-    internal static partial class Sys
+    internal static partial class Libc
     {
+        internal const int FALLOC_FL_KEEP_SIZE = 1;
+
         /// <summary>fallocate(2).</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "fallocate", SetLastError = true)]
-        internal static partial int FAllocate(SafeFileHandle fd, int mode, long offsetBytes, long lengthBytes);
+        internal static partial int fallocate(SafeHandle fd, int mode, long offsetBytes, long lengthBytes);
     }
 }

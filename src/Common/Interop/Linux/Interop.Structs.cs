@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
 
-namespace Writeback.LossyFs;
-
 #pragma warning disable CA1707, IDE1006 // Field names keep their C spelling so layouts can be checked against the headers.
 internal static partial class Interop
 {
@@ -38,14 +36,6 @@ internal static partial class Interop
         public uint stx_rdev_minor;
         public uint stx_dev_major;
         public uint stx_dev_minor;
-    }
-
-    /// <summary>struct timespec on LP64 Linux.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct TimeSpec
-    {
-        public long tv_sec;
-        public long tv_nsec;
     }
 
     /// <summary>struct statvfs (glibc, LP64 Linux: x86_64 and arm64), 112 bytes.</summary>

@@ -1,14 +1,14 @@
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
-
-namespace Writeback.LossyFs;
 
 internal static partial class Interop
 {
-    internal static partial class Sys
+    internal static partial class Libc
     {
+        internal const ulong MS_NOSUID = 2;
+        internal const ulong MS_NODEV = 4;
+
         /// <summary>mount(2).</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial int Mount(string source, string target, string fileSystemType, ulong flags, string? data);
+        internal static partial int mount(string source, string target, string fileSystemType, ulong flags, string? data);
     }
 }

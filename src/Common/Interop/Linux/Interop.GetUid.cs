@@ -1,18 +1,15 @@
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
-
-namespace Writeback.LossyFs;
 
 internal static partial class Interop
 {
-    internal static partial class Sys
+    internal static partial class Libc
     {
         /// <summary>geteuid(2).</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "geteuid")]
-        internal static partial uint GetEUid();
+        internal static partial uint geteuid();
 
         /// <summary>getegid(2).</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "getegid")]
-        internal static partial uint GetEGid();
+        internal static partial uint getegid();
     }
 }

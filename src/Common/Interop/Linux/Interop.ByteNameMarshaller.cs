@@ -2,8 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.InteropServices.Marshalling;
 
-namespace Writeback.LossyFs;
-
 internal static partial class Interop
 {
     /// <summary>

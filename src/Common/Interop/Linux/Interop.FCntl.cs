@@ -1,14 +1,14 @@
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
-
-namespace Writeback.LossyFs;
 
 internal static partial class Interop
 {
-    internal static partial class Sys
+    internal static partial class Libc
     {
+        internal const int F_SETFD = 2;
+        internal const int FD_CLOEXEC = 1;
+
         /// <summary>fcntl(2) with an integer argument.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "fcntl", SetLastError = true)]
-        internal static partial int FCntl(int fd, int command, int argument);
+        internal static partial int fcntl(int fd, int command, int argument);
     }
 }
