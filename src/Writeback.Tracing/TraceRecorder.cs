@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Writeback.Tracing.Interop;
 using Writeback.Tracing.Ptrace;
 
 namespace Writeback.Tracing;
@@ -79,7 +78,7 @@ public static unsafe class TraceRecorder
         var bytes = Encoding.UTF8.GetBytes(Path.GetFullPath(path) + "\0");
         fixed (byte* input = bytes)
         {
-            if (Libc.RealPath(input, buffer) is null)
+            if (Interop.Libc.realpath(input, buffer) is null)
             {
                 throw new TraceException($"trace: realpath('{path}') failed: {Marshal.GetLastPInvokeErrorMessage()}");
             }

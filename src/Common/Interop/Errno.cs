@@ -8,9 +8,11 @@ internal static class Errno
 {
     internal const int EPERM = 1;
     internal const int ENOENT = 2;
+    internal const int ESRCH = 3;
     internal const int EINTR = 4;
     internal const int EIO = 5;
     internal const int EBADF = 9;
+    internal const int ECHILD = 10;
     internal const int EAGAIN = 11;
     internal const int ENOMEM = 12;
     internal const int EACCES = 13;

@@ -8,9 +8,11 @@ internal static class ErrnoName
     {
         Errno.EPERM => nameof(Errno.EPERM),
         Errno.ENOENT => nameof(Errno.ENOENT),
+        Errno.ESRCH => nameof(Errno.ESRCH),
         Errno.EINTR => nameof(Errno.EINTR),
         Errno.EIO => nameof(Errno.EIO),
         Errno.EBADF => nameof(Errno.EBADF),
+        Errno.ECHILD => nameof(Errno.ECHILD),
         Errno.EAGAIN => nameof(Errno.EAGAIN),
         Errno.ENOMEM => nameof(Errno.ENOMEM),
         Errno.EACCES => nameof(Errno.EACCES),

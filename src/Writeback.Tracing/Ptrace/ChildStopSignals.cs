@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Writeback.Tracing.Interop;
 
 namespace Writeback.Tracing.Ptrace;
 
@@ -18,22 +17,22 @@ internal sealed unsafe class ChildStopSignals : IDisposable
 
     public static ChildStopSignals Suppress()
     {
-        Libc.SigActionStruct action;
-        if (Libc.SigAction(Libc.SIGCHLD, null, &action) != 0 || (action.Flags & Libc.SA_NOCLDSTOP) != 0)
+        Interop.Libc.SigActionStruct action;
+        if (Interop.Libc.sigaction(Interop.Libc.SIGCHLD, null, &action) != 0 || (action.Flags & Interop.Libc.SA_NOCLDSTOP) != 0)
         {
             return new ChildStopSignals(false);
         }
-        action.Flags |= Libc.SA_NOCLDSTOP;
-        return new ChildStopSignals(Libc.SigAction(Libc.SIGCHLD, &action, null) == 0);
+        action.Flags |= Interop.Libc.SA_NOCLDSTOP;
+        return new ChildStopSignals(Interop.Libc.sigaction(Interop.Libc.SIGCHLD, &action, null) == 0);
     }
 
     public void Dispose()
     {
-        Libc.SigActionStruct action;
-        if (_changed && Libc.SigAction(Libc.SIGCHLD, null, &action) == 0)
+        Interop.Libc.SigActionStruct action;
+        if (_changed && Interop.Libc.sigaction(Interop.Libc.SIGCHLD, null, &action) == 0)
         {
-            action.Flags &= ~Libc.SA_NOCLDSTOP;
-            if (Libc.SigAction(Libc.SIGCHLD, &action, null) != 0)
+            action.Flags &= ~Interop.Libc.SA_NOCLDSTOP;
+            if (Interop.Libc.sigaction(Interop.Libc.SIGCHLD, &action, null) != 0)
             {
                 throw new TraceException($"trace: restoring the SIGCHLD action failed: {Marshal.GetLastPInvokeErrorMessage()}");
             }

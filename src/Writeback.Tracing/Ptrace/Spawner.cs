@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Runtime.InteropServices;
 using System.Text;
-using Writeback.Tracing.Interop;
 
 namespace Writeback.Tracing.Ptrace;
 
@@ -25,18 +24,18 @@ internal static unsafe class Spawner
             environment.Add($"{entry.Key}={entry.Value}");
         }
         var allocations = new List<nint>();
-        var fileActions = (void*)Marshal.AllocHGlobal(Libc.PosixSpawnFileActionsSize);
+        var fileActions = (void*)Marshal.AllocHGlobal(Interop.Libc.PosixSpawnFileActionsSize);
         try
         {
             var argvPointers = ToPointerArray(argv, allocations);
             var envPointers = ToPointerArray(environment, allocations);
-            Libc.PosixSpawnFileActionsInit(fileActions);
-            Check(Libc.PosixSpawnFileActionsAddOpen(fileActions, 1, Utf8("/dev/null", allocations), Libc.O_WRONLY, 0), "addopen(/dev/null)");
-            Check(Libc.PosixSpawnFileActionsAddOpen(fileActions, 2, Utf8(standardErrorPath, allocations),
-                                                    Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC, 0x180), "addopen(stderr)");
-            Check(Libc.PosixSpawnFileActionsAddChdir(fileActions, Utf8(directory, allocations)), $"addchdir({directory})");
+            Interop.Libc.posix_spawn_file_actions_init(fileActions);
+            Check(Interop.Libc.posix_spawn_file_actions_addopen(fileActions, 1, Utf8("/dev/null", allocations), Interop.Libc.O_WRONLY, 0), "addopen(/dev/null)");
+            Check(Interop.Libc.posix_spawn_file_actions_addopen(fileActions, 2, Utf8(standardErrorPath, allocations),
+                                                    Interop.Libc.O_WRONLY | Interop.Libc.O_CREAT | Interop.Libc.O_TRUNC, 0x180), "addopen(stderr)");
+            Check(Interop.Libc.posix_spawn_file_actions_addchdir_np(fileActions, Utf8(directory, allocations)), $"addchdir({directory})");
             int pid;
-            var error = Libc.PosixSpawn(&pid, Utf8("/bin/sh", allocations), fileActions, null, (byte**)argvPointers, (byte**)envPointers);
+            var error = Interop.Libc.posix_spawn(&pid, Utf8("/bin/sh", allocations), fileActions, null, (byte**)argvPointers, (byte**)envPointers);
             if (error != 0)
             {
                 throw new TraceException($"trace: posix_spawn(/bin/sh) failed: {Marshal.GetPInvokeErrorMessage(error)}");
@@ -45,7 +44,7 @@ internal static unsafe class Spawner
         }
         finally
         {
-            Libc.PosixSpawnFileActionsDestroy(fileActions);
+            Interop.Libc.posix_spawn_file_actions_destroy(fileActions);
             Marshal.FreeHGlobal((nint)fileActions);
             foreach (var allocation in allocations)
             {

@@ -77,9 +77,6 @@ internal static class Syscall
     public const int MS_ASYNC = 1;
     public const int MS_INVALIDATE = 2;
     public const int MS_SYNC = 4;
-    public const int FALLOC_FL_KEEP_SIZE = 1;
-    public const int FALLOC_FL_PUNCH_HOLE = 2;
-    public const int FALLOC_FL_ZERO_RANGE = 0x10;
     public const ulong CLONE_VM = 0x100;
     public const ulong CLONE_FILES = 0x400;
     public const ulong CLONE_THREAD = 0x10000;

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Writeback.Tracing.Interop;
 
 namespace Writeback.Tracing.Ptrace;
 
@@ -21,9 +20,9 @@ internal static unsafe class TraceeMemory
             // checks the remote range and returns a short count or -1 instead of faulting.
             fixed (byte* local = destination[done..])
             {
-                var localIov = new Libc.IoVec { Base = local, Length = (nuint)count };
-                var remoteIov = new Libc.IoVec { Base = (void*)at, Length = (nuint)count };
-                var read = (long)Libc.ProcessVmReadv(pid, &localIov, 1, &remoteIov, 1, 0);
+                var localIov = new Interop.IoVec { iov_base = local, iov_len = (nuint)count };
+                var remoteIov = new Interop.IoVec { iov_base = (void*)at, iov_len = (nuint)count };
+                var read = (long)Interop.Libc.process_vm_readv(pid, &localIov, 1, &remoteIov, 1, 0);
                 if (read <= 0)
                 {
                     return false;

@@ -1,5 +1,3 @@
-using Writeback.Tracing.Interop;
-
 namespace Writeback.Tracing.Ptrace;
 
 internal sealed partial class Tracer
@@ -95,7 +93,7 @@ internal sealed partial class Tracer
             _files.Add(path, file);
             Emit(task, TraceEventKind.Create, $"open({path}, {OpenFlags(flags)})", path);
         }
-        else if ((flags & Libc.O_TRUNC) != 0 && (flags & Syscall.O_ACCMODE) != 0 && file.LengthBytes > 0)
+        else if ((flags & Interop.Libc.O_TRUNC) != 0 && (flags & Syscall.O_ACCMODE) != 0 && file.LengthBytes > 0)
         {
             SetLength(task, file, 0, $"open({path}, {OpenFlags(flags)})");
         }
@@ -105,7 +103,7 @@ internal sealed partial class Tracer
     private static string OpenFlags(int flags)
     {
         var names = new List<string> { (flags & Syscall.O_ACCMODE) switch { 0 => "O_RDONLY", 1 => "O_WRONLY", _ => "O_RDWR" } };
-        foreach (var (bit, name) in new[] { (Libc.O_CREAT, "O_CREAT"), (Libc.O_TRUNC, "O_TRUNC"), (Syscall.O_APPEND, "O_APPEND"), (Syscall.O_DIRECT, "O_DIRECT") })
+        foreach (var (bit, name) in new[] { (Interop.Libc.O_CREAT, "O_CREAT"), (Interop.Libc.O_TRUNC, "O_TRUNC"), (Syscall.O_APPEND, "O_APPEND"), (Syscall.O_DIRECT, "O_DIRECT") })
         {
             if ((flags & bit) != 0)
             {

@@ -1,17 +1,15 @@
-using Writeback.Tracing.Interop;
-
 namespace Writeback.Tracing.Ptrace;
 
 internal sealed unsafe partial class Tracer
 {
     private void OnSyscallStop(TracedTask task)
     {
-        Libc.PtraceSyscallInfo info;
-        if (Libc.Ptrace(Libc.PTRACE_GET_SYSCALL_INFO, task.Tid, sizeof(Libc.PtraceSyscallInfo), (nint)(&info)) <= 0)
+        Interop.Libc.PtraceSyscallInfo info;
+        if (Interop.Libc.ptrace(Interop.Libc.PTRACE_GET_SYSCALL_INFO, task.Tid, sizeof(Interop.Libc.PtraceSyscallInfo), (nint)(&info)) <= 0)
         {
             return;
         }
-        if (info.Op == Libc.PTRACE_SYSCALL_INFO_ENTRY)
+        if (info.Op == Interop.Libc.PTRACE_SYSCALL_INFO_ENTRY)
         {
             _systemCallCount++;
             if (info.Arch != Syscall.AUDIT_ARCH_X86_64)
@@ -26,7 +24,7 @@ internal sealed unsafe partial class Tracer
             }
             OnEntry(task);
         }
-        else if (info.Op == Libc.PTRACE_SYSCALL_INFO_EXIT && task.Nr >= 0)
+        else if (info.Op == Interop.Libc.PTRACE_SYSCALL_INFO_EXIT && task.Nr >= 0)
         {
             if (info.ExitIsError == 0)
             {
@@ -106,7 +104,7 @@ internal sealed unsafe partial class Tracer
                 OnOpen(task, result, (int)task.EntryFlags);
                 break;
             case Syscall.creat:
-                OnOpen(task, result, Libc.O_CREAT | Libc.O_TRUNC | 1);
+                OnOpen(task, result, Interop.Libc.O_CREAT | Interop.Libc.O_TRUNC | 1);
                 break;
             case Syscall.close:
                 task.Fds.Entries.Remove((int)a[0]);
@@ -279,9 +277,9 @@ internal sealed unsafe partial class Tracer
     {
         var call = $"fallocate({file.Path}, mode {mode}, offset {offsetBytes}, {lengthBytes})";
         var end = offsetBytes + lengthBytes;
-        if ((mode & (Syscall.FALLOC_FL_PUNCH_HOLE | Syscall.FALLOC_FL_ZERO_RANGE)) != 0)
+        if ((mode & (Interop.Libc.FALLOC_FL_PUNCH_HOLE | Interop.Libc.FALLOC_FL_ZERO_RANGE)) != 0)
         {
-            var zeroEnd = (mode & Syscall.FALLOC_FL_KEEP_SIZE) != 0 ? Math.Min(end, file.LengthBytes) : end;
+            var zeroEnd = (mode & Interop.Libc.FALLOC_FL_KEEP_SIZE) != 0 ? Math.Min(end, file.LengthBytes) : end;
             if (zeroEnd > offsetBytes)
             {
                 var zeros = new byte[zeroEnd - offsetBytes];
@@ -294,7 +292,7 @@ internal sealed unsafe partial class Tracer
         {
             SetLength(task, file, end, call);
         }
-        else if ((mode & ~Syscall.FALLOC_FL_KEEP_SIZE) != 0)
+        else if ((mode & ~Interop.Libc.FALLOC_FL_KEEP_SIZE) != 0)
         {
             Refuse($"trace: pid {task.Tid} called {call}: this fallocate mode (collapse, insert or unshare range) is not modelled");
         }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using Writeback.Tracing.Interop;
+using Writeback.Native;
 
 namespace Writeback.Tracing.Ptrace;
 
@@ -10,8 +10,8 @@ namespace Writeback.Tracing.Ptrace;
 /// </summary>
 internal sealed unsafe partial class Tracer
 {
-    private const int Options = Libc.PTRACE_O_TRACESYSGOOD | Libc.PTRACE_O_TRACEFORK | Libc.PTRACE_O_TRACEVFORK
-                                | Libc.PTRACE_O_TRACECLONE | Libc.PTRACE_O_TRACEEXEC | Libc.PTRACE_O_EXITKILL;
+    private const int Options = Interop.Libc.PTRACE_O_TRACESYSGOOD | Interop.Libc.PTRACE_O_TRACEFORK | Interop.Libc.PTRACE_O_TRACEVFORK
+                                | Interop.Libc.PTRACE_O_TRACECLONE | Interop.Libc.PTRACE_O_TRACEEXEC | Interop.Libc.PTRACE_O_EXITKILL;
 
     private readonly RecorderOptions _options;
     private readonly string _directory;
@@ -62,22 +62,22 @@ internal sealed unsafe partial class Tracer
     private void Seize(int pid)
     {
         int status;
-        if (Libc.WaitPid(pid, &status, Libc.WUNTRACED | Libc.__WNOTHREAD) != pid || !Libc.WIFSTOPPED(status))
+        if (Interop.Libc.waitpid(pid, &status, Interop.Libc.WUNTRACED | Interop.Libc.__WNOTHREAD) != pid || !Interop.Libc.WIFSTOPPED(status))
         {
             throw new TraceException($"trace: the stopped shell that starts '{_options.Program}' exited before it could be traced (wait status {status})");
         }
-        if (Libc.Ptrace(Libc.PTRACE_SEIZE, pid, 0, Options) < 0)
+        if (Interop.Libc.ptrace(Interop.Libc.PTRACE_SEIZE, pid, 0, Options) < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            Libc.Kill(pid, Libc.SIGKILL);
-            Libc.WaitPid(pid, &status, Libc.__WNOTHREAD);
+            Interop.Libc.kill(pid, Interop.Libc.SIGKILL);
+            Interop.Libc.waitpid(pid, &status, Interop.Libc.__WNOTHREAD);
             _live.Clear();
             throw new TraceException(PtraceDenied(pid, errno));
         }
         var fds = new FdTable();
         fds.Entries[1] = (OpenFile.StandardOutput, false);
         _tasks[pid] = new TracedTask(pid, fds, new AddressSpace { Users = 1 });
-        Libc.Kill(pid, Libc.SIGCONT);
+        Interop.Libc.kill(pid, Interop.Libc.SIGCONT);
     }
 
     /// <summary>Why PTRACE_SEIZE failed, in one line naming the likely cause.</summary>
@@ -92,8 +92,8 @@ internal sealed unsafe partial class Tracer
 
     internal static string ErrnoText(int errno) => errno switch
     {
-        Libc.EPERM => "EPERM (Operation not permitted)",
-        Libc.ESRCH => "ESRCH (No such process)",
+        Errno.EPERM => "EPERM (Operation not permitted)",
+        Errno.ESRCH => "ESRCH (No such process)",
         _ => $"errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)})",
     };
 
@@ -103,21 +103,23 @@ internal sealed unsafe partial class Tracer
         while (true)
         {
             int status;
-            var tid = Libc.WaitPid(-1, &status, Libc.__WALL | Libc.__WNOTHREAD);
+            var tid = Interop.Libc.waitpid(-1, &status, Interop.Libc.__WALL | Interop.Libc.__WNOTHREAD);
             if (tid < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == Libc.EINTR)
+                // waitpid(2) lists EINTR; per the shared policy (Interop.Eintr) it is restarted, here
+                // rather than in the declaration, because this loop must also see ECHILD.
+                if (errno == Errno.EINTR)
                 {
                     continue;
                 }
-                if (errno == Libc.ECHILD)
+                if (errno == Errno.ECHILD)
                 {
                     return exitStatus;
                 }
                 throw new TraceException($"trace: waitpid failed: {ErrnoText(errno)}");
             }
-            if (!Libc.WIFSTOPPED(status))
+            if (!Interop.Libc.WIFSTOPPED(status))
             {
                 if (tid == pid)
                 {
@@ -132,9 +134,9 @@ internal sealed unsafe partial class Tracer
 
     private void OnStop(int tid, int status)
     {
-        var signal = Libc.WSTOPSIG(status);
+        var signal = Interop.Libc.WSTOPSIG(status);
         var ptraceEvent = status >> 16;
-        if (signal == (Libc.SIGTRAP | 0x80))
+        if (signal == (Interop.Libc.SIGTRAP | 0x80))
         {
             if (_tasks.TryGetValue(tid, out var task))
             {
@@ -148,17 +150,17 @@ internal sealed unsafe partial class Tracer
             case 0:
                 Resume(tid, signal); // A signal for the tracee: deliver it.
                 return;
-            case Libc.PTRACE_EVENT_STOP when !_tasks.ContainsKey(tid):
+            case Interop.Libc.PTRACE_EVENT_STOP when !_tasks.ContainsKey(tid):
                 _parked[tid] = signal; // A new task's first stop arrived before its parent's fork/clone event.
                 _live[tid] = true;
                 return;
-            case Libc.PTRACE_EVENT_STOP:
+            case Interop.Libc.PTRACE_EVENT_STOP:
                 ResumeFromStop(tid, signal);
                 return;
-            case Libc.PTRACE_EVENT_FORK or Libc.PTRACE_EVENT_VFORK or Libc.PTRACE_EVENT_CLONE:
+            case Interop.Libc.PTRACE_EVENT_FORK or Interop.Libc.PTRACE_EVENT_VFORK or Interop.Libc.PTRACE_EVENT_CLONE:
                 OnNewTask(tid, ptraceEvent);
                 break;
-            case Libc.PTRACE_EVENT_EXEC:
+            case Interop.Libc.PTRACE_EVENT_EXEC:
                 OnExec(tid);
                 break;
         }
@@ -168,13 +170,13 @@ internal sealed unsafe partial class Tracer
     private void OnNewTask(int parentTid, int ptraceEvent)
     {
         ulong message;
-        Libc.Ptrace(Libc.PTRACE_GETEVENTMSG, parentTid, 0, (nint)(&message));
+        Interop.Libc.ptrace(Interop.Libc.PTRACE_GETEVENTMSG, parentTid, 0, (nint)(&message));
         var childTid = (int)message;
         // Every task that can report an event is known (parked tasks are stopped); the fallback only keeps the child running.
         var parent = _tasks.GetValueOrDefault(parentTid) ?? new TracedTask(parentTid, new FdTable(), new AddressSpace());
-        var flags = ptraceEvent == Libc.PTRACE_EVENT_CLONE ? (parent.Nr == Syscall.clone3 ? parent.EntryFlags : parent.Args[0]) : 0;
+        var flags = ptraceEvent == Interop.Libc.PTRACE_EVENT_CLONE ? (parent.Nr == Syscall.clone3 ? parent.EntryFlags : parent.Args[0]) : 0;
         var fds = (flags & Syscall.CLONE_FILES) != 0 ? parent.Fds : parent.Fds.Copy();
-        var memory = (flags & Syscall.CLONE_VM) != 0 || ptraceEvent == Libc.PTRACE_EVENT_VFORK ? parent.Memory : parent.Memory.Copy();
+        var memory = (flags & Syscall.CLONE_VM) != 0 || ptraceEvent == Interop.Libc.PTRACE_EVENT_VFORK ? parent.Memory : parent.Memory.Copy();
         memory.Users++;
         _tasks[childTid] = new TracedTask(childTid, fds, memory);
         _live[childTid] = true;
@@ -187,7 +189,7 @@ internal sealed unsafe partial class Tracer
     private void OnExec(int tid)
     {
         ulong formerTid;
-        Libc.Ptrace(Libc.PTRACE_GETEVENTMSG, tid, 0, (nint)(&formerTid));
+        Interop.Libc.ptrace(Interop.Libc.PTRACE_GETEVENTMSG, tid, 0, (nint)(&formerTid));
         if ((int)formerTid != tid && _tasks.Remove((int)formerTid, out var moved))
         {
             _tasks.Remove(tid);
@@ -224,7 +226,7 @@ internal sealed unsafe partial class Tracer
     private void Resume(int tid, int signal)
     {
         // ESRCH: the task was killed while stopped (SIGKILL, or its thread group exec'ed); its exit is reported later.
-        Libc.Ptrace(Libc.PTRACE_SYSCALL, tid, 0, signal);
+        Interop.Libc.ptrace(Interop.Libc.PTRACE_SYSCALL, tid, 0, signal);
     }
 
     /// <summary>
@@ -237,9 +239,9 @@ internal sealed unsafe partial class Tracer
     private static void ResumeFromStop(int tid, int signal)
     {
         // Should PTRACE_LISTEN be refused, run the task rather than leave it stopped for good.
-        if (signal == Libc.SIGTRAP || Libc.Ptrace(Libc.PTRACE_LISTEN, tid, 0, 0) < 0)
+        if (signal == Interop.Libc.SIGTRAP || Interop.Libc.ptrace(Interop.Libc.PTRACE_LISTEN, tid, 0, 0) < 0)
         {
-            Libc.Ptrace(Libc.PTRACE_SYSCALL, tid, 0, 0);
+            Interop.Libc.ptrace(Interop.Libc.PTRACE_SYSCALL, tid, 0, 0);
         }
     }
 
@@ -251,7 +253,7 @@ internal sealed unsafe partial class Tracer
         }
         foreach (var tid in _live.Keys)
         {
-            Libc.Kill(tid, Libc.SIGKILL);
+            Interop.Libc.kill(tid, Interop.Libc.SIGKILL);
         }
     }
 
@@ -275,13 +277,13 @@ internal sealed unsafe partial class Tracer
         }
         var lastError = File.Exists(standardErrorPath) ? File.ReadLines(standardErrorPath).LastOrDefault(l => l.Trim().Length > 0) : null;
         var detail = lastError is null ? "" : $" (its last error line: {lastError.Trim()})";
-        if (Libc.WIFSIGNALED(exitStatus))
+        if (Interop.Libc.WIFSIGNALED(exitStatus))
         {
-            throw new TraceException($"trace: '{name}' was killed by signal {Libc.WTERMSIG(exitStatus)}{detail}; only a run that exits with 0 is checked");
+            throw new TraceException($"trace: '{name}' was killed by signal {Interop.Libc.WTERMSIG(exitStatus)}{detail}; only a run that exits with 0 is checked");
         }
-        if (Libc.WIFEXITED(exitStatus) && Libc.WEXITSTATUS(exitStatus) != 0)
+        if (Interop.Libc.WIFEXITED(exitStatus) && Interop.Libc.WEXITSTATUS(exitStatus) != 0)
         {
-            throw new TraceException($"trace: '{name}' exited with status {Libc.WEXITSTATUS(exitStatus)}{detail}; only a run that exits with 0 is checked");
+            throw new TraceException($"trace: '{name}' exited with status {Interop.Libc.WEXITSTATUS(exitStatus)}{detail}; only a run that exits with 0 is checked");
         }
         if (!_events.Any(e => e.Kind is not TraceEventKind.Output))
         {

@@ -9,12 +9,14 @@ internal static partial class Interop
     /// whose Linux man page lists EINTR: open(2) and openat(2), ftruncate(2), fsync(2),
     /// fdatasync(2), sync_file_range(2) (only its SYNC_FILE_RANGE_WAIT_* flags can wait), write(2),
     /// read(2), pread(2) and pwrite(2) (LossyFs's BackingIo restarts these in the loop that also
-    /// resumes short transfers), fstatvfs(3), recvmsg(2), io_uring_enter(2). Never close(2): "the
+    /// resumes short transfers), fstatvfs(3), recvmsg(2), io_uring_enter(2), waitpid(2) (restarted by
+    /// its one caller, Writeback.Tracing's Tracer.Loop, which must also see ECHILD). Never close(2): "the
     /// file descriptor is released anyway; retrying the close() after a failure return is the wrong
     /// thing to do" (close(2), NOTES). Never the calls whose man page does not list it (msync(2),
     /// mmap(2), madvise(2), mlock(2), cachestat(2), statx(2), fchmod(2), fchownat(2), futimens(3),
     /// mkdirat(2), unlinkat(2), renameat2(2), linkat(2), symlinkat(2), readlinkat(2),
-    /// getdents64(2), syncfs(2), mount(2), umount2(2), socketpair(2), fcntl(2) F_SETFD): EINTR
+    /// getdents64(2), syncfs(2), mount(2), umount2(2), socketpair(2), fcntl(2) F_SETFD, ptrace(2),
+    /// kill(2), process_vm_readv(2), sigaction(2), realpath(3), posix_spawn(3)): EINTR
     /// from those is an error like any other.
     /// One exception is a protocol, not a policy: a FUSE server's read(2) of /dev/fuse. LossyFs's
     /// FuseSession retries it on EINTR, EAGAIN and ENOENT (the kernel's answer for a request that

@@ -1,0 +1,11 @@
+using System.Runtime.InteropServices;
+
+internal static partial class Interop
+{
+    internal static partial class Libc
+    {
+        /// <summary>posix_spawn_file_actions_init(3); returns an error number.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "posix_spawn_file_actions_init")]
+        internal static unsafe partial int posix_spawn_file_actions_init(void* file_actions);
+    }
+}
