@@ -21,13 +21,17 @@ public sealed class AbiTests
         #include <stdio.h>
         #include <string.h>
         #include <sys/eventfd.h>
+        #include <signal.h>
         #include <sys/mount.h>
+        #include <sys/ptrace.h>
         #include <sys/socket.h>
         #include <sys/stat.h>
         #include <sys/statvfs.h>
         #include <sys/uio.h>
         #include <sys/mman.h>
         #include <sys/syscall.h>
+        #include <sys/wait.h>
+        #include <linux/falloc.h>
         #include <linux/io_uring.h>
         #include <sys/types.h>
         #include <time.h>
@@ -69,6 +73,12 @@ public sealed class AbiTests
             P(AT_SYMLINK_FOLLOW); P(AT_STATX_FORCE_SYNC); P(STATX_BASIC_STATS); P(S_IFMT); P(S_ISGID); P(S_IFDIR); P(S_IFREG); P(S_IFLNK);
             P(RENAME_NOREPLACE); P(RENAME_EXCHANGE); P(RENAME_WHITEOUT); P(MS_NOSUID); P(MS_NODEV); P(MNT_DETACH); P(UTIME_NOW); P(UTIME_OMIT);
             P(AF_UNIX); P(SOCK_STREAM); P(SOL_SOCKET); P(SCM_RIGHTS); P(F_SETFD); P(FD_CLOEXEC); P(FALLOC_FL_KEEP_SIZE);
+            P(FALLOC_FL_PUNCH_HOLE); P(FALLOC_FL_ZERO_RANGE); P(WUNTRACED); P(__WNOTHREAD); P(__WALL); P(SA_NOCLDSTOP);
+            P(SIGTRAP); P(SIGKILL); P(SIGCHLD); P(SIGCONT); P(SIGSTOP);
+            P(PTRACE_CONT); P(PTRACE_SYSCALL); P(PTRACE_GETEVENTMSG); P(PTRACE_SEIZE); P(PTRACE_LISTEN); P(PTRACE_GET_SYSCALL_INFO);
+            P(PTRACE_O_TRACESYSGOOD); P(PTRACE_O_TRACEFORK); P(PTRACE_O_TRACEVFORK); P(PTRACE_O_TRACECLONE); P(PTRACE_O_TRACEEXEC);
+            P(PTRACE_O_EXITKILL); P(PTRACE_EVENT_FORK); P(PTRACE_EVENT_VFORK); P(PTRACE_EVENT_CLONE); P(PTRACE_EVENT_EXEC);
+            P(PTRACE_EVENT_STOP); P(PTRACE_SYSCALL_INFO_ENTRY); P(PTRACE_SYSCALL_INFO_EXIT);
             S("sizeof(struct statx_timestamp)", sizeof(struct statx_timestamp));
             L(statx_timestamp, tv_sec); L(statx_timestamp, tv_nsec); L(statx_timestamp, __reserved);
             S("sizeof(struct statx)", sizeof(struct statx));
@@ -93,7 +103,7 @@ public sealed class AbiTests
             P(MAP_SHARED); P(MAP_PRIVATE); P(MAP_FIXED); P(MAP_ANONYMOUS); P(MAP_NORESERVE);
             S("MAP_FAILED", (long long)(intptr_t)MAP_FAILED);
             P(MADV_NORMAL); P(MADV_RANDOM); P(MADV_SEQUENTIAL); P(MADV_WILLNEED); P(MADV_DONTNEED); P(MADV_PAGEOUT);
-            P(EPERM); P(ENOENT); P(EINTR); P(EIO); P(EBADF); P(EAGAIN); P(ENOMEM); P(EACCES); P(EFAULT); P(EBUSY);
+            P(EPERM); P(ENOENT); P(ESRCH); P(EINTR); P(EIO); P(EBADF); P(ECHILD); P(EAGAIN); P(ENOMEM); P(EACCES); P(EFAULT); P(EBUSY);
             P(EEXIST); P(EXDEV); P(ENOTDIR); P(EISDIR); P(EINVAL); P(EMFILE); P(EFBIG); P(ENOSPC); P(EROFS);
             P(ENAMETOOLONG); P(ENOSYS); P(ENOTEMPTY); P(EOPNOTSUPP); P(EDQUOT); P(ENODEV); P(ENODATA); P(EPROTO); P(ENOTCONN);
             S("sizeof(off_t)", sizeof(off_t)); S("sizeof(size_t)", sizeof(size_t)); S("sizeof(long)", sizeof(long));

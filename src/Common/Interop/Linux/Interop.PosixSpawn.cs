@@ -4,8 +4,13 @@ internal static partial class Interop
 {
     internal static partial class Libc
     {
-        /// <summary>The size glibc gives posix_spawn_file_actions_t on x86_64 (80 bytes), rounded up for safety.</summary>
-        internal const int PosixSpawnFileActionsSize = 128;
+        /// <summary>
+        /// The size glibc gives posix_spawn_file_actions_t on x86_64 (80 bytes), rounded up for safety.
+        /// A property, not a const: it is not a C constant, so the ABI tests that check every
+        /// Interop.Libc const against the headers leave it out (Writeback.Tracing.Tests' AbiTests
+        /// checks it is at least sizeof(posix_spawn_file_actions_t)).
+        /// </summary>
+        internal static int PosixSpawnFileActionsSize => 128;
 
         /// <summary>
         /// posix_spawn(3). It returns the error number rather than setting errno, and its man page
