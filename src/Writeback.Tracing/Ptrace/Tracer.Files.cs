@@ -81,7 +81,7 @@ internal sealed partial class Tracer
         {
             return;
         }
-        var closeOnExec = (flags & Syscall.O_CLOEXEC) != 0;
+        var closeOnExec = (flags & Interop.Libc.O_CLOEXEC) != 0;
         if (Directory.Exists(Path.Combine(_directory, path)))
         {
             task.Fds.Entries[(int)fd] = (new OpenFile(null, path, flags), closeOnExec);
@@ -93,7 +93,7 @@ internal sealed partial class Tracer
             _files.Add(path, file);
             Emit(task, TraceEventKind.Create, $"open({path}, {OpenFlags(flags)})", path);
         }
-        else if ((flags & Interop.Libc.O_TRUNC) != 0 && (flags & Syscall.O_ACCMODE) != 0 && file.LengthBytes > 0)
+        else if ((flags & Interop.Libc.O_TRUNC) != 0 && (flags & Interop.Libc.O_ACCMODE) != 0 && file.LengthBytes > 0)
         {
             SetLength(task, file, 0, $"open({path}, {OpenFlags(flags)})");
         }
@@ -102,8 +102,8 @@ internal sealed partial class Tracer
 
     private static string OpenFlags(int flags)
     {
-        var names = new List<string> { (flags & Syscall.O_ACCMODE) switch { 0 => "O_RDONLY", 1 => "O_WRONLY", _ => "O_RDWR" } };
-        foreach (var (bit, name) in new[] { (Interop.Libc.O_CREAT, "O_CREAT"), (Interop.Libc.O_TRUNC, "O_TRUNC"), (Syscall.O_APPEND, "O_APPEND"), (Syscall.O_DIRECT, "O_DIRECT") })
+        var names = new List<string> { (flags & Interop.Libc.O_ACCMODE) switch { 0 => "O_RDONLY", 1 => "O_WRONLY", _ => "O_RDWR" } };
+        foreach (var (bit, name) in new[] { (Interop.Libc.O_CREAT, "O_CREAT"), (Interop.Libc.O_TRUNC, "O_TRUNC"), (Interop.Libc.O_APPEND, "O_APPEND"), (Syscall.O_DIRECT, "O_DIRECT") })
         {
             if ((flags & bit) != 0)
             {
@@ -131,7 +131,7 @@ internal sealed partial class Tracer
                 OnRename(task, source, target);
                 break;
             case Syscall.unlink or Syscall.unlinkat when source is not null:
-                if (task.Nr == Syscall.unlinkat && ((int)task.Args[2] & Syscall.AT_REMOVEDIR) != 0)
+                if (task.Nr == Syscall.unlinkat && ((int)task.Args[2] & Interop.Libc.AT_REMOVEDIR) != 0)
                 {
                     _directories.Remove(source);
                     Emit(task, TraceEventKind.Rmdir, $"unlinkat({source}, AT_REMOVEDIR)", source);

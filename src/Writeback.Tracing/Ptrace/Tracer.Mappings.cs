@@ -15,7 +15,7 @@ internal sealed partial class Tracer
         var lengthBytes = PageRoundUp(a[1]);
         task.Memory.Remove(address, address + lengthBytes); // MAP_FIXED replaces what was there.
         var mapType = (int)a[3] & Syscall.MAP_TYPE;
-        if ((mapType is not (Syscall.MAP_SHARED or Syscall.MAP_SHARED_VALIDATE)) || ((int)a[2] & Syscall.PROT_WRITE) == 0
+        if ((mapType is not (Interop.Libc.MAP_SHARED or Syscall.MAP_SHARED_VALIDATE)) || ((int)a[2] & Interop.Libc.PROT_WRITE) == 0
             || task.Fds.Get((long)a[4])?.File is not { Path: not null } file)
         {
             return;
@@ -52,8 +52,8 @@ internal sealed partial class Tracer
             var from = Math.Max(start, m.Start);
             var offsetBytes = m.FileOffsetBytes + (long)(from - m.Start);
             var lengthBytes = (long)(Math.Min(end, m.End) - from);
-            var flagText = (flags & Syscall.MS_SYNC) != 0 ? "MS_SYNC" : (flags & Syscall.MS_ASYNC) != 0 ? "MS_ASYNC" : "0";
-            if ((flags & Syscall.MS_INVALIDATE) != 0)
+            var flagText = (flags & Interop.Libc.MS_SYNC) != 0 ? "MS_SYNC" : (flags & Interop.Libc.MS_ASYNC) != 0 ? "MS_ASYNC" : "0";
+            if ((flags & Interop.Libc.MS_INVALIDATE) != 0)
             {
                 flagText += "|MS_INVALIDATE";
             }

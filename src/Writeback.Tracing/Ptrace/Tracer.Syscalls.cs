@@ -122,7 +122,7 @@ internal sealed unsafe partial class Tracer
                 Duplicate(task, (int)a[0], (int)result, false);
                 break;
             case Syscall.dup3:
-                Duplicate(task, (int)a[0], (int)result, ((int)a[2] & Syscall.O_CLOEXEC) != 0);
+                Duplicate(task, (int)a[0], (int)result, ((int)a[2] & Interop.Libc.O_CLOEXEC) != 0);
                 break;
             case Syscall.fcntl:
                 OnFcntl(task, (int)a[0], (int)a[1], (long)a[2], result);
@@ -203,12 +203,12 @@ internal sealed unsafe partial class Tracer
             case Syscall.F_DUPFD_CLOEXEC:
                 Duplicate(task, fd, (int)result, true);
                 break;
-            case Syscall.F_SETFD when task.Fds.Entries.TryGetValue(fd, out var entry):
-                task.Fds.Entries[fd] = (entry.File, (argument & Syscall.FD_CLOEXEC) != 0);
+            case Interop.Libc.F_SETFD when task.Fds.Entries.TryGetValue(fd, out var entry):
+                task.Fds.Entries[fd] = (entry.File, (argument & Interop.Libc.FD_CLOEXEC) != 0);
                 break;
             case Syscall.F_SETFL when task.Fds.Get(fd) is { } file:
                 // F_SETFL changes O_APPEND, O_DIRECT, O_NONBLOCK; O_DSYNC and O_SYNC cannot be changed (fcntl(2)).
-                file.Flags = (file.Flags & ~(Syscall.O_APPEND | Syscall.O_DIRECT)) | ((int)argument & (Syscall.O_APPEND | Syscall.O_DIRECT));
+                file.Flags = (file.Flags & ~(Interop.Libc.O_APPEND | Syscall.O_DIRECT)) | ((int)argument & (Interop.Libc.O_APPEND | Syscall.O_DIRECT));
                 break;
         }
     }
