@@ -351,9 +351,8 @@ public sealed partial class CrashExplorer
                 }
             }
             var (verdict, readCrashPoint) = RunChecker(space, state, context);
-            Interlocked.Increment(ref _statesChecked);
             // ConcurrentDictionary.Count takes every lock: the cache keeps its own count.
-            if (Interlocked.Increment(ref _cachedVerdicts) > MaxCachedVerdicts)
+            if (Volatile.Read(ref _cachedVerdicts) >= MaxCachedVerdicts)
             {
                 _verdicts.Clear();
                 Interlocked.Exchange(ref _cachedVerdicts, 0);
@@ -362,7 +361,13 @@ public sealed partial class CrashExplorer
             {
                 Volatile.Write(ref _anySpecific, true);
             }
-            _verdicts[readCrashPoint ? specific : general] = verdict;
+            // Two workers can check one image at the same time; only the one whose verdict goes in
+            // counts it, so StatesChecked (distinct states) is the same whatever the thread count.
+            if (_verdicts.TryAdd(readCrashPoint ? specific : general, verdict))
+            {
+                Interlocked.Increment(ref _statesChecked);
+                Interlocked.Increment(ref _cachedVerdicts);
+            }
             return verdict.Passed ? null : verdict;
         }
 
