@@ -10,7 +10,7 @@ namespace Writeback;
 /// <remarks>All members may be called concurrently; the file system orders concurrent name changes.</remarks>
 public sealed class DirectoryStorage : IMappedStorage
 {
-    private readonly IMappingBackend _backend;
+    private readonly MappingBackend _backend;
 
     /// <summary>Uses the existing directory <paramref name="directory"/>.</summary>
     /// <param name="directory">The directory's path.</param>
@@ -22,7 +22,7 @@ public sealed class DirectoryStorage : IMappedStorage
     }
 
     /// <summary>Through <paramref name="backend"/>: the test seam (a fault-injecting decorator).</summary>
-    internal DirectoryStorage(string directory, IMappingBackend backend)
+    internal DirectoryStorage(string directory, MappingBackend backend)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!OperatingSystem.IsLinux())

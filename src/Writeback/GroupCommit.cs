@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Threading.Tasks.Sources;
 using Writeback.Backends;
 
@@ -29,7 +31,11 @@ internal sealed class GroupCommit : IAsyncCompletion
     /// </summary>
     internal const long MergeGapBytes = 256 * 1024;
 
-    private readonly MappedFile _file;
+    private readonly IGroupCommitOwner _owner;
+    private readonly DurabilityEngine _engine;
+    private readonly SafeHandle _file;
+    private readonly nint _baseAddress;
+    private readonly bool _wholeFile;
     private readonly object _gate = new();
     private readonly Stack<PooledRequest> _pool = new(8);
     private List<IWaiter> _queue = new(64);
@@ -40,7 +46,20 @@ internal sealed class GroupCommit : IAsyncCompletion
     private int _pendingCalls;
     private long _groupStartTimestamp;
 
-    public GroupCommit(MappedFile file) => _file = file;
+    /// <summary>
+    /// Group commit for one file: <paramref name="owner"/> is all it may ask of the file; requests
+    /// go to <paramref name="engine"/> for the descriptor <paramref name="file"/>, whose mapping
+    /// starts at <paramref name="baseAddress"/>. With <paramref name="wholeFile"/> each group is one
+    /// fsync of the file.
+    /// </summary>
+    public GroupCommit(IGroupCommitOwner owner, DurabilityEngine engine, SafeHandle file, nint baseAddress, bool wholeFile)
+    {
+        _owner = owner;
+        _engine = engine;
+        _file = file;
+        _baseAddress = baseAddress;
+        _wholeFile = wholeFile;
+    }
 
     /// <summary>Queues the page-aligned range [<paramref name="startBytes"/>, <paramref name="endBytes"/>).</summary>
     public Task Enqueue(long startBytes, long endBytes, CancellationToken cancellationToken)
@@ -124,13 +143,13 @@ internal sealed class GroupCommit : IAsyncCompletion
     private bool SubmitGroup()
     {
         _runCount = 0;
-        if (_file.GroupFailure() is { } failure)
+        if (_owner.Failure() is { } failure)
         {
             AddRun(new Run(0, _batch.Count, 0, 0) { Error = failure });
             return false;
         }
         var operation = BuildRuns();
-        var maxBytes = _file.Backend.MaxAsyncRequestBytes;
+        var maxBytes = _engine.MaxRequestBytes;
         var calls = 0;
         foreach (var run in _runs.AsSpan(0, _runCount))
         {
@@ -140,7 +159,7 @@ internal sealed class GroupCommit : IAsyncCompletion
         {
             return false; // the file shrank below every range: nothing left to sync
         }
-        _groupStartTimestamp = WritebackMetrics.StartTiming();
+        _groupStartTimestamp = Stopwatch.GetTimestamp();
         Volatile.Write(ref _pendingCalls, calls);
         // The last call can complete, and the next group replace _runs, before Submit returns: after
         // a Submit this loop reads only locals.
@@ -151,7 +170,7 @@ internal sealed class GroupCommit : IAsyncCompletion
             while (startBytes < endBytes)
             {
                 var lengthBytes = Math.Min(maxBytes, endBytes - startBytes);
-                _file.Backend.Submit(_file.CreateRequest(operation, this, startBytes, lengthBytes, runIndex));
+                _engine.Submit(new AsyncRequest(operation, this, _file, _baseAddress + (nint)startBytes, startBytes, lengthBytes, runIndex));
                 startBytes += lengthBytes;
             }
         }
@@ -161,13 +180,13 @@ internal sealed class GroupCommit : IAsyncCompletion
     // Sorts the group and merges near ranges into runs; returns the operation each run needs.
     private AsyncOperation BuildRuns()
     {
-        if (_file.Semantics == FlushSemantics.WholeFile)
+        if (_wholeFile)
         {
             AddRun(new Run(0, _batch.Count, 0, 1));
             return AsyncOperation.SyncFile;
         }
         _batch.Sort(static (a, b) => a.StartBytes.CompareTo(b.StartBytes));
-        var mappedBytes = _file.MappedBytesForGroup;
+        var mappedBytes = _owner.MappedBytes;
         var firstIndex = 0;
         while (firstIndex < _batch.Count)
         {
@@ -191,7 +210,7 @@ internal sealed class GroupCommit : IAsyncCompletion
     {
         if (errno != 0)
         {
-            var failure = _file.PoisonFromEngine(request, errno);
+            var failure = _owner.OnSyncFailed(request, errno);
             Interlocked.CompareExchange(ref _runs[request.Tag].Error, failure, null);
         }
         if (Interlocked.Decrement(ref _pendingCalls) == 0 && FinishGroup())
@@ -204,19 +223,19 @@ internal sealed class GroupCommit : IAsyncCompletion
     // leaves the file idle (false).
     private bool FinishGroup()
     {
-        var operation = _file.Semantics == FlushSemantics.WholeFile ? NativeCall.SyncFileAsync : NativeCall.SyncRangeAsync;
         foreach (var run in _runs.AsSpan(0, _runCount))
         {
             var error = run.Error;
             if (error is null && run.EndBytes > run.StartBytes)
             {
-                error = _file.AfterGroupSync(operation, run.StartBytes, run.EndBytes, _groupStartTimestamp);
+                error = _owner.OnRunSynced(run.StartBytes, run.EndBytes, _groupStartTimestamp);
             }
             for (var i = run.FirstIndex; i < run.EndIndex; i++)
             {
-                Complete(_batch[i], error);
+                _batch[i].Complete(error);
             }
         }
+        _owner.OnRequestsCompleted(_batch.Count);
         WritebackMetrics.RecordGroup(_batch.Count);
         lock (_gate)
         {
@@ -230,12 +249,6 @@ internal sealed class GroupCommit : IAsyncCompletion
             TakeGroup();
             return true;
         }
-    }
-
-    private void Complete(IWaiter request, Exception? error)
-    {
-        request.Complete(error);
-        _file.OnAsyncWorkDone();
     }
 
     private void AddRun(in Run run)
