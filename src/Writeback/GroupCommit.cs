@@ -31,6 +31,17 @@ internal sealed class GroupCommit : IAsyncCompletion
     /// </summary>
     internal const long MergeGapBytes = 256 * 1024;
 
+    /// <summary>
+    /// How long the next group may wait for the waiters a group just released. Committers that
+    /// wait for their commit and commit again come back within microseconds; submitting the first
+    /// of them alone split them into a group of one and a group of the rest, alternately (measured:
+    /// 3.9 requests per group with 8 committers). So when a group of several waiters completes, the
+    /// next group is submitted once as many requests are queued as were released plus those already
+    /// queued, or after this many milliseconds (the timer's resolution), whichever comes first. A
+    /// group of one never holds, so a single committer never waits.
+    /// </summary>
+    internal const int HoldMilliseconds = 1;
+
     private readonly IGroupCommitOwner _owner;
     private readonly DurabilityEngine _engine;
     private readonly SafeHandle _file;
@@ -43,6 +54,8 @@ internal sealed class GroupCommit : IAsyncCompletion
     private Run[] _runs = new Run[8];
     private int _runCount;
     private bool _inFlight;
+    private int _holdUntilQueued; // while no group is in flight: submit once this many requests queued (or the hold timer fires)
+    private Timer? _holdTimer;
     private int _pendingCalls;
     private long _groupStartTimestamp;
 
@@ -107,7 +120,7 @@ internal sealed class GroupCommit : IAsyncCompletion
         lock (_gate)
         {
             _queue.Add(request);
-            startGroup = !_inFlight;
+            startGroup = !_inFlight && _queue.Count >= _holdUntilQueued;
             if (startGroup)
             {
                 TakeGroup();
@@ -119,11 +132,31 @@ internal sealed class GroupCommit : IAsyncCompletion
         }
     }
 
-    // Under the lock: the queue becomes the group.
+    // The hold ran out before the released waiters came back: whatever queued meanwhile goes now.
+    private void OnHoldExpired()
+    {
+        bool startGroup;
+        lock (_gate)
+        {
+            startGroup = !_inFlight && _queue.Count > 0;
+            _holdUntilQueued = 0;
+            if (startGroup)
+            {
+                TakeGroup();
+            }
+        }
+        if (startGroup)
+        {
+            RunGroups();
+        }
+    }
+
+    // Under the lock: the queue becomes the group (and any hold ends).
     private void TakeGroup()
     {
         (_queue, _batch) = (_batch, _queue); // _batch was empty
         _inFlight = true;
+        _holdUntilQueued = 0;
     }
 
     // Submits the taken group; when a group cannot be submitted (poisoned or closed) it is
@@ -223,6 +256,39 @@ internal sealed class GroupCommit : IAsyncCompletion
     // leaves the file idle (false).
     private bool FinishGroup()
     {
+        int holdTarget;
+        lock (_gate)
+        {
+            // The waiters about to be released, with those already queued: what the next group
+            // holds for (see HoldMilliseconds).
+            holdTarget = _queue.Count + _batch.Count;
+        }
+        CompleteGroup();
+        lock (_gate)
+        {
+            _batch.Clear();
+            _runCount = 0;
+            if (holdTarget > 1 && _queue.Count < holdTarget)
+            {
+                _inFlight = false;
+                _holdUntilQueued = holdTarget;
+                _holdTimer ??= new Timer(static state => ((GroupCommit)state!).OnHoldExpired(), this, Timeout.Infinite, Timeout.Infinite);
+                _holdTimer.Change(HoldMilliseconds, Timeout.Infinite);
+                return false;
+            }
+            if (_queue.Count == 0)
+            {
+                _inFlight = false;
+                return false;
+            }
+            TakeGroup();
+            return true;
+        }
+    }
+
+    // Completes each run's waiters with the run's result.
+    private void CompleteGroup()
+    {
         foreach (var run in _runs.AsSpan(0, _runCount))
         {
             var error = run.Error;
@@ -237,18 +303,6 @@ internal sealed class GroupCommit : IAsyncCompletion
         }
         _owner.OnRequestsCompleted(_batch.Count);
         WritebackMetrics.RecordGroup(_batch.Count);
-        lock (_gate)
-        {
-            _batch.Clear();
-            _runCount = 0;
-            if (_queue.Count == 0)
-            {
-                _inFlight = false;
-                return false;
-            }
-            TakeGroup();
-            return true;
-        }
     }
 
     private void AddRun(in Run run)
