@@ -224,7 +224,7 @@ public sealed partial class MappedFile
     // Records the first durability failure; returns the exception to throw for this one.
     private WritebackException Poison(int errno, string operation, long? offset, long? length)
     {
-        var failure = (WritebackException)Errors.FromErrno(errno, operation, Path, offset, length);
+        var failure = (WritebackException)Errors.FromErrno<WritebackException>(errno, operation, Path, offset, length);
         Interlocked.CompareExchange(ref _poison, failure, null);
         return failure;
     }

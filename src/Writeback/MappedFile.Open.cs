@@ -9,7 +9,7 @@ public sealed partial class MappedFile
 {
     private static MappedFile OpenCore(string path, MappedFileOptions options, MappingBackend backend)
     {
-        Errors.ThrowIfFailed(backend.Open(path, options, out var fileHandle, out var created), backend.NameOf(NativeCall.Open), path, resolvesPath: true);
+        Errors.ThrowIfFailed<WritebackException>(backend.Open(path, options, out var fileHandle, out var created), backend.NameOf(NativeCall.Open), path, resolvesPath: true);
         SafeMappingHandle? mapping = null;
         try
         {
@@ -21,7 +21,7 @@ public sealed partial class MappedFile
                     $"MappedFileOptions.MaxLength ({maxLength}) is below the length of '{path}' ({lengthBytes} bytes).");
             }
             var errno = backend.Reserve(reservedBytes, out mapping);
-            Errors.ThrowIfFailed(errno, backend.NameOf(NativeCall.Reserve), path, 0, reservedBytes);
+            Errors.ThrowIfFailed<WritebackException>(errno, backend.NameOf(NativeCall.Reserve), path, 0, reservedBytes);
             var file = new MappedFile(path, options, backend, fileHandle, mapping, lengthBytes);
             if (lengthBytes > 0)
             {
@@ -51,9 +51,9 @@ public sealed partial class MappedFile
     {
         if (options.Length is { } length)
         {
-            Errors.ThrowIfFailed(backend.SetFileLength(file, length), backend.NameOf(NativeCall.SetFileLength), path, length: length);
+            Errors.ThrowIfFailed<WritebackException>(backend.SetFileLength(file, length), backend.NameOf(NativeCall.SetFileLength), path, length: length);
         }
-        Errors.ThrowIfFailed(backend.GetFileLength(file, out var lengthBytes), backend.NameOf(NativeCall.GetFileLength), path);
+        Errors.ThrowIfFailed<WritebackException>(backend.GetFileLength(file, out var lengthBytes), backend.NameOf(NativeCall.GetFileLength), path);
         return lengthBytes;
     }
 
@@ -117,7 +117,7 @@ public sealed partial class MappedFile
         var errno = _backend.QueryPageCache(_file, offset, length, out var state);
         if (errno != 0)
         {
-            throw Errors.FromCachestat(errno, _backend.NameOf(NativeCall.QueryPageCache), Path, offset, length);
+            throw Errors.FromCachestat<WritebackException>(errno, _backend.NameOf(NativeCall.QueryPageCache), Path, offset, length);
         }
         return state;
     }

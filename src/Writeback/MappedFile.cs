@@ -330,7 +330,7 @@ public sealed partial class MappedFile : IMappedFile
     {
         if (errno != 0)
         {
-            throw Errors.FromErrno(errno, _backend.NameOf(call), Path, offset, length);
+            throw Errors.FromErrno<WritebackException>(errno, _backend.NameOf(call), Path, offset, length);
         }
     }
 

@@ -150,7 +150,7 @@ internal partial class MappingBackend
         {
             var result = Interop.Libc.mmap((void*)hint, (nuint)lengthBytes, prot, flags, fd, offsetBytes);
             address = result == Interop.Libc.MAP_FAILED ? 0 : (nint)result;
-            return result == Interop.Libc.MAP_FAILED ? Marshal.GetLastPInvokeError() : 0;
+            return result == Interop.Libc.MAP_FAILED ? Interop.LastErrno : 0;
         }
     }
 

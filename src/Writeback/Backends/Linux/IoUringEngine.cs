@@ -254,21 +254,18 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
         while (true)
         {
             var toSubmit = _ring.PublishedTail - _submittedTail;
-            var result = Enter(_ring.Handle, toSubmit, 1, IORING_ENTER_GETEVENTS);
-            if (result >= 0)
+            var errno = Enter(_ring.Handle, toSubmit, 1, IORING_ENTER_GETEVENTS, out var submitted);
+            _submittedTail += (uint)submitted;
+            if (errno is not (0 or Errno.EAGAIN or Errno.EBUSY))
             {
-                _submittedTail += (uint)result;
-            }
-            else if (result is not (-Errno.EAGAIN or -Errno.EBUSY))
-            {
-                Environment.FailFast($"io_uring_enter failed: {ErrnoName.Of(-result)}; the durability engine cannot continue.");
+                Environment.FailFast($"io_uring_enter failed: {ErrnoName.Of(errno)}; the durability engine cannot continue.");
             }
             _ring.Reap(this);
         }
     }
 
     /// <summary>Called by the ring for each completion, on the completion thread.</summary>
-    internal void OnCompletion(ulong userData, int result)
+    internal void OnCompletion(ulong userData, int errno)
     {
         if (userData == WakeTag)
         {
@@ -300,6 +297,6 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
             }
         }
         request.File.DangerousRelease();
-        request.Target.OnCompleted(request, result < 0 ? -result : 0);
+        request.Target.OnCompleted(request, errno);
     }
 }

@@ -82,7 +82,7 @@ internal sealed unsafe class IoUringRing : IDisposable
         var fd = io_uring_setup(SYS_io_uring_setup, entries, &p);
         if (fd < 0)
         {
-            return Marshal.GetLastPInvokeError();
+            return Interop.LastErrno;
         }
         var handle = new SafeFileDescriptorHandle(fd);
         var sqBytes = p.sq_off.array + (p.sq_entries * sizeof(uint));
@@ -117,7 +117,7 @@ internal sealed unsafe class IoUringRing : IDisposable
                                         Interop.Libc.MAP_SHARED | Interop.Libc.MAP_POPULATE, ring, offset);
         if (address == Interop.Libc.MAP_FAILED)
         {
-            return Marshal.GetLastPInvokeError();
+            return Interop.LastErrno;
         }
         mapping = new SafeMappingHandle((nint)address, bytes);
         return 0;
@@ -143,7 +143,7 @@ internal sealed unsafe class IoUringRing : IDisposable
             var cqe = _cqes[head & _cqMask];
             head++;
             Volatile.Write(ref *_cqHead, head); // release: the kernel may reuse the entry now that it is copied
-            engine.OnCompletion(cqe.user_data, cqe.res);
+            engine.OnCompletion(cqe.user_data, cqe.res < 0 ? -cqe.res : 0); // a CQE's res is -errno: negated here, where it is read
         }
     }
 
