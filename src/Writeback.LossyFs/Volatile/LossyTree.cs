@@ -241,9 +241,8 @@ internal sealed partial class LossyTree : IDisposable
             }
         }
         directory.Visible![name] = node;
-        directory.Durable![name] = node;
         node.VisibleLinks++;
-        node.DurableLinks++;
+        AddDurableEntry(directory, name, node);
         RecordVisibleName(node, directory, name);
     }
 

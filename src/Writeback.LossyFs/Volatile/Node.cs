@@ -71,6 +71,9 @@ internal sealed class Node
     /// </summary>
     public List<(Node Parent, string Name)>? OtherVisibleNames { get; set; }
 
+    /// <summary>For a file or symbolic link: its durable names (directory and name); null while it has none.</summary>
+    public List<(Node Parent, string Name)>? DurableNames { get; set; }
+
     /// <summary>
     /// The descriptor of the backing object (file: O_RDWR, directory: O_RDONLY|O_DIRECTORY, link:
     /// O_PATH). Opened lazily for nodes read from the backing directory, through
