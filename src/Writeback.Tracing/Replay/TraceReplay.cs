@@ -11,9 +11,9 @@ namespace Writeback.Tracing.Replay;
 /// </remarks>
 internal sealed class TraceReplay(Recording recording, IMappedStorage storage, Acknowledgements acknowledged)
 {
-    private readonly Dictionary<string, IMappedFile> _files = new(StringComparer.Ordinal);
+    /// <summary>The storage's open files and the directories, by path; a file a rename replaces is closed.</summary>
+    private readonly ShadowNamespace<IMappedFile> _names = new() { Moved = static (file, path) => { if (path is null) { file.Dispose(); } } };
     private readonly SimulatedStorage? _simulated = storage as SimulatedStorage;
-    private readonly List<string> _directories = [];
     private long _outputBytes;
 
     /// <summary>How many calls the initial state took: crash points before it are not the program's.</summary>
@@ -28,35 +28,31 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     /// <summary>Every path a file has under DIR at some point of the recording (renamed directories carry their files): the names an image can hold.</summary>
     public static IReadOnlySet<string> EveryPath(Recording recording)
     {
-        var current = recording.InitialFiles.Where(f => !f.IsDirectory).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-        var every = new HashSet<string>(current, StringComparer.Ordinal);
+        var every = new HashSet<string>(StringComparer.Ordinal);
+        var names = new ShadowNamespace<string> { Moved = (_, path) => { if (path is not null) { every.Add(path); } } };
+        foreach (var path in recording.InitialFiles.Where(f => !f.IsDirectory).Select(f => f.Path))
+        {
+            names.AddFile(path, path);
+            every.Add(path);
+        }
         foreach (var e in recording.Events)
         {
             switch (e.Kind)
             {
-                case TraceEventKind.Create:
-                    current.Add(e.Path);
+                case TraceEventKind.Create when names.File(e.Path) is null:
+                    names.AddFile(e.Path, e.Path);
                     every.Add(e.Path);
                     break;
                 case TraceEventKind.Unlink:
-                    current.Remove(e.Path);
+                    names.RemoveFile(e.Path);
                     break;
                 case TraceEventKind.Rename:
-                    foreach (var path in Under(current, e.Path))
-                    {
-                        current.Remove(path);
-                        current.Add(e.TargetPath + path[e.Path.Length..]);
-                        every.Add(e.TargetPath + path[e.Path.Length..]);
-                    }
+                    names.Rename(e.Path, e.TargetPath);
                     break;
             }
         }
         return every;
     }
-
-    /// <summary>The path itself and every path below it, as a list (the set may change while it is used).</summary>
-    private static List<string> Under(IEnumerable<string> paths, string path) =>
-        [.. paths.Where(p => p == path || p.StartsWith(path + "/", StringComparison.Ordinal))];
 
     public void Run()
     {
@@ -64,7 +60,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         {
             Describe($"initial state: {directory}/");
             Simulated.CreateDirectory(directory);
-            _directories.Add(directory);
+            _names.AddDirectory(directory);
             SetupCallCount++;
         }
         foreach (var file in recording.InitialFiles.Where(f => !f.IsDirectory))
@@ -76,14 +72,14 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
                 handle.Write(0, file.Content.Span);
             }
             handle.FlushFile();
-            _files[file.Path] = handle;
+            _names.AddFile(file.Path, handle);
             SetupCallCount += file.Content.Length > 0 ? 3 : 2; // Open (with its length), Write, FlushFile
         }
         if (SetupCallCount > 0)
         {
             Describe("initial state: directories");
             FlushEveryDirectory();
-            SetupCallCount += 1 + _directories.Count;
+            SetupCallCount += 1 + _names.Subdirectories.Count();
         }
         foreach (var e in recording.Events)
         {
@@ -91,7 +87,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
             Apply(e);
         }
         Describe(null);
-        foreach (var file in _files.Values)
+        foreach (var file in _names.Files.Values)
         {
             file.Dispose();
         }
@@ -118,7 +114,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         switch (e.Kind)
         {
             case TraceEventKind.Create:
-                _files[e.Path] = storage.Open(e.Path, new MappedFileOptions { Mode = FileMode.CreateNew });
+                _names.AddFile(e.Path, storage.Open(e.Path, new MappedFileOptions { Mode = FileMode.CreateNew }));
                 break;
             case TraceEventKind.SetLength when File(e) is { } file:
                 file.SetLength(e.OffsetBytes);
@@ -148,7 +144,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     {
         switch (e.Kind)
         {
-            case TraceEventKind.Msync when (e.Flags & 4) != 0 && File(e) is { } file:
+            case TraceEventKind.Msync when (e.Flags & Interop.Libc.MS_SYNC) != 0 && File(e) is { } file:
                 FlushRange(file, e.OffsetBytes, e.LengthBytes, file.Flush);
                 break;
             case TraceEventKind.SyncWrite when File(e) is { } file:
@@ -166,11 +162,11 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
             case TraceEventKind.FsyncDirectory when DirectoryName(e.Path).Length == 0:
                 storage.FlushDirectory();
                 break;
-            case TraceEventKind.FsyncDirectory when _directories.Contains(e.Path):
+            case TraceEventKind.FsyncDirectory when _names.IsDirectory(e.Path):
                 Simulated.FlushDirectory(e.Path);
                 break;
             case TraceEventKind.SyncAll:
-                foreach (var file in _files.Values)
+                foreach (var file in _names.Files.Values)
                 {
                     file.FlushFile();
                 }
@@ -185,7 +181,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     /// <summary>sync/syncfs: every directory, subdirectories first (each fsync makes only its own entries durable).</summary>
     private void FlushEveryDirectory()
     {
-        foreach (var directory in _directories.OrderByDescending(d => d.Length))
+        foreach (var directory in _names.Subdirectories.OrderByDescending(d => d.Length))
         {
             Simulated.FlushDirectory(directory);
         }
@@ -196,45 +192,25 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     {
         switch (e.Kind)
         {
-            case TraceEventKind.Rename when _files.ContainsKey(e.Path) || _directories.Contains(e.Path):
+            case TraceEventKind.Rename when _names.File(e.Path) is not null || _names.IsDirectory(e.Path):
                 storage.Rename(e.Path, e.TargetPath);
-                MoveUnder(e.Path, e.TargetPath);
+                _names.Rename(e.Path, e.TargetPath);
                 break;
-            case TraceEventKind.Unlink when _files.Remove(e.Path, out var removed):
+            case TraceEventKind.Unlink when _names.RemoveFile(e.Path) is { } removed:
                 storage.Delete(e.Path);
                 removed.Dispose();
                 break;
             case TraceEventKind.Mkdir:
                 Simulated.CreateDirectory(e.Path);
-                _directories.Add(e.Path);
+                _names.AddDirectory(e.Path);
                 break;
-            case TraceEventKind.Rmdir when _directories.Remove(e.Path):
+            case TraceEventKind.Rmdir when _names.RemoveDirectory(e.Path):
                 Simulated.RemoveDirectory(e.Path);
                 break;
         }
     }
 
-    /// <summary>The replay's own handles and directory list follow a rename (a directory carries everything under it).</summary>
-    private void MoveUnder(string source, string target)
-    {
-        if (_files.Remove(target, out var replaced))
-        {
-            replaced.Dispose();
-        }
-        _directories.Remove(target); // an empty directory a directory rename replaced
-        foreach (var path in Under(_files.Keys, source))
-        {
-            _files.Remove(path, out var moved);
-            _files[target + path[source.Length..]] = moved!;
-        }
-        foreach (var path in Under(_directories, source))
-        {
-            _directories.Remove(path);
-            _directories.Add(target + path[source.Length..]);
-        }
-    }
-
-    private IMappedFile? File(TraceEvent e) => _files.GetValueOrDefault(e.Path);
+    private IMappedFile? File(TraceEvent e) => _names.File(e.Path);
 
     /// <summary>A range call on the page-rounded range, cut at the file's end (the kernel flushes only what exists); nothing for an empty range.</summary>
     private static void FlushRange(IMappedFile file, long offsetBytes, long lengthBytes, Action<long, long> flush)
