@@ -77,6 +77,14 @@ internal static partial class WritebackCli
                 .WithDescription("Print a model's file: a built-in model as shipped, a model file checked and complete, or 'schema' for the JSON Schema.")
                 .WithExample("models", "show", "Linux3_16Range");
         });
+        config.AddBranch("corpus", corpus =>
+        {
+            corpus.SetDescription("The corpus of real programs (corpus/ in the repository): record their traces.");
+            corpus.AddCommand<Commands.Corpus.CorpusRecordCommand>("record")
+                .WithDescription("Build and record every corpus entry whose runtime is present (others are skipped with the reason): OUT/NAME.trace, replayable without the program, and OUT/manifest.json.")
+                .WithExample("corpus", "record")
+                .WithExample("corpus", "record", "--only", "sqlite-wal-full", "--out", "traces");
+        });
         config.AddCommand<BenchCommand>("bench")
             .WithDescription("Measure what durability costs on a file system, per flush strategy, against .NET's MemoryMappedViewAccessor.Flush and the raw system calls.")
             .WithExample("bench", "--quick")
