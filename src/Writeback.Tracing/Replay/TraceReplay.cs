@@ -13,17 +13,16 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
 {
     /// <summary>The storage's open files and the directories, by path; a file a rename replaces is closed.</summary>
     private readonly ShadowNamespace<IMappedFile> _names = new() { Moved = static (file, path) => { if (path is null) { file.Dispose(); } } };
+    /// <summary>The recording storage, when it is the simulator's: its calls are then described by the program's own.</summary>
     private readonly SimulatedStorage? _simulated = storage as SimulatedStorage;
     private long _outputBytes;
-
-    /// <summary>How many calls the initial state took: crash points before it are not the program's.</summary>
-    public int SetupCallCount { get; private set; }
 
     /// <summary>The storage's name of a directory: "" for DIR itself (the recorder's ".").</summary>
     private static string DirectoryName(string path) => path is "." or "" ? "" : path;
 
-    private SimulatedStorage Simulated => _simulated
-        ?? throw new NotSupportedException("Replaying subdirectories needs the simulator's storage (SimulatedStorage).");
+    /// <summary>The storage's directories; subdirectories need a storage that has them.</summary>
+    private ISubdirectoryStorage Tree => storage as ISubdirectoryStorage
+        ?? throw new NotSupportedException($"Replaying subdirectories needs a storage with directories ({nameof(ISubdirectoryStorage)}, e.g. {nameof(SimulatedStorage)}).");
 
     /// <summary>Every path a file has under DIR at some point of the recording (renamed directories carry their files): the names an image can hold.</summary>
     public static IReadOnlySet<string> EveryPath(Recording recording)
@@ -59,9 +58,8 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         foreach (var directory in recording.InitialFiles.Where(f => f.IsDirectory).Select(f => f.Path).Order(StringComparer.Ordinal))
         {
             Describe($"initial state: {directory}/");
-            Simulated.CreateDirectory(directory);
+            Tree.CreateDirectory(directory);
             _names.AddDirectory(directory);
-            SetupCallCount++;
         }
         foreach (var file in recording.InitialFiles.Where(f => !f.IsDirectory))
         {
@@ -73,14 +71,14 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
             }
             handle.FlushFile();
             _names.AddFile(file.Path, handle);
-            SetupCallCount += file.Content.Length > 0 ? 3 : 2; // Open (with its length), Write, FlushFile
         }
-        if (SetupCallCount > 0)
+        if (recording.InitialFiles.Count > 0)
         {
             Describe("initial state: directories");
             FlushEveryDirectory();
-            SetupCallCount += 1 + _names.Subdirectories.Count();
         }
+        // The initial state is durable by definition: crash points before the program's first call are not the program's.
+        _simulated?.EndSetup();
         foreach (var e in recording.Events)
         {
             Describe(e.Pid > 0 ? $"{e.Call} in pid {e.Pid}" : e.Call);
@@ -93,20 +91,13 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         }
     }
 
-    /// <summary>Each recorded call's description (the program's call), by call index; filled when the storage is a <see cref="SimulatedStorage"/>.</summary>
-    public List<string> CallNames { get; } = [];
-
+    /// <summary>Describes the calls recorded from now on by the program's own call (crash points are then named by it).</summary>
     private void Describe(string? text)
     {
-        if (_simulated is null)
+        if (_simulated is not null)
         {
-            return;
+            _simulated.CallDescription = text;
         }
-        while (CallNames.Count < _simulated.CallCount)
-        {
-            CallNames.Add(_simulated.CallDescription ?? "");
-        }
-        _simulated.CallDescription = text;
     }
 
     private void Apply(TraceEvent e)
@@ -163,7 +154,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
                 storage.FlushDirectory();
                 break;
             case TraceEventKind.FsyncDirectory when _names.IsDirectory(e.Path):
-                Simulated.FlushDirectory(e.Path);
+                Tree.FlushDirectory(e.Path);
                 break;
             case TraceEventKind.SyncAll:
                 foreach (var file in _names.Files.Values)
@@ -183,7 +174,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     {
         foreach (var directory in _names.Subdirectories.OrderByDescending(d => d.Length))
         {
-            Simulated.FlushDirectory(directory);
+            Tree.FlushDirectory(directory);
         }
         storage.FlushDirectory();
     }
@@ -201,11 +192,11 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
                 removed.Dispose();
                 break;
             case TraceEventKind.Mkdir:
-                Simulated.CreateDirectory(e.Path);
+                Tree.CreateDirectory(e.Path);
                 _names.AddDirectory(e.Path);
                 break;
             case TraceEventKind.Rmdir when _names.RemoveDirectory(e.Path):
-                Simulated.RemoveDirectory(e.Path);
+                Tree.RemoveDirectory(e.Path);
                 break;
         }
     }
