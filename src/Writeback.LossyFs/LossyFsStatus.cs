@@ -9,7 +9,7 @@ public readonly record struct ByteRange(long OffsetBytes, long LengthBytes);
 /// <param name="Path">Path inside the mount, or <c>(unlinked #id)</c> for a file with no visible name.</param>
 /// <param name="VolatileLengthBytes">The length programs see.</param>
 /// <param name="DurableLengthBytes">The length a crash would leave.</param>
-/// <param name="UnsyncedRanges">Byte ranges written since the last fsync.</param>
+/// <param name="UnsyncedRanges">Byte ranges written since the last fsync that a crash would lose: their bytes differ from the durable ones or lie beyond the durable length.</param>
 public sealed record UnsyncedFile(string Path, long VolatileLengthBytes, long DurableLengthBytes, IReadOnlyList<ByteRange> UnsyncedRanges);
 
 /// <summary>How a name differs between what programs see and what is durable.</summary>
@@ -34,7 +34,7 @@ public sealed record PendingName(string Directory, string Name, NameChange Chang
 /// <param name="BackingDirectory">The backing directory (the post-crash image).</param>
 /// <param name="NamesDurableImmediately">Whether names are applied at once (LazyFS behaviour).</param>
 /// <param name="UnsyncedBytes">Bytes written and not yet durable, over all files.</param>
-/// <param name="HeldBytes">Memory held for them: whole 4 KiB pages, so at most 4 KiB per write range more than <paramref name="UnsyncedBytes"/>.</param>
+/// <param name="HeldBytes">Memory held for the written ranges: whole 4 KiB pages.</param>
 /// <param name="Files">Files with unsynced data or length.</param>
 /// <param name="PendingNames">Names not yet durable.</param>
 /// <param name="Faults">Injected faults still armed.</param>

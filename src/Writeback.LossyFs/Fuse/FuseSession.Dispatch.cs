@@ -223,9 +223,16 @@ internal sealed partial class FuseSession
         nodeid = node.NodeId,
         generation = 0, // node ids are never reused within a mount
         entry_valid = CacheValidSeconds,
-        attr_valid = CacheValidSeconds,
+        attr_valid = AttributeValidSeconds(node),
         attr = attr,
     };
+
+    /// <summary>
+    /// Regular files: 0, so fstat(2) on an open descriptor asks again and sees the blocks its writes
+    /// and fsyncs allocated (the kernel invalidates only size and mtime after writeback, and with
+    /// the writeback cache keeps its own size anyway). Others: <see cref="CacheValidSeconds"/>.
+    /// </summary>
+    private static ulong AttributeValidSeconds(Node node) => node.Kind == NodeKind.File ? 0 : CacheValidSeconds;
 
     private int GetAttr(in FuseInHeader header, ref FuseReplyWriter reply)
     {
@@ -236,7 +243,7 @@ internal sealed partial class FuseSession
         int errno = _tree.GetAttributes(node, out var attr);
         if (errno == 0)
         {
-            reply.Append(new FuseAttrOut { attr_valid = CacheValidSeconds, attr = attr });
+            reply.Append(new FuseAttrOut { attr_valid = AttributeValidSeconds(node), attr = attr });
         }
         return errno;
     }
@@ -398,58 +405,6 @@ internal sealed partial class FuseSession
         }
         int errno = _tree.Link(node, parent, LossyTree.DecodeName(nameBytes));
         return errno != 0 ? errno : ReplyEntry(node, ref reply);
-    }
-
-    private int Open(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply, bool directory)
-    {
-        if (!TryNode(header, out var node))
-        {
-            return Errno.ENOENT;
-        }
-        if (!body.TryRead<FuseOpenIn>(out _))
-        {
-            return Errno.EINVAL;
-        }
-        if (directory != (node.Kind == NodeKind.Directory))
-        {
-            return directory ? Errno.ENOTDIR : Errno.EISDIR;
-        }
-        ulong handle = 0;
-        if (directory)
-        {
-            handle = (ulong)Interlocked.Increment(ref _nextHandle);
-            _directoryHandles[handle] = [];
-        }
-        else
-        {
-            // The backing descriptor stays open while the handle is (EMFILE when the server is at its limit).
-            int errno = _tree.OpenHandle(node);
-            if (errno != 0)
-            {
-                return errno;
-            }
-        }
-        // KEEP_CACHE: only LossyFs changes the files, so the kernel's cached pages stay valid across opens.
-        reply.Append(new FuseOpenOut { fh = handle, open_flags = directory ? 0 : FOPEN_KEEP_CACHE });
-        return 0;
-    }
-
-    private int Release(in FuseInHeader header)
-    {
-        if (TryNode(header, out var node))
-        {
-            _tree.ReleaseHandle(node);
-        }
-        return 0;
-    }
-
-    private int ReleaseDir(ref FuseRequestReader body)
-    {
-        if (body.TryRead<FuseReleaseIn>(out var release))
-        {
-            _directoryHandles.TryRemove(release.fh, out _);
-        }
-        return 0;
     }
 
     private int Read(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)

@@ -79,23 +79,7 @@ internal sealed partial class LossyTree
             }
             var created = NewNode(kind);
             string hiddenName = HiddenName(created);
-            int fd;
-            switch (kind)
-            {
-                case NodeKind.File:
-                    fd = Interop.Libc.OpenAt(_hidden, hiddenName, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0xFFF);
-                    break;
-                case NodeKind.Directory:
-                    fd = Interop.Libc.mkdirat(_hidden, hiddenName, mode & 0xFFF) == 0
-                        ? Interop.Libc.OpenAt(_hidden, hiddenName, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
-                        : -1;
-                    break;
-                default:
-                    fd = Interop.Libc.symlinkat(linkTarget!, _hidden, hiddenName) == 0
-                        ? Interop.Libc.OpenAt(_hidden, hiddenName, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0)
-                        : -1;
-                    break;
-            }
+            int fd = CreateBackingObject(kind, hiddenName, mode, linkTarget);
             if (fd < 0)
             {
                 errno = Interop.LastErrno;
@@ -111,17 +95,7 @@ internal sealed partial class LossyTree
             {
                 AdoptFileDescriptor(created, handle);
             }
-            // chown(2) of a non-directory also clears set-user/group-ID bits, so those modes keep the call.
-            if (uid != _createdUid || gid != _createdGid || (mode & 0xC00) != 0)
-            {
-                Interop.Libc.fchownat(handle, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
-            }
-            // The kernel already applied the caller's umask to the mode; this process's own umask
-            // must not strip more, and mkdir(2) takes no set-group-ID bit from its mode argument.
-            if (kind != NodeKind.Symlink && ((mode & _processUmask) != 0 || (mode & 0xE00) != 0))
-            {
-                Interop.Libc.fchmod(handle, mode & 0xFFF);
-            }
+            ApplyOwnerAndMode(handle, kind, mode, uid, gid);
             if (kind == NodeKind.Directory)
             {
                 created.Loaded = true;
@@ -138,6 +112,45 @@ internal sealed partial class LossyTree
             created.LookupCount++;
             node = created;
             return NamesDurableImmediately ? SyncNames(parent) : 0;
+        }
+    }
+
+    /// <summary>Creates the object in the hidden area; returns its descriptor or -1 (errno in <c>Interop.LastErrno</c>).</summary>
+    private int CreateBackingObject(NodeKind kind, string hiddenName, uint mode, byte[]? linkTarget)
+    {
+        int fd;
+        switch (kind)
+        {
+            case NodeKind.File:
+                fd = Interop.Libc.OpenAt(_hidden, hiddenName, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0xFFF);
+                break;
+            case NodeKind.Directory:
+                fd = Interop.Libc.mkdirat(_hidden, hiddenName, mode & 0xFFF) == 0
+                    ? Interop.Libc.OpenAt(_hidden, hiddenName, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
+                    : -1;
+                break;
+            default:
+                fd = Interop.Libc.symlinkat(linkTarget!, _hidden, hiddenName) == 0
+                    ? Interop.Libc.OpenAt(_hidden, hiddenName, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0)
+                    : -1;
+                break;
+        }
+        return fd;
+    }
+
+    /// <summary>The caller's owner and exact mode on a new object (only what creat/mkdir did not already give it).</summary>
+    private void ApplyOwnerAndMode(Microsoft.Win32.SafeHandles.SafeFileHandle handle, NodeKind kind, uint mode, uint uid, uint gid)
+    {
+        // chown(2) of a non-directory also clears set-user/group-ID bits, so those modes keep the call.
+        if (uid != _createdUid || gid != _createdGid || (mode & 0xC00) != 0)
+        {
+            Interop.Libc.fchownat(handle, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+        }
+        // The kernel already applied the caller's umask to the mode; this process's own umask
+        // must not strip more, and mkdir(2) takes no set-group-ID bit from its mode argument.
+        if (kind != NodeKind.Symlink && ((mode & _processUmask) != 0 || (mode & 0xE00) != 0))
+        {
+            Interop.Libc.fchmod(handle, mode & 0xFFF);
         }
     }
 
