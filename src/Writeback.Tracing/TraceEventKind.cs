@@ -24,7 +24,7 @@ public enum TraceEventKind
     /// <summary><c>fdatasync</c> of a file: all data and the metadata needed to read it.</summary>
     Fdatasync = 7,
 
-    /// <summary>A write on a file opened with <c>O_SYNC</c> or <c>O_DSYNC</c> returned: its range is durable.</summary>
+    /// <summary>A write on a file opened with <c>O_SYNC</c> or <c>O_DSYNC</c> (or <c>pwritev2</c> with <c>RWF_SYNC</c>/<c>RWF_DSYNC</c>) returned; <see cref="TraceEvent.Flags"/> holds <c>O_SYNC</c> or <c>O_DSYNC</c> (0 in older recordings: O_DSYNC).</summary>
     SyncWrite = 8,
 
     /// <summary><c>sync_file_range</c>: starts or waits for writeback; guarantees nothing after a crash.</summary>

@@ -64,6 +64,18 @@ public sealed class SimulatedStorage : IMappedStorage
         set => _recorder.DescriptionOverride = value;
     }
 
+    /// <summary>
+    /// When set, the durability calls recorded from now on have this model call's effect instead of the
+    /// API call's: a replayed program's <c>fdatasync</c> (recorded through <c>Flush()</c>), <c>O_DSYNC</c>
+    /// write (through <c>Flush(offset, length)</c>), <c>MS_ASYNC</c> msync, <c>sync</c>, so every model
+    /// judges the program's own call.
+    /// </summary>
+    internal ModelCall? ModelCall
+    {
+        get => _recorder.ModelCallOverride;
+        set => _recorder.ModelCallOverride = value;
+    }
+
     /// <inheritdoc/>
     public IMappedFile Open(string name, MappedFileOptions? options = null) => _front.Open(name, options);
 

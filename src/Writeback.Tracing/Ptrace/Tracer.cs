@@ -74,7 +74,7 @@ internal sealed unsafe class Tracer
         }
         if (Interop.Libc.ptrace(Interop.Libc.PTRACE_SEIZE, pid, 0, Options) < 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
+            var errno = Interop.LastErrno;
             Interop.Libc.kill(pid, Interop.Libc.SIGKILL);
             Interop.Libc.waitpid(pid, &status, Interop.Libc.__WNOTHREAD);
             _live.Clear();
@@ -91,17 +91,10 @@ internal sealed unsafe class Tracer
     {
         var scope = File.Exists("/proc/sys/kernel/yama/ptrace_scope") ? File.ReadAllText("/proc/sys/kernel/yama/ptrace_scope").Trim() : "absent";
         var tracer = File.ReadLines($"/proc/{Environment.ProcessId}/status").FirstOrDefault(l => l.StartsWith("TracerPid:", StringComparison.Ordinal))?.Split('\t')[^1];
-        return $"trace: ptrace(PTRACE_SEIZE, pid {pid}) failed: {ErrnoText(errno)}; ptrace is not permitted here "
+        return $"trace: ptrace(PTRACE_SEIZE, pid {pid}) failed: {ErrnoName.Describe(errno)}; ptrace is not permitted here "
                + $"(yama ptrace_scope={scope}; is the process already traced (our TracerPid={tracer}), or does a seccomp filter or container "
                + "(missing CAP_SYS_PTRACE, e.g. Docker without --cap-add=SYS_PTRACE) forbid it?)";
     }
-
-    internal static string ErrnoText(int errno) => errno switch
-    {
-        Errno.EPERM => "EPERM (Operation not permitted)",
-        Errno.ESRCH => "ESRCH (No such process)",
-        _ => $"errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)})",
-    };
 
     private int Loop(int pid)
     {
@@ -112,7 +105,7 @@ internal sealed unsafe class Tracer
             var tid = Interop.Libc.waitpid(-1, &status, Interop.Libc.__WALL | Interop.Libc.__WNOTHREAD);
             if (tid < 0)
             {
-                var errno = Marshal.GetLastPInvokeError();
+                var errno = Interop.LastErrno;
                 // waitpid(2) lists EINTR; per the shared policy (Interop.Eintr) it is restarted, here
                 // rather than in the declaration, because this loop must also see ECHILD.
                 if (errno == Errno.EINTR)
@@ -123,7 +116,7 @@ internal sealed unsafe class Tracer
                 {
                     return exitStatus;
                 }
-                throw new TraceException($"trace: waitpid failed: {ErrnoText(errno)}");
+                throw Errors.FromErrno<TraceException>(errno, "waitpid", null);
             }
             if (!Interop.Libc.WIFSTOPPED(status))
             {

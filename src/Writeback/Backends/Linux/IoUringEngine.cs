@@ -1,8 +1,7 @@
-using Writeback.Backends;
 using Writeback.Native;
 using static Interop.IoUring;
 
-namespace Writeback.Linux;
+namespace Writeback.Backends.Linux;
 
 /// <summary>
 /// The io_uring engine: one ring for the process and one thread, the completion thread, which is
@@ -27,7 +26,7 @@ namespace Writeback.Linux;
 /// </remarks>
 /// <remarks>
 /// Safety (the class is unsafe for its SQE and eventfd-buffer pointers): SQEs come from
-/// <see cref="IoUringRing.NextEntry"/> under the lock; the 8-byte eventfd buffer is native memory
+/// <see cref="NextEntry"/> under the lock; the 8-byte eventfd buffer is native memory
 /// allocated once and never freed, as the engine lives as long as the process.
 /// </remarks>
 internal sealed unsafe class IoUringEngine : DurabilityEngine
@@ -46,6 +45,13 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
 
     private readonly object _gate = new();
     private readonly IoUringRing _ring;
+    // The producer side of _ring's submission queue, written under _gate (in this file, so a
+    // submission runs through no other file of the engine).
+    private readonly uint* _sqTail;
+    private readonly uint _sqMask;
+    private readonly uint* _sqArray;
+    private readonly io_uring_sqe* _sqes;
+    private uint _localTail;
     private readonly SafeFileDescriptorHandle _eventFd;
     private readonly ulong* _eventValue;
     private readonly AsyncRequest[] _slots;
@@ -59,6 +65,11 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
     private IoUringEngine(IoUringRing ring, SafeFileDescriptorHandle eventFd)
     {
         _ring = ring;
+        _sqTail = ring.SqTail;
+        _sqMask = ring.SqMask;
+        _sqArray = ring.SqArray;
+        _sqes = ring.Sqes;
+        _localTail = *_sqTail;
         _eventFd = eventFd;
         _eventValue = (ulong*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(sizeof(ulong));
         var slotCount = (int)Math.Min(ring.SqEntries, Entries) - 1; // one entry stays free for the eventfd read
@@ -152,7 +163,12 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
             }
             Occupy(_freeSlots[--_freeCount], request);
         }
-        Wake();
+        // On the completion thread (a completion handler submitting the next group) no wake-up is
+        // needed: Run submits everything published when the handlers return.
+        if (!OnEngineThread)
+        {
+            Wake();
+        }
     }
 
     // Under the lock: the request (whose file the caller referenced) takes the slot and its SQE is published.
@@ -167,7 +183,7 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
     private void WriteEntry(in AsyncRequest request, ulong slot)
     {
         var fd = (int)request.File.DangerousGetHandle();
-        var sqe = _ring.NextEntry();
+        var sqe = NextEntry();
         sqe->fd = fd;
         sqe->off = (ulong)request.OffsetBytes;
         sqe->user_data = slot;
@@ -190,19 +206,39 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
                 sqe->off = 0;
                 break;
         }
-        _ring.Publish();
+        Publish();
+    }
+
+    // Returns the next SQE, zeroed, for the caller to fill before Publish. Under the lock; the
+    // caller guarantees a free entry (fewer unsubmitted entries than the ring's SQ entries).
+    private io_uring_sqe* NextEntry()
+    {
+        // The entry at the local tail is not yet published, so the kernel does not read it, and the
+        // lock keeps other producers away. Indices are masked with the kernel's ring_mask.
+        var index = _localTail & _sqMask;
+        var sqe = &_sqes[index];
+        *sqe = default;
+        _sqArray[index] = index;
+        return sqe;
+    }
+
+    // Publishes the entry NextEntry returned: a release store of the new tail.
+    private void Publish()
+    {
+        _localTail++;
+        Volatile.Write(ref *_sqTail, _localTail);
     }
 
     // Arms a read of the eventfd; its completion wakes the completion thread. Called under the lock.
     private void ArmWake()
     {
-        var sqe = _ring.NextEntry();
+        var sqe = NextEntry();
         sqe->opcode = IORING_OP_READ;
         sqe->fd = (int)_eventFd.DangerousGetHandle();
         sqe->addr = (ulong)_eventValue;
         sqe->len = sizeof(ulong);
         sqe->user_data = WakeTag;
-        _ring.Publish();
+        Publish();
     }
 
     private void Wake()
@@ -218,21 +254,18 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
         while (true)
         {
             var toSubmit = _ring.PublishedTail - _submittedTail;
-            var result = Enter(_ring.Handle, toSubmit, 1, IORING_ENTER_GETEVENTS);
-            if (result >= 0)
+            var errno = Enter(_ring.Handle, toSubmit, 1, IORING_ENTER_GETEVENTS, out var submitted);
+            _submittedTail += (uint)submitted;
+            if (errno is not (0 or Errno.EAGAIN or Errno.EBUSY))
             {
-                _submittedTail += (uint)result;
-            }
-            else if (result is not (-Errno.EAGAIN or -Errno.EBUSY))
-            {
-                Environment.FailFast($"io_uring_enter failed: {ErrnoName.Of(-result)}; the durability engine cannot continue.");
+                Environment.FailFast($"io_uring_enter failed: {ErrnoName.Of(errno)}; the durability engine cannot continue.");
             }
             _ring.Reap(this);
         }
     }
 
     /// <summary>Called by the ring for each completion, on the completion thread.</summary>
-    internal void OnCompletion(ulong userData, int result)
+    internal void OnCompletion(ulong userData, int errno)
     {
         if (userData == WakeTag)
         {
@@ -264,6 +297,6 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
             }
         }
         request.File.DangerousRelease();
-        request.Target.OnCompleted(request, result < 0 ? -result : 0);
+        request.Target.OnCompleted(request, errno);
     }
 }

@@ -1,7 +1,6 @@
-using Writeback.Backends;
 using Writeback.Native;
 
-namespace Writeback.Linux;
+namespace Writeback.Backends.Linux;
 
 /// <summary>
 /// The fallback engine: a fixed number of threads (two), started with the engine, that make the
@@ -68,7 +67,7 @@ internal sealed class PoolEngine : DurabilityEngine
         return request.Operation switch
         {
             AsyncOperation.StartWriteback => Interop.Libc.SyncFileRange(fd, request.OffsetBytes, request.LengthBytes, Interop.Libc.SYNC_FILE_RANGE_WRITE),
-            AsyncOperation.SyncRange => LinuxBackend.MsyncSync(request.Address, request.LengthBytes),
+            AsyncOperation.SyncRange => Interop.Libc.MSync(request.Address, request.LengthBytes, Interop.Libc.MS_SYNC),
             _ => Interop.Libc.FSync(fd),
         };
     }

@@ -2,12 +2,14 @@ using System.Runtime.InteropServices;
 using Writeback.Native;
 using static Interop.IoUring;
 
-namespace Writeback.Linux;
+namespace Writeback.Backends.Linux;
 
 /// <summary>
 /// One io_uring instance: the ring descriptor and the mappings of its submission queue, completion
-/// queue and SQE array (io_uring_setup(2), "mmap the rings"). Producer side (<see cref="NextEntry"/>,
-/// <see cref="Publish"/>) is called under the engine's lock; consumer side (<see cref="Reap"/>) on the
+/// queue and SQE array (io_uring_setup(2), "mmap the rings"). The producer side (writing SQEs and
+/// the SQ tail) is the engine's, under its lock, through
+/// <see cref="SqTail"/>, <see cref="SqArray"/> and <see cref="Sqes"/>; the consumer
+/// side (<see cref="Reap"/>) runs on the
 /// completion thread only.
 /// </summary>
 /// <remarks>
@@ -30,7 +32,6 @@ internal sealed unsafe class IoUringRing : IDisposable
     private readonly uint* _cqTail;
     private readonly uint _cqMask;
     private readonly io_uring_cqe* _cqes;
-    private uint _localTail;
 
     private IoUringRing(SafeFileDescriptorHandle ring, in io_uring_params p, SafeMappingHandle sq, SafeMappingHandle? cq, SafeMappingHandle sqes)
     {
@@ -50,7 +51,6 @@ internal sealed unsafe class IoUringRing : IDisposable
         _cqTail = (uint*)(cqBase + p.cq_off.tail);
         _cqMask = *(uint*)(cqBase + p.cq_off.ring_mask);
         _cqes = (io_uring_cqe*)(cqBase + p.cq_off.cqes);
-        _localTail = *_sqTail;
     }
 
     /// <summary>The submission queue's size, as the kernel rounded it.</summary>
@@ -58,6 +58,18 @@ internal sealed unsafe class IoUringRing : IDisposable
 
     /// <summary>The ring's descriptor.</summary>
     public SafeFileDescriptorHandle Handle => _ring;
+
+    /// <summary>The SQ tail the kernel reads (the engine writes it, under its lock).</summary>
+    public uint* SqTail => _sqTail;
+
+    /// <summary>The SQ ring's index mask.</summary>
+    public uint SqMask => _sqMask;
+
+    /// <summary>The SQ ring's array of SQE indices.</summary>
+    public uint* SqArray => _sqArray;
+
+    /// <summary>The SQE array.</summary>
+    public io_uring_sqe* Sqes => _sqes;
 
     /// <summary>The tail published so far (entries written; the kernel consumes them at the next io_uring_enter).</summary>
     public uint PublishedTail => Volatile.Read(ref *_sqTail);
@@ -70,7 +82,7 @@ internal sealed unsafe class IoUringRing : IDisposable
         var fd = io_uring_setup(SYS_io_uring_setup, entries, &p);
         if (fd < 0)
         {
-            return Marshal.GetLastPInvokeError();
+            return Interop.LastErrno;
         }
         var handle = new SafeFileDescriptorHandle(fd);
         var sqBytes = p.sq_off.array + (p.sq_entries * sizeof(uint));
@@ -105,7 +117,7 @@ internal sealed unsafe class IoUringRing : IDisposable
                                         Interop.Libc.MAP_SHARED | Interop.Libc.MAP_POPULATE, ring, offset);
         if (address == Interop.Libc.MAP_FAILED)
         {
-            return Marshal.GetLastPInvokeError();
+            return Interop.LastErrno;
         }
         mapping = new SafeMappingHandle((nint)address, bytes);
         return 0;
@@ -121,28 +133,6 @@ internal sealed unsafe class IoUringRing : IDisposable
         _ = io_uring_register(SYS_io_uring_register, _ring, IORING_REGISTER_IOWQ_MAX_WORKERS, limits, 2);
     }
 
-    /// <summary>
-    /// Returns the next SQE, zeroed, for the caller to fill before <see cref="Publish"/>. The caller
-    /// guarantees a free entry (fewer unsubmitted entries than <see cref="SqEntries"/>).
-    /// </summary>
-    public io_uring_sqe* NextEntry()
-    {
-        // Safety: the entry at the local tail is not yet published, so the kernel does not read it,
-        // and the engine's lock keeps other producers away.
-        var index = _localTail & _sqMask;
-        var sqe = &_sqes[index];
-        *sqe = default;
-        _sqArray[index] = index;
-        return sqe;
-    }
-
-    /// <summary>Publishes the entry <see cref="NextEntry"/> returned: a release store of the new tail.</summary>
-    public void Publish()
-    {
-        _localTail++;
-        Volatile.Write(ref *_sqTail, _localTail);
-    }
-
     /// <summary>Hands every available completion to <paramref name="engine"/>, then frees their slots in the ring.</summary>
     public void Reap(IoUringEngine engine)
     {
@@ -153,7 +143,7 @@ internal sealed unsafe class IoUringRing : IDisposable
             var cqe = _cqes[head & _cqMask];
             head++;
             Volatile.Write(ref *_cqHead, head); // release: the kernel may reuse the entry now that it is copied
-            engine.OnCompletion(cqe.user_data, cqe.res);
+            engine.OnCompletion(cqe.user_data, cqe.res < 0 ? -cqe.res : 0); // a CQE's res is -errno: negated here, where it is read
         }
     }
 

@@ -1,25 +1,41 @@
 using System.Runtime.InteropServices;
-using Writeback.Backends;
+using Writeback.Backends.Linux;
 using Writeback.Native;
 
-namespace Writeback.Linux;
+namespace Writeback.Backends;
 
-/// <summary>
-/// The Linux backend: open(2), an address-space reservation from mmap(2) with the file mapped into
-/// it, msync(2)/fsync(2) for durability on the caller's thread, the process's
-/// <see cref="DurabilityEngine"/> (io_uring or a small pool) for asynchronous work, cachestat(2) for
-/// introspection. EINTR is handled by the interop wrappers (Interop.Eintr).
-/// </summary>
-internal sealed class LinuxBackend : IMappingBackend
+// The Linux backend: open(2), an address-space reservation from mmap(2) with the file mapped into
+// it, msync(2)/fsync(2) for durability on the caller's thread, the process's durability engine
+// (io_uring, or a small pool) for asynchronous work, cachestat(2) for introspection. EINTR is
+// handled by the interop wrappers (Interop.Eintr). Each call goes straight to its interop wrapper:
+// Flush(offset, length) reaches msync(2) through MappedFile.Flush.cs, this file and Interop.MSync.cs.
+internal partial class MappingBackend
 {
+    /// <summary>The environment variable that, set to 0, forces the thread-pool engine.</summary>
+    public const string IoUringVariable = "WRITEBACK_IO_URING";
+
+    /// <summary>The AppContext switch (runtimeconfig.json) that, set to true, forces the thread-pool engine.</summary>
+    public const string DisableIoUringSwitch = "Writeback.DisableIoUring";
+
     private const int CreateMode = 0b110_110_110; // 0666, masked by the process umask as open(2) does.
     private const int ReservationFlags = Interop.Libc.MAP_PRIVATE | Interop.Libc.MAP_ANONYMOUS | Interop.Libc.MAP_NORESERVE;
 
-    /// <inheritdoc/>
-    public long MaxAsyncRequestBytes => DurabilityEngine.Shared.MaxRequestBytes;
+    private static readonly Lazy<DurabilityEngine> s_engine = new(CreateEngine);
 
-    /// <inheritdoc/>
-    public string NameOf(NativeCall call) => call switch
+    /// <summary>
+    /// The process's durability engine, created on first use: io_uring where the kernel allows it
+    /// (<see cref="IoUringEngine"/>); where io_uring is missing or refused (before Linux 5.6,
+    /// <c>kernel.io_uring_disabled</c>, a container's seccomp profile), or forced off with the
+    /// environment variable <c>WRITEBACK_IO_URING=0</c> or the runtime switch
+    /// <c>Writeback.DisableIoUring</c>, a small fixed pool of threads (<see cref="PoolEngine"/>).
+    /// </summary>
+    public virtual DurabilityEngine Engine => s_engine.Value;
+
+    /// <summary>Why io_uring is not used, or null when it is (or the engine has not started).</summary>
+    public static string? IoUringUnavailableReason { get; private set; }
+
+    /// <summary>The name of <paramref name="call"/> on this system, as error messages show it (<c>msync</c>).</summary>
+    public virtual string NameOf(NativeCall call) => call switch
     {
         NativeCall.Open => SystemCalls.Open,
         NativeCall.SetFileLength => SystemCalls.FTruncate,
@@ -33,18 +49,18 @@ internal sealed class LinuxBackend : IMappingBackend
         NativeCall.Unlock => SystemCalls.MUnlock,
         NativeCall.Unlink => SystemCalls.Unlink,
         NativeCall.Rename => SystemCalls.Rename,
-        NativeCall.StartWritebackAsync => DurabilityEngine.Shared.NameOf(AsyncOperation.StartWriteback),
-        NativeCall.SyncRangeAsync => DurabilityEngine.Shared.NameOf(AsyncOperation.SyncRange),
-        NativeCall.SyncFileAsync => DurabilityEngine.Shared.NameOf(AsyncOperation.SyncFile),
+        NativeCall.StartWritebackAsync => Engine.NameOf(AsyncOperation.StartWriteback),
+        NativeCall.SyncRangeAsync => Engine.NameOf(AsyncOperation.SyncRange),
+        NativeCall.SyncFileAsync => Engine.NameOf(AsyncOperation.SyncFile),
         _ => throw new ArgumentOutOfRangeException(nameof(call), call, null),
     };
 
-    /// <inheritdoc/>
+    /// <summary>Opens or creates the file as <paramref name="options"/> say; reports whether this call created it.</summary>
     /// <remarks>
     /// OpenOrCreate first opens without O_CREAT, then creates with O_EXCL (and opens once more if
     /// another process created it in between), so it knows whether it created the file.
     /// </remarks>
-    public int Open(string path, MappedFileOptions options, out SafeHandle file, out bool created)
+    public virtual int Open(string path, MappedFileOptions options, out SafeHandle file, out bool created)
     {
         var flags = OpenFlags(options);
         created = false;
@@ -73,8 +89,8 @@ internal sealed class LinuxBackend : IMappingBackend
         return errno;
     }
 
-    /// <inheritdoc/>
-    public int OpenDirectory(string path, out SafeHandle directory)
+    /// <summary>Opens a directory so it can be synced.</summary>
+    public virtual int OpenDirectory(string path, out SafeHandle directory)
     {
         var errno = Interop.Libc.Open(path, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY, 0, out var fd);
         directory = fd;
@@ -94,11 +110,11 @@ internal sealed class LinuxBackend : IMappingBackend
         };
     }
 
-    /// <inheritdoc/>
-    public int SetFileLength(SafeHandle file, long lengthBytes) => Interop.Libc.FTruncate(Fd(file), lengthBytes);
+    /// <summary>Sets the file's length (ftruncate(2)).</summary>
+    public virtual int SetFileLength(SafeHandle file, long lengthBytes) => Interop.Libc.FTruncate(Fd(file), lengthBytes);
 
-    /// <inheritdoc/>
-    public int GetFileLength(SafeHandle file, out long lengthBytes)
+    /// <summary>Reads the file's length (lseek(2) to the end).</summary>
+    public virtual int GetFileLength(SafeHandle file, out long lengthBytes)
     {
         lengthBytes = Interop.Libc.lseek(Fd(file), 0, Interop.Libc.SEEK_END);
         var errno = Interop.Eintr.NoRetry(lengthBytes);
@@ -106,24 +122,24 @@ internal sealed class LinuxBackend : IMappingBackend
         return errno;
     }
 
-    /// <inheritdoc/>
+    /// <summary>Reserves address space only: no memory and no file behind it.</summary>
     /// <remarks>mmap(NULL, reserved, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE): no memory and no swap is committed.</remarks>
-    public int Reserve(long reservedBytes, out SafeMappingHandle reservation)
+    public virtual int Reserve(long reservedBytes, out SafeMappingHandle reservation)
     {
         var errno = MapAt(0, reservedBytes, Interop.Libc.PROT_NONE, ReservationFlags, SafeFileDescriptorHandle.None, 0, out var address);
         reservation = errno == 0 ? new SafeMappingHandle(address, reservedBytes) : new SafeMappingHandle();
         return errno;
     }
 
-    /// <inheritdoc/>
-    public int Map(SafeHandle file, nint address, long offsetBytes, long lengthBytes, bool writable)
+    /// <summary>Maps the file's page-aligned range at <paramref name="address"/>, inside a reservation.</summary>
+    public virtual int Map(SafeHandle file, nint address, long offsetBytes, long lengthBytes, bool writable)
     {
         var protection = writable ? Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE : Interop.Libc.PROT_READ;
         return MapAt(address, lengthBytes, protection, Interop.Libc.MAP_SHARED | Interop.Libc.MAP_FIXED, Fd(file), offsetBytes, out _);
     }
 
-    /// <inheritdoc/>
-    public int Unmap(nint address, long lengthBytes) =>
+    /// <summary>Puts the reservation back over a mapped range; dirty pages stay in the page cache.</summary>
+    public virtual int Unmap(nint address, long lengthBytes) =>
         MapAt(address, lengthBytes, Interop.Libc.PROT_NONE, ReservationFlags | Interop.Libc.MAP_FIXED, SafeFileDescriptorHandle.None, 0, out _);
 
     private static int MapAt(nint hint, long lengthBytes, int prot, int flags, SafeFileDescriptorHandle fd, long offsetBytes, out nint address)
@@ -134,32 +150,19 @@ internal sealed class LinuxBackend : IMappingBackend
         {
             var result = Interop.Libc.mmap((void*)hint, (nuint)lengthBytes, prot, flags, fd, offsetBytes);
             address = result == Interop.Libc.MAP_FAILED ? 0 : (nint)result;
-            return result == Interop.Libc.MAP_FAILED ? Marshal.GetLastPInvokeError() : 0;
+            return result == Interop.Libc.MAP_FAILED ? Interop.LastErrno : 0;
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>Makes the mapped range durable, waiting on the caller's thread (msync(MS_SYNC)).</summary>
     /// <remarks>msync(2) with MS_SYNC. msync(2) does not list EINTR, so it is never restarted.</remarks>
-    public int SyncRange(nint address, long lengthBytes) => MsyncSync(address, lengthBytes);
+    public virtual int SyncRange(nint address, long lengthBytes) => Interop.Libc.MSync(address, lengthBytes, Interop.Libc.MS_SYNC);
 
-    /// <summary>msync(MS_SYNC) on a page-aligned range inside a mapping the caller owns.</summary>
-    internal static int MsyncSync(nint address, long lengthBytes)
-    {
-        // Safety: callers pass a page-aligned range inside the file mapping they own; msync only reads the page tables.
-        unsafe
-        {
-            return Interop.Eintr.NoRetry(Interop.Libc.msync((void*)address, (nuint)lengthBytes, Interop.Libc.MS_SYNC));
-        }
-    }
+    /// <summary>Makes the whole file's data and metadata durable (fsync(2)).</summary>
+    public virtual int SyncFile(SafeHandle file) => Interop.Libc.FSync(Fd(file));
 
-    /// <inheritdoc/>
-    public int SyncFile(SafeHandle file) => Interop.Libc.FSync(Fd(file));
-
-    /// <inheritdoc/>
-    public void Submit(in AsyncRequest request) => DurabilityEngine.Shared.Submit(request);
-
-    /// <inheritdoc/>
-    public int QueryPageCache(SafeHandle file, long offsetBytes, long lengthBytes, out PageCacheState state)
+    /// <summary>Page-cache state of a byte range (cachestat(2)); a length of 0 means "to the end of the file".</summary>
+    public virtual int QueryPageCache(SafeHandle file, long offsetBytes, long lengthBytes, out PageCacheState state)
     {
         state = default;
         var range = new Interop.Libc.cachestat_range { off = (ulong)offsetBytes, len = (ulong)lengthBytes };
@@ -178,8 +181,8 @@ internal sealed class LinuxBackend : IMappingBackend
         return 0;
     }
 
-    /// <inheritdoc/>
-    public int Advise(nint address, long lengthBytes, MemoryAdvice advice)
+    /// <summary>Passes advice for the mapped range (madvise(2)).</summary>
+    public virtual int Advise(nint address, long lengthBytes, MemoryAdvice advice)
     {
         var native = advice switch
         {
@@ -199,8 +202,8 @@ internal sealed class LinuxBackend : IMappingBackend
         }
     }
 
-    /// <inheritdoc/>
-    public int Lock(nint address, long lengthBytes, bool lockPages)
+    /// <summary>Locks (mlock(2)) or unlocks (munlock(2)) the mapped range.</summary>
+    public virtual int Lock(nint address, long lengthBytes, bool lockPages)
     {
         // Safety: a page-aligned range inside the caller's mapping; (un)locking does not touch its contents.
         unsafe
@@ -211,11 +214,28 @@ internal sealed class LinuxBackend : IMappingBackend
         }
     }
 
-    /// <inheritdoc/>
-    public int Unlink(string path) => Interop.Eintr.NoRetry(Interop.Libc.unlink(path));
+    /// <summary>Removes a name (unlink(2)).</summary>
+    public virtual int Unlink(string path) => Interop.Eintr.NoRetry(Interop.Libc.unlink(path));
 
-    /// <inheritdoc/>
-    public int Rename(string sourcePath, string targetPath) => Interop.Eintr.NoRetry(Interop.Libc.rename(sourcePath, targetPath));
+    /// <summary>Renames atomically, replacing the target (rename(2)).</summary>
+    public virtual int Rename(string sourcePath, string targetPath) => Interop.Eintr.NoRetry(Interop.Libc.rename(sourcePath, targetPath));
 
     private static SafeFileDescriptorHandle Fd(SafeHandle file) => (SafeFileDescriptorHandle)file;
+
+    private static DurabilityEngine CreateEngine()
+    {
+        if (Environment.GetEnvironmentVariable(IoUringVariable) is "0" or "false" or "off"
+            || (AppContext.TryGetSwitch(DisableIoUringSwitch, out var disabled) && disabled))
+        {
+            IoUringUnavailableReason = $"forced off ({IoUringVariable}=0 or {DisableIoUringSwitch})";
+            return new PoolEngine();
+        }
+        var engine = IoUringEngine.TryStart(out var errno);
+        if (engine is not null)
+        {
+            return engine;
+        }
+        IoUringUnavailableReason = $"io_uring_setup failed: {ErrnoName.Of(errno)}";
+        return new PoolEngine();
+    }
 }
