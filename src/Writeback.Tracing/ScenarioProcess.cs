@@ -19,13 +19,11 @@ public static class ScenarioProcess
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(output);
-        Acknowledgements? acknowledged = null;
-        acknowledged = new Acknowledgements(() =>
+        var acknowledged = new Acknowledgements(value =>
         {
-            // Called by Add after the value is stored: the program acknowledges it now, in order with its file calls.
-            output.WriteLine(acknowledged!.Values[^1].ToString(CultureInfo.InvariantCulture));
+            // The program acknowledges the value now, in order with its file calls.
+            output.WriteLine(value.ToString(CultureInfo.InvariantCulture));
             output.Flush();
-            return 0;
         });
         scenario.Run(new DirectoryStorage(directory), acknowledged);
     }

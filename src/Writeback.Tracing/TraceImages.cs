@@ -1,4 +1,3 @@
-using Writeback.Simulation.Exploration;
 using Writeback.Tracing.Replay;
 
 namespace Writeback.Tracing;
@@ -23,8 +22,6 @@ public static class TraceImages
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegative(crashPointIndex);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(crashPointIndex, record.CallCount);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var image in CrashExplorer.EnumerateImages(record, model, kind, crashPointIndex, options))
         {
@@ -48,19 +45,16 @@ public static class TraceImages
     /// <param name="directory">Where to write; created.</param>
     public static void WriteFailure(SimulationRecord record, KernelModel model, CrashFailure failure, int atomicWriteBytes, string directory)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        ArgumentNullException.ThrowIfNull(failure);
-        var space = new CrashPointSpace(record, record.Timeline(model), failure.Kind, failure.CrashPointIndex, atomicWriteBytes);
-        if (failure.FailingState is { } state)
+        if (CrashExplorer.FailureImage(record, model, failure, atomicWriteBytes) is { } image)
         {
-            Write(new CrashImage(space, state).Materialize(), directory);
+            Write(image, directory);
         }
-        if (failure.ShrunkState is { } shrunk)
+        if (CrashExplorer.FailureImage(record, model, failure, atomicWriteBytes, shrunk: true) is { } shrunk)
         {
-            Write(new CrashImage(space, shrunk).Materialize(), directory + "-shrunk");
+            Write(shrunk, directory + "-shrunk");
         }
     }
 
-    private static void Write(Dictionary<string, byte[]> image, string directory) =>
+    private static void Write(IReadOnlyDictionary<string, byte[]> image, string directory) =>
         ImageFiles.Write(image, directory, []);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Writeback.Simulation.Storage;
 using Writeback.Tracing.Replay;
 
 namespace Writeback.Tracing;
@@ -7,8 +6,11 @@ namespace Writeback.Tracing;
 /// <summary>
 /// A recorded program as an <see cref="ICrashScenario"/>: <see cref="Run"/> replays the recording
 /// through the storage's calls; <see cref="Check"/> writes the post-crash image to a real
-/// directory and runs the user's checker on it. The checker runs once per distinct image and
-/// acknowledged output, across crash kinds and models; later states with the same pair reuse its verdict.
+/// directory and runs the user's checker on it. The checker sees the model, the crash kind and the
+/// crash point's name (<c>WRITEBACK_MODEL</c>, <c>WRITEBACK_CRASH_KIND</c>, <c>WRITEBACK_CRASH_POINT</c>),
+/// and its verdict is reused, by the explorer, for every later state with the same image,
+/// acknowledged output, crash kind and model: the crash point it names is the first one the image
+/// was met at (the verdict must not depend on it).
 /// </summary>
 public sealed class TraceScenario : ICrashScenario
 {
@@ -16,9 +18,7 @@ public sealed class TraceScenario : ICrashScenario
     private readonly CheckerOptions _checker;
     private readonly byte[] _output;
     private readonly string[] _names;
-    private readonly ConcurrentDictionary<(string Image, long OutputBytes), Lazy<string?>> _verdicts = new();
-    private int _setupCallCount;
-    private IReadOnlyList<string> _callNames = [];
+    private readonly ConcurrentDictionary<(string Image, long OutputBytes), bool> _judged = new();
     private long _checkerRuns;
     private TraceException? _fatal;
 
@@ -39,14 +39,11 @@ public sealed class TraceScenario : ICrashScenario
     /// <summary>The program's file name: the scenario's name in reports.</summary>
     public string Name => Path.GetFileName(_recording.Program);
 
-    /// <summary>The model being explored, passed to the checker as <c>WRITEBACK_MODEL</c>; set it before each exploration.</summary>
-    public KernelModel? Model { get; set; }
-
     /// <summary>How many times the checker command has run.</summary>
     public long CheckerRuns => Interlocked.Read(ref _checkerRuns);
 
-    /// <summary>How many distinct (image, acknowledged output) pairs have been judged.</summary>
-    public int DistinctImages => _verdicts.Count;
+    /// <summary>How many distinct (image, acknowledged output) pairs the checker has judged (under any crash kind and model).</summary>
+    public int DistinctImages => _judged.Count;
 
     /// <summary>
     /// Throws the first error that made checking impossible (the checker hung past its timeout,
@@ -67,8 +64,6 @@ public sealed class TraceScenario : ICrashScenario
     {
         var replay = new TraceReplay(_recording, storage, acknowledged);
         replay.Run();
-        _setupCallCount = replay.SetupCallCount;
-        _callNames = replay.CallNames;
     }
 
     /// <inheritdoc/>
@@ -80,14 +75,10 @@ public sealed class TraceScenario : ICrashScenario
         {
             return CheckResult.Fail(fatal.Message); // The run is over; ThrowIfCheckerFailed reports it.
         }
-        if (context.CrashPointIndex < _setupCallCount)
-        {
-            return CheckResult.Ok; // Before the program started: the initial state is durable by definition.
-        }
         var image = ReadImage(recovered);
         var outputBytes = context.Acknowledged.Count == 0 ? 0 : context.Acknowledged[^1];
-        // Lazy: two workers meeting the same image at once run the checker once.
-        var message = _verdicts.GetOrAdd((ImageFiles.Fingerprint(image), outputBytes), _ => new Lazy<string?>(() => RunChecker(image, outputBytes, context))).Value;
+        _judged.TryAdd((ImageFiles.Fingerprint(image), outputBytes), true);
+        var message = RunChecker(image, outputBytes, context);
         return message is null ? CheckResult.Ok : CheckResult.Fail(message);
     }
 
@@ -95,11 +86,6 @@ public sealed class TraceScenario : ICrashScenario
     /// <param name="outputBytes">The last acknowledged value (a byte count).</param>
     /// <returns>The bytes.</returns>
     public ReadOnlySpan<byte> OutputBefore(long outputBytes) => _output.AsSpan(0, (int)Math.Min(outputBytes, _output.Length));
-
-    /// <summary>Crash point i in words: <c>#i before CALL</c>, or <c>#N after CALL</c> for the last one.</summary>
-    private string CrashPointName(int crashPointIndex) =>
-        crashPointIndex < _callNames.Count ? $"#{crashPointIndex} before {_callNames[crashPointIndex]}"
-        : _callNames.Count == 0 ? $"#{crashPointIndex} at the end" : $"#{crashPointIndex} after {_callNames[^1]}";
 
     /// <summary>The recording without the events and initial files of ignored paths.</summary>
     private static Recording Without(Recording recording, IReadOnlyList<string> ignored)
@@ -114,14 +100,12 @@ public sealed class TraceScenario : ICrashScenario
     private SortedDictionary<string, byte[]> ReadImage(IMappedStorage recovered)
     {
         var image = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
-        IEnumerable<string> paths = _names;
-        if (recovered is MemoryStorage memory)
+        IEnumerable<string> paths = _names; // every name a file ever had: for a storage without directories, ask each
+        if (recovered is ISubdirectoryStorage tree)
         {
-            foreach (var directory in memory.Directories.Keys)
-            {
-                image[directory + "/"] = []; // a surviving directory, empty or not (ImageFiles.Write creates it)
-            }
-            paths = memory.Names.Keys.ToList();
+            var files = new List<string>();
+            ListTree(tree, "", files, image);
+            paths = files;
         }
         foreach (var path in paths)
         {
@@ -135,6 +119,24 @@ public sealed class TraceScenario : ICrashScenario
             image[path] = bytes;
         }
         return image;
+    }
+
+    /// <summary>Every file under <paramref name="directory"/> into <paramref name="files"/>, and every directory into <paramref name="image"/> as <c>PATH/</c>.</summary>
+    private static void ListTree(ISubdirectoryStorage tree, string directory, List<string> files, SortedDictionary<string, byte[]> image)
+    {
+        foreach (var name in tree.ListDirectory(directory))
+        {
+            var path = directory.Length == 0 ? name : directory + "/" + name;
+            if (tree.DirectoryExists(path))
+            {
+                image[path + "/"] = []; // a surviving directory, empty or not (ImageFiles.Write creates it)
+                ListTree(tree, path, files, image);
+            }
+            else
+            {
+                files.Add(path);
+            }
+        }
     }
 
     private static void Materialise(SortedDictionary<string, byte[]> image, string directory) => ImageFiles.Write(image, directory, []);
@@ -166,9 +168,9 @@ public sealed class TraceScenario : ICrashScenario
             {
                 ["WRITEBACK_IMAGE"] = imageDirectory,
                 ["WRITEBACK_OUTPUT"] = outputFile,
-                ["WRITEBACK_MODEL"] = Model?.Name ?? "",
+                ["WRITEBACK_MODEL"] = context.Model.Name,
                 ["WRITEBACK_CRASH_KIND"] = context.Kind.ToString(),
-                ["WRITEBACK_CRASH_POINT"] = CrashPointName(context.CrashPointIndex),
+                ["WRITEBACK_CRASH_POINT"] = context.CrashPointName,
             });
         }
         finally

@@ -74,10 +74,10 @@ public sealed class FailureReportingTests
     }
 
     [Fact]
-    public void A_checker_that_reads_the_crash_point_gets_verdicts_per_crash_point()
+    public void A_scenario_whose_verdict_depends_on_the_crash_point_gets_verdicts_per_crash_point()
     {
-        // Identical images at every crash point; the checker fails only at crash point 3.
-        static DelegateScenario Scenario(bool readsCrashPoint) => new("crash-point", (storage, _) =>
+        // Identical images at every crash point; the declaring checker fails only at crash point 3.
+        static DelegateScenario Scenario(bool dependsOnCrashPoint) => new("crash-point", (storage, _) =>
         {
             using var file = storage.Open("f", new MappedFileOptions { Length = Page });
             file.FlushFile();
@@ -85,12 +85,40 @@ public sealed class FailureReportingTests
             {
                 file.Flush(0, Page);
             }
-        }, (_, context) => readsCrashPoint && context.CrashPointIndex == 3 ? CheckResult.Fail("crash point 3") : CheckResult.Ok);
+        }, (_, context) => dependsOnCrashPoint && context.CrashPointIndex == 3 ? CheckResult.Fail("crash point 3") : CheckResult.Ok,
+           verdictDependsOnCrashPoint: dependsOnCrashPoint);
         var options = new ExplorerOptions { CrashKinds = [CrashKind.ProcessCrash] };
-        var reading = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(Scenario(readsCrashPoint: true));
-        Assert.Equal(3, Assert.Single(reading.Failures).CrashPointIndex);
-        var notReading = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(Scenario(readsCrashPoint: false));
-        Assert.True(notReading.Passed);
-        Assert.True(notReading.StatesChecked < reading.StatesChecked, $"{notReading.StatesChecked} vs {reading.StatesChecked}");
+        var declaring = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(Scenario(dependsOnCrashPoint: true));
+        Assert.Equal(3, Assert.Single(declaring.Failures).CrashPointIndex);
+        var notDeclaring = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(Scenario(dependsOnCrashPoint: false));
+        Assert.True(notDeclaring.Passed);
+        Assert.True(notDeclaring.StatesChecked < declaring.StatesChecked, $"{notDeclaring.StatesChecked} vs {declaring.StatesChecked}");
+    }
+
+    [Fact]
+    public void The_checker_is_told_the_model_the_crash_kind_and_the_crash_points_name()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentBag<CrashContext>();
+        var scenario = new DelegateScenario("context", (storage, _) =>
+        {
+            using var file = storage.Open("f", new MappedFileOptions { Length = Page });
+            file.Write(0, [1]);
+            file.Flush(0, Page);
+        }, (_, context) =>
+        {
+            seen.Add(context);
+            return CheckResult.Ok;
+        }, verdictDependsOnCrashPoint: true);
+        var options = new ExplorerOptions { CrashKinds = [CrashKind.PowerLoss] };
+        var report = new CrashExplorer(KernelModel.MsAsyncStartsIo, options).Explore(scenario);
+
+        Assert.All(seen, c => Assert.Same(KernelModel.MsAsyncStartsIo, c.Model));
+        Assert.All(seen, c => Assert.Equal(CrashKind.PowerLoss, c.Kind));
+        Assert.All(seen, c => Assert.StartsWith($"#{c.CrashPointIndex} ", c.CrashPointName, StringComparison.Ordinal));
+        var flush = seen.First(c => c.CrashPointIndex == 2);
+        Assert.Equal(3, report.CallCount); // Open, Write, Flush
+        Assert.Equal("#2 before " + CrashExplorer.Record(scenario).DescribeCall(2), flush.CrashPointName);
+        Assert.Contains("Flush", flush.CrashPointName, StringComparison.Ordinal);
+        Assert.StartsWith("#3 after ", seen.First(c => c.CrashPointIndex == 3).CrashPointName, StringComparison.Ordinal);
     }
 }

@@ -57,6 +57,6 @@ public sealed class ReachabilityTests
         Assert.Empty(Assert.Single(images));
     }
 
-    private static string Describe(Dictionary<string, byte[]> image) =>
+    private static string Describe(IReadOnlyDictionary<string, byte[]> image) =>
         string.Join(";", image.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value.Length}:{string.Concat(f.Value.Chunk(Page).Select(p => p[0]))}"));
 }

@@ -38,7 +38,6 @@ internal static class Traced
         var reports = new List<CrashReport>();
         foreach (var model in LinuxModels)
         {
-            scenario.Model = model;
             reports.Add(new CrashExplorer(model, options).Explore(record, scenario));
         }
         var outcome = new Outcome(scenario, record, reports);

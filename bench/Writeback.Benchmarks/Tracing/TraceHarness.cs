@@ -114,7 +114,6 @@ public sealed class TraceHarness : IHarness
         var verdicts = new List<string>();
         foreach (var model in new[] { KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range })
         {
-            scenario.Model = model;
             var report = new CrashExplorer(model).Explore(record, scenario);
             scenario.ThrowIfCheckerFailed();
             states += report.StatesChecked;

@@ -19,9 +19,9 @@ namespace Writeback.Simulation;
 /// exhaustively; above it, every state within <see cref="ExplorerOptions.BoundedDeviations"/>
 /// choices of all-lost and of all-kept, plus seeded random samples (a crash point the next one
 /// dominates checks only its two extremes). Identical images (by a 128-bit hash of their choices)
-/// with identical acknowledgements are checked once, at every crash point unless the checker reads
-/// <see cref="CrashContext.CrashPointIndex"/>. Crash points are checked in parallel; the report does
-/// not depend on the thread count.
+/// with identical acknowledgements are checked once per crash kind, at every crash point unless the
+/// scenario declares <see cref="ICrashScenario.VerdictDependsOnCrashPoint"/>. Crash points are
+/// checked in parallel; the report does not depend on the thread count.
 /// </remarks>
 public sealed partial class CrashExplorer
 {
@@ -161,11 +161,31 @@ public sealed partial class CrashExplorer
     }
 
     /// <summary>
-    /// Every image the explorer would check at one crash point (duplicates included), as durable
-    /// name -> content. For tests and for comparing the model with a real kernel.
+    /// Every image the explorer would check at one crash point under one model and crash kind
+    /// (duplicates included, in the explorer's order), each as the durable files' paths and
+    /// contents, plus one entry <c>PATH/</c> with empty content per surviving directory. For writing
+    /// images out to debug a checker, and for comparing the model with a real kernel.
     /// </summary>
-    internal static IEnumerable<Dictionary<string, byte[]>> EnumerateImages(SimulationRecord record, KernelModel model,
-                                                                            CrashKind kind, int crashPointIndex, ExplorerOptions options)
+    /// <param name="record">The record, from <see cref="Record(ICrashScenario, int)"/>.</param>
+    /// <param name="model">The kernel model.</param>
+    /// <param name="kind">The crash kind.</param>
+    /// <param name="crashPointIndex">0 ≤ index ≤ the record's call count.</param>
+    /// <param name="options">The atomic write unit, state limits and seed; <see langword="null"/> means the defaults.</param>
+    /// <returns>The images, lazily.</returns>
+    public static IEnumerable<IReadOnlyDictionary<string, byte[]>> EnumerateImages(SimulationRecord record, KernelModel model,
+                                                                                  CrashKind kind, int crashPointIndex, ExplorerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegative(crashPointIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(crashPointIndex, record.CallCount);
+        options ??= new ExplorerOptions();
+        options.Validate(record.PageSizeBytes);
+        return Images(record, model, kind, crashPointIndex, options);
+    }
+
+    private static IEnumerable<IReadOnlyDictionary<string, byte[]>> Images(SimulationRecord record, KernelModel model, CrashKind kind,
+                                                                          int crashPointIndex, ExplorerOptions options)
     {
         var space = new CrashPointSpace(record, record.Timeline(model), kind, crashPointIndex, options.AtomicWriteBytes);
         foreach (var state in States(space, options, space.StateCount <= options.MaxStatesPerCrashPoint))
@@ -173,6 +193,39 @@ public sealed partial class CrashExplorer
             yield return new CrashImage(space, state).Materialize();
         }
     }
+
+    /// <summary>
+    /// The image a failure was found on (<paramref name="shrunk"/> false) or its shrunk image, in the
+    /// form of <see cref="EnumerateImages"/>; null when the failure carries no such state.
+    /// </summary>
+    /// <param name="record">The record the failure was explored from.</param>
+    /// <param name="model">The model of the failure's report.</param>
+    /// <param name="failure">The failure.</param>
+    /// <param name="atomicWriteBytes">The atomic write unit of the exploration.</param>
+    /// <param name="shrunk">True for the shrunk state.</param>
+    /// <returns>The image, or null.</returns>
+    public static IReadOnlyDictionary<string, byte[]>? FailureImage(SimulationRecord record, KernelModel model, CrashFailure failure,
+                                                                   int atomicWriteBytes, bool shrunk = false)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(failure);
+        if ((shrunk ? failure.ShrunkState : failure.FailingState) is not { } state)
+        {
+            return null;
+        }
+        var space = new CrashPointSpace(record, record.Timeline(model), failure.Kind, failure.CrashPointIndex, atomicWriteBytes);
+        return new CrashImage(space, [.. state]).Materialize();
+    }
+
+    /// <summary>What the checker is told about crash point <paramref name="crashPointIndex"/> of <paramref name="record"/>.</summary>
+    private static CrashContext ContextOf(SimulationRecord record, KernelModel model, CrashKind kind, int crashPointIndex) =>
+        new(kind, crashPointIndex, record.AcknowledgedAt(crashPointIndex))
+        {
+            Model = model,
+            CrashPointName = crashPointIndex < record.CallCount ? $"#{crashPointIndex} before {record.DescribeCall(crashPointIndex)}"
+                : record.CallCount == 0 ? $"#{crashPointIndex} at the end" : $"#{crashPointIndex} after {record.DescribeCall(record.CallCount - 1)}",
+        };
 
     /// <summary>Runs the scenario's checker on one state of one crash point (no cache): for tests of shrinking.</summary>
     internal static CheckResult CheckState(SimulationRecord record, KernelModel model, ICrashScenario scenario, CrashKind kind,
@@ -182,7 +235,7 @@ public sealed partial class CrashExplorer
         var storage = MemoryStorage.OverImage(new CrashImage(space, state));
         try
         {
-            return scenario.Check(storage, new CrashContext(kind, crashPointIndex, record.AcknowledgedAt(crashPointIndex)));
+            return scenario.Check(storage, ContextOf(record, model, kind, crashPointIndex));
         }
         finally
         {
@@ -197,7 +250,7 @@ public sealed partial class CrashExplorer
     /// <summary>
     /// Which verdict cache entry a state uses: everything the checker can see. The image (its
     /// 128-bit hash), the crash kind, the acknowledgements (a prefix of one list, so their count),
-    /// and the crash point when the checker read <see cref="CrashContext.CrashPointIndex"/> (-1 otherwise).
+    /// and the crash point when the scenario's verdicts depend on it (-1 otherwise).
     /// </summary>
     private readonly record struct StateKey(UInt128 ImageHash, CrashKind Kind, int AcknowledgedCount, int CrashPointIndex);
 
@@ -225,7 +278,7 @@ public sealed partial class CrashExplorer
         private readonly ExplorerOptions _options = explorer._options;
         private long _statesChecked;
         private int _cachedVerdicts;
-        private bool _anySpecific; // whether a checker has read the crash point: only then are crash-point keys looked up
+        private readonly bool _perCrashPoint = scenario.VerdictDependsOnCrashPoint;
         private long _statesGenerated;
         private int _exhaustive;
         private int _bounded;
@@ -240,7 +293,8 @@ public sealed partial class CrashExplorer
 
         public IReadOnlyList<CrashFailure> Execute()
         {
-            var crashPoints = Enumerable.Range(0, _record.CrashPointCount)
+            var first = _record.FirstExploredCrashPoint;
+            var crashPoints = Enumerable.Range(first, _record.CrashPointCount - first)
                 .Where(i => i % _options.ShardCount == _options.ShardIndex).ToArray();
             var kinds = _options.CrashKinds.Distinct().Order().ToArray();
             var items = crashPoints.SelectMany(i => kinds.Select(kind => (CrashPointIndex: i, Kind: kind))).ToArray();
@@ -288,7 +342,7 @@ public sealed partial class CrashExplorer
             {
                 Interlocked.Increment(ref _bounded);
             }
-            var context = new CrashContext(kind, crashPointIndex, _record.AcknowledgedAt(crashPointIndex));
+            var context = ContextOf(_record, _model, kind, crashPointIndex);
             var generated = 0L;
             try
             {
@@ -317,7 +371,7 @@ public sealed partial class CrashExplorer
         {
             Interlocked.Increment(ref _bounded);
             Interlocked.Add(ref _statesGenerated, 2);
-            var context = new CrashContext(kind, crashPointIndex, _record.AcknowledgedAt(crashPointIndex));
+            var context = ContextOf(_record, _model, kind, crashPointIndex);
             foreach (var scope in new[] { SpaceScope.AllLostOnly, SpaceScope.MemoryImage })
             {
                 var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes, scope);
@@ -339,9 +393,8 @@ public sealed partial class CrashExplorer
         private Verdict? Check(CrashPointSpace space, int[] state, CrashContext context, bool verify = false)
         {
             var hash = space.Hash(state);
-            var general = new StateKey(hash, context.Kind, context.Acknowledged.Count, -1);
-            var specific = general with { CrashPointIndex = context.CrashPointIndex };
-            if (_verdicts.TryGetValue(general, out var cached) || (Volatile.Read(ref _anySpecific) && _verdicts.TryGetValue(specific, out cached)))
+            var key = new StateKey(hash, context.Kind, context.Acknowledged.Count, _perCrashPoint ? context.CrashPointIndex : -1);
+            if (_verdicts.TryGetValue(key, out var cached))
             {
                 if (cached.Passed)
                 {
@@ -352,20 +405,16 @@ public sealed partial class CrashExplorer
                     return cached;
                 }
             }
-            var (verdict, readCrashPoint) = RunChecker(space, state, context);
+            var verdict = RunChecker(space, state, context);
             // ConcurrentDictionary.Count takes every lock: the cache keeps its own count.
             if (Volatile.Read(ref _cachedVerdicts) >= MaxCachedVerdicts)
             {
                 _verdicts.Clear();
                 Interlocked.Exchange(ref _cachedVerdicts, 0);
             }
-            if (readCrashPoint)
-            {
-                Volatile.Write(ref _anySpecific, true);
-            }
             // Two workers can check one image at the same time; only the one whose verdict goes in
             // counts it, so StatesChecked (distinct states) is the same whatever the thread count.
-            if (_verdicts.TryAdd(readCrashPoint ? specific : general, verdict))
+            if (_verdicts.TryAdd(key, verdict))
             {
                 Interlocked.Increment(ref _statesChecked);
                 Interlocked.Increment(ref _cachedVerdicts);
@@ -373,20 +422,19 @@ public sealed partial class CrashExplorer
             return verdict.Passed ? null : verdict;
         }
 
-        private (Verdict Verdict, bool ReadCrashPoint) RunChecker(CrashPointSpace space, int[] state, CrashContext context)
+        private Verdict RunChecker(CrashPointSpace space, int[] state, CrashContext context)
         {
             var storage = MemoryStorage.OverImage(new CrashImage(space, state));
-            context.CrashPointIndexRead = false;
             try
             {
                 var result = _scenario.Check(storage, context);
-                return (result is { Passed: false, Message: { } message } ? new Verdict(message, null) : Verdict.Pass, context.CrashPointIndexRead);
+                return result is { Passed: false, Message: { } message } ? new Verdict(message, null) : Verdict.Pass;
             }
 #pragma warning disable CA1031 // A checker that throws on a post-crash image is a failing recovery, reported as such.
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                return (new Verdict($"the checker threw {exception.GetType().Name}: {exception.Message}", exception.ToString()), context.CrashPointIndexRead);
+                return new Verdict($"the checker threw {exception.GetType().Name}: {exception.Message}", exception.ToString());
             }
             finally
             {

@@ -13,7 +13,7 @@ namespace Writeback.Simulation.Recording;
 /// <c>Length</c> and <c>Dispose</c> are not calls. A call is observed before its arguments are
 /// checked, so a call that throws is still a call (and guarantees nothing).
 /// </remarks>
-internal sealed class CallRecordingStorage(IMappedStorage inner, ICallObserver observer) : IMappedStorage
+internal sealed class CallRecordingStorage(IMappedStorage inner, ICallObserver observer) : ISubdirectoryStorage
 {
     private readonly FlushCompletions _completions = new(observer);
 
@@ -39,24 +39,28 @@ internal sealed class CallRecordingStorage(IMappedStorage inner, ICallObserver o
     /// <summary>link(2): a second name for the file at <paramref name="sourceName"/>; only over a <see cref="MemoryStorage"/>.</summary>
     public void Link(string sourceName, string targetName) =>
         Pass(new ObservedCall(CallKind.Link, null, CallText.Link(sourceName, targetName), 0, 0) { Path = sourceName, TargetPath = targetName },
-             () => Memory.Link(sourceName, targetName));
+             () => (inner as MemoryStorage ?? throw new NotSupportedException($"link(2) needs the simulator's in-memory storage, not {inner.GetType().Name}.")).Link(sourceName, targetName));
 
     public void FlushDirectory() => Pass(new ObservedCall(CallKind.FlushDirectory, null, CallText.FlushDirectory, 0, 0) { Path = "" }, inner.FlushDirectory);
 
-    /// <summary>fsync(2) of a subdirectory ("" is the root); only over a <see cref="MemoryStorage"/>.</summary>
+    /// <summary>fsync(2) of a subdirectory ("" is the root); only over an <see cref="ISubdirectoryStorage"/>.</summary>
     public void FlushDirectory(string path) =>
-        Pass(new ObservedCall(CallKind.FlushDirectory, null, CallText.FlushDirectoryAt(path), 0, 0) { Path = path }, () => Memory.FlushDirectory(path));
+        Pass(new ObservedCall(CallKind.FlushDirectory, null, CallText.FlushDirectoryAt(path), 0, 0) { Path = path }, () => Tree.FlushDirectory(path));
 
-    /// <summary>mkdir(2); only over a <see cref="MemoryStorage"/>.</summary>
+    /// <summary>mkdir(2); only over an <see cref="ISubdirectoryStorage"/>.</summary>
     public void CreateDirectory(string path) =>
-        Pass(new ObservedCall(CallKind.CreateDirectory, null, CallText.CreateDirectory(path), 0, 0) { Path = path }, () => Memory.CreateDirectory(path));
+        Pass(new ObservedCall(CallKind.CreateDirectory, null, CallText.CreateDirectory(path), 0, 0) { Path = path }, () => Tree.CreateDirectory(path));
 
-    /// <summary>rmdir(2); only over a <see cref="MemoryStorage"/>.</summary>
+    /// <summary>rmdir(2); only over an <see cref="ISubdirectoryStorage"/>.</summary>
     public void RemoveDirectory(string path) =>
-        Pass(new ObservedCall(CallKind.RemoveDirectory, null, CallText.RemoveDirectory(path), 0, 0) { Path = path }, () => Memory.RemoveDirectory(path));
+        Pass(new ObservedCall(CallKind.RemoveDirectory, null, CallText.RemoveDirectory(path), 0, 0) { Path = path }, () => Tree.RemoveDirectory(path));
 
-    private MemoryStorage Memory => inner as MemoryStorage
-        ?? throw new NotSupportedException("Directories other than the root are modelled only over the simulator's in-memory store.");
+    public bool DirectoryExists(string path) => Tree.DirectoryExists(path);
+
+    public IReadOnlyList<string> ListDirectory(string path) => Tree.ListDirectory(path);
+
+    private ISubdirectoryStorage Tree => inner as ISubdirectoryStorage
+        ?? throw new NotSupportedException($"Directories other than the root need a storage that has them ({nameof(ISubdirectoryStorage)}); {inner.GetType().Name} has not.");
 
     private void Pass(in ObservedCall call, Action action) => Pass(call, () =>
     {

@@ -140,12 +140,16 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
         AddPages(_histories[((MemoryFile)file).Inode.Id].Exposed, offsetBytes, lengthBytes);
 
     /// <summary>Ends the recording: cuts the versions visible after the last call and freezes everything.</summary>
+    /// <summary>How many calls set up the initial state (<see cref="SimulatedStorage.EndSetup"/>): crash points before them are not explored.</summary>
+    public int SetupCallCount { get; set; }
+
     public SimulationRecord Finish(string scenarioName, Acknowledgements acknowledged)
     {
         DetectStores(_calls.Count);
         var record = new SimulationRecord(scenarioName, memory.PageSizeBytes, _calls, _histories, _directory, acknowledged)
         {
             DurabilityCallCount = _durabilityCallCount,
+            FirstExploredCrashPoint = SetupCallCount,
             HasSubdirectories = HasSubdirectories,
             DirectoryTrees = _trees,
             InjectedFaultPlan = faults is { FailingCalls.Count: > 0 } ? faults : null,

@@ -110,6 +110,12 @@ public sealed partial class SimulationRecord
     /// <summary>The number of crash points, N + 1: before each call, and after the last.</summary>
     public int CrashPointCount => _calls.Count + 1;
 
+    /// <summary>
+    /// The first crash point explored: the number of calls that set up the initial state, when the
+    /// workload called <see cref="SimulatedStorage.EndSetup"/>; otherwise 0.
+    /// </summary>
+    public int FirstExploredCrashPoint { get; internal init; }
+
     /// <summary>How many durability calls (<see cref="StorageFaults"/> counts them) the workload made.</summary>
     public int DurabilityCallCount { get; init; }
 

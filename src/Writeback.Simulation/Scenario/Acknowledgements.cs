@@ -10,11 +10,24 @@ public sealed class Acknowledgements
     private readonly List<long> _values = [];
     private readonly List<int> _crashPoints = [];
     private readonly Func<int> _currentCrashPoint;
+    private readonly Action<long>? _added;
 
     /// <summary>Creates an empty list whose values are not tied to any recording (crash point 0).</summary>
     public Acknowledgements()
         : this(static () => 0)
     {
+    }
+
+    /// <summary>
+    /// Creates an empty list that calls <paramref name="added"/> with each value once it is added: to
+    /// run a workload as a real program, which tells its user (prints the value) at that moment.
+    /// </summary>
+    /// <param name="added">Called after each <see cref="Add"/>, on the adding thread.</param>
+    public Acknowledgements(Action<long> added)
+        : this(static () => 0)
+    {
+        ArgumentNullException.ThrowIfNull(added);
+        _added = added;
     }
 
     internal Acknowledgements(Func<int> currentCrashPoint) => _currentCrashPoint = currentCrashPoint;
@@ -28,6 +41,7 @@ public sealed class Acknowledgements
     {
         _values.Add(value);
         _crashPoints.Add(_currentCrashPoint());
+        _added?.Invoke(value);
     }
 
     /// <summary>For each crash point 0..<paramref name="crashPointCount"/>-1, how many values had been added when it was reached.</summary>

@@ -9,23 +9,25 @@ namespace Writeback.Simulation;
 /// </param>
 /// <param name="Acknowledged">The values the workload acknowledged before the crash point, in order.</param>
 /// <remarks>
-/// Verdicts are cached by everything the checker can see: the image, <paramref name="Kind"/> and
-/// <paramref name="Acknowledged"/>, and the crash point only for a checker that reads
-/// <see cref="CrashPointIndex"/>, whose verdicts are then never reused at another crash point.
+/// Verdicts are cached by everything the checker can see: the image, <paramref name="Kind"/>,
+/// <see cref="Model"/> (one explorer explores one model) and <paramref name="Acknowledged"/>; the
+/// crash point is part of the key only for a scenario that declares
+/// <see cref="ICrashScenario.VerdictDependsOnCrashPoint"/>. A checker of another scenario may read
+/// the crash point (to log it, say), but its verdict must not depend on it.
 /// </remarks>
 public sealed record CrashContext(CrashKind Kind, int CrashPointIndex, IReadOnlyList<long> Acknowledged)
 {
-    /// <summary>The crash point (see the record's parameter). Reading it makes the verdict specific to this crash point.</summary>
-    public int CrashPointIndex
-    {
-        get
-        {
-            CrashPointIndexRead = true;
-            return field;
-        }
-        init;
-    } = CrashPointIndex;
+    /// <summary>The kernel model the image was derived under. Default <see cref="KernelModel.Linux3_16Range"/>, the default model.</summary>
+    public KernelModel Model { get; init; } = KernelModel.Linux3_16Range;
 
-    /// <summary>Whether the checker read <see cref="CrashPointIndex"/> since the explorer last reset this.</summary>
-    internal bool CrashPointIndexRead { get; set; }
+    /// <summary>
+    /// The crash point in words: <c>#i before CALL</c>, or <c>#N after CALL</c> for the last one,
+    /// where CALL is the recorded call's description (a replayed program's own call when the workload
+    /// set <see cref="SimulatedStorage.CallDescription"/>). Default <c>#i</c>.
+    /// </summary>
+    public string CrashPointName
+    {
+        get => field ?? $"#{CrashPointIndex}";
+        init;
+    }
 }

@@ -7,9 +7,10 @@ namespace Writeback.Simulation;
 /// <remarks>
 /// The workload runs once against <see cref="SimulatedStorage"/>, which records every
 /// persistence-relevant call. The explorer derives post-crash images from that record and calls
-/// <see cref="Check"/> on each. The verdict must depend only on the image, <see cref="CrashContext.Kind"/>
-/// and <see cref="CrashContext.Acknowledged"/>: identical images with identical acknowledgements are
-/// checked once and the verdict is reused at other crash points.
+/// <see cref="Check"/> on each. The verdict must depend only on the image, <see cref="CrashContext.Kind"/>,
+/// <see cref="CrashContext.Model"/> and <see cref="CrashContext.Acknowledged"/>: identical images with
+/// identical acknowledgements are checked once per crash kind and model, and the verdict is reused at
+/// other crash points, unless the scenario declares <see cref="VerdictDependsOnCrashPoint"/>.
 /// </remarks>
 public interface ICrashScenario
 {
@@ -33,4 +34,13 @@ public interface ICrashScenario
     /// <param name="context">The crash kind, the crash point, and what was acknowledged before it.</param>
     /// <returns><see cref="CheckResult.Ok"/>, or <see cref="CheckResult.Fail"/> with what is wrong.</returns>
     CheckResult Check(IMappedStorage recovered, CrashContext context);
+
+    /// <summary>
+    /// Whether <see cref="Check"/>'s verdict depends on the crash point
+    /// (<see cref="CrashContext.CrashPointIndex"/> or <see cref="CrashContext.CrashPointName"/>) and not
+    /// only on the image, the crash kind, the model and the acknowledgements. When true, a verdict is
+    /// never reused at another crash point, so the checker runs once per distinct image at every crash
+    /// point it appears at. Default false.
+    /// </summary>
+    bool VerdictDependsOnCrashPoint => false;
 }

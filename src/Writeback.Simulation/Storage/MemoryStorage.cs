@@ -7,7 +7,7 @@ namespace Writeback.Simulation.Storage;
 /// behave as <see cref="MappedFile"/> does, and no notion of durability. A recording wraps it in
 /// <see cref="CallRecordingStorage"/>; a checker reads a post-crash image through <see cref="OverImage"/>.
 /// </summary>
-internal sealed class MemoryStorage : IMappedStorage
+internal sealed class MemoryStorage : ISubdirectoryStorage
 {
     private readonly Dictionary<string, Inode> _names = new(StringComparer.Ordinal);
     private readonly List<Inode> _inodes = [];
@@ -209,6 +209,22 @@ internal sealed class MemoryStorage : IMappedStorage
         NamesVersion++;
     }
 
+    /// <summary>Whether the path is a directory ("" is the root).</summary>
+    public bool DirectoryExists(string path) => path.Length == 0 || _directories.ContainsKey(path);
+
+    /// <summary>The names of the files and directories directly in <paramref name="path"/> ("" is the root).</summary>
+    public IReadOnlyList<string> ListDirectory(string path)
+    {
+        if (path.Length > 0)
+        {
+            RequireDirectory("opendir", path);
+        }
+        var prefix = path.Length == 0 ? "" : path + "/";
+        return [.. _names.Keys.Concat(_directories.Keys)
+                   .Where(p => p.StartsWith(prefix, StringComparison.Ordinal) && p.IndexOf('/', prefix.Length) < 0)
+                   .Select(p => p[prefix.Length..]).Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>rmdir(2): removes an empty directory.</summary>
     public void RemoveDirectory(string path)
     {
@@ -301,7 +317,7 @@ internal sealed class MemoryStorage : IMappedStorage
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (_nextDirectoryId == 1 && name.Contains('/'))
         {
-            // No subdirectory was ever created (only the internal API creates them): as DirectoryStorage, a name has no directory part.
+            // No subdirectory was ever created (ISubdirectoryStorage.CreateDirectory): as in DirectoryStorage, a name has no directory part.
             throw new ArgumentException($"'{name}' is not a file name: names in a storage have no directory part.", nameof(name));
         }
         ValidatePath(name);
@@ -310,7 +326,7 @@ internal sealed class MemoryStorage : IMappedStorage
     private static void ValidatePath(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        // Paths relative to the root, '/' separated (the public API's callers only create names in the root).
+        // Paths relative to the root, '/' separated.
         if (name.Contains('\0') || name.Split('/').Any(part => part is "" or "." or ".."))
         {
             throw new ArgumentException($"'{name}' is not a file name: names in a storage are '/'-separated paths relative to its root, without '.', '..' or empty parts.", nameof(name));

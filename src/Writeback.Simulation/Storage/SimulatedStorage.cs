@@ -10,16 +10,18 @@ namespace Writeback.Simulation;
 /// </summary>
 /// <remarks>
 /// <para>It is a recording decorator over an in-memory store. Recorded calls: <see cref="Open"/>,
-/// <see cref="Delete"/>, <see cref="Rename"/>, <see cref="FlushDirectory()"/>, and on files <c>Write</c>,
+/// <see cref="Delete"/>, <see cref="Rename"/>, <see cref="FlushDirectory()"/>, <see cref="FlushDirectory(string)"/>,
+/// <see cref="CreateDirectory"/>, <see cref="RemoveDirectory"/>, and on files <c>Write</c>,
 /// <c>SetLength</c>, <c>Flush(offset, length)</c>, <c>Flush()</c>, <c>FlushFile</c>, <c>StartWriteback</c>
-/// and <c>FlushAsync</c>. Reads, spans, <see cref="Exists"/> and <c>Dispose</c> are not calls. A call is
+/// and <c>FlushAsync</c>. Reads, spans, <see cref="Exists"/>, <see cref="DirectoryExists"/>,
+/// <see cref="ListDirectory"/> and <c>Dispose</c> are not calls. A call is
 /// recorded before its arguments are checked, so a call that throws is still recorded (and guarantees
 /// nothing), exactly as <see cref="CallLimitedStorage"/> counts it.</para>
 /// <para>Crash point <c>i</c> is the moment just before recorded call <c>i</c> executes: its memory holds
 /// every store made so far, including stores through spans, which are detected by comparing the
 /// pages handed out as spans at each call. Crash point <c>N</c> (the call count) is after the last call.</para>
 /// </remarks>
-public sealed class SimulatedStorage : IMappedStorage
+public sealed class SimulatedStorage : ISubdirectoryStorage
 {
     private readonly Recorder _recorder;
     private readonly CallRecordingStorage _front;
@@ -54,11 +56,12 @@ public sealed class SimulatedStorage : IMappedStorage
     public int CallCount => _recorder.CallCount;
 
     /// <summary>
-    /// When set, the calls recorded from now on are described by this text instead of the API call's:
-    /// a replayed program's own call (e.g. <c>msync(data.bin, offset 0, 4096, MS_SYNC) in pid 7</c>), so
-    /// crash points are named as the program made them.
+    /// When set, the calls recorded from now on are described by this text instead of the API call's,
+    /// in reports and in <see cref="CrashContext.CrashPointName"/>: e.g. a replayed program's own call
+    /// (<c>msync(data.bin, offset 0, 4096, MS_SYNC) in pid 7</c>), so crash points are named as the
+    /// program made them. Null (the default) describes each call by the API call.
     /// </summary>
-    internal string? CallDescription
+    public string? CallDescription
     {
         get => _recorder.DescriptionOverride;
         set => _recorder.DescriptionOverride = value;
@@ -76,6 +79,14 @@ public sealed class SimulatedStorage : IMappedStorage
         set => _recorder.ModelCallOverride = value;
     }
 
+    /// <summary>
+    /// Ends the workload's setup: the calls recorded so far only create its initial state (which the
+    /// workload must have made durable: files flushed, directories flushed), so no crash before this
+    /// point is explored (<see cref="SimulationRecord.FirstExploredCrashPoint"/>). Crash points keep
+    /// their indices. Calling it again moves the point.
+    /// </summary>
+    public void EndSetup() => _recorder.SetupCallCount = _recorder.CallCount;
+
     /// <inheritdoc/>
     public IMappedFile Open(string name, MappedFileOptions? options = null) => _front.Open(name, options);
 
@@ -91,17 +102,23 @@ public sealed class SimulatedStorage : IMappedStorage
     /// <inheritdoc/>
     public void FlushDirectory() => _front.FlushDirectory();
 
-    /// <summary>mkdir(2) of a '/'-separated path under the root (for replaying traced programs).</summary>
-    internal void CreateDirectory(string path) => _front.CreateDirectory(path);
+    /// <inheritdoc/>
+    public void CreateDirectory(string path) => _front.CreateDirectory(path);
 
     /// <summary>link(2): a second name for a file (for replaying traced programs); durable once its directory is flushed.</summary>
     internal void Link(string sourceName, string targetName) => _front.Link(sourceName, targetName);
 
-    /// <summary>rmdir(2) of an empty directory.</summary>
-    internal void RemoveDirectory(string path) => _front.RemoveDirectory(path);
+    /// <inheritdoc/>
+    public void RemoveDirectory(string path) => _front.RemoveDirectory(path);
 
-    /// <summary>fsync(2) of one directory ("" is the root): makes durable the names in it, not in its subdirectories or its own name.</summary>
-    internal void FlushDirectory(string path) => _front.FlushDirectory(path);
+    /// <inheritdoc/>
+    public void FlushDirectory(string path) => _front.FlushDirectory(path);
+
+    /// <inheritdoc/>
+    public bool DirectoryExists(string path) => _front.DirectoryExists(path);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ListDirectory(string path) => _front.ListDirectory(path);
 
     /// <summary>Whether <paramref name="exception"/> is (or wraps) a failure this storage injected.</summary>
     internal bool IsInjectedFailure(Exception exception) =>

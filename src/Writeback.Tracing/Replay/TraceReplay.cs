@@ -15,17 +15,20 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
 {
     /// <summary>The storage's open files and the directories, by path; a file a rename replaces is closed.</summary>
     private readonly ShadowNamespace<IMappedFile> _names = new() { Moved = static (file, path) => { if (path is null) { file.Dispose(); } } };
+    /// <summary>The recording storage, when it is the simulator's: its calls are then described by the program's own.</summary>
     private readonly SimulatedStorage? _simulated = storage as SimulatedStorage;
     private long _outputBytes;
-
-    /// <summary>How many calls the initial state took: crash points before it are not the program's.</summary>
-    public int SetupCallCount { get; private set; }
 
     /// <summary>The storage's name of a directory: "" for DIR itself (the recorder's ".").</summary>
     private static string DirectoryName(string path) => path is "." or "" ? "" : path;
 
+    /// <summary>The simulator's storage, for the calls only it models (link).</summary>
     private SimulatedStorage Simulated => _simulated
-        ?? throw new NotSupportedException("Replaying subdirectories needs the simulator's storage (SimulatedStorage).");
+        ?? throw new NotSupportedException($"Replaying this call needs the simulator's storage ({nameof(SimulatedStorage)}).");
+
+    /// <summary>The storage's directories; subdirectories need a storage that has them.</summary>
+    private ISubdirectoryStorage Tree => storage as ISubdirectoryStorage
+        ?? throw new NotSupportedException($"Replaying subdirectories needs a storage with directories ({nameof(ISubdirectoryStorage)}, e.g. {nameof(SimulatedStorage)}).");
 
     /// <summary>Every path a file has under DIR at some point of the recording (renamed directories carry their files): the names an image can hold.</summary>
     public static IReadOnlySet<string> EveryPath(Recording recording)
@@ -63,6 +66,8 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     public void Run()
     {
         As(ModelCalls.InitialState, SetUpInitialState);
+        // The initial state is durable by definition: crash points before the program's first call are not the program's.
+        _simulated?.EndSetup();
         foreach (var e in recording.Events)
         {
             Describe(e.Pid > 0 ? $"{e.Call} in pid {e.Pid}" : e.Call);
@@ -81,9 +86,8 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         foreach (var directory in recording.InitialFiles.Where(f => f.IsDirectory).Select(f => f.Path).Order(StringComparer.Ordinal))
         {
             Describe($"initial state: {directory}/");
-            Simulated.CreateDirectory(directory);
+            Tree.CreateDirectory(directory);
             _names.AddDirectory(directory);
-            SetupCallCount++;
         }
         foreach (var file in recording.InitialFiles.Where(f => !f.IsDirectory))
         {
@@ -95,30 +99,21 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
             }
             handle.FlushFile();
             _names.AddFile(file.Path, handle);
-            SetupCallCount += file.Content.Length > 0 ? 3 : 2; // Open (with its length), Write, FlushFile
         }
-        if (SetupCallCount > 0)
+        if (recording.InitialFiles.Count > 0)
         {
             Describe("initial state: directories");
             FlushEveryDirectory();
-            SetupCallCount += 1 + _names.Subdirectories.Count();
         }
     }
 
-    /// <summary>Each recorded call's description (the program's call), by call index; filled when the storage is a <see cref="SimulatedStorage"/>.</summary>
-    public List<string> CallNames { get; } = [];
-
+    /// <summary>Describes the calls recorded from now on by the program's own call (crash points are then named by it).</summary>
     private void Describe(string? text)
     {
-        if (_simulated is null)
+        if (_simulated is not null)
         {
-            return;
+            _simulated.CallDescription = text;
         }
-        while (CallNames.Count < _simulated.CallCount)
-        {
-            CallNames.Add(_simulated.CallDescription ?? "");
-        }
-        _simulated.CallDescription = text;
     }
 
     private void Apply(TraceEvent e)
@@ -180,7 +175,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
                 As(ModelCall.DirectoryFsync, storage.FlushDirectory);
                 break;
             case TraceEventKind.FsyncDirectory when _names.IsDirectory(e.Path):
-                As(ModelCall.DirectoryFsync, () => Simulated.FlushDirectory(e.Path));
+                As(ModelCall.DirectoryFsync, () => Tree.FlushDirectory(e.Path));
                 break;
             case TraceEventKind.SyncAll:
                 As(ModelCall.Sync, () =>
@@ -230,7 +225,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     {
         foreach (var directory in _names.Subdirectories.OrderByDescending(d => d.Length))
         {
-            Simulated.FlushDirectory(directory);
+            Tree.FlushDirectory(directory);
         }
         storage.FlushDirectory();
     }
@@ -255,11 +250,11 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
                 _names.AddFile(e.TargetPath, linked);
                 break;
             case TraceEventKind.Mkdir:
-                Simulated.CreateDirectory(e.Path);
+                Tree.CreateDirectory(e.Path);
                 _names.AddDirectory(e.Path);
                 break;
             case TraceEventKind.Rmdir when _names.RemoveDirectory(e.Path):
-                Simulated.RemoveDirectory(e.Path);
+                Tree.RemoveDirectory(e.Path);
                 break;
         }
     }

@@ -47,7 +47,6 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 ProgressTask? task = progress?.AddTask(Markup.Escape($"{scenario.Name} / {model.Name}"), maxValue: 1);
-                scenario.Model = model;
                 reports.Add(Explore(new CrashExplorer(model, options), record, scenario));
                 task?.Value = 1;
             }
