@@ -41,7 +41,7 @@ public sealed class CorpusTests
     }
 
     [Theory]
-    [InlineData("""{"name": 1}""", "name must be a non-empty string")]
+    [InlineData("""{"name": 1}""", "name must be a string")]
     [InlineData("""{"nme": "x"}""", "unknown key 'nme'")]
     [InlineData("not json", "not JSON")]
     public void A_bad_manifest_names_its_file_and_key(string json, string message)
