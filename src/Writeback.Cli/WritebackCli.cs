@@ -69,6 +69,9 @@ internal static partial class WritebackCli
             .WithExample("trace", "--dir", "db", "--checker", "./check.sh", "--", "./myprogram", "--commit", "10")
             .WithExample("trace", "--load", "run.trace", "--checker", "./check.sh", "--model", "Linux3_16Range", "--json", "report.json");
         config.AddCommand<ScenarioProcessCommand>("scenario-process").IsHidden();
+        config.AddCommand<Commands.RealFs.RealFsCommand>("realfs")
+            .WithDescription("Run a program on a real file system (ext4, xfs, btrfs) over a logged loop device, then mount every crash image a power cut could leave (journal replay included) and judge it with your checker. The program follows '--'.")
+            .WithExample("realfs", "--fs", "ext4", "--checker", "./check.sh", "--crashes", "500", "--", "./myprogram");
         config.AddCommand<BenchCommand>("bench")
             .WithDescription("Measure what durability costs on a file system, per flush strategy, against .NET's MemoryMappedViewAccessor.Flush and the raw system calls.")
             .WithExample("bench", "--quick")
