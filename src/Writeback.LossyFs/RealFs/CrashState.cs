@@ -54,7 +54,7 @@ public static class CrashStates
                 if (torn)
                 {
                     foreach (var index in included.Where(i => entries[i].LengthBytes > 512
-                                                          && SplitMix64.Coin(seed, 0x7042 + (ulong)epochIndex, (ulong)i)))
+                                                          && SplitMix64.Coin(seed, 0x7042 + (ulong)states.Count, (ulong)i)))
                     {
                         tornMasks[index] = SplitMix64.Mix(seed ^ ((ulong)index << 20) ^ (ulong)states.Count);
                     }
