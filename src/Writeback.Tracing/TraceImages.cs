@@ -1,4 +1,4 @@
-using Writeback.Simulation.Model;
+using Writeback.Simulation.Exploration;
 using Writeback.Tracing.Replay;
 
 namespace Writeback.Tracing;

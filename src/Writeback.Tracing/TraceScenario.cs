@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Writeback.Simulation.Storage;
 using Writeback.Tracing.Replay;
 
 namespace Writeback.Tracing;
@@ -114,7 +115,7 @@ public sealed class TraceScenario : ICrashScenario
     {
         var image = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         IEnumerable<string> paths = _names;
-        if (recovered is Writeback.Simulation.Model.MemoryStorage memory)
+        if (recovered is MemoryStorage memory)
         {
             foreach (var directory in memory.Directories.Keys)
             {

@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
 using Writeback.Simulation.Examples;
-using Writeback.Simulation.Model;
+using Writeback.Simulation.Kernel;
 
 namespace Writeback.Simulation.Tests;
 

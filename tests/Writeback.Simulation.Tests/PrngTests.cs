@@ -1,4 +1,4 @@
-using Writeback.Simulation.Model;
+using Writeback.Simulation.Exploration;
 
 namespace Writeback.Simulation.Tests;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using Writeback.Simulation.Model;
+using Writeback.Simulation.Exploration;
 
 namespace Writeback.Simulation.Examples;
 

@@ -1,0 +1,40 @@
+namespace Writeback.Simulation;
+
+public sealed partial class CrashExplorer
+{
+    /// <summary>
+    /// <see cref="StorageFaults.EachInTurn"/>: explores the fault-free run, then one run per durability
+    /// call of it with that call failing. A faulty run is the fault-free one up to the failed call, so
+    /// only its failures from that call on are its own; the report gathers them, each naming its fault.
+    /// </summary>
+    private CrashReport ExploreEachFault(ICrashScenario scenario, StorageFaults faults)
+    {
+        var record = Record(scenario, 4096, faults: null);
+        var report = Explore(record, scenario);
+        var failures = new List<CrashFailure>(report.Failures);
+        var checkedStates = report.StatesChecked;
+        var generatedStates = report.StatesGenerated;
+        for (var durabilityCall = 0; durabilityCall < record.DurabilityCallCount; durabilityCall++)
+        {
+            var single = faults with { EachInTurn = false, FailingCalls = [durabilityCall] };
+            var faulty = Record(scenario, 4096, single);
+            var firstFailed = faulty.FirstFailedCall();
+            if (firstFailed < 0)
+            {
+                continue; // The call threw before the fault could apply (bad arguments): nothing differs.
+            }
+            var faultyReport = Explore(faulty, scenario);
+            failures.AddRange(faultyReport.Failures.Where(f => f.CrashPointIndex > firstFailed));
+            checkedStates += faultyReport.StatesChecked;
+            generatedStates += faultyReport.StatesGenerated;
+        }
+        return report with
+        {
+            StorageFaults = faults.ToString(),
+            Runs = record.DurabilityCallCount + 1,
+            StatesChecked = checkedStates,
+            StatesGenerated = generatedStates,
+            Failures = failures,
+        };
+    }
+}

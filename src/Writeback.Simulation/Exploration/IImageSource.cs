@@ -1,0 +1,15 @@
+namespace Writeback.Simulation.Exploration;
+
+/// <summary>A post-crash image as the checker's <see cref="SimulatedStorage"/> reads it: names, lengths and immutable pages.</summary>
+internal interface IImageSource
+{
+    int PageSizeBytes { get; }
+
+    /// <summary>The durable names and the inode each points at.</summary>
+    IReadOnlyDictionary<string, int> Names { get; }
+
+    long LengthOf(int inodeId);
+
+    /// <summary>One page of bytes (exactly a page long; zeros beyond the data). Must not be written.</summary>
+    byte[] Page(int inodeId, int pageIndex);
+}
