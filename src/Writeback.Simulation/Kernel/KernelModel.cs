@@ -107,6 +107,48 @@ public sealed class KernelModel
         + "Flush() over the whole object and FlushFile() make data and metadata stable; MS_ASYNC starts I/O; FlushDirectory makes names stable.",
         CacheOnly, StableWholeFile, StableWholeFile, DurabilityLevel.Stable);
 
+    /// <summary>
+    /// ext4 with its default <c>data=ordered</c> journal on Linux 3.16+: <see cref="Linux3_16Range"/>,
+    /// plus an fsync of any file commits the running jbd2 transaction, which holds every namespace
+    /// change made before it (creates, renames, unlinks, mkdirs), so <see cref="IMappedFile.FlushFile"/>
+    /// makes every name change before it durable (ext4_sync_file waits for the commit of the
+    /// inode's i_sync_tid; a journal commit is the whole transaction). What it does not model
+    /// (it allows more than ext4 gives, never less): <c>auto_da_alloc</c>'s data flush before a
+    /// rename or truncate that replaces a file, and fdatasync's commit when the size changed.
+    /// Checked against real ext4 crash images by <c>writeback realfs</c> (docs/realfs.md).
+    /// </summary>
+    public static KernelModel Ext4Ordered { get; } = new(
+        nameof(Ext4Ordered),
+        "ext4 data=ordered (Linux 3.16+): as Linux3_16Range, and FlushFile (fsync) commits the journal transaction holding every earlier name change, "
+        + "so all names created, renamed or removed before it are durable; FlushDirectory makes names stable.",
+        StableWithLength, StableWholeFile, StableWholeFile, DurabilityLevel.Stable) { FileFlushCommitsNamespace = true };
+
+    /// <summary>
+    /// XFS on Linux 3.16+: <see cref="Linux3_16Range"/>, plus an fsync of a file forces the log up to
+    /// the inode's last change, and the log commits transactions in order, so every earlier name
+    /// change is durable after <see cref="IMappedFile.FlushFile"/> (xfs_file_fsync, xfs_log_force_seq).
+    /// Checked against real XFS crash images by <c>writeback realfs</c> (docs/realfs.md).
+    /// </summary>
+    public static KernelModel Xfs { get; } = new(
+        nameof(Xfs),
+        "XFS (Linux 3.16+): as Linux3_16Range, and FlushFile (fsync) forces the log, which commits every earlier name change in order; FlushDirectory makes names stable.",
+        StableWithLength, StableWholeFile, StableWholeFile, DurabilityLevel.Stable) { FileFlushCommitsNamespace = true };
+
+    /// <summary>
+    /// btrfs on Linux 3.16+: an fsync writes the file's own items to the log tree (btrfs_sync_file,
+    /// btrfs_log_inode_parent), including its new name and new parent directories, but not other
+    /// files' name changes; this simulator guarantees names per directory only, so the model keeps
+    /// <see cref="Linux3_16Range"/>'s strict names (it allows more than btrfs gives, never less).
+    /// Checked against real btrfs crash images by <c>writeback realfs</c> (docs/realfs.md).
+    /// </summary>
+    public static KernelModel Btrfs { get; } = new(
+        nameof(Btrfs),
+        "btrfs (Linux 3.16+): as Linux3_16Range; fsync logs the file's own new name too, which names-per-directory cannot express, so names stay strict: durable after FlushDirectory.",
+        StableWithLength, StableWholeFile, StableWholeFile, DurabilityLevel.Stable);
+
+    /// <summary>The per-file-system models (not in <see cref="All"/>: the kernel models the bundled verdicts are documented for).</summary>
+    public static IReadOnlyList<KernelModel> FileSystems { get; } = [Ext4Ordered, Xfs, Btrfs];
+
     /// <summary>Every model, in the order above.</summary>
     public static IReadOnlyList<KernelModel> All { get; } =
     [
@@ -132,6 +174,9 @@ public sealed class KernelModel
     /// <summary>Effect of <see cref="IMappedFile.StartWriteback"/>: in flight (guarantees nothing), or nothing at all.</summary>
     internal FlushEffect StartWritebackEffect { get; }
 
+    /// <summary>Whether <see cref="IMappedFile.FlushFile"/> also makes every earlier name change durable (a journal commit of the whole transaction, as on ext4 and XFS).</summary>
+    internal bool FileFlushCommitsNamespace { get; private init; }
+
     /// <summary>The level names reach at <see cref="IMappedStorage.FlushDirectory"/>.</summary>
     internal DurabilityLevel DirectoryFlush { get; }
 
@@ -141,7 +186,7 @@ public sealed class KernelModel
     /// <returns>Whether a model of that name exists.</returns>
     public static bool TryParse(string name, [MaybeNullWhen(false)] out KernelModel model)
     {
-        model = All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+        model = All.Concat(FileSystems).FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
         return model is not null;
     }
 

@@ -302,6 +302,10 @@ internal sealed class ModelTimeline
             }
             return;
         }
+        if (call is { Kind: CallKind.FlushFile, Outcome: CallOutcome.Returned } && Model.FileFlushCommitsNamespace)
+        {
+            GuaranteeNamespace(crashPointIndex);
+        }
         if (EffectOf(call) is not { } effect)
         {
             return;
@@ -356,6 +360,25 @@ internal sealed class ModelTimeline
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A journal commit (ext4, XFS fsync): every directory's entries as they are in memory become
+    /// durable, since the commit holds every earlier name change.
+    /// </summary>
+    private void GuaranteeNamespace(int crashPointIndex)
+    {
+        var memoryOrdinal = _record.DirectoryMemoryOrdinal(crashPointIndex);
+        var directoryIds = ChildrenAt(memoryOrdinal).SelectMany(group => group).Where(entry => entry.DirectoryId >= 0)
+            .Select(entry => entry.DirectoryId).Append(0).Distinct().ToList();
+        for (var level = 1; level <= (int)Model.DirectoryFlush; level++)
+        {
+            foreach (var directoryId in directoryIds)
+            {
+                _levels[level].GuaranteeDirectory(crashPointIndex + 1, directoryId, memoryOrdinal);
+            }
+        }
+        HasEffect[crashPointIndex] = true;
     }
 
     /// <summary>

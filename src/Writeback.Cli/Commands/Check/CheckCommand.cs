@@ -88,8 +88,8 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
         var models = new List<KernelModel>();
         foreach (string name in names)
         {
-            KernelModel model = KernelModel.All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new UsageException($"check: unknown model '{name}'; valid models: {string.Join(", ", KernelModel.All.Select(m => m.Name))}.");
+            KernelModel model = KernelModel.All.Concat(KernelModel.FileSystems).FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new UsageException($"check: unknown model '{name}'; valid models: {string.Join(", ", KernelModel.All.Concat(KernelModel.FileSystems).Select(m => m.Name))}.");
             if (!models.Contains(model))
             {
                 models.Add(model);
