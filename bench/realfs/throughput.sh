@@ -4,6 +4,7 @@
 # the checker is trivial, so the figure is realfs's own cost: build the image, losetup, mount (journal
 # replay), run the checker, umount, e2fsck -fn, detach.
 #   sh bench/realfs/throughput.sh [CRASHES] [extra realfs options, e.g. --no-fsck]
+# WRITEBACK_CLI=path/to/Writeback.Cli.dll uses that build instead of building Release.
 # Needs root, loop devices and e2fsprogs. Prints one JSON line per run.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,8 +17,11 @@ cat > "$work/program.sh" <<'PROGRAM'
 for i in $(seq 1 20); do echo "record $i" > "f$i"; sync "f$i"; echo "ack $i"; done
 PROGRAM
 chmod +x "$work/program.sh"
-dotnet build -c Release "$root/src/Writeback.Cli" -v q -nologo >/dev/null
-dll="$root/src/Writeback.Cli/bin/Release/net10.0/Writeback.Cli.dll"
+dll=${WRITEBACK_CLI:-}
+if [ -z "$dll" ]; then
+  dotnet build -c Release "$root/src/Writeback.Cli" -v q -nologo >/dev/null
+  dll="$root/src/Writeback.Cli/bin/Release/net10.0/Writeback.Cli.dll"
+fi
 dotnet "$dll" realfs --fs ext4 --size 64 --crashes "$crashes" --checker 'test -d "$WRITEBACK_IMAGE"' \
     --json "$work/report.json" "$@" -- "$work/program.sh" >/dev/null 2>&1 || true
 python3 - "$work/report.json" "$*" <<'PY'
