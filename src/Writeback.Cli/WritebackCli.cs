@@ -85,6 +85,9 @@ internal static partial class WritebackCli
                 .WithExample("corpus", "record")
                 .WithExample("corpus", "record", "--only", "sqlite-wal-full", "--out", "traces");
         });
+        config.AddCommand<Commands.RealFs.RealFsCommand>("realfs")
+            .WithDescription("Run a program on a real file system (ext4, xfs, btrfs) over a logged loop device, then mount every crash image a power cut could leave (journal replay included) and judge it with your checker. The program follows '--'.")
+            .WithExample("realfs", "--fs", "ext4", "--checker", "./check.sh", "--crashes", "500", "--", "./myprogram");
         config.AddCommand<BenchCommand>("bench")
             .WithDescription("Measure what durability costs on a file system, per flush strategy, against .NET's MemoryMappedViewAccessor.Flush and the raw system calls.")
             .WithExample("bench", "--quick")

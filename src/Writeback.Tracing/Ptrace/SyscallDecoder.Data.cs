@@ -28,6 +28,9 @@ internal sealed partial class SyscallDecoder
         var writeFlags = task.Nr == Syscall.pwritev2 ? (int)a[5] : 0;
         var offsetBytes = task.Nr switch
         {
+            // On Linux a pwrite on an O_APPEND descriptor appends whatever the offset (pwrite(2), BUGS);
+            // found by comparing with real ext4/XFS/btrfs crash images (docs/realfs.md).
+            Syscall.pwrite64 or Syscall.pwritev or Syscall.pwritev2 when (long)a[3] != -1 && OpenedForAppend(task.Tid, (int)fd) => FileLength(task.Tid, (int)fd) - result,
             Syscall.pwrite64 or Syscall.pwritev => (long)a[3],
             Syscall.pwritev2 when (writeFlags & Syscall.RWF_APPEND) != 0 && (long)a[3] != -1 => FileLength(task.Tid, (int)fd) - result,
             Syscall.pwritev2 when (long)a[3] != -1 => (long)a[3],
@@ -42,6 +45,19 @@ internal sealed partial class SyscallDecoder
             var synchronous = (open.Flags & Syscall.O_SYNC) == Syscall.O_SYNC || (writeFlags & Syscall.RWF_SYNC) != 0 ? Syscall.O_SYNC : Syscall.O_DSYNC;
             Emit(task, TraceEventKind.SyncWrite, call, path, offsetBytes: offsetBytes, lengthBytes: result, flags: synchronous);
         }
+    }
+
+    /// <summary>Whether the descriptor's open file description has O_APPEND now (the octal <c>flags:</c> line of /proc/PID/fdinfo; fcntl(F_SETFL) may have changed it since the open).</summary>
+    private static bool OpenedForAppend(int tid, int fd)
+    {
+        foreach (var line in File.ReadLines($"/proc/{tid}/fdinfo/{fd}"))
+        {
+            if (line.StartsWith("flags:", StringComparison.Ordinal))
+            {
+                return (Convert.ToInt64(line[6..].Trim(), 8) & Interop.Libc.O_APPEND) != 0;
+            }
+        }
+        return false;
     }
 
     /// <summary>The descriptor's file position after the call, from /proc/PID/fdinfo (exact for O_APPEND and shared descriptions).</summary>
