@@ -17,13 +17,25 @@ def command(conn, *words):
     return conn.recv(4096)
 
 
+def connect():
+    """Waits until the server answers PING (the socket exists before the server has loaded its AOF)."""
+    for _ in range(200):
+        conn = socket.socket(socket.AF_UNIX)
+        conn.settimeout(2)
+        try:
+            conn.connect(sock)
+            if command(conn, "PING") == b"+PONG\r\n":
+                conn.settimeout(None)
+                return conn
+        except OSError:
+            pass
+        conn.close()
+        time.sleep(0.05)
+    sys.exit("redis-server never answered PING")
+
+
 try:
-    for _ in range(500):
-        if os.path.exists(sock):
-            break
-        time.sleep(0.01)
-    conn = socket.socket(socket.AF_UNIX)
-    conn.connect(sock)
+    conn = connect()
     for i in range(1, n + 1):
         reply = command(conn, "SET", f"key{i}", f"value {i}")
         if reply != b"+OK\r\n":

@@ -50,4 +50,7 @@ public enum TraceEventKind
 
     /// <summary>Bytes the program wrote to its standard output: its acknowledgements.</summary>
     Output = 16,
+
+    /// <summary><c>link</c>, <c>linkat</c>: a second name (<see cref="TraceEvent.TargetPath"/>) for the file at <see cref="TraceEvent.Path"/>.</summary>
+    Link = 17,
 }

@@ -38,18 +38,11 @@ internal sealed partial class LossyTree
                 return;
             }
             node.LookupCount -= Math.Min(node.LookupCount, lookupCount);
-            if (node.LookupCount == 0 && node.Kind == NodeKind.File && (node.HasHiddenLink || node.OpenVia is not null))
+            if (node.LookupCount == 0 && node.Kind == NodeKind.File && node.OpenHandles == 0 && !node.IsPinned
+                && (node.HasHiddenLink || node.OpenVia is not null) && node.Overlay is not { IsDirty: true })
             {
-                // Keep descriptors bounded by what the kernel holds: a clean file is reopened on demand.
-                lock (node.DataLock)
-                {
-                    if (node.Overlay is null || !node.Overlay.IsDirty)
-                    {
-                        node.Overlay = null;
-                        node.Fd?.Dispose();
-                        node.Fd = null;
-                    }
-                }
+                // The kernel forgot it: a clean file is reopened on demand.
+                CloseFileDescriptor(node);
             }
             TryRelease(node);
         }
@@ -79,6 +72,11 @@ internal sealed partial class LossyTree
             {
                 return errno;
             }
+            errno = kind == NodeKind.Directory ? 0 : ReserveFileDescriptor();
+            if (errno != 0)
+            {
+                return errno;
+            }
             var created = NewNode(kind);
             string hiddenName = HiddenName(created);
             int fd;
@@ -104,17 +102,25 @@ internal sealed partial class LossyTree
                 _nodes.TryRemove(created.NodeId, out _);
                 return errno;
             }
-            created.Fd = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+            var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+            if (kind == NodeKind.Directory)
+            {
+                created.Fd = handle;
+            }
+            else
+            {
+                AdoptFileDescriptor(created, handle);
+            }
             // chown(2) of a non-directory also clears set-user/group-ID bits, so those modes keep the call.
             if (uid != _createdUid || gid != _createdGid || (mode & 0xC00) != 0)
             {
-                Interop.Libc.fchownat(created.Fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+                Interop.Libc.fchownat(handle, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
             }
             // The kernel already applied the caller's umask to the mode; this process's own umask
             // must not strip more, and mkdir(2) takes no set-group-ID bit from its mode argument.
             if (kind != NodeKind.Symlink && ((mode & _processUmask) != 0 || (mode & 0xE00) != 0))
             {
-                Interop.Libc.fchmod(created.Fd, mode & 0xFFF);
+                Interop.Libc.fchmod(handle, mode & 0xFFF);
             }
             if (kind == NodeKind.Directory)
             {

@@ -185,7 +185,7 @@ internal sealed partial class ModelTimeline
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Level, int CrashPointIndex, int Ordinal), IReadOnlyDictionary<string, int>> _resolvedNames = new();
     private readonly Dictionary<string, int> _namesIds = new(StringComparer.Ordinal);
     /// <summary>Renames between two directories: the directory state they made, and both directories' ids.</summary>
-    private readonly List<(int Ordinal, int Source, int Target)> _crossRenames = [];
+    private readonly List<(int Ordinal, int Source, int[] Targets)> _crossRenames = [];
 
     /// <summary>
     /// Walks the tree from the root: each directory's entries from its own state, so only what is
@@ -290,7 +290,14 @@ internal sealed partial class ModelTimeline
             var targetParent = DirectoryIdAt(after, MemoryStorage.ParentOf(target));
             if (sourceParent != targetParent)
             {
-                _crossRenames.Add((after, sourceParent, targetParent));
+                // The target directory and every directory above it: the chain the new name needs.
+                var targets = new List<int> { targetParent };
+                for (var path = MemoryStorage.ParentOf(target); path.Length > 0;)
+                {
+                    path = MemoryStorage.ParentOf(path);
+                    targets.Add(DirectoryIdAt(after, path));
+                }
+                _crossRenames.Add((after, sourceParent, [.. targets.Where(id => id >= 0).Distinct()]));
             }
             return;
         }
@@ -340,8 +347,11 @@ internal sealed partial class ModelTimeline
     /// An fsync of a directory guarantees its entries as they are in memory. A rename between two
     /// directories is one journal transaction on ext4: a file is never lost from both. So an fsync of
     /// the source directory, which makes the old name's removal durable, also guarantees the target
-    /// directory the state that rename made; an fsync of the target alone leaves the old name possibly
-    /// there too (the file under both names: conservative, never lost).
+    /// directory the state that rename made, and every directory above the target that state too
+    /// (the new directory chain: a target created since its parent's last fsync is committed with the
+    /// rename, as a journal commits the mkdir before it); an fsync of the target alone leaves the old
+    /// name possibly there too (the file under both names: conservative, never lost). This is the
+    /// rule LossyFs states too: an object that had a durable name keeps one.
     /// </summary>
     private void GuaranteeDirectory(string path, int crashPointIndex, DurabilityLevel namesLevel)
     {
@@ -350,11 +360,14 @@ internal sealed partial class ModelTimeline
         for (var level = 1; level <= (int)namesLevel; level++)
         {
             _levels[level].GuaranteeDirectory(crashPointIndex + 1, directoryId, memoryOrdinal);
-            foreach (var (ordinal, source, target) in _crossRenames)
+            foreach (var (ordinal, source, targets) in _crossRenames)
             {
                 if (ordinal <= memoryOrdinal && source == directoryId)
                 {
-                    _levels[level].GuaranteeDirectory(crashPointIndex + 1, target, ordinal);
+                    foreach (var target in targets)
+                    {
+                        _levels[level].GuaranteeDirectory(crashPointIndex + 1, target, ordinal);
+                    }
                 }
             }
         }

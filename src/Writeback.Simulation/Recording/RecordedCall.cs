@@ -19,6 +19,7 @@ internal enum CallKind
     FlushDirectory,
     CreateDirectory,
     RemoveDirectory,
+    Link,
 }
 
 /// <summary>How a recorded call ended.</summary>
@@ -110,6 +111,8 @@ internal static class CallText
     public static string Delete(string name) => $"Delete({name})";
 
     public static string Rename(string sourceName, string targetName) => $"Rename({sourceName}, {targetName})";
+
+    public static string Link(string sourceName, string targetName) => $"link({sourceName}, {targetName})";
 
     public const string FlushDirectory = "FlushDirectory()";
 

@@ -94,6 +94,9 @@ public sealed class SimulatedStorage : IMappedStorage
     /// <summary>mkdir(2) of a '/'-separated path under the root (for replaying traced programs).</summary>
     internal void CreateDirectory(string path) => _front.CreateDirectory(path);
 
+    /// <summary>link(2): a second name for a file (for replaying traced programs); durable once its directory is flushed.</summary>
+    internal void Link(string sourceName, string targetName) => _front.Link(sourceName, targetName);
+
     /// <summary>rmdir(2) of an empty directory.</summary>
     internal void RemoveDirectory(string path) => _front.RemoveDirectory(path);
 

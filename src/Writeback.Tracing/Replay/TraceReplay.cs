@@ -51,6 +51,10 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
                 case TraceEventKind.Rename:
                     names.Rename(e.Path, e.TargetPath);
                     break;
+                case TraceEventKind.Link when names.File(e.TargetPath) is null:
+                    names.AddFile(e.TargetPath, e.TargetPath);
+                    every.Add(e.TargetPath);
+                    break;
             }
         }
         return every;
@@ -65,7 +69,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
             Apply(e);
         }
         Describe(null);
-        foreach (var file in _names.Files.Values)
+        foreach (var file in _names.Files.Values.Distinct())
         {
             file.Dispose();
         }
@@ -241,7 +245,14 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
                 break;
             case TraceEventKind.Unlink when _names.RemoveFile(e.Path) is { } removed:
                 storage.Delete(e.Path);
-                removed.Dispose();
+                if (_names.PathOf(removed) is null)
+                {
+                    removed.Dispose(); // its last name: a hard-linked file stays open under its other name
+                }
+                break;
+            case TraceEventKind.Link when _names.File(e.Path) is { } linked && _names.File(e.TargetPath) is null:
+                Simulated.Link(e.Path, e.TargetPath);
+                _names.AddFile(e.TargetPath, linked);
                 break;
             case TraceEventKind.Mkdir:
                 Simulated.CreateDirectory(e.Path);

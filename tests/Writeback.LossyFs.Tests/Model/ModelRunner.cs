@@ -91,7 +91,7 @@ internal sealed class ModelRunner : IDisposable
             ModelOperationKind.Symlink => Native.symlink(operation.Path2, path),
             _ => 0,
         };
-        return result == 0 ? 0 : Marshal.GetLastPInvokeError();
+        return result == 0 ? 0 : Interop.LastErrno;
     }
 
     private static int WithFd(string path, int flags, Func<int, int> action)
@@ -102,7 +102,7 @@ internal sealed class ModelRunner : IDisposable
             return -1;
         }
         int result = action(fd);
-        int errno = Marshal.GetLastPInvokeError();
+        int errno = Interop.LastErrno;
         Native.close(fd);
         Marshal.SetLastPInvokeError(errno);
         return result;
