@@ -68,6 +68,10 @@ internal static partial class WritebackCli
             .WithDescription("Record any program (ptrace) in a directory, then crash-check it: every post-crash image each kernel model allows is judged by your checker command. The program and its arguments follow '--'.")
             .WithExample("trace", "--dir", "db", "--checker", "./check.sh", "--", "./myprogram", "--commit", "10")
             .WithExample("trace", "--load", "run.trace", "--checker", "./check.sh", "--model", "Linux3_16Range", "--json", "report.json");
+        config.AddCommand<Commands.WhatIf.WhatIfCommand>("whatif")
+            .WithDescription("Will this semantics change break anyone? Replays every recorded program of the corpus under a baseline and a candidate model: the matrix program x crash kind, and for each program the candidate breaks, where, the shrunk state, the checker's message and the guarantee it relied on.")
+            .WithExample("whatif", "--baseline", "Linux2_6_19To3_15WholeFile", "--candidate", "Linux3_16Range")
+            .WithExample("whatif", "--baseline", "Linux3_16Range", "--candidate", "my-candidate.json", "--json", "whatif.json");
         config.AddCommand<ScenarioProcessCommand>("scenario-process").IsHidden();
         config.AddBranch("models", models =>
         {
@@ -128,7 +132,7 @@ internal static partial class WritebackCli
         string? command = args.Count > 0 && !args[0].StartsWith('-') ? args[0] : null;
         if (command is "lossyfs" or "models" && args.Count > 1 && !args[1].StartsWith('-'))
         {
-            command = $"lossyfs {args[1]}";   // a branch command: name the subcommand that failed
+            command = $"{command} {args[1]}";   // a branch command: name the subcommand that failed
         }
         bool unknownCommand = message.StartsWith("Unknown command", StringComparison.Ordinal);
         return command is null || unknownCommand || message.StartsWith(command, StringComparison.Ordinal)

@@ -36,11 +36,14 @@ internal static class CommandModel
 
     private static void Add(XElement element, string parent, List<Command> commands)
     {
-        string path = (parent + " " + (string)element.Attribute("Name")!).Trim();
+        // A branch's default command (`writeback models`) is documented in the branch's own section.
+        string name = (string)element.Attribute("Name")!;
+        string path = name == "__default_command" ? parent : (parent + " " + name).Trim();
         XElement? parameters = element.Element("Parameters");
         Option[] options = [.. parameters?.Elements("Option").Select(o => new Option(
             (string)o.Attribute("Long")!, (string?)o.Attribute("Short") is { Length: > 0 } s ? s : null)) ?? []];
         string[] arguments = [.. parameters?.Elements("Argument").Select(a => (string)a.Attribute("Name")!) ?? []];
+        commands.RemoveAll(c => name == "__default_command" && c.Path == path); // the branch itself, which the default command stands for
         commands.Add(new Command(path, (bool)element.Attribute("IsBranch")!, options, arguments));
         foreach (XElement child in element.Elements("Command"))
         {

@@ -159,6 +159,20 @@ public sealed partial class SimulationRecord
         return _calls[index].Description;
     }
 
+    /// <summary>
+    /// Which <see cref="ModelCall"/> recorded call <paramref name="index"/> is, so its effect under any model can be
+    /// compared (<see cref="KernelModel.EffectOf"/>); null for a call without a durability effect (a write, a rename).
+    /// </summary>
+    /// <param name="index">0 ≤ index &lt; <see cref="CallCount"/>.</param>
+    /// <returns>The model call, or null.</returns>
+    public ModelCall? ModelCallOf(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _calls.Count);
+        var call = ModelCalls.Of(_calls[index]);
+        return call == ModelCalls.InitialState ? null : call;
+    }
+
     /// <summary>The crash point in words: <c>before #i Call</c>, or <c>after #N-1 Call</c> for the last one.</summary>
     /// <param name="crashPointIndex">0 ≤ crashPointIndex ≤ <see cref="CallCount"/>.</param>
     /// <returns>The description.</returns>
