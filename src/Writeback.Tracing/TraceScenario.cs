@@ -10,15 +10,18 @@ namespace Writeback.Tracing;
 /// directory and runs the user's checker on it. The checker runs once per distinct image and
 /// acknowledged output, across crash kinds and models; later states with the same pair reuse its verdict.
 /// </summary>
-public sealed class TraceScenario : ICrashScenario
+public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
 {
     private readonly Recording _recording;
+    private readonly Recording _original;
+    private readonly int[] _eventNumbers;
     private readonly CheckerOptions _checker;
     private readonly byte[] _output;
     private readonly string[] _names;
     private readonly ConcurrentDictionary<(string Image, long OutputBytes), Lazy<string?>> _verdicts = new();
     private int _setupCallCount;
     private IReadOnlyList<string> _callNames = [];
+    private IReadOnlyList<int> _callEvents = [];
     private long _checkerRuns;
     private TraceException? _fatal;
 
@@ -29,15 +32,21 @@ public sealed class TraceScenario : ICrashScenario
     {
         ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(checker);
+        _original = recording;
         _recording = checker.IgnoredPaths.Count == 0 ? recording : Without(recording, checker.IgnoredPaths);
+        // Events keep the numbers of the recording as saved (trace show), ignored paths or not.
+        _eventNumbers = [.. recording.Events.Select((e, index) => (e, index)).Where(x => _recording.Events.Count == recording.Events.Count || !IsIgnored(x.e, checker.IgnoredPaths)).Select(x => x.index)];
         recording = _recording;
         _checker = checker;
         _output = recording.StandardOutput();
         _names = [.. TraceReplay.EveryPath(recording)];
     }
 
-    /// <summary>The program's file name: the scenario's name in reports.</summary>
-    public string Name => Path.GetFileName(_recording.Program);
+    /// <summary>
+    /// The scenario's name in reports: <see cref="CheckerOptions.ScenarioName"/> when given, else the
+    /// program a user thinks of (<c>app.py</c> for <c>python3 app.py</c>), else the program's file name.
+    /// </summary>
+    public string Name => _checker.ScenarioName ?? NameOf(_recording);
 
     /// <summary>The model being explored, passed to the checker as <c>WRITEBACK_MODEL</c>; set it before each exploration.</summary>
     public KernelModel? Model { get; set; }
@@ -69,6 +78,7 @@ public sealed class TraceScenario : ICrashScenario
         replay.Run();
         _setupCallCount = replay.SetupCallCount;
         _callNames = replay.CallNames;
+        _callEvents = replay.CallEvents;
     }
 
     /// <inheritdoc/>
@@ -96,20 +106,20 @@ public sealed class TraceScenario : ICrashScenario
     /// <returns>The bytes.</returns>
     public ReadOnlySpan<byte> OutputBefore(long outputBytes) => _output.AsSpan(0, (int)Math.Min(outputBytes, _output.Length));
 
-    /// <summary>Crash point i in words: <c>#i before CALL</c>, or <c>#N after CALL</c> for the last one.</summary>
-    private string CrashPointName(int crashPointIndex) =>
-        crashPointIndex < _callNames.Count ? $"#{crashPointIndex} before {_callNames[crashPointIndex]}"
-        : _callNames.Count == 0 ? $"#{crashPointIndex} at the end" : $"#{crashPointIndex} after {_callNames[^1]}";
+    /// <summary>Crash point i in words, as the checker's <c>WRITEBACK_CRASH_POINT</c>: <c>i after #E CALL</c>, named by the last recorded event before it.</summary>
+    private string CrashPointName(int crashPointIndex) => $"{crashPointIndex} {DescribeCrashPoint(crashPointIndex, "")}";
 
     /// <summary>The recording without the events and initial files of ignored paths.</summary>
-    private static Recording Without(Recording recording, IReadOnlyList<string> ignored)
-    {
-        bool Ignored(string path) => path.Length > 0 && ignored.Any(glob => System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(glob, path, ignoreCase: false));
-        return new Recording(recording.Program, recording.Arguments, recording.Directory,
-                             [.. recording.InitialFiles.Where(f => !Ignored(f.Path))],
-                             [.. recording.Events.Where(e => !Ignored(e.Path) && !Ignored(e.TargetPath))],
-                             recording.SystemCallCount);
-    }
+    private static Recording Without(Recording recording, IReadOnlyList<string> ignored) =>
+        new(recording.Program, recording.Arguments, recording.Directory,
+            [.. recording.InitialFiles.Where(f => !IsIgnored(f.Path, ignored))],
+            [.. recording.Events.Where(e => !IsIgnored(e, ignored))],
+            recording.SystemCallCount);
+
+    private static bool IsIgnored(TraceEvent e, IReadOnlyList<string> ignored) => IsIgnored(e.Path, ignored) || IsIgnored(e.TargetPath, ignored);
+
+    private static bool IsIgnored(string path, IReadOnlyList<string> ignored) =>
+        path.Length > 0 && ignored.Any(glob => System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(glob, path, ignoreCase: false));
 
     private SortedDictionary<string, byte[]> ReadImage(IMappedStorage recovered)
     {

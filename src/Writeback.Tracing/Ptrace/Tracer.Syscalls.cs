@@ -221,7 +221,7 @@ internal sealed unsafe partial class Tracer
         if (open == OpenFile.StandardOutput && task.Nr is Syscall.write or Syscall.writev && result > 0)
         {
             var output = task.Nr == Syscall.write ? TraceeMemory.Read(task.Tid, a[1], result) : TraceeMemory.ReadIoVectors(task.Tid, a[1], (long)a[2], result);
-            Emit(task, TraceEventKind.Output, $"write(stdout, {result} bytes)", "", data: output);
+            Emit(task, TraceEventKind.Output, $"write(stdout, {result} {(result == 1 ? "byte" : "bytes")})", "", data: output);
             return;
         }
         if (open?.File is not { Path: { } path } file || result <= 0)
@@ -244,7 +244,7 @@ internal sealed unsafe partial class Tracer
             _ => FilePosition(task.Tid, (int)fd) - result,
         };
         var name = task.Nr switch { Syscall.write => "write", Syscall.writev => "writev", Syscall.pwrite64 => "pwrite64", Syscall.pwritev => "pwritev", _ => "pwritev2" };
-        var call = $"{name}({path}, offset {offsetBytes}, {result} bytes)";
+        var call = $"{name}({path}, offset {offsetBytes}, {result} {(result == 1 ? "byte" : "bytes")})";
         Emit(task, TraceEventKind.Write, call, path, offsetBytes: offsetBytes, lengthBytes: result, data: data);
         file.Write(offsetBytes, data);
         if (open.IsSynchronous || (writeFlags & (Syscall.RWF_DSYNC | Syscall.RWF_SYNC)) != 0)

@@ -85,9 +85,10 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
             FlushEveryDirectory();
             SetupCallCount += 1 + _directories.Count;
         }
-        foreach (var e in recording.Events)
+        for (var eventIndex = 0; eventIndex < recording.Events.Count; eventIndex++)
         {
-            Describe(e.Pid > 0 ? $"{e.Call} in pid {e.Pid}" : e.Call);
+            var e = recording.Events[eventIndex];
+            Describe(e.Pid > 0 ? $"{e.Call} in pid {e.Pid}" : e.Call, eventIndex);
             Apply(e);
         }
         Describe(null);
@@ -100,7 +101,12 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     /// <summary>Each recorded call's description (the program's call), by call index; filled when the storage is a <see cref="SimulatedStorage"/>.</summary>
     public List<string> CallNames { get; } = [];
 
-    private void Describe(string? text)
+    /// <summary>Each recorded call's event index in the recording (what <c>trace show</c> numbers), -1 for the initial state's calls.</summary>
+    public List<int> CallEvents { get; } = [];
+
+    private int _currentEvent = -1;
+
+    private void Describe(string? text, int eventIndex = -1)
     {
         if (_simulated is null)
         {
@@ -109,8 +115,10 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         while (CallNames.Count < _simulated.CallCount)
         {
             CallNames.Add(_simulated.CallDescription ?? "");
+            CallEvents.Add(_currentEvent);
         }
         _simulated.CallDescription = text;
+        _currentEvent = eventIndex;
     }
 
     private void Apply(TraceEvent e)

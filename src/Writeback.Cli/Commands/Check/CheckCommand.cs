@@ -279,7 +279,7 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
     {
         CrashFailure first = First(report);
         return new CheckFirstFailure(report.Model.Name, first.Kind, first.CrashPointIndex, first.Call, first.Message,
-                                     Reproduce(first, assemblyPath));
+                                     Reproduce(first, assemblyPath), first.Explanation);
     }
 
     /// <summary>The simulator's report as JSON, with each failure's reproduce line naming the user's assembly.</summary>

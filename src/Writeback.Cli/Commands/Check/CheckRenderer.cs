@@ -87,13 +87,16 @@ internal static class CheckRenderer
             // CrashFailure.Call is the call the crash point precedes; the point after the last call
             // already reads "after …".
             new Markup($"[bold]crash point[/] {failure.CrashPointIndex}: {KindLabel(failure.Kind)} "
-                       + (failure.Call.StartsWith("after ", StringComparison.Ordinal) ? "" : "before ")
-                       + $"[cyan]{Markup.Escape(failure.Call)}[/]"
-                       + $" ({failure.AcknowledgedCount} acknowledged before it)"
+                       + $"[cyan]{Markup.Escape(ExplanationText.Where(failure.Call))}[/]"
+                       + $" ({Markup.Escape(failure.Explanation?.AcknowledgedBefore ?? $"{failure.AcknowledgedCount} acknowledged before it")})"
                        + (candidateOnly ? $"  [yellow]only under {Markup.Escape(report.Model.Name)}[/]" : "")),
             new Markup($"[bold]checker[/]: [red]{Markup.Escape(failure.Message)}[/]"),
-            new Markup("[bold]page map of that image[/]:"),
         };
+        if (failure.Explanation is { } explanation)
+        {
+            lines.AddRange(ExplanationText.Lines(explanation));
+        }
+        lines.Add(new Markup("[bold]page map of that image[/]:"));
         lines.AddRange(failure.Pages.Select(PageMap));
         if (failure.Pages.Count == 0)
         {
