@@ -171,7 +171,8 @@ internal sealed partial class FailureExplainer
         }
         var timeline = WithGaps(items);
         var crashText = _record.DescribeCrashPoint(_crashPoint);
-        crashText = _names?.DescribeCrashPoint(_crashPoint, crashText) ?? crashText;
+        crashText = _names?.DescribeCrashPoint(_crashPoint, crashText)
+                    ?? (crashText.StartsWith("after ", StringComparison.Ordinal) ? crashText : "before " + crashText);
         timeline.Add(new ExplanationEvent(null, string.Create(CultureInfo.InvariantCulture, $"crash point {_crashPoint} ({crashText})"), ExplanationRole.Crash));
         if (primary is not null)
         {

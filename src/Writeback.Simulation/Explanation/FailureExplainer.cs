@@ -113,7 +113,7 @@ internal sealed partial class FailureExplainer
     private string Summary(DiagnosisCategory category, Loss primary, Loss? later)
     {
         var written = primary.WrittenAt >= 0 ? $"written by {CallText(primary.WrittenAt)}" : "from the initial state";
-        var ack = primary.Acknowledgement is { } a ? $"; {AcknowledgementText(a)} was acknowledged after it" : "";
+        var ack = primary.Acknowledgement is { } a ? $"; {AcknowledgementText(a)} came after it" : "";
         var sync = primary.DurableAt is { } d ? $"only {CallText(d)}, after the crash point, made it durable" : "no later call made it durable";
         return category switch
         {
@@ -141,7 +141,7 @@ internal sealed partial class FailureExplainer
     {
         var value = _record.Acknowledged[index];
         return _names?.DescribeAcknowledgement(index, value)
-               ?? string.Create(CultureInfo.InvariantCulture, $"acknowledgement {index + 1} ({value})");
+               ?? string.Create(CultureInfo.InvariantCulture, $"acknowledgement {index + 1} (value {value})");
     }
 
     private string AcknowledgedText()

@@ -123,7 +123,7 @@ internal static class CheckRenderer
     /// <param name="cellsPerRow">Pages per row.</param>
     /// <returns>A renderable.</returns>
     public static IRenderable PageMap(FilePageMap map, int cellsPerRow = CellGrid.CellsPerRow) => new Markup(
-        $"  [bold]{Markup.Escape(map.File)}[/] ({map.Pages.Count} pages)"
+        $"  [bold]{Markup.Escape(map.File)}[/] ({map.Pages.Count} {(map.Pages.Count == 1 ? "page" : "pages")})"
         + (map.Pages.Count == 0 ? "" : "\n" + CellGrid.ToMarkup(map.Pages, LetterOf, ColourOf, i => i, indent: "  ", cellsPerRow)));
 
     private static char LetterOf(PageFate fate) => fate switch

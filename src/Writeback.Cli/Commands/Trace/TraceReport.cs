@@ -27,6 +27,11 @@ internal sealed class TraceReport(CliOutput output)
         {
             WriteFailureImages(run, directory);
         }
+        if (run.Settings.Html is { } html)
+        {
+            HtmlReport.Write(html, HtmlContent.From("trace", $"writeback trace: {run.Scenario.Name}", run.Outcome.Target.Summary ?? "",
+                run.Kinds, [run.Outcome], (report, failure) => Reproduce(run, report.Model, failure)));
+        }
         return exitCode;
     }
 
