@@ -40,10 +40,11 @@ public sealed partial class TraceScenario
             {
                 return $"during {EventText(eventIndex)}";
             }
-            var number = _eventNumbers[eventIndex];
-            return number == 0 ? $"before {EventText(eventIndex)}" : $"after {OriginalEventText(number - 1)}";
+            var before = LastCallBefore(_eventNumbers[eventIndex]);
+            return before < 0 ? $"before {EventText(eventIndex)}" : $"after {OriginalEventText(before)}";
         }
-        return _original.Events.Count == 0 ? "at the end (no recorded event)" : $"after {OriginalEventText(_original.Events.Count - 1)}";
+        var last = LastCallBefore(_original.Events.Count);
+        return last < 0 ? "at the end (no recorded call)" : $"after {OriginalEventText(last)}";
     }
 
     /// <inheritdoc/>
@@ -75,6 +76,17 @@ public sealed partial class TraceScenario
         var count = text.Length == 0 ? 0 : text.EndsWith('\n') ? lines.Length - 1 : lines.Length;
         var last = count == 0 ? "" : lines[count - 1].TrimEnd('\r');
         return (count, last.Length > 60 ? last[..57] + "..." : last);
+    }
+
+    /// <summary>The last event before <paramref name="number"/> that is a call of the program (stores to a mapping are not), or -1.</summary>
+    private int LastCallBefore(int number)
+    {
+        var index = number - 1;
+        while (index >= 0 && _original.Events[index].Kind == TraceEventKind.Store)
+        {
+            index--;
+        }
+        return index;
     }
 
     /// <summary>Event <paramref name="number"/> of the recording as saved (ignored paths included).</summary>

@@ -155,7 +155,8 @@ internal sealed partial class FailureExplainer
     /// <summary>The earliest acknowledgement visible at the crash point that came after call <paramref name="writtenAt"/>.</summary>
     private int? AcknowledgementAfter(int writtenAt)
     {
-        var firstAfter = _record.AcknowledgedCountAt(Math.Min(writtenAt + 1, _crashPoint));
+        // Acknowledgements visible at crash point w were added before call w ran: the first one after call w is the next.
+        var firstAfter = writtenAt < 0 ? 0 : _record.AcknowledgedCountAt(Math.Min(writtenAt, _crashPoint));
         return firstAfter < _record.AcknowledgedCountAt(_crashPoint) ? firstAfter : null;
     }
 
