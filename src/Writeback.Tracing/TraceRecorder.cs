@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Writeback.Native;
 using Writeback.Tracing.Ptrace;
 
 namespace Writeback.Tracing;
@@ -80,7 +81,7 @@ public static unsafe class TraceRecorder
         {
             if (Interop.Libc.realpath(input, buffer) is null)
             {
-                throw new TraceException($"trace: realpath('{path}') failed: {Marshal.GetLastPInvokeErrorMessage()}");
+                throw Errors.FromErrno<TraceException>(Interop.LastErrno, "realpath", path);
             }
         }
         return Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(buffer));

@@ -10,7 +10,7 @@ namespace Writeback;
 /// <remarks>All members may be called concurrently; the file system orders concurrent name changes.</remarks>
 public sealed class DirectoryStorage : IMappedStorage
 {
-    private readonly IMappingBackend _backend;
+    private readonly MappingBackend _backend;
 
     /// <summary>Uses the existing directory <paramref name="directory"/>.</summary>
     /// <param name="directory">The directory's path.</param>
@@ -22,7 +22,7 @@ public sealed class DirectoryStorage : IMappedStorage
     }
 
     /// <summary>Through <paramref name="backend"/>: the test seam (a fault-injecting decorator).</summary>
-    internal DirectoryStorage(string directory, IMappingBackend backend)
+    internal DirectoryStorage(string directory, MappingBackend backend)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!OperatingSystem.IsLinux())
@@ -55,7 +55,7 @@ public sealed class DirectoryStorage : IMappedStorage
     public void Delete(string name)
     {
         var path = PathOf(name);
-        Errors.ThrowIfFailed(_backend.Unlink(path), _backend.NameOf(NativeCall.Unlink), path, resolvesPath: true);
+        Errors.ThrowIfFailed<WritebackException>(_backend.Unlink(path), _backend.NameOf(NativeCall.Unlink), path, resolvesPath: true);
     }
 
     /// <inheritdoc/>
@@ -66,7 +66,7 @@ public sealed class DirectoryStorage : IMappedStorage
     {
         var sourcePath = PathOf(sourceName, nameof(sourceName));
         var targetPath = PathOf(targetName, nameof(targetName));
-        Errors.ThrowIfFailed(_backend.Rename(sourcePath, targetPath), _backend.NameOf(NativeCall.Rename),
+        Errors.ThrowIfFailed<WritebackException>(_backend.Rename(sourcePath, targetPath), _backend.NameOf(NativeCall.Rename),
                              $"{sourcePath}' -> '{targetPath}", resolvesPath: true);
     }
 
@@ -76,11 +76,11 @@ public sealed class DirectoryStorage : IMappedStorage
     public void FlushDirectory()
     {
         var errno = _backend.OpenDirectory(DirectoryPath, out var directory);
-        Errors.ThrowIfFailed(errno, _backend.NameOf(NativeCall.Open), DirectoryPath, resolvesPath: true);
+        Errors.ThrowIfFailed<WritebackException>(errno, _backend.NameOf(NativeCall.Open), DirectoryPath, resolvesPath: true);
         using (directory)
         {
             var timestamp = WritebackMetrics.StartTiming();
-            Errors.ThrowIfFailed(_backend.SyncFile(directory), _backend.NameOf(NativeCall.SyncFile), DirectoryPath);
+            Errors.ThrowIfFailed<WritebackException>(_backend.SyncFile(directory), _backend.NameOf(NativeCall.SyncFile), DirectoryPath);
             WritebackMetrics.RecordFlush("fsync_directory", 0, timestamp);
         }
     }

@@ -25,7 +25,7 @@ public sealed partial class MappedFile : IMappedFile
     /// <summary>The address space reserved when <see cref="MappedFileOptions.MaxLength"/> is not set and the file is smaller: 1 GiB.</summary>
     public const long DefaultMaxLength = 1L << 30;
 
-    private readonly IMappingBackend _backend;
+    private readonly MappingBackend _backend;
     private readonly SafeHandle _file;
     private readonly SafeMappingHandle _mapping;
     private readonly WritebackCompletion _writebackCompletion;
@@ -35,6 +35,7 @@ public sealed partial class MappedFile : IMappedFile
     private long _lengthBytes;
     private WritebackException? _poison;
     private GroupCommit? _groupCommit;
+    private DurabilityEngine? _engine;
     private int _outstandingRequests; // writeback starts and FlushAsync waiters not yet completed
     private int _disposed;
     private int _closed; // set once asynchronous work has drained, just before the mapping and descriptor go
@@ -55,7 +56,7 @@ public sealed partial class MappedFile : IMappedFile
     public static MappedFile Open(string path, MappedFileOptions? options = null) => Open(path, options, MappingBackend.Current);
 
     /// <summary>Opens through <paramref name="backend"/>: the test seam (a fault-injecting decorator).</summary>
-    internal static MappedFile Open(string path, MappedFileOptions? options, IMappingBackend backend)
+    internal static MappedFile Open(string path, MappedFileOptions? options, MappingBackend backend)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new MappedFileOptions();
@@ -70,11 +71,9 @@ public sealed partial class MappedFile : IMappedFile
     /// or the runtime switch <c>Writeback.DisableIoUring</c>). Reading it starts the engine.
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
-    public static string DurabilityEngineName => OperatingSystem.IsLinux()
-        ? Linux.DurabilityEngine.Shared.Description
-        : throw MappingBackend.NotSupported();
+    public static string DurabilityEngineName => MappingBackend.Current.Engine.Description;
 
-    private MappedFile(string path, MappedFileOptions options, IMappingBackend backend, SafeHandle file,
+    private MappedFile(string path, MappedFileOptions options, MappingBackend backend, SafeHandle file,
                        SafeMappingHandle mapping, long lengthBytes)
     {
         Path = path;
@@ -200,158 +199,6 @@ public sealed partial class MappedFile : IMappedFile
         SetLengthCore(length);
     }
 
-    /// <inheritdoc/>
-    /// <remarks>
-    /// msync(MS_SYNC) on the page-rounded range. With <see cref="FlushSemantics.WholeFile"/> it is
-    /// <see cref="FlushFile"/>. A zero-length range is validated and flushes nothing.
-    /// No heap allocation.
-    /// </remarks>
-    /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/>.</exception>
-    /// <exception cref="WritebackException">msync failed now or a durability call failed earlier (poisoned).</exception>
-    public void Flush(long offset, long length)
-    {
-        ThrowIfDisposed();
-        ValidateRange(offset, length);
-        ThrowIfPoisoned();
-        if (length == 0)
-        {
-            return;
-        }
-        if (Semantics == FlushSemantics.WholeFile)
-        {
-            FlushFileCore();
-            return;
-        }
-        var (startBytes, endBytes) = PageRange(offset, length);
-        SyncRange(startBytes, endBytes);
-        if (_reportDirtyOutsideRange)
-        {
-            ReportDirtyOutside(startBytes, endBytes);
-        }
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>With <see cref="FlushSemantics.WholeFile"/> it is <see cref="FlushFile"/>.</remarks>
-    /// <exception cref="WritebackException">msync failed now or a durability call failed earlier (poisoned).</exception>
-    public void Flush()
-    {
-        ThrowIfDisposed();
-        ThrowIfPoisoned();
-        if (Semantics == FlushSemantics.WholeFile)
-        {
-            FlushFileCore();
-            return;
-        }
-        var mappedBytes = MappedBytes;
-        if (mappedBytes > 0)
-        {
-            SyncRange(0, mappedBytes);
-        }
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>msync(MS_SYNC) of the whole mapping, then fsync(2).</remarks>
-    /// <exception cref="WritebackException">msync or fsync failed now or a durability call failed earlier (poisoned).</exception>
-    public void FlushFile()
-    {
-        ThrowIfDisposed();
-        ThrowIfPoisoned();
-        FlushFileCore();
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>
-    /// The page-rounded range is handed to the process's durability engine, which starts writeback
-    /// of its dirty pages: io_uring's IORING_OP_SYNC_FILE_RANGE with SYNC_FILE_RANGE_WRITE, always
-    /// run by the kernel's io-wq workers, or sync_file_range(2) on the fallback pool. The caller
-    /// takes a short lock and never blocks on the device (only while the engine's 255 request slots
-    /// are all in flight); no heap allocation. A failure surfaces as poisoning at a later call.
-    /// A zero-length range is validated and does nothing.
-    /// </remarks>
-    /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/>.</exception>
-    /// <exception cref="WritebackException">A durability call or an earlier background writeback failed (poisoned).</exception>
-    public void StartWriteback(long offset, long length)
-    {
-        ThrowIfDisposed();
-        ValidateRange(offset, length);
-        ThrowIfPoisoned();
-        if (length == 0)
-        {
-            return;
-        }
-        var (startBytes, endBytes) = PageRange(offset, length);
-        SubmitWriteback(startBytes, endBytes);
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>
-    /// Group commit (docs/semantics.md), on the process's durability engine; no thread blocks per
-    /// waiter and no file has a thread of its own. With no group of this file in flight the request
-    /// is submitted at once; otherwise it waits for the group in flight, and when that completes
-    /// every waiting request is taken, sorted by offset, and each run of page-rounded ranges that
-    /// overlap or lie within 256 KiB of each other is synced with one call: io_uring's
-    /// IORING_OP_FSYNC with the range and IORING_FSYNC_DATASYNC (the vfs_fsync_range call that
-    /// msync(MS_SYNC) makes), or msync(MS_SYNC) on the fallback pool. Each waiter completes after
-    /// the call that covered its range, issued after the request was queued. With
-    /// <see cref="FlushSemantics.WholeFile"/> each group is one fsync of the file.
-    /// Cancellation ends the caller's wait only: the range is still flushed.
-    /// </remarks>
-    /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/> (thrown, not returned in the task).</exception>
-    public Task FlushAsync(long offset, long length, CancellationToken cancellationToken = default)
-    {
-        ThrowIfDisposed();
-        ValidateRange(offset, length);
-        if (Volatile.Read(ref _poison) is { } poison)
-        {
-            return Task.FromException(Repeat(poison));
-        }
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled(cancellationToken);
-        }
-        if (length == 0)
-        {
-            return Task.CompletedTask;
-        }
-        var (startBytes, endBytes) = PageRange(offset, length);
-        Interlocked.Increment(ref _outstandingRequests);
-        return (_groupCommit ?? CreateGroupCommit()).Enqueue(startBytes, endBytes, cancellationToken);
-    }
-
-    /// <summary>
-    /// <see cref="FlushAsync"/> returning a <see cref="ValueTask"/> backed by a pooled, reusable
-    /// request: no heap allocation per call in steady state (with a token that cannot be
-    /// cancelled). When the task completes successfully, the range is durable exactly as after
-    /// <see cref="Flush(long, long)"/>; the same group commit, poisoning and cancellation rules apply.
-    /// As with any <see cref="ValueTask"/>, await it (or read its result) exactly once: the request
-    /// is reused afterwards.
-    /// </summary>
-    /// <param name="offset">Byte offset in the file.</param>
-    /// <param name="length">Number of bytes; 0 completes at once.</param>
-    /// <param name="cancellationToken">Ends the wait only; the range is still flushed with its group.</param>
-    /// <returns>A task that completes when the range is durable, or faults with the failure.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/> (thrown, not returned in the task).</exception>
-    public ValueTask FlushValueAsync(long offset, long length, CancellationToken cancellationToken = default)
-    {
-        ThrowIfDisposed();
-        ValidateRange(offset, length);
-        if (Volatile.Read(ref _poison) is { } poison)
-        {
-            return ValueTask.FromException(Repeat(poison));
-        }
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled(cancellationToken);
-        }
-        if (length == 0)
-        {
-            return ValueTask.CompletedTask;
-        }
-        var (startBytes, endBytes) = PageRange(offset, length);
-        Interlocked.Increment(ref _outstandingRequests);
-        return (_groupCommit ?? CreateGroupCommit()).EnqueuePooled(startBytes, endBytes, cancellationToken);
-    }
-
     /// <summary>
     /// Returns the page-cache state of the byte range, from cachestat(2) (Linux 6.5+). The counts
     /// cover every page the range touches and may be stale by the time they are read.
@@ -416,7 +263,7 @@ public sealed partial class MappedFile : IMappedFile
             return;
         }
         // A handler on the engine's completion thread cannot wait for that thread.
-        if (!Linux.DurabilityEngine.OnEngineThread)
+        if (!DurabilityEngine.OnEngineThread)
         {
             WaitForAsyncWork();
         }
@@ -483,26 +330,8 @@ public sealed partial class MappedFile : IMappedFile
     {
         if (errno != 0)
         {
-            throw Errors.FromErrno(errno, _backend.NameOf(call), Path, offset, length);
+            throw Errors.FromErrno<WritebackException>(errno, _backend.NameOf(call), Path, offset, length);
         }
-    }
-
-    // A later call on a poisoned file: the original errno, operation and range; the original as inner exception.
-    private static WritebackException Repeat(WritebackException original) =>
-        new(original.Operation, original.FilePath, original.Offset, original.Length, original.Errno, original);
-
-    // Records the first durability failure; returns the exception to throw for this one.
-    private WritebackException Poison(int errno, string operation, long? offset, long? length)
-    {
-        var failure = (WritebackException)Errors.FromErrno(errno, operation, Path, offset, length);
-        Interlocked.CompareExchange(ref _poison, failure, null);
-        return failure;
-    }
-
-    private GroupCommit CreateGroupCommit()
-    {
-        Interlocked.CompareExchange(ref _groupCommit, new GroupCommit(this), null);
-        return _groupCommit;
     }
 
     internal static void ValidateOptions(MappedFileOptions options)

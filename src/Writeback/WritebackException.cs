@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Runtime.InteropServices;
+using Writeback.Native;
 
 namespace Writeback;
 
@@ -8,7 +7,7 @@ namespace Writeback;
 /// and the errno, so the message alone says what failed where:
 /// <c>msync(offset=4096, length=8192) failed on 'data.bin': EIO (Input/output error)</c>.
 /// </summary>
-public class WritebackException : IOException
+public class WritebackException : IOException, IErrnoException<WritebackException>
 {
     /// <summary>Creates the exception for a failed system call.</summary>
     /// <param name="operation">The system call or operation, e.g. <c>msync</c>.</param>
@@ -19,7 +18,7 @@ public class WritebackException : IOException
     /// <param name="innerException">An earlier failure this one repeats (a poisoned file), or <see langword="null"/>.</param>
     public WritebackException(string operation, string? path, long? offset, long? length, int errno,
                               Exception? innerException = null)
-        : base(FormatMessage(operation, path, offset, length, errno), innerException)
+        : base(Errors.Message(operation, path, offset, length, errno), innerException)
     {
         Operation = operation;
         FilePath = path;
@@ -47,16 +46,10 @@ public class WritebackException : IOException
     /// <summary>The errno's symbolic name, such as <c>EIO</c>, or <c>errno N</c> for an unknown value.</summary>
     public string ErrnoName => Native.ErrnoName.Of(Errno);
 
-    private static string FormatMessage(string operation, string? path, long? offset, long? length, int errno)
+    /// <summary>Created by the shared errno-to-exception layer; counts the failure in the metrics.</summary>
+    static WritebackException IErrnoException<WritebackException>.Create(string operation, string? path, long? offset, long? length, int errno)
     {
-        var arguments = (offset, length) switch
-        {
-            ({ } o, { } l) => string.Create(CultureInfo.InvariantCulture, $"(offset={o}, length={l})"),
-            ({ } o, null) => string.Create(CultureInfo.InvariantCulture, $"(offset={o})"),
-            (null, { } l) => string.Create(CultureInfo.InvariantCulture, $"(length={l})"),
-            _ => "",
-        };
-        var where = path is null ? "" : $" on '{path}'";
-        return $"{operation}{arguments} failed{where}: {Native.ErrnoName.Of(errno)} ({Marshal.GetPInvokeErrorMessage(errno)})";
+        WritebackMetrics.RecordError(operation);
+        return new WritebackException(operation, path, offset, length, errno);
     }
 }

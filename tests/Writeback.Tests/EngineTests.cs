@@ -68,7 +68,7 @@ public sealed class EngineTests : IDisposable
         file.GetSpan(FileBytes - 4096, 1)[0] = 1;
         file.StartWriteback(0, FileBytes);
         await file.FlushAsync(0, FileBytes);
-        var expected = calls.MaxAsyncRequestBytes >= FileBytes ? 1 : (int)((FileBytes - 1) / calls.MaxAsyncRequestBytes) + 1;
+        var expected = calls.Engine.MaxRequestBytes >= FileBytes ? 1 : (int)((FileBytes - 1) / calls.Engine.MaxRequestBytes) + 1;
         Assert.Equal(expected, calls.CallCount(Native.SystemCalls.SyncFileRange));
         Assert.Equal(expected, calls.CallCount(Native.SystemCalls.MSync));
         Assert.Equal(0, file.GetPageCacheState(FileBytes - 4096, 4096).DirtyPages);

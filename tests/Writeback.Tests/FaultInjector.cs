@@ -5,25 +5,21 @@ using Writeback.Native;
 namespace Writeback.Tests;
 
 /// <summary>
-/// The test seam: a decorator over the real backend that makes chosen calls fail with a chosen
-/// errno without touching the kernel, counts them, and can hold one until the test releases it.
+/// The test seam: the real backend (derived from it, calling the system through <c>base</c>) with
+/// chosen calls failing with a chosen errno without touching the kernel, counted, and held until
+/// the test releases them. The durability engine is wrapped the same way (<see cref="Engine"/>).
 /// Calls are keyed by their system-call names (<see cref="SystemCalls"/>); the engine's
 /// asynchronous work is keyed by the call it stands for (a range sync is "msync", a whole-file
 /// sync "fsync", a writeback start "sync_file_range") whichever engine runs it.
 /// </summary>
-internal sealed class FaultInjector : IMappingBackend
+internal sealed class FaultInjector : MappingBackend
 {
-    private readonly IMappingBackend _inner;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Rule> _rules = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _calls = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<Pause>> _pauses = new(StringComparer.Ordinal);
 
-    public FaultInjector() : this(MappingBackend.Current)
-    {
-    }
-
-    public FaultInjector(IMappingBackend inner) => _inner = inner;
+    private FaultingEngine? _engine;
 
     /// <summary>
     /// Makes <paramref name="operation"/> fail with <paramref name="errno"/> after
@@ -104,89 +100,97 @@ internal sealed class FaultInjector : IMappingBackend
         _ => SystemCalls.FSync,
     };
 
-    public long MaxAsyncRequestBytes => _inner.MaxAsyncRequestBytes;
+    public override DurabilityEngine Engine => _engine ??= new FaultingEngine(this, base.Engine);
 
-    public string NameOf(NativeCall call) => _inner.NameOf(call);
-
-    public int Open(string path, MappedFileOptions options, out SafeHandle file, out bool created)
+    public override int Open(string path, MappedFileOptions options, out SafeHandle file, out bool created)
     {
         (file, created) = (new SafeFileDescriptorHandle(), false);
-        return Check(SystemCalls.Open) is var e and not 0 ? e : _inner.Open(path, options, out file, out created);
+        return Check(SystemCalls.Open) is var e and not 0 ? e : base.Open(path, options, out file, out created);
     }
 
-    public int OpenDirectory(string path, out SafeHandle directory)
+    public override int OpenDirectory(string path, out SafeHandle directory)
     {
         directory = new SafeFileDescriptorHandle();
-        return Check(SystemCalls.Open) is var e and not 0 ? e : _inner.OpenDirectory(path, out directory);
+        return Check(SystemCalls.Open) is var e and not 0 ? e : base.OpenDirectory(path, out directory);
     }
 
-    public int SetFileLength(SafeHandle file, long lengthBytes) =>
-        Check(SystemCalls.FTruncate) is var e and not 0 ? e : _inner.SetFileLength(file, lengthBytes);
+    public override int SetFileLength(SafeHandle file, long lengthBytes) =>
+        Check(SystemCalls.FTruncate) is var e and not 0 ? e : base.SetFileLength(file, lengthBytes);
 
-    public int GetFileLength(SafeHandle file, out long lengthBytes)
+    public override int GetFileLength(SafeHandle file, out long lengthBytes)
     {
         lengthBytes = 0;
-        return Check(SystemCalls.LSeek) is var e and not 0 ? e : _inner.GetFileLength(file, out lengthBytes);
+        return Check(SystemCalls.LSeek) is var e and not 0 ? e : base.GetFileLength(file, out lengthBytes);
     }
 
-    public int Reserve(long reservedBytes, out SafeMappingHandle reservation)
+    public override int Reserve(long reservedBytes, out SafeMappingHandle reservation)
     {
         reservation = new SafeMappingHandle();
-        return Check(SystemCalls.MMap) is var e and not 0 ? e : _inner.Reserve(reservedBytes, out reservation);
+        return Check(SystemCalls.MMap) is var e and not 0 ? e : base.Reserve(reservedBytes, out reservation);
     }
 
-    public int Map(SafeHandle file, nint address, long offsetBytes, long lengthBytes, bool writable) =>
-        Check(SystemCalls.MMap) is var e and not 0 ? e : _inner.Map(file, address, offsetBytes, lengthBytes, writable);
+    public override int Map(SafeHandle file, nint address, long offsetBytes, long lengthBytes, bool writable) =>
+        Check(SystemCalls.MMap) is var e and not 0 ? e : base.Map(file, address, offsetBytes, lengthBytes, writable);
 
-    public int Unmap(nint address, long lengthBytes) =>
-        Check(SystemCalls.MMap) is var e and not 0 ? e : _inner.Unmap(address, lengthBytes);
+    public override int Unmap(nint address, long lengthBytes) =>
+        Check(SystemCalls.MMap) is var e and not 0 ? e : base.Unmap(address, lengthBytes);
 
-    public int SyncRange(nint address, long lengthBytes) =>
-        Check(SystemCalls.MSync) is var e and not 0 ? e : _inner.SyncRange(address, lengthBytes);
+    public override int SyncRange(nint address, long lengthBytes) =>
+        Check(SystemCalls.MSync) is var e and not 0 ? e : base.SyncRange(address, lengthBytes);
 
-    public int SyncFile(SafeHandle file) =>
-        Check(SystemCalls.FSync) is var e and not 0 ? e : _inner.SyncFile(file);
+    public override int SyncFile(SafeHandle file) =>
+        Check(SystemCalls.FSync) is var e and not 0 ? e : base.SyncFile(file);
 
-    public void Submit(in AsyncRequest request)
-    {
-        var key = KeyOf(request.Operation);
-        var copy = request;
-        if (HasPause(key))
-        {
-            new Thread(() => SubmitChecked(key, copy)) { IsBackground = true, Name = "fault injector pause" }.Start();
-            return;
-        }
-        SubmitChecked(key, copy);
-    }
-
-    // An injected failure completes the request on a thread-pool thread, as an engine would on its own.
-    private void SubmitChecked(string key, AsyncRequest request)
-    {
-        var errno = Check(key);
-        if (errno == 0)
-        {
-            _inner.Submit(request);
-            return;
-        }
-        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Request.Target.OnCompleted(state.Request, state.Errno), (Request: request, Errno: errno), preferLocal: false);
-    }
-
-    public int QueryPageCache(SafeHandle file, long offsetBytes, long lengthBytes, out PageCacheState state)
+    public override int QueryPageCache(SafeHandle file, long offsetBytes, long lengthBytes, out PageCacheState state)
     {
         state = default;
-        return Check(SystemCalls.Cachestat) is var e and not 0 ? e : _inner.QueryPageCache(file, offsetBytes, lengthBytes, out state);
+        return Check(SystemCalls.Cachestat) is var e and not 0 ? e : base.QueryPageCache(file, offsetBytes, lengthBytes, out state);
     }
 
-    public int Advise(nint address, long lengthBytes, MemoryAdvice advice) =>
-        Check(SystemCalls.MAdvise) is var e and not 0 ? e : _inner.Advise(address, lengthBytes, advice);
+    public override int Advise(nint address, long lengthBytes, MemoryAdvice advice) =>
+        Check(SystemCalls.MAdvise) is var e and not 0 ? e : base.Advise(address, lengthBytes, advice);
 
-    public int Lock(nint address, long lengthBytes, bool lockPages) =>
-        Check(lockPages ? SystemCalls.MLock : SystemCalls.MUnlock) is var e and not 0 ? e : _inner.Lock(address, lengthBytes, lockPages);
+    public override int Lock(nint address, long lengthBytes, bool lockPages) =>
+        Check(lockPages ? SystemCalls.MLock : SystemCalls.MUnlock) is var e and not 0 ? e : base.Lock(address, lengthBytes, lockPages);
 
-    public int Unlink(string path) => Check(SystemCalls.Unlink) is var e and not 0 ? e : _inner.Unlink(path);
+    public override int Unlink(string path) => Check(SystemCalls.Unlink) is var e and not 0 ? e : base.Unlink(path);
 
-    public int Rename(string sourcePath, string targetPath) =>
-        Check(SystemCalls.Rename) is var e and not 0 ? e : _inner.Rename(sourcePath, targetPath);
+    public override int Rename(string sourcePath, string targetPath) =>
+        Check(SystemCalls.Rename) is var e and not 0 ? e : base.Rename(sourcePath, targetPath);
+
+    /// <summary>The real engine with the same rules applied to each request before it reaches the kernel.</summary>
+    private sealed class FaultingEngine(FaultInjector faults, DurabilityEngine inner) : DurabilityEngine
+    {
+        public override string Description => inner.Description;
+
+        public override long MaxRequestBytes => inner.MaxRequestBytes;
+
+        public override string NameOf(AsyncOperation operation) => inner.NameOf(operation);
+
+        public override void Submit(in AsyncRequest request)
+        {
+            var key = KeyOf(request.Operation);
+            var copy = request;
+            if (faults.HasPause(key))
+            {
+                new Thread(() => SubmitChecked(key, copy)) { IsBackground = true, Name = "fault injector pause" }.Start();
+                return;
+            }
+            SubmitChecked(key, copy);
+        }
+
+        // An injected failure completes the request on a thread-pool thread, as an engine would on its own.
+        private void SubmitChecked(string key, AsyncRequest request)
+        {
+            var errno = faults.Check(key);
+            if (errno == 0)
+            {
+                inner.Submit(request);
+                return;
+            }
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Request.Target.OnCompleted(state.Request, state.Errno), (Request: request, Errno: errno), preferLocal: false);
+        }
+    }
 
     private readonly record struct Rule(int Errno, int SucceedFirst, int FailCount);
 

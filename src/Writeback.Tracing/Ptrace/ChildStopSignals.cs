@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Writeback.Native;
 
 namespace Writeback.Tracing.Ptrace;
 
@@ -34,7 +35,7 @@ internal sealed unsafe class ChildStopSignals : IDisposable
             action.Flags &= ~Interop.Libc.SA_NOCLDSTOP;
             if (Interop.Libc.sigaction(Interop.Libc.SIGCHLD, &action, null) != 0)
             {
-                throw new TraceException($"trace: restoring the SIGCHLD action failed: {Marshal.GetLastPInvokeErrorMessage()}");
+                throw Errors.FromErrno<TraceException>(Interop.LastErrno, "sigaction(SIGCHLD, restore)", null);
             }
         }
     }

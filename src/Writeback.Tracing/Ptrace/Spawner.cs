@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Runtime.InteropServices;
 using System.Text;
+using Writeback.Native;
 
 namespace Writeback.Tracing.Ptrace;
 
@@ -38,7 +39,7 @@ internal static unsafe class Spawner
             var error = Interop.Libc.posix_spawn(&pid, Utf8("/bin/sh", allocations), fileActions, null, (byte**)argvPointers, (byte**)envPointers);
             if (error != 0)
             {
-                throw new TraceException($"trace: posix_spawn(/bin/sh) failed: {Marshal.GetPInvokeErrorMessage(error)}");
+                throw Errors.FromErrno<TraceException>(error, "posix_spawn(/bin/sh)", null); // posix_spawn returns the error number
             }
             return pid;
         }
@@ -57,7 +58,7 @@ internal static unsafe class Spawner
     {
         if (error != 0)
         {
-            throw new TraceException($"trace: posix_spawn_file_actions_{what} failed: {Marshal.GetPInvokeErrorMessage(error)}");
+            throw Errors.FromErrno<TraceException>(error, $"posix_spawn_file_actions_{what}", null);
         }
     }
 

@@ -54,7 +54,6 @@ internal static class Syscall
     /// <summary>AUDIT_ARCH_X86_64 from &lt;linux/audit.h&gt;: the only architecture decoded.</summary>
     public const uint AUDIT_ARCH_X86_64 = 0xC000003E;
 
-    public const int AT_FDCWD = -100;
     public const int O_DSYNC = 0x1000;
     public const int O_DIRECT = 0x4000;
     public const int O_SYNC = 0x101000;

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Writeback.Native;
 
 namespace Writeback.Tracing.Ptrace;
 
@@ -38,7 +39,7 @@ internal static unsafe class TraceeMemory
         var bytes = new byte[lengthBytes];
         if (!TryRead(pid, address, bytes))
         {
-            throw new TraceException($"process_vm_readv(pid {pid}, address 0x{address:x}, {lengthBytes} bytes) failed: {Marshal.GetLastPInvokeErrorMessage()}");
+            throw Errors.FromErrno<TraceException>(Interop.LastErrno, $"process_vm_readv(pid {pid}, address 0x{address:x}, {lengthBytes} bytes)", null);
         }
         return bytes;
     }
@@ -81,7 +82,7 @@ internal static unsafe class TraceeMemory
             var length = (long)Math.Min(BitConverter.ToUInt64(vectors, (i * 16) + 8), (ulong)(totalBytes - done));
             if (!TryRead(pid, baseAddress, result.AsSpan((int)done, (int)length)))
             {
-                throw new TraceException($"process_vm_readv(pid {pid}, iovec {i}) failed: {Marshal.GetLastPInvokeErrorMessage()}");
+                throw Errors.FromErrno<TraceException>(Interop.LastErrno, $"process_vm_readv(pid {pid}, iovec {i})", null);
             }
             done += length;
         }

@@ -133,10 +133,11 @@ internal sealed class TracedTask(int tid, FdTable fds, AddressSpace memory)
 
     public ulong[] Args { get; } = new ulong[6];
 
-    /// <summary>Paths resolved at entry (absolute, lexically normalised), for path-based calls.</summary>
-    public string? Path1 { get; set; }
+    /// <summary>The table row of the call at entry, or null outside a call and for calls not decoded.</summary>
+    public SyscallEntry? Call { get; set; }
 
-    public string? Path2 { get; set; }
+    /// <summary>The call's path arguments resolved at entry (absolute, lexically normalised), in the row's order; null where absent.</summary>
+    public string?[] Paths { get; } = new string?[2];
 
     /// <summary>Flags read from tracee memory at entry (openat2's how.flags, clone3's flags).</summary>
     public ulong EntryFlags { get; set; }

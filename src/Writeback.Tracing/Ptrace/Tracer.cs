@@ -6,12 +6,19 @@ namespace Writeback.Tracing.Ptrace;
 
 /// <summary>
 /// The ptrace loop. Every ptrace and waitpid call is made by the one thread that runs
-/// <see cref="Run"/>: ptrace(2) binds a tracee to the thread that seized it.
+/// <see cref="Run"/>: ptrace(2) binds a tracee to the thread that seized it. What a system call
+/// means is the <see cref="SyscallDecoder"/>'s business; this class follows tasks and stops.
 /// </summary>
-internal sealed unsafe partial class Tracer
+internal sealed unsafe class Tracer
 {
     private const int Options = Interop.Libc.PTRACE_O_TRACESYSGOOD | Interop.Libc.PTRACE_O_TRACEFORK | Interop.Libc.PTRACE_O_TRACEVFORK
                                 | Interop.Libc.PTRACE_O_TRACECLONE | Interop.Libc.PTRACE_O_TRACEEXEC | Interop.Libc.PTRACE_O_EXITKILL;
+
+    /// <summary>The stop signal of a system call stop: SIGTRAP with bit 7 set, as PTRACE_O_TRACESYSGOOD asks (ptrace(2)).</summary>
+    private const int SyscallStopSignal = Interop.Libc.SIGTRAP | 0x80;
+
+    /// <summary>The number of system call arguments ptrace reports.</summary>
+    private const int ArgumentCount = 6;
 
     private readonly RecorderOptions _options;
     private readonly string _directory;
@@ -19,9 +26,7 @@ internal sealed unsafe partial class Tracer
     private readonly Dictionary<int, TracedTask> _tasks = [];
     private readonly ConcurrentDictionary<int, bool> _live = new();
     private readonly Dictionary<int, int> _parked = []; // tid -> the signal of its first stop
-    private readonly List<TraceEvent> _events = [];
-    private readonly List<TraceFile> _initialFiles = [];
-    private long _systemCallCount;
+    private readonly SyscallDecoder _decoder;
     private string? _refusal;
     private volatile bool _timedOut;
 
@@ -30,12 +35,13 @@ internal sealed unsafe partial class Tracer
         _options = options;
         _directory = directory;
         _program = program;
+        _decoder = new SyscallDecoder(directory, () => _tasks.Values.Select(t => t.Memory), Refuse);
     }
 
     /// <summary>Runs the program to completion under ptrace and returns what it did; throws <see cref="TraceException"/> for every bad outcome.</summary>
     public Recording Run()
     {
-        SnapshotDirectory();
+        _decoder.SnapshotDirectory();
         var standardError = Path.Combine(Path.GetTempPath(), $"writeback-trace-{Environment.ProcessId}-{Environment.CurrentManagedThreadId}.stderr");
         try
         {
@@ -48,9 +54,9 @@ internal sealed unsafe partial class Tracer
             {
                 exitStatus = Loop(pid);
             }
-            FinishMappings();
+            _decoder.Finish();
             CheckOutcome(exitStatus, standardError);
-            return new Recording(_options.Program, _options.Arguments, _directory, _initialFiles, _events, _systemCallCount);
+            return new Recording(_options.Program, _options.Arguments, _directory, [.. _decoder.InitialFiles], [.. _decoder.Events], _decoder.SystemCallCount);
         }
         finally
         {
@@ -68,7 +74,7 @@ internal sealed unsafe partial class Tracer
         }
         if (Interop.Libc.ptrace(Interop.Libc.PTRACE_SEIZE, pid, 0, Options) < 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
+            var errno = Interop.LastErrno;
             Interop.Libc.kill(pid, Interop.Libc.SIGKILL);
             Interop.Libc.waitpid(pid, &status, Interop.Libc.__WNOTHREAD);
             _live.Clear();
@@ -85,17 +91,10 @@ internal sealed unsafe partial class Tracer
     {
         var scope = File.Exists("/proc/sys/kernel/yama/ptrace_scope") ? File.ReadAllText("/proc/sys/kernel/yama/ptrace_scope").Trim() : "absent";
         var tracer = File.ReadLines($"/proc/{Environment.ProcessId}/status").FirstOrDefault(l => l.StartsWith("TracerPid:", StringComparison.Ordinal))?.Split('\t')[^1];
-        return $"trace: ptrace(PTRACE_SEIZE, pid {pid}) failed: {ErrnoText(errno)}; ptrace is not permitted here "
+        return $"trace: ptrace(PTRACE_SEIZE, pid {pid}) failed: {ErrnoName.Describe(errno)}; ptrace is not permitted here "
                + $"(yama ptrace_scope={scope}; is the process already traced (our TracerPid={tracer}), or does a seccomp filter or container "
                + "(missing CAP_SYS_PTRACE, e.g. Docker without --cap-add=SYS_PTRACE) forbid it?)";
     }
-
-    internal static string ErrnoText(int errno) => errno switch
-    {
-        Errno.EPERM => "EPERM (Operation not permitted)",
-        Errno.ESRCH => "ESRCH (No such process)",
-        _ => $"errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)})",
-    };
 
     private int Loop(int pid)
     {
@@ -106,7 +105,7 @@ internal sealed unsafe partial class Tracer
             var tid = Interop.Libc.waitpid(-1, &status, Interop.Libc.__WALL | Interop.Libc.__WNOTHREAD);
             if (tid < 0)
             {
-                var errno = Marshal.GetLastPInvokeError();
+                var errno = Interop.LastErrno;
                 // waitpid(2) lists EINTR; per the shared policy (Interop.Eintr) it is restarted, here
                 // rather than in the declaration, because this loop must also see ECHILD.
                 if (errno == Errno.EINTR)
@@ -117,7 +116,7 @@ internal sealed unsafe partial class Tracer
                 {
                     return exitStatus;
                 }
-                throw new TraceException($"trace: waitpid failed: {ErrnoText(errno)}");
+                throw Errors.FromErrno<TraceException>(errno, "waitpid", null);
             }
             if (!Interop.Libc.WIFSTOPPED(status))
             {
@@ -135,8 +134,8 @@ internal sealed unsafe partial class Tracer
     private void OnStop(int tid, int status)
     {
         var signal = Interop.Libc.WSTOPSIG(status);
-        var ptraceEvent = status >> 16;
-        if (signal == (Interop.Libc.SIGTRAP | 0x80))
+        var ptraceEvent = status >> 16; // the PTRACE_EVENT_* of an event stop sits above the stop signal (ptrace(2))
+        if (signal == SyscallStopSignal)
         {
             if (_tasks.TryGetValue(tid, out var task))
             {
@@ -165,6 +164,37 @@ internal sealed unsafe partial class Tracer
                 break;
         }
         Resume(tid, 0);
+    }
+
+    private void OnSyscallStop(TracedTask task)
+    {
+        Interop.Libc.PtraceSyscallInfo info;
+        if (Interop.Libc.ptrace(Interop.Libc.PTRACE_GET_SYSCALL_INFO, task.Tid, sizeof(Interop.Libc.PtraceSyscallInfo), (nint)(&info)) <= 0)
+        {
+            return;
+        }
+        if (info.Op == Interop.Libc.PTRACE_SYSCALL_INFO_ENTRY)
+        {
+            if (info.Arch != Syscall.AUDIT_ARCH_X86_64)
+            {
+                Refuse($"trace: pid {task.Tid} made a system call of another architecture (audit arch 0x{info.Arch:x}); only x86_64 programs are decoded");
+                return;
+            }
+            task.Nr = (long)info.EntryNr;
+            for (var i = 0; i < ArgumentCount; i++)
+            {
+                task.Args[i] = info.EntryArgs[i];
+            }
+            _decoder.OnEntry(task);
+        }
+        else if (info.Op == Interop.Libc.PTRACE_SYSCALL_INFO_EXIT && task.Nr >= 0)
+        {
+            if (info.ExitIsError == 0)
+            {
+                _decoder.OnExit(task, info.ExitRval);
+            }
+            task.Nr = -1;
+        }
     }
 
     private void OnNewTask(int parentTid, int ptraceEvent)
@@ -200,7 +230,7 @@ internal sealed unsafe partial class Tracer
         {
             return;
         }
-        DiffMappings();
+        _decoder.RecordStores();
         task.Memory.Users--;
         task.Memory = new AddressSpace { Users = 1 };
         var fds = task.Fds.Copy();
@@ -218,7 +248,7 @@ internal sealed unsafe partial class Tracer
         if (_tasks.Remove(tid, out var task) && --task.Memory.Users == 0 && task.Memory.Mappings.Count > 0)
         {
             // Stores made just before the process ended are still in the page cache: record them.
-            DiffMappings();
+            _decoder.RecordStores();
             task.Memory.Mappings.Clear();
         }
     }
@@ -285,9 +315,9 @@ internal sealed unsafe partial class Tracer
         {
             throw new TraceException($"trace: '{name}' exited with status {Interop.Libc.WEXITSTATUS(exitStatus)}{detail}; only a run that exits with 0 is checked");
         }
-        if (!_events.Any(e => e.Kind is not TraceEventKind.Output))
+        if (!_decoder.Events.Any(e => e.Kind is not TraceEventKind.Output))
         {
-            throw new TraceException($"trace: '{name}' never changed anything under {_directory} ({_systemCallCount} system calls seen); nothing to check");
+            throw new TraceException($"trace: '{name}' never changed anything under {_directory} ({_decoder.SystemCallCount} system calls seen); nothing to check");
         }
     }
 }

@@ -1,3 +1,5 @@
+using Writeback.Simulation.Recording;
+
 namespace Writeback.Tracing.Replay;
 
 /// <summary>
@@ -11,9 +13,9 @@ namespace Writeback.Tracing.Replay;
 /// </remarks>
 internal sealed class TraceReplay(Recording recording, IMappedStorage storage, Acknowledgements acknowledged)
 {
-    private readonly Dictionary<string, IMappedFile> _files = new(StringComparer.Ordinal);
+    /// <summary>The storage's open files and the directories, by path; a file a rename replaces is closed.</summary>
+    private readonly ShadowNamespace<IMappedFile> _names = new() { Moved = static (file, path) => { if (path is null) { file.Dispose(); } } };
     private readonly SimulatedStorage? _simulated = storage as SimulatedStorage;
-    private readonly List<string> _directories = [];
     private long _outputBytes;
 
     /// <summary>How many calls the initial state took: crash points before it are not the program's.</summary>
@@ -28,43 +30,60 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     /// <summary>Every path a file has under DIR at some point of the recording (renamed directories carry their files): the names an image can hold.</summary>
     public static IReadOnlySet<string> EveryPath(Recording recording)
     {
-        var current = recording.InitialFiles.Where(f => !f.IsDirectory).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-        var every = new HashSet<string>(current, StringComparer.Ordinal);
+        var every = new HashSet<string>(StringComparer.Ordinal);
+        var names = new ShadowNamespace<string> { Moved = (_, path) => { if (path is not null) { every.Add(path); } } };
+        foreach (var path in recording.InitialFiles.Where(f => !f.IsDirectory).Select(f => f.Path))
+        {
+            names.AddFile(path, path);
+            every.Add(path);
+        }
         foreach (var e in recording.Events)
         {
             switch (e.Kind)
             {
-                case TraceEventKind.Create:
-                    current.Add(e.Path);
+                case TraceEventKind.Create when names.File(e.Path) is null:
+                    names.AddFile(e.Path, e.Path);
                     every.Add(e.Path);
                     break;
                 case TraceEventKind.Unlink:
-                    current.Remove(e.Path);
+                    names.RemoveFile(e.Path);
                     break;
                 case TraceEventKind.Rename:
-                    foreach (var path in Under(current, e.Path))
-                    {
-                        current.Remove(path);
-                        current.Add(e.TargetPath + path[e.Path.Length..]);
-                        every.Add(e.TargetPath + path[e.Path.Length..]);
-                    }
+                    names.Rename(e.Path, e.TargetPath);
+                    break;
+                case TraceEventKind.Link when names.File(e.TargetPath) is null:
+                    names.AddFile(e.TargetPath, e.TargetPath);
+                    every.Add(e.TargetPath);
                     break;
             }
         }
         return every;
     }
 
-    /// <summary>The path itself and every path below it, as a list (the set may change while it is used).</summary>
-    private static List<string> Under(IEnumerable<string> paths, string path) =>
-        [.. paths.Where(p => p == path || p.StartsWith(path + "/", StringComparison.Ordinal))];
-
     public void Run()
+    {
+        As(ModelCalls.InitialState, SetUpInitialState);
+        for (var eventIndex = 0; eventIndex < recording.Events.Count; eventIndex++)
+        {
+            var e = recording.Events[eventIndex];
+            Describe(e.Pid > 0 ? $"{e.Call} in pid {e.Pid}" : e.Call, eventIndex);
+            Apply(e);
+        }
+        Describe(null);
+        foreach (var file in _names.Files.Values.Distinct())
+        {
+            file.Dispose();
+        }
+    }
+
+    /// <summary>The files and directories DIR held before the program ran, made durable (as the initial state, under every model).</summary>
+    private void SetUpInitialState()
     {
         foreach (var directory in recording.InitialFiles.Where(f => f.IsDirectory).Select(f => f.Path).Order(StringComparer.Ordinal))
         {
             Describe($"initial state: {directory}/");
             Simulated.CreateDirectory(directory);
-            _directories.Add(directory);
+            _names.AddDirectory(directory);
             SetupCallCount++;
         }
         foreach (var file in recording.InitialFiles.Where(f => !f.IsDirectory))
@@ -76,25 +95,14 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
                 handle.Write(0, file.Content.Span);
             }
             handle.FlushFile();
-            _files[file.Path] = handle;
+            _names.AddFile(file.Path, handle);
             SetupCallCount += file.Content.Length > 0 ? 3 : 2; // Open (with its length), Write, FlushFile
         }
         if (SetupCallCount > 0)
         {
             Describe("initial state: directories");
             FlushEveryDirectory();
-            SetupCallCount += 1 + _directories.Count;
-        }
-        for (var eventIndex = 0; eventIndex < recording.Events.Count; eventIndex++)
-        {
-            var e = recording.Events[eventIndex];
-            Describe(e.Pid > 0 ? $"{e.Call} in pid {e.Pid}" : e.Call, eventIndex);
-            Apply(e);
-        }
-        Describe(null);
-        foreach (var file in _files.Values)
-        {
-            file.Dispose();
+            SetupCallCount += 1 + _names.Subdirectories.Count();
         }
     }
 
@@ -126,7 +134,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         switch (e.Kind)
         {
             case TraceEventKind.Create:
-                _files[e.Path] = storage.Open(e.Path, new MappedFileOptions { Mode = FileMode.CreateNew });
+                _names.AddFile(e.Path, storage.Open(e.Path, new MappedFileOptions { Mode = FileMode.CreateNew }));
                 break;
             case TraceEventKind.SetLength when File(e) is { } file:
                 file.SetLength(e.OffsetBytes);
@@ -156,33 +164,41 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     {
         switch (e.Kind)
         {
-            case TraceEventKind.Msync when (e.Flags & 4) != 0 && File(e) is { } file:
-                FlushRange(file, e.OffsetBytes, e.LengthBytes, file.Flush);
+            case TraceEventKind.Msync when (e.Flags & Interop.Libc.MS_SYNC) != 0 && File(e) is { } file:
+                As(ModelCall.MsyncRangeSync, () => FlushRange(file, e.OffsetBytes, e.LengthBytes, file.Flush));
+                break;
+            case TraceEventKind.Msync when (e.Flags & Interop.Libc.MS_ASYNC) != 0 && File(e) is { } file:
+                As(ModelCall.MsyncRangeAsync, () => FlushRange(file, e.OffsetBytes, e.LengthBytes, file.StartWriteback));
                 break;
             case TraceEventKind.SyncWrite when File(e) is { } file:
-                FlushRange(file, e.OffsetBytes, e.LengthBytes, file.Flush);
+                // Recordings made before the recorder told O_SYNC from O_DSYNC carry no flags: the weaker O_DSYNC.
+                As((e.Flags & O_SYNC) == O_SYNC ? ModelCall.OSyncWrite : ModelCall.ODsyncWrite,
+                   () => FlushRange(file, e.OffsetBytes, e.LengthBytes, file.Flush));
                 break;
             case TraceEventKind.SyncFileRange when File(e) is { } file:
-                FlushRange(file, e.OffsetBytes, e.LengthBytes == 0 ? long.MaxValue / 2 : e.LengthBytes, file.StartWriteback);
+                As(SyncFileRangeCall(e.Flags), () => FlushRange(file, e.OffsetBytes, e.LengthBytes == 0 ? long.MaxValue / 2 : e.LengthBytes, file.StartWriteback));
                 break;
             case TraceEventKind.Fsync when File(e) is { } file:
-                file.FlushFile();
+                As(ModelCall.Fsync, file.FlushFile);
                 break;
             case TraceEventKind.Fdatasync when File(e) is { } file:
-                file.Flush();
+                As(ModelCall.Fdatasync, file.Flush);
                 break;
             case TraceEventKind.FsyncDirectory when DirectoryName(e.Path).Length == 0:
-                storage.FlushDirectory();
+                As(ModelCall.DirectoryFsync, storage.FlushDirectory);
                 break;
-            case TraceEventKind.FsyncDirectory when _directories.Contains(e.Path):
-                Simulated.FlushDirectory(e.Path);
+            case TraceEventKind.FsyncDirectory when _names.IsDirectory(e.Path):
+                As(ModelCall.DirectoryFsync, () => Simulated.FlushDirectory(e.Path));
                 break;
             case TraceEventKind.SyncAll:
-                foreach (var file in _files.Values)
+                As(ModelCall.Sync, () =>
                 {
-                    file.FlushFile();
-                }
-                FlushEveryDirectory();
+                    foreach (var file in _names.Files.Values)
+                    {
+                        file.FlushFile();
+                    }
+                    FlushEveryDirectory();
+                });
                 break;
             default:
                 ApplyName(e);
@@ -190,10 +206,37 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         }
     }
 
+    /// <summary>O_SYNC as open(2) defines it (it includes the O_DSYNC bit); the recorder stores it in a SyncWrite's flags.</summary>
+    private const int O_SYNC = 0x101000;
+
+    /// <summary>sync_file_range(2)'s flags: SYNC_FILE_RANGE_WAIT_BEFORE 1, SYNC_FILE_RANGE_WRITE 2, SYNC_FILE_RANGE_WAIT_AFTER 4.</summary>
+    private static ModelCall SyncFileRangeCall(int flags) => (flags & 2) == 0 ? ModelCall.SyncFileRangeWait
+        : (flags & 4) != 0 ? ModelCall.SyncFileRangeWriteAndWait : ModelCall.SyncFileRangeWrite;
+
+    /// <summary>Runs <paramref name="replay"/> with its recorded calls judged as the program's own <paramref name="call"/> by every model.</summary>
+    private void As(ModelCall call, Action replay)
+    {
+        if (_simulated is not null)
+        {
+            _simulated.ModelCall = call;
+        }
+        try
+        {
+            replay();
+        }
+        finally
+        {
+            if (_simulated is not null)
+            {
+                _simulated.ModelCall = null;
+            }
+        }
+    }
+
     /// <summary>sync/syncfs: every directory, subdirectories first (each fsync makes only its own entries durable).</summary>
     private void FlushEveryDirectory()
     {
-        foreach (var directory in _directories.OrderByDescending(d => d.Length))
+        foreach (var directory in _names.Subdirectories.OrderByDescending(d => d.Length))
         {
             Simulated.FlushDirectory(directory);
         }
@@ -204,45 +247,32 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     {
         switch (e.Kind)
         {
-            case TraceEventKind.Rename when _files.ContainsKey(e.Path) || _directories.Contains(e.Path):
+            case TraceEventKind.Rename when _names.File(e.Path) is not null || _names.IsDirectory(e.Path):
                 storage.Rename(e.Path, e.TargetPath);
-                MoveUnder(e.Path, e.TargetPath);
+                _names.Rename(e.Path, e.TargetPath);
                 break;
-            case TraceEventKind.Unlink when _files.Remove(e.Path, out var removed):
+            case TraceEventKind.Unlink when _names.RemoveFile(e.Path) is { } removed:
                 storage.Delete(e.Path);
-                removed.Dispose();
+                if (_names.PathOf(removed) is null)
+                {
+                    removed.Dispose(); // its last name: a hard-linked file stays open under its other name
+                }
+                break;
+            case TraceEventKind.Link when _names.File(e.Path) is { } linked && _names.File(e.TargetPath) is null:
+                Simulated.Link(e.Path, e.TargetPath);
+                _names.AddFile(e.TargetPath, linked);
                 break;
             case TraceEventKind.Mkdir:
                 Simulated.CreateDirectory(e.Path);
-                _directories.Add(e.Path);
+                _names.AddDirectory(e.Path);
                 break;
-            case TraceEventKind.Rmdir when _directories.Remove(e.Path):
+            case TraceEventKind.Rmdir when _names.RemoveDirectory(e.Path):
                 Simulated.RemoveDirectory(e.Path);
                 break;
         }
     }
 
-    /// <summary>The replay's own handles and directory list follow a rename (a directory carries everything under it).</summary>
-    private void MoveUnder(string source, string target)
-    {
-        if (_files.Remove(target, out var replaced))
-        {
-            replaced.Dispose();
-        }
-        _directories.Remove(target); // an empty directory a directory rename replaced
-        foreach (var path in Under(_files.Keys, source))
-        {
-            _files.Remove(path, out var moved);
-            _files[target + path[source.Length..]] = moved!;
-        }
-        foreach (var path in Under(_directories, source))
-        {
-            _directories.Remove(path);
-            _directories.Add(target + path[source.Length..]);
-        }
-    }
-
-    private IMappedFile? File(TraceEvent e) => _files.GetValueOrDefault(e.Path);
+    private IMappedFile? File(TraceEvent e) => _names.File(e.Path);
 
     /// <summary>A range call on the page-rounded range, cut at the file's end (the kernel flushes only what exists); nothing for an empty range.</summary>
     private static void FlushRange(IMappedFile file, long offsetBytes, long lengthBytes, Action<long, long> flush)

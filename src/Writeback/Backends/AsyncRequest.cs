@@ -11,7 +11,7 @@ namespace Writeback.Backends;
 /// <param name="File">The open file; the engine holds a reference on it until the request completes.</param>
 /// <param name="Address">Where the range is mapped (for engines that sync through the mapping).</param>
 /// <param name="OffsetBytes">The range's start in the file.</param>
-/// <param name="LengthBytes">The range's length; at most the engine's <see cref="IMappingBackend.MaxAsyncRequestBytes"/>.</param>
+/// <param name="LengthBytes">The range's length; at most the engine's <see cref="DurabilityEngine.MaxRequestBytes"/>.</param>
 /// <param name="Tag">The target's own number for the request (a group's run index).</param>
 internal readonly record struct AsyncRequest(AsyncOperation Operation, IAsyncCompletion Target, SafeHandle File, nint Address,
                                              long OffsetBytes, long LengthBytes, int Tag);

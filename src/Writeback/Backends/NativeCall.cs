@@ -1,6 +1,6 @@
 namespace Writeback.Backends;
 
-/// <summary>The calls of <see cref="IMappingBackend"/>, for error messages and fault injection.</summary>
+/// <summary>The calls of <see cref="MappingBackend"/>, for error messages and fault injection.</summary>
 internal enum NativeCall
 {
     Open,

@@ -51,7 +51,7 @@ public sealed class ByteNameTests
     private static void WriteFile(byte[] path, string content)
     {
         int fd = Native.OpenBytes(path, Native.O_CREAT | Native.O_WRONLY, 0x1A4);
-        Assert.True(fd >= 0, $"open failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        Assert.True(fd >= 0, $"open failed: errno {Interop.LastErrno}");
         byte[] data = Encoding.ASCII.GetBytes(content);
         Assert.Equal(data.Length, (int)Native.pwrite(fd, data, (nuint)data.Length, 0));
         Native.close(fd);
@@ -60,7 +60,7 @@ public sealed class ByteNameTests
     private static string ReadFile(byte[] path)
     {
         int fd = Native.OpenBytes(path, Native.O_RDONLY, 0);
-        Assert.True(fd >= 0, $"open failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        Assert.True(fd >= 0, $"open failed: errno {Interop.LastErrno}");
         var buffer = new byte[64];
         int count = (int)Native.read(fd, buffer, (nuint)buffer.Length);
         Native.close(fd);

@@ -125,7 +125,7 @@ public sealed class FileOperationTests
                             {
                                 if (Native.fsync(fd) != 0)
                                 {
-                                    unexpected.Add($"fsync({directory}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+                                    unexpected.Add($"fsync({directory}) failed: errno {Interop.LastErrno}");
                                 }
                                 Native.close(fd);
                             }

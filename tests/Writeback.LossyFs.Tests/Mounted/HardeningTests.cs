@@ -14,11 +14,11 @@ public sealed class HardeningTests
         string longest = new('n', 255), tooLong = new('n', 256);
         File.WriteAllText(mount.Path(longest), "ok");
         Assert.Equal(-1, Native.open(mount.Path(tooLong), Native.O_CREAT | Native.O_RDWR, 0x1A4));
-        Assert.Equal(36, Marshal.GetLastPInvokeError()); // ENAMETOOLONG
+        Assert.Equal(36, Interop.LastErrno); // ENAMETOOLONG
         Assert.Equal(-1, Native.mkdir(mount.Path(tooLong), 0x1ED));
-        Assert.Equal(36, Marshal.GetLastPInvokeError());
+        Assert.Equal(36, Interop.LastErrno);
         Assert.Equal(-1, Native.renameat2(Native.AT_FDCWD, mount.Path(longest), Native.AT_FDCWD, mount.Path(tooLong), 0));
-        Assert.Equal(36, Marshal.GetLastPInvokeError());
+        Assert.Equal(36, Interop.LastErrno);
         BasicMountTests.FsyncDirectory(mount.Mountpoint);
         mount.FileSystem.Unmount();
         Assert.Equal("ok", File.ReadAllText(mount.BackingPath(longest)));
@@ -30,7 +30,7 @@ public sealed class HardeningTests
         using var mount = TestMount.Create();
         File.WriteAllText(mount.Path("f"), "f");
         Assert.Equal(-1, Native.link(mount.Path("f"), mount.Path(".lossyfs-volatile")));
-        Assert.Equal(1, Marshal.GetLastPInvokeError()); // EPERM
+        Assert.Equal(1, Interop.LastErrno); // EPERM
         BasicMountTests.FsyncDirectory(mount.Mountpoint);
     }
 

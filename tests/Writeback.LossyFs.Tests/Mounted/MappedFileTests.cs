@@ -77,7 +77,7 @@ public sealed class MappedFileTests
             RandomAccess.Write(stream, new byte[4096], 4096);
             // FileStream.Flush(true) is not used: it did not surface this fsync error in .NET 10.
             Assert.Equal(-1, Native.fsync(streamFd));
-            Assert.Equal(28, System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+            Assert.Equal(28, Interop.LastErrno);
         }
         mount.FileSystem.ClearFaults();
         mount.FileSystem.InjectFault(new FaultSpec { Path = "/full.bin", Operation = FaultOperation.Fsync, Errno = 28, Count = 1 });
@@ -85,6 +85,6 @@ public sealed class MappedFileTests
         RandomAccess.Write(handle, "x"u8, 0);
         int fd = (int)handle.DangerousGetHandle();
         Assert.Equal(-1, Native.fsync(fd));
-        Assert.Equal(28, System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+        Assert.Equal(28, Interop.LastErrno);
     }
 }

@@ -11,7 +11,7 @@ public sealed class NamespaceTests
         File.WriteAllText(mount.Path("a"), "A");
         File.WriteAllText(mount.Path("b"), "B");
         Assert.Equal(-1, Native.renameat2(Native.AT_FDCWD, mount.Path("a"), Native.AT_FDCWD, mount.Path("b"), Native.RENAME_NOREPLACE));
-        Assert.Equal(17, Marshal.GetLastPInvokeError()); // EEXIST
+        Assert.Equal(17, Interop.LastErrno); // EEXIST
         Assert.Equal(0, Native.renameat2(Native.AT_FDCWD, mount.Path("a"), Native.AT_FDCWD, mount.Path("b"), Native.RENAME_EXCHANGE));
         Assert.Equal("B", File.ReadAllText(mount.Path("a")));
         Assert.Equal("A", File.ReadAllText(mount.Path("b")));

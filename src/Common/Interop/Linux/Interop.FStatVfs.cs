@@ -9,16 +9,7 @@ internal static partial class Interop
         internal static partial int fstatvfs(SafeHandle fd, out StatVfs buffer);
 
         /// <summary>fstatvfs(3) (its man page lists EINTR), restarted on EINTR (<see cref="Eintr"/>); returns 0 or the errno.</summary>
-        internal static int FStatVfs(SafeHandle fd, out StatVfs buffer)
-        {
-            int errno;
-            bool retry;
-            do
-            {
-                errno = Eintr.Errno(fstatvfs(fd, out buffer), out retry);
-            }
-            while (retry);
-            return errno;
-        }
+        internal static int FStatVfs(SafeHandle fd, out StatVfs buffer) =>
+            Eintr.RestartOut(fd, static (SafeHandle fd, out StatVfs buffer) => fstatvfs(fd, out buffer), out buffer);
     }
 }

@@ -13,24 +13,20 @@ internal static partial class Interop
         /// <summary>
         /// Submits <paramref name="toSubmit"/> queued entries and, with IORING_ENTER_GETEVENTS, waits
         /// for <paramref name="minComplete"/> completions; restarted on EINTR (<see cref="Eintr"/>,
-        /// io_uring_enter(2) lists it). Returns the number submitted, or the negated errno.
+        /// io_uring_enter(2) lists it). Returns 0 and the number submitted, or the errno.
         /// </summary>
-        internal static int Enter(SafeFileDescriptorHandle ring, uint toSubmit, uint minComplete, uint flags)
+        internal static int Enter(SafeFileDescriptorHandle ring, uint toSubmit, uint minComplete, uint flags, out int submitted)
         {
-            while (true)
+            var result = Eintr.RestartResult((ring, toSubmit, minComplete, flags), static s =>
             {
-                int result;
                 // Safety: no signal mask is passed (NULL, size 0).
                 unsafe
                 {
-                    result = io_uring_enter(SYS_io_uring_enter, ring, toSubmit, minComplete, flags, null, 0);
+                    return io_uring_enter(SYS_io_uring_enter, s.ring, s.toSubmit, s.minComplete, s.flags, null, 0);
                 }
-                var errno = Eintr.Errno(result, out var retry);
-                if (!retry)
-                {
-                    return errno == 0 ? result : -errno;
-                }
-            }
+            });
+            submitted = (int)Math.Max(result, 0);
+            return result < 0 ? LastErrno : 0;
         }
     }
 }

@@ -9,6 +9,9 @@ internal static partial class Interop
         internal const string Libc = "libc";
     }
 
-    /// <summary>The errno of the last failed P/Invoke on this thread.</summary>
+    /// <summary>
+    /// The errno of the last failed P/Invoke on this thread (declared with SetLastError = true): the
+    /// one way every assembly reads errno, right after the call that set it (see <see cref="Eintr"/>).
+    /// </summary>
     internal static int LastErrno => Marshal.GetLastPInvokeError();
 }

@@ -35,30 +35,14 @@ internal static partial class Interop
         /// <see cref="openat(int, string, int, uint)"/>, restarted on EINTR (<see cref="Eintr"/>).
         /// Returns the descriptor, or -1 with the errno left in <see cref="LastErrno"/>.
         /// </summary>
-        internal static int OpenAt(int dirFd, string path, int flags, uint mode)
-        {
-            int fd;
-            do
-            {
-                fd = openat(dirFd, path, flags, mode);
-            }
-            while (fd < 0 && LastErrno == Writeback.Native.Errno.EINTR);
-            return fd;
-        }
+        internal static int OpenAt(int dirFd, string path, int flags, uint mode) =>
+            (int)Eintr.RestartResult((dirFd, path, flags, mode), static s => openat(s.dirFd, s.path, s.flags, s.mode));
 
         /// <summary>
         /// <see cref="openat(SafeHandle, string, int, uint)"/>, restarted on EINTR (<see cref="Eintr"/>).
         /// Returns the descriptor, or -1 with the errno left in <see cref="LastErrno"/>.
         /// </summary>
-        internal static int OpenAt(SafeHandle dirFd, string path, int flags, uint mode)
-        {
-            int fd;
-            do
-            {
-                fd = openat(dirFd, path, flags, mode);
-            }
-            while (fd < 0 && LastErrno == Writeback.Native.Errno.EINTR);
-            return fd;
-        }
+        internal static int OpenAt(SafeHandle dirFd, string path, int flags, uint mode) =>
+            (int)Eintr.RestartResult((dirFd, path, flags, mode), static s => openat(s.dirFd, s.path, s.flags, s.mode));
     }
 }

@@ -19,15 +19,7 @@ internal static partial class Interop
         /// recvmsg(2), restarted on EINTR (<see cref="Eintr"/>). Returns the byte count, or -1
         /// with the errno left in <see cref="LastErrno"/>.
         /// </summary>
-        internal static unsafe nint RecvMsg(int socket, MsgHdr* message, int flags)
-        {
-            nint count;
-            do
-            {
-                count = recvmsg(socket, message, flags);
-            }
-            while (count < 0 && LastErrno == Writeback.Native.Errno.EINTR);
-            return count;
-        }
+        internal static unsafe nint RecvMsg(int socket, MsgHdr* message, int flags) =>
+            (nint)Eintr.RestartResult((socket, message: (nint)message, flags), static s => recvmsg(s.socket, (MsgHdr*)s.message, s.flags));
     }
 }

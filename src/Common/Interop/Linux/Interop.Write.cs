@@ -10,21 +10,15 @@ internal static partial class Interop
         internal static unsafe partial nint write(SafeHandle fd, void* buf, nuint count);
 
         /// <summary>Adds 1 to an eventfd(2) counter, restarted on EINTR (<see cref="Eintr"/>); returns 0 or the errno.</summary>
-        internal static int SignalEventFd(SafeFileDescriptorHandle eventFd)
-        {
-            ulong one = 1;
-            int errno;
-            bool retry;
-            do
+        internal static int SignalEventFd(SafeFileDescriptorHandle eventFd) =>
+            Eintr.Restart(eventFd, static fd =>
             {
+                ulong one = 1;
                 // Safety: the 8-byte counter value is a local of this frame for the duration of the call.
                 unsafe
                 {
-                    errno = Eintr.Errno(write(eventFd, &one, sizeof(ulong)), out retry);
+                    return write(fd, &one, sizeof(ulong));
                 }
-            }
-            while (retry);
-            return errno;
-        }
+            });
     }
 }
