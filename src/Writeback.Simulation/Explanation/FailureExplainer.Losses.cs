@@ -110,18 +110,33 @@ internal sealed partial class FailureExplainer
         var (_, ordinal, pageKey) = pages[0];
         var name = FileName(inodeId);
         var what = $"{name} {PageRanges([.. pages.Select(p => p.PageIndex)])}";
+        var throughMapping = writtenAt >= 0 && !WrittenBy(writtenAt, inodeId, pages[0].PageIndex);
         if (kept)
         {
-            return new Loss(name, IsName: false, writtenAt, [.. pages.Select(p => p.PageIndex)], what);
+            return new Loss(name, IsName: false, writtenAt, [.. pages.Select(p => p.PageIndex)], what) { ThroughMapping = throughMapping };
         }
         var wholeFile = WholeFileTimeline is { } whole
                         && pages.All(p => whole.GuaranteedPage(_space.Level, p.PageKey, _crashPoint) >= p.Ordinal);
         return new Loss(name, IsName: false, writtenAt, [.. pages.Select(p => p.PageIndex)], what)
         {
+            ThroughMapping = throughMapping,
             Torn = torn,
             WholeFileWouldCover = wholeFile && !torn,
             DurableAt = FirstDurable(crashPoint => _space.Timeline.GuaranteedPage(_space.Level, pageKey, crashPoint) >= ordinal),
             Acknowledgement = AcknowledgementAfter(writtenAt),
+        };
+    }
+
+    /// <summary>Whether call <paramref name="callIndex"/> wrote page <paramref name="pageIndex"/> of the file itself (a write, a length change); otherwise the page was stored through a mapping before the next call.</summary>
+    private bool WrittenBy(int callIndex, int inodeId, int pageIndex)
+    {
+        var call = _record.Calls[callIndex];
+        var pageBytes = (long)_record.PageSizeBytes;
+        return call.InodeId == inodeId && call.Kind switch
+        {
+            Recording.CallKind.Write => call.OffsetBytes < (pageIndex + 1) * pageBytes && call.OffsetBytes + call.LengthBytes > pageIndex * pageBytes,
+            Recording.CallKind.SetLength or Recording.CallKind.Open => true,
+            _ => false,
         };
     }
 
@@ -148,26 +163,30 @@ internal sealed partial class FailureExplainer
     private List<ExplanationEvent> Timeline(Loss? primary, Loss? later)
     {
         var first = Math.Max(0, _crashPoint - TimelineCalls);
-        // Positions: call i at 2i+1, an acknowledgement first visible at crash point k at 2k.
+        // Positions: call i at 4i+3; before call k, stores through a mapping at 4k and an acknowledgement first visible at crash point k at 4k+1.
         var items = new SortedDictionary<int, ExplanationEvent>();
         for (var callIndex = first; callIndex < _crashPoint; callIndex++)
         {
-            items[2 * callIndex + 1] = new ExplanationEvent(callIndex, CallText(callIndex), ExplanationRole.Call);
+            items[4 * callIndex + 3] = new ExplanationEvent(callIndex, CallText(callIndex), ExplanationRole.Call);
         }
-        foreach (var written in new[] { later?.WrittenAt, primary?.WrittenAt })
+        foreach (var loss in new[] { later, primary })
         {
-            if (written is >= 0 and var callIndex && callIndex < _crashPoint)
+            if (loss is { WrittenAt: >= 0 and var callIndex, ThroughMapping: true } && callIndex < _crashPoint)
             {
-                items[2 * callIndex + 1] = new ExplanationEvent(callIndex, CallText(callIndex), ExplanationRole.Write);
+                items[4 * (callIndex + 1)] = new ExplanationEvent(null, $"stores to {loss.What} through the mapping", ExplanationRole.Write);
+            }
+            else if (loss is { WrittenAt: >= 0 } && loss.WrittenAt < _crashPoint)
+            {
+                items[4 * loss.WrittenAt + 3] = new ExplanationEvent(loss.WrittenAt, CallText(loss.WrittenAt), ExplanationRole.Write);
             }
         }
         for (var index = _record.AcknowledgedCountAt(first); index < _record.AcknowledgedCountAt(_crashPoint); index++)
         {
-            items[2 * AcknowledgedAt(index)] = new ExplanationEvent(null, "acknowledged: " + AcknowledgementText(index), ExplanationRole.Call);
+            items[4 * AcknowledgedAt(index) + 1] = new ExplanationEvent(null, "acknowledged: " + AcknowledgementText(index), ExplanationRole.Call);
         }
         if (primary?.Acknowledgement is { } ack)
         {
-            items[2 * AcknowledgedAt(ack)] = new ExplanationEvent(null, "acknowledged: " + AcknowledgementText(ack), ExplanationRole.Acknowledgement);
+            items[4 * AcknowledgedAt(ack) + 1] = new ExplanationEvent(null, "acknowledged: " + AcknowledgementText(ack), ExplanationRole.Acknowledgement);
         }
         var timeline = WithGaps(items);
         var crashText = _record.DescribeCrashPoint(_crashPoint);
@@ -189,8 +208,8 @@ internal sealed partial class FailureExplainer
         int? lastCall = null;
         foreach (var (position, item) in items)
         {
-            // A call i follows call i-1; an acknowledgement first visible at crash point k follows call k-1.
-            var previousCall = position / 2 - 1;
+            // A call i follows call i-1; stores and an acknowledgement before call k follow call k-1.
+            var previousCall = position / 4 - 1;
             if (lastCall is { } last && previousCall > last)
             {
                 timeline.Add(new ExplanationEvent(null, "…", ExplanationRole.Gap));
@@ -204,7 +223,7 @@ internal sealed partial class FailureExplainer
             {
                 timeline.Add(item);
             }
-            lastCall = position % 2 == 1 ? position / 2 : position / 2 - 1;
+            lastCall = position % 4 == 3 ? position / 4 : position / 4 - 1;
         }
         return timeline;
     }

@@ -50,6 +50,9 @@ internal sealed partial class FailureExplainer
     {
         public bool Torn { get; init; }
 
+        /// <summary>Stored through a mapping (seen at the next call), not written by the call at <see cref="WrittenAt"/>.</summary>
+        public bool ThroughMapping { get; init; }
+
         public bool WholeFileWouldCover { get; init; }
 
         public int? DurableAt { get; init; }
@@ -82,6 +85,7 @@ internal sealed partial class FailureExplainer
             _ when later is not null => DiagnosisCategory.ReorderedPersistence,
             _ => DiagnosisCategory.NotYetDurable,
         };
+        later = category == DiagnosisCategory.ReorderedPersistence ? later : null;
         return Build(category, primary, Summary(category, primary, later), primary.What, later);
     }
 
@@ -112,7 +116,7 @@ internal sealed partial class FailureExplainer
 
     private string Summary(DiagnosisCategory category, Loss primary, Loss? later)
     {
-        var written = primary.WrittenAt >= 0 ? $"written by {CallText(primary.WrittenAt)}" : "from the initial state";
+        var written = WrittenText(primary);
         var ack = primary.Acknowledgement is { } a ? $"; {AcknowledgementText(a)} came after it" : "";
         var sync = primary.DurableAt is { } d ? $"only {CallText(d)}, after the crash point, made it durable" : "no later call made it durable";
         return category switch
@@ -124,12 +128,18 @@ internal sealed partial class FailureExplainer
             DiagnosisCategory.TornWrite =>
                 $"{primary.What} ({written}) is torn: power loss left part of the page old and part new{ack}.",
             DiagnosisCategory.ReorderedPersistence =>
-                $"{primary.What} ({written}) was lost while {later!.What} (written later by {CallText(later.WrittenAt)}) reached the disk: no sync ordered them.",
+                $"{primary.What} ({written}) was lost while {later!.What} ({WrittenText(later)}, later) reached the disk: no sync ordered them.",
             DiagnosisCategory.AcknowledgedBeforeSync =>
                 $"{primary.What} ({written}) was lost{ack}; {sync}.",
             _ => $"{primary.What} ({written}) was lost; {sync}.",
         };
     }
+
+    /// <summary>Where the lost thing came from: the call that wrote it, or the stores through a mapping before a call.</summary>
+    private string WrittenText(Loss loss) =>
+        loss.WrittenAt < 0 ? "from the initial state"
+        : loss.ThroughMapping ? $"stored through the mapping before {CallText(loss.WrittenAt + 1)}"
+        : $"written by {CallText(loss.WrittenAt)}";
 
     private string CallText(int callIndex)
     {
