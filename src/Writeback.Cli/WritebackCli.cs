@@ -69,7 +69,7 @@ internal static partial class WritebackCli
             .WithExample("check", "--assembly", "My.dll", "--scenario", "my-log", "--seed", "42")
             .WithExample("check", "--json", "-", "--compact");
         config.AddCommand<TraceCommand>("trace")
-            .WithDescription("Record any program (ptrace) in a directory, then crash-check it: every post-crash image each kernel model allows is judged by your checker command. The program and its arguments follow '--'. 'trace show TRACE [--pid P] [--around N] [--json]' lists a saved recording.")
+            .WithDescription("Record any program (ptrace) in a directory, then crash-check it: every post-crash image each kernel model allows is judged by your checker command. The program and its arguments follow '--'. 'trace show TRACE [[--pid P]] [[--around N]] [[--json]]' lists a saved recording.")
             .WithExample("trace", "--dir", "db", "--checker", "./check.sh", "--", "./myprogram", "--commit", "10")
             .WithExample("trace", "--load", "run.trace", "--checker", "./check.sh", "--model", "Linux3_16Range", "--json", "report.json");
         config.AddCommand<TraceShowCommand>("trace-show")
