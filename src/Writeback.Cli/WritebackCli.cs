@@ -42,8 +42,12 @@ internal static partial class WritebackCli
     /// </summary>
     /// <param name="args">The arguments as given.</param>
     /// <returns>The arguments Spectre parses.</returns>
-    internal static string[] NormalizeArguments(string[] args) =>
-        [.. args.Where((arg, i) => !(arg == "-" && i > 0 && args[i - 1] == "--json"))];
+    internal static string[] NormalizeArguments(string[] args)
+    {
+        string[] normalized = [.. args.Where((arg, i) => !(arg == "-" && i > 0 && args[i - 1] == "--json"))];
+        // 'trace show TRACE' is its own command: Spectre cannot give 'trace' both options and a subcommand.
+        return normalized is ["trace", "show", ..] ? ["trace-show", .. normalized[2..]] : normalized;
+    }
 
     private static void Configure(IConfigurator config, CliOutput output, string[] args)
     {
@@ -65,13 +69,16 @@ internal static partial class WritebackCli
             .WithExample("check", "--assembly", "My.dll", "--scenario", "my-log", "--seed", "42")
             .WithExample("check", "--json", "-", "--compact");
         config.AddCommand<TraceCommand>("trace")
-            .WithDescription("Record any program (ptrace) in a directory, then crash-check it: every post-crash image each kernel model allows is judged by your checker command. The program and its arguments follow '--'.")
+            .WithDescription("Record any program (ptrace) in a directory, then crash-check it: every post-crash image each kernel model allows is judged by your checker command. The program and its arguments follow '--'. 'trace show TRACE [[--pid P]] [[--around N]] [[--json]]' lists a saved recording.")
             .WithExample("trace", "--dir", "db", "--checker", "./check.sh", "--", "./myprogram", "--commit", "10")
             .WithExample("trace", "--load", "run.trace", "--checker", "./check.sh", "--model", "Linux3_16Range", "--json", "report.json");
         config.AddCommand<Commands.WhatIf.WhatIfCommand>("whatif")
             .WithDescription("Will this semantics change break anyone? Replays every recorded program of the corpus under a baseline and a candidate model: the matrix program x crash kind, and for each program the candidate breaks, where, the shrunk state, the checker's message and the guarantee it relied on.")
             .WithExample("whatif", "--baseline", "Linux2_6_19To3_15WholeFile", "--candidate", "Linux3_16Range")
             .WithExample("whatif", "--baseline", "Linux3_16Range", "--candidate", "my-candidate.json", "--json", "whatif.json");
+        config.AddCommand<TraceShowCommand>("trace-show")
+            .WithDescription("List a saved recording strace-style: event numbers (as crash points name them), pids, calls with decoded flags and offsets, stores as page ranges, and output lines.")
+            .IsHidden(); // typed as 'trace show' (NormalizeArguments)
         config.AddCommand<ScenarioProcessCommand>("scenario-process").IsHidden();
         config.AddBranch("models", models =>
         {

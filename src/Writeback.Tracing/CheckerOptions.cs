@@ -17,6 +17,9 @@ public sealed record CheckerOptions
     /// </summary>
     public IReadOnlyList<string> IgnoredPaths { get; init; } = [];
 
+    /// <summary>The scenario's name in reports (<c>--name</c>), or <see langword="null"/> to name it after the program.</summary>
+    public string? ScenarioName { get; init; }
+
     /// <summary>The checker's working directory. Default: the current directory.</summary>
     public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
 }

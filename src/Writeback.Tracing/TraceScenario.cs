@@ -12,13 +12,16 @@ namespace Writeback.Tracing;
 /// acknowledged output, crash kind and model: the crash point it names is the first one the image
 /// was met at (the verdict must not depend on it).
 /// </summary>
-public sealed class TraceScenario : ICrashScenario
+public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
 {
     private readonly Recording _recording;
+    private readonly Recording _original;
+    private readonly int[] _eventNumbers;
     private readonly CheckerOptions _checker;
     private readonly byte[] _output;
     private readonly string[] _names;
     private readonly ConcurrentDictionary<(string Image, long OutputBytes), bool> _judged = new();
+    private IReadOnlyList<int> _callEvents = [];
     private long _checkerRuns;
     private TraceException? _fatal;
 
@@ -29,15 +32,21 @@ public sealed class TraceScenario : ICrashScenario
     {
         ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(checker);
+        _original = recording;
         _recording = checker.IgnoredPaths.Count == 0 ? recording : Without(recording, checker.IgnoredPaths);
+        // Events keep the numbers of the recording as saved (trace show), ignored paths or not.
+        _eventNumbers = [.. recording.Events.Select((e, index) => (e, index)).Where(x => _recording.Events.Count == recording.Events.Count || !IsIgnored(x.e, checker.IgnoredPaths)).Select(x => x.index)];
         recording = _recording;
         _checker = checker;
         _output = recording.StandardOutput();
         _names = [.. TraceReplay.EveryPath(recording)];
     }
 
-    /// <summary>The program's file name: the scenario's name in reports.</summary>
-    public string Name => Path.GetFileName(_recording.Program);
+    /// <summary>
+    /// The scenario's name in reports: <see cref="CheckerOptions.ScenarioName"/> when given, else the
+    /// program a user thinks of (<c>app.py</c> for <c>python3 app.py</c>), else the program's file name.
+    /// </summary>
+    public string Name => _checker.ScenarioName ?? NameOf(_recording);
 
     /// <summary>How many times the checker command has run.</summary>
     public long CheckerRuns => Interlocked.Read(ref _checkerRuns);
@@ -64,6 +73,7 @@ public sealed class TraceScenario : ICrashScenario
     {
         var replay = new TraceReplay(_recording, storage, acknowledged);
         replay.Run();
+        _callEvents = replay.CallEvents;
     }
 
     /// <inheritdoc/>
@@ -88,14 +98,16 @@ public sealed class TraceScenario : ICrashScenario
     public ReadOnlySpan<byte> OutputBefore(long outputBytes) => _output.AsSpan(0, (int)Math.Min(outputBytes, _output.Length));
 
     /// <summary>The recording without the events and initial files of ignored paths.</summary>
-    private static Recording Without(Recording recording, IReadOnlyList<string> ignored)
-    {
-        bool Ignored(string path) => path.Length > 0 && ignored.Any(glob => System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(glob, path, ignoreCase: false));
-        return new Recording(recording.Program, recording.Arguments, recording.Directory,
-                             [.. recording.InitialFiles.Where(f => !Ignored(f.Path))],
-                             [.. recording.Events.Where(e => !Ignored(e.Path) && !Ignored(e.TargetPath))],
-                             recording.SystemCallCount);
-    }
+    private static Recording Without(Recording recording, IReadOnlyList<string> ignored) =>
+        new(recording.Program, recording.Arguments, recording.Directory,
+            [.. recording.InitialFiles.Where(f => !IsIgnored(f.Path, ignored))],
+            [.. recording.Events.Where(e => !IsIgnored(e, ignored))],
+            recording.SystemCallCount);
+
+    private static bool IsIgnored(TraceEvent e, IReadOnlyList<string> ignored) => IsIgnored(e.Path, ignored) || IsIgnored(e.TargetPath, ignored);
+
+    private static bool IsIgnored(string path, IReadOnlyList<string> ignored) =>
+        path.Length > 0 && ignored.Any(glob => System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(glob, path, ignoreCase: false));
 
     private SortedDictionary<string, byte[]> ReadImage(IMappedStorage recovered)
     {

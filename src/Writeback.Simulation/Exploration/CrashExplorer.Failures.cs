@@ -30,11 +30,13 @@ public sealed partial class CrashExplorer
             };
             if (!_options.Shrink)
             {
-                return failure;
+                return failure with { Explanation = Explain(space, state), Call = CrashPointName(space.CrashPointIndex) };
             }
             var (shrunk, baseName, baseState, shrunkMessage) = Shrink(space, state, context, message);
             return failure with
             {
+                Explanation = Explain(space, shrunk),
+                Call = CrashPointName(space.CrashPointIndex),
                 ShrunkPages = PageMaps(space, shrunk),
                 ShrunkDeviations = Deviations(space, shrunk, baseState),
                 ShrunkBase = baseName,
@@ -42,6 +44,17 @@ public sealed partial class CrashExplorer
                 ShrunkState = shrunk,
             };
         }
+
+        /// <summary>The failure's explanation; a state the explainer cannot read is reported without one rather than lose the failure.</summary>
+        private FailureExplanation? Explain(CrashPointSpace space, int[] state) =>
+            space.Scope == SpaceScope.MemoryImage || state.Length != space.Choices.Length ? null
+                : Explanation.FailureExplainer.Explain(space, state, _scenario as IDescribesRecording);
+
+        /// <summary>The crash point in the scenario's own words when it has them (a traced program's event numbers).</summary>
+        private string CrashPointName(int crashPointIndex) =>
+            _scenario is IDescribesRecording names
+                ? names.DescribeCrashPoint(crashPointIndex, _record.DescribeCrashPoint(crashPointIndex))
+                : _record.DescribeCrashPoint(crashPointIndex);
 
         /// <summary>A scenario name as one shell word: as is when it is plain, else in single quotes.</summary>
         private static string ShellWord(string word) =>

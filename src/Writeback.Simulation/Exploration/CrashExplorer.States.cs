@@ -21,13 +21,23 @@ public sealed partial class CrashExplorer
             // explores the deviations and samples, this one only its two extremes.
             return Bounded(space, 0);
         }
+        // --max-states caps every kind of exploration: the deviations and the samples too.
         return Bounded(space, options.BoundedDeviations)
-            .Concat(Sampled(space, options.RandomSamplesPerCrashPoint, SampleSeed(options.Seed, space.CrashPointIndex, space.Kind)));
+            .Concat(Sampled(space, SampleCount(space, options), SampleSeed(options.Seed, space.CrashPointIndex)))
+            .Take(options.MaxStatesPerCrashPoint);
     }
 
-    /// <summary>The random samples of one crash point and kind depend only on the seed, the crash point and the kind, never on sharding or threads.</summary>
-    private static ulong SampleSeed(ulong seed, int crashPointIndex, CrashKind kind) =>
-        SplitMix64.Mix(seed, (ulong)crashPointIndex, (ulong)kind);
+    /// <summary>Random samples scale with the runs of the crash point: <see cref="SamplesPerRun"/> per run, at most <see cref="ExplorerOptions.RandomSamplesPerCrashPoint"/>.</summary>
+    internal static int SampleCount(CrashPointSpace space, ExplorerOptions options) =>
+        (int)Math.Min(options.RandomSamplesPerCrashPoint, (long)SamplesPerRun * Runs(space).Count);
+
+    /// <summary>
+    /// The random samples of one crash point depend only on the seed and the crash point, never on
+    /// sharding or threads; not on the crash kind either, so kinds with the same choices sample the
+    /// same images and the checker judges each once.
+    /// </summary>
+    private static ulong SampleSeed(ulong seed, int crashPointIndex) =>
+        SplitMix64.Mix(seed, (ulong)crashPointIndex, 0);
 
     private static IEnumerable<int[]> Bounded(CrashPointSpace space, int maxDeviations)
     {
@@ -40,7 +50,8 @@ public sealed partial class CrashExplorer
         {
             foreach (var baseState in new[] { allLost, allKept })
             {
-                foreach (var state in Deviate(choices, baseState, 0, deviations))
+                var states = deviations == 1 ? DeviateOnce(space, baseState, ReferenceEquals(baseState, allKept)) : Deviate(choices, baseState, 0, deviations);
+                foreach (var state in states)
                 {
                     space.Normalize(state, preferKept: ReferenceEquals(baseState, allKept));
                     yield return state;

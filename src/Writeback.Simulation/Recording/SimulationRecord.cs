@@ -229,6 +229,12 @@ public sealed partial class SimulationRecord
 
     internal int DirectoryVersionCount => _directory.Count;
 
+    /// <summary>The first crash point at which directory state <paramref name="ordinal"/> is in memory.</summary>
+    internal int DirectoryVisibleFrom(int ordinal) => _directory[ordinal].VisibleFrom;
+
+    /// <summary>The first crash point at which version <paramref name="ordinal"/> (1 or more) of a page is in memory.</summary>
+    internal int VersionVisibleFrom(long pageKey, int ordinal) => ordinal == 0 ? 0 : VersionsOf(pageKey)![ordinal - 1].VisibleFrom;
+
     internal IReadOnlyList<(int VisibleFrom, long LengthBytes)> LengthsOf(int inodeId) => _inodes[inodeId].Lengths;
 
     internal bool InodeExists(int inodeId, int crashPointIndex) => _inodes[inodeId].CreatedAt <= crashPointIndex;

@@ -48,6 +48,9 @@ public sealed record CrashFailure
     /// <summary>The checker's message for the shrunk image.</summary>
     public string? ShrunkMessage { get; init; }
 
+    /// <summary>Why the state broke the program: the rule broken, what was lost, the acknowledgement it contradicts and a short timeline (of the shrunk state when there is one).</summary>
+    public FailureExplanation? Explanation { get; init; }
+
     /// <summary>The seed of the run that found it.</summary>
     public required ulong Seed { get; init; }
 

@@ -36,7 +36,41 @@ internal static class ImageFiles
             }
             var target = Path.Combine(directory, path);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.WriteAllBytes(target, bytes);
+            WriteSparse(target, bytes);
+        }
+    }
+
+    /// <summary>Block size of the holes left for zeros.</summary>
+    private const int BlockBytes = 4096;
+
+    /// <summary>
+    /// Writes only the blocks that are not all zeros, leaving holes (read back as zeros) for the
+    /// rest: an image of a large, mostly unwritten or lost file costs what differs from zeros.
+    /// </summary>
+    private static void WriteSparse(string target, byte[] bytes)
+    {
+        using var stream = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+        stream.SetLength(bytes.LongLength);
+        var span = bytes.AsSpan();
+        for (long offset = 0; offset < bytes.LongLength;)
+        {
+            var count = (int)Math.Min(BlockBytes, bytes.LongLength - offset);
+            if (span.Slice((int)offset, count).ContainsAnyExcept((byte)0))
+            {
+                // Coalesce a run of non-zero blocks into one write.
+                var end = offset + count;
+                while (end < bytes.LongLength && span.Slice((int)end, (int)Math.Min(BlockBytes, bytes.LongLength - end)).ContainsAnyExcept((byte)0))
+                {
+                    end += Math.Min(BlockBytes, bytes.LongLength - end);
+                }
+                stream.Position = offset;
+                stream.Write(span[(int)offset..(int)end]);
+                offset = end;
+            }
+            else
+            {
+                offset += count;
+            }
         }
     }
 }

@@ -68,9 +68,10 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         As(ModelCalls.InitialState, SetUpInitialState);
         // The initial state is durable by definition: crash points before the program's first call are not the program's.
         _simulated?.EndSetup();
-        foreach (var e in recording.Events)
+        for (var eventIndex = 0; eventIndex < recording.Events.Count; eventIndex++)
         {
-            Describe(e.Pid > 0 ? $"{e.Call} in pid {e.Pid}" : e.Call);
+            var e = recording.Events[eventIndex];
+            Describe(e.Pid > 0 ? $"{e.Call} in pid {e.Pid}" : e.Call, eventIndex);
             Apply(e);
         }
         Describe(null);
@@ -107,13 +108,23 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         }
     }
 
-    /// <summary>Describes the calls recorded from now on by the program's own call (crash points are then named by it).</summary>
-    private void Describe(string? text)
+    /// <summary>Each recorded call's event index in the recording (what <c>trace show</c> numbers), -1 for the initial state's calls; filled when the storage is a <see cref="SimulatedStorage"/>.</summary>
+    public List<int> CallEvents { get; } = [];
+
+    private int _currentEvent = -1;
+
+    /// <summary>Describes the calls recorded from now on by the program's own call (crash points are then named by it), event <paramref name="eventIndex"/> of the recording.</summary>
+    private void Describe(string? text, int eventIndex = -1)
     {
         if (_simulated is not null)
         {
+            while (CallEvents.Count < _simulated.CallCount)
+            {
+                CallEvents.Add(_currentEvent);
+            }
             _simulated.CallDescription = text;
         }
+        _currentEvent = eventIndex;
     }
 
     private void Apply(TraceEvent e)

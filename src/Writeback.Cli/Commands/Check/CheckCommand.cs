@@ -221,6 +221,14 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
             JsonOutput.Write(settings.Json, Output, ToDocument(settings, assemblyPath, models, kinds, outcomes, failedScenarios, unexpected, exitCode));
         }
 
+        if (settings.Html is { } html)
+        {
+            string source = assemblyPath ?? "bundled example scenarios";
+            HtmlReport.Write(html, HtmlContent.From("check", $"writeback check: {source}",
+                $"models {string.Join(" vs ", models.Select(m => m.Name))}; atomic write {settings.AtomicWriteBytes} bytes; seed {settings.Seed}",
+                kinds, outcomes, (_, failure) => Reproduce(failure, assemblyPath)));
+        }
+
         return exitCode;
     }
 
@@ -260,6 +268,9 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
             console.MarkupLine(unexpected == 0
                 ? $"[green]Every verdict is as documented[/] ({outcomes.Count} example scenarios; {failedScenarios} of them fail on purpose somewhere)."
                 : $"[red]{unexpected} verdict(s) UNEXPECTED[/]: they differ from the examples' documentation.");
+            // Where a new user goes from here: their own scenarios, or any program.
+            console.MarkupLine("[grey]Next: your own C# scenarios with 'check --assembly My.dll' (docs/crash-testing.md), "
+                               + "or any program with 'trace --dir DIR --checker CMD -- PROGRAM [[ARGS...]]' (docs/trace.md).[/]");
         }
         else
         {
@@ -317,7 +328,7 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
     {
         CrashFailure first = First(report);
         return new CheckFirstFailure(report.Model.Name, first.Kind, first.CrashPointIndex, first.Call, first.Message,
-                                     Reproduce(first, assemblyPath));
+                                     Reproduce(first, assemblyPath), first.Explanation);
     }
 
     /// <summary>The simulator's report as JSON, with each failure's reproduce line naming the user's assembly.</summary>

@@ -41,8 +41,9 @@ internal sealed record CheckScenarioDocument(string Name, string? Summary, strin
 /// <param name="Call">The call the crash point precedes.</param>
 /// <param name="Message">The checker's message.</param>
 /// <param name="Reproduce">The command line that reproduces it.</param>
+/// <param name="Diagnosis">Why it failed: the rule broken, what was lost, the acknowledgement it contradicts, a timeline.</param>
 internal sealed record CheckFirstFailure(string Model, CrashKind CrashKind, int CrashPointIndex, string Call, string Message,
-                                        string Reproduce);
+                                        string Reproduce, FailureExplanation? Diagnosis = null);
 
 /// <summary>One cell of the verdict matrix.</summary>
 /// <param name="Model">The model.</param>

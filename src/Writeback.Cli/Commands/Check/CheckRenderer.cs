@@ -87,13 +87,16 @@ internal static class CheckRenderer
             // CrashFailure.Call is the call the crash point precedes; the point after the last call
             // already reads "after …".
             new Markup($"[bold]crash point[/] {failure.CrashPointIndex}: {KindLabel(failure.Kind)} "
-                       + (failure.Call.StartsWith("after ", StringComparison.Ordinal) ? "" : "before ")
-                       + $"[cyan]{Markup.Escape(failure.Call)}[/]"
-                       + $" ({failure.AcknowledgedCount} acknowledged before it)"
+                       + $"[cyan]{Markup.Escape(ExplanationText.Where(failure.Call))}[/]"
+                       + $" ({Markup.Escape(failure.Explanation?.AcknowledgedBefore ?? $"{failure.AcknowledgedCount} acknowledged before it")})"
                        + (candidateOnly ? $"  [yellow]only under {Markup.Escape(report.Model.Name)}[/]" : "")),
             new Markup($"[bold]checker[/]: [red]{Markup.Escape(failure.Message)}[/]"),
-            new Markup("[bold]page map of that image[/]:"),
         };
+        if (failure.Explanation is { } explanation)
+        {
+            lines.AddRange(ExplanationText.Lines(explanation));
+        }
+        lines.Add(new Markup("[bold]page map of that image[/]:"));
         lines.AddRange(failure.Pages.Select(PageMap));
         if (failure.Pages.Count == 0)
         {
@@ -120,7 +123,7 @@ internal static class CheckRenderer
     /// <param name="cellsPerRow">Pages per row.</param>
     /// <returns>A renderable.</returns>
     public static IRenderable PageMap(FilePageMap map, int cellsPerRow = CellGrid.CellsPerRow) => new Markup(
-        $"  [bold]{Markup.Escape(map.File)}[/] ({map.Pages.Count} pages)"
+        $"  [bold]{Markup.Escape(map.File)}[/] ({map.Pages.Count} {(map.Pages.Count == 1 ? "page" : "pages")})"
         + (map.Pages.Count == 0 ? "" : "\n" + CellGrid.ToMarkup(map.Pages, LetterOf, ColourOf, i => i, indent: "  ", cellsPerRow)));
 
     private static char LetterOf(PageFate fate) => fate switch

@@ -40,6 +40,11 @@ internal abstract class ExplorationSettings : JsonSettings
     [Description("Crash points with more post-crash states than this are explored bounded + sampled instead of exhaustively. Default: the explorer's (4096).")]
     public int? MaxStatesPerCrashPoint { get; init; }
 
+    /// <summary>Where to write the HTML report.</summary>
+    [CommandOption("--html <FILE>")]
+    [Description("Also write a self-contained HTML report to FILE: the verdict matrix, and per failure its diagnosis, timeline, page maps and checker output (with two models, the differential).")]
+    public string? Html { get; init; }
+
     /// <summary>The explorer's options from these settings (shard and progress are the command's).</summary>
     /// <param name="kinds">The parsed crash kinds.</param>
     /// <returns>The options.</returns>

@@ -164,6 +164,12 @@ internal sealed class PageCacheMap
             $"[{ColourOf(k)}]{LetterOf(k)}[/] {LegendText(k)}"));
         string cell = ChunkPageCount == 1 ? "one page" : $"{ChunkPageCount.ToString(CultureInfo.InvariantCulture)} pages";
         var rows = new List<IRenderable> { totals };
+        if (Totals.DirtyPages > 0 || Totals.WritebackPages > 0)
+        {
+            // cachestat(2) counts dirty and writeback per folio: a large folio with one dirty byte counts all its pages.
+            rows.Add(new Markup("[grey]dirty and writeback are counted by the kernel per folio (cachestat(2)): one store into a large folio "
+                                + "counts every page of it, so they can exceed the pages actually written.[/]"));
+        }
         if (Chunks.Count == 0)
         {
             rows.Add(new Markup("[grey](empty range: no pages)[/]"));

@@ -27,6 +27,11 @@ internal sealed class TraceReport(CliOutput output)
         {
             WriteFailureImages(run, directory);
         }
+        if (run.Settings.Html is { } html)
+        {
+            HtmlReport.Write(html, HtmlContent.From("trace", $"writeback trace: {run.Scenario.Name}", run.Outcome.Target.Summary ?? "",
+                run.Kinds, [run.Outcome], (report, failure) => Reproduce(run, report.Model, failure)));
+        }
         return exitCode;
     }
 
@@ -55,8 +60,7 @@ internal sealed class TraceReport(CliOutput output)
             console.MarkupLine($"[bold]Crash points that break only under {Markup.Escape(run.Models[1].Name)}[/] (the baseline {Markup.Escape(run.Models[0].Name)} survives them):");
             foreach (var group in candidateOnly.GroupBy(f => f.CrashPointIndex).OrderBy(g => g.Key))
             {
-                string before = group.First().Call.StartsWith("after ", StringComparison.Ordinal) ? "" : "before ";
-                console.MarkupLine($"  {group.Key}: {before}[cyan]{Markup.Escape(group.First().Call)}[/] ({string.Join(", ", group.Select(f => CheckRenderer.KindLabel(f.Kind)))})");
+                console.MarkupLine($"  {group.Key}: [cyan]{Markup.Escape(ExplanationText.Where(group.First().Call))}[/] ({string.Join(", ", group.Select(f => CheckRenderer.KindLabel(f.Kind)))})");
             }
         }
         console.WriteLine();
@@ -116,6 +120,6 @@ internal sealed class TraceReport(CliOutput output)
     {
         CrashFailure first = CheckCommand.First(report);
         return new CheckFirstFailure(report.Model.Name, first.Kind, first.CrashPointIndex, first.Call, first.Message,
-                                     Reproduce(run, report.Model, first));
+                                     Reproduce(run, report.Model, first), first.Explanation);
     }
 }
