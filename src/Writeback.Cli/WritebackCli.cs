@@ -69,6 +69,22 @@ internal static partial class WritebackCli
             .WithExample("trace", "--dir", "db", "--checker", "./check.sh", "--", "./myprogram", "--commit", "10")
             .WithExample("trace", "--load", "run.trace", "--checker", "./check.sh", "--model", "Linux3_16Range", "--json", "report.json");
         config.AddCommand<ScenarioProcessCommand>("scenario-process").IsHidden();
+        config.AddBranch("models", models =>
+        {
+            models.SetDescription("List the kernel models (one line each), or print one's model file to start a candidate from: 'models show NAME'.");
+            models.SetDefaultCommand<Commands.Models.ModelsCommand>();
+            models.AddCommand<Commands.Models.ModelsShowCommand>("show")
+                .WithDescription("Print a model's file: a built-in model as shipped, a model file checked and complete, or 'schema' for the JSON Schema.")
+                .WithExample("models", "show", "Linux3_16Range");
+        });
+        config.AddBranch("corpus", corpus =>
+        {
+            corpus.SetDescription("The corpus of real programs (corpus/ in the repository): record their traces.");
+            corpus.AddCommand<Commands.Corpus.CorpusRecordCommand>("record")
+                .WithDescription("Build and record every corpus entry whose runtime is present (others are skipped with the reason): OUT/NAME.trace, replayable without the program, and OUT/manifest.json.")
+                .WithExample("corpus", "record")
+                .WithExample("corpus", "record", "--only", "sqlite-wal-full", "--out", "traces");
+        });
         config.AddCommand<BenchCommand>("bench")
             .WithDescription("Measure what durability costs on a file system, per flush strategy, against .NET's MemoryMappedViewAccessor.Flush and the raw system calls.")
             .WithExample("bench", "--quick")
@@ -107,7 +123,7 @@ internal static partial class WritebackCli
     private static string WithCommand(string message, IReadOnlyList<string> args)
     {
         string? command = args.Count > 0 && !args[0].StartsWith('-') ? args[0] : null;
-        if (command == "lossyfs" && args.Count > 1 && !args[1].StartsWith('-'))
+        if (command is "lossyfs" or "models" && args.Count > 1 && !args[1].StartsWith('-'))
         {
             command = $"lossyfs {args[1]}";   // a branch command: name the subcommand that failed
         }

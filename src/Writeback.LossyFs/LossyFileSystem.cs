@@ -57,6 +57,9 @@ public sealed class LossyFileSystem : IDisposable
     /// <summary>Completes when the mount is gone (unmounted, crashed, or unmounted by someone else) and the backing directory is final.</summary>
     public Task Completion => _finished;
 
+    /// <summary>The control socket's path while it accepts requests, or null (no control channel, or the mount ended).</summary>
+    public string? ControlSocketPath => _control is { IsAccepting: true } control ? control.SocketPath : null;
+
     /// <summary>Whether the mount is still served.</summary>
     public bool IsMounted => !_finished.IsCompleted;
 
@@ -129,13 +132,10 @@ public sealed class LossyFileSystem : IDisposable
     public void InjectFault(FaultSpec fault)
     {
         ArgumentNullException.ThrowIfNull(fault);
-        if (fault.Errno <= 0)
+        // The same rules as the CLI's fault options and the control socket.
+        if (Control.RequestValidation.CheckFault(fault) is { } problem)
         {
-            throw new ArgumentOutOfRangeException(nameof(fault), fault.Errno, "The fault's errno must be positive.");
-        }
-        if (fault.Count is < 0 || fault.StartOffsetBytes is < 0 || fault.EndOffsetBytes < fault.StartOffsetBytes)
-        {
-            throw new ArgumentOutOfRangeException(nameof(fault), "The fault's count and offsets must be non-negative, and its range ordered.");
+            throw new ArgumentException($"fault: {problem}", nameof(fault));
         }
         _faults.Add(fault);
     }

@@ -42,6 +42,17 @@ public sealed class LossyFsClient
         return Path.ChangeExtension(ControlPaths.SocketFor(mountpoint), ".log");
     }
 
+    /// <summary>
+    /// The device and inode of a file as text (a symbolic link is not followed), or null when it does
+    /// not exist. A daemon records its log's identity when it starts and removes the log at exit only
+    /// if it is still that file, never the log of a newer daemon on the same mount point.
+    /// </summary>
+    public static string? FileIdentity(string path)
+    {
+        var (device, inode) = ControlPaths.IdentityOf(path);
+        return inode == 0 ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{device}:{inode}");
+    }
+
     /// <summary>Whether a LossyFs process answers on the mount point's control socket.</summary>
     public bool IsServing()
     {
@@ -70,15 +81,30 @@ public sealed class LossyFsClient
     public CrashResult Crash(CrashOptions? options = null)
     {
         options ??= new CrashOptions();
+        CrashResult result;
         try
         {
-            return SendOrExplain(new ControlRequest("crash", Crash: options)).Crash!;
+            result = SendOrExplain(new ControlRequest("crash", Crash: options)).Crash!;
         }
         catch (ControlConnectionLostException) when (WaitUntilUnmounted())
         {
-            return new CrashResult(-1, -1, -1, options.Seed);
+            result = new CrashResult(-1, -1, -1, options.Seed);
         }
+        // Remembered next to the socket, so a later unmount knows the mount is gone because of it.
+        File.WriteAllText(CrashMarkerPath, DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        return result;
     }
+
+    private string CrashMarkerPath => Path.ChangeExtension(SocketPath, ".crashed");
+
+    /// <summary>
+    /// Whether the mount was ended by <see cref="Crash"/> through this mount point's control socket
+    /// and nothing is mounted there now; <see cref="ForgetCrash"/> clears the record.
+    /// </summary>
+    public bool CrashedAndGone() => File.Exists(CrashMarkerPath) && !FuseMount.IsMounted(Mountpoint);
+
+    /// <summary>Clears what <see cref="Crash"/> recorded (a new mount clears it too).</summary>
+    public void ForgetCrash() => File.Delete(CrashMarkerPath);
 
     /// <summary>See <see cref="LossyFileSystem.InjectFault"/>.</summary>
     public void InjectFault(FaultSpec fault) => SendOrExplain(new ControlRequest("fault", Fault: fault));

@@ -38,6 +38,9 @@ internal sealed class ShadowNamespace<TFile>
     /// <summary>Removes the file at <paramref name="path"/> (an unlink), returning it, or null when there was none.</summary>
     public TFile? RemoveFile(string path) => _files.Remove(path, out var file) ? file : null;
 
+    /// <summary>Another path of the same file (a hard link), or null when it has none.</summary>
+    public string? PathOf(TFile file) => _files.FirstOrDefault(pair => ReferenceEquals(pair.Value, file)).Key;
+
     /// <summary>Adds a directory (mkdir).</summary>
     public void AddDirectory(string path) => _directories.Add(path);
 

@@ -24,7 +24,7 @@ public enum TraceEventKind
     /// <summary><c>fdatasync</c> of a file: all data and the metadata needed to read it.</summary>
     Fdatasync = 7,
 
-    /// <summary>A write on a file opened with <c>O_SYNC</c> or <c>O_DSYNC</c> returned: its range is durable.</summary>
+    /// <summary>A write on a file opened with <c>O_SYNC</c> or <c>O_DSYNC</c> (or <c>pwritev2</c> with <c>RWF_SYNC</c>/<c>RWF_DSYNC</c>) returned; <see cref="TraceEvent.Flags"/> holds <c>O_SYNC</c> or <c>O_DSYNC</c> (0 in older recordings: O_DSYNC).</summary>
     SyncWrite = 8,
 
     /// <summary><c>sync_file_range</c>: starts or waits for writeback; guarantees nothing after a crash.</summary>
@@ -50,4 +50,7 @@ public enum TraceEventKind
 
     /// <summary>Bytes the program wrote to its standard output: its acknowledgements.</summary>
     Output = 16,
+
+    /// <summary><c>link</c>, <c>linkat</c>: a second name (<see cref="TraceEvent.TargetPath"/>) for the file at <see cref="TraceEvent.Path"/>.</summary>
+    Link = 17,
 }

@@ -151,6 +151,33 @@ public sealed class NestedDirectoryTests
     }
 
     [Fact]
+    public void A_file_renamed_into_new_directories_and_its_old_directory_fsynced_keeps_the_new_name_and_its_chain()
+    {
+        // The rule LossyFs states too: the old name's removal is durable, so the new name is, with
+        // every directory on its path (a journal commits the mkdirs with the rename).
+        List<string> Run(int depth) => NameSets(storage =>
+        {
+            storage.CreateDirectory("x");
+            CreateDurableContent(storage, "x/f");
+            storage.FlushDirectory("x");
+            storage.FlushDirectory();
+            string target = "n";
+            storage.CreateDirectory(target);
+            for (int level = 1; level < depth; level++)
+            {
+                target += "/m";
+                storage.CreateDirectory(target);
+            }
+            storage.Rename("x/f", target + "/f");
+            storage.FlushDirectory("x");
+        });
+
+        Assert.Equal(["n/ n/f x/"], Run(1));
+        Assert.Equal(["n/ n/m/ n/m/f x/"], Run(2));
+        Assert.Equal(["n/ n/m/ n/m/m/ n/m/m/f x/"], Run(3));
+    }
+
+    [Fact]
     public void A_renamed_directory_keeps_its_durable_entries()
     {
         var sets = NameSets(storage =>

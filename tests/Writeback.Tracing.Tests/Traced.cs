@@ -41,7 +41,26 @@ internal static class Traced
             scenario.Model = model;
             reports.Add(new CrashExplorer(model, options).Explore(record, scenario));
         }
-        return new Outcome(scenario, record, reports);
+        var outcome = new Outcome(scenario, record, reports);
+        LogVerdicts(recording, outcome);
+        return outcome;
+    }
+
+    /// <summary>
+    /// With WRITEBACK_VERDICT_LOG set, appends each exploration's verdict matrix to that file, so two runs
+    /// of the suite (before and after a change to the models) can be compared verdict by verdict.
+    /// </summary>
+    private static void LogVerdicts(Recording recording, Outcome outcome)
+    {
+        if (Environment.GetEnvironmentVariable("WRITEBACK_VERDICT_LOG") is not { Length: > 0 } log)
+        {
+            return;
+        }
+        var line = $"{Path.GetFileName(recording.Program)} {string.Join(' ', recording.Arguments.Select(a => a.Length > 40 ? a[..40] : a))} events={recording.Events.Count} | {outcome.Matrix}\n";
+        lock (PtraceUnavailable)
+        {
+            File.AppendAllText(log, line.ReplaceLineEndings(" ").TrimEnd() + "\n");
+        }
     }
 
     internal sealed record Outcome(TraceScenario Scenario, SimulationRecord Record, IReadOnlyList<CrashReport> Reports)

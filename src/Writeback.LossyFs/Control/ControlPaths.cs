@@ -79,4 +79,14 @@ internal static class ControlPaths
             throw new IOException($"refusing to keep LossyFs control sockets and logs in '{path}': {problem}; remove it, or set XDG_RUNTIME_DIR to a private directory");
         }
     }
+
+    /// <summary>
+    /// The file's device and inode number (without following a symbolic link), or (0, 0) when it
+    /// does not exist: a process removes a socket or log only while it is still the one it made,
+    /// never the file of a newer mount on the same mount point.
+    /// </summary>
+    public static (ulong Device, ulong Inode) IdentityOf(string path) =>
+        Interop.Libc.statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out var stat) == 0
+            ? (((ulong)stat.stx_dev_major << 32) | stat.stx_dev_minor, stat.stx_ino)
+            : (0, 0);
 }

@@ -15,6 +15,19 @@ internal sealed class ControlServer : IDisposable
 {
     private static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Longest request line accepted (a request is a few hundred bytes).</summary>
+    public const int MaxRequestBytes = 64 * 1024;
+
+    /// <summary>How long a client may take to send its request line.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+
+    // Strict UTF-8: no byte-order mark is sniffed (the bytes are decoded as given), invalid bytes are an error.
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // Cancelled when the mount ends: requests not yet read are dropped, so an idle client never keeps the process alive.
+    private readonly CancellationTokenSource _stopping = new();
+    private (ulong Device, ulong Inode) _socketIdentity;
+
     private readonly Socket _listener;
     private readonly LossyFileSystem _fileSystem;
     private readonly Action<string> _log;
@@ -34,16 +47,20 @@ internal sealed class ControlServer : IDisposable
     /// <summary>The socket path.</summary>
     public string SocketPath => _path;
 
+    /// <summary>Whether the socket still accepts connections.</summary>
+    public bool IsAccepting => System.Threading.Volatile.Read(ref _stopped) == 0;
+
     /// <summary>Binds the socket and starts accepting.</summary>
     public static ControlServer Start(LossyFileSystem fileSystem, Action<string> log)
     {
         string path = ControlPaths.SocketFor(fileSystem.Mountpoint);
         ControlPaths.EnsureDirectory();
         File.Delete(path);
+        File.Delete(Path.ChangeExtension(path, ".crashed")); // a crash of an earlier mount here is history now
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
         listener.Listen(16);
-        var server = new ControlServer(listener, path, fileSystem, log);
+        var server = new ControlServer(listener, path, fileSystem, log) { _socketIdentity = ControlPaths.IdentityOf(path) };
         _ = Task.Run(server.AcceptLoop);
         return server;
     }
@@ -87,19 +104,33 @@ internal sealed class ControlServer : IDisposable
     private async Task Serve(Socket client)
     {
         using var stream = new NetworkStream(client, ownsSocket: true);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
         ControlResponse response;
         try
         {
-            string? line = await reader.ReadLineAsync().ConfigureAwait(false);
-            var request = line is null ? null : JsonSerializer.Deserialize(line, ControlJsonContext.Default.ControlRequest);
-            response = request is null ? new ControlResponse(false, "empty request") : Handle(request);
+            var (line, problem) = await ReadRequestLine(stream).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                response = new ControlResponse(false, problem);
+                if (_stopping.IsCancellationRequested)
+                {
+                    return; // the mount ended before this client said anything: nothing to answer
+                }
+            }
+            else
+            {
+                var request = JsonSerializer.Deserialize(line!, ControlJsonContext.Default.ControlRequest);
+                response = request is null ? new ControlResponse(false, "malformed request: not a JSON object") : Handle(request);
+            }
+        }
+        catch (JsonException exception)
+        {
+            response = new ControlResponse(false, OneLine($"malformed request at {exception.Path ?? "$"}: {exception.Message}"));
         }
 #pragma warning disable CA1031 // Every failure becomes an error answer to the client.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            response = new ControlResponse(false, exception.Message);
+            response = new ControlResponse(false, OneLine($"{exception.GetType().Name}: {exception.Message}"));
         }
         try
         {
@@ -113,15 +144,91 @@ internal sealed class ControlServer : IDisposable
         }
     }
 
-    private ControlResponse Handle(ControlRequest request) => request.Command switch
+    /// <summary>
+    /// Reads one request line: at most <see cref="MaxRequestBytes"/>, within <see cref="RequestTimeout"/>,
+    /// decoded as strict UTF-8. Returns the line, or null and the reason it was refused.
+    /// </summary>
+    private async Task<(string? Line, string? Problem)> ReadRequestLine(NetworkStream stream)
     {
-        "status" => new ControlResponse(true, Status: _fileSystem.Status()),
-        "crash" => new ControlResponse(true, Crash: _fileSystem.Crash(request.Crash)),
-        "fault" when request.Fault is not null => Do(() => _fileSystem.InjectFault(request.Fault)),
-        "clear-faults" => Do(_fileSystem.ClearFaults),
-        "unmount" => Do(_fileSystem.Unmount),
-        _ => new ControlResponse(false, $"unknown command '{request.Command}'"),
-    };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(RequestTimeout);
+        byte[] buffer = new byte[MaxRequestBytes + 1];
+        int lengthBytes = 0;
+        try
+        {
+            while (true)
+            {
+                int newline = Array.IndexOf(buffer, (byte)'\n', 0, lengthBytes);
+                if (newline >= 0)
+                {
+                    lengthBytes = newline;
+                    break;
+                }
+                if (lengthBytes > MaxRequestBytes)
+                {
+                    return (null, $"request line longer than {MaxRequestBytes} bytes");
+                }
+                int read = await stream.ReadAsync(buffer.AsMemory(lengthBytes), timeout.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break; // end of stream: the line is what came
+                }
+                lengthBytes += read;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return (null, _stopping.IsCancellationRequested ? "the mount ended" : $"no complete request line within {RequestTimeout.TotalSeconds} s");
+        }
+        if (lengthBytes == 0)
+        {
+            return (null, "empty request");
+        }
+        try
+        {
+            return (s_strictUtf8.GetString(buffer, 0, lengthBytes).TrimEnd('\r'), null);
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, "request is not valid UTF-8");
+        }
+    }
+
+    private ControlResponse Handle(ControlRequest request)
+    {
+        if (request.Command is null)
+        {
+            return new ControlResponse(false, "field 'command' is missing");
+        }
+        if (request.Command == "crash" && RequestValidation.CheckCrash(request.Crash) is { } crashProblem)
+        {
+            return new ControlResponse(false, crashProblem);
+        }
+        if (request.Command == "fault" && RequestValidation.CheckFault(request.Fault) is { } faultProblem)
+        {
+            return new ControlResponse(false, faultProblem);
+        }
+        return request.Command switch
+        {
+            "status" => new ControlResponse(true, Status: _fileSystem.Status()),
+            "crash" => new ControlResponse(true, Crash: _fileSystem.Crash(request.Crash)),
+            "fault" => Do(() => _fileSystem.InjectFault(request.Fault!)),
+            "clear-faults" => Do(_fileSystem.ClearFaults),
+            "unmount" => Do(_fileSystem.Unmount),
+            _ => new ControlResponse(false, OneLine($"field 'command' is not a command: '{request.Command}' (status, crash, fault, clear-faults, unmount)")),
+        };
+    }
+
+    /// <summary>Control characters (a newline would end the answer line) shown escaped.</summary>
+    private static string OneLine(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (char character in text)
+        {
+            builder.Append(char.IsControl(character) ? $"\\u{(int)character:x4}" : character.ToString());
+        }
+        return builder.ToString();
+    }
 
     private static ControlResponse Do(Action action)
     {
@@ -136,14 +243,19 @@ internal sealed class ControlServer : IDisposable
         {
             return;
         }
+        _stopping.Cancel();
         _listener.Dispose();
-        try
+        // Only our own socket: a new mount on the same point may have bound a new one meanwhile.
+        if (ControlPaths.IdentityOf(_path) == _socketIdentity)
         {
-            File.Delete(_path);
-        }
-        catch (IOException)
-        {
-            // Left behind: the next mount on the same point replaces it.
+            try
+            {
+                File.Delete(_path);
+            }
+            catch (IOException)
+            {
+                // Left behind: the next mount on the same point replaces it.
+            }
         }
     }
 

@@ -52,7 +52,7 @@ internal sealed partial class FuseSession
         table[(int)FuseOpcode.FUSE_READ] = static (s, in h, ref b, ref r, _) => s.Read(h, ref b, ref r);
         table[(int)FuseOpcode.FUSE_WRITE] = static (s, in h, ref b, ref r, _) => s.Write(h, ref b, ref r);
         table[(int)FuseOpcode.FUSE_FLUSH] = static (s, in h, ref b, ref r, _) => s.Exists(h);
-        table[(int)FuseOpcode.FUSE_RELEASE] = static (s, in h, ref b, ref r, _) => 0;
+        table[(int)FuseOpcode.FUSE_RELEASE] = static (s, in h, ref b, ref r, _) => s.Release(h);
         table[(int)FuseOpcode.FUSE_RELEASEDIR] = static (s, in h, ref b, ref r, _) => s.ReleaseDir(ref b);
         table[(int)FuseOpcode.FUSE_FSYNC] = static (s, in h, ref b, ref r, scratch) => s.Fsync(h, ref b, scratch);
         table[(int)FuseOpcode.FUSE_FSYNCDIR] = static (s, in h, ref b, ref r, _) => s.FsyncDir(h);
@@ -323,9 +323,11 @@ internal sealed partial class FuseSession
         {
             return Errno.EINVAL;
         }
-        int errno = CreateNode(header, nameBytes, NodeKind.File, create.mode, null, ref reply, out _);
+        int errno = CreateNode(header, nameBytes, NodeKind.File, create.mode, null, ref reply, out var node);
         if (errno == 0)
         {
+            // Created with its descriptor open: the handle keeps it (cannot fail, the descriptor is open).
+            _tree.OpenHandle(node!);
             reply.Append(new FuseOpenOut { fh = 0, open_flags = FOPEN_KEEP_CACHE });
         }
         return errno;
@@ -418,8 +420,26 @@ internal sealed partial class FuseSession
             handle = (ulong)Interlocked.Increment(ref _nextHandle);
             _directoryHandles[handle] = [];
         }
+        else
+        {
+            // The backing descriptor stays open while the handle is (EMFILE when the server is at its limit).
+            int errno = _tree.OpenHandle(node);
+            if (errno != 0)
+            {
+                return errno;
+            }
+        }
         // KEEP_CACHE: only LossyFs changes the files, so the kernel's cached pages stay valid across opens.
         reply.Append(new FuseOpenOut { fh = handle, open_flags = directory ? 0 : FOPEN_KEEP_CACHE });
+        return 0;
+    }
+
+    private int Release(in FuseInHeader header)
+    {
+        if (TryNode(header, out var node))
+        {
+            _tree.ReleaseHandle(node);
+        }
         return 0;
     }
 

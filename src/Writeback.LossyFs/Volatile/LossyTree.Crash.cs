@@ -38,6 +38,10 @@ internal sealed partial class LossyTree
                 int fileCount = 0;
                 foreach (var node in _nodes.Values)
                 {
+                    if (options.Keep == CrashKeep.Random && node.Fd is null && node.Overlay is { IsDirty: true })
+                    {
+                        EnsureFd(node); // an idle descriptor closed to stay within the limit
+                    }
                     lock (node.DataLock)
                     {
                         if (node.Overlay is not { IsDirty: true } overlay)
@@ -123,21 +127,73 @@ internal sealed partial class LossyTree
                 {
                     AddPendingNames(node, names);
                 }
+                if (node.Overlay is { IsDirty: true } && node.Fd is null)
+                {
+                    EnsureFd(node); // an idle descriptor closed to stay within the limit
+                }
                 lock (node.DataLock)
                 {
                     if (node.Overlay is not { IsDirty: true } overlay)
                     {
                         continue;
                     }
-                    unsyncedBytes += overlay.UnsyncedBytes;
                     heldBytes += (long)overlay.HeldPageCount * FileOverlay.PageSizeBytes;
+                    var ranges = NotDurableRanges(node.Fd, overlay);
+                    if (ranges.Count == 0 && overlay.VolatileLengthBytes == overlay.DurableLengthBytes)
+                    {
+                        continue; // rewritten with the bytes already durable: nothing would be lost
+                    }
+                    unsyncedBytes += ranges.Sum(range => range.LengthBytes);
                     string path = VisiblePath(node) ?? $"(unlinked #{node.NodeId})";
-                    var ranges = overlay.DirtyRanges().Select(range => new ByteRange(range.OffsetBytes, range.LengthBytes)).ToList();
                     files.Add(new UnsyncedFile(path, overlay.VolatileLengthBytes, overlay.DurableLengthBytes, ranges));
                 }
             }
         }
         return (unsyncedBytes, heldBytes, files, names);
+    }
+
+    /// <summary>
+    /// The written ranges whose bytes a crash would lose: those that differ from the backing file's
+    /// durable bytes or lie beyond its durable length (bytes written again with the value already
+    /// durable are not unsynced). Caller holds the node's data lock.
+    /// </summary>
+    private static List<ByteRange> NotDurableRanges(Microsoft.Win32.SafeHandles.SafeFileHandle? fd, FileOverlay overlay)
+    {
+        var ranges = new List<ByteRange>();
+        byte[] visible = new byte[FileOverlay.PageSizeBytes];
+        byte[] durable = new byte[FileOverlay.PageSizeBytes];
+        foreach (var (offsetBytes, lengthBytes) in overlay.DirtyRanges())
+        {
+            long start = -1;
+            for (long chunk = offsetBytes; chunk < offsetBytes + lengthBytes; chunk += visible.Length)
+            {
+                int count = (int)Math.Min(visible.Length, offsetBytes + lengthBytes - chunk);
+                long durableCount = fd is null ? 0 : Math.Max(0, Math.Min(count, overlay.DurableLengthBytes - chunk));
+                if (fd is null || overlay.Read(fd, visible.AsSpan(0, count), chunk) < count
+                    || BackingIo.ReadAt(fd, durable.AsSpan(0, (int)durableCount), chunk) < durableCount)
+                {
+                    durableCount = 0; // unreadable: count the whole chunk as not durable
+                }
+                for (int index = 0; index < count; index++)
+                {
+                    bool same = index < durableCount && visible[index] == durable[index];
+                    if (!same && start < 0)
+                    {
+                        start = chunk + index;
+                    }
+                    else if (same && start >= 0)
+                    {
+                        ranges.Add(new ByteRange(start, chunk + index - start));
+                        start = -1;
+                    }
+                }
+            }
+            if (start >= 0)
+            {
+                ranges.Add(new ByteRange(start, offsetBytes + lengthBytes - start));
+            }
+        }
+        return ranges;
     }
 
     private void AddPendingNames(Node directory, List<PendingName> names)

@@ -9,11 +9,12 @@ internal sealed partial class LossyTree
     public int GetAttributes(Node node, out FuseAttr attr)
     {
         attr = default;
-        int errno = EnsureFdLocked(node);
+        int errno = PinFd(node);
         if (errno != 0)
         {
             return errno;
         }
+        using var pinned = new PinnedFd(node);
         Interop.StatxBuffer stat;
         long? volatileLength = null;
         long heldPages = 0;
@@ -65,11 +66,12 @@ internal sealed partial class LossyTree
 
     private int SetAttributesCore(Node node, in FuseSetattrIn change)
     {
-        int errno = EnsureFdLocked(node);
+        int errno = PinFd(node);
         if (errno != 0)
         {
             return errno;
         }
+        using var pinned = new PinnedFd(node);
         if ((change.valid & (FuseKernel.FATTR_MODE | FuseKernel.FATTR_UID | FuseKernel.FATTR_GID)) != 0)
         {
             node.SetGidKnown = false;
@@ -136,11 +138,12 @@ internal sealed partial class LossyTree
     /// <summary>Reads file data: held pages over the backing file. Returns bytes read or -errno.</summary>
     public long Read(Node node, Span<byte> destination, long offsetBytes)
     {
-        int errno = EnsureFdLocked(node);
+        int errno = PinFd(node);
         if (errno != 0)
         {
             return -errno;
         }
+        using var pinned = new PinnedFd(node);
         lock (node.DataLock)
         {
             if (node.Overlay is null)
@@ -154,11 +157,12 @@ internal sealed partial class LossyTree
     /// <summary>Holds a write in memory. Returns 0 or errno.</summary>
     public int Write(Node node, ReadOnlySpan<byte> source, long offsetBytes)
     {
-        int errno = EnsureFdLocked(node);
+        int errno = PinFd(node);
         if (errno != 0)
         {
             return errno;
         }
+        using var pinned = new PinnedFd(node);
         lock (node.DataLock)
         {
             errno = EnsureOverlay(node);
@@ -171,12 +175,21 @@ internal sealed partial class LossyTree
     {
         lock (node.DataLock)
         {
-            // An overlay exists only while the node's descriptor is open (FORGET drops both).
-            if (node.Kind != NodeKind.File || node.Overlay is not { IsDirty: true } overlay || node.Fd is null)
+            if (node.Kind != NodeKind.File || node.Overlay is not { IsDirty: true })
             {
                 return 0;
             }
-            return overlay.Persist(node.Fd, dataOnly, scratch);
+        }
+        // A dirty overlay outlives an idle descriptor closed to stay within the limit: reopen it.
+        int errno = PinFd(node);
+        if (errno != 0)
+        {
+            return errno;
+        }
+        using var pinned = new PinnedFd(node);
+        lock (node.DataLock)
+        {
+            return node.Overlay is { IsDirty: true } overlay ? overlay.Persist(node.Fd!, dataOnly, scratch) : 0;
         }
     }
 
@@ -191,11 +204,12 @@ internal sealed partial class LossyTree
         {
             return Errno.EINVAL;
         }
-        int errno = EnsureFdLocked(node);
+        int errno = PinFd(node);
         if (errno != 0)
         {
             return errno;
         }
+        using var pinned = new PinnedFd(node);
         lock (node.DataLock)
         {
             errno = EnsureOverlay(node);
@@ -215,11 +229,12 @@ internal sealed partial class LossyTree
         {
             return Errno.EINVAL;
         }
-        int errno = EnsureFdLocked(node);
+        int errno = PinFd(node);
         if (errno != 0)
         {
             return errno;
         }
+        using var pinned = new PinnedFd(node);
         nint count;
         // Safety: the span is pinned for the call and its length is passed as the buffer size.
         unsafe
@@ -264,17 +279,6 @@ internal sealed partial class LossyTree
         }
     }
 
-    private int EnsureFdLocked(Node node)
-    {
-        if (node.Fd is not null)
-        {
-            return 0;
-        }
-        lock (_tree)
-        {
-            return EnsureFd(node);
-        }
-    }
 
     private static int EnsureOverlay(Node node)
     {
@@ -289,4 +293,11 @@ internal sealed partial class LossyTree
         node.Overlay = new FileOverlay((long)stat.stx_size);
         return 0;
     }
+}
+
+/// <summary>Unpins a node's descriptor at the end of a scope (see <c>LossyTree.PinFd</c>).</summary>
+internal readonly ref struct PinnedFd(Node node)
+{
+    /// <summary>Ends the pin.</summary>
+    public void Dispose() => node.Unpin();
 }

@@ -38,18 +38,11 @@ internal sealed partial class LossyTree
                 return;
             }
             node.LookupCount -= Math.Min(node.LookupCount, lookupCount);
-            if (node.LookupCount == 0 && node.Kind == NodeKind.File && (node.HasHiddenLink || node.OpenVia is not null))
+            if (node.LookupCount == 0 && node.Kind == NodeKind.File && node.OpenHandles == 0 && !node.IsPinned
+                && (node.HasHiddenLink || node.OpenVia is not null) && node.Overlay is not { IsDirty: true })
             {
-                // Keep descriptors bounded by what the kernel holds: a clean file is reopened on demand.
-                lock (node.DataLock)
-                {
-                    if (node.Overlay is null || !node.Overlay.IsDirty)
-                    {
-                        node.Overlay = null;
-                        node.Fd?.Dispose();
-                        node.Fd = null;
-                    }
-                }
+                // The kernel forgot it: a clean file is reopened on demand.
+                CloseFileDescriptor(node);
             }
             TryRelease(node);
         }
@@ -79,6 +72,11 @@ internal sealed partial class LossyTree
             {
                 return errno;
             }
+            errno = kind == NodeKind.Directory ? 0 : ReserveFileDescriptor();
+            if (errno != 0)
+            {
+                return errno;
+            }
             var created = NewNode(kind);
             string hiddenName = HiddenName(created);
             int fd;
@@ -104,17 +102,25 @@ internal sealed partial class LossyTree
                 _nodes.TryRemove(created.NodeId, out _);
                 return errno;
             }
-            created.Fd = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+            var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+            if (kind == NodeKind.Directory)
+            {
+                created.Fd = handle;
+            }
+            else
+            {
+                AdoptFileDescriptor(created, handle);
+            }
             // chown(2) of a non-directory also clears set-user/group-ID bits, so those modes keep the call.
             if (uid != _createdUid || gid != _createdGid || (mode & 0xC00) != 0)
             {
-                Interop.Libc.fchownat(created.Fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+                Interop.Libc.fchownat(handle, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
             }
             // The kernel already applied the caller's umask to the mode; this process's own umask
             // must not strip more, and mkdir(2) takes no set-group-ID bit from its mode argument.
             if (kind != NodeKind.Symlink && ((mode & _processUmask) != 0 || (mode & 0xE00) != 0))
             {
-                Interop.Libc.fchmod(created.Fd, mode & 0xFFF);
+                Interop.Libc.fchmod(handle, mode & 0xFFF);
             }
             if (kind == NodeKind.Directory)
             {
@@ -468,271 +474,5 @@ internal sealed partial class LossyTree
             names.AddRange(others);
         }
         return names;
-    }
-
-    private int SyncPair(Node first, Node second)
-    {
-        int errno = SyncNames(first);
-        return errno != 0 || first == second ? errno : SyncNames(second);
-    }
-
-    /// <summary>Applies a directory's visible entries to the backing directory. Caller holds the tree lock.</summary>
-    private int SyncNames(Node directory)
-    {
-        if (!directory.Loaded)
-        {
-            return 0;
-        }
-        int errno = EnsureFd(directory);
-        if (errno != 0)
-        {
-            return errno;
-        }
-        foreach (var (name, node) in directory.Durable!.ToList())
-        {
-            // Removing one entry can move others (RemoveDurable keeps visible objects reachable), so each is checked afresh.
-            bool stillDurable = directory.Durable!.TryGetValue(name, out var current) && current == node;
-            if (stillDurable && !(directory.Visible!.TryGetValue(name, out var visible) && visible == node))
-            {
-                errno = RemoveDurable(directory, name, node);
-                if (errno != 0)
-                {
-                    return errno;
-                }
-            }
-        }
-        foreach (var (name, node) in directory.Visible!.ToList())
-        {
-            if (!(directory.Durable!.TryGetValue(name, out var durable) && durable == node))
-            {
-                errno = AddDurable(directory, name, node);
-                if (errno != 0)
-                {
-                    return errno;
-                }
-            }
-        }
-        return 0;
-    }
-
-    /// <summary>
-    /// A directory just removed from the visible namespace that has no durable place (created since
-    /// the last fsync of its parent, or already durably removed) drops its durable entries at once,
-    /// so no durable name stays behind in a directory no crash image can contain.
-    /// </summary>
-    private int DropDurableEntriesOfUnplacedDirectory(Node node) =>
-        node.Kind == NodeKind.Directory && node.VisibleLinks == 0 && node.DurableLinks == 0 && node.Loaded
-            ? RemoveAllDurable(node)
-            : 0;
-
-    /// <summary>
-    /// Removes every durable entry of a directory that is visible nowhere (removed, or being
-    /// released), each through <see cref="RemoveDurable"/>. Caller holds the tree lock.
-    /// </summary>
-    private int RemoveAllDurable(Node directory)
-    {
-        foreach (var (name, node) in directory.Durable!.ToList())
-        {
-            if (directory.Durable!.TryGetValue(name, out var current) && current == node)
-            {
-                int errno = RemoveDurable(directory, name, node);
-                if (errno != 0)
-                {
-                    return errno;
-                }
-            }
-        }
-        return 0;
-    }
-
-    /// <summary>
-    /// Removes one durable entry. The durable tree must stay an image a crash could leave, so an
-    /// object still visible somewhere never loses its last durable name first: its visible names
-    /// become durable in the same step (as a journalling file system commits a rename, link or
-    /// move out of a directory before that directory's removal), and a directory that is visible
-    /// nowhere first loses its own durable entries the same way. Caller holds the tree lock.
-    /// </summary>
-    private int RemoveDurable(Node directory, string name, Node node)
-    {
-        int errno = EnsureFd(node);
-        if (errno != 0)
-        {
-            return errno;
-        }
-        if (node.VisibleLinks > 0 && (node.Kind == NodeKind.Directory || node.DurableLinks == 1) && _keepingReachable.Add(node))
-        {
-            // A node already here further up the stack is in a cycle of swapped names: its caller
-            // adds its visible name once the inner steps are done, so the recursion ends.
-            errno = AddVisibleNamesDurably(node);
-            _keepingReachable.Remove(node);
-            if (errno != 0 || !(directory.Durable!.TryGetValue(name, out var current) && current == node))
-            {
-                return errno; // a directory was moved straight to its visible place
-            }
-        }
-        if (node.Kind == NodeKind.Directory)
-        {
-            if (node.VisibleLinks == 0 && node.Loaded)
-            {
-                errno = RemoveAllDurable(node);
-                if (errno != 0 || !(directory.Durable!.TryGetValue(name, out var stillThere) && stillThere == node))
-                {
-                    return errno; // an inner step already removed this entry (and reused the name)
-                }
-            }
-            // The directory keeps what it still holds in the hidden area until it gets a durable name again.
-            errno = BackingIo.Check(Interop.Libc.renameat2(directory.Fd!, name, _hidden, HiddenName(node), 0));
-            if (errno != 0)
-            {
-                return errno;
-            }
-            node.PlacedIn = null;
-            node.PlacedName = null;
-        }
-        else
-        {
-            bool stillNeeded = node.VisibleLinks > 0 || node.LookupCount > 0 || node.DurableLinks > 1;
-            if (stillNeeded && !node.HasHiddenLink)
-            {
-                // The data must stay reachable by a name: linkat cannot bring back a file with no links.
-                errno = BackingIo.Check(Interop.Libc.linkat(node.Fd!, "", _hidden, HiddenName(node), AT_EMPTY_PATH));
-                if (errno != 0)
-                {
-                    return errno;
-                }
-                node.HasHiddenLink = true;
-            }
-            errno = BackingIo.Check(Interop.Libc.unlinkat(directory.Fd!, name, 0));
-            if (errno != 0)
-            {
-                return errno;
-            }
-        }
-        if (node.OpenVia == directory && node.OpenViaName == name)
-        {
-            node.OpenVia = null;
-            node.OpenViaName = null;
-        }
-        directory.Durable!.Remove(name);
-        node.DurableLinks--;
-        TryRelease(node);
-        return 0;
-    }
-
-    /// <summary>Makes every visible name of a node durable in its directory. Caller holds the tree lock.</summary>
-    private int AddVisibleNamesDurably(Node node)
-    {
-        foreach (var (parent, name) in VisibleNamesOf(node))
-        {
-            if (!(parent.Durable!.TryGetValue(name, out var durable) && durable == node))
-            {
-                int errno = AddDurable(parent, name, node);
-                if (errno != 0)
-                {
-                    return errno;
-                }
-            }
-        }
-        return 0;
-    }
-
-    private int AddDurable(Node directory, string name, Node node)
-    {
-        int errno = EnsureFd(directory);
-        if (errno == 0 && directory.Durable!.TryGetValue(name, out var replaced) && replaced != node)
-        {
-            errno = RemoveDurable(directory, name, replaced);
-        }
-        if (errno == 0)
-        {
-            errno = EnsureFd(node);
-        }
-        if (errno != 0)
-        {
-            return errno;
-        }
-        if (node.Kind == NodeKind.Directory)
-        {
-            errno = MoveOutOfDurableSubtree(directory, node);
-            if (errno != 0)
-            {
-                return errno;
-            }
-            if (node.PlacedIn is { } oldPlace)
-            {
-                errno = EnsureFd(oldPlace);
-                if (errno == 0)
-                {
-                    errno = BackingIo.Check(Interop.Libc.renameat2(oldPlace.Fd!, node.PlacedName!, directory.Fd!, name, 0));
-                }
-                if (errno != 0)
-                {
-                    return errno;
-                }
-                oldPlace.Durable!.Remove(node.PlacedName!);
-                node.DurableLinks--;
-                if (node.OpenVia == oldPlace)
-                {
-                    node.OpenVia = null;
-                    node.OpenViaName = null;
-                }
-            }
-            else
-            {
-                errno = BackingIo.Check(Interop.Libc.renameat2(_hidden, HiddenName(node), directory.Fd!, name, 0));
-                if (errno != 0)
-                {
-                    return errno;
-                }
-            }
-            node.PlacedIn = directory;
-            node.PlacedName = name;
-        }
-        else
-        {
-            errno = BackingIo.Check(Interop.Libc.linkat(node.Fd!, "", directory.Fd!, name, AT_EMPTY_PATH));
-            if (errno != 0)
-            {
-                return errno;
-            }
-        }
-        directory.Durable![name] = node;
-        node.DurableLinks++;
-        return 0;
-    }
-
-    /// <summary>
-    /// Before <paramref name="node"/> moves into <paramref name="directory"/>: when the directory
-    /// durably sits inside the node (the two were swapped by visible renames), the node's durable
-    /// child on the way is first moved to its visible place, as the kernel's rename would have
-    /// required. Caller holds the tree lock.
-    /// </summary>
-    private int MoveOutOfDurableSubtree(Node directory, Node node)
-    {
-        while (true)
-        {
-            Node? child = null;
-            for (Node? current = directory; current is not null; current = current.PlacedIn)
-            {
-                if (current.PlacedIn == node)
-                {
-                    child = current;
-                    break;
-                }
-            }
-            if (child is null)
-            {
-                return 0;
-            }
-            int errno = child.VisibleLinks > 0 ? AddVisibleNamesDurably(child) : Errno.EIO;
-            if (errno != 0)
-            {
-                return errno;
-            }
-            if (child.PlacedIn == node)
-            {
-                return Errno.EIO; // no progress: never loop
-            }
-        }
     }
 }

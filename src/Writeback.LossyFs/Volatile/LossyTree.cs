@@ -159,8 +159,13 @@ internal sealed partial class LossyTree : IDisposable
             NodeKind.Symlink => O_PATH,
             _ => O_RDWR,
         } | O_NOFOLLOW | O_CLOEXEC;
+        int reserved = node.Kind == NodeKind.Directory ? 0 : ReserveFileDescriptor();
+        if (reserved != 0)
+        {
+            return reserved;
+        }
         int fd = Interop.Libc.OpenAt(directory, name, flags, 0);
-        if (fd < 0 && node.Kind == NodeKind.File)
+        if (fd < 0 && node.Kind == NodeKind.File && Interop.LastErrno is not (Errno.EMFILE or ENFILE))
         {
             fd = Interop.Libc.OpenAt(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
         }
@@ -168,7 +173,14 @@ internal sealed partial class LossyTree : IDisposable
         {
             return Interop.LastErrno;
         }
-        node.Fd = new SafeFileHandle(fd, ownsHandle: true);
+        if (node.Kind == NodeKind.Directory)
+        {
+            node.Fd = new SafeFileHandle(fd, ownsHandle: true);
+        }
+        else
+        {
+            AdoptFileDescriptor(node, new SafeFileHandle(fd, ownsHandle: true));
+        }
         return 0;
     }
 
@@ -241,9 +253,8 @@ internal sealed partial class LossyTree : IDisposable
             }
         }
         directory.Visible![name] = node;
-        directory.Durable![name] = node;
         node.VisibleLinks++;
-        node.DurableLinks++;
+        AddDurableEntry(directory, name, node);
         RecordVisibleName(node, directory, name);
     }
 
@@ -350,6 +361,10 @@ internal sealed partial class LossyTree : IDisposable
         foreach (var entry in _byBackingInode.Where(pair => pair.Value == node).ToList())
         {
             _byBackingInode.Remove(entry.Key);
+        }
+        if (node.Kind != NodeKind.Directory)
+        {
+            CloseFileDescriptor(node);
         }
         lock (node.DataLock)
         {

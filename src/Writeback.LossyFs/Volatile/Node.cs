@@ -71,6 +71,9 @@ internal sealed class Node
     /// </summary>
     public List<(Node Parent, string Name)>? OtherVisibleNames { get; set; }
 
+    /// <summary>For a file or symbolic link: its durable names (directory and name); null while it has none.</summary>
+    public List<(Node Parent, string Name)>? DurableNames { get; set; }
+
     /// <summary>
     /// The descriptor of the backing object (file: O_RDWR, directory: O_RDONLY|O_DIRECTORY, link:
     /// O_PATH). Opened lazily for nodes read from the backing directory, through
@@ -107,6 +110,23 @@ internal sealed class Node
 
     /// <summary>Whether the node was released (no names, no kernel references): its descriptors are closed.</summary>
     public bool Released { get; set; }
+
+    /// <summary>FUSE handles open on this file (OPEN and CREATE add one, RELEASE removes it). Guarded by the tree lock.</summary>
+    public int OpenHandles { get; set; }
+
+    /// <summary>Whether the node is in the tree's queue of idle descriptors. Guarded by the tree lock.</summary>
+    public bool IdleListed { get; set; }
+
+    private int _fdPins;
+
+    /// <summary>Whether a request is using <see cref="Fd"/> now (it must not be closed).</summary>
+    public bool IsPinned => System.Threading.Volatile.Read(ref _fdPins) > 0;
+
+    /// <summary>Marks <see cref="Fd"/> in use; called under the tree lock, which is what trimming holds.</summary>
+    public void Pin() => Interlocked.Increment(ref _fdPins);
+
+    /// <summary>Ends what <see cref="Pin"/> began (any thread).</summary>
+    public void Unpin() => Interlocked.Decrement(ref _fdPins);
 
     /// <summary>Lock guarding <see cref="Overlay"/> and data I/O.</summary>
     public Lock DataLock { get; } = new();

@@ -1,144 +1,176 @@
+using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
 using Writeback.Simulation.Kernel;
 
 namespace Writeback.Simulation;
 
 /// <summary>
-/// A kernel's (or operating system's) flush semantics: what each <see cref="IMappedFile"/> and
-/// <see cref="IMappedStorage"/> call guarantees when it returns, per crash kind. The models follow
-/// research section 7.2 and 7.5 (<c>shared/research/kernel-msync-semantics.md</c>).
+/// A kernel's (or operating system's) flush semantics as a value: for every durability call the
+/// simulator replays (<see cref="ModelCall"/>), what it makes durable when it returns, per crash kind
+/// (<see cref="CallEffect"/>), and how names behave (<see cref="NameSemantics"/>). The simulator reads
+/// every guarantee from this value, never from the model's name.
 /// </summary>
 /// <remarks>
-/// Common to all models: stores, <see cref="IMappedFile.Write"/> and <see cref="IMappedFile.SetLength"/>
-/// guarantee nothing; background writeback may persist any dirty page, with any of its recorded
-/// versions, in any order, at any time (7.1), so every unguaranteed page may be lost or kept. Names are
-/// durable only after <see cref="IMappedStorage.FlushDirectory"/>; name changes not yet made durable
-/// persist in the order they were made, as a journaling file system commits them. A process crash
-/// loses nothing. Choices this project made where 7.2 leaves an option open are stated per model.
+/// Common to all models: stores, writes and length changes guarantee nothing by themselves; background
+/// writeback may persist any dirty page, with any of its recorded versions, in any order, at any time
+/// (research 7.1), so every unguaranteed page may be lost or kept. A process crash loses nothing. The
+/// seven built-in models are model files shipped inside this assembly (<c>writeback models show NAME</c>
+/// prints one); <see cref="Load"/> reads a user's file, and the constructor builds the same value in C#.
 /// </remarks>
 public sealed class KernelModel
 {
-    private static readonly FlushEffect StableWithLength = new(DurabilityLevel.Stable, false, DurabilityLevel.Stable);
-    private static readonly FlushEffect StableWholeFile = new(DurabilityLevel.Stable, true, DurabilityLevel.Stable);
-    private static readonly FlushEffect CacheOnly = new(DurabilityLevel.DeviceCache, false, DurabilityLevel.None);
+    private readonly IReadOnlyDictionary<ModelCall, CallEffect> _calls;
+    private readonly FlushEffect[] _effects;
 
-    private KernelModel(string name, string description, FlushEffect rangeFlush, FlushEffect mappingFlush,
-                        FlushEffect fileFlush, DurabilityLevel directoryFlush, FlushEffect? startWriteback = null)
+    /// <summary>Builds a model in C#, checked exactly as a model file is (<see cref="ModelFileException"/> names the call and what is allowed).</summary>
+    /// <param name="name">The model's name, as reports print it (no spaces).</param>
+    /// <param name="description">What every call guarantees, in one paragraph.</param>
+    /// <param name="calls">The effect of every <see cref="ModelCall"/>; none may be missing.</param>
+    /// <param name="names">The name rules; default: <see cref="NameSemantics"/>'s defaults (strict POSIX).</param>
+    /// <exception cref="ModelFileException">A call is missing, or the effects contradict each other.</exception>
+    public KernelModel(string name, string description, IReadOnlyDictionary<ModelCall, CallEffect> calls, NameSemantics? names = null)
+        : this(name, description, calls, names ?? new NameSemantics(), $"C# model {name}")
     {
-        StartWritebackEffect = startWriteback ?? FlushEffect.InFlightOnly;
-        Name = name;
-        Description = description;
-        RangeFlush = rangeFlush;
-        MappingFlush = mappingFlush;
-        FileFlush = fileFlush;
-        DirectoryFlush = directoryFlush;
     }
 
-    /// <summary>
-    /// Linux 2.6.19 to 3.15: <c>msync(MS_SYNC)</c> ignores its range and runs a full <c>fsync</c> of the
-    /// file (research 7.2 variant 1). Every flush makes the whole file's data and length stable.
-    /// </summary>
-    public static KernelModel Linux2_6_19To3_15WholeFile { get; } = new(
-        nameof(Linux2_6_19To3_15WholeFile),
-        "Linux 2.6.19-3.15: Flush(range), Flush() and FlushFile() each fsync the whole file (data and length reach stable media); "
-        + "StartWriteback (sync_file_range WRITE) starts I/O and guarantees nothing; FlushDirectory makes names stable.",
-        StableWholeFile, StableWholeFile, StableWholeFile, DurabilityLevel.Stable);
+    internal KernelModel(string name, string description, IReadOnlyDictionary<ModelCall, CallEffect> calls, NameSemantics names, string source)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        ArgumentNullException.ThrowIfNull(names);
+        ModelFile.Check(calls, names, name, source);
+        Name = name;
+        Description = description ?? "";
+        Names = names;
+        _calls = new ReadOnlyDictionary<ModelCall, CallEffect>(Enum.GetValues<ModelCall>().ToDictionary(call => call, call => calls[call]));
+        _effects = [.. Enum.GetValues<ModelCall>().Select(call => FlushEffect.From(calls[call]))];
+        Source = source;
+    }
+
+    /// <summary>Linux 2.6.19 to 3.15: <c>msync(MS_SYNC)</c> ignores its range and runs a full <c>fsync</c> of the file (research 7.2 variant 1).</summary>
+    public static KernelModel Linux2_6_19To3_15WholeFile { get; } = BuiltIn(nameof(Linux2_6_19To3_15WholeFile));
+
+    /// <summary>Linux 3.16 and later (commit 7fc34a62ca44), the default: <c>msync(MS_SYNC)</c> is an <c>fdatasync</c> of the page-rounded range only (research 7.2 variant 2).</summary>
+    public static KernelModel Linux3_16Range { get; } = BuiltIn(nameof(Linux3_16Range));
 
     /// <summary>
-    /// Linux 3.16 and later (commit 7fc34a62ca44), the default: <c>msync(MS_SYNC)</c> is an
-    /// <c>fdatasync</c> of the page-rounded range only (research 7.2 variant 2).
+    /// Bonzini's 2012 proposal on today's range msync: <c>MS_ASYNC</c> starts I/O on the range without
+    /// waiting (research 7.2 variant 3). Starting I/O guarantees nothing at any crash kind, so every
+    /// verdict equals <see cref="Linux3_16Range"/>'s: that is the answer to the 2012 question.
     /// </summary>
-    public static KernelModel Linux3_16Range { get; } = new(
-        nameof(Linux3_16Range),
-        "Linux 3.16+ (default): Flush(range) makes the page-rounded range and the length stable and nothing else; "
-        + "Flush() the whole mapping; FlushFile() all data and metadata; StartWriteback guarantees nothing; FlushDirectory makes names stable.",
-        StableWithLength, StableWholeFile, StableWholeFile, DurabilityLevel.Stable);
+    public static KernelModel MsAsyncStartsIo { get; } = BuiltIn(nameof(MsAsyncStartsIo));
 
-    /// <summary>
-    /// Bonzini's 2012 proposal on today's range msync: <c>MS_ASYNC</c> starts I/O on the range
-    /// without waiting (research 7.2 variant 3). In this API <see cref="IMappedFile.StartWriteback"/>
-    /// already is <c>sync_file_range(SYNC_FILE_RANGE_WRITE)</c>, which starts I/O under every Linux
-    /// model, so this model behaves exactly as <see cref="Linux3_16Range"/>. It exists so the 2012
-    /// question can be asked by name; every verdict being equal is the answer: starting I/O early
-    /// shortens the window and guarantees nothing.
-    /// </summary>
-    public static KernelModel MsAsyncStartsIo { get; } = new(
-        nameof(MsAsyncStartsIo),
-        "The 2012 MS_ASYNC-starts-I/O proposal on a 3.16+ kernel: identical to Linux3_16Range, since StartWriteback already starts I/O there; "
-        + "in-flight pages are guaranteed nothing at any crash kind, so no verdict changes.",
-        StableWithLength, StableWholeFile, StableWholeFile, DurabilityLevel.Stable);
-
-    /// <summary>
-    /// Windows, flushing only with <c>FlushViewOfFile</c> (what .NET's <c>MemoryMappedViewAccessor.Flush</c>
-    /// does): writes are initiated, not awaited, and no hardware cache flush is issued (research 7.2 variant 6).
-    /// </summary>
-    public static KernelModel WindowsFlushViewOnly { get; } = new(
-        nameof(WindowsFlushViewOnly),
-        "Windows, FlushViewOfFile only: Flush(range) and Flush() start writes without awaiting them (chosen option: in flight, not completed), "
-        + "so nothing is guaranteed at a kernel crash or power loss; FlushFile() adds FlushFileBuffers (data and metadata stable); FlushDirectory makes names stable.",
-        FlushEffect.InFlightOnly, FlushEffect.InFlightOnly with { WholeFile = true }, StableWholeFile, DurabilityLevel.Stable);
+    /// <summary>Windows, flushing only with <c>FlushViewOfFile</c> (what .NET's <c>MemoryMappedViewAccessor.Flush</c> does): writes are initiated, not awaited (research 7.2 variant 6).</summary>
+    public static KernelModel WindowsFlushViewOnly { get; } = BuiltIn(nameof(WindowsFlushViewOnly));
 
     /// <summary>Windows, <c>FlushViewOfFile</c> then <c>FlushFileBuffers</c> for every flush: data and metadata stable (research 7.2 variant 6b).</summary>
-    public static KernelModel WindowsFlushViewAndBuffers { get; } = new(
-        nameof(WindowsFlushViewAndBuffers),
-        "Windows, FlushViewOfFile + FlushFileBuffers: Flush(range) makes the range and the length stable; Flush() the whole mapping; "
-        + "FlushFile() everything; FlushDirectory makes names stable.",
-        StableWithLength, StableWholeFile, StableWholeFile, DurabilityLevel.Stable);
+    public static KernelModel WindowsFlushViewAndBuffers { get; } = BuiltIn(nameof(WindowsFlushViewAndBuffers));
 
-    /// <summary>
-    /// macOS: <c>msync(MS_SYNC)</c> waits for the drive to acknowledge the range but issues no
-    /// <c>F_FULLFSYNC</c>, so it survives a kernel crash, not power loss (research 7.2 variant 5).
-    /// </summary>
-    public static KernelModel MacOsMsyncWithoutFullFsync { get; } = new(
-        nameof(MacOsMsyncWithoutFullFsync),
-        "macOS: Flush(range) and Flush() reach the drive's volatile cache only (kernel crash: kept; power loss: any reordered subset); "
-        + "FlushFile() and FlushDirectory() use F_FULLFSYNC (stable). MS_ASYNC modelled as a no-op (chosen option).",
-        CacheOnly, new(DurabilityLevel.DeviceCache, true, DurabilityLevel.None), StableWholeFile, DurabilityLevel.Stable,
-        startWriteback: FlushEffect.Nothing);
+    /// <summary>macOS: <c>msync(MS_SYNC)</c> waits for the drive's acknowledgement but issues no <c>F_FULLFSYNC</c>: survives a kernel crash, not power loss (research 7.2 variant 5).</summary>
+    public static KernelModel MacOsMsyncWithoutFullFsync { get; } = BuiltIn(nameof(MacOsMsyncWithoutFullFsync));
 
-    /// <summary>
-    /// FreeBSD: <c>msync(MS_SYNC)</c> over a partial range writes the range synchronously without
-    /// <c>VOP_FSYNC</c> (no metadata, no device flush); over the whole object it adds <c>VOP_FSYNC</c>
-    /// (research 7.2 variant 7).
-    /// </summary>
-    public static KernelModel FreeBsd { get; } = new(
-        nameof(FreeBsd),
-        "FreeBSD: Flush(range) writes the range synchronously without VOP_FSYNC (survives a kernel crash, not power loss; length not covered); "
-        + "Flush() over the whole object and FlushFile() make data and metadata stable; MS_ASYNC starts I/O; FlushDirectory makes names stable.",
-        CacheOnly, StableWholeFile, StableWholeFile, DurabilityLevel.Stable);
+    /// <summary>FreeBSD: <c>msync(MS_SYNC)</c> over a partial range writes it synchronously without <c>VOP_FSYNC</c>; over the whole object it adds <c>VOP_FSYNC</c> (research 7.2 variant 7).</summary>
+    public static KernelModel FreeBsd { get; } = BuiltIn(nameof(FreeBsd));
 
-    /// <summary>Every model, in the order above.</summary>
+    /// <summary>Every built-in model, in the order above.</summary>
     public static IReadOnlyList<KernelModel> All { get; } =
     [
         Linux2_6_19To3_15WholeFile, Linux3_16Range, MsAsyncStartsIo, WindowsFlushViewOnly,
         WindowsFlushViewAndBuffers, MacOsMsyncWithoutFullFsync, FreeBsd,
     ];
 
-    /// <summary>The model's name: the name of its static property, e.g. <c>Linux3_16Range</c>.</summary>
+    /// <summary>The model's name, e.g. <c>Linux3_16Range</c>.</summary>
     public string Name { get; }
 
     /// <summary>What every call guarantees under this model, in one paragraph.</summary>
     public string Description { get; }
 
-    /// <summary>Effect of <see cref="IMappedFile.Flush(long, long)"/> and <see cref="IMappedFile.FlushAsync"/>.</summary>
-    internal FlushEffect RangeFlush { get; }
+    /// <summary>The effect of every call.</summary>
+    public IReadOnlyDictionary<ModelCall, CallEffect> Calls => _calls;
 
-    /// <summary>Effect of <see cref="IMappedFile.Flush()"/>.</summary>
-    internal FlushEffect MappingFlush { get; }
+    /// <summary>How names behave.</summary>
+    public NameSemantics Names { get; }
 
-    /// <summary>Effect of <see cref="IMappedFile.FlushFile"/>.</summary>
-    internal FlushEffect FileFlush { get; }
+    /// <summary>Where the model came from: <c>built-in NAME</c>, a file's path, or <c>C# model NAME</c>.</summary>
+    public string Source { get; }
 
-    /// <summary>Effect of <see cref="IMappedFile.StartWriteback"/>: in flight (guarantees nothing), or nothing at all.</summary>
-    internal FlushEffect StartWritebackEffect { get; }
+    /// <summary>Reads and checks a model file.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ModelFileException">The file cannot be read, is not JSON, has an unknown key or level, misses a call, or contradicts itself.</exception>
+    public static KernelModel Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string json;
+        try
+        {
+            json = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFileException(path, "$", $"cannot read the file: {e.Message}");
+        }
+        return ModelFile.Parse(json, path);
+    }
 
-    /// <summary>The level names reach at <see cref="IMappedStorage.FlushDirectory"/>.</summary>
-    internal DurabilityLevel DirectoryFlush { get; }
+    /// <summary>Parses and checks a model file's text.</summary>
+    /// <param name="json">The text.</param>
+    /// <param name="source">The file's name, for messages.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ModelFileException">The text is not a valid model.</exception>
+    public static KernelModel Parse(string json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(source);
+        return ModelFile.Parse(json, source);
+    }
 
-    /// <summary>Finds a model by name, ignoring case.</summary>
+    /// <summary>The model as a model file (every key), a starting point for a candidate.</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson() => ModelFile.Write(this);
+
+    /// <summary>The text of a built-in model's file, as shipped.</summary>
+    /// <param name="name">A built-in model's name (any case).</param>
+    /// <returns>The file's text, or null when there is no such built-in model.</returns>
+    public static string? BuiltInFile(string name)
+    {
+        var model = All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+        return model is null ? null : ResourceText(model.Name);
+    }
+
+    /// <summary>The JSON Schema of model files, as shipped.</summary>
+    public static string Schema => ResourceText("model.schema");
+
+    /// <summary>The effect of <paramref name="call"/>.</summary>
+    /// <param name="call">The call.</param>
+    /// <returns>Its effect.</returns>
+    public CallEffect EffectOf(ModelCall call) => _calls[call];
+
+    internal FlushEffect Effect(ModelCall call) =>
+        call == Recording.ModelCalls.InitialState ? new FlushEffect(DurabilityLevel.Stable, true, DurabilityLevel.Stable) : _effects[(int)call];
+
+    /// <summary>The level a directory's entries reach at <paramref name="call"/> (a directory fsync, or sync).</summary>
+    internal DurabilityLevel NamesLevel(ModelCall call) =>
+        call == Recording.ModelCalls.InitialState ? DurabilityLevel.Stable : _calls[call].Names;
+
+    /// <summary>Effect of <see cref="IMappedFile.Flush(long, long)"/> and <see cref="IMappedFile.FlushAsync"/>: <see cref="ModelCall.MsyncRangeSync"/>.</summary>
+    internal FlushEffect RangeFlush => Effect(ModelCall.MsyncRangeSync);
+
+    /// <summary>Effect of <see cref="IMappedFile.Flush()"/>: <see cref="ModelCall.MsyncWholeSync"/>.</summary>
+    internal FlushEffect MappingFlush => Effect(ModelCall.MsyncWholeSync);
+
+    /// <summary>Effect of <see cref="IMappedFile.FlushFile"/>: <see cref="ModelCall.Fsync"/>.</summary>
+    internal FlushEffect FileFlush => Effect(ModelCall.Fsync);
+
+    /// <summary>Effect of <see cref="IMappedFile.StartWriteback"/>: <see cref="ModelCall.SyncFileRangeWrite"/>.</summary>
+    internal FlushEffect StartWritebackEffect => Effect(ModelCall.SyncFileRangeWrite);
+
+    /// <summary>The level names reach at <see cref="IMappedStorage.FlushDirectory"/>: <see cref="ModelCall.DirectoryFsync"/>.</summary>
+    internal DurabilityLevel DirectoryFlush => _calls[ModelCall.DirectoryFsync].Names;
+
+    /// <summary>Finds a built-in model by name, ignoring case.</summary>
     /// <param name="name">A model name such as <c>linux3_16range</c>.</param>
     /// <param name="model">The model, when found.</param>
-    /// <returns>Whether a model of that name exists.</returns>
+    /// <returns>Whether a built-in model of that name exists.</returns>
     public static bool TryParse(string name, [MaybeNullWhen(false)] out KernelModel model)
     {
         model = All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -147,4 +179,18 @@ public sealed class KernelModel
 
     /// <inheritdoc/>
     public override string ToString() => Name;
+
+    private static KernelModel BuiltIn(string name)
+    {
+        var model = ModelFile.Parse(ResourceText(name), $"built-in {name}");
+        return model.Name == name ? model : throw new InvalidOperationException($"The built-in model file {name}.json names itself {model.Name}.");
+    }
+
+    private static string ResourceText(string name)
+    {
+        using var stream = typeof(KernelModel).Assembly.GetManifestResourceStream($"Writeback.Simulation.Models.{name}.json")
+            ?? throw new InvalidOperationException($"The built-in model file {name}.json is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 }

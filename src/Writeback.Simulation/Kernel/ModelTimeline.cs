@@ -9,7 +9,7 @@ namespace Writeback.Simulation.Kernel;
 /// guaranteed at each crash point, and the hash of the all-lost image there. Computed in one pass
 /// over the calls; everything else is looked up, never replayed.
 /// </summary>
-internal sealed class ModelTimeline
+internal sealed partial class ModelTimeline
 {
     /// <summary>Levels 1 (device cache: kernel crash) and 2 (stable: power loss); index 0 is unused (memory).</summary>
     private readonly LevelTimeline[] _levels = [null!, new(), new()];
@@ -185,7 +185,7 @@ internal sealed class ModelTimeline
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Level, int CrashPointIndex, int Ordinal), IReadOnlyDictionary<string, int>> _resolvedNames = new();
     private readonly Dictionary<string, int> _namesIds = new(StringComparer.Ordinal);
     /// <summary>Renames between two directories: the directory state they made, and both directories' ids.</summary>
-    private readonly List<(int Ordinal, int Source, int Target)> _crossRenames = [];
+    private readonly List<(int Ordinal, int Source, int[] Targets)> _crossRenames = [];
 
     /// <summary>
     /// Walks the tree from the root: each directory's entries from its own state, so only what is
@@ -282,6 +282,7 @@ internal sealed class ModelTimeline
         {
             return; // It threw before doing anything: it guaranteed nothing.
         }
+        ApplyNameRules(call, crashPointIndex, memoryOrdinals);
         if (call is { Kind: CallKind.Rename, Outcome: CallOutcome.Returned, Path: { } source, TargetPath: { } target } && _record.HasSubdirectories)
         {
             var after = _record.DirectoryMemoryOrdinal(crashPointIndex + 1);
@@ -289,7 +290,14 @@ internal sealed class ModelTimeline
             var targetParent = DirectoryIdAt(after, MemoryStorage.ParentOf(target));
             if (sourceParent != targetParent)
             {
-                _crossRenames.Add((after, sourceParent, targetParent));
+                // The target directory and every directory above it: the chain the new name needs.
+                var targets = new List<int> { targetParent };
+                for (var path = MemoryStorage.ParentOf(target); path.Length > 0;)
+                {
+                    path = MemoryStorage.ParentOf(path);
+                    targets.Add(DirectoryIdAt(after, path));
+                }
+                _crossRenames.Add((after, sourceParent, [.. targets.Where(id => id >= 0).Distinct()]));
             }
             return;
         }
@@ -297,15 +305,16 @@ internal sealed class ModelTimeline
         {
             if (call.Outcome == CallOutcome.Returned)
             {
-                GuaranteeDirectory(call.Path ?? "", crashPointIndex);
+                GuaranteeDirectory(call.Path ?? "", crashPointIndex, Model.NamesLevel(ModelCalls.Of(call) ?? ModelCall.DirectoryFsync));
                 HasEffect[crashPointIndex] = true;
             }
             return;
         }
-        if (EffectOf(call) is not { } effect)
+        if (ModelCalls.Of(call) is not { } modelCall)
         {
             return;
         }
+        var effect = Model.Effect(modelCall);
         var (firstPage, lastPage) = PagesCovered(call, effect);
         if (call.Kind == CallKind.FlushAsync)
         {
@@ -338,21 +347,27 @@ internal sealed class ModelTimeline
     /// An fsync of a directory guarantees its entries as they are in memory. A rename between two
     /// directories is one journal transaction on ext4: a file is never lost from both. So an fsync of
     /// the source directory, which makes the old name's removal durable, also guarantees the target
-    /// directory the state that rename made; an fsync of the target alone leaves the old name possibly
-    /// there too (the file under both names: conservative, never lost).
+    /// directory the state that rename made, and every directory above the target that state too
+    /// (the new directory chain: a target created since its parent's last fsync is committed with the
+    /// rename, as a journal commits the mkdir before it); an fsync of the target alone leaves the old
+    /// name possibly there too (the file under both names: conservative, never lost). This is the
+    /// rule LossyFs states too: an object that had a durable name keeps one.
     /// </summary>
-    private void GuaranteeDirectory(string path, int crashPointIndex)
+    private void GuaranteeDirectory(string path, int crashPointIndex, DurabilityLevel namesLevel)
     {
         var memoryOrdinal = _record.DirectoryMemoryOrdinal(crashPointIndex);
         var directoryId = path.Length == 0 ? 0 : DirectoryIdAt(memoryOrdinal, path);
-        for (var level = 1; level <= (int)Model.DirectoryFlush; level++)
+        for (var level = 1; level <= (int)namesLevel; level++)
         {
             _levels[level].GuaranteeDirectory(crashPointIndex + 1, directoryId, memoryOrdinal);
-            foreach (var (ordinal, source, target) in _crossRenames)
+            foreach (var (ordinal, source, targets) in _crossRenames)
             {
                 if (ordinal <= memoryOrdinal && source == directoryId)
                 {
-                    _levels[level].GuaranteeDirectory(crashPointIndex + 1, target, ordinal);
+                    foreach (var target in targets)
+                    {
+                        _levels[level].GuaranteeDirectory(crashPointIndex + 1, target, ordinal);
+                    }
                 }
             }
         }
@@ -363,7 +378,7 @@ internal sealed class ModelTimeline
     /// its dirty pages marked clean unwritten: no later flush writes those versions (fsyncgate).
     /// </summary>
     private void Guarantee(RecordedCall call, FlushEffect effect, int crashPointIndex, IReadOnlyList<(long PageKey, int Ordinal)> pages,
-                           int lengthOrdinal, Dictionary<long, int> memoryOrdinals)
+                           int lengthOrdinal, Dictionary<long, int> memoryOrdinals, int inodeId = -1)
     {
         if (call.Outcome == CallOutcome.Failed)
         {
@@ -381,18 +396,9 @@ internal sealed class ModelTimeline
         }
         for (var level = 1; level <= (int)effect.Length; level++)
         {
-            HasEffect[crashPointIndex] |= _levels[level].GuaranteeLength(crashPointIndex + 1, call.InodeId, lengthOrdinal);
+            HasEffect[crashPointIndex] |= _levels[level].GuaranteeLength(crashPointIndex + 1, inodeId < 0 ? call.InodeId : inodeId, lengthOrdinal);
         }
     }
-
-    private FlushEffect? EffectOf(RecordedCall call) => call.Kind switch
-    {
-        CallKind.Flush or CallKind.FlushAsync or CallKind.FlushAsyncCompleted => call.WholeFileSemantics ? Model.FileFlush : Model.RangeFlush,
-        CallKind.FlushMapping => call.WholeFileSemantics ? Model.FileFlush : Model.MappingFlush,
-        CallKind.FlushFile => Model.FileFlush,
-        CallKind.StartWriteback => Model.StartWritebackEffect,
-        _ => null,
-    };
 
     private (int FirstPage, int LastPage) PagesCovered(RecordedCall call, FlushEffect effect)
     {

@@ -36,6 +36,11 @@ internal sealed class CallRecordingStorage(IMappedStorage inner, ICallObserver o
         Pass(new ObservedCall(CallKind.Rename, null, CallText.Rename(sourceName, targetName), 0, 0) { Path = sourceName, TargetPath = targetName },
              () => inner.Rename(sourceName, targetName));
 
+    /// <summary>link(2): a second name for the file at <paramref name="sourceName"/>; only over a <see cref="MemoryStorage"/>.</summary>
+    public void Link(string sourceName, string targetName) =>
+        Pass(new ObservedCall(CallKind.Link, null, CallText.Link(sourceName, targetName), 0, 0) { Path = sourceName, TargetPath = targetName },
+             () => Memory.Link(sourceName, targetName));
+
     public void FlushDirectory() => Pass(new ObservedCall(CallKind.FlushDirectory, null, CallText.FlushDirectory, 0, 0) { Path = "" }, inner.FlushDirectory);
 
     /// <summary>fsync(2) of a subdirectory ("" is the root); only over a <see cref="MemoryStorage"/>.</summary>

@@ -19,6 +19,7 @@ internal enum CallKind
     FlushDirectory,
     CreateDirectory,
     RemoveDirectory,
+    Link,
 }
 
 /// <summary>How a recorded call ended.</summary>
@@ -47,6 +48,42 @@ internal sealed record RecordedCall(CallKind Kind, int InodeId, string Descripti
 
     /// <summary>For <see cref="CallKind.Rename"/>: the target path; null otherwise.</summary>
     public string? TargetPath { get; init; }
+
+    /// <summary>
+    /// The model call whose effect this call has, when the caller said (a replayed program's
+    /// <c>fdatasync</c>, <c>O_DSYNC</c> write, <c>sync</c>); null: the library call's own (<see cref="ModelCalls.Of"/>); only durability calls have one.
+    /// </summary>
+    public ModelCall? ModelCall { get; init; }
+}
+
+/// <summary>Which <see cref="Simulation.ModelCall"/> a recorded call is.</summary>
+internal static class ModelCalls
+{
+    /// <summary>
+    /// Not a program's call: setting up the initial state of a replayed program (its files and directories
+    /// before it ran), durable by definition under every model: every page, length and name stable.
+    /// </summary>
+    public const ModelCall InitialState = (ModelCall)(-1);
+
+    /// <summary>
+    /// The call's model call: the one it was recorded as, else the library call's (<c>Flush(offset, length)</c>
+    /// and <c>FlushAsync</c> msync of a range, <c>Flush()</c> of the whole mapping, both an fsync under
+    /// <see cref="FlushSemantics.WholeFile"/>; <c>FlushFile</c> fsync; <c>StartWriteback</c>
+    /// sync_file_range(WRITE); <c>FlushDirectory</c> a directory fsync); null for calls without a durability effect.
+    /// </summary>
+    public static ModelCall? Of(RecordedCall call)
+    {
+        ModelCall? own = call.Kind switch
+        {
+            CallKind.Flush or CallKind.FlushAsync or CallKind.FlushAsyncCompleted => call.WholeFileSemantics ? ModelCall.Fsync : ModelCall.MsyncRangeSync,
+            CallKind.FlushMapping => call.WholeFileSemantics ? ModelCall.Fsync : ModelCall.MsyncWholeSync,
+            CallKind.FlushFile => ModelCall.Fsync,
+            CallKind.StartWriteback => ModelCall.SyncFileRangeWrite,
+            CallKind.FlushDirectory => ModelCall.DirectoryFsync,
+            _ => null,
+        };
+        return own is null ? null : call.ModelCall ?? own;
+    }
 }
 
 /// <summary>The one place calls are put into words, so the record and <see cref="CallLimitedStorage"/> describe them alike.</summary>
@@ -74,6 +111,8 @@ internal static class CallText
     public static string Delete(string name) => $"Delete({name})";
 
     public static string Rename(string sourceName, string targetName) => $"Rename({sourceName}, {targetName})";
+
+    public static string Link(string sourceName, string targetName) => $"link({sourceName}, {targetName})";
 
     public const string FlushDirectory = "FlushDirectory()";
 

@@ -30,6 +30,9 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
     /// <summary>When set, recorded calls are described by this text instead of the API call's (a traced program's own call).</summary>
     public string? DescriptionOverride { get; set; }
 
+    /// <summary>When set, recorded calls have this model call's effect instead of the API call's (a traced program's fdatasync, O_DSYNC write, sync).</summary>
+    public ModelCall? ModelCallOverride { get; set; }
+
     /// <summary>The last recorded call in words, or null.</summary>
     public string? LastCallDescription => _calls.Count == 0 ? null : _calls[^1].Description;
 
@@ -67,7 +70,8 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
             }
         }
         _calls.Add(new RecordedCall(call.Kind, file?.Inode.Id ?? -1, DescriptionOverride ?? call.Description, call.OffsetBytes, call.LengthBytes,
-                                    call.WholeFileSemantics, startedAt) { Path = call.Path, TargetPath = call.TargetPath });
+                                    call.WholeFileSemantics, startedAt)
+                   { Path = call.Path, TargetPath = call.TargetPath, ModelCall = ModelCallOverride });
     }
 
     public void AfterCall(in ObservedCall call, Exception? error)

@@ -143,6 +143,27 @@ internal sealed class MemoryStorage : IMappedStorage
         SetName(targetName, inode!);
     }
 
+    /// <summary>
+    /// link(2): <paramref name="targetName"/> becomes a second name of the file (inode) at
+    /// <paramref name="sourceName"/>. Like any name, it is durable once its directory is flushed; the
+    /// file's data is the same inode's, durable as for any file.
+    /// </summary>
+    public void Link(string sourceName, string targetName)
+    {
+        ValidateName(sourceName);
+        ValidateName(targetName);
+        if (!_names.TryGetValue(sourceName, out var inode))
+        {
+            throw new FileNotFoundException($"link('{sourceName}', '{targetName}') failed: ENOENT (No such file or directory)", sourceName);
+        }
+        RequireParent("link", targetName);
+        if (_names.ContainsKey(targetName) || _directories.ContainsKey(targetName))
+        {
+            throw new WritebackException("link", targetName, null, null, Eexist);
+        }
+        SetName(targetName, inode);
+    }
+
     /// <summary>Nothing to do in memory (what a directory flush guarantees is decided by the model from the record), unless a fault is armed.</summary>
     public void FlushDirectory() => FlushDirectory("");
 

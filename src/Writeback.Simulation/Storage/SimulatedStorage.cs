@@ -64,6 +64,18 @@ public sealed class SimulatedStorage : IMappedStorage
         set => _recorder.DescriptionOverride = value;
     }
 
+    /// <summary>
+    /// When set, the durability calls recorded from now on have this model call's effect instead of the
+    /// API call's: a replayed program's <c>fdatasync</c> (recorded through <c>Flush()</c>), <c>O_DSYNC</c>
+    /// write (through <c>Flush(offset, length)</c>), <c>MS_ASYNC</c> msync, <c>sync</c>, so every model
+    /// judges the program's own call.
+    /// </summary>
+    internal ModelCall? ModelCall
+    {
+        get => _recorder.ModelCallOverride;
+        set => _recorder.ModelCallOverride = value;
+    }
+
     /// <inheritdoc/>
     public IMappedFile Open(string name, MappedFileOptions? options = null) => _front.Open(name, options);
 
@@ -81,6 +93,9 @@ public sealed class SimulatedStorage : IMappedStorage
 
     /// <summary>mkdir(2) of a '/'-separated path under the root (for replaying traced programs).</summary>
     internal void CreateDirectory(string path) => _front.CreateDirectory(path);
+
+    /// <summary>link(2): a second name for a file (for replaying traced programs); durable once its directory is flushed.</summary>
+    internal void Link(string sourceName, string targetName) => _front.Link(sourceName, targetName);
 
     /// <summary>rmdir(2) of an empty directory.</summary>
     internal void RemoveDirectory(string path) => _front.RemoveDirectory(path);

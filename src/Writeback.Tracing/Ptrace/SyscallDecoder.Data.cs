@@ -38,7 +38,9 @@ internal sealed partial class SyscallDecoder
         file.Write(offsetBytes, data);
         if (open.IsSynchronous || (writeFlags & (Syscall.RWF_DSYNC | Syscall.RWF_SYNC)) != 0)
         {
-            Emit(task, TraceEventKind.SyncWrite, call, path, offsetBytes: offsetBytes, lengthBytes: result);
+            // The flags say which, O_SYNC (file integrity) or O_DSYNC (data integrity): a model tells them apart.
+            var synchronous = (open.Flags & Syscall.O_SYNC) == Syscall.O_SYNC || (writeFlags & Syscall.RWF_SYNC) != 0 ? Syscall.O_SYNC : Syscall.O_DSYNC;
+            Emit(task, TraceEventKind.SyncWrite, call, path, offsetBytes: offsetBytes, lengthBytes: result, flags: synchronous);
         }
     }
 

@@ -104,7 +104,8 @@ internal sealed partial class SyscallDecoder
         }
         if (_names.RemoveFile(path) is { } removed)
         {
-            removed.Path = null;
+            // A file with another hard link lives on under that name.
+            removed.Path = _names.PathOf(removed);
         }
         Emit(task, TraceEventKind.Unlink, $"{task.Call!.Name}({path})", path);
     }
@@ -129,14 +130,35 @@ internal sealed partial class SyscallDecoder
         }
     }
 
-    /// <summary>link, linkat, symlink, symlinkat: not modelled yet, so a link made in the directory stops the recording.</summary>
+    /// <summary>
+    /// link, linkat: a second name for a file under the directory (recorded; the replay gives the
+    /// simulator's inode a second name). A link from outside the directory, linkat's AT_EMPTY_PATH
+    /// (an O_TMPFILE made visible), and symlink/symlinkat into the directory are refused.
+    /// </summary>
     public void OnLink(TracedTask task)
     {
-        var source = Relative(task.Paths[0]);
         var target = Relative(task.Paths[1]);
-        if (source is not null || target is not null)
+        if (target is null)
         {
-            Refuse($"trace: pid {task.Tid} made a link '{target}' in the traced directory: hard and symbolic links are not modelled yet");
+            return; // the new name lies outside the directory: nothing under it changes
         }
+        if (task.Nr is Syscall.symlink or Syscall.symlinkat)
+        {
+            Refuse($"trace: pid {task.Tid} made a symbolic link '{target}' in the traced directory: symbolic links are not modelled yet");
+            return;
+        }
+        var source = Relative(task.Paths[0]);
+        if (task.Nr == Syscall.linkat && ((int)task.Args[4] & Interop.Libc.AT_EMPTY_PATH) != 0)
+        {
+            Refuse($"trace: pid {task.Tid} called linkat(AT_EMPTY_PATH) to '{target}': linking an open descriptor (O_TMPFILE) is not modelled");
+            return;
+        }
+        if (source is null || _names.File(source) is not { } file)
+        {
+            Refuse($"trace: pid {task.Tid} linked '{task.Paths[0]}' to '{target}': a hard link to a file from outside the traced directory (or to a directory) is not modelled");
+            return;
+        }
+        _names.AddFile(target, file);
+        Emit(task, TraceEventKind.Link, $"{task.Call!.Name}({source}, {target})", source, target);
     }
 }

@@ -1,3 +1,5 @@
+using Writeback.Simulation.Recording;
+
 namespace Writeback.Tracing.Replay;
 
 /// <summary>
@@ -49,12 +51,32 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
                 case TraceEventKind.Rename:
                     names.Rename(e.Path, e.TargetPath);
                     break;
+                case TraceEventKind.Link when names.File(e.TargetPath) is null:
+                    names.AddFile(e.TargetPath, e.TargetPath);
+                    every.Add(e.TargetPath);
+                    break;
             }
         }
         return every;
     }
 
     public void Run()
+    {
+        As(ModelCalls.InitialState, SetUpInitialState);
+        foreach (var e in recording.Events)
+        {
+            Describe(e.Pid > 0 ? $"{e.Call} in pid {e.Pid}" : e.Call);
+            Apply(e);
+        }
+        Describe(null);
+        foreach (var file in _names.Files.Values.Distinct())
+        {
+            file.Dispose();
+        }
+    }
+
+    /// <summary>The files and directories DIR held before the program ran, made durable (as the initial state, under every model).</summary>
+    private void SetUpInitialState()
     {
         foreach (var directory in recording.InitialFiles.Where(f => f.IsDirectory).Select(f => f.Path).Order(StringComparer.Ordinal))
         {
@@ -80,16 +102,6 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
             Describe("initial state: directories");
             FlushEveryDirectory();
             SetupCallCount += 1 + _names.Subdirectories.Count();
-        }
-        foreach (var e in recording.Events)
-        {
-            Describe(e.Pid > 0 ? $"{e.Call} in pid {e.Pid}" : e.Call);
-            Apply(e);
-        }
-        Describe(null);
-        foreach (var file in _names.Files.Values)
-        {
-            file.Dispose();
         }
     }
 
@@ -145,36 +157,71 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         switch (e.Kind)
         {
             case TraceEventKind.Msync when (e.Flags & Interop.Libc.MS_SYNC) != 0 && File(e) is { } file:
-                FlushRange(file, e.OffsetBytes, e.LengthBytes, file.Flush);
+                As(ModelCall.MsyncRangeSync, () => FlushRange(file, e.OffsetBytes, e.LengthBytes, file.Flush));
+                break;
+            case TraceEventKind.Msync when (e.Flags & Interop.Libc.MS_ASYNC) != 0 && File(e) is { } file:
+                As(ModelCall.MsyncRangeAsync, () => FlushRange(file, e.OffsetBytes, e.LengthBytes, file.StartWriteback));
                 break;
             case TraceEventKind.SyncWrite when File(e) is { } file:
-                FlushRange(file, e.OffsetBytes, e.LengthBytes, file.Flush);
+                // Recordings made before the recorder told O_SYNC from O_DSYNC carry no flags: the weaker O_DSYNC.
+                As((e.Flags & O_SYNC) == O_SYNC ? ModelCall.OSyncWrite : ModelCall.ODsyncWrite,
+                   () => FlushRange(file, e.OffsetBytes, e.LengthBytes, file.Flush));
                 break;
             case TraceEventKind.SyncFileRange when File(e) is { } file:
-                FlushRange(file, e.OffsetBytes, e.LengthBytes == 0 ? long.MaxValue / 2 : e.LengthBytes, file.StartWriteback);
+                As(SyncFileRangeCall(e.Flags), () => FlushRange(file, e.OffsetBytes, e.LengthBytes == 0 ? long.MaxValue / 2 : e.LengthBytes, file.StartWriteback));
                 break;
             case TraceEventKind.Fsync when File(e) is { } file:
-                file.FlushFile();
+                As(ModelCall.Fsync, file.FlushFile);
                 break;
             case TraceEventKind.Fdatasync when File(e) is { } file:
-                file.Flush();
+                As(ModelCall.Fdatasync, file.Flush);
                 break;
             case TraceEventKind.FsyncDirectory when DirectoryName(e.Path).Length == 0:
-                storage.FlushDirectory();
+                As(ModelCall.DirectoryFsync, storage.FlushDirectory);
                 break;
             case TraceEventKind.FsyncDirectory when _names.IsDirectory(e.Path):
-                Simulated.FlushDirectory(e.Path);
+                As(ModelCall.DirectoryFsync, () => Simulated.FlushDirectory(e.Path));
                 break;
             case TraceEventKind.SyncAll:
-                foreach (var file in _names.Files.Values)
+                As(ModelCall.Sync, () =>
                 {
-                    file.FlushFile();
-                }
-                FlushEveryDirectory();
+                    foreach (var file in _names.Files.Values)
+                    {
+                        file.FlushFile();
+                    }
+                    FlushEveryDirectory();
+                });
                 break;
             default:
                 ApplyName(e);
                 break;
+        }
+    }
+
+    /// <summary>O_SYNC as open(2) defines it (it includes the O_DSYNC bit); the recorder stores it in a SyncWrite's flags.</summary>
+    private const int O_SYNC = 0x101000;
+
+    /// <summary>sync_file_range(2)'s flags: SYNC_FILE_RANGE_WAIT_BEFORE 1, SYNC_FILE_RANGE_WRITE 2, SYNC_FILE_RANGE_WAIT_AFTER 4.</summary>
+    private static ModelCall SyncFileRangeCall(int flags) => (flags & 2) == 0 ? ModelCall.SyncFileRangeWait
+        : (flags & 4) != 0 ? ModelCall.SyncFileRangeWriteAndWait : ModelCall.SyncFileRangeWrite;
+
+    /// <summary>Runs <paramref name="replay"/> with its recorded calls judged as the program's own <paramref name="call"/> by every model.</summary>
+    private void As(ModelCall call, Action replay)
+    {
+        if (_simulated is not null)
+        {
+            _simulated.ModelCall = call;
+        }
+        try
+        {
+            replay();
+        }
+        finally
+        {
+            if (_simulated is not null)
+            {
+                _simulated.ModelCall = null;
+            }
         }
     }
 
@@ -198,7 +245,14 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
                 break;
             case TraceEventKind.Unlink when _names.RemoveFile(e.Path) is { } removed:
                 storage.Delete(e.Path);
-                removed.Dispose();
+                if (_names.PathOf(removed) is null)
+                {
+                    removed.Dispose(); // its last name: a hard-linked file stays open under its other name
+                }
+                break;
+            case TraceEventKind.Link when _names.File(e.Path) is { } linked && _names.File(e.TargetPath) is null:
+                Simulated.Link(e.Path, e.TargetPath);
+                _names.AddFile(e.TargetPath, linked);
                 break;
             case TraceEventKind.Mkdir:
                 Simulated.CreateDirectory(e.Path);

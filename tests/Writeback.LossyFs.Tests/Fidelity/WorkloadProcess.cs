@@ -49,6 +49,8 @@ public static class WorkloadProcess
                 return 0;
             case [LossyFsContractTests.Verb, var caseName, var directory]:
                 return LossyFsContractTests.RunCase(caseName, directory);
+            case [Mounted.DescriptorLimitTests.ServeVerb, var backing, var mountpoint]:
+                return Mounted.DescriptorLimitTests.Serve(backing, mountpoint);
             default:
                 return 0;
         }

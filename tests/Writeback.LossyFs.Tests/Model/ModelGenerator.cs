@@ -11,9 +11,13 @@ internal sealed class ModelGenerator(ulong seed)
 {
     private static readonly string[] s_names = ["a", "b", "c"];
 
-    // Weights per kind, in ModelOperationKind order.
-    private static readonly int[] s_weights = [10, 12, 4, 8, 3, 8, 9, 16, 4, 6, 3, 16, 2, 2, 2];
+    // Names of the new directories a move goes into (never drawn by NewPath, so they are new).
+    private static readonly string[] s_newNames = ["n", "m", "o"];
 
+    // Weights per kind, in ModelOperationKind order (the last, MoveIntoNewDirectories, expands into several steps).
+    private static readonly int[] s_weights = [10, 12, 4, 8, 3, 8, 9, 16, 4, 6, 3, 16, 2, 2, 2, 4, 8];
+
+    private readonly Queue<ModelOperation> _pending = new();
     private ulong _counter;
 
     private ulong Next() => SplitMix64.Mix(seed ^ SplitMix64.Mix(++_counter));
@@ -24,6 +28,10 @@ internal sealed class ModelGenerator(ulong seed)
 
     public ModelOperation Next(NamespaceOracle oracle)
     {
+        if (_pending.Count > 0)
+        {
+            return _pending.Dequeue();
+        }
         var image = oracle.VisibleImage();
         var files = image.Where(entry => entry.Value.Kind == 'f').Select(entry => entry.Key[1..]).ToList();
         var directories = image.Where(entry => entry.Value.Kind == 'd').Select(entry => entry.Key[1..]).Prepend("").ToList();
@@ -43,8 +51,39 @@ internal sealed class ModelGenerator(ulong seed)
             ModelOperationKind.Rename => new ModelOperation(kind, any.Count > 0 ? Pick(any) : NewPath(), Below(3) == 0 && any.Count > 0 ? Pick(any) : NewPath()),
             ModelOperationKind.Link => new ModelOperation(kind, FileOr(NewPath()), NewPath()),
             ModelOperationKind.CrashKeepRandom => new ModelOperation(kind, "", Seed: Next() % 1000),
+            ModelOperationKind.Exchange => new ModelOperation(kind, any.Count > 0 ? Pick(any) : NewPath(), any.Count > 0 ? Pick(any) : NewPath()),
+            ModelOperationKind.MoveIntoNewDirectories => QueueMoveIntoNewDirectories(any, directories),
             _ => new ModelOperation(kind, ""),
         };
+    }
+
+    /// <summary>
+    /// Queues: mkdir of a chain of 1-3 new directories under an existing one, a move of an existing
+    /// file or directory (usually a durable one) to the innermost, then zero to two fsyncs drawn from
+    /// the move's old directory, the innermost new directory, an intermediate one and the base.
+    /// </summary>
+    private ModelOperation QueueMoveIntoNewDirectories(List<string> any, List<string> directories)
+    {
+        string basePath = Pick(directories);
+        int levels = 1 + Below(3);
+        var chain = new List<string>();
+        string current = basePath;
+        for (int level = 0; level < levels; level++)
+        {
+            current = Join(current, s_newNames[level]);
+            chain.Add(current);
+            _pending.Enqueue(new ModelOperation(ModelOperationKind.Mkdir, current));
+        }
+        string source = any.Count > 0 ? Pick(any) : Join(basePath, Pick(s_names));
+        string sourceParent = NamespaceOracle.ParentOf(source).Parent;
+        _pending.Enqueue(new ModelOperation(ModelOperationKind.Rename, source, Join(current, Pick(s_names))));
+        string[] fsyncCandidates = [sourceParent, current, chain[Below(chain.Count)], basePath];
+        int fsyncCount = Below(3);
+        for (int index = 0; index < fsyncCount; index++)
+        {
+            _pending.Enqueue(new ModelOperation(ModelOperationKind.FsyncDirectory, Pick(fsyncCandidates)));
+        }
+        return _pending.Dequeue();
     }
 
     private int PickWeighted()

@@ -58,6 +58,10 @@ internal sealed class ModelRunner : IDisposable
         {
             return null; // not valid in this state: skipped on both sides
         }
+        if (_oracle.RuleViolation is { } violation)
+        {
+            return $"after '{operation}': the oracle broke the durability rule: {violation}";
+        }
         int errno = Execute(operation);
         return errno == 0 ? null : $"'{operation}' failed on the mount with errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)}); the oracle expected success";
     }
@@ -81,6 +85,7 @@ internal sealed class ModelRunner : IDisposable
             ModelOperationKind.Mkdir => Native.mkdir(path, 0x1ED),
             ModelOperationKind.Rmdir => Native.rmdir(path),
             ModelOperationKind.Rename => Native.renameat2(Native.AT_FDCWD, path, Native.AT_FDCWD, path2, 0),
+            ModelOperationKind.Exchange => Native.renameat2(Native.AT_FDCWD, path, Native.AT_FDCWD, path2, Native.RENAME_EXCHANGE),
             ModelOperationKind.Link => Native.link(path, path2),
             ModelOperationKind.Unlink => Native.unlink(path),
             ModelOperationKind.Symlink => Native.symlink(operation.Path2, path),

@@ -60,6 +60,8 @@ internal static class ModelSemantics
                 return LinkTo(oracle, node, operation.Path2);
             case ModelOperationKind.Rename when node is not null && operation.Path.Length > 0:
                 return Rename(oracle, parent!, name, node, operation.Path2);
+            case ModelOperationKind.Exchange when node is not null && operation.Path.Length > 0:
+                return Exchange(oracle, parent!, name, node, operation.Path2);
             default:
                 return false;
         }
@@ -100,6 +102,20 @@ internal static class ModelSemantics
             return false;
         }
         oracle.AddVisible(parent, name, node);
+        return true;
+    }
+
+    /// <summary>renameat2(RENAME_EXCHANGE): both must exist, and neither may contain the other's parent.</summary>
+    private static bool Exchange(NamespaceOracle oracle, OracleDirectory oldParent, string oldName, OracleObject source, string path)
+    {
+        var (parentPath, newName) = NamespaceOracle.ParentOf(path);
+        if (path.Length == 0 || oracle.Resolve(parentPath) is not OracleDirectory newParent
+            || !newParent.Visible.TryGetValue(newName, out var target) || target == source
+            || NamespaceOracle.IsAncestorOrSelf(source, newParent) || NamespaceOracle.IsAncestorOrSelf(target, oldParent))
+        {
+            return false;
+        }
+        oracle.Exchange(oldParent, oldName, newParent, newName);
         return true;
     }
 

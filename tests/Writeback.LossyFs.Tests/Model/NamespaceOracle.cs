@@ -6,7 +6,9 @@ namespace Writeback.LossyFs.Tests.Model;
 /// file's data and length become durable at fsync; a directory's entries at fsync of the directory;
 /// an object still visible never loses its last durable name without its visible names becoming
 /// durable in the same step; a directory visible nowhere loses its durable entries before it goes;
-/// a directory has one durable place.
+/// a directory has one durable place. The rule over all of these: when an fsync makes an entry
+/// durable, every object that had a durable name keeps one, its old name or its new one with the
+/// new directory chain made durable (checked after every directory fsync, see RuleViolation).
 /// </summary>
 internal sealed class NamespaceOracle
 {
@@ -76,6 +78,19 @@ internal sealed class NamespaceOracle
         AddVisible(newParent, newName, source);
     }
 
+    /// <summary>renameat2(RENAME_EXCHANGE) on the visible namespace (the caller checked it is allowed).</summary>
+    public void Exchange(OracleDirectory oldParent, string oldName, OracleDirectory newParent, string newName)
+    {
+        var source = oldParent.Visible[oldName];
+        var target = newParent.Visible[newName];
+        oldParent.Visible[oldName] = target;
+        newParent.Visible[newName] = source;
+        target.Names.Remove((newParent, newName));
+        source.Names.Remove((oldParent, oldName));
+        target.Names.Add((oldParent, oldName));
+        source.Names.Add((newParent, newName));
+    }
+
     public static bool IsAncestorOrSelf(OracleObject candidate, OracleDirectory directory)
     {
         for (OracleObject? current = directory; current is not null; current = current.Names.Count > 0 ? current.Names[^1].Parent : null)
@@ -96,7 +111,84 @@ internal sealed class NamespaceOracle
         file.VersionsSinceSync.Clear();
     }
 
+    /// <summary>
+    /// FSYNCDIR, then a check of the rule itself, independent of how the steps above reach it: every
+    /// object that had a durable name (one reached from the root through durable entries) and is
+    /// still visible has one afterwards. A violation is kept in <see cref="RuleViolation"/>.
+    /// </summary>
     public void SyncDirectory(OracleDirectory directory)
+    {
+        var before = DurablyReachable();
+        SyncEntries(directory);
+        var after = DurablyReachable();
+        var lost = before.Where(node => node.Names.Count > 0 && !after.Contains(node)).ToList();
+        if (lost.Count > 0 && RuleViolation is null)
+        {
+            RuleViolation = $"fsync of a directory left {lost.Count} visible object(s) that had a durable name with none (first: {lost[0].GetType().Name} visible as {string.Join(", ", lost[0].Names.Select(name => name.Name))})";
+        }
+    }
+
+    /// <summary>The first violation of the rule seen by <see cref="SyncDirectory"/>, or null.</summary>
+    public string? RuleViolation { get; private set; }
+
+    /// <summary>Every object a crash now keeps: reached from the root through durable entries.</summary>
+    private HashSet<OracleObject> DurablyReachable()
+    {
+        var reached = new HashSet<OracleObject> { Root };
+        var pending = new Stack<OracleDirectory>();
+        pending.Push(Root);
+        while (pending.Count > 0)
+        {
+            foreach (var child in pending.Pop().Durable.Values)
+            {
+                if (reached.Add(child) && child is OracleDirectory directory)
+                {
+                    pending.Push(directory);
+                }
+            }
+        }
+        return reached;
+    }
+
+    private bool IsAnchored(OracleDirectory directory)
+    {
+        for (OracleDirectory? current = directory; current is not null; current = current.PlacedIn)
+        {
+            if (current == Root)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private bool HasAnchoredNameBesides(OracleObject node, OracleDirectory directory, string name) =>
+        node is not OracleDirectory && AllDirectories().Any(other => IsAnchored(other)
+            && other.Durable.Any(entry => entry.Value == node && !(other == directory && entry.Key == name)));
+
+    /// <summary>Makes a visible directory's path durable from its nearest durable ancestor down.</summary>
+    private void AnchorChain(OracleDirectory directory)
+    {
+        var chain = new List<OracleDirectory>();
+        for (OracleDirectory current = directory; !IsAnchored(current); current = current.Names[^1].Parent)
+        {
+            if (current.Names.Count == 0)
+            {
+                return;
+            }
+            chain.Add(current);
+        }
+        for (int index = chain.Count - 1; index >= 0; index--)
+        {
+            var (parent, name) = chain[index].Names[^1];
+            if (parent.Durable.GetValueOrDefault(name) != chain[index])
+            {
+                AddDurable(parent, name, chain[index]);
+            }
+        }
+    }
+
+    private void SyncEntries(OracleDirectory directory)
     {
         foreach (var (name, node) in directory.Durable.ToList())
         {
@@ -124,10 +216,15 @@ internal sealed class NamespaceOracle
 
     private void RemoveDurable(OracleDirectory directory, string name, OracleObject node)
     {
-        if (node.Names.Count > 0 && (node is OracleDirectory || DurableLinks(node) == 1) && _keepingReachable.Add(node))
+        bool lastDurableName = IsAnchored(directory) && !HasAnchoredNameBesides(node, directory, name);
+        if (node.Names.Count > 0 && (node is OracleDirectory || DurableLinks(node) == 1 || lastDurableName) && _keepingReachable.Add(node))
         {
             foreach (var (parent, visibleName) in VisibleNamesInOrder(node))
             {
+                if (lastDurableName)
+                {
+                    AnchorChain(parent);
+                }
                 if (parent.Durable.GetValueOrDefault(visibleName) != node)
                 {
                     AddDurable(parent, visibleName, node);
@@ -169,6 +266,14 @@ internal sealed class NamespaceOracle
         }
         if (node is OracleDirectory moved)
         {
+            if (moved.PlacedIn is { } placed && IsAnchored(placed) && !IsAnchored(directory))
+            {
+                AnchorChain(directory);
+                if (directory.Durable.GetValueOrDefault(name) == node)
+                {
+                    return;
+                }
+            }
             while (FindChildOnDurablePath(directory, moved) is { } child)
             {
                 foreach (var (parent, visibleName) in VisibleNamesInOrder(child))

@@ -88,6 +88,9 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>Whether the child has exited.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Writes one line to the child's stdin and flushes it.</summary>
     public void WriteLine(string line)
     {

@@ -23,7 +23,7 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
             return ListModels(Output.Console);
         }
 
-        KernelModel[] models = ParseModels(settings.Models);
+        KernelModel[] models = ParseModels(settings.Models, settings.ModelFiles);
         CrashKind[] kinds = ParseKinds(settings.CrashKinds);
         (int shardIndex, int shardCount) = settings.ParseShard();
         ExplorerOptions options = settings.ToExplorerOptions(kinds) with
@@ -75,21 +75,26 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
         return ExitCodes.Ok;
     }
 
-    /// <summary>Parses model names; unknown names are a usage error that lists the valid ones.</summary>
-    /// <param name="names">The names given.</param>
-    /// <returns>The models; the default pair when none is given.</returns>
-    internal static KernelModel[] ParseModels(IReadOnlyList<string> names)
+    /// <summary>Parses model names and model files; an unknown name or a bad file is a usage error (one line) and nothing runs.</summary>
+    /// <param name="names">The --model values: built-in names, or paths of model files.</param>
+    /// <param name="files">The --model-file values.</param>
+    /// <returns>The models, in the order given; the default pair when none is given.</returns>
+    internal static KernelModel[] ParseModels(IReadOnlyList<string> names, IReadOnlyList<string>? files = null)
     {
-        if (names.Count == 0)
+        files ??= [];
+        if (names.Count == 0 && files.Count == 0)
         {
             return s_defaultModels;
         }
 
         var models = new List<KernelModel>();
-        foreach (string name in names)
+        foreach (KernelModel model in names.Select(ResolveModel).Concat(files.Select(LoadModelFile)))
         {
-            KernelModel model = KernelModel.All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new UsageException($"check: unknown model '{name}'; valid models: {string.Join(", ", KernelModel.All.Select(m => m.Name))}.");
+            if (models.Any(m => m.Name == model.Name && m != model))
+            {
+                throw new UsageException($"check: two models are named '{model.Name}' ({models.First(m => m.Name == model.Name).Source} and {model.Source}); give the file a different \"name\".");
+            }
+
             if (!models.Contains(model))
             {
                 models.Add(model);
@@ -97,6 +102,39 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
         }
 
         return [.. models];
+    }
+
+    /// <summary>A built-in model by name (any case), or a model file when the value names an existing file or ends in .json.</summary>
+    /// <param name="nameOrFile">The value.</param>
+    /// <returns>The model.</returns>
+    internal static KernelModel ResolveModel(string nameOrFile)
+    {
+        if (KernelModel.TryParse(nameOrFile, out KernelModel? model))
+        {
+            return model;
+        }
+
+        if (File.Exists(nameOrFile) || nameOrFile.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return LoadModelFile(nameOrFile);
+        }
+
+        throw new UsageException($"check: unknown model '{nameOrFile}'; valid models: {string.Join(", ", KernelModel.All.Select(m => m.Name))}, or a model file.");
+    }
+
+    /// <summary>Loads a model file; its errors become one-line usage errors.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The model.</returns>
+    internal static KernelModel LoadModelFile(string path)
+    {
+        try
+        {
+            return KernelModel.Load(path);
+        }
+        catch (ModelFileException e)
+        {
+            throw new UsageException("check: " + e.Message);
+        }
     }
 
     /// <summary>Parses crash kinds (ProcessCrash or process-crash, any case).</summary>

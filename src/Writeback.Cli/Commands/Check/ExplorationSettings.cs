@@ -10,8 +10,13 @@ internal abstract class ExplorationSettings : JsonSettings
 {
     /// <summary>Kernel models to run under.</summary>
     [CommandOption("-m|--model <MODEL>")]
-    [Description("Kernel model to run under; repeatable. With two, the first is the baseline and failures only the second has are marked. Default: Linux2_6_19To3_15WholeFile and Linux3_16Range. 'list' prints the models.")]
+    [Description("Kernel model to run under: a built-in model's name or a model file; repeatable. With two, the first is the baseline and failures only the second has are marked. Default: Linux2_6_19To3_15WholeFile and Linux3_16Range. 'list' prints the models.")]
     public string[] Models { get; init; } = [];
+
+    /// <summary>Model files to run under, after the --model ones.</summary>
+    [CommandOption("--model-file <FILE>")]
+    [Description("A model file (JSON; 'writeback models show NAME' prints a built-in one to start from) to run under, after the --model ones; repeatable. A bad file is one line naming the file, the JSON path and what is allowed, and nothing runs.")]
+    public string[] ModelFiles { get; init; } = [];
 
     /// <summary>Crash kinds.</summary>
     [CommandOption("-k|--crash-kind <KIND>")]

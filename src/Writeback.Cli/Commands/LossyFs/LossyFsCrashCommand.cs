@@ -43,6 +43,7 @@ internal sealed class LossyFsCrashCommand : OutputCommand<LossyFsCrashSettings>
             ? "the server ended before reporting the byte counts"
             : $"{result.DroppedBytes} unsynced bytes lost, {result.KeptBytes} kept, in {result.FileCount} file(s)";
         LossyFsSettings.WriteLine(Output, $"Crashed {settings.Mountpoint}: {counts}; keep={settings.Keep} seed={result.Seed} atomic-write-bytes={settings.AtomicWriteBytes}.");
+        LossyFsSettings.WriteLine(Output, $"Warning: {settings.Mountpoint} is now the bare directory under the mount: a program still writing there writes to that file system, not to the backing directory.");
         return LossyFsCommands.Ok;
     }
 }

@@ -42,6 +42,8 @@ internal sealed class LossyFsMountCommand : AsyncCommand<LossyFsMountSettings>
 
     private async Task<int> Serve(LossyFsMountSettings settings, CancellationToken cancellationToken)
     {
+        string? log = Environment.GetEnvironmentVariable(DaemonLogVariable) is { Length: > 0 } daemonLog ? daemonLog : null;
+        string? logIdentity = log is null ? null : LossyFsClient.FileIdentity(log);
         LossyFileSystem fileSystem;
         try
         {
@@ -74,7 +76,8 @@ internal sealed class LossyFsMountCommand : AsyncCommand<LossyFsMountSettings>
             LossyFsSettings.WriteLine(_output, $"LossyFs on {fileSystem.Mountpoint} stopped.");
         }
         // The mount ended as asked (unmount or crash): its daemon log has nothing left to say.
-        if (Environment.GetEnvironmentVariable(DaemonLogVariable) is { Length: > 0 } log)
+        // Only its own log: a newer daemon on the same mount point (remounted meanwhile) has a new one.
+        if (log is not null && logIdentity is not null && LossyFsClient.FileIdentity(log) == logIdentity)
         {
             File.Delete(log);
         }
@@ -85,6 +88,8 @@ internal sealed class LossyFsMountCommand : AsyncCommand<LossyFsMountSettings>
     {
         var client = new LossyFsClient(settings.Mountpoint);
         string logPath = LossyFsClient.LogPathFor(client.Mountpoint);
+        // A new file (new inode) for this daemon: an older one still exiting keeps its own and removes only that.
+        File.Delete(logPath);
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
         // sh redirects the daemon's output to the log and detaches stdin; setsid gives it its own session.
         start.ArgumentList.Add("sh");

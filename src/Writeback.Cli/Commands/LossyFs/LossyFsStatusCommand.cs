@@ -39,7 +39,7 @@ internal sealed class LossyFsStatusCommand : OutputCommand<LossyFsMountpointSett
 
     private void Render(LossyFsStatus status)
     {
-        Console.MarkupLineInterpolated($"[bold]{status.Mountpoint}[/] over {status.BackingDirectory}{(status.NamesDurableImmediately ? " (names durable immediately)" : "")}");
+        Console.MarkupLineInterpolated($"[bold]{Printable(status.Mountpoint)}[/] over {Printable(status.BackingDirectory)}{(status.NamesDurableImmediately ? " (names durable immediately)" : "")}");
         Console.MarkupLineInterpolated($"Unsynced: {status.UnsyncedBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes in {status.Files.Count} file(s); memory held: {status.HeldBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes");
         if (status.Files.Count > 0)
         {
@@ -52,7 +52,7 @@ internal sealed class LossyFsStatusCommand : OutputCommand<LossyFsMountpointSett
                 {
                     ranges += string.Create(CultureInfo.InvariantCulture, $", … ({file.UnsyncedRanges.Count} ranges)");
                 }
-                files.AddRow(Markup.Escape(file.Path), file.VolatileLengthBytes.ToString(CultureInfo.InvariantCulture),
+                files.AddRow(Markup.Escape(Printable(file.Path)), file.VolatileLengthBytes.ToString(CultureInfo.InvariantCulture),
                     file.DurableLengthBytes.ToString(CultureInfo.InvariantCulture), Markup.Escape(ranges));
             }
             Console.Write(files);
@@ -62,13 +62,39 @@ internal sealed class LossyFsStatusCommand : OutputCommand<LossyFsMountpointSett
             var names = new Table().AddColumns("directory", "name", "not yet durable");
             foreach (var name in status.PendingNames)
             {
-                names.AddRow(Markup.Escape(name.Directory), Markup.Escape(name.Name), name.Change.ToString().ToLowerInvariant());
+                names.AddRow(Markup.Escape(Printable(name.Directory)), Markup.Escape(Printable(name.Name)), name.Change.ToString().ToLowerInvariant());
             }
             Console.Write(names);
         }
         foreach (var fault in status.Faults)
         {
-            Console.MarkupLineInterpolated($"fault: {fault.Operation} on {fault.Path} -> errno {fault.Errno}, remaining {(fault.Count?.ToString(CultureInfo.InvariantCulture) ?? "unlimited")}");
+            Console.MarkupLineInterpolated($"fault: {fault.Operation} on {Printable(fault.Path)} -> errno {fault.Errno}, remaining {(fault.Count?.ToString(CultureInfo.InvariantCulture) ?? "unlimited")}");
         }
+    }
+
+    /// <summary>
+    /// A name as --json writes it: control characters escaped (\n, \t, \u001b, ...) and a backslash
+    /// doubled, so no name can move the cursor, clear the screen or fake a line of the report.
+    /// </summary>
+    internal static string Printable(string text)
+    {
+        if (!text.Any(character => char.IsControl(character) || character == '\\'))
+        {
+            return text;
+        }
+        var builder = new System.Text.StringBuilder(text.Length + 8);
+        foreach (char character in text)
+        {
+            builder.Append(character switch
+            {
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(character) => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)character:x4}"),
+                _ => character.ToString(),
+            });
+        }
+        return builder.ToString();
     }
 }

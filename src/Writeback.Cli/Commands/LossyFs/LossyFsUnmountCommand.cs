@@ -22,6 +22,20 @@ internal sealed class LossyFsUnmountCommand : OutputCommand<LossyFsMountpointSet
     {
         ArgumentNullException.ThrowIfNull(settings);
         var client = new LossyFsClient(settings.Mountpoint);
+        if (client.CrashedAndGone())
+        {
+            // A crash already ended the mount (and detached it): nothing left to unmount.
+            client.ForgetCrash();
+            if (settings.Json)
+            {
+                LossyFsSettings.WriteJson(Output, new JsonObject { ["mountpoint"] = client.Mountpoint, ["clean"] = false, ["clearedDeadMount"] = false, ["alreadyGone"] = true });
+            }
+            else
+            {
+                LossyFsSettings.WriteLine(Output, $"The mount at {settings.Mountpoint} is already gone: 'lossyfs crash' ended it; nothing to unmount.");
+            }
+            return LossyFsCommands.Ok;
+        }
         bool wasDead = client.Unmount();
         if (settings.Json)
         {

@@ -22,7 +22,7 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
             return CheckCommand.ListModels(Output.Console);
         }
 
-        KernelModel[] models = Parse(() => CheckCommand.ParseModels(settings.Models));
+        KernelModel[] models = Parse(() => CheckCommand.ParseModels(settings.Models, settings.ModelFiles));
         CrashKind[] kinds = Parse(() => CheckCommand.ParseKinds(settings.CrashKinds));
         Recording recording = Obtain(context, settings);
         var scenario = new TraceScenario(recording, new CheckerOptions

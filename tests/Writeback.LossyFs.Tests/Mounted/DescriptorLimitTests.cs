@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Writeback.LossyFs.Tests.Fidelity;
+using Writeback.LossyFs.Tests.Programs;
+
+namespace Writeback.LossyFs.Tests.Mounted;
+
+/// <summary>
+/// The server keeps backing descriptors per open file handle plus a bounded cache of idle ones, so
+/// creating and closing any number of files works, and at its RLIMIT_NOFILE a program gets EMFILE
+/// while the control socket keeps answering. The server runs in a child process started under
+/// <c>prlimit --nofile=N</c> (the test host's own limit is untouched).
+/// </summary>
+public sealed class DescriptorLimitTests
+{
+    /// <summary>The child-process verb: serve BACKING on MOUNTPOINT until unmounted.</summary>
+    public const string ServeVerb = "serve-mount";
+
+    private const int NoFileLimit = 256;
+
+    /// <summary>Entry point of the child: mounts, prints "ready", serves until the mount ends.</summary>
+    public static int Serve(string backing, string mountpoint)
+    {
+        using var fileSystem = LossyFileSystem.Mount(new LossyFsOptions { BackingDirectory = backing, Mountpoint = mountpoint, Log = _ => { } });
+        Console.Out.WriteLine("ready");
+        Console.Out.Flush();
+        fileSystem.Completion.Wait();
+        return 0;
+    }
+
+    [SkippableFact]
+    public void Under_a_low_descriptor_limit_files_come_and_go_forever_and_the_server_answers_at_its_limit()
+    {
+        string? reason = TestMount.Unavailable();
+        Skip.If(reason is not null, reason);
+        string? prlimit = ChildProcess.FindOnPath("prlimit");
+        Skip.If(prlimit is null, "prlimit (util-linux) is not installed");
+        string root = Directory.CreateTempSubdirectory("lossyfs-test-fd-").FullName;
+        string backing = Directory.CreateDirectory(Path.Combine(root, "backing")).FullName;
+        string mountpoint = Directory.CreateDirectory(Path.Combine(root, "mnt")).FullName;
+        var assembly = typeof(WorkloadProcess).Assembly.Location;
+        string baseName = Path.ChangeExtension(assembly, null);
+        using var server = ChildProcess.Start(prlimit!, [string.Create(CultureInfo.InvariantCulture, $"--nofile={NoFileLimit}:{NoFileLimit}"), "dotnet", "exec",
+            "--runtimeconfig", baseName + ".runtimeconfig.json", "--depsfile", baseName + ".deps.json", assembly, ServeVerb, backing, mountpoint]);
+        var client = new LossyFsClient(mountpoint);
+        try
+        {
+            Assert.True(server.ReadLine(60_000) == "ready", $"the server did not come up: {server.StandardError}");
+            // Far more files than the server may hold descriptors, each created, written, closed.
+            for (int index = 0; index < 3 * NoFileLimit; index++)
+            {
+                File.WriteAllText(Path.Combine(mountpoint, "f" + index.ToString(CultureInfo.InvariantCulture)), "x");
+            }
+            // Held open at once: the program meets the server's limit as EMFILE (or ENFILE), never a dead mount.
+            var open = new List<int>();
+            int failure = 0;
+            for (int index = 0; index < 2 * NoFileLimit && failure == 0; index++)
+            {
+                int fd = Native.open(Path.Combine(mountpoint, "f" + index.ToString(CultureInfo.InvariantCulture)), Native.O_RDWR, 0);
+                if (fd < 0)
+                {
+                    failure = Marshal.GetLastPInvokeError();
+                }
+                else
+                {
+                    open.Add(fd);
+                }
+            }
+            Assert.True(failure is 24 or 23, $"opening {2 * NoFileLimit} files at once through a server limited to {NoFileLimit} descriptors: errno {failure} after {open.Count} opens (expected EMFILE or ENFILE)");
+            Assert.NotNull(client.Status()); // the control socket still answers at the limit
+            open.ForEach(fd => Native.close(fd));
+            for (int index = 0; index < NoFileLimit; index++)
+            {
+                File.WriteAllText(Path.Combine(mountpoint, "g" + index.ToString(CultureInfo.InvariantCulture)), "y");
+            }
+            Assert.False(server.HasExited, $"the server died: {server.StandardError}");
+            int held = Directory.GetFiles($"/proc/{server.ProcessId}/fd").Length;
+            Assert.True(held < NoFileLimit, $"the server holds {held} descriptors after every file was closed");
+            client.Unmount();
+            Assert.Equal(0, server.WaitForExit(30_000));
+            Assert.Equal("x", File.ReadAllText(Path.Combine(backing, "f0")));
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                try
+                {
+                    client.Unmount();
+                }
+                catch (IOException)
+                {
+                    server.Kill();
+                }
+            }
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}

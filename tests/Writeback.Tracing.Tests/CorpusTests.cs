@@ -1,0 +1,133 @@
+using Writeback.Tracing.Corpus;
+
+namespace Writeback.Tracing.Tests;
+
+/// <summary>The corpus (corpus/ in the repository): every manifest is valid, and entries recorded here get the verdicts their documentation promises.</summary>
+public sealed class CorpusTests
+{
+    private static readonly Lazy<string> CorpusFolder = new(FindCorpus);
+
+    private static string FindCorpus()
+    {
+        for (var directory = AppContext.BaseDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
+        {
+            if (File.Exists(Path.Combine(directory, "corpus", "README.md")))
+            {
+                return Path.Combine(directory, "corpus");
+            }
+        }
+        throw new InvalidOperationException($"no corpus/ folder above {AppContext.BaseDirectory}");
+    }
+
+    [Fact]
+    public void Every_entry_manifest_is_valid_and_names_files_that_exist()
+    {
+        var entries = CorpusManifest.LoadAll(CorpusFolder.Value);
+
+        Assert.True(entries.Count >= 16, $"{entries.Count} entries");
+        Assert.True(entries.Select(e => e.Engine).Distinct().Count() >= 7, string.Join(", ", entries.Select(e => e.Engine).Distinct()));
+        foreach (var entry in entries)
+        {
+            Assert.Equal(3, entry.Expected["Linux3_16Range"].Count);
+            Assert.StartsWith("http", entry.PromiseLink, StringComparison.Ordinal);
+            Assert.NotEmpty(entry.Reasoning);
+            var commands = new[] { entry.Build, entry.Setup, entry.Checker }.Concat(entry.Run).OfType<string>();
+            foreach (var reference in commands.SelectMany(c => System.Text.RegularExpressions.Regex.Matches(c, @"\$\{(CORPUS|ENTRY)\}/[^\s'""]+")))
+            {
+                var path = entry.Expand(reference.Value, "/nonexistent-build");
+                Assert.True(File.Exists(path), $"{entry.Name}: {reference.Value} does not exist ({path})");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"name": 1}""", "name must be a non-empty string")]
+    [InlineData("""{"nme": "x"}""", "unknown key 'nme'")]
+    [InlineData("not json", "not JSON")]
+    public void A_bad_manifest_names_its_file_and_key(string json, string message)
+    {
+        using var directory = new TempDirectory();
+        var folder = Directory.CreateDirectory(Path.Combine(directory.Path, "bad-entry")).FullName;
+        File.WriteAllText(Path.Combine(folder, "entry.json"), json);
+
+        var error = Assert.Throws<InvalidDataException>(() => CorpusManifest.Load(Path.Combine(folder, "entry.json")));
+        Assert.Contains(Path.Combine(folder, "entry.json"), error.Message, StringComparison.Ordinal);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_expected_verdict_that_is_not_pass_or_fail_is_refused()
+    {
+        var valid = File.ReadAllText(Path.Combine(CorpusFolder.Value, "python-replace-fsync", "entry.json"));
+        using var directory = new TempDirectory();
+        var folder = Directory.CreateDirectory(Path.Combine(directory.Path, "python-replace-fsync")).FullName;
+        File.WriteAllText(Path.Combine(folder, "entry.json"), valid.Replace("\"PowerLoss\": \"pass\"", "\"PowerLoss\": \"maybe\"", StringComparison.Ordinal));
+
+        var error = Assert.Throws<InvalidDataException>(() => CorpusManifest.Load(Path.Combine(folder, "entry.json")));
+        Assert.Contains("expected.Linux3_16Range.PowerLoss must be \"pass\" or \"fail\"", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Records the entry as <c>writeback corpus record</c> does, reloads the saved trace, and explores it with the entry's checker.</summary>
+    [SkippableTheory]
+    [InlineData("sqlite-wal-full")]
+    [InlineData("sqlite-wal-normal")]
+    [InlineData("python-replace-fsync-nodirsync")]
+    [InlineData("python-mmap-flush-header")]
+    public void A_recorded_entry_gets_the_verdicts_its_documentation_promises(string name)
+    {
+        Traced.RequirePtrace();
+        var entry = CorpusManifest.Load(Path.Combine(CorpusFolder.Value, name, "entry.json"));
+        using var output = new TempDirectory();
+        var result = CorpusRecorder.Record(entry, output.Path, Path.Combine(output.Path, "build"), TimeSpan.FromSeconds(120));
+        Skip.If(result.Status == CorpusRecordStatus.Skipped, result.Reason);
+        Assert.True(result.Status == CorpusRecordStatus.Recorded, result.Reason);
+
+        Recording recording;
+        using (var stream = File.OpenRead(result.TracePath!))
+        {
+            recording = Recording.Load(stream);
+        }
+        var outcome = Traced.Explore(recording, entry.ExpandedChecker(Path.Combine(output.Path, "build", name)), entry.Ignore);
+
+        foreach (var (modelName, verdicts) in entry.Expected)
+        {
+            var model = Traced.LinuxModels.Single(m => m.Name == modelName);
+            foreach (var (kind, pass) in verdicts)
+            {
+                Assert.True(pass == outcome.Passed(model, kind), $"{name} {modelName} {kind}: expected {(pass ? "pass" : "fail")}; {outcome}");
+            }
+        }
+    }
+
+    [SkippableFact]
+    public void A_file_published_by_link_then_unlink_survives_power_loss_only_when_its_directory_is_fsynced()
+    {
+        var python = TestPrograms.Require("python3");
+        using var synced = new TempDirectory();
+        var withSync = Traced.Record(synced.Path, python, TestPrograms.Source("link_log.py"), "dirsync", "2");
+        using var unsynced = new TempDirectory();
+        var withoutSync = Traced.Record(unsynced.Path, python, TestPrograms.Source("link_log.py"), "nodirsync", "2");
+        var checker = $"{CorpusTools.Python} {TestPrograms.Source("check_link_log.py")}";
+
+        Assert.Equal(2, withSync.Events.Count(e => e is { Kind: TraceEventKind.Link, Path: ['t', 'm', 'p', ..] }));
+        Assert.Contains(withSync.Events, e => e is { Kind: TraceEventKind.Link, Path: "tmp_1", TargetPath: "object_1" });
+        var good = Traced.Explore(withSync, checker);
+        var bad = Traced.Explore(withoutSync, checker);
+        Assert.True(good.Reports.All(r => r.Failures.Count == 0), good.ToString());
+        foreach (var model in Traced.LinuxModels)
+        {
+            Assert.True(bad.Passed(model, CrashKind.ProcessCrash), bad.ToString());
+            Assert.False(bad.Passed(model, CrashKind.PowerLoss), bad.ToString());
+        }
+        Assert.Contains(bad.Reports.SelectMany(r => r.Failures), f => f.Message.Contains("is missing but it was acknowledged", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public void A_symbolic_link_made_in_the_directory_is_refused_with_the_call()
+    {
+        using var directory = new TempDirectory();
+        Traced.RequirePtrace();
+        var error = Assert.Throws<TraceException>(() => Traced.Record(directory.Path, "/bin/sh", "-c", "echo x > f && ln -s f g"));
+        Assert.Contains("made a symbolic link 'g'", error.Message, StringComparison.Ordinal);
+    }
+}
