@@ -44,7 +44,7 @@ internal static class Native
 
     internal static int rmdir(string path) => Interop.Libc.unlinkat(Borrow(AT_FDCWD), ByteString(path), Interop.Libc.AT_REMOVEDIR);
 
-    internal static int unlink(string path) => Interop.Libc.unlink(path);
+    internal static int unlink(string path) => Interop.Libc.unlinkat(Borrow(AT_FDCWD), ByteString(path), 0);
 
     internal static nint pwrite(int fd, ReadOnlySpan<byte> buffer, nuint count, long offset)
     {

@@ -2,7 +2,7 @@ namespace Writeback.Native;
 
 /// <summary>
 /// The Linux errno values the library tests for or names in messages (asm-generic/errno-base.h,
-/// errno.h); <see cref="ErrnoName"/> names exactly these.
+/// errno.h); <c>ErrnoName</c> names exactly these.
 /// </summary>
 internal static class Errno
 {

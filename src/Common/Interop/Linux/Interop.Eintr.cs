@@ -32,7 +32,7 @@ internal static partial class Interop
         /// <summary>
         /// The calls whose man page lists EINTR, as error messages name them: their wrappers restart
         /// them, so an exception built from EINTR for one of them means a wrapper was bypassed
-        /// (<see cref="Writeback.Native.Errors"/> asserts it in debug builds).
+        /// (<c>Writeback.Native.Errors</c> asserts it in debug builds).
         /// </summary>
         internal static bool ListsEintr(string operation)
         {
