@@ -148,6 +148,7 @@ public sealed class AbiTests
         }
         values["O_DIRECTORY"] = Interop.Libc.O_DIRECTORY;
         values["O_NOFOLLOW"] = Interop.Libc.O_NOFOLLOW;
+        // Safety: the pointer constant is only converted to a number, never dereferenced.
         unsafe
         {
             values["MAP_FAILED"] = (long)(nint)Interop.Libc.MAP_FAILED;

@@ -5,23 +5,32 @@ namespace Writeback.Tests;
 
 /// <summary>
 /// The public surface, snapshotted: names and signatures that ARCHITECTURE.md promises (and that
-/// other components and users compile against) cannot change by accident. After an intended change,
-/// copy PublicApi.received.txt over PublicApi.approved.txt.
+/// other components and users compile against) cannot change by accident, for every shipped library.
+/// After an intended change, copy PublicApi[.assembly].received.txt over the .approved.txt.
 /// </summary>
 public sealed class PublicApiTests
 {
-    [Fact]
-    public void PublicApiMatchesTheApprovedSnapshot()
+    /// <summary>
+    /// One baseline per shipped library: PublicApi.approved.txt for Writeback, and
+    /// PublicApi.&lt;assembly&gt;.approved.txt for the others, so an API change is a visible diff.
+    /// </summary>
+    [Theory]
+    [InlineData("Writeback")]
+    [InlineData("Writeback.Simulation")]
+    [InlineData("Writeback.Tracing")]
+    [InlineData("Writeback.LossyFs")]
+    public void PublicApiMatchesTheApprovedSnapshot(string assemblyName)
     {
-        var actual = Describe(typeof(MappedFile).Assembly);
+        var actual = Describe(Assembly.Load(assemblyName));
         var directory = Path.Combine(AppContext.BaseDirectory, "..", "..", "..");
-        var approvedPath = Path.GetFullPath(Path.Combine(directory, "PublicApi.approved.txt"));
+        var stem = assemblyName == "Writeback" ? "PublicApi" : $"PublicApi.{assemblyName}";
+        var approvedPath = Path.GetFullPath(Path.Combine(directory, stem + ".approved.txt"));
         var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : "";
         if (approved != actual)
         {
-            File.WriteAllText(Path.Combine(Path.GetDirectoryName(approvedPath)!, "PublicApi.received.txt"), actual);
+            File.WriteAllText(Path.Combine(Path.GetDirectoryName(approvedPath)!, stem + ".received.txt"), actual);
         }
-        Assert.Equal(approved, actual);
+        Assert.True(approved == actual, $"{assemblyName}'s public API differs from {stem}.approved.txt; after an intended change copy {stem}.received.txt over it (diff them to review)");
     }
 
     [Fact]

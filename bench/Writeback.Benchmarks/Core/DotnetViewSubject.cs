@@ -7,11 +7,11 @@ namespace Writeback.Benchmarks.Core;
 /// cannot take a range, so committing one page flushes the whole view (msync of the view with
 /// MS_SYNC on Linux): what a .NET program does today.
 /// </summary>
-internal sealed unsafe class DotnetViewSubject : ICommitSubject
+internal sealed class DotnetViewSubject : ICommitSubject
 {
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _accessor;
-    private readonly byte* _address;
+    private readonly unsafe byte* _address;
     private readonly long _lengthBytes;
 
     public DotnetViewSubject(string path)
@@ -20,11 +20,14 @@ internal sealed unsafe class DotnetViewSubject : ICommitSubject
         _accessor = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.ReadWrite);
         _lengthBytes = new FileInfo(path).Length;
         Path = path;
-        byte* address = null;
         // Safety: the pointer is released in Dispose; the view covers the whole file
         // (PointerOffset is 0 for a view at offset 0) and spans are checked against its length.
-        _accessor.SafeMemoryMappedViewHandle.AcquirePointer(ref address);
-        _address = address + _accessor.PointerOffset;
+        unsafe
+        {
+            byte* address = null;
+            _accessor.SafeMemoryMappedViewHandle.AcquirePointer(ref address);
+            _address = address + _accessor.PointerOffset;
+        }
     }
 
     public string Name => "MemoryMappedViewAccessor.Flush()";
@@ -35,7 +38,10 @@ internal sealed unsafe class DotnetViewSubject : ICommitSubject
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(offsetBytes + lengthBytes, _lengthBytes, nameof(lengthBytes));
         // Safety: checked against the view's length just above.
-        return new Span<byte>(_address + offsetBytes, lengthBytes);
+        unsafe
+        {
+            return new Span<byte>(_address + offsetBytes, lengthBytes);
+        }
     }
 
     public void Store(long offsetBytes, ReadOnlySpan<byte> record) => record.CopyTo(GetSpan(offsetBytes, record.Length));

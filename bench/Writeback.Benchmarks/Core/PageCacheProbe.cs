@@ -8,7 +8,7 @@ namespace Writeback.Benchmarks.Core;
 /// Asks cachestat(2) about a file through an fd of its own, so that the candidate's and the
 /// baseline's files are watched by exactly the same code (the S3 "all pages clean" poll loop).
 /// </summary>
-internal sealed unsafe class PageCacheProbe : IDisposable
+internal sealed class PageCacheProbe : IDisposable
 {
     private static readonly TimeSpan s_pollDeadline = TimeSpan.FromSeconds(120);
     private readonly SafeFileDescriptorHandle _handle;
@@ -30,10 +30,15 @@ internal sealed unsafe class PageCacheProbe : IDisposable
     {
         var range = new Interop.Libc.cachestat_range { off = (ulong)offsetBytes, len = (ulong)lengthBytes };
         Interop.Libc.cachestat stat;
+        long result;
         // Safety: both pointers are to locals that outlive the call; flags must be 0.
-        if (Interop.Libc.syscall_cachestat(Interop.Libc.SYS_cachestat, _handle, &range, &stat, 0) != 0)
+        unsafe
         {
-            throw new WritebackException("cachestat", Path, offsetBytes, lengthBytes, Marshal.GetLastPInvokeError());
+            result = Interop.Libc.syscall_cachestat(Interop.Libc.SYS_cachestat, _handle, &range, &stat, 0);
+        }
+        if (result != 0)
+        {
+            throw new WritebackException("cachestat", Path, offsetBytes, lengthBytes, Interop.LastErrno);
         }
         return new PageCacheState((long)stat.nr_cache, (long)stat.nr_dirty, (long)stat.nr_writeback,
                                   (long)stat.nr_evicted, (long)stat.nr_recently_evicted);
@@ -84,7 +89,10 @@ internal sealed unsafe class PageCacheProbe : IDisposable
         var request = new Interop.Libc.timespec { tv_sec = durationUs / 1_000_000, tv_nsec = durationUs % 1_000_000 * 1000L };
         // Safety: request is a local; a null remain is allowed. An early wake-up (EINTR) only
         // makes the next poll come sooner, so the result is ignored.
-        _ = Interop.Libc.clock_nanosleep(Interop.Libc.CLOCK_MONOTONIC, 0, &request, null);
+        unsafe
+        {
+            _ = Interop.Libc.clock_nanosleep(Interop.Libc.CLOCK_MONOTONIC, 0, &request, null);
+        }
     }
 
     public void Dispose() => _handle.Dispose();

@@ -9,10 +9,10 @@ namespace Writeback.Benchmarks.Core;
 /// <c>Interop.Libc</c> P/Invoke declarations the library calls too (src/Common/Interop), past everything MappedFile adds around them. Errors become <see cref="WritebackException"/>
 /// like the library's, so a failing baseline names the call, path, range and errno too.
 /// </summary>
-internal sealed unsafe class RawMapping : IDisposable
+internal sealed class RawMapping : IDisposable
 {
     private readonly SafeFileDescriptorHandle _handle;
-    private byte* _address;
+    private unsafe byte* _address;
 
     public RawMapping(string path)
     {
@@ -25,14 +25,17 @@ internal sealed unsafe class RawMapping : IDisposable
         LengthBytes = Interop.Libc.lseek(_handle, 0, Interop.Libc.SEEK_END);
         // Safety: the length is the file's current length and the fd is open read-write; the
         // mapping lives until Dispose, and every span handed out is bounds-checked against it.
-        var address = Interop.Libc.mmap(null, (nuint)LengthBytes, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE, Interop.Libc.MAP_SHARED, _handle, 0);
-        if (address == Interop.Libc.MAP_FAILED)
+        unsafe
         {
-            errno = Marshal.GetLastPInvokeError();
-            _handle.Dispose();
-            throw new WritebackException("mmap", path, 0, LengthBytes, errno);
+            var address = Interop.Libc.mmap(null, (nuint)LengthBytes, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE, Interop.Libc.MAP_SHARED, _handle, 0);
+            if (address == Interop.Libc.MAP_FAILED)
+            {
+                errno = Interop.LastErrno;
+                _handle.Dispose();
+                throw new WritebackException("mmap", path, 0, LengthBytes, errno);
+            }
+            _address = (byte*)address;
         }
-        _address = (byte*)address;
     }
 
     public string Path { get; }
@@ -46,7 +49,10 @@ internal sealed unsafe class RawMapping : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(lengthBytes);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(offsetBytes + lengthBytes, LengthBytes, nameof(lengthBytes));
         // Safety: the range was checked against the mapping's length just above.
-        return new Span<byte>(_address + offsetBytes, lengthBytes);
+        unsafe
+        {
+            return new Span<byte>(_address + offsetBytes, lengthBytes);
+        }
     }
 
     /// <summary>msync(MS_SYNC) on the page-rounded range: what Flush(offset, length) is measured against.</summary>
@@ -54,10 +60,15 @@ internal sealed unsafe class RawMapping : IDisposable
     {
         var startBytes = offsetBytes & ~(long)(Environment.SystemPageSize - 1);
         var endBytes = offsetBytes + lengthBytes;
+        int errno;
         // Safety: [startBytes, endBytes) lies inside the mapping; callers pass in-bounds ranges.
-        if (Interop.Libc.msync(_address + startBytes, (nuint)(endBytes - startBytes), Interop.Libc.MS_SYNC) != 0)
+        unsafe
         {
-            throw new WritebackException("msync", Path, offsetBytes, lengthBytes, Marshal.GetLastPInvokeError());
+            errno = Interop.Libc.MSync((nint)(_address + startBytes), endBytes - startBytes, Interop.Libc.MS_SYNC);
+        }
+        if (errno != 0)
+        {
+            throw new WritebackException("msync", Path, offsetBytes, lengthBytes, errno);
         }
     }
 
@@ -66,17 +77,20 @@ internal sealed unsafe class RawMapping : IDisposable
     {
         if (Interop.Libc.sync_file_range(_handle, offsetBytes, lengthBytes, Interop.Libc.SYNC_FILE_RANGE_WRITE) != 0)
         {
-            throw new WritebackException("sync_file_range", Path, offsetBytes, lengthBytes, Marshal.GetLastPInvokeError());
+            throw new WritebackException("sync_file_range", Path, offsetBytes, lengthBytes, Interop.LastErrno);
         }
     }
 
     public void Dispose()
     {
-        if (_address != null)
+        // Safety: _address and LengthBytes are exactly what mmap returned and was given; unmapped once.
+        unsafe
         {
-            // Safety: _address and LengthBytes are exactly what mmap returned and was given.
-            _ = Interop.Libc.munmap(_address, (nuint)LengthBytes);
-            _address = null;
+            if (_address != null)
+            {
+                _ = Interop.Libc.munmap(_address, (nuint)LengthBytes);
+                _address = null;
+            }
         }
         _handle.Dispose();
     }

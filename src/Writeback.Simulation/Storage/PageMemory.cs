@@ -8,15 +8,18 @@ namespace Writeback.Simulation.Storage;
 /// a 1 GiB reservation of which one page is written costs one page. It never moves, so spans over it
 /// stay valid as the file grows within it, as a <see cref="MappedFile"/>'s mapping does.
 /// </summary>
-internal sealed unsafe class PageMemory : IDisposable
+internal sealed class PageMemory : IDisposable
 {
-    private byte* _address;
+    private nint _address; // a native block of CapacityBytes bytes; 0 once freed
 
     public PageMemory(long capacityBytes)
     {
         CapacityBytes = capacityBytes;
         // Safety: AllocZeroed returns a block of capacityBytes zero bytes (or throws); it is freed once, in Dispose or the finalizer.
-        _address = (byte*)NativeMemory.AllocZeroed((nuint)Math.Max(capacityBytes, 1));
+        unsafe
+        {
+            _address = (nint)NativeMemory.AllocZeroed((nuint)Math.Max(capacityBytes, 1));
+        }
     }
 
     ~PageMemory() => Free();
@@ -26,13 +29,16 @@ internal sealed unsafe class PageMemory : IDisposable
     /// <summary>The bytes [offset, offset + length), which must lie within the capacity.</summary>
     public Span<byte> Span(long offsetBytes, int lengthBytes)
     {
-        ObjectDisposedException.ThrowIf(_address is null, this);
+        ObjectDisposedException.ThrowIf(_address == 0, this);
         if ((ulong)offsetBytes + (ulong)lengthBytes > (ulong)CapacityBytes)
         {
             throw new ArgumentOutOfRangeException(nameof(lengthBytes), lengthBytes, "The range lies beyond the simulated page cache.");
         }
         // Safety: the range was checked against the block's size just above, and the block is alive.
-        return new Span<byte>(_address + offsetBytes, lengthBytes);
+        unsafe
+        {
+            return new Span<byte>((byte*)_address + offsetBytes, lengthBytes);
+        }
     }
 
     /// <summary>Zeroes [offset, offset + length) in chunks (a span is at most 2 GiB long).</summary>
@@ -109,10 +115,14 @@ internal sealed unsafe class PageMemory : IDisposable
 
     private void Free()
     {
-        if (_address is not null)
+        if (_address != 0)
         {
-            NativeMemory.Free(_address);
-            _address = null;
+            // Safety: the block AllocZeroed returned, freed once (the field is cleared at once).
+            unsafe
+            {
+                NativeMemory.Free((void*)_address);
+            }
+            _address = 0;
         }
     }
 }

@@ -59,7 +59,7 @@ public sealed class DescriptorLimitTests
                 int fd = Native.open(Path.Combine(mountpoint, "f" + index.ToString(CultureInfo.InvariantCulture)), Native.O_RDWR, 0);
                 if (fd < 0)
                 {
-                    failure = Marshal.GetLastPInvokeError();
+                    failure = Interop.LastErrno;
                 }
                 else
                 {

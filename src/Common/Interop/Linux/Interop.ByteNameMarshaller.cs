@@ -11,19 +11,21 @@ internal static partial class Interop
     /// directory unchanged. Names up to NAME_MAX fit the stack buffer; longer ones are allocated.
     /// </summary>
     [CustomMarshaller(typeof(string), MarshalMode.ManagedToUnmanagedIn, typeof(ManagedToUnmanagedIn))]
-    internal static unsafe class ByteNameMarshaller
+    internal static class ByteNameMarshaller
     {
         /// <summary>The caller-allocated conversion.</summary>
         public ref struct ManagedToUnmanagedIn
         {
-            private byte* _native;
+            private unsafe byte* _native;
             private bool _allocated;
 
             /// <summary>Stack buffer size: NAME_MAX plus the terminator.</summary>
             public static int BufferSize => 256;
 
             /// <summary>Copies the name's bytes into <paramref name="buffer"/> (or a native allocation when it is too small).</summary>
-            public void FromManaged(string? managed, Span<byte> buffer)
+            // Safety: the buffer is the stub's (alive for the call) or a native allocation of the name's
+            // length plus one, freed by Free; every write is inside it.
+            public unsafe void FromManaged(string? managed, Span<byte> buffer)
             {
                 if (managed is null)
                 {
@@ -50,10 +52,12 @@ internal static partial class Interop
             }
 
             /// <summary>The NUL-terminated bytes.</summary>
-            public readonly byte* ToUnmanaged() => _native;
+            // Safety: the pointer FromManaged set, valid until Free.
+            public readonly unsafe byte* ToUnmanaged() => _native;
 
             /// <summary>Frees a native allocation, if one was made.</summary>
-            public readonly void Free()
+            // Safety: frees only what FromManaged allocated, once.
+            public readonly unsafe void Free()
             {
                 if (_allocated)
                 {

@@ -17,6 +17,7 @@ internal static partial class Interop
         internal const int MAP_POPULATE = 0x8000;
 
         /// <summary>The value mmap(2) returns on failure, <c>(void *) -1</c>.</summary>
+        // Safety: a constant pointer value, compared with, never dereferenced.
         internal static unsafe void* MAP_FAILED => (void*)-1;
 
         /// <summary>mmap(2) with a 64-bit off_t (LP64).</summary>

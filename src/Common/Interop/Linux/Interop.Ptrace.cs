@@ -40,14 +40,14 @@ internal static partial class Interop
 
         /// <summary>struct ptrace_syscall_info from &lt;linux/ptrace.h&gt; (entry and exit views of the union).</summary>
         [StructLayout(LayoutKind.Explicit, Size = 88)]
-        internal unsafe struct PtraceSyscallInfo
+        internal struct PtraceSyscallInfo
         {
             [FieldOffset(0)] public byte Op;
             [FieldOffset(4)] public uint Arch;
             [FieldOffset(8)] public ulong InstructionPointer;
             [FieldOffset(16)] public ulong StackPointer;
             [FieldOffset(24)] public ulong EntryNr;
-            [FieldOffset(32)] public fixed ulong EntryArgs[6];
+            [FieldOffset(32)] public unsafe fixed ulong EntryArgs[6];
             [FieldOffset(24)] public long ExitRval;
             [FieldOffset(32)] public byte ExitIsError;
         }

@@ -19,6 +19,7 @@ internal static partial class Interop
         /// recvmsg(2), restarted on EINTR (<see cref="Eintr"/>). Returns the byte count, or -1
         /// with the errno left in <see cref="LastErrno"/>.
         /// </summary>
+        // Safety: the caller's message header and the buffers it points to outlive the call.
         internal static unsafe nint RecvMsg(int socket, MsgHdr* message, int flags) =>
             (nint)Eintr.RestartResult((socket, message: (nint)message, flags), static s => recvmsg(s.socket, (MsgHdr*)s.message, s.flags));
     }

@@ -57,21 +57,21 @@ internal static partial class Interop
 
     /// <summary>struct iovec.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    internal unsafe struct IoVec
+    internal struct IoVec
     {
-        public void* iov_base;
+        public unsafe void* iov_base;
         public nuint iov_len;
     }
 
     /// <summary>struct msghdr (LP64).</summary>
     [StructLayout(LayoutKind.Sequential)]
-    internal unsafe struct MsgHdr
+    internal struct MsgHdr
     {
-        public void* msg_name;
+        public unsafe void* msg_name;
         public uint msg_namelen;
-        public IoVec* msg_iov;
+        public unsafe IoVec* msg_iov;
         public nuint msg_iovlen;
-        public void* msg_control;
+        public unsafe void* msg_control;
         public nuint msg_controllen;
         public int msg_flags;
     }

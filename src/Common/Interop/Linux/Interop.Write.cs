@@ -10,15 +10,26 @@ internal static partial class Interop
         internal static unsafe partial nint write(SafeHandle fd, void* buf, nuint count);
 
         /// <summary>Adds 1 to an eventfd(2) counter, restarted on EINTR (<see cref="Eintr"/>); returns 0 or the errno.</summary>
-        internal static int SignalEventFd(SafeFileDescriptorHandle eventFd) =>
-            Eintr.Restart(eventFd, static fd =>
+        internal static int SignalEventFd(SafeFileDescriptorHandle eventFd)
+        {
+            // The loop is written out rather than passed to Eintr.Restart: this is every
+            // StartWriteback's and FlushAsync's wake-up of the engine, and the write(2) stays one
+            // call away from it. EINTR is still classified by Eintr.Errno, the one policy.
+            ulong one = 1;
+            while (true)
             {
-                ulong one = 1;
+                nint result;
                 // Safety: the 8-byte counter value is a local of this frame for the duration of the call.
                 unsafe
                 {
-                    return write(fd, &one, sizeof(ulong));
+                    result = write(eventFd, &one, sizeof(ulong));
                 }
-            });
+                var errno = Eintr.Errno(result, out var retry);
+                if (!retry)
+                {
+                    return errno;
+                }
+            }
+        }
     }
 }

@@ -9,13 +9,13 @@ namespace Writeback.Cli.Commands.Bench;
 /// <see cref="MemoryMappedViewAccessor.Flush"/> or by a raw system call made through the shared
 /// interop layer (src/Common/Interop): the baselines the library is measured against.
 /// </summary>
-internal sealed unsafe class RawTarget : IBenchTarget
+internal sealed class RawTarget : IBenchTarget
 {
     private readonly string _path;
     private readonly SafeFileHandle _handle;
     private readonly MemoryMappedFile _mapping;
     private readonly MemoryMappedViewAccessor _view;
-    private readonly byte* _base;
+    private readonly unsafe byte* _base;
     private readonly SafeFileDescriptorHandle _fd;
     private readonly RawCommit _commit;
     private readonly int _pageSizeBytes = Environment.SystemPageSize;
@@ -33,10 +33,13 @@ internal sealed unsafe class RawTarget : IBenchTarget
         _mapping = MemoryMappedFile.CreateFromFile(_handle, null, fileBytes, MemoryMappedFileAccess.ReadWrite,
                                                    HandleInheritability.None, leaveOpen: true);
         _view = _mapping.CreateViewAccessor(0, fileBytes, MemoryMappedFileAccess.ReadWrite);
-        byte* pointer = null;
         // Safety: AcquirePointer is balanced by ReleasePointer in Dispose; the view lives as long as this object.
-        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        _base = pointer + _view.PointerOffset;
+        unsafe
+        {
+            byte* pointer = null;
+            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            _base = pointer + _view.PointerOffset;
+        }
         _handle.DangerousAddRef(ref _fdReferenced);
         // The same descriptor, for the interop declarations; _handle owns it and stays referenced until Dispose.
         _fd = new SafeFileDescriptorHandle((int)_handle.DangerousGetHandle(), ownsHandle: false);
@@ -46,7 +49,20 @@ internal sealed unsafe class RawTarget : IBenchTarget
     public void Store(long offsetBytes, ReadOnlySpan<byte> data)
     {
         // Safety: offsets come from BenchWorkload, which keeps them inside the file the view maps.
-        data.CopyTo(new Span<byte>(_base + offsetBytes, data.Length));
+        unsafe
+        {
+            data.CopyTo(new Span<byte>(_base + offsetBytes, data.Length));
+        }
+    }
+
+    // msync(MS_SYNC) of [start, start + length) of the mapping; returns 0 or the errno.
+    private int MSync(long startBytes, long lengthBytes)
+    {
+        // Safety: [start, start + length) lies inside the mapping; msync needs a page-aligned address.
+        unsafe
+        {
+            return Interop.Libc.MSync((nint)(_base + startBytes), lengthBytes, Interop.Libc.MS_SYNC);
+        }
     }
 
     /// <inheritdoc />
@@ -57,9 +73,7 @@ internal sealed unsafe class RawTarget : IBenchTarget
         switch (_commit)
         {
             case RawCommit.MsyncRange:
-                // Safety: [start, start + rounded) lies inside the mapping; msync needs a page-aligned address.
-                ThrowIfFailed(Interop.Eintr.NoRetry(Interop.Libc.msync(_base + startBytes, (nuint)roundedBytes, Interop.Libc.MS_SYNC)),
-                              "msync", startBytes, roundedBytes);
+                ThrowIfFailed(MSync(startBytes, roundedBytes), "msync", startBytes, roundedBytes);
                 break;
             case RawCommit.Fdatasync:
                 ThrowIfFailed(Interop.Libc.FDataSync(_fd), "fdatasync", null, null);

@@ -55,24 +55,25 @@ internal sealed class InspectCommand(CliOutput output) : OutputCommand<InspectSe
         return Watch(settings, Snapshot, cancellationToken);
     }
 
+    // One snapshot as a JSON line, to standard output or appended to the --json file.
+    private void WriteJsonLine(InspectSettings settings, PageCacheMap map)
+    {
+        string line = JsonOutput.Serialize(map.ToReport(), indented: false);
+        if (settings.JsonToStandardOutput)
+        {
+            JsonOutput.WriteLine(Output, line);
+        }
+        else if (JsonOutput.FilePath(settings.Json) is { } path)
+        {
+            System.IO.File.AppendAllText(path, line + Environment.NewLine);
+        }
+    }
+
     private int Watch(InspectSettings settings, Func<PageCacheMap> snapshot, CancellationToken cancellationToken)
     {
         int refreshes = 0;
         bool Continue() => !cancellationToken.IsCancellationRequested
                            && (settings.RefreshCount is null || refreshes < settings.RefreshCount);
-
-        void WriteJsonLine(PageCacheMap map)
-        {
-            string line = JsonOutput.Serialize(map.ToReport(), indented: false);
-            if (settings.JsonToStandardOutput)
-            {
-                JsonOutput.WriteLine(Output, line);
-            }
-            else if (JsonOutput.FilePath(settings.Json) is { } path)
-            {
-                System.IO.File.AppendAllText(path, line + Environment.NewLine);
-            }
-        }
 
         if (JsonOutput.FilePath(settings.Json) is { } jsonPath)
         {
@@ -91,7 +92,7 @@ internal sealed class InspectCommand(CliOutput output) : OutputCommand<InspectSe
                     Output.Console.Write(Stamp(map));
                 }
 
-                WriteJsonLine(map);
+                WriteJsonLine(settings, map);
                 if (Continue())
                 {
                     Sleep(settings.IntervalMs, cancellationToken);
@@ -109,7 +110,7 @@ internal sealed class InspectCommand(CliOutput output) : OutputCommand<InspectSe
             {
                 refreshes++;
                 live.UpdateTarget(Stamp(map));
-                WriteJsonLine(map);
+                WriteJsonLine(settings, map);
                 if (!Continue())
                 {
                     break;

@@ -25,11 +25,11 @@ namespace Writeback.Backends.Linux;
 /// (Volatile.Read) before the entries they cover.
 /// </remarks>
 /// <remarks>
-/// Safety (the class is unsafe for its SQE and eventfd-buffer pointers): SQEs come from
+/// Safety (of the unsafe members, for the SQE and eventfd-buffer pointers): SQEs come from
 /// <see cref="NextEntry"/> under the lock; the 8-byte eventfd buffer is native memory
 /// allocated once and never freed, as the engine lives as long as the process.
 /// </remarks>
-internal sealed unsafe class IoUringEngine : DurabilityEngine
+internal sealed class IoUringEngine : DurabilityEngine
 {
     /// <summary>Submission queue entries; also the number of requests in flight at once.</summary>
     private const uint Entries = 256;
@@ -47,13 +47,13 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
     private readonly IoUringRing _ring;
     // The producer side of _ring's submission queue, written under _gate (in this file, so a
     // submission runs through no other file of the engine).
-    private readonly uint* _sqTail;
+    private readonly unsafe uint* _sqTail;
     private readonly uint _sqMask;
-    private readonly uint* _sqArray;
-    private readonly io_uring_sqe* _sqes;
+    private readonly unsafe uint* _sqArray;
+    private readonly unsafe io_uring_sqe* _sqes;
     private uint _localTail;
     private readonly SafeFileDescriptorHandle _eventFd;
-    private readonly ulong* _eventValue;
+    private readonly unsafe ulong* _eventValue;
     private readonly AsyncRequest[] _slots;
     private readonly int[] _freeSlots;
     private int _freeCount;
@@ -62,7 +62,9 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
     private int _wakePending;
     private uint _submittedTail;
 
-    private IoUringEngine(IoUringRing ring, SafeFileDescriptorHandle eventFd)
+    // Safety: the eventfd buffer is allocated here and never freed (the engine lives as long as the
+    // process); the SQ pointers are the ring's, which the engine never disposes.
+    private unsafe IoUringEngine(IoUringRing ring, SafeFileDescriptorHandle eventFd)
     {
         _ring = ring;
         _sqTail = ring.SqTail;
@@ -180,7 +182,8 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
 
     // Called under the lock. A free slot means a free SQE: slots are never more than SQ entries,
     // and the completion thread submits every published entry before it waits.
-    private void WriteEntry(in AsyncRequest request, ulong slot)
+    // Safety: the SQE comes from NextEntry under the lock and is published before the lock is released.
+    private unsafe void WriteEntry(in AsyncRequest request, ulong slot)
     {
         var fd = (int)request.File.DangerousGetHandle();
         var sqe = NextEntry();
@@ -211,7 +214,8 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
 
     // Returns the next SQE, zeroed, for the caller to fill before Publish. Under the lock; the
     // caller guarantees a free entry (fewer unsubmitted entries than the ring's SQ entries).
-    private io_uring_sqe* NextEntry()
+    // Safety: see the comment inside; the returned SQE is written only under the lock, before Publish.
+    private unsafe io_uring_sqe* NextEntry()
     {
         // The entry at the local tail is not yet published, so the kernel does not read it, and the
         // lock keeps other producers away. Indices are masked with the kernel's ring_mask.
@@ -223,14 +227,16 @@ internal sealed unsafe class IoUringEngine : DurabilityEngine
     }
 
     // Publishes the entry NextEntry returned: a release store of the new tail.
-    private void Publish()
+    // Safety: _sqTail points into the SQ ring mapping, which lives as long as the engine.
+    private unsafe void Publish()
     {
         _localTail++;
         Volatile.Write(ref *_sqTail, _localTail);
     }
 
     // Arms a read of the eventfd; its completion wakes the completion thread. Called under the lock.
-    private void ArmWake()
+    // Safety: the SQE comes from NextEntry under the lock; the read targets the never-freed 8-byte buffer.
+    private unsafe void ArmWake()
     {
         var sqe = NextEntry();
         sqe->opcode = IORING_OP_READ;

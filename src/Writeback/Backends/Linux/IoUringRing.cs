@@ -13,27 +13,28 @@ namespace Writeback.Backends.Linux;
 /// completion thread only.
 /// </summary>
 /// <remarks>
-/// Safety (the whole class is unsafe): every pointer is into the three mappings this object owns,
+/// Safety (of every unsafe member): every pointer is into the three mappings this object owns,
 /// at offsets the kernel reported in io_uring_params, and the mappings live until Dispose, which the
 /// process-wide engine never calls after setup. SQ indices are masked with the kernel's ring_mask.
 /// </remarks>
-internal sealed unsafe class IoUringRing : IDisposable
+internal sealed class IoUringRing : IDisposable
 {
     private readonly SafeFileDescriptorHandle _ring;
     private readonly SafeMappingHandle _sqMapping;
     private readonly SafeMappingHandle? _cqMapping;
     private readonly SafeMappingHandle _sqeMapping;
-    private readonly uint* _sqHead;
-    private readonly uint* _sqTail;
+    private readonly unsafe uint* _sqHead;
+    private readonly unsafe uint* _sqTail;
     private readonly uint _sqMask;
-    private readonly uint* _sqArray;
-    private readonly io_uring_sqe* _sqes;
-    private readonly uint* _cqHead;
-    private readonly uint* _cqTail;
+    private readonly unsafe uint* _sqArray;
+    private readonly unsafe io_uring_sqe* _sqes;
+    private readonly unsafe uint* _cqHead;
+    private readonly unsafe uint* _cqTail;
     private readonly uint _cqMask;
-    private readonly io_uring_cqe* _cqes;
+    private readonly unsafe io_uring_cqe* _cqes;
 
-    private IoUringRing(SafeFileDescriptorHandle ring, in io_uring_params p, SafeMappingHandle sq, SafeMappingHandle? cq, SafeMappingHandle sqes)
+    // Safety: the offsets come from io_uring_params as the kernel filled them, inside the mappings just made.
+    private unsafe IoUringRing(SafeFileDescriptorHandle ring, in io_uring_params p, SafeMappingHandle sq, SafeMappingHandle? cq, SafeMappingHandle sqes)
     {
         _ring = ring;
         _sqMapping = sq;
@@ -60,22 +61,27 @@ internal sealed unsafe class IoUringRing : IDisposable
     public SafeFileDescriptorHandle Handle => _ring;
 
     /// <summary>The SQ tail the kernel reads (the engine writes it, under its lock).</summary>
-    public uint* SqTail => _sqTail;
+    // Safety: a pointer into the SQ ring mapping, which lives as long as this object.
+    public unsafe uint* SqTail => _sqTail;
 
     /// <summary>The SQ ring's index mask.</summary>
     public uint SqMask => _sqMask;
 
     /// <summary>The SQ ring's array of SQE indices.</summary>
-    public uint* SqArray => _sqArray;
+    // Safety: a pointer into the SQ ring mapping, which lives as long as this object.
+    public unsafe uint* SqArray => _sqArray;
 
     /// <summary>The SQE array.</summary>
-    public io_uring_sqe* Sqes => _sqes;
+    // Safety: a pointer into the SQE mapping, which lives as long as this object.
+    public unsafe io_uring_sqe* Sqes => _sqes;
 
     /// <summary>The tail published so far (entries written; the kernel consumes them at the next io_uring_enter).</summary>
-    public uint PublishedTail => Volatile.Read(ref *_sqTail);
+    // Safety: _sqTail points into the SQ ring mapping, which lives as long as this object.
+    public unsafe uint PublishedTail => Volatile.Read(ref *_sqTail);
 
     /// <summary>Sets up a ring with <paramref name="entries"/> SQ entries; returns 0 and the ring, or the errno.</summary>
-    public static int TryCreate(uint entries, out IoUringRing? ring)
+    // Safety: io_uring_setup fills a local io_uring_params; the mappings are sized from it.
+    public static unsafe int TryCreate(uint entries, out IoUringRing? ring)
     {
         ring = null;
         io_uring_params p = default;
@@ -110,7 +116,8 @@ internal sealed unsafe class IoUringRing : IDisposable
         return 0;
     }
 
-    private static int MapRing(SafeFileDescriptorHandle ring, long bytes, long offset, out SafeMappingHandle? mapping)
+    // Safety: mmap of the ring descriptor at the kernel's offsets; the result is checked against MAP_FAILED.
+    private static unsafe int MapRing(SafeFileDescriptorHandle ring, long bytes, long offset, out SafeMappingHandle? mapping)
     {
         mapping = null;
         var address = Interop.Libc.mmap(null, (nuint)bytes, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE,
@@ -127,14 +134,16 @@ internal sealed unsafe class IoUringRing : IDisposable
     /// Caps the io-wq workers of the tasks that submit to this ring (Linux 5.15+; older kernels
     /// reject the opcode and keep their default of 4 per CPU for bounded work). Best effort.
     /// </summary>
-    public void LimitWorkers(uint bounded, uint unbounded)
+    // Safety: the kernel reads two uints from a stack buffer of two.
+    public unsafe void LimitWorkers(uint bounded, uint unbounded)
     {
         var limits = stackalloc uint[2] { bounded, unbounded };
         _ = io_uring_register(SYS_io_uring_register, _ring, IORING_REGISTER_IOWQ_MAX_WORKERS, limits, 2);
     }
 
     /// <summary>Hands every available completion to <paramref name="engine"/>, then frees their slots in the ring.</summary>
-    public void Reap(IoUringEngine engine)
+    // Safety: only the completion thread reads the CQ ring; indices are masked with the kernel's ring_mask.
+    public unsafe void Reap(IoUringEngine engine)
     {
         var head = *_cqHead; // only this thread writes the CQ head
         var tail = Volatile.Read(ref *_cqTail); // acquire: the CQEs up to tail are written
