@@ -63,7 +63,6 @@ internal sealed record WhatIfRunner(KernelModel Baseline, KernelModel Candidate,
         SimulationRecord record = CrashExplorer.Record(scenario);
         CrashReport Explore(KernelModel model)
         {
-            scenario.Model = model;
             CrashReport report = new CrashExplorer(model, Options).Explore(record, scenario);
             scenario.ThrowIfCheckerFailed();
             return report;
