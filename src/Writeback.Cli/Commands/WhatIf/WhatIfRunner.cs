@@ -82,7 +82,7 @@ internal sealed record WhatIfRunner(KernelModel Baseline, KernelModel Candidate,
             }
         }
         return new WhatIfProgram(entry.Name, entry.Engine, "compared", null, verdicts, broken, record.CrashPointCount, scenario.CheckerRuns,
-                                 clock.Elapsed.TotalSeconds);
+                                 clock.Elapsed.TotalSeconds) { Reports = [baseline, candidate] };
     }
 
     private WhatIfBreak Break(SimulationRecord record, CrashFailure failure)
