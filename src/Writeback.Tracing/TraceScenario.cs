@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Writeback.Processes;
 using Writeback.Tracing.Replay;
 
 namespace Writeback.Tracing;
@@ -157,7 +158,9 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
     {
         try
         {
-            return CheckerRun.Run(_checker, environment);
+            return CheckerCommand.Run(_checker.Command, environment, _checker.WorkingDirectory, _checker.Timeout,
+                                      $"{environment["WRITEBACK_CRASH_POINT"]} ({environment["WRITEBACK_MODEL"]}, {environment["WRITEBACK_CRASH_KIND"]})",
+                                      message => new TraceException("trace: " + message)).Failure;
         }
         catch (TraceException e)
         {
