@@ -49,6 +49,9 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
     /// </summary>
     public string Name => _checker.ScenarioName ?? NameOf(_recording);
 
+    /// <summary>The checker: its command, time limit and working directory.</summary>
+    public CheckerOptions Checker => _checker;
+
     /// <summary>How many times the checker command has run.</summary>
     public long CheckerRuns => Interlocked.Read(ref _checkerRuns);
 
@@ -103,7 +106,7 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
         new(recording.Program, recording.Arguments, recording.Directory,
             [.. recording.InitialFiles.Where(f => !IsIgnored(f.Path, ignored))],
             [.. recording.Events.Where(e => !IsIgnored(e, ignored))],
-            recording.SystemCallCount);
+            recording.SystemCallCount, recording.Tasks);
 
     private static bool IsIgnored(TraceEvent e, IReadOnlyList<string> ignored) => IsIgnored(e.Path, ignored) || IsIgnored(e.TargetPath, ignored);
 
