@@ -40,6 +40,28 @@ public sealed class CorpusTests
         }
     }
 
+    /// <summary>
+    /// whatif judges an image once for both models and every crash kind (CheckerOptions.VerdictDependsOnContext
+    /// false): sound only while no corpus checker reads what it is told about the crash. Every source in the
+    /// corpus (shared checkers, programs whose builds include checkers, entry folders) is searched.
+    /// </summary>
+    [Fact]
+    public void No_corpus_checker_reads_the_crash_kind_model_or_crash_point()
+    {
+        string[] told = ["WRITEBACK_MODEL", "WRITEBACK_CRASH_KIND", "WRITEBACK_CRASH_POINT"];
+        var sources = Directory.EnumerateFiles(CorpusFolder.Value, "*", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}recorded{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                           && !path.EndsWith(".md", StringComparison.Ordinal))
+            .ToArray();
+        Assert.Contains(sources, path => path.EndsWith("sqlite_check.py", StringComparison.Ordinal));
+        foreach (var path in sources)
+        {
+            var text = File.ReadAllText(path);
+            Assert.False(told.Any(name => text.Contains(name, StringComparison.Ordinal)),
+                         $"{path} reads one of {string.Join(", ", told)}; whatif shares verdicts across crash kinds and models (corpus/README.md)");
+        }
+    }
+
     [Theory]
     [InlineData("""{"name": 1}""", "name must be a string")]
     [InlineData("""{"nme": "x"}""", "unknown key 'nme'")]
