@@ -65,7 +65,14 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
 
     public void Run()
     {
-        As(ModelCalls.InitialState, SetUpInitialState);
+        if (_simulated is not null)
+        {
+            _simulated.SetUpInitialState(SetUpInitialState);
+        }
+        else
+        {
+            SetUpInitialState();
+        }
         // The initial state is durable by definition: crash points before the program's first call are not the program's.
         _simulated?.EndSetup();
         for (var eventIndex = 0; eventIndex < recording.Events.Count; eventIndex++)
