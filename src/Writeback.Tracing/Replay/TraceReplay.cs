@@ -283,8 +283,8 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     private static void FlushRange(IMappedFile file, long offsetBytes, long lengthBytes, Action<long, long> flush)
     {
         var pageSizeBytes = file.PageSize;
-        var start = Math.Min(offsetBytes / pageSizeBytes * pageSizeBytes, file.Length);
-        var end = Math.Min((offsetBytes + lengthBytes + pageSizeBytes - 1) / pageSizeBytes * pageSizeBytes, file.Length);
+        var start = Math.Min(Pages.RoundDown(offsetBytes, pageSizeBytes), file.Length);
+        var end = Math.Min(Pages.RoundUp(offsetBytes + lengthBytes, pageSizeBytes), file.Length);
         if (end > start)
         {
             flush(start, end - start);
