@@ -33,6 +33,36 @@ internal abstract class OutputCommand<TSettings> : Command<TSettings>
     }
 
     /// <summary>
+    /// Progress of one exploration: the bar's task when a progress display runs, else plain lines on
+    /// standard error (<see cref="Output.ProgressLines"/>) that a log keeps. Dispose it when the work ends.
+    /// </summary>
+    /// <param name="task">The bar's task, or <see langword="null"/> when no display runs.</param>
+    /// <param name="label">What runs, for the lines: <c>trace: app.py / Linux3_16Range</c>.</param>
+    /// <param name="checkerRuns">The checker's run count so far, for a traced program.</param>
+    /// <returns>The progress and what to dispose at the end.</returns>
+    protected (IProgress<ExplorationProgress> Progress, IDisposable? Lines) StartProgress(ProgressTask? task, string label, Func<long>? checkerRuns = null)
+    {
+        if (task is not null)
+        {
+            return (new TaskProgress(task), null);
+        }
+        var lines = new Output.ProgressLines(Output.StandardError, label, checkerRuns);
+        return (lines, lines);
+    }
+
+    /// <summary>Moves a progress bar's task as crash points are done.</summary>
+    private sealed class TaskProgress(ProgressTask task) : IProgress<ExplorationProgress>
+    {
+        public void Report(ExplorationProgress value)
+        {
+            if (value.CrashPointsTotal > 0)
+            {
+                task.Value = (double)value.CrashPointsDone / value.CrashPointsTotal;
+            }
+        }
+    }
+
+    /// <summary>
     /// The progress display: cleared when the work is done (AutoClear), so that finished bars do not
     /// stay on screen above the results.
     /// </summary>

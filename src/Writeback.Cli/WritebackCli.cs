@@ -141,7 +141,7 @@ internal static partial class WritebackCli
         {
             command = $"{command} {args[1]}";   // a branch command: name the subcommand that failed
         }
-        bool unknownCommand = message.StartsWith("Unknown command", StringComparison.Ordinal);
+        bool unknownCommand = message.StartsWith("unknown command", StringComparison.Ordinal);
         return command is null || unknownCommand || message.StartsWith(command, StringComparison.Ordinal)
             ? message
             : $"{command}: {message}";
@@ -167,10 +167,11 @@ internal static partial class WritebackCli
             string name = unknown.Groups["name"].Value;
             string typed = args.LastOrDefault(a => a.StartsWith('-') && a.TrimStart('-').Split('=')[0] == name) ?? (name.Length == 1 ? "-" : "--") + name;
             string command = args.Count > 0 && !args[0].StartsWith('-') ? args[0] + " " : "";
-            return $"unknown option '{typed}'; 'writeback {command}--help' lists the options.";
+            string suggestion = SuggestOption(typed, args) is { } option ? $" did you mean '{option}'?" : "";
+            return $"unknown option '{typed}';{suggestion} 'writeback {command}--help' lists the options.";
         }
 
-        return message;
+        return DescribeUnknownCommand(message, args) ?? message;
     }
 
     private static string DescribeConversionFailure(string value, string type, IReadOnlyList<string> args)

@@ -10,6 +10,7 @@ namespace Writeback.Tracing;
 public sealed class Recording
 {
     private static readonly byte[] Magic = "WBTRACE1"u8.ToArray();
+    private static readonly byte[] TasksMagic = "WBTASKS1"u8.ToArray();
 
     /// <summary>Creates a recording.</summary>
     /// <param name="program">The program, as given on the command line.</param>
@@ -18,9 +19,11 @@ public sealed class Recording
     /// <param name="initialFiles">The directory's contents before the program started.</param>
     /// <param name="events">The events, in order.</param>
     /// <param name="systemCallCount">How many system calls the program made in all.</param>
+    /// <param name="tasks">The tasks that made the events, with their process and its name; empty for a recording that did not keep them.</param>
     public Recording(string program, IReadOnlyList<string> arguments, string directory, IReadOnlyList<TraceFile> initialFiles,
-                     IReadOnlyList<TraceEvent> events, long systemCallCount)
+                     IReadOnlyList<TraceEvent> events, long systemCallCount, IReadOnlyList<TraceTask>? tasks = null)
     {
+        Tasks = tasks ?? [];
         Program = program;
         Arguments = arguments;
         Directory = directory;
@@ -46,6 +49,14 @@ public sealed class Recording
 
     /// <summary>How many system calls the traced processes made (recorded or not).</summary>
     public long SystemCallCount { get; }
+
+    /// <summary>The tasks that made the events (thread, process, process name); empty for trace files written before they were kept.</summary>
+    public IReadOnlyList<TraceTask> Tasks { get; }
+
+    /// <summary>The task <paramref name="tid"/>, or <see langword="null"/> when the recording does not know it.</summary>
+    /// <param name="tid">A task id, as <see cref="TraceEvent.Pid"/> holds it.</param>
+    /// <returns>The task.</returns>
+    public TraceTask? TaskOf(int tid) => Tasks.FirstOrDefault(t => t.Tid == tid);
 
     /// <summary>Everything the program wrote to its standard output, in order.</summary>
     public byte[] StandardOutput() =>
@@ -85,6 +96,15 @@ public sealed class Recording
             writer.Write(e.Flags);
             WriteBytes(writer, e.Data.Span);
         }
+        // The tasks follow as an optional trailer: a file without it (written before) still loads.
+        writer.Write(TasksMagic);
+        writer.Write(Tasks.Count);
+        foreach (TraceTask task in Tasks)
+        {
+            writer.Write(task.Tid);
+            writer.Write(task.Pid);
+            writer.Write(task.Name);
+        }
     }
 
     /// <summary>Reads a recording written by <see cref="Save"/>.</summary>
@@ -118,12 +138,32 @@ public sealed class Recording
             {
                 events[i] = ReadEvent(reader);
             }
-            return new Recording(program, arguments, directory, files, events, systemCallCount);
+            return new Recording(program, arguments, directory, files, events, systemCallCount, ReadTasks(reader));
         }
         catch (EndOfStreamException)
         {
             throw new InvalidDataException("the trace file is truncated");
         }
+    }
+
+    /// <summary>The optional tasks trailer; none when the file ends after its events.</summary>
+    private static TraceTask[] ReadTasks(BinaryReader reader)
+    {
+        var magic = reader.ReadBytes(TasksMagic.Length);
+        if (magic.Length == 0)
+        {
+            return [];
+        }
+        if (!magic.AsSpan().SequenceEqual(TasksMagic))
+        {
+            throw new InvalidDataException("unknown data after the events of the trace file");
+        }
+        var tasks = new TraceTask[ReadCount(reader)];
+        for (int i = 0; i < tasks.Length; i++)
+        {
+            tasks[i] = new TraceTask(reader.ReadInt32(), reader.ReadInt32(), reader.ReadString());
+        }
+        return tasks;
     }
 
     private static TraceEvent ReadEvent(BinaryReader reader)

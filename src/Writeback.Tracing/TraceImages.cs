@@ -1,13 +1,23 @@
+using System.Globalization;
+using Writeback.Processes;
 using Writeback.Tracing.Replay;
 
 namespace Writeback.Tracing;
 
-/// <summary>Writes chosen post-crash images of a replayed recording to real directories, for debugging a checker's verdict.</summary>
+/// <summary>
+/// Writes chosen post-crash images of a replayed recording to real directories, for debugging a
+/// checker's verdict. Beside each image directory <c>IMAGE</c>, when a scenario is given:
+/// <c>IMAGE.output.txt</c>, exactly the standard output the checker was given as
+/// <c>WRITEBACK_OUTPUT</c>, and <c>IMAGE.verdict.txt</c>, the checker's verdict on that image
+/// (<c>pass</c> or <c>FAIL: its first output line</c>) followed by <c>name: value</c> lines: model,
+/// crash kind, crash point, checker and the directory it ran in.
+/// </summary>
 public static class TraceImages
 {
     /// <summary>
     /// Writes every distinct image the model allows at one crash point (as the explorer enumerates
-    /// them) into <c>DIRECTORY/state-I</c>, at most <paramref name="maxImages"/> of them.
+    /// them) into <c>DIRECTORY/state-I</c>, at most <paramref name="maxImages"/> of them; with a
+    /// scenario, each with its output and the checker's verdict beside it.
     /// </summary>
     /// <param name="record">The record of the replayed recording (<c>CrashExplorer.Record</c> of a <see cref="TraceScenario"/>).</param>
     /// <param name="model">The kernel model.</param>
@@ -16,9 +26,10 @@ public static class TraceImages
     /// <param name="options">The exploration options (atomic write unit, state limits, seed).</param>
     /// <param name="directory">Where to write; created.</param>
     /// <param name="maxImages">The most images to write.</param>
+    /// <param name="scenario">The scenario whose checker judges each image, or <see langword="null"/> to write images only.</param>
     /// <returns>How many distinct images were written.</returns>
     public static int WriteImages(SimulationRecord record, KernelModel model, CrashKind kind, int crashPointIndex, ExplorerOptions options,
-                                  string directory, int maxImages = 64)
+                                  string directory, int maxImages = 64, TraceScenario? scenario = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(options);
@@ -31,28 +42,80 @@ public static class TraceImages
             }
             if (seen.Add(ImageFiles.Fingerprint(image)))
             {
-                Write(image, Path.Combine(directory, $"state-{seen.Count - 1}"));
+                var target = Path.Combine(directory, $"state-{seen.Count - 1}");
+                Write(image, target);
+                if (scenario is not null)
+                {
+                    WriteVerdict(scenario, record, model, kind, crashPointIndex, image, target);
+                }
             }
         }
         return seen.Count;
     }
 
-    /// <summary>Writes the image a failure was found on into <c>DIRECTORY</c>, and its shrunk image (when there is one) into <c>DIRECTORY-shrunk</c>.</summary>
+    /// <summary>
+    /// Writes the image a failure was found on into <c>DIRECTORY</c>, and its shrunk image (when there
+    /// is one) into <c>DIRECTORY-shrunk</c>; with a scenario, each with its output and the checker's verdict beside it.
+    /// </summary>
     /// <param name="record">The record the failure was explored from.</param>
     /// <param name="model">The model of the failure's report.</param>
     /// <param name="failure">The failure.</param>
     /// <param name="atomicWriteBytes">The atomic write unit of the exploration.</param>
     /// <param name="directory">Where to write; created.</param>
-    public static void WriteFailure(SimulationRecord record, KernelModel model, CrashFailure failure, int atomicWriteBytes, string directory)
+    /// <param name="scenario">The scenario whose checker judges each image, or <see langword="null"/> to write images only.</param>
+    public static void WriteFailure(SimulationRecord record, KernelModel model, CrashFailure failure, int atomicWriteBytes, string directory,
+                                    TraceScenario? scenario = null)
     {
-        if (CrashExplorer.FailureImage(record, model, failure, atomicWriteBytes) is { } image)
+        ArgumentNullException.ThrowIfNull(failure);
+        foreach (var (shrunk, target) in new[] { (false, directory), (true, directory + "-shrunk") })
         {
-            Write(image, directory);
+            if (CrashExplorer.FailureImage(record, model, failure, atomicWriteBytes, shrunk) is { } image)
+            {
+                Write(image, target);
+                if (scenario is not null)
+                {
+                    WriteVerdict(scenario, record, model, failure.Kind, failure.CrashPointIndex, image, target);
+                }
+            }
         }
-        if (CrashExplorer.FailureImage(record, model, failure, atomicWriteBytes, shrunk: true) is { } shrunk)
+    }
+
+    /// <summary>
+    /// Writes <c>IMAGE.output.txt</c> and runs the checker on a copy of the image (a checker may
+    /// repair what it opens; the written image stays as the crash left it), then writes <c>IMAGE.verdict.txt</c>.
+    /// </summary>
+    /// <returns>The verdict line.</returns>
+    private static string WriteVerdict(TraceScenario scenario, SimulationRecord record, KernelModel model, CrashKind kind, int crashPointIndex,
+                                       IReadOnlyDictionary<string, byte[]> image, string imageDirectory)
+    {
+        var acknowledged = record.AcknowledgedAt(crashPointIndex);
+        var outputFile = Path.GetFullPath(imageDirectory + ".output.txt");
+        File.WriteAllBytes(outputFile, scenario.OutputBefore(acknowledged.Count == 0 ? 0 : acknowledged[^1]).ToArray());
+        var crashPointName = crashPointIndex < record.CallCount ? $"#{crashPointIndex} before {record.DescribeCall(crashPointIndex)}"
+            : record.CallCount == 0 ? $"#{crashPointIndex} at the end" : $"#{crashPointIndex} after {record.DescribeCall(record.CallCount - 1)}";
+        var copy = Path.Combine(Path.GetTempPath(), $"writeback-image-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        string? message;
+        try
         {
-            Write(shrunk, directory + "-shrunk");
+            Write(image, copy);
+            message = CheckerCommand.Run(scenario.Checker.Command, new Dictionary<string, string>
+            {
+                ["WRITEBACK_IMAGE"] = copy,
+                ["WRITEBACK_OUTPUT"] = outputFile,
+                ["WRITEBACK_MODEL"] = model.Name,
+                ["WRITEBACK_CRASH_KIND"] = kind.ToString(),
+                ["WRITEBACK_CRASH_POINT"] = crashPointName,
+            }, scenario.Checker.WorkingDirectory, scenario.Checker.Timeout, $"{crashPointName} ({model.Name}, {kind})",
+                message => new TraceException("trace: " + message)).Failure;
         }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+        var verdict = message is null ? "pass" : "FAIL: " + message;
+        File.WriteAllText(imageDirectory + ".verdict.txt", string.Create(CultureInfo.InvariantCulture,
+            $"{verdict}\nmodel: {model.Name}\ncrash kind: {kind}\ncrash point: {crashPointName}\nchecker: {scenario.Checker.Command}\nchecker ran in: {scenario.Checker.WorkingDirectory}\n"));
+        return verdict;
     }
 
     private static void Write(IReadOnlyDictionary<string, byte[]> image, string directory) =>

@@ -15,11 +15,20 @@ public sealed partial class TraceScenario
     public static string NameOf(Recording recording)
     {
         ArgumentNullException.ThrowIfNull(recording);
-        var program = Path.GetFileName(recording.Program);
+        return NameOf(recording.Program, recording.Arguments);
+    }
+
+    /// <summary>The name a user thinks of for a command line: the script an interpreter runs, else the program's file name.</summary>
+    /// <param name="program">The program as started.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <returns>A file name.</returns>
+    internal static string NameOf(string program, IReadOnlyList<string> arguments)
+    {
+        program = Path.GetFileName(program);
         var interpreter = Interpreters.Any(i => program == i || program.StartsWith(i + ".", StringComparison.Ordinal)
                                                 || (program.StartsWith(i, StringComparison.Ordinal) && program[i.Length..].All(c => char.IsAsciiDigit(c) || c == '.')));
-        if (interpreter && recording.Arguments.FirstOrDefault(a => !a.StartsWith('-')) is { Length: > 0 } script
-            && recording.Arguments.TakeWhile(a => a != script).All(a => a.StartsWith('-') && a is not ("-c" or "-e" or "-m")))
+        if (interpreter && arguments.FirstOrDefault(a => !a.StartsWith('-')) is { Length: > 0 } script
+            && arguments.TakeWhile(a => a != script).All(a => a.StartsWith('-') && a is not ("-c" or "-e" or "-m")))
         {
             return Path.GetFileName(script);
         }
@@ -92,15 +101,19 @@ public sealed partial class TraceScenario
     /// <summary>Event <paramref name="number"/> of the recording as saved (ignored paths included).</summary>
     private string OriginalEventText(int number)
     {
-        var e = _original.Events[number];
-        return e.Pid > 0 ? $"#{number} {e.Call} in pid {e.Pid}" : $"#{number} {e.Call}";
+        return EventText(number, _original.Events[number]);
     }
+
+    /// <summary>An event as <c>#E call in pid P (name)</c>, with <c>, thread T</c> for a thread other than its process's main one.</summary>
+    private string EventText(int number, TraceEvent e) =>
+        e.Pid <= 0 ? $"#{number} {e.Call}"
+        : _original.TaskOf(e.Pid) is { } task ? $"#{number} {e.Call} in {task.Describe()}"
+        : $"#{number} {e.Call} in pid {e.Pid}";
 
     /// <summary>One replayed event as <c>#E call in pid P</c>, E its number in the recording as saved.</summary>
     private string EventText(int eventIndex)
     {
         var number = _eventNumbers[eventIndex];
-        var e = _original.Events[number];
-        return e.Pid > 0 ? $"#{number} {e.Call} in pid {e.Pid}" : $"#{number} {e.Call}";
+        return EventText(number, _original.Events[number]);
     }
 }

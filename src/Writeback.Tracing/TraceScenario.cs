@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Writeback.Processes;
 using Writeback.Tracing.Replay;
 
 namespace Writeback.Tracing;
@@ -21,6 +22,8 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
     private readonly byte[] _output;
     private readonly string[] _names;
     private readonly ConcurrentDictionary<(string Image, long OutputBytes), bool> _judged = new();
+    /// <summary>Verdicts by image content (SHA-256), acknowledged output and, unless the checker judges the image alone, crash kind and model: null for a pass.</summary>
+    private readonly ConcurrentDictionary<(string Image, long OutputBytes, string Context), Lazy<string?>> _verdicts = new();
     private IReadOnlyList<int> _callEvents = [];
     private long _checkerRuns;
     private TraceException? _fatal;
@@ -47,6 +50,9 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
     /// program a user thinks of (<c>app.py</c> for <c>python3 app.py</c>), else the program's file name.
     /// </summary>
     public string Name => _checker.ScenarioName ?? NameOf(_recording);
+
+    /// <summary>The checker: its command, time limit and working directory.</summary>
+    public CheckerOptions Checker => _checker;
 
     /// <summary>How many times the checker command has run.</summary>
     public long CheckerRuns => Interlocked.Read(ref _checkerRuns);
@@ -87,8 +93,14 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
         }
         var image = ReadImage(recovered);
         var outputBytes = context.Acknowledged.Count == 0 ? 0 : context.Acknowledged[^1];
-        _judged.TryAdd((ImageFiles.Fingerprint(image), outputBytes), true);
-        var message = RunChecker(image, outputBytes, context);
+        var fingerprint = ImageFiles.Fingerprint(image);
+        _judged.TryAdd((fingerprint, outputBytes), true);
+        // The same bytes with the same output (and context, unless the checker judges the image alone)
+        // get the same verdict: the checker runs once per distinct content, whichever crash point,
+        // page versions or (for an image-only checker) crash kind and model led to it. Lazy: two
+        // threads meeting the same image run the checker once.
+        var key = (fingerprint, outputBytes, _checker.VerdictDependsOnContext ? $"{context.Kind}/{context.Model.Name}" : "");
+        var message = _verdicts.GetOrAdd(key, _ => new Lazy<string?>(() => RunChecker(image, outputBytes, context))).Value;
         return message is null ? CheckResult.Ok : CheckResult.Fail(message);
     }
 
@@ -102,7 +114,7 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
         new(recording.Program, recording.Arguments, recording.Directory,
             [.. recording.InitialFiles.Where(f => !IsIgnored(f.Path, ignored))],
             [.. recording.Events.Where(e => !IsIgnored(e, ignored))],
-            recording.SystemCallCount);
+            recording.SystemCallCount, recording.Tasks);
 
     private static bool IsIgnored(TraceEvent e, IReadOnlyList<string> ignored) => IsIgnored(e.Path, ignored) || IsIgnored(e.TargetPath, ignored);
 
@@ -157,7 +169,9 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
     {
         try
         {
-            return CheckerRun.Run(_checker, environment);
+            return CheckerCommand.Run(_checker.Command, environment, _checker.WorkingDirectory, _checker.Timeout,
+                                      $"{environment["WRITEBACK_CRASH_POINT"]} ({environment["WRITEBACK_MODEL"]}, {environment["WRITEBACK_CRASH_KIND"]})",
+                                      message => new TraceException("trace: " + message)).Failure;
         }
         catch (TraceException e)
         {

@@ -1,3 +1,5 @@
+using Writeback.Formatting;
+
 namespace Writeback.Tracing.Ptrace;
 
 /// <summary>Data and length: the write family, truncate, fallocate, and the in-kernel copies that are refused.</summary>
@@ -13,7 +15,7 @@ internal sealed partial class SyscallDecoder
         if (open == OpenFile.StandardOutput && task.Nr is Syscall.write or Syscall.writev && result > 0)
         {
             var output = vectored ? TraceeMemory.ReadIoVectors(task.Tid, a[1], (long)a[2], result) : TraceeMemory.Read(task.Tid, a[1], result);
-            Emit(task, TraceEventKind.Output, $"{task.Call!.Name}(stdout, {result} {(result == 1 ? "byte" : "bytes")})", "", data: output);
+            Emit(task, TraceEventKind.Output, $"{task.Call!.Name}(stdout, {Counted.Of(result, "byte")})", "", data: output);
             return;
         }
         if (open?.File is not { Path: { } path } file || result <= 0)
@@ -36,7 +38,7 @@ internal sealed partial class SyscallDecoder
             Syscall.pwritev2 when (long)a[3] != -1 => (long)a[3],
             _ => FilePosition(task.Tid, (int)fd) - result,
         };
-        var call = $"{task.Call!.Name}({path}, offset {offsetBytes}, {result} {(result == 1 ? "byte" : "bytes")})";
+        var call = $"{task.Call!.Name}({path}, offset {offsetBytes}, {Counted.Of(result, "byte")})";
         Emit(task, TraceEventKind.Write, call, path, offsetBytes: offsetBytes, lengthBytes: result, data: data);
         file.Write(offsetBytes, data);
         if (open.IsSynchronous || (writeFlags & (Syscall.RWF_DSYNC | Syscall.RWF_SYNC)) != 0)

@@ -26,6 +26,7 @@ internal sealed unsafe class Tracer
     private readonly Dictionary<int, TracedTask> _tasks = [];
     private readonly ConcurrentDictionary<int, bool> _live = new();
     private readonly Dictionary<int, int> _parked = []; // tid -> the signal of its first stop
+    private readonly Dictionary<int, TraceTask> _names = []; // tid -> its process and the program that process runs
     private readonly SyscallDecoder _decoder;
     private string? _refusal;
     private volatile bool _timedOut;
@@ -56,7 +57,9 @@ internal sealed unsafe class Tracer
             }
             _decoder.Finish();
             CheckOutcome(exitStatus, standardError);
-            return new Recording(_options.Program, _options.Arguments, _directory, [.. _decoder.InitialFiles], [.. _decoder.Events], _decoder.SystemCallCount);
+            var tids = _decoder.Events.Select(e => e.Pid).ToHashSet();
+            return new Recording(_options.Program, _options.Arguments, _directory, [.. _decoder.InitialFiles], [.. _decoder.Events], _decoder.SystemCallCount,
+                                 [.. _names.Values.Where(t => tids.Contains(t.Tid)).OrderBy(t => t.Tid)]);
         }
         finally
         {
@@ -83,7 +86,26 @@ internal sealed unsafe class Tracer
         var fds = new FdTable();
         fds.Entries[1] = (OpenFile.StandardOutput, false);
         _tasks[pid] = new TracedTask(pid, fds, new AddressSpace { Users = 1 });
+        _names[pid] = new TraceTask(pid, pid, TraceScenario.NameOf(_options.Program, _options.Arguments));
         Interop.Libc.kill(pid, Interop.Libc.SIGCONT);
+    }
+
+    /// <summary>After an execve the process runs another program: name it after its new command line (/proc/TID/cmdline).</summary>
+    private void NameAfterExec(int tid)
+    {
+        string[] commandLine;
+        try
+        {
+            commandLine = File.ReadAllText($"/proc/{tid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (IOException)
+        {
+            return; // the task is gone: its events keep the name it had
+        }
+        if (commandLine.Length > 0)
+        {
+            _names[tid] = new TraceTask(tid, tid, TraceScenario.NameOf(commandLine[0], commandLine[1..]));
+        }
     }
 
     /// <summary>Why PTRACE_SEIZE failed, in one line naming the likely cause.</summary>
@@ -209,6 +231,10 @@ internal sealed unsafe class Tracer
         var memory = (flags & Syscall.CLONE_VM) != 0 || ptraceEvent == Interop.Libc.PTRACE_EVENT_VFORK ? parent.Memory : parent.Memory.Copy();
         memory.Users++;
         _tasks[childTid] = new TracedTask(childTid, fds, memory);
+        if (_names.TryGetValue(parentTid, out var process))
+        {
+            _names[childTid] = new TraceTask(childTid, (flags & Syscall.CLONE_THREAD) != 0 ? process.Pid : childTid, process.Name);
+        }
         _live[childTid] = true;
         if (_parked.Remove(childTid, out var signal))
         {
@@ -226,6 +252,7 @@ internal sealed unsafe class Tracer
             moved.Tid = tid;
             _tasks[tid] = moved;
         }
+        NameAfterExec(tid);
         if (!_tasks.TryGetValue(tid, out var task))
         {
             return;

@@ -178,9 +178,10 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     ProgressTask? task = progress?.AddTask(Markup.Escape($"{target.Scenario.Name} / {model.Name}"), maxValue: 1);
+                    (IProgress<ExplorationProgress> reporter, IDisposable? lines) = StartProgress(task, $"check: {target.Scenario.Name} / {model.Name}");
                     var explorer = new CrashExplorer(model, options with
                     {
-                        Progress = task is null ? null : new TaskProgress(task),
+                        Progress = reporter,
                         StorageFaults = options.StorageFaults ?? target.Faults,
                     });
                     try
@@ -190,6 +191,10 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
                     catch (Exception e) when (e is not OperationCanceledException && ScenarioFailedException.From(target.Scenario, e) is { } failed)
                     {
                         throw failed;
+                    }
+                    finally
+                    {
+                        lines?.Dispose();
                     }
                     task?.Value = 1;
                 }
@@ -289,11 +294,10 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
         const string prefix = "writeback check";
         if (assemblyPath is null || !failure.Reproduce.StartsWith(prefix, StringComparison.Ordinal))
         {
-            return failure.Reproduce;
+            return Invocation.Apply(failure.Reproduce);
         }
 
-        string quoted = assemblyPath.Contains(' ', StringComparison.Ordinal) ? $"\"{assemblyPath}\"" : assemblyPath;
-        return $"{prefix} --assembly {quoted}{failure.Reproduce[prefix.Length..]}";
+        return Invocation.Apply($"{prefix} --assembly {CommandLine.Quote(assemblyPath)}{failure.Reproduce[prefix.Length..]}");
     }
 
     private static CheckDocument ToDocument(CheckSettings settings, string? assemblyPath, KernelModel[] models, CrashKind[] kinds,
@@ -347,17 +351,5 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
         }
 
         return node;
-    }
-
-    /// <summary>Moves a Spectre progress task as the explorer reports progress.</summary>
-    private sealed class TaskProgress(ProgressTask task) : IProgress<ExplorationProgress>
-    {
-        public void Report(ExplorationProgress value)
-        {
-            if (value.CrashPointsTotal > 0)
-            {
-                task.Value = (double)value.CrashPointsDone / value.CrashPointsTotal;
-            }
-        }
     }
 }

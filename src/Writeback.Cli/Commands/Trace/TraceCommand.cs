@@ -2,6 +2,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using Writeback.Cli.Commands.Check;
 using Writeback.Cli.Output;
+using Writeback.Formatting;
 using Writeback.Tracing;
 
 namespace Writeback.Cli.Commands.Trace;
@@ -24,12 +25,14 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
 
         KernelModel[] models = Parse(() => CheckCommand.ParseModels(settings.Models, settings.ModelFiles));
         CrashKind[] kinds = Parse(() => CheckCommand.ParseKinds(settings.CrashKinds));
-        Recording recording = Obtain(context, settings);
+        Recording recording = Obtain(context, settings, Output.StandardError);
         var scenario = new TraceScenario(recording, new CheckerOptions
         {
             Command = settings.Checker!,
             Timeout = TimeSpan.FromSeconds(settings.CheckerTimeoutSeconds),
             IgnoredPaths = settings.Ignore,
+            ScenarioName = settings.Name,
+            WorkingDirectory = Environment.CurrentDirectory,
         });
         ExplorerOptions options = settings.ToExplorerOptions(kinds);
 
@@ -37,7 +40,7 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
         SimulationRecord record = CrashExplorer.Record(scenario);
         if (settings.WriteImage is { } imageDirectory && settings.CrashPoint is { } crashPoint)
         {
-            return WriteImages(record, models[0], kinds[0], crashPoint, options, imageDirectory);
+            return WriteImages(record, scenario, models[0], kinds[0], crashPoint, options, imageDirectory);
         }
 
         var reports = new List<CrashReport>();
@@ -47,7 +50,15 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 ProgressTask? task = progress?.AddTask(Markup.Escape($"{scenario.Name} / {model.Name}"), maxValue: 1);
-                reports.Add(Explore(new CrashExplorer(model, options), record, scenario));
+                (IProgress<ExplorationProgress> reporter, IDisposable? lines) = StartProgress(task, $"trace: {scenario.Name} / {model.Name}", () => scenario.CheckerRuns);
+                try
+                {
+                    reports.Add(Explore(new CrashExplorer(model, options with { Progress = reporter }), record, scenario));
+                }
+                finally
+                {
+                    lines?.Dispose();
+                }
                 task?.Value = 1;
             }
         });
@@ -68,7 +79,7 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
         }
     }
 
-    private static Recording Obtain(CommandContext context, TraceSettings settings)
+    private static Recording Obtain(CommandContext context, TraceSettings settings, TextWriter error)
     {
         IReadOnlyList<string> program = context.Remaining.Raw;
         if (settings.Checker is null)
@@ -97,8 +108,9 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
         }
         if (settings.Directory is null || program.Count == 0)
         {
-            throw new UsageException("trace: give --dir DIR and the program after '--' (or --load TRACE).");
+            throw new UsageException("trace: give --dir DIR and put the program after --: writeback trace --dir DIR --checker CMD -- PROGRAM [ARGS...] (or --load TRACE).");
         }
+        ProgramArguments.Check(settings.Directory, program, Environment.CurrentDirectory, error.WriteLine);
         Recording recording = TraceRecorder.Record(new RecorderOptions
         {
             Directory = settings.Directory,
@@ -127,15 +139,17 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
         return report;
     }
 
-    private int WriteImages(SimulationRecord record, KernelModel model, CrashKind kind, int crashPoint, ExplorerOptions options, string directory)
+    private int WriteImages(SimulationRecord record, TraceScenario scenario, KernelModel model, CrashKind kind, int crashPoint, ExplorerOptions options,
+                            string directory)
     {
         if (crashPoint < 0 || crashPoint > record.CallCount)
         {
             throw new UsageException($"trace: --crash-point must be between 0 and {record.CallCount}, not {crashPoint}.");
         }
-        int count = TraceImages.WriteImages(record, model, kind, crashPoint, options, directory);
-        Output.Console.MarkupLine($"wrote {count} distinct image(s) of crash point {crashPoint} ({Markup.Escape(record.DescribeCrashPoint(crashPoint))}; "
-                                  + $"{Markup.Escape(model.Name)}, {CheckRenderer.KindLabel(kind)}) to {Markup.Escape(directory)}/state-*");
+        int count = TraceImages.WriteImages(record, model, kind, crashPoint, options, directory, scenario: scenario);
+        Output.Console.MarkupLine($"wrote {Counted.Of(count, "distinct image")} of crash point {crashPoint} ({Markup.Escape(record.DescribeCrashPoint(crashPoint))}; "
+                                  + $"{Markup.Escape(model.Name)}, {CheckRenderer.KindLabel(kind)}) to {Markup.Escape(directory)}/state-*, "
+                                  + "each with the checker's output (state-I.output.txt) and verdict (state-I.verdict.txt) beside it");
         return ExitCodes.Ok;
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using Writeback.Cli.Commands.Check;
 using Writeback.Cli.Output;
+using Writeback.Formatting;
 using Writeback.Tracing;
 
 namespace Writeback.Cli.Commands.Trace;
@@ -39,9 +40,11 @@ internal sealed class TraceReport(CliOutput output)
     {
         IAnsiConsole console = output.Console;
         console.MarkupLine($"[bold]writeback trace[/]: {Markup.Escape(run.Outcome.Target.Summary ?? run.Scenario.Name)}");
-        console.MarkupLine($"models {Markup.Escape(string.Join(" vs ", run.Models.Select(m => m.Name)))}; atomic write {run.Settings.AtomicWriteBytes} bytes; "
-                           + $"seed {run.Settings.Seed}; {run.Record.CrashPointCount} crash points; checker ran {run.Scenario.CheckerRuns} times on "
-                           + $"{run.Scenario.DistinctImages} distinct images and outputs in {run.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
+        output.WriteWholeLine($"the program ran in {run.Recording.Directory}; the checker ran in {run.Scenario.Checker.WorkingDirectory}");
+        console.MarkupLine($"models {Markup.Escape(string.Join(" vs ", run.Models.Select(m => m.Name)))}; atomic write {Counted.Of(run.Settings.AtomicWriteBytes, "byte")}; "
+                           + $"seed {run.Settings.Seed}; {Counted.Of(run.Record.CrashPointCount, "crash point")}; checker ran {Counted.Of(run.Scenario.CheckerRuns, "time")} on "
+                           + $"{run.Scenario.DistinctImages} distinct {Counted.Noun(run.Scenario.DistinctImages, "image and output", "images and outputs")} "
+                           + $"in {run.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
         console.Write(CheckRenderer.Matrix([run.Outcome], run.Kinds));
         var candidateOnly = run.Outcome.CandidateOnlyFailures();
         foreach (CrashReport report in run.Outcome.Reports.Where(r => r.Failures.Count > 0))
@@ -53,6 +56,10 @@ internal sealed class TraceReport(CliOutput output)
             console.Write(CheckRenderer.Failure(run.Outcome, report, first, only, console.Profile.Width));
             // Whole, never wrapped at the terminal's width, so that it can be copied and run.
             output.WriteWholeLine($"reproduce: {Reproduce(run, report.Model, first)}");
+            if ((run.Settings.Load ?? run.Settings.Save) is null)
+            {
+                output.WriteWholeLine($"(it runs the program again: first restore {run.Recording.Directory} to what it held before this run, or record with --save TRACE to replay the recording instead)");
+            }
         }
         if (candidateOnly.Count > 0)
         {
@@ -72,19 +79,18 @@ internal sealed class TraceReport(CliOutput output)
     /// <summary>The command that writes the failing crash point's images; it names the saved recording when there is one.</summary>
     private static string Reproduce(TraceRun run, KernelModel model, CrashFailure failure)
     {
-        string source = (run.Settings.Load ?? run.Settings.Save) is not null ? $"--load {Quote(run.Settings.Load ?? run.Settings.Save!)}"
-            : $"--dir {Quote(run.Recording.Directory)} (after restoring its initial contents)";
-        string program = run.Settings.Load is null && run.Settings.Save is null
-            ? " -- " + string.Join(' ', new[] { run.Recording.Program }.Concat(run.Recording.Arguments).Select(Quote))
-            : "";
+        string? saved = run.Settings.Load ?? run.Settings.Save;
+        string source = saved is not null ? $"--load {Quote(Path.GetFullPath(saved))}" : $"--dir {Quote(run.Recording.Directory)}";
+        string program = saved is null ? " -- " + CommandLine.Join(new[] { run.Recording.Program }.Concat(run.Recording.Arguments)) : "";
         string ignore = string.Concat(run.Settings.Ignore.Select(glob => $" --ignore {Quote(glob)}"));
+        string name = run.Settings.Name is { } n ? $" --name {Quote(n)}" : "";
         string maxStates = run.Settings.MaxStatesPerCrashPoint is { } max ? $" --max-states {max}" : "";
-        return $"writeback trace {source} --checker {Quote(run.Settings.Checker!)}{ignore} --model {model.Name} --crash-kind {failure.Kind} "
-               + $"--atomic-write-bytes {run.Settings.AtomicWriteBytes} --seed {run.Settings.Seed}{maxStates} --write-image DIR --crash-point {failure.CrashPointIndex}{program}";
+        string images = Quote(Path.Combine(Path.GetTempPath(), $"{run.Scenario.Name}-crash-point-{failure.CrashPointIndex}"));
+        return Invocation.Prefix + $" trace {source} --checker {Quote(run.Settings.Checker!)}{ignore}{name} --model {Quote(model.Name)} --crash-kind {failure.Kind} "
+               + $"--atomic-write-bytes {run.Settings.AtomicWriteBytes} --seed {run.Settings.Seed}{maxStates} --write-image {images} --crash-point {failure.CrashPointIndex}{program}";
     }
 
-    private static string Quote(string value) =>
-        value.Length > 0 && value.All(c => char.IsLetterOrDigit(c) || "/._-=:,+".Contains(c, StringComparison.Ordinal)) ? value : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    private static string Quote(string value) => CommandLine.Quote(value);
 
     private void WriteFailureImages(TraceRun run, string directory)
     {
@@ -93,10 +99,10 @@ internal sealed class TraceReport(CliOutput output)
             foreach (CrashFailure failure in report.Failures.GroupBy(f => f.Kind).Select(g => g.OrderBy(f => f.CrashPointIndex).First()))
             {
                 string target = Path.Combine(directory, $"{report.Model.Name}-{failure.Kind}-{failure.CrashPointIndex}");
-                TraceImages.WriteFailure(run.Record, report.Model, failure, run.Settings.AtomicWriteBytes, target);
+                TraceImages.WriteFailure(run.Record, report.Model, failure, run.Settings.AtomicWriteBytes, target, run.Scenario);
                 if (!run.Settings.JsonToStandardOutput)
                 {
-                    output.Console.MarkupLine($"wrote the failing image to {Markup.Escape(target)}");
+                    output.WriteWholeLine($"wrote the failing image to {target} (its output and verdict: {target}.output.txt, {target}.verdict.txt)");
                 }
             }
         }

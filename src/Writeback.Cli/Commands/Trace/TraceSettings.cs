@@ -10,13 +10,18 @@ internal sealed class TraceSettings : ExplorationSettings
 {
     /// <summary>The directory the program runs in.</summary>
     [CommandOption("-d|--dir <DIR>")]
-    [Description("The directory the program runs in (its working directory). Only files under it are modelled; what it holds before the program starts is the initial durable state.")]
+    [Description("The directory the program runs in (its working directory; relative arguments are read there). Only files under it are modelled; what it holds before the program starts is the initial durable state.")]
     public string? Directory { get; init; }
 
     /// <summary>The checker command.</summary>
     [CommandOption("-c|--checker <CMD>")]
-    [Description("Shell command run once per distinct post-crash image and acknowledged output, with WRITEBACK_IMAGE, WRITEBACK_OUTPUT, WRITEBACK_MODEL, WRITEBACK_CRASH_KIND and WRITEBACK_CRASH_POINT set. Exit 0 = consistent; otherwise the first line of its output is the failure message.")]
+    [Description("Shell command run once per distinct post-crash image and acknowledged output, with WRITEBACK_IMAGE, WRITEBACK_OUTPUT, WRITEBACK_MODEL, WRITEBACK_CRASH_KIND and WRITEBACK_CRASH_POINT set. It runs in the directory 'trace' was started from. Exit 0 = consistent; otherwise the first line of its output is the failure message.")]
     public string? Checker { get; init; }
+
+    /// <summary>The scenario's name in reports.</summary>
+    [CommandOption("--name <NAME>")]
+    [Description("The scenario's name in reports, JSON and HTML. Default: the program a user thinks of (app.py for 'python3 app.py').")]
+    public string? Name { get; init; }
 
     /// <summary>Paths not modelled.</summary>
     [CommandOption("--ignore <GLOB>")]
@@ -47,7 +52,7 @@ internal sealed class TraceSettings : ExplorationSettings
 
     /// <summary>Where to write post-crash images.</summary>
     [CommandOption("--write-image <DIR>")]
-    [Description("Write post-crash images into DIR: with --crash-point N, every distinct image at crash point N (first --model, first --crash-kind) as DIR/state-I; without it, the image of each reported failure (and its shrunk image) as DIR/MODEL-KIND-N.")]
+    [Description("Write post-crash images into DIR: with --crash-point N, every distinct image at crash point N (first --model, first --crash-kind) as DIR/state-I; without it, the image of each reported failure (and its shrunk image) as DIR/MODEL-KIND-N. Beside each image IMAGE: IMAGE.output.txt, the output the checker was given, and IMAGE.verdict.txt, its verdict on that image.")]
     public string? WriteImage { get; init; }
 
     /// <summary>The crash point whose images --write-image writes.</summary>
@@ -65,6 +70,10 @@ internal sealed class TraceSettings : ExplorationSettings
         if (TimeoutSeconds <= 0 || CheckerTimeoutSeconds <= 0)
         {
             return ValidationResult.Error("--timeout and --checker-timeout must be positive.");
+        }
+        if (Name is { } name && (name.Trim().Length == 0 || name.Contains('\n', StringComparison.Ordinal)))
+        {
+            return ValidationResult.Error("--name must be one non-empty line.");
         }
         if (CrashPoint is not null && WriteImage is null)
         {

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using Writeback.Formatting;
+
+namespace Writeback.Cli.Output;
+
+/// <summary>
+/// Progress for a log rather than a terminal: plain lines on standard error, one when the work
+/// starts, one every <see cref="Interval"/> while it runs (from a timer, so a crash point that takes
+/// minutes still shows the run is alive), and one when it ends. A run a CI job kills at its time
+/// limit thus shows how far it got: <c>trace: app.py / Linux3_16Range: 7 of 11 crash points,
+/// 52 states, checker ran 30 times (12 s)</c>.
+/// </summary>
+internal sealed class ProgressLines : IProgress<ExplorationProgress>, IDisposable
+{
+    private readonly TextWriter _error;
+    private readonly string _label;
+    private readonly Func<long>? _checkerRuns;
+    private readonly Stopwatch _elapsed = Stopwatch.StartNew();
+    private readonly Timer _timer;
+    private readonly Lock _gate = new();
+    private ExplorationProgress? _latest;
+    private bool _done;
+
+    /// <summary>Starts reporting: writes the first line and starts the timer.</summary>
+    /// <param name="error">Standard error.</param>
+    /// <param name="label">What is running, e.g. <c>trace: app.py / Linux3_16Range</c>.</param>
+    /// <param name="checkerRuns">The checker's run count so far, for a traced program; <see langword="null"/> otherwise.</param>
+    /// <param name="interval">Time between lines; <see langword="null"/> for <see cref="DefaultInterval"/>.</param>
+    public ProgressLines(TextWriter error, string label, Func<long>? checkerRuns = null, TimeSpan? interval = null)
+    {
+        _error = error;
+        _label = label;
+        _checkerRuns = checkerRuns;
+        Interval = interval ?? DefaultInterval;
+        WriteLine("started");
+        _timer = new Timer(_ => Tick(), null, Interval, Interval);
+    }
+
+    /// <summary>
+    /// Five seconds, or <c>WRITEBACK_PROGRESS_SECONDS</c> when it holds a positive number: often
+    /// enough to see where a killed run was, rarely enough not to fill a log.
+    /// </summary>
+    public static TimeSpan DefaultInterval =>
+        double.TryParse(Environment.GetEnvironmentVariable("WRITEBACK_PROGRESS_SECONDS"), NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds)
+        && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromSeconds(5);
+
+    /// <summary>Time between lines while the work runs.</summary>
+    public TimeSpan Interval { get; }
+
+    /// <inheritdoc />
+    public void Report(ExplorationProgress value)
+    {
+        lock (_gate)
+        {
+            _latest = value;
+        }
+    }
+
+    /// <summary>Writes the last line (the work is over) and stops the timer.</summary>
+    public void Dispose()
+    {
+        _timer.Dispose();
+        lock (_gate)
+        {
+            if (!_done)
+            {
+                _done = true;
+                WriteLine(Status());
+            }
+        }
+    }
+
+    private void Tick()
+    {
+        lock (_gate)
+        {
+            if (!_done)
+            {
+                WriteLine(Status());
+            }
+        }
+    }
+
+    /// <summary>The state so far: crash points done of total, states checked, checker runs, elapsed time.</summary>
+    internal string Status()
+    {
+        var parts = new List<string>();
+        if (_latest is { } p)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{p.CrashPointsDone} of {Counted.Of(p.CrashPointsTotal, "crash point")}"));
+            parts.Add(Counted.Of(p.StatesChecked, "state") + " checked");
+        }
+        else
+        {
+            parts.Add("no crash point done yet");
+        }
+        if (_checkerRuns?.Invoke() is { } runs)
+        {
+            parts.Add($"checker ran {Counted.Of(runs, "time")}");
+        }
+        return string.Join(", ", parts) + string.Create(CultureInfo.InvariantCulture, $" ({_elapsed.Elapsed.TotalSeconds:0} s)");
+    }
+
+    private void WriteLine(string status)
+    {
+        _error.WriteLine($"{_label}: {status}");
+        _error.Flush();
+    }
+}
