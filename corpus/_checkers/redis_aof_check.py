@@ -18,7 +18,9 @@ for line in open(os.path.join(directory, manifests[0]), "rb").read().split(b"\n"
     if not words:
         continue
     fields = dict(zip(words[0::2], words[1::2]))
-    files.append((fields.get(b"type"), fields[b"file"].decode()))
+    if b"file" not in fields:  # a torn manifest line: redis-server refuses to start on it
+        print(f"append-only manifest {manifests[0]} has a line without a file: {line[:60]!r}"); sys.exit(1)
+    files.append((fields.get(b"type"), fields[b"file"].decode(errors="replace")))
 files.sort(key=lambda f: f[0] != b"b")  # the base first, then the incremental files in order
 
 values = {}

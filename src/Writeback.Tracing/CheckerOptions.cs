@@ -20,6 +20,16 @@ public sealed record CheckerOptions
     /// <summary>The scenario's name in reports (<c>--name</c>), or <see langword="null"/> to name it after the program.</summary>
     public string? ScenarioName { get; init; }
 
+    /// <summary>
+    /// Whether the checker's verdict may depend on the crash kind and the model it is told
+    /// (<c>WRITEBACK_CRASH_KIND</c>, <c>WRITEBACK_MODEL</c>) and not only on the image and the
+    /// output. Default <see langword="true"/>: a verdict is reused only for the same image, output,
+    /// crash kind and model. <see langword="false"/> declares a checker that judges the image and
+    /// the output alone (the corpus's checkers): the same image is then judged once for every crash
+    /// kind and model, and those variables name the first crash kind and model it was met under.
+    /// </summary>
+    public bool VerdictDependsOnContext { get; init; } = true;
+
     /// <summary>The checker's working directory. Default: the current directory.</summary>
     public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
 }

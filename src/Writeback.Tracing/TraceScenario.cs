@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Writeback.Processes;
 using Writeback.Tracing.Replay;
 
 namespace Writeback.Tracing;
@@ -21,6 +22,8 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
     private readonly byte[] _output;
     private readonly string[] _names;
     private readonly ConcurrentDictionary<(string Image, long OutputBytes), bool> _judged = new();
+    /// <summary>Verdicts by image content (SHA-256), acknowledged output and, unless the checker judges the image alone, crash kind and model: null for a pass.</summary>
+    private readonly ConcurrentDictionary<(string Image, long OutputBytes, string Context), Lazy<string?>> _verdicts = new();
     private IReadOnlyList<int> _callEvents = [];
     private long _checkerRuns;
     private TraceException? _fatal;
@@ -90,8 +93,14 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
         }
         var image = ReadImage(recovered);
         var outputBytes = context.Acknowledged.Count == 0 ? 0 : context.Acknowledged[^1];
-        _judged.TryAdd((ImageFiles.Fingerprint(image), outputBytes), true);
-        var message = RunChecker(image, outputBytes, context);
+        var fingerprint = ImageFiles.Fingerprint(image);
+        _judged.TryAdd((fingerprint, outputBytes), true);
+        // The same bytes with the same output (and context, unless the checker judges the image alone)
+        // get the same verdict: the checker runs once per distinct content, whichever crash point,
+        // page versions or (for an image-only checker) crash kind and model led to it. Lazy: two
+        // threads meeting the same image run the checker once.
+        var key = (fingerprint, outputBytes, _checker.VerdictDependsOnContext ? $"{context.Kind}/{context.Model.Name}" : "");
+        var message = _verdicts.GetOrAdd(key, _ => new Lazy<string?>(() => RunChecker(image, outputBytes, context))).Value;
         return message is null ? CheckResult.Ok : CheckResult.Fail(message);
     }
 
@@ -160,7 +169,9 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
     {
         try
         {
-            return CheckerRun.Run(_checker, environment);
+            return CheckerCommand.Run(_checker.Command, environment, _checker.WorkingDirectory, _checker.Timeout,
+                                      $"{environment["WRITEBACK_CRASH_POINT"]} ({environment["WRITEBACK_MODEL"]}, {environment["WRITEBACK_CRASH_KIND"]})",
+                                      message => new TraceException("trace: " + message)).Failure;
         }
         catch (TraceException e)
         {

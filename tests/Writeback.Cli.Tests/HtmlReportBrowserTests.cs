@@ -32,6 +32,30 @@ public sealed partial class HtmlReportBrowserTests
     }
 
     [SkippableFact]
+    public void The_whatif_report_shows_the_program_by_model_matrix_the_differential_and_the_diagnosis_without_console_errors()
+    {
+        Skip.If(Chromium.Value is null, "Chromium is not installed (apt-get install chromium)");
+        using var directory = new TempDirectory();
+        string corpus = WhatIfCommandTests.RecordCorpus(directory);
+        string html = directory.File("whatif.html");
+        CliRun run = CliRun.Of("whatif", "--baseline", "Linux2_6_19To3_15WholeFile", "--candidate", "Linux3_16Range", "--corpus", corpus, "--html", html);
+        Assert.True(run.ExitCode == 1, run.ToString());
+
+        (string dom, string console) = Open(html, directory);
+
+        Assert.Equal(4, VerdictRow().Matches(dom).Count); // two programs, each under both models
+        Assert.Matches("<tr class=\"verdict-row\"><td>flush-range</td><td>Linux3_16Range</td><td class=\"pass\">pass</td><td class=\"fail\">FAIL", dom);
+        Assert.Matches("<tr class=\"verdict-row\"><td>flush-whole</td><td>Linux3_16Range</td>(<td class=\"pass\">pass</td>){3}", dom);
+        Assert.Matches("<tr class=\"differential-row\"><td>flush-range</td><td>Linux2_6_19To3_15WholeFile</td><td>Linux3_16Range</td><td class=\"fail\">crash point \\d+ \\(kernel crash, power loss\\)", dom);
+        Assert.Matches("<td>#\\d+ msync\\(data\\.bin, offset 4096, 4096, MS_SYNC\\)[^<]*\\(msyncRangeSync: baseline whole file[^<]*; candidate range", dom);
+        Assert.Matches("<tr class=\"differential-row\"><td>flush-whole</td><td>Linux2_6_19To3_15WholeFile</td><td>Linux3_16Range</td><td>nothing</td>", dom);
+        Assert.Contains("<span class=\"category\">relied on a whole-file sync</span>", dom, StringComparison.Ordinal);
+        Assert.Contains("(only under this model)", dom, StringComparison.Ordinal);
+        Assert.Contains("--only flush-range --seed 0", dom, StringComparison.Ordinal);
+        Assert.DoesNotContain(":CONSOLE", console, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void The_console_check_sees_a_script_error_when_there_is_one()
     {
         Skip.If(Chromium.Value is null, "Chromium is not installed (apt-get install chromium)");

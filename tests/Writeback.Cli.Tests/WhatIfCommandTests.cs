@@ -168,7 +168,7 @@ public sealed class WhatIfCommandTests
     }));
 
     /// <summary>Records both programs with <c>writeback trace --save</c> into a two-entry corpus (entry.json as corpus/README.md documents).</summary>
-    private static string RecordCorpus(TempDirectory directory)
+    internal static string RecordCorpus(TempDirectory directory)
     {
         Skip.If(Environment.GetEnvironmentVariable("PATH")!.Split(':').All(d => !File.Exists(Path.Combine(d, "python3"))), "python3 is not installed");
         string corpus = directory.File("corpus");

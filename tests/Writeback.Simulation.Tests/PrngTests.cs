@@ -1,4 +1,4 @@
-using Writeback.Simulation.Exploration;
+using Writeback.Prng;
 
 namespace Writeback.Simulation.Tests;
 

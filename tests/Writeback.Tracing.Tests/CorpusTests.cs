@@ -40,6 +40,28 @@ public sealed class CorpusTests
         }
     }
 
+    /// <summary>
+    /// whatif judges an image once for both models and every crash kind (CheckerOptions.VerdictDependsOnContext
+    /// false): sound only while no corpus checker reads what it is told about the crash. Every source in the
+    /// corpus (shared checkers, programs whose builds include checkers, entry folders) is searched.
+    /// </summary>
+    [Fact]
+    public void No_corpus_checker_reads_the_crash_kind_model_or_crash_point()
+    {
+        string[] told = ["WRITEBACK_MODEL", "WRITEBACK_CRASH_KIND", "WRITEBACK_CRASH_POINT"];
+        var sources = Directory.EnumerateFiles(CorpusFolder.Value, "*", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}recorded{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                           && !path.EndsWith(".md", StringComparison.Ordinal))
+            .ToArray();
+        Assert.Contains(sources, path => path.EndsWith("sqlite_check.py", StringComparison.Ordinal));
+        foreach (var path in sources)
+        {
+            var text = File.ReadAllText(path);
+            Assert.False(told.Any(name => text.Contains(name, StringComparison.Ordinal)),
+                         $"{path} reads one of {string.Join(", ", told)}; whatif shares verdicts across crash kinds and models (corpus/README.md)");
+        }
+    }
+
     [Theory]
     [InlineData("""{"name": 1}""", "name must be a string")]
     [InlineData("""{"nme": "x"}""", "unknown key 'nme'")]
@@ -97,6 +119,56 @@ public sealed class CorpusTests
                 Assert.True(pass == outcome.Passed(model, kind), $"{name} {modelName} {kind}: expected {(pass ? "pass" : "fail")}; {outcome}");
             }
         }
+    }
+
+    /// <summary>
+    /// A checker meets crash images no program left on a clean shutdown: a data file shorter than what its
+    /// metadata names, a torn manifest line, a torn value. It must say so in one line and fail, never die of a
+    /// signal (LMDB maps data.mdb and read past its end with SIGBUS) or a traceback.
+    /// </summary>
+    [SkippableFact]
+    public void Corpus_checkers_report_short_and_torn_files_in_one_line_instead_of_dying()
+    {
+        var program = TestPrograms.Compile("lmdb_log", "-llmdb");
+        using var directory = new TempDirectory();
+        var environment = Directory.CreateDirectory(Path.Combine(directory.Path, "env")).FullName;
+        Assert.Equal(0, TestPrograms.Run(program, ["default", "0"], environment).ExitCode);
+        Assert.Equal(0, TestPrograms.Run(program, ["default", "3"], environment).ExitCode);
+        var output = Path.Combine(directory.Path, "output");
+        File.WriteAllText(output, "ack 1\nack 2\nack 3\n");
+        (int ExitCode, string Output) Check(string command, params string[] arguments)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+            start.Environment["WRITEBACK_IMAGE"] = environment;
+            start.Environment["WRITEBACK_OUTPUT"] = output;
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var text = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, text);
+        }
+        Assert.Equal((0, ""), Check(program, "check"));
+
+        using (var data = new FileStream(Path.Combine(environment, "data.mdb"), FileMode.Open))
+        {
+            data.SetLength(8192); // both meta pages, none of the pages the newest one names
+        }
+        var (exitCode, message) = Check(program, "check");
+        Assert.True(exitCode == 1, $"exit {exitCode}: {message}"); // 135 was SIGBUS
+        Assert.Matches(@"^data\.mdb is 8192 bytes but its meta page names page \d+, which needs \d+ bytes \(3 puts acknowledged\)\n$", message);
+
+        var python = TestPrograms.Require("python3");
+        var checkers = Path.Combine(CorpusFolder.Value, "_checkers");
+        Directory.CreateDirectory(Path.Combine(environment, "appendonlydir"));
+        File.WriteAllText(Path.Combine(environment, "appendonlydir", "appendonly.aof.manifest"), "file appendonly.aof.1.base.rdb seq 1 type b\nfi");
+        (exitCode, message) = Check(python, "-S", Path.Combine(checkers, "redis_aof_check.py"));
+        Assert.Equal((1, "append-only manifest appendonly.aof.manifest has a line without a file: b'fi'\n"), (exitCode, message));
+        File.WriteAllText(Path.Combine(environment, "current"), string.Concat(Enumerable.Repeat("value \n", 100)));
+        (exitCode, message) = Check(python, "-S", Path.Combine(checkers, "replace_check.py"));
+        Assert.Equal((1, "current is torn ('value ') with 3 replaces acknowledged\n"), (exitCode, message));
     }
 
     [SkippableFact]

@@ -20,7 +20,7 @@ public sealed class RuntimeTests
         var recording = Traced.Record(directory.Path, java, "-cp", classes, "HeaderLog", mode, "3");
         var outcome = Traced.Explore(recording, $"python3 {TestPrograms.Source("check_header_barrier.py")} data.bin");
 
-        Assert.Equal("1\n2\n3\n", System.Text.Encoding.ASCII.GetString(recording.StandardOutput()));
+        Assert.Equal("ack 1\nack 2\nack 3\n", System.Text.Encoding.ASCII.GetString(recording.StandardOutput()));
         // The stores reach the recording through the JVM's mapping, and force(index, length) as ranged msyncs.
         Assert.Contains(recording.Events, e => e is { Kind: TraceEventKind.Store, Path: "data.bin" });
         Assert.Equal(6, recording.Events.Count(e => e is { Kind: TraceEventKind.Msync, Path: "data.bin" }));

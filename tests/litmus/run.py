@@ -4,6 +4,7 @@
 
     python3 tests/litmus/run.py [--fs ext4,xfs,btrfs] [--tests a,b] [--crashes N] [--torn-seeds K]
                                 [--models Linux3_16Range,...] [--json results.json] [--markdown table.md]
+    python3 tests/litmus/run.py --merge a.json,b.json [--json all.json] [--markdown table.md]
 
 Needs root, loop devices, mkfs.ext4/mkfs.xfs/mkfs.btrfs and gcc. Exit 1 when a file system produced
 an outcome the strict model (the first of --models) forbids: a soundness bug of the simulator.
@@ -77,7 +78,10 @@ def main():
     parser.add_argument("--json")
     parser.add_argument("--markdown")
     parser.add_argument("--reuse", help="a --json file of an earlier run: take its real outcomes, recompute only the models")
+    parser.add_argument("--merge", help="--json files of earlier runs (e.g. one per file system, run in parallel): add up their images and outcomes, join their model sets, compare; runs nothing")
     args = parser.parse_args()
+    if args.merge:
+        return report(merge(args.merge.split(",")), args)
     work = tempfile.mkdtemp(prefix="litmus-")
     litmus = os.path.join(work, "litmus")
     subprocess.run(["gcc", "-O2", "-o", litmus, os.path.join(HERE, "litmus.c")], check=True)
@@ -112,6 +116,12 @@ def main():
             message += "".join(f"\n    PROBLEM {p}" for p in problems)
             print(message, flush=True)
         results["tests"][test] = entry
+    results["models"] = models
+    shutil.rmtree(work, ignore_errors=True)
+    return report(results, args)
+
+
+def report(results, args):
     print(f"images per file system: {results['images']}; outcomes the strict model forbids: {len(results['forbidden'])}; "
           f"outcomes a file system's own model forbids: {len(results['forbiddenByFsModel'])}")
     for item in results["forbidden"] + results["forbiddenByFsModel"]:
@@ -119,9 +129,35 @@ def main():
     if args.json:
         json.dump(results, open(args.json, "w"), indent=1)
     if args.markdown:
-        write_markdown(results, models, file_systems, args.markdown)
-    shutil.rmtree(work, ignore_errors=True)
+        write_markdown(results, results["models"], list(results["images"]), args.markdown)
     return 1 if results["forbidden"] or results["forbiddenByFsModel"] else 0
+
+
+def merge(paths):
+    """One result from several runs: images and outcome counts add up, model sets join (the strict model first)."""
+    runs = [json.load(open(path)) for path in paths]
+    models = []
+    for run in runs:
+        for model in run.get("models") or next(iter(run["tests"].values()))["models"]:
+            if model not in models:
+                models.append(model)
+    results = {"tests": {}, "images": {}, "forbidden": [], "forbiddenByFsModel": [], "models": models}
+    for run in runs:
+        for test, entry in run["tests"].items():
+            merged = results["tests"].setdefault(test, {"models": {}, "fs": {}})
+            for model, allowed in entry["models"].items():
+                merged["models"].setdefault(model, allowed)
+            for fs, seen in entry["fs"].items():
+                into = merged["fs"].setdefault(fs, {"images": 0, "outcomes": {}, "problems": []})
+                into["images"] += seen["images"]
+                into["problems"] += seen["problems"]
+                for label, n in seen["outcomes"].items():
+                    into["outcomes"][label] = into["outcomes"].get(label, 0) + n
+                results["images"][fs] = results["images"].get(fs, 0) + seen["images"]
+    for test, entry in results["tests"].items():
+        for fs in entry["fs"]:
+            compare(results, entry, test, fs, models)
+    return results
 
 
 FS_MODELS = {"ext4": "Ext4Ordered", "xfs": "Xfs", "btrfs": "Btrfs"}
@@ -138,16 +174,19 @@ def compare(results, entry, test, fs, models):
 
 
 def write_markdown(results, models, file_systems, path):
-    lines = []
+    """docs/realfs.md's table: one row per outcome seen, then a row counting the outcomes the strict model allows and no fs showed."""
+    names = {"ext4": "ext4", "xfs": "XFS", "btrfs": "btrfs"}
+    lines = ["| test | outcome (acks · files) | " + " | ".join(names.get(fs, fs) for fs in file_systems) + " | " + " | ".join(models) + " |",
+             "|---|---|" + "---|" * (len(file_systems) + len(models))]
     for test, entry in results["tests"].items():
-        labels = sorted(set().union(*[set(entry["fs"][fs]["outcomes"]) for fs in file_systems], *[set(entry["models"][m] or []) for m in models]))
-        lines.append(f"\n#### `{test}`\n")
-        lines.append("| outcome | " + " | ".join(file_systems) + " | " + " | ".join(models) + " |")
-        lines.append("|---|" + "---|" * (len(file_systems) + len(models)))
-        for label in labels:
-            cells = [str(entry["fs"][fs]["outcomes"].get(label, "")) for fs in file_systems]
-            cells += ["not modelled" if entry["models"][m] is None else "allowed" if label in entry["models"][m] else "**forbidden**" for m in models]
-            lines.append(f"| `{label}` | " + " | ".join(cells) + " |")
+        seen = sorted(set().union(*[set(entry["fs"].get(fs, {"outcomes": {}})["outcomes"]) for fs in file_systems]))
+        for label in seen:
+            cells = [str(entry["fs"].get(fs, {"outcomes": {}})["outcomes"].get(label, "")) for fs in file_systems]
+            cells += ["n/m" if entry["models"].get(m) is None else "yes" if label in entry["models"][m] else "**no**" for m in models]
+            lines.append(f"| `{test}` | `{label.replace(' |', ' ·')}` | " + " | ".join(cells) + " |")
+        unseen = [label for label in entry["models"].get(models[0]) or [] if label not in seen]
+        if unseen:
+            lines.append(f"| `{test}` | *{len(unseen)} more outcome(s) {models[0]} allows, none seen* |" + " |" * (len(file_systems) + len(models)))
     open(path, "w").write("\n".join(lines) + "\n")
 
 

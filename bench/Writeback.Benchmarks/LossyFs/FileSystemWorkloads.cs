@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Writeback.Prng;
 
 namespace Writeback.Benchmarks.LossyFs;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Writeback.LossyFs;
+using Writeback.Prng;
 
 namespace Writeback.Benchmarks.LossyFs;
 

@@ -54,11 +54,11 @@ internal sealed partial class BlockLogSession
             flags2 = (uint)(granted >> 32),
             max_background = 64,
             congestion_threshold = 48,
-            max_write = FuseSession.MaxWriteBytes,
+            max_write = MaxWriteBytes,
             time_gran = 1,
-            max_pages = FuseSession.MaxWriteBytes / 4096,
+            max_pages = MaxWriteBytes / 4096,
         });
-        _initialized.Set();
+        SetInitialized();
         return 0;
     }
 

@@ -68,7 +68,7 @@ internal sealed partial class FuseSession
     }
 
     /// <summary>Parses and serves one request. Never throws: unexpected exceptions become EIO.</summary>
-    internal void Dispatch(ReadOnlySpan<byte> request, Span<byte> replyBuffer, byte[] scratch)
+    internal override void Dispatch(ReadOnlySpan<byte> request, Span<byte> replyBuffer, byte[] scratch)
     {
         if (!FuseRequestReader.TryParse(request, out var header, out var bodyBytes))
         {
@@ -151,7 +151,7 @@ internal sealed partial class FuseSession
             time_gran = 1,
             max_pages = MaxWriteBytes / 4096,
         });
-        _initialized.Set();
+        SetInitialized();
         return 0;
     }
 

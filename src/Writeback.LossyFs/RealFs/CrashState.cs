@@ -1,5 +1,6 @@
 using Writeback.LossyFs.BlockLog;
 using Writeback.LossyFs.Volatile;
+using Writeback.Prng;
 
 namespace Writeback.LossyFs.RealFs;
 
@@ -56,7 +57,7 @@ public static class CrashStates
                     foreach (var index in included.Where(i => entries[i].LengthBytes > 512
                                                           && SplitMix64.Coin(seed, 0x7042 + (ulong)states.Count, (ulong)i)))
                     {
-                        tornMasks[index] = SplitMix64.Mix(seed ^ ((ulong)index << 20) ^ (ulong)states.Count);
+                        tornMasks[index] = SplitMix64.OutputAt(seed ^ ((ulong)index << 20) ^ (ulong)states.Count);
                     }
                 }
                 states.Add(new CrashState(epochIndex + 1, epoch.Start, included, epoch.Writes.Count, tornMasks, epoch.End));

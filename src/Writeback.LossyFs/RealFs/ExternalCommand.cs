@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using Writeback.Processes;
 
 namespace Writeback.LossyFs.RealFs;
 
@@ -27,37 +26,10 @@ public static class ExternalCommand
     /// <summary>Runs <paramref name="program"/> with <paramref name="arguments"/>, killing it (and its children) past <paramref name="timeout"/>.</summary>
     public static CommandResult Run(string program, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        if (workingDirectory is not null)
-        {
-            start.WorkingDirectory = workingDirectory;
-        }
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"realfs: could not start {program}");
-        process.StandardInput.Close();
-        var output = new StringBuilder();
-        var error = new StringBuilder();
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(error, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            return new CommandResult(-1, Text(output), $"{program} ran past its timeout of {timeout.TotalSeconds:0.#} s and was killed\n" + Text(error));
-        }
-        process.WaitForExit();
-        return new CommandResult(process.ExitCode, Text(output), Text(error));
+        var result = ChildProcess.Run(program, arguments, timeout, workingDirectory);
+        return result.TimedOut
+            ? new CommandResult(-1, result.Output, $"{program} ran past its timeout of {timeout.TotalSeconds:0.#} s and was killed\n" + result.Error)
+            : new CommandResult(result.ExitCode, result.Output, result.Error);
     }
 
     /// <summary>Runs a command and throws with its first error line when it fails.</summary>
@@ -70,26 +42,6 @@ public static class ExternalCommand
             throw new RealFsException($"realfs: {program} {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.FirstLine}");
         }
         return result;
-    }
-
-    private static void Append(StringBuilder builder, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (builder)
-        {
-            builder.AppendLine(line);
-        }
-    }
-
-    private static string Text(StringBuilder builder)
-    {
-        lock (builder)
-        {
-            return builder.ToString();
-        }
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Writeback.LossyFs.BlockLog;
+using Writeback.Processes;
 
 namespace Writeback.LossyFs.RealFs;
 
@@ -70,14 +71,14 @@ public sealed partial class RealFsRunner
                 return new CrashImageResult(index, crashPoint, false, $"mount failed: {mountError}", true, null, null);
             }
             OnCleanup("unmount " + mountDirectory, () => LoopDevice.Unmount(mountDirectory));
-            var (exitCode, firstLine) = CheckerProcess.Run(_options.Checker, new Dictionary<string, string>
+            var (exitCode, firstLine) = CheckerCommand.Run(_options.Checker, new Dictionary<string, string>
             {
                 ["WRITEBACK_IMAGE"] = mountDirectory,
                 ["WRITEBACK_OUTPUT"] = outputPath,
                 ["WRITEBACK_MODEL"] = FsType,
                 ["WRITEBACK_CRASH_KIND"] = "PowerLoss",
                 ["WRITEBACK_CRASH_POINT"] = crashPoint,
-            }, _options.CheckerTimeout);
+            }, workingDirectory: null, _options.CheckerTimeout, crashPoint, message => new RealFsException("realfs: " + message));
             Undo(); // unmount
             var (fsckClean, fsckMessage) = _options.Fsck ? RunFsck(device) : (null, null);
             return new CrashImageResult(index, crashPoint, exitCode == 0, firstLine, false, fsckClean, fsckMessage);

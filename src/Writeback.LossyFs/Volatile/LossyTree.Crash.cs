@@ -1,3 +1,5 @@
+using Writeback.Prng;
+
 namespace Writeback.LossyFs.Volatile;
 
 internal sealed partial class LossyTree

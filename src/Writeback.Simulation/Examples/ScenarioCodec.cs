@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Writeback.Prng;
 using Writeback.Simulation.Exploration;
 
 namespace Writeback.Simulation.Examples;

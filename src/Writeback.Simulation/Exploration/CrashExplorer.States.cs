@@ -1,3 +1,4 @@
+using Writeback.Prng;
 using Writeback.Simulation.Exploration;
 
 namespace Writeback.Simulation;

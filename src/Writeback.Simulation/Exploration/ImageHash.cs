@@ -1,3 +1,5 @@
+using Writeback.Prng;
+
 namespace Writeback.Simulation.Exploration;
 
 /// <summary>

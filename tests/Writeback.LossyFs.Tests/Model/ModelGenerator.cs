@@ -1,4 +1,5 @@
 using Writeback.LossyFs.Volatile;
+using Writeback.Prng;
 
 namespace Writeback.LossyFs.Tests.Model;
 
@@ -20,7 +21,7 @@ internal sealed class ModelGenerator(ulong seed)
     private readonly Queue<ModelOperation> _pending = new();
     private ulong _counter;
 
-    private ulong Next() => SplitMix64.Mix(seed ^ SplitMix64.Mix(++_counter));
+    private ulong Next() => SplitMix64.OutputAt(seed ^ SplitMix64.OutputAt(++_counter));
 
     private int Below(int bound) => (int)(Next() % (ulong)bound);
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Writeback.LossyFs.Tests.Programs;
+using Writeback.Prng;
 
 namespace Writeback.LossyFs.Tests.Mounted;
 
@@ -160,7 +161,7 @@ public sealed class FileOperationTests
         private ulong _counter;
 
         public int Next(int exclusiveMaximum) =>
-            (int)(Writeback.LossyFs.Volatile.SplitMix64.Mix(seed ^ Writeback.LossyFs.Volatile.SplitMix64.Mix(++_counter)) % (ulong)exclusiveMaximum);
+            (int)(SplitMix64.OutputAt(seed ^ SplitMix64.OutputAt(++_counter)) % (ulong)exclusiveMaximum);
     }
 
     [SkippableFact]

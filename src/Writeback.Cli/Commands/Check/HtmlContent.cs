@@ -15,26 +15,39 @@ internal static class HtmlContent
     /// <param name="reproduce">The reproduce line of a failure under a model.</param>
     /// <returns>The content.</returns>
     public static HtmlReportContent From(string command, string title, string summary, IReadOnlyList<CrashKind> kinds,
-                                         IReadOnlyList<CheckOutcome> outcomes, Func<CrashReport, CrashFailure, string?> reproduce)
+                                         IReadOnlyList<CheckOutcome> outcomes, Func<CrashReport, CrashFailure, string?> reproduce) =>
+        From(command, title, summary, kinds, [.. outcomes.Select(o => (o.Target.Scenario.Name, o.Reports))], reproduce);
+
+    /// <summary>The content of one run, per program its reports (one per model; with two, baseline then candidate and their differential).</summary>
+    /// <param name="command">check, trace or whatif.</param>
+    /// <param name="title">The heading.</param>
+    /// <param name="summary">The line under it.</param>
+    /// <param name="kinds">The crash kinds.</param>
+    /// <param name="programs">Per program (scenario), its name and reports.</param>
+    /// <param name="reproduce">The reproduce line of a failure under a model.</param>
+    /// <returns>The content.</returns>
+    public static HtmlReportContent From(string command, string title, string summary, IReadOnlyList<CrashKind> kinds,
+                                         IReadOnlyList<(string Program, IReadOnlyList<CrashReport> Reports)> programs,
+                                         Func<CrashReport, CrashFailure, string?> reproduce)
     {
-        var rows = outcomes.SelectMany(o => o.Reports.Select(r => new HtmlMatrixRow(o.Target.Scenario.Name, r))).ToList();
+        var rows = programs.SelectMany(p => p.Reports.Select(r => new HtmlMatrixRow(p.Program, r))).ToList();
         var failures = new List<HtmlFailure>();
         var differentials = new List<HtmlDifferential>();
-        foreach (CheckOutcome outcome in outcomes)
+        foreach ((string program, IReadOnlyList<CrashReport> reports) in programs)
         {
-            var candidateOnly = outcome.CandidateOnlyFailures().Select(f => (f.Kind, f.CrashPointIndex)).ToHashSet();
-            foreach (CrashReport report in outcome.Reports)
+            var baselineKeys = reports.Count == 2 ? reports[0].Failures.Select(f => (f.Kind, f.CrashPointIndex)).ToHashSet() : [];
+            foreach (CrashReport report in reports)
             {
                 // The first failure of each crash kind: what a person reads first, without thousands of sections.
                 foreach (CrashFailure failure in report.Failures.GroupBy(f => f.Kind).Select(g => g.OrderBy(f => f.CrashPointIndex).First()))
                 {
-                    bool only = outcome.Reports.Count == 2 && report == outcome.Reports[1] && candidateOnly.Contains((failure.Kind, failure.CrashPointIndex));
-                    failures.Add(new HtmlFailure(outcome.Target.Scenario.Name, report.Model.Name, failure, reproduce(report, failure), only));
+                    bool only = reports.Count == 2 && report == reports[1] && !baselineKeys.Contains((failure.Kind, failure.CrashPointIndex));
+                    failures.Add(new HtmlFailure(program, report.Model.Name, failure, reproduce(report, failure), only));
                 }
             }
-            if (outcome.Reports.Count == 2)
+            if (reports.Count == 2)
             {
-                differentials.Add(Differential(outcome.Target.Scenario.Name, outcome.Reports[0], outcome.Reports[1]));
+                differentials.Add(Differential(program, reports[0], reports[1]));
             }
         }
         return new HtmlReportContent(command, title, summary, kinds, rows, failures, differentials);

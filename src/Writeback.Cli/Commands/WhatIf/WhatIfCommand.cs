@@ -51,6 +51,10 @@ internal sealed class WhatIfCommand(CliOutput output) : OutputCommand<WhatIfSett
         {
             JsonOutput.Write(settings.Json, Output, document);
         }
+        if (settings.Html is { } html)
+        {
+            HtmlReport.Write(html, WhatIfHtml.From(document, settings));
+        }
         return exitCode;
     }
 
@@ -70,6 +74,8 @@ internal sealed class WhatIfCommand(CliOutput output) : OutputCommand<WhatIfSett
                     Output.StandardError.Flush();
                 }
                 WhatIfProgram program = runner.Compare(entry, Path.Combine(traces, entry.Name + ".trace"));
+                // The reports (every failure's page maps and diagnosis) are kept only for the HTML report.
+                program = settings.Html is null ? program with { Reports = [] } : program;
                 programs.Add(program);
                 task?.Value = 1;
                 if (!bars)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Writeback.Cli.Commands.WhatIf;
 
 /// <summary>
@@ -39,6 +41,10 @@ internal sealed record WhatIfProgram(string Name, string? Engine, string Status,
 {
     /// <summary>Whether the candidate breaks a crash kind the baseline survives.</summary>
     public bool IsBroken => Broken.Count > 0;
+
+    /// <summary>The simulator's reports, baseline then candidate, for the HTML report (its failures' diagnoses and page maps); empty unless compared.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<CrashReport> Reports { get; init; } = [];
 }
 
 /// <summary>One crash kind of one program.</summary>

@@ -47,6 +47,10 @@ internal sealed record WhatIfRunner(KernelModel Baseline, KernelModel Candidate,
             Command = entry.ExpandedChecker(buildDirectory),
             IgnoredPaths = entry.Ignore,
             Timeout = CheckerTimeout,
+            // The corpus's checkers judge the image and the output alone (corpus/README.md; CorpusTests
+            // checks that none reads the crash kind or model): an image both models or several crash
+            // kinds allow is judged once.
+            VerdictDependsOnContext = false,
         });
         try
         {
@@ -82,7 +86,7 @@ internal sealed record WhatIfRunner(KernelModel Baseline, KernelModel Candidate,
             }
         }
         return new WhatIfProgram(entry.Name, entry.Engine, "compared", null, verdicts, broken, record.CrashPointCount, scenario.CheckerRuns,
-                                 clock.Elapsed.TotalSeconds);
+                                 clock.Elapsed.TotalSeconds) { Reports = [baseline, candidate] };
     }
 
     private WhatIfBreak Break(SimulationRecord record, CrashFailure failure)

@@ -66,6 +66,11 @@ internal sealed class WhatIfSettings : JsonSettings
     [DefaultValue(60.0)]
     public double CheckerTimeoutSeconds { get; init; } = 60;
 
+    /// <summary>Where to write the HTML report.</summary>
+    [CommandOption("--html <FILE>")]
+    [Description("Also write a self-contained HTML report to FILE: the program × model matrix, the differential (what breaks only under the candidate and the guarantee relied on), and per failure its diagnosis, timeline, page maps and checker output.")]
+    public string? Html { get; init; }
+
     /// <inheritdoc />
     public override ValidationResult Validate()
     {

@@ -1,4 +1,4 @@
-namespace Writeback.Simulation.Exploration;
+namespace Writeback.Prng;
 
 /// <summary>
 /// The project's seeded PRNG: xoshiro256** (Blackman and Vigna), its state filled by SplitMix64 from
@@ -48,24 +48,4 @@ internal struct Xoshiro256StarStar
             }
         }
     }
-}
-
-/// <summary>SplitMix64 (Steele, Lea, Flood): seeds xoshiro and mixes values into 64-bit hashes.</summary>
-internal static class SplitMix64
-{
-    public static ulong Next(ref ulong state)
-    {
-        state += 0x9E3779B97F4A7C15UL;
-        return Mix(state);
-    }
-
-    /// <summary>The SplitMix64 finaliser: a bijective 64-bit mix.</summary>
-    public static ulong Mix(ulong value)
-    {
-        value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9UL;
-        value = (value ^ (value >> 27)) * 0x94D049BB133111EBUL;
-        return value ^ (value >> 31);
-    }
-
-    public static ulong Mix(ulong a, ulong b, ulong c) => Mix(Mix(Mix(a) ^ b) ^ c);
 }
