@@ -84,7 +84,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         for (var eventIndex = 0; eventIndex < recording.Events.Count; eventIndex++)
         {
             var e = recording.Events[eventIndex];
-            Describe(e.Pid > 0 ? $"{e.Call} in pid {e.Pid}" : e.Call, eventIndex);
+            Describe(e.Pid <= 0 ? e.Call : recording.TaskOf(e.Pid) is { } task ? $"{e.Call} in {task.Describe()}" : $"{e.Call} in pid {e.Pid}", eventIndex);
             Apply(e);
         }
         Describe(null);
