@@ -1,4 +1,5 @@
 using System.Globalization;
+using Writeback.Processes;
 using Writeback.Tracing.Replay;
 
 namespace Writeback.Tracing;
@@ -97,14 +98,15 @@ public static class TraceImages
         try
         {
             Write(image, copy);
-            message = CheckerRun.Run(scenario.Checker, new Dictionary<string, string>
+            message = CheckerCommand.Run(scenario.Checker.Command, new Dictionary<string, string>
             {
                 ["WRITEBACK_IMAGE"] = copy,
                 ["WRITEBACK_OUTPUT"] = outputFile,
                 ["WRITEBACK_MODEL"] = model.Name,
                 ["WRITEBACK_CRASH_KIND"] = kind.ToString(),
                 ["WRITEBACK_CRASH_POINT"] = crashPointName,
-            });
+            }, scenario.Checker.WorkingDirectory, scenario.Checker.Timeout, $"{crashPointName} ({model.Name}, {kind})",
+                message => new TraceException("trace: " + message)).Failure;
         }
         finally
         {
