@@ -1,4 +1,5 @@
 using Writeback.Cli.Output;
+using Writeback.Simulation;
 
 namespace Writeback.Cli.Tests;
 
