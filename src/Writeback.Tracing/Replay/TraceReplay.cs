@@ -71,13 +71,20 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
 
     public void Run()
     {
-        As(ModelCalls.InitialState, SetUpInitialState);
+        if (_simulated is not null)
+        {
+            _simulated.SetUpInitialState(SetUpInitialState);
+        }
+        else
+        {
+            SetUpInitialState();
+        }
         // The initial state is durable by definition: crash points before the program's first call are not the program's.
         _simulated?.EndSetup();
         for (var eventIndex = 0; eventIndex < recording.Events.Count; eventIndex++)
         {
             var e = recording.Events[eventIndex];
-            Describe(e.Pid > 0 ? $"{e.Call} in pid {e.Pid}" : e.Call, eventIndex);
+            Describe(e.Pid <= 0 ? e.Call : recording.TaskOf(e.Pid) is { } task ? $"{e.Call} in {task.Describe()}" : $"{e.Call} in pid {e.Pid}", eventIndex);
             Apply(e);
         }
         Describe(null);
@@ -300,8 +307,8 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     private static void FlushRange(IMappedFile file, long offsetBytes, long lengthBytes, Action<long, long> flush)
     {
         var pageSizeBytes = file.PageSize;
-        var start = Math.Min(offsetBytes / pageSizeBytes * pageSizeBytes, file.Length);
-        var end = Math.Min((offsetBytes + lengthBytes + pageSizeBytes - 1) / pageSizeBytes * pageSizeBytes, file.Length);
+        var start = Math.Min(Pages.RoundDown(offsetBytes, pageSizeBytes), file.Length);
+        var end = Math.Min(Pages.RoundUp(offsetBytes + lengthBytes, pageSizeBytes), file.Length);
         if (end > start)
         {
             flush(start, end - start);
