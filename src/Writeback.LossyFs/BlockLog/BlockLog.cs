@@ -9,7 +9,7 @@ namespace Writeback.LossyFs.BlockLog;
 /// in memory. Thread-safe: a record is appended, and its position fixed, under one lock, before
 /// the request that caused it is answered, so log order is an order the device could have seen.
 /// </summary>
-public sealed class BlockLog : IDisposable
+public sealed partial class BlockLog : IDisposable
 {
     private const int HeaderBytes = 24;
     private readonly Lock _lock = new();
@@ -60,6 +60,7 @@ public sealed class BlockLog : IDisposable
     {
         lock (_lock)
         {
+            DrainOutputLocked();
             Append(BlockLogEntryKind.Write, offsetBytes, data);
             WriteCount++;
             WrittenBytes += data.Length;
@@ -71,6 +72,7 @@ public sealed class BlockLog : IDisposable
     {
         lock (_lock)
         {
+            DrainOutputLocked();
             _entries.Add(new BlockLogEntry(BlockLogEntryKind.Zero, offsetBytes, lengthBytes, -1));
             ZeroCount++;
         }
@@ -82,6 +84,7 @@ public sealed class BlockLog : IDisposable
     {
         lock (_lock)
         {
+            DrainOutputLocked();
             _entries.Add(new BlockLogEntry(BlockLogEntryKind.Flush, 0, 0, -1));
             FlushCount++;
             DataSyncFlushCount += dataSync ? 1 : 0;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Pipes;
 using System.Text;
 using Writeback.LossyFs.BlockLog;
 
@@ -68,35 +69,34 @@ public sealed partial class RealFsRunner
         using (process)
         {
             process.StandardInput.Close();
-            var output = new MemoryStream();
-            var reader = new Thread(() => CopyOutput(process.StandardOutput.BaseStream, output, log)) { IsBackground = true };
+            // The block log reads the output pipe itself, before each block request it logs (see
+            // BlockLog.AttachOutput); this thread only picks up output printed between requests.
+            log.AttachOutput(((PipeStream)process.StandardOutput.BaseStream).SafePipeHandle);
+            var reader = new Thread(() => { while (log.DrainOutput()) { Thread.Sleep(1); } }) { IsBackground = true };
             reader.Start();
             var error = process.StandardError.ReadToEndAsync(_cancellation);
-            if (!process.WaitForExit(_options.ProgramTimeout))
+            byte[] output;
+            try
             {
-                process.Kill(entireProcessTree: true);
+                if (!process.WaitForExit(_options.ProgramTimeout))
+                {
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit();
+                    throw new RealFsException($"realfs: the program '{_options.Program}' ran past its timeout of {_options.ProgramTimeout.TotalSeconds:0.#} s; it was killed");
+                }
                 process.WaitForExit();
-                throw new RealFsException($"realfs: the program '{_options.Program}' ran past its timeout of {_options.ProgramTimeout.TotalSeconds:0.#} s; it was killed");
+                reader.Join();
             }
-            process.WaitForExit();
-            reader.Join();
+            finally
+            {
+                output = log.DetachOutput(); // before the pipe is closed with the process
+            }
             if (process.ExitCode != 0)
             {
                 string last = error.Result.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "no error output";
                 throw new RealFsException($"realfs: the program '{_options.Program}' exited with {process.ExitCode}: {last}");
             }
-            return Encoding.UTF8.GetString(output.ToArray());
-        }
-    }
-
-    private static void CopyOutput(Stream source, MemoryStream all, BlockLog.BlockLog log)
-    {
-        var buffer = new byte[65536];
-        int count;
-        while ((count = source.Read(buffer)) > 0)
-        {
-            log.AppendOutput(buffer.AsSpan(0, count));
-            all.Write(buffer, 0, count);
+            return Encoding.UTF8.GetString(output);
         }
     }
 }
