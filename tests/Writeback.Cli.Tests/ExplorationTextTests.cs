@@ -1,3 +1,4 @@
+using Writeback.Simulation;
 using Writeback.Cli.Output;
 
 namespace Writeback.Cli.Tests;
