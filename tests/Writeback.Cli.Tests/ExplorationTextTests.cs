@@ -1,5 +1,6 @@
 using Writeback.Simulation;
 using Writeback.Cli.Output;
+using Writeback.Simulation;
 
 namespace Writeback.Cli.Tests;
 
