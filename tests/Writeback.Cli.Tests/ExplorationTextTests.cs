@@ -1,4 +1,3 @@
-using Writeback.Simulation;
 using Writeback.Cli.Output;
 using Writeback.Simulation;
 
