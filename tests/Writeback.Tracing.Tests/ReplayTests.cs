@@ -111,6 +111,46 @@ public sealed class ReplayTests
         Assert.Equal(1, scenario.DistinctImages); // the empty image, whatever the crash point and kind
     }
 
+    /// <summary>A file written three times, never synced; the third write puts back the first one's bytes.</summary>
+    private static Recording RewrittenFile() => new("prog", [], "/d", [],
+    [
+        Event(TraceEventKind.Create, "open(f, O_RDWR|O_CREAT)"),
+        Event(TraceEventKind.Write, "pwrite64(f, offset 0, 3 bytes)", length: 3, data: "abc"u8.ToArray()),
+        Event(TraceEventKind.Write, "pwrite64(f, offset 0, 3 bytes)", length: 3, data: "def"u8.ToArray()),
+        Event(TraceEventKind.Write, "pwrite64(f, offset 0, 3 bytes)", length: 3, data: "abc"u8.ToArray()),
+    ], 10);
+
+    private static TraceScenario ExploreUnderBothModels(CheckerOptions checker, out CrashReport[] reports)
+    {
+        var scenario = new TraceScenario(RewrittenFile(), checker);
+        var record = CrashExplorer.Record(scenario);
+        reports = [.. new[] { KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range }.Select(m => new CrashExplorer(m).Explore(record, scenario))];
+        scenario.ThrowIfCheckerFailed();
+        return scenario;
+    }
+
+    [Fact]
+    public void An_image_only_checker_judges_each_image_content_once_for_every_model_and_crash_kind()
+    {
+        var scenario = ExploreUnderBothModels(new CheckerOptions { Command = "true", VerdictDependsOnContext = false }, out _);
+
+        Assert.True(scenario.DistinctImages >= 3, $"{scenario.DistinctImages} images"); // no f, f empty, "abc", "def"
+        Assert.Equal(scenario.DistinctImages, scenario.CheckerRuns);
+    }
+
+    [Fact]
+    public void By_default_a_verdict_is_reused_only_under_the_same_crash_kind_and_model()
+    {
+        var scenario = ExploreUnderBothModels(new CheckerOptions { Command = "[ \"$WRITEBACK_CRASH_KIND\" != PowerLoss ] || { echo power loss; exit 1; }" }, out var reports);
+
+        Assert.True(scenario.CheckerRuns > scenario.DistinctImages, $"{scenario.CheckerRuns} runs, {scenario.DistinctImages} images");
+        foreach (var report in reports)
+        {
+            Assert.Contains(report.Failures, f => f.Kind == CrashKind.PowerLoss);
+            Assert.DoesNotContain(report.Failures, f => f.Kind != CrashKind.PowerLoss);
+        }
+    }
+
     private static Traced.Outcome Explore(TraceEvent[] events, string checker) =>
         Traced.Explore(new Recording("prog", [], "/d", [], events, events.Length), checker);
 

@@ -37,7 +37,7 @@ internal static class ExplorationText
         };
         if (Dominant(reports) is { } dominant)
         {
-            string share = dominant.Share.ToString("P0", CultureInfo.InvariantCulture);
+            string share = (dominant.Share * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
             lines.Add(ignoreOption is null
                 ? $"{dominant.File} makes up {share} of the bounded crash points' states"
                 : $"{dominant.File} makes up {share} of the bounded crash points' states: if the program rebuilds it after a crash "

@@ -1,0 +1,33 @@
+#!/bin/sh
+# The two state-explosion programs of issue 17 item 6, recorded once and explored with the defaults
+# (both Linux models, all three crash kinds), timed: the 32 MiB mapping written 4 MiB at a time, and
+# sqlite3 in WAL mode with 20 transactions WITHOUT --ignore '*-shm'. Each exploration runs twice:
+# as a user would first run it, and with --image-only-checker (the checkers judge the image and the
+# output alone). Usage: sh bench/explosion/run.sh CLI [WORKDIR]
+#   CLI: the writeback command, e.g. "dotnet run -c Release --project src/Writeback.Cli --"
+#        or a built Writeback.Cli binary.
+set -e
+cli=$1
+here=$(cd "$(dirname "$0")" && pwd)
+work=${2:-$(mktemp -d /var/tmp/writeback-explosion-XXXXXX)}
+python=$(python3 -c 'import sys; print(sys.executable)')
+mkdir -p "$work/big" "$work/wal"
+gcc -O2 -o "$work/big-program" "$here/big.c"
+sqlite3 "$work/wal/test.db" "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);" >/dev/null
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+$cli trace --dir "$work/big" --checker true --crash-kind ProcessCrash --save "$work/big.trace" -- "$work/big-program" >/dev/null
+$cli trace --dir "$work/wal" --checker true --crash-kind ProcessCrash --save "$work/wal.trace" -- sh "$here/wal.sh" >/dev/null
+timed() {
+  label=$1; shift
+  start=$(date +%s.%N)
+  /usr/bin/time -f "  %e s wall, %U s user, %S s system, %M KiB maximum resident" "$@" > "$work/$label.txt" 2> "$work/$label.time" || true
+  grep -E "crash point|explored|makes up|verdicts|pass|FAIL" "$work/$label.txt" | grep -v "^│ *│" | head -12
+  echo "$label:"; tail -n1 "$work/$label.time"
+}
+timed big-default $cli trace --load "$work/big.trace" --checker "$python -S $here/check_big.py"
+timed big-image-only $cli trace --load "$work/big.trace" --checker "$python -S $here/check_big.py" --image-only-checker
+timed wal-default $cli trace --load "$work/wal.trace" --checker "sh $here/check_sqlite.sh"
+timed wal-image-only $cli trace --load "$work/wal.trace" --checker "sh $here/check_sqlite.sh" --image-only-checker
+timed wal-ignore-shm $cli trace --load "$work/wal.trace" --checker "sh $here/check_sqlite.sh" --ignore '*-shm'
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "outputs in $work"
