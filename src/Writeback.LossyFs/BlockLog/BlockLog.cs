@@ -129,7 +129,7 @@ public sealed class BlockLog : IDisposable
     /// <summary>The bytes of a write or output record.</summary>
     public byte[] ReadData(in BlockLogEntry entry)
     {
-        var bytes = new byte[entry.LengthBytes];
+        byte[] bytes = new byte[entry.LengthBytes];
         ReadData(entry, bytes);
         return bytes;
     }

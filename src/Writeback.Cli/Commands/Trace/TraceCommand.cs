@@ -34,7 +34,7 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
             ScenarioName = settings.Name,
             WorkingDirectory = Environment.CurrentDirectory,
         });
-        ExplorerOptions options = settings.ToExplorerOptions(kinds);
+        var options = settings.ToExplorerOptions(kinds);
 
         var started = System.Diagnostics.Stopwatch.StartNew();
         SimulationRecord record = CrashExplorer.Record(scenario);

@@ -46,7 +46,7 @@ internal sealed class TraceReport(CliOutput output)
                            + $"{run.Scenario.DistinctImages} distinct {Counted.Noun(run.Scenario.DistinctImages, "image and output", "images and outputs")} "
                            + $"in {run.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
         console.Write(CheckRenderer.Matrix([run.Outcome], run.Kinds));
-        var candidateOnly = run.Outcome.CandidateOnlyFailures();
+        IReadOnlyList<CrashFailure> candidateOnly = run.Outcome.CandidateOnlyFailures();
         foreach (CrashReport report in run.Outcome.Reports.Where(r => r.Failures.Count > 0))
         {
             CrashFailure first = CheckCommand.First(report);
@@ -65,7 +65,7 @@ internal sealed class TraceReport(CliOutput output)
         {
             console.WriteLine();
             console.MarkupLine($"[bold]Crash points that break only under {Markup.Escape(run.Models[1].Name)}[/] (the baseline {Markup.Escape(run.Models[0].Name)} survives them):");
-            foreach (var group in candidateOnly.GroupBy(f => f.CrashPointIndex).OrderBy(g => g.Key))
+            foreach (IGrouping<int, CrashFailure>? group in candidateOnly.GroupBy(f => f.CrashPointIndex).OrderBy(g => g.Key))
             {
                 console.MarkupLine($"  {group.Key}: [cyan]{Markup.Escape(ExplanationText.Where(group.First().Call))}[/] ({string.Join(", ", group.Select(f => CheckRenderer.KindLabel(f.Kind)))})");
             }
