@@ -10,7 +10,7 @@ internal static class ImageFiles
     public static string Fingerprint(IEnumerable<KeyValuePair<string, byte[]>> files)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach ((string? path, byte[]? bytes) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+        foreach (var (path, bytes) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
             hash.AppendData(Encoding.UTF8.GetBytes(path + "\0"));
             hash.AppendData(BitConverter.GetBytes(bytes.LongLength));
@@ -23,22 +23,46 @@ internal static class ImageFiles
     public static void Write(IEnumerable<KeyValuePair<string, byte[]>> files, string directory, IEnumerable<string> directories)
     {
         Directory.CreateDirectory(directory);
-        foreach (string subdirectory in directories)
+        foreach (var subdirectory in directories)
         {
             Directory.CreateDirectory(Path.Combine(directory, subdirectory));
         }
-        foreach ((string? path, byte[]? bytes) in files)
+        foreach (var (path, bytes) in files)
         {
             if (path.EndsWith('/'))
             {
                 Directory.CreateDirectory(Path.Combine(directory, path));
                 continue;
             }
-            string target = Path.Combine(directory, path);
+            if (path.StartsWith(SymlinkInodePrefix, StringComparison.Ordinal))
+            {
+                continue; // the simulator's holder of a symbolic link's target: no name of the program's
+            }
+            var target = Path.Combine(directory, path);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            if (SymlinkTarget(bytes) is { } linkTarget)
+            {
+                File.CreateSymbolicLink(target, linkTarget);
+                continue;
+            }
             WriteSparse(target, bytes);
         }
     }
+
+    /// <summary>The prefix of the names (in the simulator only) of the files holding symbolic links' targets.</summary>
+    public const string SymlinkInodePrefix = ".writeback-symlink-target-";
+
+    /// <summary>The simulator's name of the file holding the <paramref name="index"/>th distinct symbolic link target of a recording.</summary>
+    public static string SymlinkInodeName(int index) => SymlinkInodePrefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static readonly byte[] SymlinkMagic = "\0writeback symbolic link\0"u8.ToArray();
+
+    /// <summary>The content standing for a symbolic link to <paramref name="target"/> in the simulator (a magic prefix and the target string).</summary>
+    public static byte[] SymlinkContent(string target) => [.. SymlinkMagic, .. Encoding.UTF8.GetBytes(target)];
+
+    /// <summary>The target of a symbolic link's stand-in content, or null for a regular file's.</summary>
+    public static string? SymlinkTarget(byte[] content) =>
+        content.AsSpan().StartsWith(SymlinkMagic) ? Encoding.UTF8.GetString(content.AsSpan(SymlinkMagic.Length)) : null;
 
     /// <summary>Block size of the holes left for zeros.</summary>
     private const int BlockBytes = 4096;
@@ -51,14 +75,14 @@ internal static class ImageFiles
     {
         using var stream = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
         stream.SetLength(bytes.LongLength);
-        Span<byte> span = bytes.AsSpan();
+        var span = bytes.AsSpan();
         for (long offset = 0; offset < bytes.LongLength;)
         {
-            int count = (int)Math.Min(BlockBytes, bytes.LongLength - offset);
+            var count = (int)Math.Min(BlockBytes, bytes.LongLength - offset);
             if (span.Slice((int)offset, count).ContainsAnyExcept((byte)0))
             {
                 // Coalesce a run of non-zero blocks into one write.
-                long end = offset + count;
+                var end = offset + count;
                 while (end < bytes.LongLength && span.Slice((int)end, (int)Math.Min(BlockBytes, bytes.LongLength - end)).ContainsAnyExcept((byte)0))
                 {
                     end += Math.Min(BlockBytes, bytes.LongLength - end);

@@ -33,6 +33,7 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
             IgnoredPaths = settings.Ignore,
             ScenarioName = settings.Name,
             WorkingDirectory = Environment.CurrentDirectory,
+            VerdictDependsOnContext = !settings.ImageOnlyChecker,
         });
         var options = settings.ToExplorerOptions(kinds);
 

@@ -46,7 +46,11 @@ internal sealed class TraceReport(CliOutput output)
                            + $"{run.Scenario.DistinctImages} distinct {Counted.Noun(run.Scenario.DistinctImages, "image and output", "images and outputs")} "
                            + $"in {run.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
         console.Write(CheckRenderer.Matrix([run.Outcome], run.Kinds));
-        IReadOnlyList<CrashFailure> candidateOnly = run.Outcome.CandidateOnlyFailures();
+        foreach (string line in ExplorationText.Lines(run.Outcome.Reports, run.Settings.MaxStatesPerCrashPoint ?? new ExplorerOptions().MaxStatesPerCrashPoint, "--ignore"))
+        {
+            output.WriteWholeLine(line);
+        }
+        var candidateOnly = run.Outcome.CandidateOnlyFailures();
         foreach (CrashReport report in run.Outcome.Reports.Where(r => r.Failures.Count > 0))
         {
             CrashFailure first = CheckCommand.First(report);
@@ -65,7 +69,7 @@ internal sealed class TraceReport(CliOutput output)
         {
             console.WriteLine();
             console.MarkupLine($"[bold]Crash points that break only under {Markup.Escape(run.Models[1].Name)}[/] (the baseline {Markup.Escape(run.Models[0].Name)} survives them):");
-            foreach (IGrouping<int, CrashFailure>? group in candidateOnly.GroupBy(f => f.CrashPointIndex).OrderBy(g => g.Key))
+            foreach (var group in candidateOnly.GroupBy(f => f.CrashPointIndex).OrderBy(g => g.Key))
             {
                 console.MarkupLine($"  {group.Key}: [cyan]{Markup.Escape(ExplanationText.Where(group.First().Call))}[/] ({string.Join(", ", group.Select(f => CheckRenderer.KindLabel(f.Kind)))})");
             }
