@@ -59,14 +59,14 @@ public sealed class BoundedExplorationTests
     /// </summary>
     internal static DelegateScenario LogWithUnsyncedIndex() => new("log-and-index", (storage, acknowledged) =>
     {
-        using var log = storage.Open("db.log", new MappedFileOptions { Length = 20 * Page });
-        using var index = storage.Open("db-shm", new MappedFileOptions { Length = 8 * Page });
+        using IMappedFile log = storage.Open("db.log", new MappedFileOptions { Length = 20 * Page });
+        using IMappedFile index = storage.Open("db-shm", new MappedFileOptions { Length = 8 * Page });
         log.FlushFile();
         index.FlushFile();
         storage.FlushDirectory();
-        for (var step = 0; step < 20; step++)
+        for (int step = 0; step < 20; step++)
         {
-            for (var page = 0; page < 8; page++)
+            for (int page = 0; page < 8; page++)
             {
                 index.GetSpan((long)page * Page, 8).Fill((byte)(step + 1));
                 log.GetSpan((long)step * Page, 1).Fill((byte)(step + 1)); // one store per index store: the log's pages stay few
@@ -79,10 +79,10 @@ public sealed class BoundedExplorationTests
     [Fact]
     public void The_file_that_makes_crash_points_bounded_is_named_in_the_report()
     {
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.PowerLoss] }).Explore(LogWithUnsyncedIndex());
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.PowerLoss] }).Explore(LogWithUnsyncedIndex());
 
         Assert.True(report.BoundedCrashPoints > 0, report.ToJson());
-        var top = report.BoundedStateShares[0];
+        FileStateShare top = report.BoundedStateShares[0];
         Assert.Equal("db-shm", top.File);
         Assert.True(top.Share > 0.9, report.ToJson());
         Assert.Equal(1.0, report.BoundedStateShares.Sum(s => s.Share), 2);
@@ -91,9 +91,9 @@ public sealed class BoundedExplorationTests
     [Fact]
     public void A_run_with_only_exhaustive_crash_points_names_no_file()
     {
-        var report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(Chunks(), new DelegateScenario("chunks", (_, _) => { }));
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(Chunks(), new DelegateScenario("chunks", (_, _) => { }));
         // A process crash keeps the page cache: one state per crash point.
-        var exhaustiveOnly = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.ProcessCrash] })
+        CrashReport exhaustiveOnly = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.ProcessCrash] })
             .Explore(LogWithUnsyncedIndex());
 
         Assert.Contains(report.BoundedStateShares, s => s.File == "data.bin");

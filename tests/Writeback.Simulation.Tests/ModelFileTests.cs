@@ -189,21 +189,21 @@ public sealed class ModelFileTests
     {
         var scenario = new DelegateScenario("marker-after-data", (storage, acknowledged) =>
         {
-            using (var data = storage.Open("data.bin", new MappedFileOptions { Length = 4096 }))
+            using (IMappedFile data = storage.Open("data.bin", new MappedFileOptions { Length = 4096 }))
             {
                 data.Write(0, "committed"u8);
                 data.FlushFile();
             }
-            using (var marker = storage.Open("done", new MappedFileOptions { Length = 4096 }))
+            using (IMappedFile marker = storage.Open("done", new MappedFileOptions { Length = 4096 }))
             {
                 marker.FlushFile();
             }
         }, (recovered, _) => recovered.Exists("done") && !recovered.Exists("data.bin") ? CheckResult.Fail("done without data.bin") : CheckResult.Ok);
-        var unordered = WithNames(new NameSemantics { UnsyncedChangesPersistInOrder = false });
+        KernelModel unordered = WithNames(new NameSemantics { UnsyncedChangesPersistInOrder = false });
 
         Assert.Equal("pass pass pass", Verdicts(KernelModel.Linux3_16Range, scenario));
         Assert.Equal("pass FAIL FAIL", Verdicts(unordered, scenario));
-        var report = new CrashExplorer(unordered, new ExplorerOptions { Seed = 1 }).Explore(scenario);
+        CrashReport report = new CrashExplorer(unordered, new ExplorerOptions { Seed = 1 }).Explore(scenario);
         Assert.Contains(report.Failures, f => f.Deviations.Any(d => d.StartsWith("directory: names [done]", StringComparison.Ordinal)));
         // The model file says so too, and reads back.
         var file = KernelModel.Parse(unordered.ToJson(), "unordered.json");
@@ -217,21 +217,21 @@ public sealed class ModelFileTests
     {
         var scenario = new DelegateScenario("synced-then-unsynced", (storage, acknowledged) =>
         {
-            using (var data = storage.Open("data.bin", new MappedFileOptions { Length = 4096 }))
+            using (IMappedFile data = storage.Open("data.bin", new MappedFileOptions { Length = 4096 }))
             {
                 data.Write(0, "committed"u8);
                 data.FlushFile();
             }
             storage.FlushDirectory();
             acknowledged.Add(1);
-            using (var marker = storage.Open("done", new MappedFileOptions { Length = 4096 }))
+            using (IMappedFile marker = storage.Open("done", new MappedFileOptions { Length = 4096 }))
             {
                 marker.FlushFile();
             }
             storage.Rename("data.bin", "data.old");
         }, (recovered, context) => context.Acknowledged.Count > 0 && !recovered.Exists("data.bin") && !recovered.Exists("data.old")
             ? CheckResult.Fail("data.bin is gone under both names") : CheckResult.Ok);
-        var unordered = WithNames(new NameSemantics { UnsyncedChangesPersistInOrder = false });
+        KernelModel unordered = WithNames(new NameSemantics { UnsyncedChangesPersistInOrder = false });
 
         Assert.Equal("pass pass pass", Verdicts(KernelModel.Linux3_16Range, scenario));
         Assert.Equal("pass FAIL FAIL", Verdicts(unordered, scenario));

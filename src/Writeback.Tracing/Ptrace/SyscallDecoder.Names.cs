@@ -70,10 +70,10 @@ internal sealed partial class SyscallDecoder
         {
             return;
         }
-        foreach (var fullPath in task.Paths)
+        foreach (string? fullPath in task.Paths)
         {
-            var path = Relative(fullPath);
-            for (var prefix = path; prefix is { Length: > 0 }; prefix = Path.GetDirectoryName(prefix))
+            string? path = Relative(fullPath);
+            for (string? prefix = path; prefix is { Length: > 0 }; prefix = Path.GetDirectoryName(prefix))
             {
                 if (_names.File(prefix) is { } file && _symlinks.Contains(file))
                 {
@@ -177,7 +177,7 @@ internal sealed partial class SyscallDecoder
             var link = new ShadowFile(target);
             _names.AddFile(target, link);
             _symlinks.Add(link);
-            var contents = TraceeMemory.ReadString(task.Tid, task.Args[0]) ?? "";
+            string contents = TraceeMemory.ReadString(task.Tid, task.Args[0]) ?? "";
             Emit(task, TraceEventKind.Symlink, $"{task.Call!.Name}({contents}, {target})", target, contents);
             return;
         }

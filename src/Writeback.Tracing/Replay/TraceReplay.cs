@@ -114,15 +114,15 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
             handle.FlushFile();
             _names.AddFile(file.Path, handle);
         }
-        foreach (var (target, index) in recording.Events.Where(e => e.Kind == TraceEventKind.Symlink).Select(e => e.TargetPath).Distinct()
+        foreach ((string? target, int index) in recording.Events.Where(e => e.Kind == TraceEventKind.Symlink).Select(e => e.TargetPath).Distinct()
                      .Select((target, index) => (target, index)))
         {
             // One file per distinct target string, named only in the simulator: a symbolic link is a hard link to
             // it, so its target is durable with its name. Images show it as the symbolic link (ImageFiles.Write).
             Describe($"initial state: symbolic link target {target}");
-            var name = ImageFiles.SymlinkInodeName(index);
+            string name = ImageFiles.SymlinkInodeName(index);
             byte[] content = ImageFiles.SymlinkContent(target);
-            var handle = storage.Open(name, new MappedFileOptions { Mode = FileMode.CreateNew, Length = content.Length });
+            IMappedFile handle = storage.Open(name, new MappedFileOptions { Mode = FileMode.CreateNew, Length = content.Length });
             handle.Write(0, content);
             handle.FlushFile();
             _names.AddFile(name, handle);
