@@ -12,7 +12,7 @@ var harnesses = typeof(IHarness).Assembly.GetTypes()
 
 if (args is ["--list-harnesses", ..])
 {
-    foreach (var h in harnesses)
+    foreach (IHarness? h in harnesses)
     {
         Console.WriteLine($"{h.Name,-24} {h.Description}");
     }

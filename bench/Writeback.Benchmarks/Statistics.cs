@@ -6,12 +6,12 @@ internal static class Statistics
     /// <summary>The median; of an even count, the mean of the middle two. NaN when there are no values.</summary>
     public static double Median(IEnumerable<double> values)
     {
-        var sorted = values.Order().ToArray();
+        double[] sorted = values.Order().ToArray();
         if (sorted.Length == 0)
         {
             return double.NaN;
         }
-        var middle = sorted.Length / 2;
+        int middle = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }

@@ -77,7 +77,7 @@ internal sealed class WholeExamplesHelpProvider : HelpProvider
             .OrderBy(r => r.Required is null ? 1 : 0)
             .Prepend((Option: (ICommandOption?)null, Required: null)) // -h, --help
             .ToList();
-        var text = new StringBuilder("OPTIONS:").Append('\n');
+        StringBuilder text = new StringBuilder("OPTIONS:").Append('\n');
         foreach ((ICommandOption? option, string? requiredNote) in rows)
         {
             AppendOption(text, option, requiredNote);

@@ -101,7 +101,7 @@ internal static partial class WritebackCli
     /// <summary>The Damerau-Levenshtein distance (optimal string alignment): insertions, deletions, substitutions and swaps of neighbours.</summary>
     internal static int EditDistance(string a, string b)
     {
-        var d = new int[a.Length + 1, b.Length + 1];
+        int[,] d = new int[a.Length + 1, b.Length + 1];
         for (int i = 0; i <= a.Length; i++)
         {
             d[i, 0] = i;

@@ -77,7 +77,7 @@ public sealed class LossyFileSystem : IDisposable
             throw new DirectoryNotFoundException($"Cannot mount LossyFs: backing directory '{options.BackingDirectory}' does not exist.");
         }
         string mountpoint = Path.GetFullPath(options.Mountpoint).TrimEnd('/');
-        var log = options.Log ?? (message => Console.Error.WriteLine($"lossyfs[{mountpoint}]: {message}"));
+        Action<string> log = options.Log ?? (message => Console.Error.WriteLine($"lossyfs[{mountpoint}]: {message}"));
         if (FuseMount.IsDead(mountpoint))
         {
             // The server of an earlier mount here is gone (killed): the mount only answers ENOTCONN.
@@ -124,7 +124,7 @@ public sealed class LossyFileSystem : IDisposable
     /// <summary>What is not yet durable: files with unsynced ranges, names not yet durable, memory held, armed faults.</summary>
     public LossyFsStatus Status()
     {
-        var (unsyncedBytes, heldBytes, files, names) = _tree.Snapshot();
+        (long unsyncedBytes, long heldBytes, List<UnsyncedFile>? files, List<PendingName>? names) = _tree.Snapshot();
         return new LossyFsStatus(Mountpoint, BackingDirectory, Options.NamesDurableImmediately, unsyncedBytes, heldBytes, files, names, _faults.Snapshot());
     }
 
@@ -164,7 +164,7 @@ public sealed class LossyFileSystem : IDisposable
             }
             _crashRequested = true;
         }
-        var result = _tree.Crash(options);
+        CrashResult result = _tree.Crash(options);
         AbortAndDetach();
         return result;
     }
@@ -184,7 +184,7 @@ public sealed class LossyFileSystem : IDisposable
         // in this program holds a copy of the descriptor table until it execs, and a closing file's
         // final reference may still be on its way. So EBUSY is retried for a bounded time before it
         // is reported; a mount that stays busy is reported as busy.
-        var busyDeadline = Environment.TickCount64 + BusyRetryMs;
+        long busyDeadline = Environment.TickCount64 + BusyRetryMs;
         int errno;
         while (true)
         {
@@ -297,7 +297,7 @@ public sealed class LossyFileSystem : IDisposable
     /// </summary>
     private static T WithTimeout<T>(Func<T> call, TimeSpan timeout, string what)
     {
-        var task = Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task<T> task = Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         bool completed;
         try
         {
@@ -319,7 +319,7 @@ public sealed class LossyFileSystem : IDisposable
         if (!_crashRequested)
         {
             // Unmounted (by us or by umount): a clean shutdown makes everything durable.
-            var scratch = new byte[FuseSession.MaxWriteBytes];
+            byte[] scratch = new byte[FuseSession.MaxWriteBytes];
             _persistErrno = _tree.PersistAll(scratch);
             if (_persistErrno != 0)
             {

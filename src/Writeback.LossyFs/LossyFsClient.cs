@@ -49,7 +49,7 @@ public sealed class LossyFsClient
     /// </summary>
     public static string? FileIdentity(string path)
     {
-        var (device, inode) = ControlPaths.IdentityOf(path);
+        (ulong device, ulong inode) = ControlPaths.IdentityOf(path);
         return inode == 0 ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{device}:{inode}");
     }
 
@@ -149,7 +149,7 @@ public sealed class LossyFsClient
 
     private bool WaitUntilUnmounted()
     {
-        var deadline = DateTime.UtcNow + s_goneTimeout;
+        DateTime deadline = DateTime.UtcNow + s_goneTimeout;
         while (FuseMount.IsMounted(Mountpoint))
         {
             if (DateTime.UtcNow >= deadline)
@@ -206,7 +206,7 @@ public sealed class LossyFsClient
             stream.WriteByte((byte)'\n');
             using var reader = new StreamReader(stream, Encoding.UTF8);
             string? line = reader.ReadLineAsync(cancellation.Token).AsTask().GetAwaiter().GetResult();
-            var response = line is null ? null : JsonSerializer.Deserialize(line, ControlJsonContext.Default.ControlResponse);
+            ControlResponse? response = line is null ? null : JsonSerializer.Deserialize(line, ControlJsonContext.Default.ControlResponse);
             if (response is null)
             {
                 throw new ControlConnectionLostException($"LossyFs at '{Mountpoint}' closed the control socket without answering '{request.Command}'");

@@ -121,7 +121,7 @@ public sealed class Recording
                 throw new InvalidDataException("not a writeback trace file (its first 8 bytes are not 'WBTRACE1')");
             }
             string program = reader.ReadString();
-            var arguments = new string[ReadCount(reader)];
+            string[] arguments = new string[ReadCount(reader)];
             for (int i = 0; i < arguments.Length; i++)
             {
                 arguments[i] = reader.ReadString();
@@ -149,7 +149,7 @@ public sealed class Recording
     /// <summary>The optional tasks trailer; none when the file ends after its events.</summary>
     private static TraceTask[] ReadTasks(BinaryReader reader)
     {
-        var magic = reader.ReadBytes(TasksMagic.Length);
+        byte[] magic = reader.ReadBytes(TasksMagic.Length);
         if (magic.Length == 0)
         {
             return [];

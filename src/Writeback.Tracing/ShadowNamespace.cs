@@ -36,7 +36,7 @@ internal sealed class ShadowNamespace<TFile>
     public void AddFile(string path, TFile file) => _files.Add(path, file);
 
     /// <summary>Removes the file at <paramref name="path"/> (an unlink), returning it, or null when there was none.</summary>
-    public TFile? RemoveFile(string path) => _files.Remove(path, out var file) ? file : null;
+    public TFile? RemoveFile(string path) => _files.Remove(path, out TFile? file) ? file : null;
 
     /// <summary>Another path of the same file (a hard link), or null when it has none.</summary>
     public string? PathOf(TFile file) => _files.FirstOrDefault(pair => ReferenceEquals(pair.Value, file)).Key;
@@ -54,19 +54,19 @@ internal sealed class ShadowNamespace<TFile>
     /// </summary>
     public void Rename(string source, string target)
     {
-        if (_files.Remove(target, out var replaced))
+        if (_files.Remove(target, out TFile? replaced))
         {
             Moved?.Invoke(replaced, null);
         }
         _directories.Remove(target);
-        foreach (var path in Under(_files.Keys, source))
+        foreach (string path in Under(_files.Keys, source))
         {
-            _files.Remove(path, out var moved);
-            var newPath = target + path[source.Length..];
+            _files.Remove(path, out TFile? moved);
+            string newPath = target + path[source.Length..];
             _files[newPath] = moved!;
             Moved?.Invoke(moved!, newPath);
         }
-        foreach (var path in Under(_directories, source))
+        foreach (string path in Under(_directories, source))
         {
             _directories.Remove(path);
             _directories.Add(target + path[source.Length..]);

@@ -34,7 +34,7 @@ public static class TraceImages
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(options);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var image in CrashExplorer.EnumerateImages(record, model, kind, crashPointIndex, options))
+        foreach (IReadOnlyDictionary<string, byte[]> image in CrashExplorer.EnumerateImages(record, model, kind, crashPointIndex, options))
         {
             if (seen.Count >= maxImages)
             {
@@ -42,7 +42,7 @@ public static class TraceImages
             }
             if (seen.Add(ImageFiles.Fingerprint(image)))
             {
-                var target = Path.Combine(directory, $"state-{seen.Count - 1}");
+                string target = Path.Combine(directory, $"state-{seen.Count - 1}");
                 Write(image, target);
                 if (scenario is not null)
                 {
@@ -67,7 +67,7 @@ public static class TraceImages
                                     TraceScenario? scenario = null)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        foreach (var (shrunk, target) in new[] { (false, directory), (true, directory + "-shrunk") })
+        foreach ((bool shrunk, string? target) in new[] { (false, directory), (true, directory + "-shrunk") })
         {
             if (CrashExplorer.FailureImage(record, model, failure, atomicWriteBytes, shrunk) is { } image)
             {
@@ -88,12 +88,12 @@ public static class TraceImages
     private static string WriteVerdict(TraceScenario scenario, SimulationRecord record, KernelModel model, CrashKind kind, int crashPointIndex,
                                        IReadOnlyDictionary<string, byte[]> image, string imageDirectory)
     {
-        var acknowledged = record.AcknowledgedAt(crashPointIndex);
-        var outputFile = Path.GetFullPath(imageDirectory + ".output.txt");
+        IReadOnlyList<long> acknowledged = record.AcknowledgedAt(crashPointIndex);
+        string outputFile = Path.GetFullPath(imageDirectory + ".output.txt");
         File.WriteAllBytes(outputFile, scenario.OutputBefore(acknowledged.Count == 0 ? 0 : acknowledged[^1]).ToArray());
-        var crashPointName = crashPointIndex < record.CallCount ? $"#{crashPointIndex} before {record.DescribeCall(crashPointIndex)}"
+        string crashPointName = crashPointIndex < record.CallCount ? $"#{crashPointIndex} before {record.DescribeCall(crashPointIndex)}"
             : record.CallCount == 0 ? $"#{crashPointIndex} at the end" : $"#{crashPointIndex} after {record.DescribeCall(record.CallCount - 1)}";
-        var copy = Path.Combine(Path.GetTempPath(), $"writeback-image-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        string copy = Path.Combine(Path.GetTempPath(), $"writeback-image-{Environment.ProcessId}-{Guid.NewGuid():N}");
         string? message;
         try
         {
@@ -112,7 +112,7 @@ public static class TraceImages
         {
             Directory.Delete(copy, recursive: true);
         }
-        var verdict = message is null ? "pass" : "FAIL: " + message;
+        string verdict = message is null ? "pass" : "FAIL: " + message;
         File.WriteAllText(imageDirectory + ".verdict.txt", string.Create(CultureInfo.InvariantCulture,
             $"{verdict}\nmodel: {model.Name}\ncrash kind: {kind}\ncrash point: {crashPointName}\nchecker: {scenario.Checker.Command}\nchecker ran in: {scenario.Checker.WorkingDirectory}\n"));
         return verdict;

@@ -29,8 +29,8 @@ public static unsafe class TraceRecorder
         {
             throw new TraceException($"trace: directory '{options.Directory}' does not exist");
         }
-        var directory = RealPath(options.Directory);
-        var program = ResolveProgram(options.Program);
+        string directory = RealPath(options.Directory);
+        string program = ResolveProgram(options.Program);
         Recording? recording = null;
         Exception? failure = null;
         // One dedicated OS thread makes every ptrace and waitpid call: a tracee belongs to the thread that seized it.
@@ -59,12 +59,12 @@ public static unsafe class TraceRecorder
     {
         if (program.Contains('/', StringComparison.Ordinal))
         {
-            var full = Path.GetFullPath(program);
+            string full = Path.GetFullPath(program);
             return File.Exists(full) ? full : throw new TraceException($"trace: program '{program}' does not exist ({full})");
         }
-        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        foreach (string directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
-            var candidate = Path.Combine(directory, program);
+            string candidate = Path.Combine(directory, program);
             if (File.Exists(candidate))
             {
                 return candidate;
@@ -75,8 +75,8 @@ public static unsafe class TraceRecorder
 
     private static string RealPath(string path)
     {
-        var buffer = stackalloc byte[4097];
-        var bytes = Encoding.UTF8.GetBytes(Path.GetFullPath(path) + "\0");
+        byte* buffer = stackalloc byte[4097];
+        byte[] bytes = Encoding.UTF8.GetBytes(Path.GetFullPath(path) + "\0");
         fixed (byte* input = bytes)
         {
             if (Interop.Libc.realpath(input, buffer) is null)

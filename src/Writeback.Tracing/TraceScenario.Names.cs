@@ -25,7 +25,7 @@ public sealed partial class TraceScenario
     internal static string NameOf(string program, IReadOnlyList<string> arguments)
     {
         program = Path.GetFileName(program);
-        var interpreter = Interpreters.Any(i => program == i || program.StartsWith(i + ".", StringComparison.Ordinal)
+        bool interpreter = Interpreters.Any(i => program == i || program.StartsWith(i + ".", StringComparison.Ordinal)
                                                 || (program.StartsWith(i, StringComparison.Ordinal) && program[i.Length..].All(c => char.IsAsciiDigit(c) || c == '.')));
         if (interpreter && arguments.FirstOrDefault(a => !a.StartsWith('-')) is { Length: > 0 } script
             && arguments.TakeWhile(a => a != script).All(a => a.StartsWith('-') && a is not ("-c" or "-e" or "-m")))
@@ -40,7 +40,7 @@ public sealed partial class TraceScenario
     {
         if (crashPointIndex < _callEvents.Count)
         {
-            var eventIndex = _callEvents[crashPointIndex];
+            int eventIndex = _callEvents[crashPointIndex];
             if (eventIndex < 0)
             {
                 return "before the program started (its initial files)";
@@ -49,10 +49,10 @@ public sealed partial class TraceScenario
             {
                 return $"during {EventText(eventIndex)}";
             }
-            var before = LastCallBefore(_eventNumbers[eventIndex]);
+            int before = LastCallBefore(_eventNumbers[eventIndex]);
             return before < 0 ? $"before {EventText(eventIndex)}" : $"after {OriginalEventText(before)}";
         }
-        var last = LastCallBefore(_original.Events.Count);
+        int last = LastCallBefore(_original.Events.Count);
         return last < 0 ? "at the end (no recorded call)" : $"after {OriginalEventText(last)}";
     }
 
@@ -63,14 +63,14 @@ public sealed partial class TraceScenario
     /// <inheritdoc/>
     public string DescribeAcknowledgement(int acknowledgementIndex, long value)
     {
-        var (lines, last) = Lines(value);
+        (int lines, string? last) = Lines(value);
         return string.Create(CultureInfo.InvariantCulture, $"line {lines} \"{last}\"");
     }
 
     /// <inheritdoc/>
     public string DescribeAcknowledged(int count, long lastValue)
     {
-        var (lines, last) = Lines(lastValue);
+        (int lines, string? last) = Lines(lastValue);
         return lines == 0 ? "nothing printed yet"
             : string.Create(CultureInfo.InvariantCulture, $"{lines} {(lines == 1 ? "line" : "lines")} printed, the last \"{last}\"");
     }
@@ -80,17 +80,17 @@ public sealed partial class TraceScenario
     /// <returns>The count and the last line (at most 60 characters).</returns>
     public (int Count, string Last) Lines(long outputBytes)
     {
-        var text = Encoding.UTF8.GetString(OutputBefore(outputBytes));
-        var lines = text.Split('\n');
-        var count = text.Length == 0 ? 0 : text.EndsWith('\n') ? lines.Length - 1 : lines.Length;
-        var last = count == 0 ? "" : lines[count - 1].TrimEnd('\r');
+        string text = Encoding.UTF8.GetString(OutputBefore(outputBytes));
+        string[] lines = text.Split('\n');
+        int count = text.Length == 0 ? 0 : text.EndsWith('\n') ? lines.Length - 1 : lines.Length;
+        string last = count == 0 ? "" : lines[count - 1].TrimEnd('\r');
         return (count, last.Length > 60 ? last[..57] + "..." : last);
     }
 
     /// <summary>The last event before <paramref name="number"/> that is a call of the program (stores to a mapping are not), or -1.</summary>
     private int LastCallBefore(int number)
     {
-        var index = number - 1;
+        int index = number - 1;
         while (index >= 0 && _original.Events[index].Kind == TraceEventKind.Store)
         {
             index--;
@@ -113,7 +113,7 @@ public sealed partial class TraceScenario
     /// <summary>One replayed event as <c>#E call in pid P</c>, E its number in the recording as saved.</summary>
     private string EventText(int eventIndex)
     {
-        var number = _eventNumbers[eventIndex];
+        int number = _eventNumbers[eventIndex];
         return EventText(number, _original.Events[number]);
     }
 }

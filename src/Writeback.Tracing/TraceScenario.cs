@@ -91,16 +91,16 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
         {
             return CheckResult.Fail(fatal.Message); // The run is over; ThrowIfCheckerFailed reports it.
         }
-        var image = ReadImage(recovered);
-        var outputBytes = context.Acknowledged.Count == 0 ? 0 : context.Acknowledged[^1];
-        var fingerprint = ImageFiles.Fingerprint(image);
+        SortedDictionary<string, byte[]> image = ReadImage(recovered);
+        long outputBytes = context.Acknowledged.Count == 0 ? 0 : context.Acknowledged[^1];
+        string fingerprint = ImageFiles.Fingerprint(image);
         _judged.TryAdd((fingerprint, outputBytes), true);
         // The same bytes with the same output (and context, unless the checker judges the image alone)
         // get the same verdict: the checker runs once per distinct content, whichever crash point,
         // page versions or (for an image-only checker) crash kind and model led to it. Lazy: two
         // threads meeting the same image run the checker once.
-        var key = (fingerprint, outputBytes, _checker.VerdictDependsOnContext ? $"{context.Kind}/{context.Model.Name}" : "");
-        var message = _verdicts.GetOrAdd(key, _ => new Lazy<string?>(() => RunChecker(image, outputBytes, context))).Value;
+        (string fingerprint, long outputBytes, string) key = (fingerprint, outputBytes, _checker.VerdictDependsOnContext ? $"{context.Kind}/{context.Model.Name}" : "");
+        string? message = _verdicts.GetOrAdd(key, _ => new Lazy<string?>(() => RunChecker(image, outputBytes, context))).Value;
         return message is null ? CheckResult.Ok : CheckResult.Fail(message);
     }
 
@@ -132,14 +132,14 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
             ListTree(tree, "", files, image);
             paths = files;
         }
-        foreach (var path in paths)
+        foreach (string path in paths)
         {
             if (!recovered.Exists(path))
             {
                 continue;
             }
-            using var file = recovered.Open(path, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
-            var bytes = new byte[file.Length];
+            using IMappedFile file = recovered.Open(path, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
+            byte[] bytes = new byte[file.Length];
             file.Read(0, bytes);
             image[path] = bytes;
         }
@@ -149,9 +149,9 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
     /// <summary>Every file under <paramref name="directory"/> into <paramref name="files"/>, and every directory into <paramref name="image"/> as <c>PATH/</c>.</summary>
     private static void ListTree(ISubdirectoryStorage tree, string directory, List<string> files, SortedDictionary<string, byte[]> image)
     {
-        foreach (var name in tree.ListDirectory(directory))
+        foreach (string name in tree.ListDirectory(directory))
         {
-            var path = directory.Length == 0 ? name : directory + "/" + name;
+            string path = directory.Length == 0 ? name : directory + "/" + name;
             if (tree.DirectoryExists(path))
             {
                 image[path + "/"] = []; // a surviving directory, empty or not (ImageFiles.Write creates it)
@@ -183,12 +183,12 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
 
     private string? RunChecker(SortedDictionary<string, byte[]> image, long outputBytes, CrashContext context)
     {
-        var root = Path.Combine(Path.GetTempPath(), $"writeback-image-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        string root = Path.Combine(Path.GetTempPath(), $"writeback-image-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
-            var imageDirectory = Path.Combine(root, "image");
+            string imageDirectory = Path.Combine(root, "image");
             Materialise(image, imageDirectory);
-            var outputFile = Path.Combine(root, "output");
+            string outputFile = Path.Combine(root, "output");
             File.WriteAllBytes(outputFile, OutputBefore(outputBytes).ToArray());
             Interlocked.Increment(ref _checkerRuns);
             return RunRecordingFatal(new Dictionary<string, string>

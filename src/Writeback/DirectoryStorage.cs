@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Writeback.Backends;
 using Writeback.Native;
 
@@ -54,7 +55,7 @@ public sealed class DirectoryStorage : IMappedStorage
     /// <exception cref="WritebackException">unlink(2) failed otherwise.</exception>
     public void Delete(string name)
     {
-        var path = PathOf(name);
+        string path = PathOf(name);
         Errors.ThrowIfFailed<WritebackException>(_backend.Unlink(path), _backend.NameOf(NativeCall.Unlink), path, resolvesPath: true);
     }
 
@@ -64,8 +65,8 @@ public sealed class DirectoryStorage : IMappedStorage
     /// <exception cref="WritebackException">rename(2) failed otherwise.</exception>
     public void Rename(string sourceName, string targetName)
     {
-        var sourcePath = PathOf(sourceName, nameof(sourceName));
-        var targetPath = PathOf(targetName, nameof(targetName));
+        string sourcePath = PathOf(sourceName, nameof(sourceName));
+        string targetPath = PathOf(targetName, nameof(targetName));
         Errors.ThrowIfFailed<WritebackException>(_backend.Rename(sourcePath, targetPath), _backend.NameOf(NativeCall.Rename),
                              $"{sourcePath}' -> '{targetPath}", resolvesPath: true);
     }
@@ -75,11 +76,11 @@ public sealed class DirectoryStorage : IMappedStorage
     /// <exception cref="WritebackException">open or fsync of the directory failed.</exception>
     public void FlushDirectory()
     {
-        var errno = _backend.OpenDirectory(DirectoryPath, out var directory);
+        int errno = _backend.OpenDirectory(DirectoryPath, out SafeHandle? directory);
         Errors.ThrowIfFailed<WritebackException>(errno, _backend.NameOf(NativeCall.Open), DirectoryPath, resolvesPath: true);
         using (directory)
         {
-            var timestamp = WritebackMetrics.StartTiming();
+            long timestamp = WritebackMetrics.StartTiming();
             Errors.ThrowIfFailed<WritebackException>(_backend.SyncFile(directory), _backend.NameOf(NativeCall.SyncFile), DirectoryPath);
             WritebackMetrics.RecordFlush("fsync_directory", 0, timestamp);
         }

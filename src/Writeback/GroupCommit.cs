@@ -97,7 +97,7 @@ internal sealed class GroupCommit : IAsyncCompletion
             _pool.TryPop(out request);
         }
         request ??= new PooledRequest(this);
-        var task = request.Start(startBytes, endBytes, cancellationToken);
+        ValueTask task = request.Start(startBytes, endBytes, cancellationToken);
         Enqueue(request);
         return task;
     }
@@ -181,10 +181,10 @@ internal sealed class GroupCommit : IAsyncCompletion
             AddRun(new Run(0, _batch.Count, 0, 0) { Error = failure });
             return false;
         }
-        var operation = BuildRuns();
-        var maxBytes = _engine.MaxRequestBytes;
-        var calls = 0;
-        foreach (var run in _runs.AsSpan(0, _runCount))
+        AsyncOperation operation = BuildRuns();
+        long maxBytes = _engine.MaxRequestBytes;
+        int calls = 0;
+        foreach (Run run in _runs.AsSpan(0, _runCount))
         {
             calls += run.EndBytes <= run.StartBytes ? 0 : (int)(((run.EndBytes - run.StartBytes - 1) / maxBytes) + 1);
         }
@@ -196,13 +196,13 @@ internal sealed class GroupCommit : IAsyncCompletion
         Volatile.Write(ref _pendingCalls, calls);
         // The last call can complete, and the next group replace _runs, before Submit returns: after
         // a Submit this loop reads only locals.
-        var runCount = _runCount;
-        for (var runIndex = 0; runIndex < runCount; runIndex++)
+        int runCount = _runCount;
+        for (int runIndex = 0; runIndex < runCount; runIndex++)
         {
-            var (startBytes, endBytes) = (_runs[runIndex].StartBytes, _runs[runIndex].EndBytes);
+            (long startBytes, long endBytes) = (_runs[runIndex].StartBytes, _runs[runIndex].EndBytes);
             while (startBytes < endBytes)
             {
-                var lengthBytes = Math.Min(maxBytes, endBytes - startBytes);
+                long lengthBytes = Math.Min(maxBytes, endBytes - startBytes);
                 _engine.Submit(new AsyncRequest(operation, this, _file, _baseAddress + (nint)startBytes, startBytes, lengthBytes, runIndex));
                 startBytes += lengthBytes;
             }
@@ -219,13 +219,13 @@ internal sealed class GroupCommit : IAsyncCompletion
             return AsyncOperation.SyncFile;
         }
         _batch.Sort(static (a, b) => a.StartBytes.CompareTo(b.StartBytes));
-        var mappedBytes = _owner.MappedBytes;
-        var firstIndex = 0;
+        long mappedBytes = _owner.MappedBytes;
+        int firstIndex = 0;
         while (firstIndex < _batch.Count)
         {
-            var startBytes = _batch[firstIndex].StartBytes;
-            var endBytes = _batch[firstIndex].EndBytes;
-            var nextIndex = firstIndex + 1;
+            long startBytes = _batch[firstIndex].StartBytes;
+            long endBytes = _batch[firstIndex].EndBytes;
+            int nextIndex = firstIndex + 1;
             while (nextIndex < _batch.Count && _batch[nextIndex].StartBytes <= endBytes + MergeGapBytes)
             {
                 endBytes = Math.Max(endBytes, _batch[nextIndex].EndBytes);
@@ -243,7 +243,7 @@ internal sealed class GroupCommit : IAsyncCompletion
     {
         if (errno != 0)
         {
-            var failure = _owner.OnSyncFailed(request, errno);
+            Exception failure = _owner.OnSyncFailed(request, errno);
             Interlocked.CompareExchange(ref _runs[request.Tag].Error, failure, null);
         }
         if (Interlocked.Decrement(ref _pendingCalls) == 0 && FinishGroup())
@@ -289,14 +289,14 @@ internal sealed class GroupCommit : IAsyncCompletion
     // Completes each run's waiters with the run's result.
     private void CompleteGroup()
     {
-        foreach (var run in _runs.AsSpan(0, _runCount))
+        foreach (Run run in _runs.AsSpan(0, _runCount))
         {
-            var error = run.Error;
+            Exception? error = run.Error;
             if (error is null && run.EndBytes > run.StartBytes)
             {
                 error = _owner.OnRunSynced(run.StartBytes, run.EndBytes, _groupStartTimestamp);
             }
-            for (var i = run.FirstIndex; i < run.EndIndex; i++)
+            for (int i = run.FirstIndex; i < run.EndIndex; i++)
             {
                 _batch[i].Complete(error);
             }

@@ -9,7 +9,7 @@ public sealed partial class MappedFile
     /// <summary>Poisons the file with an engine request's failure; returns the exception for its waiters.</summary>
     private WritebackException PoisonFromEngine(in AsyncRequest request, int errno)
     {
-        var call = request.Operation switch
+        NativeCall call = request.Operation switch
         {
             AsyncOperation.StartWriteback => NativeCall.StartWritebackAsync,
             AsyncOperation.SyncRange => NativeCall.SyncRangeAsync,
@@ -35,7 +35,7 @@ public sealed partial class MappedFile
     // After a group's call covering [start, end) returned 0: records it and audits the rest of the file when asked.
     private void AfterGroupSync(long startBytes, long endBytes, long startTimestamp)
     {
-        var call = Semantics == FlushSemantics.WholeFile ? NativeCall.SyncFileAsync : NativeCall.SyncRangeAsync;
+        NativeCall call = Semantics == FlushSemantics.WholeFile ? NativeCall.SyncFileAsync : NativeCall.SyncRangeAsync;
         WritebackMetrics.RecordFlush(_backend.NameOf(call), call == NativeCall.SyncFileAsync ? 0 : endBytes - startBytes, startTimestamp);
         if (call == NativeCall.SyncRangeAsync && _reportDirtyOutsideRange && Volatile.Read(ref _closed) == 0)
         {

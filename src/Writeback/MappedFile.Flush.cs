@@ -33,7 +33,7 @@ public sealed partial class MappedFile
             FlushFileCore();
             return;
         }
-        var (startBytes, endBytes) = PageRange(offset, length);
+        (long startBytes, long endBytes) = PageRange(offset, length);
         SyncRange(startBytes, endBytes);
         if (_reportDirtyOutsideRange)
         {
@@ -53,7 +53,7 @@ public sealed partial class MappedFile
             FlushFileCore();
             return;
         }
-        var mappedBytes = MappedBytes;
+        long mappedBytes = MappedBytes;
         if (mappedBytes > 0)
         {
             SyncRange(0, mappedBytes);
@@ -90,7 +90,7 @@ public sealed partial class MappedFile
         {
             return;
         }
-        var (startBytes, endBytes) = PageRange(offset, length);
+        (long startBytes, long endBytes) = PageRange(offset, length);
         SubmitWriteback(startBytes, endBytes);
     }
 
@@ -124,7 +124,7 @@ public sealed partial class MappedFile
         {
             return Task.CompletedTask;
         }
-        var (startBytes, endBytes) = PageRange(offset, length);
+        (long startBytes, long endBytes) = PageRange(offset, length);
         Interlocked.Increment(ref _outstandingRequests);
         return (_groupCommit ?? CreateGroupCommit()).Enqueue(startBytes, endBytes, cancellationToken);
     }
@@ -158,7 +158,7 @@ public sealed partial class MappedFile
         {
             return ValueTask.CompletedTask;
         }
-        var (startBytes, endBytes) = PageRange(offset, length);
+        (long startBytes, long endBytes) = PageRange(offset, length);
         Interlocked.Increment(ref _outstandingRequests);
         return (_groupCommit ?? CreateGroupCommit()).EnqueuePooled(startBytes, endBytes, cancellationToken);
     }
@@ -167,8 +167,8 @@ public sealed partial class MappedFile
     // unconditionally (about 20 ns), so the call does not pass through the metrics class first.
     private void SyncRange(long startBytes, long endBytes)
     {
-        var startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
-        var errno = _backend.SyncRange(_baseAddress + (nint)startBytes, endBytes - startBytes);
+        long startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        int errno = _backend.SyncRange(_baseAddress + (nint)startBytes, endBytes - startBytes);
         if (errno != 0)
         {
             throw Poison(errno, _backend.NameOf(NativeCall.SyncRange), startBytes, endBytes - startBytes);
@@ -178,13 +178,13 @@ public sealed partial class MappedFile
 
     private void FlushFileCore()
     {
-        var mappedBytes = MappedBytes;
+        long mappedBytes = MappedBytes;
         if (mappedBytes > 0)
         {
             SyncRange(0, mappedBytes);
         }
-        var startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
-        var errno = _backend.SyncFile(_file);
+        long startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        int errno = _backend.SyncFile(_file);
         if (errno != 0)
         {
             throw Poison(errno, _backend.NameOf(NativeCall.SyncFile), null, null);
@@ -195,11 +195,11 @@ public sealed partial class MappedFile
     // Hands each chunk of [start, end) to the engine as a writeback start.
     private void SubmitWriteback(long startBytes, long endBytes)
     {
-        var engine = Engine;
-        var maxBytes = engine.MaxRequestBytes;
-        for (var chunkStartBytes = startBytes; chunkStartBytes < endBytes;)
+        DurabilityEngine engine = Engine;
+        long maxBytes = engine.MaxRequestBytes;
+        for (long chunkStartBytes = startBytes; chunkStartBytes < endBytes;)
         {
-            var chunkBytes = Math.Min(maxBytes, endBytes - chunkStartBytes);
+            long chunkBytes = Math.Min(maxBytes, endBytes - chunkStartBytes);
             Interlocked.Increment(ref _outstandingRequests);
             engine.Submit(new AsyncRequest(AsyncOperation.StartWriteback, _writebackCompletion, _file, _baseAddress + (nint)chunkStartBytes,
                                            chunkStartBytes, chunkBytes, Tag: 0));

@@ -9,18 +9,18 @@ public sealed partial class MappedFile
 {
     private static MappedFile OpenCore(string path, MappedFileOptions options, MappingBackend backend)
     {
-        Errors.ThrowIfFailed<WritebackException>(backend.Open(path, options, out var fileHandle, out var created), backend.NameOf(NativeCall.Open), path, resolvesPath: true);
+        Errors.ThrowIfFailed<WritebackException>(backend.Open(path, options, out SafeHandle? fileHandle, out bool created), backend.NameOf(NativeCall.Open), path, resolvesPath: true);
         SafeMappingHandle? mapping = null;
         try
         {
-            var lengthBytes = SetInitialLength(backend, fileHandle, path, options);
-            var reservedBytes = RoundUpToPage(Math.Max(lengthBytes, options.MaxLength ?? Math.Max(lengthBytes, DefaultMaxLength)));
+            long lengthBytes = SetInitialLength(backend, fileHandle, path, options);
+            long reservedBytes = RoundUpToPage(Math.Max(lengthBytes, options.MaxLength ?? Math.Max(lengthBytes, DefaultMaxLength)));
             if (options.MaxLength is { } maxLength && maxLength < lengthBytes)
             {
                 throw new ArgumentOutOfRangeException(nameof(options), maxLength,
                     $"MappedFileOptions.MaxLength ({maxLength}) is below the length of '{path}' ({lengthBytes} bytes).");
             }
-            var errno = backend.Reserve(reservedBytes, out mapping);
+            int errno = backend.Reserve(reservedBytes, out mapping);
             Errors.ThrowIfFailed<WritebackException>(errno, backend.NameOf(NativeCall.Reserve), path, 0, reservedBytes);
             var file = new MappedFile(path, options, backend, fileHandle, mapping, lengthBytes);
             if (lengthBytes > 0)
@@ -53,7 +53,7 @@ public sealed partial class MappedFile
         {
             Errors.ThrowIfFailed<WritebackException>(backend.SetFileLength(file, length), backend.NameOf(NativeCall.SetFileLength), path, length: length);
         }
-        Errors.ThrowIfFailed<WritebackException>(backend.GetFileLength(file, out var lengthBytes), backend.NameOf(NativeCall.GetFileLength), path);
+        Errors.ThrowIfFailed<WritebackException>(backend.GetFileLength(file, out long lengthBytes), backend.NameOf(NativeCall.GetFileLength), path);
         return lengthBytes;
     }
 
@@ -62,13 +62,13 @@ public sealed partial class MappedFile
     // Maps the file's page-aligned range [start, end) over the reservation at the same offset.
     private void MapFileRange(long startBytes, long endBytes)
     {
-        var errno = _backend.Map(_file, _baseAddress + (nint)startBytes, startBytes, endBytes - startBytes, _writable);
+        int errno = _backend.Map(_file, _baseAddress + (nint)startBytes, startBytes, endBytes - startBytes, _writable);
         ThrowIfFailed(errno, NativeCall.Map, startBytes, endBytes - startBytes);
     }
 
     private void SetLengthCore(long newLengthBytes)
     {
-        var oldLengthBytes = Length;
+        long oldLengthBytes = Length;
         long oldMappedBytes = RoundUp(oldLengthBytes), newMappedBytes = RoundUp(newLengthBytes);
         if (newLengthBytes >= oldLengthBytes)
         {
@@ -95,7 +95,7 @@ public sealed partial class MappedFile
                 ThrowIfFailed(_backend.Unmap(_baseAddress + (nint)newMappedBytes, oldMappedBytes - newMappedBytes),
                               NativeCall.Map, newMappedBytes, oldMappedBytes - newMappedBytes);
             }
-            var errno = _backend.SetFileLength(_file, newLengthBytes);
+            int errno = _backend.SetFileLength(_file, newLengthBytes);
             if (errno != 0)
             {
                 if (newMappedBytes < oldMappedBytes)
@@ -110,7 +110,7 @@ public sealed partial class MappedFile
 
     private PageCacheState QueryPageCache(long offset, long length)
     {
-        var errno = _backend.QueryPageCache(_file, offset, length, out var state);
+        int errno = _backend.QueryPageCache(_file, offset, length, out PageCacheState state);
         if (errno != 0)
         {
             throw Errors.FromCachestat<WritebackException>(errno, _backend.NameOf(NativeCall.QueryPageCache), Path, offset, length);

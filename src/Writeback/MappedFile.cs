@@ -232,7 +232,7 @@ public sealed partial class MappedFile : IMappedFile
         }
         if (length != 0)
         {
-            var (startBytes, endBytes) = PageRange(offset, length);
+            (long startBytes, long endBytes) = PageRange(offset, length);
             ThrowIfFailed(_backend.Advise(_baseAddress + (nint)startBytes, endBytes - startBytes, advice), NativeCall.Advise, startBytes, endBytes - startBytes);
         }
     }
@@ -283,7 +283,7 @@ public sealed partial class MappedFile : IMappedFile
         ValidateRange(offset, length);
         if (length != 0)
         {
-            var (startBytes, endBytes) = PageRange(offset, length);
+            (long startBytes, long endBytes) = PageRange(offset, length);
             ThrowIfFailed(_backend.Lock(_baseAddress + (nint)startBytes, endBytes - startBytes, lockPages),
                           lockPages ? NativeCall.Lock : NativeCall.Unlock, startBytes, endBytes - startBytes);
         }
@@ -291,7 +291,7 @@ public sealed partial class MappedFile : IMappedFile
 
     private void ValidateRange(long offset, long length, string offsetName = "offset", string lengthName = "length")
     {
-        var fileLengthBytes = Length;
+        long fileLengthBytes = Length;
         if (offset < 0 || offset > fileLengthBytes)
         {
             throw new ArgumentOutOfRangeException(offsetName, offset,

@@ -11,7 +11,7 @@ public class BenchCommandTests
         Skip.IfNot(OperatingSystem.IsLinux(), "the library's MappedFile and the raw calls are Linux-only");
         using var directory = new TempDirectory();
         string chart = directory.File("out/writeback-bench.png");
-        CliRun run = CliRun.Of("bench", "--quick", "--dir", directory.Path, "--size", "2", "--iterations", "5",
+        var run = CliRun.Of("bench", "--quick", "--dir", directory.Path, "--size", "2", "--iterations", "5",
                                "--dirty-pages", "4", "--out", directory.File("out"));
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
@@ -27,7 +27,7 @@ public class BenchCommandTests
         Assert.True(png.Length > 1000);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
 
-        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(chart, ".json")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(chart, ".json")));
         JsonElement results = json.RootElement.GetProperty("results");
         Assert.Equal(BenchStrategies.All(4).Count, results.GetArrayLength());
         foreach (JsonElement result in results.EnumerateArray())
@@ -50,11 +50,11 @@ public class BenchCommandTests
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "the library's MappedFile and the raw calls are Linux-only");
         using var directory = new TempDirectory();
-        CliRun run = CliRun.Of("bench", "--dir", directory.Path, "--size", "1", "--iterations", "3", "--strategy", "msync",
+        var run = CliRun.Of("bench", "--dir", directory.Path, "--size", "1", "--iterations", "3", "--strategy", "msync",
                                "--strategy", "Flush(range)", "--no-chart", "--json");
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         Assert.Equal("", run.Console);
-        using JsonDocument json = JsonDocument.Parse(run.StandardOutput);
+        using var json = JsonDocument.Parse(run.StandardOutput);
         string[] names = [.. json.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("name").GetString()!)];
         Assert.Equal(["Flush(range)", "msync(MS_SYNC, range)"], names);
         Assert.Empty(Directory.GetFiles(directory.Path));
@@ -64,7 +64,7 @@ public class BenchCommandTests
     public void A_directory_where_no_file_can_be_created_names_the_system_call_the_file_and_errno()
     {
         Skip.IfNot(Directory.Exists("/proc/self"), "needs procfs, where open(O_CREAT) fails with ENOENT");
-        CliRun run = CliRun.Of("bench", "--dir", "/proc", "--strategy", "msync", "--size", "1", "--iterations", "1", "--no-chart");
+        var run = CliRun.Of("bench", "--dir", "/proc", "--strategy", "msync", "--size", "1", "--iterations", "1", "--no-chart");
         Assert.Equal(ExitCodes.Failed, run.ExitCode);
         Assert.Matches(@"^writeback: bench: open\(O_CREAT\|O_EXCL\) failed on '/proc/\.writeback-bench-[^']+\.dat': ENOENT \(No such file or directory\)$",
                        run.StandardError.TrimEnd());
@@ -112,7 +112,7 @@ public class BenchCommandTests
     [InlineData("--dir", "/no/such/directory/for/writeback")]
     public void Bad_options_are_usage_errors(string option, string value)
     {
-        CliRun run = CliRun.Of("bench", option, value);
+        var run = CliRun.Of("bench", option, value);
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Single(run.StandardError.TrimEnd().Split('\n'));
     }
@@ -122,10 +122,10 @@ public class BenchCommandTests
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "the library's MappedFile and the raw calls are Linux-only");
         using var directory = new TempDirectory();
-        CliRun run = CliRun.Of("bench", "--dir", directory.Path, "--size", "1", "--iterations", "5", "--rounds", "2",
+        var run = CliRun.Of("bench", "--dir", directory.Path, "--size", "1", "--iterations", "5", "--rounds", "2",
                                "--strategy", "FlushAsync", "--strategy", "fdatasync", "--concurrency", "2", "--no-chart", "--json");
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
-        using JsonDocument json = JsonDocument.Parse(run.StandardOutput);
+        using var json = JsonDocument.Parse(run.StandardOutput);
         Assert.Equal(2, json.RootElement.GetProperty("workload").GetProperty("rounds").GetInt32());
         var samples = json.RootElement.GetProperty("results").EnumerateArray()
             .ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("latency").GetProperty("sampleCount").GetInt32());
@@ -139,7 +139,7 @@ public class BenchCommandTests
     [InlineData(new double[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, 5, 9, 10)]
     public void Percentiles_are_nearest_rank(double[] samples, double median, double p90, double p99)
     {
-        BenchStatistics statistics = BenchStatistics.Of(samples);
+        var statistics = BenchStatistics.Of(samples);
         Assert.Equal(median, statistics.MedianMs);
         Assert.Equal(p90, statistics.P90Ms);
         Assert.Equal(p99, statistics.P99Ms);

@@ -10,8 +10,8 @@ public class CheckCommandTests
     [Fact]
     public void Bundled_run_reports_every_scenario_model_and_kind_and_its_exit_code_follows_the_documentation()
     {
-        CliRun run = CliRun.Of("check", "--json");
-        using JsonDocument json = JsonDocument.Parse(run.StandardOutput);
+        var run = CliRun.Of("check", "--json");
+        using var json = JsonDocument.Parse(run.StandardOutput);
         JsonElement root = json.RootElement;
         Assert.Equal("bundled", root.GetProperty("mode").GetString());
         Assert.Equal(["Linux2_6_19To3_15WholeFile", "Linux3_16Range"],
@@ -48,11 +48,11 @@ public class CheckCommandTests
     [Fact]
     public void Json_names_the_failed_scenarios_and_compact_leaves_out_the_full_reports()
     {
-        CliRun full = CliRun.Of("check", "--json", "-");
-        CliRun compact = CliRun.Of("check", "--json", "-", "--compact");
+        var full = CliRun.Of("check", "--json", "-");
+        var compact = CliRun.Of("check", "--json", "-", "--compact");
         Assert.Equal(full.ExitCode, compact.ExitCode);
-        using JsonDocument fullJson = JsonDocument.Parse(full.StandardOutput);
-        using JsonDocument compactJson = JsonDocument.Parse(compact.StandardOutput);
+        using var fullJson = JsonDocument.Parse(full.StandardOutput);
+        using var compactJson = JsonDocument.Parse(compact.StandardOutput);
 
         // The names of exactly the scenarios with a failure somewhere, in both modes.
         string[] failing = [.. fullJson.RootElement.GetProperty("scenarios").EnumerateArray()
@@ -80,7 +80,7 @@ public class CheckCommandTests
     [Fact]
     public void Bundled_examples_match_their_documentation_and_exit_0()
     {
-        CliRun run = CliRun.Of("check");
+        var run = CliRun.Of("check");
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         Assert.Contains("Every verdict is as documented", run.Console);
         Assert.DoesNotContain(run.Console.Split('\n'), line => line.Contains('│') && line.Contains("UNEXPECTED", StringComparison.Ordinal));
@@ -89,7 +89,7 @@ public class CheckCommandTests
     [Fact]
     public void Human_output_has_the_matrix_and_for_each_failing_scenario_a_page_map_and_reproduce_line()
     {
-        CliRun run = CliRun.Of("check");
+        var run = CliRun.Of("check");
         Assert.True(run.ExitCode is ExitCodes.Ok or ExitCodes.Failed, run.ToString());
         Assert.Contains("verdicts", run.Console);
         Assert.Contains("power loss", run.Console);
@@ -110,9 +110,9 @@ public class CheckCommandTests
     public void Scenario_model_and_kind_filters_narrow_the_run()
     {
         string name = BundledScenarios.All[0].Scenario.Name;
-        CliRun run = CliRun.Of("check", "--scenario", name.ToUpperInvariant(), "--model", "linux3_16range",
+        var run = CliRun.Of("check", "--scenario", name.ToUpperInvariant(), "--model", "linux3_16range",
                                "--crash-kind", "power-loss", "--json");
-        using JsonDocument json = JsonDocument.Parse(run.StandardOutput);
+        using var json = JsonDocument.Parse(run.StandardOutput);
         JsonElement scenario = Assert.Single(json.RootElement.GetProperty("scenarios").EnumerateArray());
         Assert.Equal(name, scenario.GetProperty("name").GetString());
         JsonElement verdict = Assert.Single(scenario.GetProperty("verdicts").EnumerateArray());
@@ -126,12 +126,12 @@ public class CheckCommandTests
     {
         // write-ahead-log reopens nothing: with durability call 2 (its first record's Flush) failing it stops and
         // passes; flush-failure-retry with the same fault acknowledges a record the retry never wrote.
-        CliRun stop = CliRun.Of("check", "--scenario", "write-ahead-log", "--model", "Linux3_16Range", "--crash-kind", "PowerLoss",
+        var stop = CliRun.Of("check", "--scenario", "write-ahead-log", "--model", "Linux3_16Range", "--crash-kind", "PowerLoss",
                                 "--fail-durability-call", "2", "--fault-errno", "ENOSPC", "--json");
         Assert.True(stop.ExitCode == ExitCodes.Ok, stop.ToString());
-        CliRun retry = CliRun.Of("check", "--scenario", "flush-failure-retry", "--model", "Linux3_16Range", "--crash-kind", "PowerLoss",
+        var retry = CliRun.Of("check", "--scenario", "flush-failure-retry", "--model", "Linux3_16Range", "--crash-kind", "PowerLoss",
                                  "--fail-durability-call", "2", "--json");
-        using JsonDocument json = JsonDocument.Parse(retry.StandardOutput);
+        using var json = JsonDocument.Parse(retry.StandardOutput);
         JsonElement report = json.RootElement.GetProperty("scenarios")[0].GetProperty("reports")[0];
         Assert.Contains("failed with EIO", report.GetProperty("storageFaults").GetString(), StringComparison.Ordinal);
         Assert.Contains("--fail-durability-call 2", report.GetProperty("failures")[0].GetProperty("reproduce").GetString(), StringComparison.Ordinal);
@@ -148,7 +148,7 @@ public class CheckCommandTests
     [Fact]
     public void Unknown_model_is_a_usage_error_listing_the_valid_ones()
     {
-        CliRun run = CliRun.Of("check", "--model", "Linux9000");
+        var run = CliRun.Of("check", "--model", "Linux9000");
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains("unknown model 'Linux9000'", run.StandardError);
         foreach (KernelModel model in KernelModel.All)
@@ -168,7 +168,7 @@ public class CheckCommandTests
     [InlineData("--assembly", "/no/such/Scenarios.dll")]
     public void Bad_options_are_usage_errors(string option, string value)
     {
-        CliRun run = CliRun.Of("check", option, value);
+        var run = CliRun.Of("check", option, value);
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Single(run.StandardError.TrimEnd().Split('\n'));
         Assert.DoesNotContain("   at ", run.StandardError);
@@ -177,7 +177,7 @@ public class CheckCommandTests
     [Fact]
     public void Model_list_prints_every_model_with_its_description()
     {
-        CliRun run = CliRun.Of("check", "--model", "list");
+        var run = CliRun.Of("check", "--model", "list");
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         foreach (KernelModel model in KernelModel.All)
         {
@@ -188,8 +188,8 @@ public class CheckCommandTests
     [Fact]
     public void Shards_split_the_crash_points_and_json_says_which_shard()
     {
-        CliRun run = CliRun.Of("check", "--shard", "1/2", "--json");
-        using JsonDocument json = JsonDocument.Parse(run.StandardOutput);
+        var run = CliRun.Of("check", "--shard", "1/2", "--json");
+        using var json = JsonDocument.Parse(run.StandardOutput);
         Assert.Equal("1/2", json.RootElement.GetProperty("shard").GetString());
     }
 

@@ -14,7 +14,7 @@ internal sealed record CliRun(int ExitCode, string Console, string StandardOutpu
 
     private static CliRun OfWidth(int width, CancellationToken cancellationToken, string[] args)
     {
-        var console = new TestConsole().Width(width);
+        TestConsole console = new TestConsole().Width(width);
         var standardOutput = new StringWriter();
         var standardError = new StringWriter();
         // outputRedirected: true, as under a test runner: no live displays, no progress bars.

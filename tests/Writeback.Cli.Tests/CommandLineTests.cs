@@ -5,7 +5,7 @@ public class CommandLineTests
     [Fact]
     public void Version_prints_the_assembly_version_and_exits_0()
     {
-        CliRun run = CliRun.Of("--version");
+        var run = CliRun.Of("--version");
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Equal(WritebackCli.Version, run.Console.Trim());
         Assert.Matches(@"^\d+\.\d+\.\d+", run.Console.Trim());
@@ -14,7 +14,7 @@ public class CommandLineTests
     [Fact]
     public void Help_lists_every_command()
     {
-        CliRun run = CliRun.Of("--help");
+        var run = CliRun.Of("--help");
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Contains("check", run.Console);
         Assert.Contains("bench", run.Console);
@@ -27,7 +27,7 @@ public class CommandLineTests
     [InlineData("bench", "--dir", "--size", "--quick", "--iterations", "--rounds", "--dirty-pages", "--concurrency", "--strategy", "--chart", "--no-chart", "--json")]
     public void Command_help_explains_each_option(string command, params string[] options)
     {
-        CliRun run = CliRun.Of(command, "--help");
+        var run = CliRun.Of(command, "--help");
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         foreach (string option in options)
         {
@@ -38,7 +38,7 @@ public class CommandLineTests
     [Fact]
     public void Unknown_command_is_a_usage_error_on_one_line()
     {
-        CliRun run = CliRun.Of("frobnicate");
+        var run = CliRun.Of("frobnicate");
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Equal("writeback: Unknown command 'frobnicate'.", run.StandardError.TrimEnd());
     }
@@ -46,7 +46,7 @@ public class CommandLineTests
     [Fact]
     public void Unknown_option_is_a_usage_error_without_a_stack_trace()
     {
-        CliRun run = CliRun.Of("inspect", "x", "--no-such-option");
+        var run = CliRun.Of("inspect", "x", "--no-such-option");
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Single(run.StandardError.TrimEnd().Split('\n'));
         Assert.Contains("no-such-option", run.StandardError);
@@ -57,7 +57,7 @@ public class CommandLineTests
     public void Missing_file_is_a_usage_error_naming_the_file()
     {
         string path = Path.Combine(Path.GetTempPath(), "writeback-no-such-file-" + Guid.NewGuid().ToString("N"));
-        CliRun run = CliRun.Of("inspect", path);
+        var run = CliRun.Of("inspect", path);
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains(path, run.StandardError);
     }
@@ -65,7 +65,7 @@ public class CommandLineTests
     [Fact]
     public void Negative_offset_fails_validation()
     {
-        CliRun run = CliRun.Of("inspect", "/etc/hostname", "--offset", "-5");
+        var run = CliRun.Of("inspect", "/etc/hostname", "--offset", "-5");
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains("--offset", run.StandardError);
     }
@@ -98,7 +98,7 @@ public class CommandLineTests
     public void A_value_of_the_wrong_type_names_the_option_as_typed_and_what_is_allowed(string command, string option, string value, string expected)
     {
         string[] args = command == "inspect" ? [command, "/etc/hostname", option, value] : [command, option, value];
-        CliRun run = CliRun.Of(args);
+        var run = CliRun.Of(args);
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Equal($"writeback: {command}: invalid value '{value}' for {option}: expected {expected}.", run.StandardError.TrimEnd());
     }
@@ -108,7 +108,7 @@ public class CommandLineTests
     [InlineData("-z")]
     public void An_unknown_option_is_named_as_typed_with_where_to_find_the_options(string option)
     {
-        CliRun run = CliRun.Of("check", option);
+        var run = CliRun.Of("check", option);
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Equal($"writeback: check: unknown option '{option}'; 'writeback check --help' lists the options.", run.StandardError.TrimEnd());
     }
@@ -119,7 +119,7 @@ public class CommandLineTests
     [InlineData("32")]
     public void An_atomic_write_unit_the_explorer_cannot_model_names_the_option_and_the_allowed_values(string value)
     {
-        CliRun run = CliRun.Of("check", "--atomic-write-bytes", value);
+        var run = CliRun.Of("check", "--atomic-write-bytes", value);
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Equal($"writeback: check: --atomic-write-bytes must be one of 64, 128, 256, 512, 1024, 2048, 4096 (a page of 4096 bytes "
                      + $"in at most 64 units; 512 models torn sectors) or a multiple of 4096, not {value}.", run.StandardError.TrimEnd());
@@ -137,7 +137,7 @@ public class CommandLineTests
     public void An_assembly_that_is_a_directory_says_so()
     {
         using var directory = new TempDirectory();
-        CliRun run = CliRun.Of("check", "--assembly", directory.Path);
+        var run = CliRun.Of("check", "--assembly", directory.Path);
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Equal($"writeback: check: --assembly '{directory.Path}' is a directory; give the .dll file your project builds, "
                      + "e.g. bin/Debug/net10.0/MyScenarios.dll.", run.StandardError.TrimEnd());
@@ -148,7 +148,7 @@ public class CommandLineTests
     [InlineData("--out", "results")]
     public void Contradictory_options_are_a_usage_error(string option, string value)
     {
-        CliRun run = CliRun.Of("bench", "--no-chart", option, value);
+        var run = CliRun.Of("bench", "--no-chart", option, value);
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.StartsWith($"writeback: bench: --no-chart contradicts {option}", run.StandardError);
         Assert.Single(run.StandardError.TrimEnd().Split('\n'));
@@ -158,7 +158,7 @@ public class CommandLineTests
     [Fact]
     public void Count_without_watch_is_a_usage_error()
     {
-        CliRun run = CliRun.Of("inspect", "/etc/hostname", "--count", "3");
+        var run = CliRun.Of("inspect", "/etc/hostname", "--count", "3");
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Equal("writeback: inspect: --count counts the refreshes of --watch: give it with --watch.", run.StandardError.TrimEnd());
     }
@@ -166,7 +166,7 @@ public class CommandLineTests
     [Fact]
     public void Compact_without_json_is_a_usage_error()
     {
-        CliRun run = CliRun.Of("check", "--compact");
+        var run = CliRun.Of("check", "--compact");
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Equal("writeback: check: --compact shapes the JSON report: give it with --json.", run.StandardError.TrimEnd());
     }
@@ -195,7 +195,7 @@ public class CommandLineTests
     {
         Assert.Equal(["check", "--json", "--seed", "1"], WritebackCli.NormalizeArguments(["check", "--json", "-", "--seed", "1"]));
         Assert.Equal(["inspect", "-"], WritebackCli.NormalizeArguments(["inspect", "-"]));
-        CliRun run = CliRun.Of("check", "--model", "Linux3_16Range", "--json", "-");
+        var run = CliRun.Of("check", "--model", "Linux3_16Range", "--json", "-");
         Assert.Equal("", run.Console);
         Assert.StartsWith("{", run.StandardOutput);
     }

@@ -22,7 +22,7 @@ internal static class CommandModel
     private static List<Command> Load()
     {
         // Wide enough that Spectre never wraps the XML.
-        CliRun run = CliRun.OfWidth(100_000, "cli", "xmldoc");
+        var run = CliRun.OfWidth(100_000, "cli", "xmldoc");
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         var commands = new List<Command>();
         foreach (XElement element in XDocument.Parse(run.Console.Trim()).Root!.Elements("Command"))

@@ -10,7 +10,7 @@ public sealed class CorpusCommandTests
     [Fact]
     public void An_unknown_entry_is_a_usage_error_naming_it()
     {
-        CliRun run = CliRun.Of("corpus", "record", "--corpus", Corpus, "--only", "no-such-entry");
+        var run = CliRun.Of("corpus", "record", "--corpus", Corpus, "--only", "no-such-entry");
 
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("writeback: corpus record: --only no-such-entry: no such entry", run.StandardError, StringComparison.Ordinal);
@@ -23,13 +23,13 @@ public sealed class CorpusCommandTests
         string output = Directory.CreateTempSubdirectory("writeback-corpus-cli-").FullName;
         try
         {
-            CliRun run = CliRun.Of("corpus", "record", "--corpus", Corpus, "--only", "python-replace-fsync", "--out", output);
+            var run = CliRun.Of("corpus", "record", "--corpus", Corpus, "--only", "python-replace-fsync", "--out", output);
             Skip.If(run.Console.Contains("PTRACE_SEIZE", StringComparison.Ordinal), "ptrace is not permitted here");
 
             Assert.True(run.ExitCode == 0, run.ToString());
             Assert.Contains("recorded python-replace-fsync (python)", run.Console, StringComparison.Ordinal);
             Assert.True(new FileInfo(Path.Combine(output, "python-replace-fsync.trace")).Length > 0);
-            using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "manifest.json")));
+            using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "manifest.json")));
             JsonElement entry = manifest.RootElement.GetProperty("entries")[0];
             Assert.Equal("recorded", entry.GetProperty("status").GetString());
             Assert.StartsWith("Python 3", entry.GetProperty("programVersion").GetString(), StringComparison.Ordinal);

@@ -53,14 +53,14 @@ public sealed class ExplanationTests
     {
         using var directory = new TempDirectory();
         string json = directory.File("check.json");
-        CliRun run = CliRun.Of("check", "--json", json);
+        var run = CliRun.Of("check", "--json", json);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("diagnosis: relied on a whole-file sync", run.Console, StringComparison.Ordinal);
         Assert.Contains("diagnosis: name never made durable", run.Console, StringComparison.Ordinal);
         Assert.Contains("diagnosis: acknowledged before its sync", run.Console, StringComparison.Ordinal);
         Assert.Contains("Next: your own C# scenarios", run.Console, StringComparison.Ordinal);
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(json));
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
         var firstFailures = document.RootElement.GetProperty("scenarios").EnumerateArray()
             .SelectMany(s => s.GetProperty("firstFailures").EnumerateArray()).ToList();
         Assert.NotEmpty(firstFailures);
@@ -89,7 +89,7 @@ public sealed class ExplanationTests
         File.WriteAllText(directory.File("check.py"), LogChecker);
         string json = directory.File("report.json");
 
-        CliRun run = CliRun.Of("trace", "--dir", dir, "--checker", $"{Python.Value} {directory.File("check.py")}", "--model", "Linux3_16Range",
+        var run = CliRun.Of("trace", "--dir", dir, "--checker", $"{Python.Value} {directory.File("check.py")}", "--model", "Linux3_16Range",
                                "--json", json, "--", Python.Value!, directory.File("app.py"), variant);
 
         Assert.True(run.ExitCode == 1, run.ToString());
@@ -97,7 +97,7 @@ public sealed class ExplanationTests
         Assert.Contains($"diagnosis: {label}", run.Console, StringComparison.Ordinal);
         Assert.Matches("1 line printed, the last \"0\"", run.Console);
         Assert.Matches(@"crash point \d+: kernel crash after #\d+ write\(stdout, 2 bytes\)", run.Console);
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(json));
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
         JsonElement first = document.RootElement.GetProperty("scenarios")[0].GetProperty("firstFailures")[0];
         JsonElement diagnosis = first.GetProperty("diagnosis");
         Assert.Equal(category, diagnosis.GetProperty("category").GetString());

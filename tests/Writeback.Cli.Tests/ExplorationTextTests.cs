@@ -30,9 +30,9 @@ public sealed class ExplorationTextTests
     [Fact]
     public void Only_exhaustive_crash_points_are_called_exhaustive()
     {
-        var lines = ExplorationText.Lines([Report(KernelModel.Linux3_16Range, 33, 0)], 4096, "--ignore");
+        IReadOnlyList<string> lines = ExplorationText.Lines([Report(KernelModel.Linux3_16Range, 33, 0)], 4096, "--ignore");
 
-        var line = Assert.Single(lines);
+        string line = Assert.Single(lines);
         Assert.Equal("explored exhaustively: every state the model allows at all 33 crash points (per crash kind and model; each had at most 4,096 states)", line);
     }
 
@@ -45,7 +45,7 @@ public sealed class ExplorationTextTests
             Report(KernelModel.Linux3_16Range, 20, 13, new FileStateShare("test.db-shm", 90, 0.9), new FileStateShare("test.db-wal", 10, 0.1)),
         ];
 
-        var lines = ExplorationText.Lines(reports, 4096, "--ignore");
+        IReadOnlyList<string> lines = ExplorationText.Lines(reports, 4096, "--ignore");
 
         Assert.Equal(2, lines.Count);
         Assert.StartsWith("explored exhaustively: 40 crash points (per crash kind and model, at most 4,096 states each); bounded, NOT exhaustive: 26 crash points with more than 4,096 states", lines[0], StringComparison.Ordinal);
@@ -58,7 +58,7 @@ public sealed class ExplorationTextTests
     [Fact]
     public void No_file_is_named_when_none_has_most_of_the_bounded_states()
     {
-        var lines = ExplorationText.Lines([Report(KernelModel.Linux3_16Range, 1, 4, new FileStateShare("a", 40, 0.4), new FileStateShare("b", 35, 0.35),
+        IReadOnlyList<string> lines = ExplorationText.Lines([Report(KernelModel.Linux3_16Range, 1, 4, new FileStateShare("a", 40, 0.4), new FileStateShare("b", 35, 0.35),
                                                   new FileStateShare("c", 25, 0.25))], 4096, "--ignore");
 
         Assert.Single(lines);

@@ -39,7 +39,7 @@ public sealed class FirstTraceTests
         File.WriteAllText(script, ThreadedLog);
         string images = directory.File("images");
 
-        CliRun run = CliRun.Of("trace", "--name", "my log", "--dir", dir, "--checker", Checker.Trim(), "--model", "Linux3_16Range",
+        var run = CliRun.Of("trace", "--name", "my log", "--dir", dir, "--checker", Checker.Trim(), "--model", "Linux3_16Range",
                                "--crash-kind", "PowerLoss", "--write-image", images, "--", ExplanationTests.Python.Value!, script);
 
         Assert.True(run.ExitCode == 1, run.ToString());
@@ -74,7 +74,7 @@ public sealed class FirstTraceTests
         string previous = Environment.CurrentDirectory;
 
         var notes = new List<string>();
-        var error = Assert.Throws<UsageException>(() => ProgramArguments.Check(dir, ["python3", "app.py", "3"], directory.Path, notes.Add));
+        UsageException error = Assert.Throws<UsageException>(() => ProgramArguments.Check(dir, ["python3", "app.py", "3"], directory.Path, notes.Add));
         Assert.Contains($"'app.py' is not in {dir}", error.Message, StringComparison.Ordinal);
         Assert.Contains($"give its full path ({directory.File("app.py")})", error.Message, StringComparison.Ordinal);
 
@@ -89,7 +89,7 @@ public sealed class FirstTraceTests
     [Fact]
     public void Trace_without_dashes_before_the_program_says_put_it_after_them()
     {
-        CliRun run = CliRun.Of("trace", "--dir", "db", "--checker", "true", "./app.py");
+        var run = CliRun.Of("trace", "--dir", "db", "--checker", "true", "./app.py");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("writeback: trace: './app.py' is not an option: put the program after --, as in 'writeback trace [OPTIONS] -- ./app.py [ARGS...]'.\n",
@@ -104,7 +104,7 @@ public sealed class FirstTraceTests
     [InlineData(new[] { "check", "--sede", "1" }, "writeback: check: unknown option '--sede'; did you mean '--seed'? 'writeback check --help' lists the options.")]
     public void An_unknown_command_or_option_gets_a_did_you_mean_in_the_usual_lower_case_form(string[] args, string expected)
     {
-        CliRun run = CliRun.Of(args);
+        var run = CliRun.Of(args);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal(expected + "\n", run.StandardError.ReplaceLineEndings("\n"));
@@ -130,7 +130,7 @@ public sealed class FirstTraceTests
     [InlineData("lossyfs fault")]
     public void Every_commands_help_fits_80_columns_without_trailing_spaces_or_a_default_column(string command)
     {
-        CliRun run = CliRun.OfWidth(80, [.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
+        var run = CliRun.OfWidth(80, [.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         string[] lines = run.Console.ReplaceLineEndings("\n").Split('\n');
@@ -144,7 +144,7 @@ public sealed class FirstTraceTests
     [Fact]
     public void Trace_help_shows_the_program_after_dashes_and_its_required_options_first()
     {
-        CliRun run = CliRun.OfWidth(80, "trace", "--help");
+        var run = CliRun.OfWidth(80, "trace", "--help");
 
         Assert.Contains("    writeback trace [OPTIONS] -- PROGRAM [ARGS...]", run.Console, StringComparison.Ordinal);
         string[] options = [.. run.Console.Split('\n').SkipWhile(l => l != "OPTIONS:").Skip(1).Where(l => l.StartsWith("    -", StringComparison.Ordinal))];
@@ -212,7 +212,7 @@ public sealed class FirstTraceTests
     [Fact]
     public void Check_without_a_terminal_writes_progress_lines_to_standard_error()
     {
-        CliRun run = CliRun.Of("check", "--scenario", "header-barrier", "--model", "Linux3_16Range");
+        var run = CliRun.Of("check", "--scenario", "header-barrier", "--model", "Linux3_16Range");
 
         string[] lines = run.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("check: header-barrier / Linux3_16Range: started", lines[0]);

@@ -17,7 +17,7 @@ public sealed partial class HtmlReportBrowserTests
         Skip.If(Chromium.Value is null, "Chromium is not installed (apt-get install chromium)");
         using var directory = new TempDirectory();
         string html = directory.File("report.html");
-        CliRun run = CliRun.Of("check", "--html", html);
+        var run = CliRun.Of("check", "--html", html);
         Assert.True(run.ExitCode == 0, run.ToString());
 
         (string dom, string console) = Open(html, directory);
@@ -38,7 +38,7 @@ public sealed partial class HtmlReportBrowserTests
         using var directory = new TempDirectory();
         string corpus = WhatIfCommandTests.RecordCorpus(directory);
         string html = directory.File("whatif.html");
-        CliRun run = CliRun.Of("whatif", "--baseline", "Linux2_6_19To3_15WholeFile", "--candidate", "Linux3_16Range", "--corpus", corpus, "--html", html);
+        var run = CliRun.Of("whatif", "--baseline", "Linux2_6_19To3_15WholeFile", "--candidate", "Linux3_16Range", "--corpus", corpus, "--html", html);
         Assert.True(run.ExitCode == 1, run.ToString());
 
         (string dom, string console) = Open(html, directory);

@@ -53,7 +53,7 @@ public class InspectCommandTests
 
             dirty = CliRun.Of("inspect", path, "--json");
             Assert.True(dirty.ExitCode == ExitCodes.Ok, dirty.ToString());
-            using JsonDocument json = JsonDocument.Parse(dirty.StandardOutput);
+            using var json = JsonDocument.Parse(dirty.StandardOutput);
             dirtyPages = json.RootElement.GetProperty("totals").GetProperty("dirtyPages").GetInt64();
             Assert.Equal(64, json.RootElement.GetProperty("pageCount").GetInt64());
             if (dirtyPages > 0)
@@ -67,9 +67,9 @@ public class InspectCommandTests
 
         file.Flush();
 
-        CliRun clean = CliRun.Of("inspect", path, "--json");
+        var clean = CliRun.Of("inspect", path, "--json");
         Assert.Equal(ExitCodes.Ok, clean.ExitCode);
-        using (JsonDocument json = JsonDocument.Parse(clean.StandardOutput))
+        using (var json = JsonDocument.Parse(clean.StandardOutput))
         {
             Assert.Equal(0, json.RootElement.GetProperty("totals").GetProperty("dirtyPages").GetInt64());
             Assert.Equal(64, json.RootElement.GetProperty("totals").GetProperty("cachedPages").GetInt64());
@@ -113,12 +113,12 @@ public class InspectCommandTests
         {
         }
 
-        CliRun run = CliRun.Of("inspect", path, "--offset", "8192", "--length", "32868", "--watch", "--count", "3",
+        var run = CliRun.Of("inspect", path, "--offset", "8192", "--length", "32868", "--watch", "--count", "3",
                                "--interval-ms", "10", "--json");
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         string[] lines = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
-        using JsonDocument json = JsonDocument.Parse(lines[0]);
+        using var json = JsonDocument.Parse(lines[0]);
         Assert.Equal(9, json.RootElement.GetProperty("pageCount").GetInt64()); // pages 2..10, the last one partial
         Assert.Equal(2, json.RootElement.GetProperty("chunks")[0].GetProperty("firstPageIndex").GetInt64());
     }
@@ -130,7 +130,7 @@ public class InspectCommandTests
         using var directory = new TempDirectory();
         string path = directory.File("short.bin");
         File.WriteAllBytes(path, new byte[5000]);
-        CliRun run = CliRun.Of("inspect", path, "--offset", "4096", "--length", "4096");
+        var run = CliRun.Of("inspect", path, "--offset", "4096", "--length", "4096");
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains("past the end", run.StandardError);
         Assert.Contains("5000 bytes", run.StandardError);
@@ -144,11 +144,11 @@ public class InspectCommandTests
         string path = directory.File("f.bin");
         File.WriteAllBytes(path, new byte[3 * 4096]);
         string jsonPath = directory.File("out/inspect.json");
-        CliRun run = CliRun.Of("inspect", path, "--json", jsonPath);
+        var run = CliRun.Of("inspect", path, "--json", jsonPath);
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Contains("cached", run.Console);
         Assert.Equal("", run.StandardOutput);
-        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(jsonPath));
+        using var json = JsonDocument.Parse(File.ReadAllText(jsonPath));
         Assert.Equal(3, json.RootElement.GetProperty("pageCount").GetInt64());
     }
 }
@@ -163,7 +163,7 @@ public class InspectWatchCancellationTests
         string path = directory.File("watched.bin");
         File.WriteAllBytes(path, new byte[8192]);
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        CliRun run = CliRun.Of(cancellation.Token, "inspect", path, "--watch", "--interval-ms", "50");
+        var run = CliRun.Of(cancellation.Token, "inspect", path, "--watch", "--interval-ms", "50");
         Skip.If(run.StandardError.Contains("cachestat", StringComparison.Ordinal), run.StandardError);
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         Assert.Contains("Ctrl+C to stop", run.Console);

@@ -13,7 +13,7 @@ public class NarrowOutputTests
     [Fact]
     public void Check_at_80_columns_keeps_every_scenario_and_model_name_whole_in_the_verdict_table()
     {
-        CliRun run = CliRun.OfWidth(80, "check");
+        var run = CliRun.OfWidth(80, "check");
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         string[] tableLines = [.. run.Console.Split('\n').Where(l => l.Contains('│'))];
         Assert.NotEmpty(tableLines);
@@ -34,7 +34,7 @@ public class NarrowOutputTests
         var scenario = new LongNamedScenario();
         CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(scenario);
         var outcome = new Commands.Check.CheckOutcome(new Commands.Check.CheckTarget(scenario, null, null, null), [report]);
-        var console = new TestConsole().Width(80);
+        TestConsole console = new TestConsole().Width(80);
 
         console.Write(Commands.Check.CheckRenderer.Matrix([outcome], Enum.GetValues<CrashKind>()));
 
@@ -64,7 +64,7 @@ public class NarrowOutputTests
     {
         foreach (string[] path in CommandModel.All.Select(c => c.Path.Split(' ')).Prepend([]))
         {
-            CliRun run = CliRun.OfWidth(80, [.. path, "--help"]);
+            var run = CliRun.OfWidth(80, [.. path, "--help"]);
             Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
             string[] lines = run.Console.Split('\n');
             int examples = Array.FindIndex(lines, l => l.TrimEnd() == "EXAMPLES:");

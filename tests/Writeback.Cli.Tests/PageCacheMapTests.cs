@@ -29,7 +29,7 @@ public class PageCacheMapTests
         }
 
         const long pageCount = 3000;
-        PageCacheMap map = PageCacheMap.Build("f", 0, pageCount * PageSize, PageSize, Query, maxCells: 1024);
+        var map = PageCacheMap.Build("f", 0, pageCount * PageSize, PageSize, Query, maxCells: 1024);
 
         Assert.Equal(3, map.ChunkPageCount);
         Assert.Equal(1000, map.Chunks.Count);
@@ -62,7 +62,7 @@ public class PageCacheMapTests
     [Fact]
     public void Rendering_shows_totals_map_rows_and_legend()
     {
-        PageCacheMap map = PageCacheMap.Build("data.bin", 0, 130L * PageSize, PageSize,
+        var map = PageCacheMap.Build("data.bin", 0, 130L * PageSize, PageSize,
             (offsetBytes, lengthBytes) => offsetBytes / PageSize % 2 == 0
                 ? new PageCacheState(1, 1, 0, 0, 0)
                 : new PageCacheState(0, 0, 0, 0, 0));
@@ -70,7 +70,7 @@ public class PageCacheMapTests
         Assert.Equal(["D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.",
                       "D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.D.",
                       "D."], map.PlainRows());
-        var console = new TestConsole().Width(200);
+        TestConsole console = new TestConsole().Width(200);
         console.Write(map.Render());
         Assert.Contains("data.bin", console.Output);
         Assert.Contains("65", console.Output);              // dirty and cached totals
@@ -81,9 +81,9 @@ public class PageCacheMapTests
     [Fact]
     public void Empty_range_renders_without_cells()
     {
-        PageCacheMap map = PageCacheMap.Build("empty", 0, 0, PageSize, (_, _) => throw new InvalidOperationException("no query expected"));
+        var map = PageCacheMap.Build("empty", 0, 0, PageSize, (_, _) => throw new InvalidOperationException("no query expected"));
         Assert.Empty(map.Chunks);
-        var console = new TestConsole().Width(200);
+        TestConsole console = new TestConsole().Width(200);
         console.Write(map.Render());
         Assert.Contains("empty range", console.Output);
     }

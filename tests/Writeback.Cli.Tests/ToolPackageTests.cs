@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -34,7 +35,7 @@ public class ToolPackageTests(PackagesFixture packages)
         string package = Path.Combine(packages.Source, $"Writeback.Cli.{WritebackCli.Version}.nupkg");
         long bytes = new FileInfo(package).Length;
         Assert.True(bytes <= MaxToolPackageBytes, $"{package} is {bytes} bytes, more than {MaxToolPackageBytes}");
-        using var zip = System.IO.Compression.ZipFile.OpenRead(package);
+        using ZipArchive zip = System.IO.Compression.ZipFile.OpenRead(package);
         Assert.Contains(zip.Entries, e => e.FullName.EndsWith("runtimes/linux-x64/native/libSkiaSharp.so", StringComparison.Ordinal));
         Assert.DoesNotContain(zip.Entries, e => e.FullName.Contains("runtimes/win-", StringComparison.Ordinal));
     }
@@ -46,7 +47,7 @@ public class ToolPackageTests(PackagesFixture packages)
         foreach (string id in new[] { "Writeback", "Writeback.Simulation" })
         {
             string package = Path.Combine(packages.Source, $"{id}.{WritebackCli.Version}.nupkg");
-            using var zip = System.IO.Compression.ZipFile.OpenRead(package);
+            using ZipArchive zip = System.IO.Compression.ZipFile.OpenRead(package);
             string[] entries = [.. zip.Entries.Select(e => e.FullName)];
             Assert.Contains("PACKAGE.md", entries);
             Assert.Contains($"lib/net10.0/{id}.dll", entries);
@@ -67,7 +68,7 @@ public class ToolPackageTests(PackagesFixture packages)
         packages.AssertPacked();
         using var directory = new TempDirectory();
         string tools = directory.File("tools");
-        TimeSpan timeout = TimeSpan.FromMinutes(4);
+        var timeout = TimeSpan.FromMinutes(4);
         Assert.True(File.Exists(Path.Combine(packages.Source, $"Writeback.Cli.{WritebackCli.Version}.nupkg")));
 
         var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages.PrivateCache };
@@ -88,7 +89,7 @@ public class ToolPackageTests(PackagesFixture packages)
         Assert.Equal(WritebackCli.Version, version.StandardOutput.Trim());
 
         ProcessRunner.Result check = ProcessRunner.Run(writeback, ["check", "--json"], directory.Path, timeout, runEnvironment);
-        using JsonDocument json = JsonDocument.Parse(check.StandardOutput);
+        using var json = JsonDocument.Parse(check.StandardOutput);
         Assert.Equal("bundled", json.RootElement.GetProperty("mode").GetString());
         Assert.True(json.RootElement.GetProperty("scenarios").GetArrayLength() > 0);
         int unexpected = json.RootElement.GetProperty("unexpectedVerdicts").GetInt32();

@@ -21,13 +21,13 @@ public sealed class TraceCommandTests
         string json = directory.File("report.json");
         string trace = directory.File("run.trace");
 
-        CliRun run = CliRun.Of("trace", "--dir", dir, "--checker", checker, "--json", json, "--save", trace, "--", program, "2");
+        var run = CliRun.Of("trace", "--dir", dir, "--checker", checker, "--json", json, "--save", trace, "--", program, "2");
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("only under Linux3_16Range", run.Console, StringComparison.Ordinal);
         Assert.Matches(@"msync\(data\.bin, offset 0, 4096, MS_SYNC\) in pid \d+", run.Console);
         Assert.Contains("Crash points that break only under Linux3_16Range", run.Console, StringComparison.Ordinal);
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(json));
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
         JsonElement scenario = document.RootElement.GetProperty("scenarios")[0];
         Assert.Equal("header_barrier", scenario.GetProperty("name").GetString());
         var verdicts = scenario.GetProperty("verdicts").EnumerateArray()
@@ -39,14 +39,14 @@ public sealed class TraceCommandTests
         Assert.Equal(1, document.RootElement.GetProperty("exitCode").GetInt32());
 
         // The saved recording gives the same verdicts without running the program again.
-        CliRun loaded = CliRun.Of("trace", "--load", trace, "--checker", checker, "--json");
+        var loaded = CliRun.Of("trace", "--load", trace, "--checker", checker, "--json");
         Assert.Equal(1, loaded.ExitCode);
-        using JsonDocument again = JsonDocument.Parse(loaded.StandardOutput);
+        using var again = JsonDocument.Parse(loaded.StandardOutput);
         Assert.Equal(scenario.GetProperty("verdicts").ToString(), again.RootElement.GetProperty("scenarios")[0].GetProperty("verdicts").ToString());
 
         // Any crash point's images can be written out; the last one (after the run) holds the final file.
         string images = directory.File("images");
-        CliRun written = CliRun.Of("trace", "--load", trace, "--checker", checker, "--model", "Linux3_16Range", "--crash-kind", "PowerLoss",
+        var written = CliRun.Of("trace", "--load", trace, "--checker", checker, "--model", "Linux3_16Range", "--crash-kind", "PowerLoss",
                                    "--write-image", images, "--crash-point", "8");
         Assert.True(written.ExitCode == 0, written.ToString());
         Assert.True(File.Exists(Path.Combine(images, "state-0", "data.bin")), written.ToString());
@@ -64,7 +64,7 @@ public sealed class TraceCommandTests
         string trace = directory.File("run.trace");
 
         // The program fsyncs sub/data and the root, never sub/: data's entry in sub/ is not durable.
-        CliRun run = CliRun.Of("trace", "--dir", dir, "--checker", checker, "--save", trace, "--", NestedDirectory.Value!, "root");
+        var run = CliRun.Of("trace", "--dir", dir, "--checker", checker, "--save", trace, "--", NestedDirectory.Value!, "root");
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("acknowledged sub/data lost", run.Console, StringComparison.Ordinal);
@@ -75,10 +75,10 @@ public sealed class TraceCommandTests
 
         // After the run, power loss may keep sub/data or lose it: sub/ survives (the root was fsynced), empty in one image.
         string images = directory.File("images");
-        CliRun written = CliRun.Of("trace", "--load", trace, "--checker", checker, "--model", "Linux3_16Range", "--crash-kind", "PowerLoss",
+        var written = CliRun.Of("trace", "--load", trace, "--checker", checker, "--model", "Linux3_16Range", "--crash-kind", "PowerLoss",
                                    "--write-image", images, "--crash-point", lastCrashPoint.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(written.ExitCode == 0, written.ToString());
-        var states = Directory.GetDirectories(images);
+        string[] states = Directory.GetDirectories(images);
         Assert.All(states, state => Assert.True(Directory.Exists(Path.Combine(state, "sub")), written.ToString()));
         Assert.Contains(states, state => File.Exists(Path.Combine(state, "sub", "data")));
         Assert.Contains(states, state => !File.Exists(Path.Combine(state, "sub", "data")));
@@ -99,7 +99,7 @@ public sealed class TraceCommandTests
             "no-checker" => ["trace", "--dir", directory.Path, "--", "/bin/true"],
             _ => ["trace", "--dir", directory.Path, "--checker", "true"],
         };
-        CliRun run = CliRun.Of(args);
+        var run = CliRun.Of(args);
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Single(run.StandardError.TrimEnd().Split('\n'));
         Assert.Contains(expected, run.StandardError, StringComparison.Ordinal);
@@ -131,9 +131,9 @@ public sealed class TraceCommandTests
         RequirePtrace();
         using var directory = new TempDirectory();
         string self = $"{Dotnet()} {CliDll()}";
-        CliRun traced = CliRun.Of("trace", "--dir", directory.Path, "--checker", $"{self} scenario-process check {name}", "--json",
+        var traced = CliRun.Of("trace", "--dir", directory.Path, "--checker", $"{self} scenario-process check {name}", "--json",
                                   "--", Dotnet(), CliDll(), "scenario-process", "run", name);
-        CliRun checkedInProcess = CliRun.Of("check", "--scenario", name, "--json");
+        var checkedInProcess = CliRun.Of("check", "--scenario", name, "--json");
         Assert.True(traced.ExitCode is 0 or 1, traced.ToString());
 
         Assert.Equal(Verdicts(checkedInProcess.StandardOutput), Verdicts(traced.StandardOutput));
@@ -144,7 +144,7 @@ public sealed class TraceCommandTests
 
     private static string Verdicts(string json)
     {
-        using JsonDocument document = JsonDocument.Parse(json);
+        using var document = JsonDocument.Parse(json);
         return string.Join("; ", document.RootElement.GetProperty("scenarios")[0].GetProperty("verdicts").EnumerateArray()
             .Select(v => $"{v.GetProperty("model").GetString()}/{v.GetProperty("crashKind").GetString()}={v.GetProperty("passed").GetBoolean()}"));
     }

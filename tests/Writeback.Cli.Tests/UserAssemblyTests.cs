@@ -145,7 +145,7 @@ public class UserAssemblyTests : IClassFixture<UserAssemblyFixture>
     [Fact]
     public void Passing_scenario_exits_0()
     {
-        CliRun run = CliRun.Of("check", "--assembly", _fixture.AssemblyPath, "--scenario", "flushed-counter");
+        var run = CliRun.Of("check", "--assembly", _fixture.AssemblyPath, "--scenario", "flushed-counter");
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
         Assert.Contains("flushed-counter", run.Console);
         Assert.Contains("No crash state broke any of the 1 scenario(s).", run.Console);
@@ -156,7 +156,7 @@ public class UserAssemblyTests : IClassFixture<UserAssemblyFixture>
     [Fact]
     public void Failing_scenario_exits_1_with_its_first_failure_and_a_reproduce_line_naming_the_assembly()
     {
-        CliRun run = CliRun.Of("check", "--assembly", _fixture.AssemblyPath, "--scenario", "unflushed-counter",
+        var run = CliRun.Of("check", "--assembly", _fixture.AssemblyPath, "--scenario", "unflushed-counter",
                                "--model", "Linux3_16Range");
         Assert.True(run.ExitCode == ExitCodes.Failed, run.ToString());
         Assert.Contains("FAIL", run.Console);
@@ -164,9 +164,9 @@ public class UserAssemblyTests : IClassFixture<UserAssemblyFixture>
         Assert.Contains("page map of that image", run.Console);
         Assert.Contains("reproduce: writeback check --assembly ", run.Console);
 
-        CliRun json = CliRun.Of("check", "--assembly", _fixture.AssemblyPath, "--scenario", "unflushed-counter",
+        var json = CliRun.Of("check", "--assembly", _fixture.AssemblyPath, "--scenario", "unflushed-counter",
                                 "--model", "Linux3_16Range", "--json");
-        using JsonDocument document = JsonDocument.Parse(json.StandardOutput);
+        using var document = JsonDocument.Parse(json.StandardOutput);
         JsonElement failure = document.RootElement.GetProperty("scenarios")[0].GetProperty("reports")[0].GetProperty("failures")[0];
         string reproduce = failure.GetProperty("reproduce").GetString()!;
         Assert.StartsWith($"writeback check --assembly {_fixture.AssemblyPath} --scenario ", reproduce);
@@ -177,10 +177,10 @@ public class UserAssemblyTests : IClassFixture<UserAssemblyFixture>
     [Fact]
     public void Both_scenarios_with_json_report_one_failed_scenario()
     {
-        CliRun run = CliRun.Of("check", "--assembly", _fixture.AssemblyPath, "--crash-kind", "PowerLoss", "--json",
+        var run = CliRun.Of("check", "--assembly", _fixture.AssemblyPath, "--crash-kind", "PowerLoss", "--json",
                                "--scenario", "flushed-counter", "--scenario", "unflushed-counter");
         Assert.Equal(ExitCodes.Failed, run.ExitCode);
-        using JsonDocument json = JsonDocument.Parse(run.StandardOutput);
+        using var json = JsonDocument.Parse(run.StandardOutput);
         Assert.Equal("assembly", json.RootElement.GetProperty("mode").GetString());
         var passed = json.RootElement.GetProperty("scenarios").EnumerateArray()
             .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("passed").GetBoolean());
@@ -196,7 +196,7 @@ public class UserAssemblyTests : IClassFixture<UserAssemblyFixture>
     [Fact]
     public void A_scenario_whose_workload_throws_fails_with_exit_1_naming_it()
     {
-        CliRun run = CliRun.Of("check", "--assembly", _fixture.AssemblyPath, "--scenario", "buggy-workload");
+        var run = CliRun.Of("check", "--assembly", _fixture.AssemblyPath, "--scenario", "buggy-workload");
         Assert.True(run.ExitCode == ExitCodes.Failed, run.ToString());
         Assert.StartsWith("writeback: check: scenario 'buggy-workload' (UserScenarios.BuggyWorkload) threw ArgumentOutOfRangeException", run.StandardError);
         Assert.Single(run.StandardError.TrimEnd().Split('\n'));
@@ -207,7 +207,7 @@ public class UserAssemblyTests : IClassFixture<UserAssemblyFixture>
     {
         // The CLI's own Spectre.Console dll has no ICrashScenario.
         string path = typeof(Spectre.Console.AnsiConsole).Assembly.Location;
-        CliRun run = CliRun.Of("check", "--assembly", path);
+        var run = CliRun.Of("check", "--assembly", path);
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains("has no public class implementing Writeback.Simulation.ICrashScenario", run.StandardError);
     }
@@ -218,7 +218,7 @@ public class UserAssemblyTests : IClassFixture<UserAssemblyFixture>
         using var directory = new TempDirectory();
         string path = directory.File("not.dll");
         File.WriteAllText(path, "not an assembly");
-        CliRun run = CliRun.Of("check", "--assembly", path);
+        var run = CliRun.Of("check", "--assembly", path);
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains("is not a .NET assembly", run.StandardError);
     }

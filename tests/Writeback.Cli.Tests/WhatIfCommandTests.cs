@@ -46,7 +46,7 @@ public sealed class WhatIfCommandTests
         string corpus = RecordCorpus(directory);
         string json = directory.File("whatif.json");
 
-        CliRun run = CliRun.Of("whatif", "--baseline", "Linux2_6_19To3_15WholeFile", "--candidate", "Linux3_16Range", "--corpus", corpus, "--json", json);
+        var run = CliRun.Of("whatif", "--baseline", "Linux2_6_19To3_15WholeFile", "--candidate", "Linux3_16Range", "--corpus", corpus, "--json", json);
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Matches(@"flush-range\s+pass -> pass\s+pass -> FAIL\s+pass -> FAIL\s+BROKEN", run.Console);
@@ -71,13 +71,13 @@ public sealed class WhatIfCommandTests
         var sharded = new List<JsonNode?>();
         foreach (string shard in new[] { "0/2", "1/2" })
         {
-            CliRun part = CliRun.Of("whatif", "--baseline", "Linux2_6_19To3_15WholeFile", "--candidate", "Linux3_16Range", "--corpus", corpus, "--shard", shard, "--json");
+            var part = CliRun.Of("whatif", "--baseline", "Linux2_6_19To3_15WholeFile", "--candidate", "Linux3_16Range", "--corpus", corpus, "--shard", shard, "--json");
             sharded.AddRange(JsonNode.Parse(part.StandardOutput)!["programs"]!.AsArray().Select(p => p?.DeepClone()));
         }
         Assert.Equal(Comparable(document["programs"]!.AsArray()), Comparable(sharded.OrderBy(p => p!["name"]!.GetValue<string>())));
 
         // Swapped, the candidate breaks nothing the baseline kept.
-        CliRun swapped = CliRun.Of("whatif", "--baseline", "Linux3_16Range", "--candidate", "Linux2_6_19To3_15WholeFile", "--corpus", corpus);
+        var swapped = CliRun.Of("whatif", "--baseline", "Linux3_16Range", "--candidate", "Linux2_6_19To3_15WholeFile", "--corpus", corpus);
         Assert.True(swapped.ExitCode == 0, swapped.ToString());
     }
 
@@ -97,7 +97,7 @@ public sealed class WhatIfCommandTests
         }
         File.WriteAllText(candidate, model.ToJsonString());
 
-        CliRun run = CliRun.Of("whatif", "--baseline", "Linux3_16Range", "--candidate", candidate, "--corpus", corpus, "--crash-kind", "PowerLoss");
+        var run = CliRun.Of("whatif", "--baseline", "Linux3_16Range", "--candidate", candidate, "--corpus", corpus, "--crash-kind", "PowerLoss");
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("msyncRangeSync: range: data stable, length stable -> range: data deviceCache, length deviceCache", run.Console, StringComparison.Ordinal);
@@ -110,14 +110,14 @@ public sealed class WhatIfCommandTests
     [Fact]
     public void Models_lists_one_line_each_and_show_prints_the_shipped_file()
     {
-        CliRun list = CliRun.Of("models");
+        var list = CliRun.Of("models");
         Assert.True(list.ExitCode == 0, list.ToString());
         string[] lines = list.Console.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(KernelModel.All.Select(m => m.Name), lines.Select(l => l.Split(' ')[0]));
-        CliRun show = CliRun.Of("models", "show", "linux3_16range");
+        var show = CliRun.Of("models", "show", "linux3_16range");
         Assert.Equal(KernelModel.BuiltInFile("Linux3_16Range"), show.StandardOutput);
         Assert.Contains("\"$schema\": \"https://json-schema.org/draft/2020-12/schema\"", CliRun.Of("models", "show", "schema").StandardOutput, StringComparison.Ordinal);
-        CliRun unknown = CliRun.Of("models", "show", "Linux9");
+        var unknown = CliRun.Of("models", "show", "Linux9");
         Assert.Equal(2, unknown.ExitCode);
         Assert.StartsWith("writeback: models show: unknown model 'Linux9'", unknown.StandardError, StringComparison.Ordinal);
     }
@@ -136,7 +136,7 @@ public sealed class WhatIfCommandTests
                      ["whatif", "--baseline", "Linux3_16Range", "--candidate", bad, "--corpus", directory.Path],
                  })
         {
-            CliRun run = CliRun.Of(args);
+            var run = CliRun.Of(args);
             Assert.True(run.ExitCode == 2, run.ToString());
             Assert.Contains($"{bad}: $.calls.msyncRangeSync.data: unknown level \"stabel\"; allowed: none, deviceCache, stable", run.StandardError, StringComparison.Ordinal);
             Assert.Single(run.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -150,8 +150,8 @@ public sealed class WhatIfCommandTests
         using var directory = new TempDirectory();
         string copy = directory.File("copy.json");
         File.WriteAllText(copy, KernelModel.Linux3_16Range.ToJson().Replace("\"name\": \"Linux3_16Range\"", "\"name\": \"MyCopy\"", StringComparison.Ordinal));
-        CliRun builtIn = CliRun.Of("check", "--scenario", "write-ahead-log", "--model", "Linux3_16Range", "--json");
-        CliRun fromFile = CliRun.Of("check", "--scenario", "write-ahead-log", "--model-file", copy, "--json");
+        var builtIn = CliRun.Of("check", "--scenario", "write-ahead-log", "--model", "Linux3_16Range", "--json");
+        var fromFile = CliRun.Of("check", "--scenario", "write-ahead-log", "--model-file", copy, "--json");
         Assert.True(fromFile.ExitCode is 0 or 1, fromFile.ToString());
         string Verdicts(CliRun run) => JsonNode.Parse(run.StandardOutput)!["scenarios"]![0]!["verdicts"]!.AsArray()
             .Select(v => $"{v!["crashKind"]} {v["passed"]} {v["failures"]}").Aggregate((a, b) => a + "; " + b);
@@ -182,7 +182,7 @@ public sealed class WhatIfCommandTests
             File.WriteAllText(Path.Combine(folder, "entry.json"), Entry(name, mode));
             string data = Path.Combine(directory.Path, "data-" + name);
             Directory.CreateDirectory(data);
-            CliRun recorded = CliRun.Of("trace", "--dir", data, "--checker", "true", "--model", "Linux3_16Range", "--crash-kind", "ProcessCrash",
+            var recorded = CliRun.Of("trace", "--dir", data, "--checker", "true", "--model", "Linux3_16Range", "--crash-kind", "ProcessCrash",
                                         "--save", Path.Combine(corpus, "recorded", name + ".trace"), "--", "python3", Path.Combine(folder, "prog.py"), mode);
             Skip.If(recorded.StandardError.Contains("PTRACE", StringComparison.Ordinal), recorded.StandardError);
             Assert.True(recorded.ExitCode == 0, recorded.ToString());

@@ -13,10 +13,10 @@ public sealed class BoundedExplorationTests
     /// <summary>Two 4 MiB chunks, each stored through a span then flushed by range, acknowledged after its flush.</summary>
     private static SimulationRecord Chunks() => CrashExplorer.Record(new DelegateScenario("chunks", (storage, acknowledged) =>
     {
-        using var file = storage.Open("data.bin", new MappedFileOptions { Length = 2L * ChunkPages * Page });
+        using IMappedFile file = storage.Open("data.bin", new MappedFileOptions { Length = 2L * ChunkPages * Page });
         file.FlushFile();
         storage.FlushDirectory();
-        for (var chunk = 0; chunk < 2; chunk++)
+        for (int chunk = 0; chunk < 2; chunk++)
         {
             file.GetSpan((long)chunk * ChunkPages * Page, ChunkPages * Page).Fill((byte)(chunk + 1));
             file.Flush((long)chunk * ChunkPages * Page, ChunkPages * Page);
@@ -27,8 +27,8 @@ public sealed class BoundedExplorationTests
     [Fact]
     public void A_chunk_of_pages_stored_by_one_call_costs_a_few_states_not_one_per_page()
     {
-        var record = Chunks();
-        var flush = Enumerable.Range(0, record.CallCount).First(i => record.DescribeCall(i).StartsWith("Flush(data.bin, offset=0", StringComparison.Ordinal));
+        SimulationRecord record = Chunks();
+        int flush = Enumerable.Range(0, record.CallCount).First(i => record.DescribeCall(i).StartsWith("Flush(data.bin, offset=0", StringComparison.Ordinal));
         var images = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, flush, new ExplorerOptions()).ToList();
 
         // all-lost, all-kept, the run kept/lost whole and at each end (2 x 3), and 8 samples.
@@ -44,12 +44,12 @@ public sealed class BoundedExplorationTests
     [InlineData(5)]
     public void Max_states_caps_the_deviations_and_samples_of_a_bounded_crash_point(int maxStates)
     {
-        var record = Chunks();
-        var flush = Enumerable.Range(0, record.CallCount).First(i => record.DescribeCall(i).StartsWith("Flush(data.bin, offset=0", StringComparison.Ordinal));
+        SimulationRecord record = Chunks();
+        int flush = Enumerable.Range(0, record.CallCount).First(i => record.DescribeCall(i).StartsWith("Flush(data.bin, offset=0", StringComparison.Ordinal));
         var options = new ExplorerOptions { MaxStatesPerCrashPoint = maxStates };
 
         Assert.Equal(maxStates, CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.KernelCrash, flush, options).Count());
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(record, new DelegateScenario("chunks", (_, _) => { }));
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(record, new DelegateScenario("chunks", (_, _) => { }));
         Assert.True(report.StatesGenerated <= (long)maxStates * report.CrashPoints * report.CrashKinds.Count, $"{report.StatesGenerated} states");
     }
 
@@ -59,14 +59,14 @@ public sealed class BoundedExplorationTests
     /// </summary>
     internal static DelegateScenario LogWithUnsyncedIndex() => new("log-and-index", (storage, acknowledged) =>
     {
-        using var log = storage.Open("db.log", new MappedFileOptions { Length = 20 * Page });
-        using var index = storage.Open("db-shm", new MappedFileOptions { Length = 8 * Page });
+        using IMappedFile log = storage.Open("db.log", new MappedFileOptions { Length = 20 * Page });
+        using IMappedFile index = storage.Open("db-shm", new MappedFileOptions { Length = 8 * Page });
         log.FlushFile();
         index.FlushFile();
         storage.FlushDirectory();
-        for (var step = 0; step < 20; step++)
+        for (int step = 0; step < 20; step++)
         {
-            for (var page = 0; page < 8; page++)
+            for (int page = 0; page < 8; page++)
             {
                 index.GetSpan((long)page * Page, 8).Fill((byte)(step + 1));
                 log.GetSpan((long)step * Page, 1).Fill((byte)(step + 1)); // one store per index store: the log's pages stay few
@@ -79,10 +79,10 @@ public sealed class BoundedExplorationTests
     [Fact]
     public void The_file_that_makes_crash_points_bounded_is_named_in_the_report()
     {
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.PowerLoss] }).Explore(LogWithUnsyncedIndex());
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.PowerLoss] }).Explore(LogWithUnsyncedIndex());
 
         Assert.True(report.BoundedCrashPoints > 0, report.ToJson());
-        var top = report.BoundedStateShares[0];
+        FileStateShare top = report.BoundedStateShares[0];
         Assert.Equal("db-shm", top.File);
         Assert.True(top.Share > 0.9, report.ToJson());
         Assert.Equal(1.0, report.BoundedStateShares.Sum(s => s.Share), 2);
@@ -91,9 +91,9 @@ public sealed class BoundedExplorationTests
     [Fact]
     public void A_run_with_only_exhaustive_crash_points_names_no_file()
     {
-        var report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(Chunks(), new DelegateScenario("chunks", (_, _) => { }));
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(Chunks(), new DelegateScenario("chunks", (_, _) => { }));
         // A process crash keeps the page cache: one state per crash point.
-        var exhaustiveOnly = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.ProcessCrash] })
+        CrashReport exhaustiveOnly = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.ProcessCrash] })
             .Explore(LogWithUnsyncedIndex());
 
         Assert.Contains(report.BoundedStateShares, s => s.File == "data.bin");
@@ -106,7 +106,7 @@ public sealed class BoundedExplorationTests
     {
         var scenario = new DelegateScenario("ack-early", (storage, acknowledged) =>
         {
-            using var file = storage.Open("data.bin", new MappedFileOptions { Length = Page });
+            using IMappedFile file = storage.Open("data.bin", new MappedFileOptions { Length = Page });
             file.FlushFile();
             storage.FlushDirectory();
             file.Write(0, [7]);
@@ -118,15 +118,15 @@ public sealed class BoundedExplorationTests
             {
                 return CheckResult.Ok; // nothing promised yet
             }
-            using var file = recovered.Open("data.bin", new MappedFileOptions { Mode = FileMode.Open });
-            var first = new byte[1];
+            using IMappedFile file = recovered.Open("data.bin", new MappedFileOptions { Mode = FileMode.Open });
+            byte[] first = new byte[1];
             file.Read(0, first);
             return context.Acknowledged.Count > 0 && first[0] != 7 ? CheckResult.Fail("acknowledged byte lost") : CheckResult.Ok;
         });
 
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.KernelCrash] }).Explore(scenario);
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.KernelCrash] }).Explore(scenario);
 
-        var explanation = Assert.Single(report.Failures).Explanation;
+        FailureExplanation? explanation = Assert.Single(report.Failures).Explanation;
         Assert.NotNull(explanation);
         Assert.Equal(DiagnosisCategory.AcknowledgedBeforeSync, explanation.Category);
         Assert.Equal(0, explanation.AcknowledgementIndex);

@@ -12,13 +12,13 @@ public sealed class BundledVerdictTests(ITestOutputHelper output)
     public static TheoryData<string, string, CrashKind, int> Cases()
     {
         var data = new TheoryData<string, string, CrashKind, int>();
-        foreach (var bundled in BundledScenarios.All)
+        foreach (BundledScenario bundled in BundledScenarios.All)
         {
-            foreach (var model in KernelModel.All)
+            foreach (KernelModel model in KernelModel.All)
             {
-                foreach (var kind in Enum.GetValues<CrashKind>())
+                foreach (CrashKind kind in Enum.GetValues<CrashKind>())
                 {
-                    foreach (var atomicWriteBytes in new[] { 512, 4096 })
+                    foreach (int atomicWriteBytes in new[] { 512, 4096 })
                     {
                         data.Add(bundled.Scenario.Name, model.Name, kind, atomicWriteBytes);
                     }
@@ -32,10 +32,10 @@ public sealed class BundledVerdictTests(ITestOutputHelper output)
     [MemberData(nameof(Cases))]
     public void Verdict_matches_the_documented_one(string scenarioName, string modelName, CrashKind kind, int atomicWriteBytes)
     {
-        var bundled = BundledScenarios.All.Single(b => b.Scenario.Name == scenarioName);
-        Assert.True(KernelModel.TryParse(modelName, out var model));
+        BundledScenario bundled = BundledScenarios.All.Single(b => b.Scenario.Name == scenarioName);
+        Assert.True(KernelModel.TryParse(modelName, out KernelModel? model));
         var options = new ExplorerOptions { CrashKinds = [kind], AtomicWriteBytes = atomicWriteBytes, Seed = 7, Shrink = false };
-        var report = bundled.Faults is { } faults
+        CrashReport report = bundled.Faults is { } faults
             ? new CrashExplorer(model, options with { StorageFaults = faults }).Explore(bundled.Scenario)
             : new CrashExplorer(model, options).Explore(Records.GetOrAdd(scenarioName, _ => CrashExplorer.Record(bundled.Scenario)), bundled.Scenario);
         output.WriteLine($"seed {options.Seed}: {report.StatesChecked} states, {report.Failures.Count} failing crash points");

@@ -24,18 +24,18 @@ public sealed class HeaderBarrierLog : ICrashScenario
     /// <inheritdoc/>
     public void Run(IMappedStorage storage, Acknowledgements acknowledged)
     {
-        using var file = storage.Open(FileName, new MappedFileOptions
+        using IMappedFile file = storage.Open(FileName, new MappedFileOptions
         {
             Mode = FileMode.CreateNew,
             Length = PageBytes + ((RecordCount * RecordBytes) + PageBytes - 1) / PageBytes * PageBytes,
         });
         file.FlushFile();
         storage.FlushDirectory();
-        for (var sequence = 1; sequence <= RecordCount; sequence++)
+        for (int sequence = 1; sequence <= RecordCount; sequence++)
         {
             file.Write(RecordOffset(sequence), Record(sequence));
             file.Flush(0, PageBytes);                  // the "barrier": whole-file before 3.16, header page only since
-            var header = new byte[16];
+            byte[] header = new byte[16];
             BinaryPrimitives.WriteInt64LittleEndian(header, sequence);
             BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(8), Fnv1a(header.AsSpan(0, 8)));
             file.Write(0, header);
@@ -47,27 +47,27 @@ public sealed class HeaderBarrierLog : ICrashScenario
     /// <inheritdoc/>
     public CheckResult Check(IMappedStorage recovered, CrashContext context)
     {
-        var acknowledged = context.Acknowledged.Count == 0 ? 0 : context.Acknowledged[^1];
+        long acknowledged = context.Acknowledged.Count == 0 ? 0 : context.Acknowledged[^1];
         if (!recovered.Exists(FileName))
         {
             return acknowledged == 0 ? CheckResult.Ok : CheckResult.Fail($"{FileName} is missing, but {acknowledged} records were acknowledged");
         }
 
-        using var file = recovered.Open(FileName, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
+        using IMappedFile file = recovered.Open(FileName, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
         if (file.Length < PageBytes)
         {
             // Created, but its length never became durable: recovery starts an empty log.
             return acknowledged == 0 ? CheckResult.Ok : CheckResult.Fail($"{FileName} is {file.Length} bytes long");
         }
 
-        var header = file.GetReadOnlySpan(0, 16);
-        var count = BinaryPrimitives.ReadInt64LittleEndian(header);
+        ReadOnlySpan<byte> header = file.GetReadOnlySpan(0, 16);
+        long count = BinaryPrimitives.ReadInt64LittleEndian(header);
         if (count != 0 && BinaryPrimitives.ReadUInt64LittleEndian(header[8..]) != Fnv1a(header[..8]))
         {
             return CheckResult.Fail("the header page is corrupt");
         }
 
-        for (var sequence = 1; sequence <= count; sequence++)
+        for (int sequence = 1; sequence <= count; sequence++)
         {
             if (RecordOffset(sequence) + RecordBytes > file.Length
                 || !file.GetReadOnlySpan(RecordOffset(sequence), RecordBytes).SequenceEqual(Record(sequence)))
@@ -84,8 +84,8 @@ public sealed class HeaderBarrierLog : ICrashScenario
     /// <summary>Record <paramref name="sequence"/>: its number, then bytes derived from it (never all zeros).</summary>
     private static byte[] Record(int sequence)
     {
-        var record = new byte[RecordBytes];
-        for (var i = 0; i < record.Length; i++)
+        byte[] record = new byte[RecordBytes];
+        for (int i = 0; i < record.Length; i++)
         {
             record[i] = (byte)(((sequence * 31) + i) | 1);
         }
@@ -97,8 +97,8 @@ public sealed class HeaderBarrierLog : ICrashScenario
     /// <summary>64-bit FNV-1a: enough to tell a torn or stale header from a written one.</summary>
     private static ulong Fnv1a(ReadOnlySpan<byte> bytes)
     {
-        var hash = 0xCBF29CE484222325UL;
-        foreach (var b in bytes)
+        ulong hash = 0xCBF29CE484222325UL;
+        foreach (byte b in bytes)
         {
             hash = (hash ^ b) * 0x100000001B3UL;
         }

@@ -11,9 +11,9 @@ public sealed class DocsExampleTests
         #region usage
         // Explore one scenario under today's Linux semantics, all three crash kinds, 512-byte sectors.
         var options = new ExplorerOptions { AtomicWriteBytes = 512, Seed = 42 };
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(new HeaderBarrierLog());
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(new HeaderBarrierLog());
         Console.WriteLine($"{report.Scenario} under {report.Model.Name}: {report.StatesChecked} states, seed {report.Seed}");
-        foreach (var failure in report.Failures.Take(3))
+        foreach (CrashFailure? failure in report.Failures.Take(3))
         {
             Console.WriteLine($"{failure.Kind} before #{failure.CrashPointIndex} {failure.Call}: {failure.Message}");
             Console.WriteLine($"  shrunk ({failure.ShrunkBase}): {string.Join("; ", failure.ShrunkDeviations!)}");
@@ -22,7 +22,7 @@ public sealed class DocsExampleTests
         File.WriteAllText("header-barrier-log.json", report.ToJson());   // byte-identical for the same seed
 
         // Does the program depend on the pre-3.16 whole-file msync?
-        var diff = CrashExplorer.Compare(KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range,
+        DifferentialReport diff = CrashExplorer.Compare(KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range,
                                          new HeaderBarrierLog(), options);
         Console.WriteLine($"{diff.CandidateOnlyFailures.Count} failures only since 3.16, {diff.BaselineOnlyFailures.Count} only before");
         #endregion
@@ -38,7 +38,7 @@ public sealed class DocsExampleTests
     {
         var options = new ExplorerOptions { Seed = 42 };
         Assert.True(new CrashExplorer(KernelModel.Linux2_6_19To3_15WholeFile, options).Explore(new HeaderBarrierLog()).Passed);
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(new HeaderBarrierLog());
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(new HeaderBarrierLog());
         Assert.DoesNotContain(report.Failures, f => f.Kind == CrashKind.ProcessCrash);
         Assert.Contains(report.Failures, f => f.Kind == CrashKind.KernelCrash && f.Message.Contains("is not on disk", StringComparison.Ordinal));
     }

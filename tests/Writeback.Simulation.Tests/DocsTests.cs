@@ -14,9 +14,9 @@ public sealed partial class DocsTests
     [Fact]
     public void The_generated_sections_of_crash_testing_md_match_the_code()
     {
-        var root = RepositoryRoot();
-        var path = Path.Combine(root, "docs", "crash-testing.md");
-        var text = File.ReadAllText(path);
+        string root = RepositoryRoot();
+        string path = Path.Combine(root, "docs", "crash-testing.md");
+        string text = File.ReadAllText(path);
         var sections = new Dictionary<string, string>
         {
             // A copy of a scenario written against the public API only, so that readers can build it.
@@ -25,8 +25,8 @@ public sealed partial class DocsTests
             ["models"] = ModelsTable(),
             ["verdict-matrix"] = BundledScenarios.VerdictMatrixMarkdown(),
         };
-        var updated = text;
-        foreach (var (name, content) in sections)
+        string updated = text;
+        foreach ((string? name, string? content) in sections)
         {
             var pattern = new Regex($"(<!-- BEGIN GENERATED: {name} -->\n)(.*?)(<!-- END GENERATED: {name} -->)", RegexOptions.Singleline);
             Assert.Matches(pattern, updated);
@@ -44,10 +44,10 @@ public sealed partial class DocsTests
 
     private static string UsageRegion(string source)
     {
-        var match = UsagePattern().Match(source);
+        Match match = UsagePattern().Match(source);
         Assert.True(match.Success, "the usage region is missing");
-        var lines = match.Groups[1].Value.Split('\n').ToList();
-        var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
+        List<string> lines = match.Groups[1].Value.Split('\n').ToList();
+        int indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
         return string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart())).Trim('\n');
     }
 
@@ -63,10 +63,10 @@ public sealed partial class DocsTests
         static string Effect(FlushEffect effect, string scope) => effect.Data != DurabilityLevel.None
             ? $"{(effect.WholeFile ? "whole file" : scope)} → {Level(effect.Data)}; length → {Level(effect.Length)}"
             : effect.StartsIo ? $"{(effect.WholeFile ? "whole file" : scope)} in flight; nothing guaranteed" : "nothing (no-op)";
-        var text = new StringBuilder()
+        StringBuilder text = new StringBuilder()
             .Append("| model | `Flush(offset, length)`, `FlushAsync` | `Flush()` | `FlushFile()` | `StartWriteback` | `FlushDirectory()` |\n")
             .Append("|---|---|---|---|---|---|\n");
-        foreach (var model in KernelModel.All)
+        foreach (KernelModel model in KernelModel.All)
         {
             text.Append("| `").Append(model.Name).Append("` | ")
                 .Append(Effect(model.RangeFlush, "range")).Append(" | ")
@@ -76,7 +76,7 @@ public sealed partial class DocsTests
                 .Append(Level(model.DirectoryFlush)).Append(" |\n");
         }
         text.Append('\n');
-        foreach (var model in KernelModel.All)
+        foreach (KernelModel model in KernelModel.All)
         {
             text.Append("- `").Append(model.Name).Append("`: ").Append(model.Description).Append('\n');
         }

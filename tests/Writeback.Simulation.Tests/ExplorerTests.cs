@@ -13,15 +13,15 @@ public sealed class ExplorerTests(ITestOutputHelper output)
     {
         // Few states per crash point forces bounded exploration, and no deviations leaves the third state to a random
         // sample (--max-states caps deviations and samples alike), so the seed matters.
-        var scenario = BundledScenarios.LengthPrefixedLog.Scenario;
+        ICrashScenario scenario = BundledScenarios.LengthPrefixedLog.Scenario;
         var options = new ExplorerOptions { AtomicWriteBytes = 512, Seed = Seed, MaxStatesPerCrashPoint = 3, RandomSamplesPerCrashPoint = 16, BoundedDeviations = 0 };
         output.WriteLine($"seed {Seed}");
-        var first = new CrashExplorer(KernelModel.Linux3_16Range, options with { Parallelism = 1 }).Explore(scenario);
-        var second = new CrashExplorer(KernelModel.Linux3_16Range, options with { Parallelism = 4 }).Explore(scenario);
+        CrashReport first = new CrashExplorer(KernelModel.Linux3_16Range, options with { Parallelism = 1 }).Explore(scenario);
+        CrashReport second = new CrashExplorer(KernelModel.Linux3_16Range, options with { Parallelism = 4 }).Explore(scenario);
         Assert.True(first.BoundedCrashPoints > 0, "the test must exercise sampling");
         Assert.False(first.Passed);
         Assert.Equal(first.ToJson(), second.ToJson());
-        var otherSeed = new CrashExplorer(KernelModel.Linux3_16Range, options with { Seed = Seed + 1 }).Explore(scenario);
+        CrashReport otherSeed = new CrashExplorer(KernelModel.Linux3_16Range, options with { Seed = Seed + 1 }).Explore(scenario);
         Assert.NotEqual(first.ToJson(), otherSeed.ToJson());
     }
 
@@ -32,29 +32,29 @@ public sealed class ExplorerTests(ITestOutputHelper output)
     [InlineData("missing-directory-flush", nameof(KernelModel.FreeBsd), CrashKind.PowerLoss, 4096)]
     public void A_shrunk_state_still_fails_and_no_single_step_towards_its_base_does(string scenarioName, string modelName, CrashKind kind, int atomicWriteBytes)
     {
-        var scenario = BundledScenarios.All.Single(b => b.Scenario.Name == scenarioName).Scenario;
-        Assert.True(KernelModel.TryParse(modelName, out var model));
-        var record = CrashExplorer.Record(scenario);
-        var report = new CrashExplorer(model, new ExplorerOptions { CrashKinds = [kind], AtomicWriteBytes = atomicWriteBytes, Seed = Seed }).Explore(record, scenario);
+        ICrashScenario scenario = BundledScenarios.All.Single(b => b.Scenario.Name == scenarioName).Scenario;
+        Assert.True(KernelModel.TryParse(modelName, out KernelModel? model));
+        SimulationRecord record = CrashExplorer.Record(scenario);
+        CrashReport report = new CrashExplorer(model, new ExplorerOptions { CrashKinds = [kind], AtomicWriteBytes = atomicWriteBytes, Seed = Seed }).Explore(record, scenario);
         Assert.NotEmpty(report.Failures);
-        foreach (var failure in report.Failures)
+        foreach (CrashFailure failure in report.Failures)
         {
-            var shrunk = failure.ShrunkState!;
+            int[] shrunk = failure.ShrunkState!;
             Assert.False(CrashExplorer.CheckState(record, model, scenario, kind, failure.CrashPointIndex, atomicWriteBytes, shrunk).Passed,
                 $"shrunk state at crash point {failure.CrashPointIndex} passes");
-            var baseState = failure.ShrunkBase == "all-kept"
+            int[] baseState = failure.ShrunkBase == "all-kept"
                 ? Enumerable.Repeat(1, shrunk.Length).ToArray()
                 : new int[shrunk.Length];
-            var deviations = Enumerable.Range(0, shrunk.Length).Count(i => shrunk[i] != baseState[i]);
+            int deviations = Enumerable.Range(0, shrunk.Length).Count(i => shrunk[i] != baseState[i]);
             Assert.True(deviations <= Enumerable.Range(0, shrunk.Length).Count(i => failure.FailingState![i] != baseState[i]));
             Assert.Equal(deviations, failure.ShrunkDeviations!.Count);
-            for (var choice = 0; choice < shrunk.Length; choice++)
+            for (int choice = 0; choice < shrunk.Length; choice++)
             {
                 if (shrunk[choice] == baseState[choice])
                 {
                     continue;
                 }
-                var step = (int[])shrunk.Clone();
+                int[] step = (int[])shrunk.Clone();
                 step[choice] = baseState[choice];
                 Assert.True(CrashExplorer.CheckState(record, model, scenario, kind, failure.CrashPointIndex, atomicWriteBytes, step).Passed,
                     $"the shrunk state at crash point {failure.CrashPointIndex} is not minimal: choice {choice} can move to its base");
@@ -69,9 +69,9 @@ public sealed class ExplorerTests(ITestOutputHelper output)
     [InlineData("write-ahead-log", nameof(KernelModel.WindowsFlushViewOnly), 4096, 2)]
     public void The_shards_failures_together_equal_the_unsharded_runs(string scenarioName, string modelName, int atomicWriteBytes, int shardCount)
     {
-        var scenario = BundledScenarios.All.Single(b => b.Scenario.Name == scenarioName).Scenario;
-        Assert.True(KernelModel.TryParse(modelName, out var model));
-        var record = CrashExplorer.Record(scenario);
+        ICrashScenario scenario = BundledScenarios.All.Single(b => b.Scenario.Name == scenarioName).Scenario;
+        Assert.True(KernelModel.TryParse(modelName, out KernelModel? model));
+        SimulationRecord record = CrashExplorer.Record(scenario);
         var options = new ExplorerOptions { AtomicWriteBytes = atomicWriteBytes, Seed = Seed, MaxStatesPerCrashPoint = 8 };
         static string Key(CrashFailure f) => JsonSerializer.Serialize(new[] { f.Kind.ToString(), f.CrashPointIndex.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Message, string.Join(",", f.Pages.Select(p => p.ToLetters())) });
         var whole = new CrashExplorer(model, options).Explore(record, scenario).Failures.Select(Key).Order().ToList();
@@ -85,8 +85,8 @@ public sealed class ExplorerTests(ITestOutputHelper output)
     [Fact]
     public void Compare_finds_the_failures_the_header_barrier_gets_only_since_3_16()
     {
-        var scenario = BundledScenarios.HeaderBarrier.Scenario;
-        var diff = CrashExplorer.Compare(KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range, scenario, new ExplorerOptions { Seed = Seed });
+        ICrashScenario scenario = BundledScenarios.HeaderBarrier.Scenario;
+        DifferentialReport diff = CrashExplorer.Compare(KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range, scenario, new ExplorerOptions { Seed = Seed });
         Assert.True(diff.Baseline.Passed);
         Assert.NotEmpty(diff.CandidateOnlyFailures);
         Assert.Empty(diff.BaselineOnlyFailures);
@@ -94,17 +94,17 @@ public sealed class ExplorerTests(ITestOutputHelper output)
         Assert.False(diff.CandidateIsNoWorse);
         Assert.All(diff.CandidateOnlyFailures, f => Assert.NotEqual(CrashKind.ProcessCrash, f.Kind));
         Assert.Contains(diff.CandidateOnlyFailures, f => f.Message.Contains("is not on disk", StringComparison.Ordinal));
-        var first = diff.CandidateOnlyFailures[0];
+        CrashFailure first = diff.CandidateOnlyFailures[0];
         output.WriteLine($"{first.Kind} at #{first.CrashPointIndex} {first.Call}: {first.Message}");
         output.WriteLine($"shrunk ({first.ShrunkBase}): {string.Join("; ", first.ShrunkDeviations!)}");
 
-        var both = CrashExplorer.Compare(KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range, BundledScenarios.StartWritebackAck.Scenario);
+        DifferentialReport both = CrashExplorer.Compare(KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range, BundledScenarios.StartWritebackAck.Scenario);
         Assert.NotEmpty(both.BothFailures);
         Assert.Empty(both.CandidateOnlyFailures);
         Assert.Empty(both.BaselineOnlyFailures);
         Assert.Equal(both.Candidate.Failures.Count, both.BothFailures.Count);
 
-        var wal = CrashExplorer.Compare(KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range, BundledScenarios.WriteAheadLog.Scenario);
+        DifferentialReport wal = CrashExplorer.Compare(KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range, BundledScenarios.WriteAheadLog.Scenario);
         Assert.True(wal.CandidateIsNoWorse);
         Assert.True(wal.Candidate.Passed);
     }
@@ -112,17 +112,17 @@ public sealed class ExplorerTests(ITestOutputHelper output)
     [Fact]
     public void The_report_serialises_models_by_name_and_pages_as_letters()
     {
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = Seed, CrashKinds = [CrashKind.PowerLoss] })
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = Seed, CrashKinds = [CrashKind.PowerLoss] })
             .Explore(BundledScenarios.HeaderBarrier.Scenario);
         using var json = JsonDocument.Parse(report.ToJson());
-        var root = json.RootElement;
+        JsonElement root = json.RootElement;
         Assert.Equal("header-barrier", root.GetProperty("scenario").GetString());
         Assert.Equal("Linux3_16Range", root.GetProperty("model").GetString());
         Assert.Equal(Seed, root.GetProperty("seed").GetUInt64());
         Assert.False(root.TryGetProperty("elapsed", out _));
-        var failure = root.GetProperty("failures")[0];
+        JsonElement failure = root.GetProperty("failures")[0];
         Assert.Equal("PowerLoss", failure.GetProperty("kind").GetString());
-        var pages = failure.GetProperty("pages")[0];
+        JsonElement pages = failure.GetProperty("pages")[0];
         Assert.Equal("barrier.bin", pages.GetProperty("file").GetString());
         Assert.Matches("^[DKLT]+$", pages.GetProperty("pages").GetString()!);
         Assert.Contains("L", failure.GetProperty("shrunkPages")[0].GetProperty("pages").GetString()!, StringComparison.Ordinal);
@@ -133,11 +133,11 @@ public sealed class ExplorerTests(ITestOutputHelper output)
     [Fact]
     public void A_failure_says_which_version_was_in_flight_after_StartWriteback()
     {
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.KernelCrash] })
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.KernelCrash] })
             .Explore(BundledScenarios.StartWritebackAck.Scenario);
-        var failure = report.Failures[0];
+        CrashFailure failure = report.Failures[0];
         Assert.Contains(failure.Deviations.Concat(failure.ShrunkDeviations!), d => d.Contains("in flight (write started, not awaited)", StringComparison.Ordinal));
-        var macOs = new CrashExplorer(KernelModel.MacOsMsyncWithoutFullFsync, new ExplorerOptions { CrashKinds = [CrashKind.KernelCrash] })
+        CrashReport macOs = new CrashExplorer(KernelModel.MacOsMsyncWithoutFullFsync, new ExplorerOptions { CrashKinds = [CrashKind.KernelCrash] })
             .Explore(BundledScenarios.StartWritebackAck.Scenario);
         Assert.DoesNotContain(macOs.Failures.SelectMany(f => f.Deviations.Concat(f.ShrunkDeviations!)), d => d.Contains("in flight", StringComparison.Ordinal));
     }
@@ -145,8 +145,8 @@ public sealed class ExplorerTests(ITestOutputHelper output)
     [Fact]
     public void Identical_images_are_checked_once()
     {
-        var scenario = BundledScenarios.WriteAheadLog.Scenario;
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = Seed }).Explore(scenario);
+        ICrashScenario scenario = BundledScenarios.WriteAheadLog.Scenario;
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = Seed }).Explore(scenario);
         Assert.True(report.Passed);
         Assert.True(report.StatesChecked < report.StatesGenerated, $"{report.StatesChecked} checked of {report.StatesGenerated} generated");
         Assert.Equal(report.CrashPoints * 3, report.ExhaustiveCrashPoints + report.BoundedCrashPoints);
@@ -157,10 +157,10 @@ public sealed class ExplorerTests(ITestOutputHelper output)
     {
         var reports = new List<ExplorationProgress>();
         var progress = new SynchronousProgress(reports);
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Progress = progress, ShardIndex = 1, ShardCount = 2 })
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Progress = progress, ShardIndex = 1, ShardCount = 2 })
             .Explore(BundledScenarios.DualMetaPages.Scenario);
         Assert.NotEmpty(reports);
-        var last = reports.MaxBy(r => r.CrashPointsDone)!;
+        ExplorationProgress last = reports.MaxBy(r => r.CrashPointsDone)!;
         Assert.Equal(report.CrashPoints / 2, last.CrashPointsTotal);
         Assert.Equal(last.CrashPointsTotal, last.CrashPointsDone);
     }
@@ -170,10 +170,10 @@ public sealed class ExplorerTests(ITestOutputHelper output)
     {
         var scenario = new DelegateScenario("throws", (storage, _) =>
         {
-            using var file = storage.Open("f", new MappedFileOptions { Length = 4096 });
+            using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = 4096 });
             file.FlushFile();
         }, (_, _) => throw new InvalidDataException("bad header"));
-        var report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(scenario);
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(scenario);
         Assert.All(report.Failures, f => Assert.Contains("InvalidDataException: bad header", f.Message, StringComparison.Ordinal));
         Assert.Equal(report.CrashPoints * 3, report.Failures.Count);
     }
@@ -182,7 +182,7 @@ public sealed class ExplorerTests(ITestOutputHelper output)
     public void Invalid_options_are_rejected_naming_the_option()
     {
         var explorer = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { ShardIndex = 2, ShardCount = 2 });
-        var exception = Assert.Throws<ArgumentOutOfRangeException>(() => explorer.Explore(BundledScenarios.DualMetaPages.Scenario));
+        ArgumentOutOfRangeException exception = Assert.Throws<ArgumentOutOfRangeException>(() => explorer.Explore(BundledScenarios.DualMetaPages.Scenario));
         Assert.Equal("ShardIndex", exception.ParamName);
         var atomic = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { AtomicWriteBytes = 1000 });
         Assert.Equal("AtomicWriteBytes", Assert.Throws<ArgumentOutOfRangeException>(() => atomic.Explore(BundledScenarios.DualMetaPages.Scenario)).ParamName);

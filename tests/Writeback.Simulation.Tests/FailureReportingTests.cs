@@ -12,33 +12,33 @@ public sealed class FailureReportingTests
     public void An_injected_fault_fails_the_chosen_durability_call_and_poisons_the_file_as_MappedFile_does()
     {
         var storage = new SimulatedStorage(4096, new StorageFaults { FailingCalls = [1], Errno = InjectedErrno.ENOSPC });
-        using var file = storage.Open("f", new MappedFileOptions { Length = 2 * Page });
+        using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = 2 * Page });
         file.Write(0, [1]);
         file.Flush(0, 1);                                               // durability call 0 succeeds
-        var failure = Assert.Throws<WritebackException>(() => file.Flush(Page, 1)); // durability call 1 fails
+        WritebackException failure = Assert.Throws<WritebackException>(() => file.Flush(Page, 1)); // durability call 1 fails
         Assert.Equal(28, failure.Errno);
         Assert.Equal("msync", failure.Operation);
         Assert.Equal(Page, failure.Offset);
         Assert.Equal(Page, failure.Length);
-        var repeat = Assert.Throws<WritebackException>(file.FlushFile);     // poisoned: the original error again
+        WritebackException repeat = Assert.Throws<WritebackException>(file.FlushFile);     // poisoned: the original error again
         Assert.Same(failure, repeat.InnerException);
         Assert.Throws<WritebackException>(() => file.StartWriteback(0, 1));
         Assert.Throws<WritebackException>(() => file.FlushAsync(0, 1).GetAwaiter().GetResult());
         Assert.Throws<ArgumentOutOfRangeException>(() => file.Flush(0, 3 * Page)); // ranges are checked first
-        using var reopened = storage.Open("f", new MappedFileOptions { Mode = FileMode.Open });
+        using IMappedFile reopened = storage.Open("f", new MappedFileOptions { Mode = FileMode.Open });
         reopened.Flush(0, Page);                                        // a new handle is not poisoned
     }
 
     [Fact]
     public void A_retry_after_a_failed_flush_does_not_make_the_failed_pages_durable()
     {
-        var retry = BundledScenarios.FlushFailureRetry;
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { StorageFaults = retry.Faults }).Explore(retry.Scenario);
-        var failure = report.Failures.First(f => f.Kind == CrashKind.PowerLoss && f.StorageFault is not null);
+        BundledScenario retry = BundledScenarios.FlushFailureRetry;
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { StorageFaults = retry.Faults }).Explore(retry.Scenario);
+        CrashFailure failure = report.Failures.First(f => f.Kind == CrashKind.PowerLoss && f.StorageFault is not null);
         Assert.Contains("failed with EIO", failure.StorageFault, StringComparison.Ordinal);
         Assert.Contains("--fail-durability-call", failure.Reproduce, StringComparison.Ordinal);
         Assert.Equal(report.Runs - 1, CrashExplorer.Record(retry.Scenario).DurabilityCallCount);
-        var stop = BundledScenarios.FlushFailureStop;
+        BundledScenario stop = BundledScenarios.FlushFailureStop;
         Assert.True(new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { StorageFaults = stop.Faults }).Explore(stop.Scenario).Passed);
     }
 
@@ -47,11 +47,11 @@ public sealed class FailureReportingTests
     {
         var scenario = new DelegateScenario("throws", (storage, _) =>
         {
-            using var file = storage.Open("f", new MappedFileOptions { Length = Page });
+            using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = Page });
             file.Write(0, [1]);
             throw new InvalidOperationException("workload bug");
         });
-        var exception = Assert.Throws<ScenarioRunException>(() => new CrashExplorer(KernelModel.Linux3_16Range).Explore(scenario));
+        ScenarioRunException exception = Assert.Throws<ScenarioRunException>(() => new CrashExplorer(KernelModel.Linux3_16Range).Explore(scenario));
         Assert.Equal("throws", exception.ScenarioName);
         Assert.Equal(2, exception.CallIndex);
         Assert.Contains("'throws'", exception.Message, StringComparison.Ordinal);
@@ -65,11 +65,11 @@ public sealed class FailureReportingTests
     {
         var scenario = new DelegateScenario("checker-throws", (storage, _) => storage.Open("f", new MappedFileOptions { Length = Page }).Dispose(),
             (_, _) => throw new InvalidDataException("recovery bug"));
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.ProcessCrash] }).Explore(scenario);
-        var failure = report.Failures[0];
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.ProcessCrash] }).Explore(scenario);
+        CrashFailure failure = report.Failures[0];
         Assert.Contains("InvalidDataException: recovery bug", failure.Message, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(report.ToJson());
-        var text = json.RootElement.GetProperty("failures")[0].GetProperty("checkerException").GetString();
+        string? text = json.RootElement.GetProperty("failures")[0].GetProperty("checkerException").GetString();
         Assert.Contains(nameof(A_checker_exception_keeps_its_stack_in_the_json_report), text, StringComparison.Ordinal);
     }
 
@@ -79,18 +79,18 @@ public sealed class FailureReportingTests
         // Identical images at every crash point; the declaring checker fails only at crash point 3.
         static DelegateScenario Scenario(bool dependsOnCrashPoint) => new("crash-point", (storage, _) =>
         {
-            using var file = storage.Open("f", new MappedFileOptions { Length = Page });
+            using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = Page });
             file.FlushFile();
-            for (var call = 0; call < 4; call++)
+            for (int call = 0; call < 4; call++)
             {
                 file.Flush(0, Page);
             }
         }, (_, context) => dependsOnCrashPoint && context.CrashPointIndex == 3 ? CheckResult.Fail("crash point 3") : CheckResult.Ok,
            verdictDependsOnCrashPoint: dependsOnCrashPoint);
         var options = new ExplorerOptions { CrashKinds = [CrashKind.ProcessCrash] };
-        var declaring = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(Scenario(dependsOnCrashPoint: true));
+        CrashReport declaring = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(Scenario(dependsOnCrashPoint: true));
         Assert.Equal(3, Assert.Single(declaring.Failures).CrashPointIndex);
-        var notDeclaring = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(Scenario(dependsOnCrashPoint: false));
+        CrashReport notDeclaring = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(Scenario(dependsOnCrashPoint: false));
         Assert.True(notDeclaring.Passed);
         Assert.True(notDeclaring.StatesChecked < declaring.StatesChecked, $"{notDeclaring.StatesChecked} vs {declaring.StatesChecked}");
     }
@@ -101,7 +101,7 @@ public sealed class FailureReportingTests
         var seen = new System.Collections.Concurrent.ConcurrentBag<CrashContext>();
         var scenario = new DelegateScenario("context", (storage, _) =>
         {
-            using var file = storage.Open("f", new MappedFileOptions { Length = Page });
+            using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = Page });
             file.Write(0, [1]);
             file.Flush(0, Page);
         }, (_, context) =>
@@ -110,12 +110,12 @@ public sealed class FailureReportingTests
             return CheckResult.Ok;
         }, verdictDependsOnCrashPoint: true);
         var options = new ExplorerOptions { CrashKinds = [CrashKind.PowerLoss] };
-        var report = new CrashExplorer(KernelModel.MsAsyncStartsIo, options).Explore(scenario);
+        CrashReport report = new CrashExplorer(KernelModel.MsAsyncStartsIo, options).Explore(scenario);
 
         Assert.All(seen, c => Assert.Same(KernelModel.MsAsyncStartsIo, c.Model));
         Assert.All(seen, c => Assert.Equal(CrashKind.PowerLoss, c.Kind));
         Assert.All(seen, c => Assert.StartsWith($"#{c.CrashPointIndex} ", c.CrashPointName, StringComparison.Ordinal));
-        var flush = seen.First(c => c.CrashPointIndex == 2);
+        CrashContext flush = seen.First(c => c.CrashPointIndex == 2);
         Assert.Equal(3, report.CallCount); // Open, Write, Flush
         Assert.Equal("#2 before " + CrashExplorer.Record(scenario).DescribeCall(2), flush.CrashPointName);
         Assert.Contains("Flush", flush.CrashPointName, StringComparison.Ordinal);

@@ -14,12 +14,12 @@ public sealed class FileSystemModelTests
 
         public void Run(IMappedStorage storage, Acknowledgements acknowledged)
         {
-            using (var other = storage.Open("other.bin"))
+            using (IMappedFile other = storage.Open("other.bin"))
             {
                 other.SetLength(1);
                 other.Write(0, "b"u8);
             }
-            using var file = storage.Open("f.bin");
+            using IMappedFile file = storage.Open("f.bin");
             file.SetLength(1);
             file.Write(0, "a"u8);
             file.FlushFile();
@@ -60,7 +60,7 @@ public sealed class FileSystemModelTests
     [Fact]
     public void File_system_models_parse_by_name_but_stay_out_of_the_kernel_list()
     {
-        Assert.True(KernelModel.TryParse("ext4ordered", out var ext4));
+        Assert.True(KernelModel.TryParse("ext4ordered", out KernelModel? ext4));
         Assert.Same(KernelModel.Ext4Ordered, ext4);
         Assert.True(KernelModel.TryParse("Btrfs", out _));
         Assert.Equal(["Ext4Ordered", "Xfs", "Btrfs"], KernelModel.FileSystems.Select(m => m.Name));

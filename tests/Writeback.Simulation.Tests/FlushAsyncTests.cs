@@ -12,17 +12,17 @@ public sealed class FlushAsyncTests
     /// <summary>Writes one marked page, flushes it with FlushAsync and acknowledges 1 either before or after waiting, in the way <paramref name="commit"/> says.</summary>
     private static DelegateScenario Scenario(string name, Action<IMappedFile, Acknowledgements> commit) => new(name, (storage, acknowledged) =>
     {
-        using var file = storage.Open("f", new MappedFileOptions { Length = Page });
+        using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = Page });
         storage.FlushDirectory();
         file.FlushFile();
         file.Write(0, [0x5A]);
         commit(file, acknowledged);
     }, (recovered, context) =>
     {
-        var marker = new byte[1];
+        byte[] marker = new byte[1];
         if (recovered.Exists("f"))
         {
-            using var file = recovered.Open("f", new MappedFileOptions { Mode = FileMode.Open });
+            using IMappedFile file = recovered.Open("f", new MappedFileOptions { Mode = FileMode.Open });
             file.Read(0, marker.AsSpan(0, (int)Math.Min(file.Length, 1)));
         }
         return context.Acknowledged.Count > 0 && marker[0] != 0x5A ? CheckResult.Fail("acknowledged record lost") : CheckResult.Ok;
@@ -36,7 +36,7 @@ public sealed class FlushAsyncTests
 
     private static async Task AcknowledgeThenAwait(IMappedFile file, Acknowledgements acknowledged)
     {
-        var flush = file.FlushAsync(0, Page);
+        Task flush = file.FlushAsync(0, Page);
         acknowledged.Add(1);
         await flush;
     }
@@ -57,14 +57,14 @@ public sealed class FlushAsyncTests
             file.FlushAsync(0, Page).ContinueWith(_ => acknowledged.Add(1), TaskScheduler.Default).Wait()),
         "ack-then-wait" => Scenario(name, (file, acknowledged) =>
         {
-            var flush = file.FlushAsync(0, Page);
+            Task flush = file.FlushAsync(0, Page);
             acknowledged.Add(1);
             flush.Wait();
         }),
         "ack-then-await" => Scenario(name, (file, acknowledged) => AcknowledgeThenAwait(file, acknowledged).GetAwaiter().GetResult()),
         "worker-acks-then-waits" => Scenario(name, (file, acknowledged) => Task.Run(() =>
         {
-            var flush = file.FlushAsync(0, Page);
+            Task flush = file.FlushAsync(0, Page);
             var busy = System.Diagnostics.Stopwatch.StartNew();
             while (busy.ElapsedMilliseconds < 20)
             {
@@ -85,12 +85,12 @@ public sealed class FlushAsyncTests
     public void Acknowledging_after_the_program_observed_completion_passes(string name)
     {
         // Under every model whose range flush is durable at the crash kind (as for Flush(offset, length)).
-        foreach (var model in new[] { KernelModel.Linux3_16Range, KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.WindowsFlushViewAndBuffers })
+        foreach (KernelModel? model in new[] { KernelModel.Linux3_16Range, KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.WindowsFlushViewAndBuffers })
         {
-            var report = new CrashExplorer(model).Explore(Named(name));
+            CrashReport report = new CrashExplorer(model).Explore(Named(name));
             Assert.True(report.Passed, $"{model}: " + string.Join("\n", report.Failures.Select(f => $"{f.Kind} #{f.CrashPointIndex} {f.Call}: {f.Message}")));
         }
-        var macOs = new CrashExplorer(KernelModel.MacOsMsyncWithoutFullFsync, new ExplorerOptions { CrashKinds = [CrashKind.ProcessCrash, CrashKind.KernelCrash] }).Explore(Named(name));
+        CrashReport macOs = new CrashExplorer(KernelModel.MacOsMsyncWithoutFullFsync, new ExplorerOptions { CrashKinds = [CrashKind.ProcessCrash, CrashKind.KernelCrash] }).Explore(Named(name));
         Assert.True(macOs.Passed);
     }
 
@@ -98,9 +98,9 @@ public sealed class FlushAsyncTests
     [MemberData(nameof(Wrong))]
     public void Acknowledging_before_completion_is_caught_at_kernel_crash_and_power_loss(string name)
     {
-        foreach (var model in KernelModel.All)
+        foreach (KernelModel model in KernelModel.All)
         {
-            var report = new CrashExplorer(model).Explore(Named(name));
+            CrashReport report = new CrashExplorer(model).Explore(Named(name));
             Assert.Contains(report.Failures, f => f.Kind == CrashKind.KernelCrash);
             Assert.Contains(report.Failures, f => f.Kind == CrashKind.PowerLoss);
             Assert.DoesNotContain(report.Failures, f => f.Kind == CrashKind.ProcessCrash);
@@ -110,8 +110,8 @@ public sealed class FlushAsyncTests
     [Fact]
     public void Start_and_completion_are_separate_steps_and_only_after_completion_is_the_range_guaranteed()
     {
-        var record = CrashExplorer.Record(Named("wait"));
-        var started = Enumerable.Range(0, record.CallCount).Single(i => record.DescribeCall(i).EndsWith(" started", StringComparison.Ordinal));
+        SimulationRecord record = CrashExplorer.Record(Named("wait"));
+        int started = Enumerable.Range(0, record.CallCount).Single(i => record.DescribeCall(i).EndsWith(" started", StringComparison.Ordinal));
         Assert.Equal("FlushAsync(f, offset=0, length=4096) started", record.DescribeCall(started));
         Assert.Equal("FlushAsync(f, offset=0, length=4096) completed", record.DescribeCall(started + 1));
         var options = new ExplorerOptions();
@@ -125,7 +125,7 @@ public sealed class FlushAsyncTests
     [Fact]
     public void A_flush_never_waited_for_completes_after_the_workload_and_the_acknowledgement_precedes_it()
     {
-        var record = CrashExplorer.Record(Named("never-waits"));
+        SimulationRecord record = CrashExplorer.Record(Named("never-waits"));
         Assert.EndsWith(" completed", record.DescribeCall(record.CallCount - 1), StringComparison.Ordinal);
         Assert.Single(record.AcknowledgedAt(record.CallCount - 1));
     }
@@ -139,10 +139,10 @@ public sealed class FlushAsyncTests
     {
         var scenario = new DelegateScenario("many", (storage, acknowledged) =>
         {
-            using var file = storage.Open("f", new MappedFileOptions { Length = 64 * Page });
+            using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = 64 * Page });
             file.FlushFile();
             storage.FlushDirectory();
-            for (var record = 0; record < 200; record++)
+            for (int record = 0; record < 200; record++)
             {
                 file.Write(record * 64L, [(byte)(record + 1)]);
                 file.FlushAsync(record * 64L, 64).GetAwaiter().GetResult();
@@ -150,10 +150,10 @@ public sealed class FlushAsyncTests
             }
         });
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var record = CrashExplorer.Record(scenario);
-        var elapsed = watch.Elapsed;
+        SimulationRecord record = CrashExplorer.Record(scenario);
+        TimeSpan elapsed = watch.Elapsed;
         Assert.Equal(3 + 200 * 3, record.CallCount);
-        for (var index = 0; index < 200; index++)
+        for (int index = 0; index < 200; index++)
         {
             Assert.EndsWith(" started", record.DescribeCall(4 + index * 3), StringComparison.Ordinal);
             Assert.EndsWith(" completed", record.DescribeCall(5 + index * 3), StringComparison.Ordinal);

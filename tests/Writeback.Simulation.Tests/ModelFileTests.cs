@@ -17,19 +17,19 @@ public sealed class ModelFileTests
         var golden = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "BuiltInModelVerdicts.golden.txt"))
             .Where(line => !line.StartsWith('#') && line.Length > 0).ToList();
         var actual = new List<string>();
-        foreach (var atomicWriteBytes in new[] { 4096, 512 })
+        foreach (int atomicWriteBytes in new[] { 4096, 512 })
         {
-            foreach (var bundled in BundledScenarios.All)
+            foreach (BundledScenario bundled in BundledScenarios.All)
             {
                 var verdicts = new List<string>();
                 var states = new List<string>();
-                foreach (var model in KernelModel.All)
+                foreach (KernelModel model in KernelModel.All)
                 {
                     var options = new ExplorerOptions { AtomicWriteBytes = atomicWriteBytes, Seed = 0, StorageFaults = bundled.Faults };
-                    var report = new CrashExplorer(model, options).Explore(bundled.Scenario);
-                    foreach (var kind in Enum.GetValues<CrashKind>())
+                    CrashReport report = new CrashExplorer(model, options).Explore(bundled.Scenario);
+                    foreach (CrashKind kind in Enum.GetValues<CrashKind>())
                     {
-                        var failures = report.Failures.Count(f => f.Kind == kind);
+                        int failures = report.Failures.Count(f => f.Kind == kind);
                         verdicts.Add($"{bundled.Scenario.Name} {model.Name} {kind} {atomicWriteBytes}: {(failures == 0 ? "pass" : "FAIL")} {failures}");
                     }
                     states.Add($"{bundled.Scenario.Name} {model.Name} states {atomicWriteBytes}: {report.StatesChecked}");
@@ -44,13 +44,13 @@ public sealed class ModelFileTests
     [Fact]
     public void Every_built_in_model_is_its_shipped_file_and_round_trips()
     {
-        foreach (var model in KernelModel.All)
+        foreach (KernelModel model in KernelModel.All)
         {
-            var file = KernelModel.BuiltInFile(model.Name);
+            string? file = KernelModel.BuiltInFile(model.Name);
             Assert.NotNull(file);
             var parsed = KernelModel.Parse(file, model.Name + ".json");
             var again = KernelModel.Parse(model.ToJson(), "ToJson");
-            foreach (var call in Enum.GetValues<ModelCall>())
+            foreach (ModelCall call in Enum.GetValues<ModelCall>())
             {
                 Assert.Equal(model.EffectOf(call), parsed.EffectOf(call));
                 Assert.Equal(model.EffectOf(call), again.EffectOf(call));
@@ -64,7 +64,7 @@ public sealed class ModelFileTests
     [Fact]
     public void The_schema_lists_exactly_the_calls_and_keys_the_loader_knows()
     {
-        var schema = JsonNode.Parse(KernelModel.Schema)!;
+        JsonNode schema = JsonNode.Parse(KernelModel.Schema)!;
         var calls = schema["properties"]!["calls"]!["properties"]!.AsObject().Select(p => p.Key).ToList();
         Assert.Equal(Enum.GetValues<ModelCall>().Select(c => char.ToLowerInvariant(c.ToString()[0]) + c.ToString()[1..]), calls);
         var names = schema["properties"]!["names"]!["properties"]!.AsObject().Select(p => p.Key).ToList();
@@ -102,10 +102,10 @@ public sealed class ModelFileTests
     [MemberData(nameof(BadFiles))]
     public void A_bad_model_file_is_one_line_naming_the_file_the_path_and_what_is_allowed(string json, string expected, string alsoExpected)
     {
-        var directory = Directory.CreateTempSubdirectory("writeback-model-");
-        var path = Path.Combine(directory.FullName, "candidate.json");
+        DirectoryInfo directory = Directory.CreateTempSubdirectory("writeback-model-");
+        string path = Path.Combine(directory.FullName, "candidate.json");
         File.WriteAllText(path, json);
-        var error = Assert.Throws<ModelFileException>(() => KernelModel.Load(path));
+        ModelFileException error = Assert.Throws<ModelFileException>(() => KernelModel.Load(path));
         directory.Delete(recursive: true);
         Assert.StartsWith(path + ": ", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
@@ -116,7 +116,7 @@ public sealed class ModelFileTests
     [Fact]
     public void A_missing_file_is_one_line_too()
     {
-        var error = Assert.Throws<ModelFileException>(() => KernelModel.Load("/nonexistent/candidate.json"));
+        ModelFileException error = Assert.Throws<ModelFileException>(() => KernelModel.Load("/nonexistent/candidate.json"));
         Assert.StartsWith("/nonexistent/candidate.json: $: cannot read the file:", error.Message, StringComparison.Ordinal);
     }
 
@@ -124,11 +124,11 @@ public sealed class ModelFileTests
     public void The_CSharp_API_builds_the_same_model_and_checks_it_as_a_file()
     {
         var copy = new KernelModel("MyLinux", "a copy", KernelModel.Linux3_16Range.Calls, KernelModel.Linux3_16Range.Names);
-        var scenario = BundledScenarios.MissingDirectoryFlush.Scenario;
+        ICrashScenario scenario = BundledScenarios.MissingDirectoryFlush.Scenario;
         Assert.Equal(Verdicts(KernelModel.Linux3_16Range, scenario), Verdicts(copy, scenario));
         var calls = KernelModel.Linux3_16Range.Calls.ToDictionary(c => c.Key, c => c.Value);
         calls[ModelCall.Fsync] = calls[ModelCall.Fsync] with { Data = DurabilityLevel.DeviceCache };
-        var error = Assert.Throws<ModelFileException>(() => new KernelModel("Weak", "", calls));
+        ModelFileException error = Assert.Throws<ModelFileException>(() => new KernelModel("Weak", "", calls));
         Assert.Equal("C# model Weak: $.calls.fsync.data: fsync is weaker than fdatasync (deviceCache < stable), a contradiction: "
                      + "fsync does everything fdatasync does, and the metadata; allowed: at least stable", error.Message);
     }
@@ -136,9 +136,9 @@ public sealed class ModelFileTests
     [Fact]
     public void Without_directory_fsync_required_a_created_name_is_durable_on_return()
     {
-        var scenario = BundledScenarios.MissingDirectoryFlush.Scenario;
+        ICrashScenario scenario = BundledScenarios.MissingDirectoryFlush.Scenario;
         Assert.Equal("pass FAIL FAIL", Verdicts(KernelModel.Linux3_16Range, scenario));
-        var dirsync = WithNames(new NameSemantics { DirectoryFsyncRequired = false });
+        KernelModel dirsync = WithNames(new NameSemantics { DirectoryFsyncRequired = false });
         Assert.Equal("pass pass pass", Verdicts(dirsync, scenario));
     }
 
@@ -147,7 +147,7 @@ public sealed class ModelFileTests
     {
         var scenario = new DelegateScenario("fsync-new-file", (storage, acknowledged) =>
         {
-            using var file = storage.Open("new.bin", new MappedFileOptions { Length = 4096 });
+            using IMappedFile file = storage.Open("new.bin", new MappedFileOptions { Length = 4096 });
             file.Write(0, "committed"u8);
             file.FlushFile();
             acknowledged.Add(1);
@@ -161,13 +161,13 @@ public sealed class ModelFileTests
     {
         var scenario = new DelegateScenario("replace-without-fsync", (storage, acknowledged) =>
         {
-            using (var old = storage.Open("data.bin", new MappedFileOptions { Length = 4096 }))
+            using (IMappedFile old = storage.Open("data.bin", new MappedFileOptions { Length = 4096 }))
             {
                 old.Write(0, "committed"u8);
                 old.FlushFile();
             }
             storage.FlushDirectory();
-            using (var temporary = storage.Open("data.tmp", new MappedFileOptions { Length = 4096 }))
+            using (IMappedFile temporary = storage.Open("data.tmp", new MappedFileOptions { Length = 4096 }))
             {
                 temporary.Write(0, "committed"u8);
             }
@@ -189,21 +189,21 @@ public sealed class ModelFileTests
     {
         var scenario = new DelegateScenario("marker-after-data", (storage, acknowledged) =>
         {
-            using (var data = storage.Open("data.bin", new MappedFileOptions { Length = 4096 }))
+            using (IMappedFile data = storage.Open("data.bin", new MappedFileOptions { Length = 4096 }))
             {
                 data.Write(0, "committed"u8);
                 data.FlushFile();
             }
-            using (var marker = storage.Open("done", new MappedFileOptions { Length = 4096 }))
+            using (IMappedFile marker = storage.Open("done", new MappedFileOptions { Length = 4096 }))
             {
                 marker.FlushFile();
             }
         }, (recovered, _) => recovered.Exists("done") && !recovered.Exists("data.bin") ? CheckResult.Fail("done without data.bin") : CheckResult.Ok);
-        var unordered = WithNames(new NameSemantics { UnsyncedChangesPersistInOrder = false });
+        KernelModel unordered = WithNames(new NameSemantics { UnsyncedChangesPersistInOrder = false });
 
         Assert.Equal("pass pass pass", Verdicts(KernelModel.Linux3_16Range, scenario));
         Assert.Equal("pass FAIL FAIL", Verdicts(unordered, scenario));
-        var report = new CrashExplorer(unordered, new ExplorerOptions { Seed = 1 }).Explore(scenario);
+        CrashReport report = new CrashExplorer(unordered, new ExplorerOptions { Seed = 1 }).Explore(scenario);
         Assert.Contains(report.Failures, f => f.Deviations.Any(d => d.StartsWith("directory: names [done]", StringComparison.Ordinal)));
         // The model file says so too, and reads back.
         var file = KernelModel.Parse(unordered.ToJson(), "unordered.json");
@@ -217,21 +217,21 @@ public sealed class ModelFileTests
     {
         var scenario = new DelegateScenario("synced-then-unsynced", (storage, acknowledged) =>
         {
-            using (var data = storage.Open("data.bin", new MappedFileOptions { Length = 4096 }))
+            using (IMappedFile data = storage.Open("data.bin", new MappedFileOptions { Length = 4096 }))
             {
                 data.Write(0, "committed"u8);
                 data.FlushFile();
             }
             storage.FlushDirectory();
             acknowledged.Add(1);
-            using (var marker = storage.Open("done", new MappedFileOptions { Length = 4096 }))
+            using (IMappedFile marker = storage.Open("done", new MappedFileOptions { Length = 4096 }))
             {
                 marker.FlushFile();
             }
             storage.Rename("data.bin", "data.old");
         }, (recovered, context) => context.Acknowledged.Count > 0 && !recovered.Exists("data.bin") && !recovered.Exists("data.old")
             ? CheckResult.Fail("data.bin is gone under both names") : CheckResult.Ok);
-        var unordered = WithNames(new NameSemantics { UnsyncedChangesPersistInOrder = false });
+        KernelModel unordered = WithNames(new NameSemantics { UnsyncedChangesPersistInOrder = false });
 
         Assert.Equal("pass pass pass", Verdicts(KernelModel.Linux3_16Range, scenario));
         Assert.Equal("pass FAIL FAIL", Verdicts(unordered, scenario));
@@ -247,8 +247,8 @@ public sealed class ModelFileTests
         {
             return CheckResult.Fail($"{name} is gone");
         }
-        using var file = recovered.Open(name, new MappedFileOptions { Mode = FileMode.Open });
-        var bytes = new byte[9];
+        using IMappedFile file = recovered.Open(name, new MappedFileOptions { Mode = FileMode.Open });
+        byte[] bytes = new byte[9];
         file.Read(0, bytes);
         return bytes.AsSpan().SequenceEqual("committed"u8) ? CheckResult.Ok : CheckResult.Fail($"{name} lost its data");
     };
@@ -258,13 +258,13 @@ public sealed class ModelFileTests
 
     private static string Verdicts(KernelModel model, ICrashScenario scenario)
     {
-        var report = new CrashExplorer(model, new ExplorerOptions { Seed = 1 }).Explore(scenario);
+        CrashReport report = new CrashExplorer(model, new ExplorerOptions { Seed = 1 }).Explore(scenario);
         return string.Join(' ', Enum.GetValues<CrashKind>().Select(kind => report.Failures.Any(f => f.Kind == kind) ? "FAIL" : "pass"));
     }
 
     private static string Edit(string json, Action<JsonNode> edit)
     {
-        var node = JsonNode.Parse(json)!;
+        JsonNode node = JsonNode.Parse(json)!;
         edit(node);
         return node.ToJsonString();
     }

@@ -16,7 +16,7 @@ public sealed class ModelTests
     /// <summary>Two pages, both durable with content <see cref="Old"/>; then page 0 and page 1 are rewritten with <see cref="New"/> and <paramref name="call"/> runs.</summary>
     private static SimulationRecord TwoRewrittenPages(Action<IMappedFile> call) => CrashExplorer.Record(new DelegateScenario("model", (storage, _) =>
     {
-        using var file = storage.Open("f", new MappedFileOptions { Length = 2 * Page });
+        using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = 2 * Page });
         file.Write(0, Old);
         file.Write(Page, Old);
         file.FlushFile();
@@ -30,9 +30,9 @@ public sealed class ModelTests
     private static HashSet<byte> PageContents(SimulationRecord record, KernelModel model, CrashKind kind, int pageIndex, int atomicWriteBytes = 4096)
     {
         var contents = new HashSet<byte>();
-        foreach (var image in CrashExplorer.EnumerateImages(record, model, kind, record.CallCount, new ExplorerOptions { AtomicWriteBytes = atomicWriteBytes }))
+        foreach (IReadOnlyDictionary<string, byte[]> image in CrashExplorer.EnumerateImages(record, model, kind, record.CallCount, new ExplorerOptions { AtomicWriteBytes = atomicWriteBytes }))
         {
-            var page = image["f"].AsSpan(pageIndex * Page, Page);
+            Span<byte> page = image["f"].AsSpan(pageIndex * Page, Page);
             Assert.True(page.IndexOfAnyExcept(page[0]) < 0, "a whole-page-atomic image mixed two versions in one page");
             contents.Add(page[0]);
         }
@@ -46,14 +46,14 @@ public sealed class ModelTests
 
     public static TheoryData<string> Models() => [.. KernelModel.All.Select(m => m.Name)];
 
-    private static KernelModel ModelNamed(string name) => KernelModel.TryParse(name, out var model) ? model : throw new ArgumentException(name);
+    private static KernelModel ModelNamed(string name) => KernelModel.TryParse(name, out KernelModel? model) ? model : throw new ArgumentException(name);
 
     [Theory]
     [MemberData(nameof(Models))]
     public void Stores_only_survive_a_process_crash_and_are_any_subset_otherwise(string modelName)
     {
-        var model = ModelNamed(modelName);
-        var record = TwoRewrittenPages(_ => { });
+        KernelModel model = ModelNamed(modelName);
+        SimulationRecord record = TwoRewrittenPages(_ => { });
         Assert.Equal(OnlyNew, PageContents(record, model, CrashKind.ProcessCrash, 0));
         Assert.Equal(Either, PageContents(record, model, CrashKind.KernelCrash, 0));
         Assert.Equal(Either, PageContents(record, model, CrashKind.PowerLoss, 1));
@@ -63,8 +63,8 @@ public sealed class ModelTests
     [MemberData(nameof(Models))]
     public void StartWriteback_guarantees_nothing(string modelName)
     {
-        var model = ModelNamed(modelName);
-        var record = TwoRewrittenPages(file => file.StartWriteback(0, 2 * Page));
+        KernelModel model = ModelNamed(modelName);
+        SimulationRecord record = TwoRewrittenPages(file => file.StartWriteback(0, 2 * Page));
         Assert.Equal(OnlyNew, PageContents(record, model, CrashKind.ProcessCrash, 0));
         Assert.Equal(Either, PageContents(record, model, CrashKind.KernelCrash, 0));
         Assert.Equal(Either, PageContents(record, model, CrashKind.PowerLoss, 0));
@@ -81,9 +81,9 @@ public sealed class ModelTests
     [InlineData(nameof(KernelModel.FreeBsd), true, false, false, false)]
     public void Range_flush_guarantees_what_the_model_says(string modelName, bool inRangeKernel, bool inRangePower, bool outsideKernel, bool outsidePower)
     {
-        var model = ModelNamed(modelName);
+        KernelModel model = ModelNamed(modelName);
         // FlushAsync's completed task guarantees what Flush(offset, length) does.
-        foreach (var record in new[] { TwoRewrittenPages(file => file.Flush(0, Page)), TwoRewrittenPages(file => file.FlushAsync(0, Page).Wait()) })
+        foreach (SimulationRecord? record in new[] { TwoRewrittenPages(file => file.Flush(0, Page)), TwoRewrittenPages(file => file.FlushAsync(0, Page).Wait()) })
         {
             Assert.Equal(inRangeKernel ? OnlyNew : Either, PageContents(record, model, CrashKind.KernelCrash, 0));
             Assert.Equal(inRangePower ? OnlyNew : Either, PageContents(record, model, CrashKind.PowerLoss, 0));
@@ -103,8 +103,8 @@ public sealed class ModelTests
     [InlineData(nameof(KernelModel.FreeBsd), true, true)]
     public void Whole_mapping_flush_guarantees_what_the_model_says(string modelName, bool kernel, bool power)
     {
-        var model = ModelNamed(modelName);
-        var record = TwoRewrittenPages(file => file.Flush());
+        KernelModel model = ModelNamed(modelName);
+        SimulationRecord record = TwoRewrittenPages(file => file.Flush());
         Assert.Equal(kernel ? OnlyNew : Either, PageContents(record, model, CrashKind.KernelCrash, 1));
         Assert.Equal(power ? OnlyNew : Either, PageContents(record, model, CrashKind.PowerLoss, 1));
     }
@@ -113,9 +113,9 @@ public sealed class ModelTests
     [MemberData(nameof(Models))]
     public void FlushFile_guarantees_all_data_under_every_model(string modelName)
     {
-        var model = ModelNamed(modelName);
-        var record = TwoRewrittenPages(file => file.FlushFile());
-        foreach (var kind in Enum.GetValues<CrashKind>())
+        KernelModel model = ModelNamed(modelName);
+        SimulationRecord record = TwoRewrittenPages(file => file.FlushFile());
+        foreach (CrashKind kind in Enum.GetValues<CrashKind>())
         {
             Assert.Equal(OnlyNew, PageContents(record, model, kind, 0));
             Assert.Equal(OnlyNew, PageContents(record, model, kind, 1));
@@ -125,9 +125,9 @@ public sealed class ModelTests
     [Fact]
     public void WholeFile_semantics_turn_a_range_flush_into_FlushFile()
     {
-        var record = CrashExplorer.Record(new DelegateScenario("whole", (storage, _) =>
+        SimulationRecord record = CrashExplorer.Record(new DelegateScenario("whole", (storage, _) =>
         {
-            using var file = storage.Open("f", new MappedFileOptions { Length = 2 * Page, Semantics = FlushSemantics.WholeFile });
+            using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = 2 * Page, Semantics = FlushSemantics.WholeFile });
             file.FlushFile();
             storage.FlushDirectory();
             file.Write(0, New);
@@ -140,7 +140,7 @@ public sealed class ModelTests
     [Fact]
     public void A_crash_point_precedes_its_call()
     {
-        var record = TwoRewrittenPages(file => file.FlushFile());
+        SimulationRecord record = TwoRewrittenPages(file => file.FlushFile());
         var before = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount - 1, new ExplorerOptions())
             .Select(image => image["f"][0]).ToHashSet();
         Assert.Equal(Either, before);
@@ -151,10 +151,10 @@ public sealed class ModelTests
     [MemberData(nameof(Models))]
     public void A_created_name_is_durable_only_after_FlushDirectory(string modelName)
     {
-        var model = ModelNamed(modelName);
-        var record = CrashExplorer.Record(new DelegateScenario("names", (storage, _) =>
+        KernelModel model = ModelNamed(modelName);
+        SimulationRecord record = CrashExplorer.Record(new DelegateScenario("names", (storage, _) =>
         {
-            using var file = storage.Open("a", new MappedFileOptions { Length = Page });
+            using IMappedFile file = storage.Open("a", new MappedFileOptions { Length = Page });
             file.FlushFile();
             storage.Rename("a", "b");
         }));
@@ -165,9 +165,9 @@ public sealed class ModelTests
         Assert.Equal(["", "a", "b"], NameSets(CrashKind.KernelCrash, record.CallCount).Order());
         Assert.Equal(["b"], NameSets(CrashKind.ProcessCrash, record.CallCount));
 
-        var flushed = CrashExplorer.Record(new DelegateScenario("names", (storage, _) =>
+        SimulationRecord flushed = CrashExplorer.Record(new DelegateScenario("names", (storage, _) =>
         {
-            using var file = storage.Open("a", new MappedFileOptions { Length = Page });
+            using IMappedFile file = storage.Open("a", new MappedFileOptions { Length = Page });
             file.FlushFile();
             storage.Rename("a", "b");
             storage.FlushDirectory();
@@ -180,9 +180,9 @@ public sealed class ModelTests
     [Fact]
     public void A_deletion_is_durable_only_after_FlushDirectory_and_the_data_stays_with_the_name()
     {
-        var record = CrashExplorer.Record(new DelegateScenario("delete", (storage, _) =>
+        SimulationRecord record = CrashExplorer.Record(new DelegateScenario("delete", (storage, _) =>
         {
-            using (var file = storage.Open("f", new MappedFileOptions { Length = Page }))
+            using (IMappedFile file = storage.Open("f", new MappedFileOptions { Length = Page }))
             {
                 file.Write(0, New);
                 file.FlushFile();
@@ -192,16 +192,16 @@ public sealed class ModelTests
         }));
         var images = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount, new ExplorerOptions()).ToList();
         Assert.Contains(images, image => image.Count == 0);
-        Assert.Contains(images, image => image.TryGetValue("f", out var content) && content.SequenceEqual(New));
+        Assert.Contains(images, image => image.TryGetValue("f", out byte[]? content) && content.SequenceEqual(New));
         Assert.Empty(CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.ProcessCrash, record.CallCount, new ExplorerOptions()).Single());
     }
 
     [Fact]
     public void A_new_length_is_durable_only_after_a_flush_that_covers_it()
     {
-        var record = CrashExplorer.Record(new DelegateScenario("length", (storage, _) =>
+        SimulationRecord record = CrashExplorer.Record(new DelegateScenario("length", (storage, _) =>
         {
-            using var file = storage.Open("f", new MappedFileOptions { Length = Page });
+            using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = Page });
             file.FlushFile();
             storage.FlushDirectory();
             file.SetLength(3 * Page);
@@ -220,10 +220,10 @@ public sealed class ModelTests
     [InlineData(nameof(KernelModel.FreeBsd), false)]
     public void A_range_flush_makes_a_new_length_durable_where_it_covers_metadata(string modelName, bool lengthDurable)
     {
-        var model = ModelNamed(modelName);
-        var record = CrashExplorer.Record(new DelegateScenario("grow", (storage, _) =>
+        KernelModel model = ModelNamed(modelName);
+        SimulationRecord record = CrashExplorer.Record(new DelegateScenario("grow", (storage, _) =>
         {
-            using var file = storage.Open("f", new MappedFileOptions { Length = Page });
+            using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = Page });
             file.FlushFile();
             storage.FlushDirectory();
             file.SetLength(2 * Page);
@@ -238,16 +238,16 @@ public sealed class ModelTests
     [Fact]
     public void Power_loss_tears_pages_at_512_bytes_but_a_kernel_crash_does_not()
     {
-        var record = TwoRewrittenPages(_ => { });
+        SimulationRecord record = TwoRewrittenPages(_ => { });
         var images = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount,
             new ExplorerOptions { AtomicWriteBytes = 512 }).ToList();
         static bool IsTorn(byte[] page) => page.AsSpan(0, Page).IndexOfAnyExcept(page[0]) >= 0;
         Assert.Contains(images, image => IsTorn(image["f"]));
-        foreach (var image in images)
+        foreach (IReadOnlyDictionary<string, byte[]>? image in images)
         {
-            for (var sector = 0; sector < 2 * Page / 512; sector++)
+            for (int sector = 0; sector < 2 * Page / 512; sector++)
             {
-                var bytes = image["f"].AsSpan(sector * 512, 512);
+                Span<byte> bytes = image["f"].AsSpan(sector * 512, 512);
                 Assert.True(bytes.IndexOfAnyExcept(bytes[0]) < 0, "a 512-byte sector must be old or new, never mixed");
             }
         }
@@ -257,17 +257,17 @@ public sealed class ModelTests
     [Fact]
     public void Stores_through_a_span_are_seen_at_the_next_call()
     {
-        var record = CrashExplorer.Record(new DelegateScenario("span", (storage, _) =>
+        SimulationRecord record = CrashExplorer.Record(new DelegateScenario("span", (storage, _) =>
         {
-            using var file = storage.Open("f", new MappedFileOptions { Length = Page });
+            using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = Page });
             file.FlushFile();
             storage.FlushDirectory();
-            var span = file.GetSpan(0, Page);
+            Span<byte> span = file.GetSpan(0, Page);
             New.CopyTo(span);
             file.Flush(0, Page);
         }));
-        var beforeFlush = record.CallCount - 1;
-        var atProcessCrash = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.ProcessCrash, beforeFlush, new ExplorerOptions()).Single();
+        int beforeFlush = record.CallCount - 1;
+        IReadOnlyDictionary<string, byte[]> atProcessCrash = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.ProcessCrash, beforeFlush, new ExplorerOptions()).Single();
         Assert.Equal(New, atProcessCrash["f"]);
         Assert.Equal(OnlyNew, PageContents(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, 0));
     }
@@ -275,9 +275,9 @@ public sealed class ModelTests
     [Fact]
     public void Allows_rejects_content_that_was_never_written_and_names_the_page()
     {
-        var record = TwoRewrittenPages(file => file.Flush(0, Page));
+        SimulationRecord record = TwoRewrittenPages(file => file.Flush(0, Page));
         var image = new Dictionary<string, byte[]> { ["f"] = [.. New, .. Filled(0x33)] };
-        Assert.False(record.Allows(KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount, 4096, image, out var reason));
+        Assert.False(record.Allows(KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount, 4096, image, out string? reason));
         Assert.Contains("'f' page 1", reason, StringComparison.Ordinal);
         var lostInRange = new Dictionary<string, byte[]> { ["f"] = [.. Old, .. New] };
         Assert.False(record.Allows(KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount, 4096, lostInRange, out reason));
@@ -292,7 +292,7 @@ public sealed class ModelTests
     public void Model_names_parse_case_insensitively_and_are_all_distinct()
     {
         Assert.Equal(7, KernelModel.All.Select(m => m.Name).Distinct().Count());
-        Assert.True(KernelModel.TryParse("linux3_16range", out var model));
+        Assert.True(KernelModel.TryParse("linux3_16range", out KernelModel? model));
         Assert.Same(KernelModel.Linux3_16Range, model);
         Assert.False(KernelModel.TryParse("Linux4", out _));
         Assert.All(KernelModel.All, m => Assert.False(string.IsNullOrWhiteSpace(m.Description)));

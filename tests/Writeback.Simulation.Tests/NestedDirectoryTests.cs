@@ -12,7 +12,7 @@ public sealed class NestedDirectoryTests
     /// <summary>The name sets (files, and directories with a trailing '/') of every image allowed after the last call.</summary>
     private static List<string> NameSets(Action<SimulatedStorage> run, CrashKind kind = CrashKind.PowerLoss)
     {
-        var record = CrashExplorer.Record(new DelegateScenario("nested", (storage, _) => run((SimulatedStorage)storage)));
+        SimulationRecord record = CrashExplorer.Record(new DelegateScenario("nested", (storage, _) => run((SimulatedStorage)storage)));
         return [.. CrashExplorer.EnumerateImages(record, Model, kind, record.CallCount, new ExplorerOptions())
             .Select(image => string.Join(" ", image.Keys.Order(StringComparer.Ordinal)))
             .Distinct()
@@ -21,7 +21,7 @@ public sealed class NestedDirectoryTests
 
     private static void CreateDurableContent(SimulatedStorage storage, string path)
     {
-        using var file = storage.Open(path, new MappedFileOptions { Length = 4096 });
+        using IMappedFile file = storage.Open(path, new MappedFileOptions { Length = 4096 });
         file.Write(0, "data"u8);
         file.FlushFile();
     }
@@ -68,7 +68,7 @@ public sealed class NestedDirectoryTests
     [Fact]
     public void A_file_under_a_directory_that_is_not_durably_linked_is_lost_however_deep()
     {
-        var sets = NameSets(storage =>
+        List<string> sets = NameSets(storage =>
         {
             storage.CreateDirectory("a");
             storage.CreateDirectory("a/b");
@@ -101,7 +101,7 @@ public sealed class NestedDirectoryTests
     [Fact]
     public void Rmdir_of_a_directory_with_entries_fails_with_enotempty()
     {
-        var error = Assert.Throws<ScenarioRunException>(() => NameSets(storage =>
+        ScenarioRunException error = Assert.Throws<ScenarioRunException>(() => NameSets(storage =>
         {
             storage.CreateDirectory("sub");
             CreateDurableContent(storage, "sub/f");
@@ -138,7 +138,7 @@ public sealed class NestedDirectoryTests
     [Fact]
     public void A_file_renamed_into_a_new_subdirectory_whose_entry_is_not_durable_may_stay_under_its_old_name_only()
     {
-        var sets = NameSets(storage =>
+        List<string> sets = NameSets(storage =>
         {
             CreateDurableContent(storage, "f");
             storage.FlushDirectory();
@@ -180,7 +180,7 @@ public sealed class NestedDirectoryTests
     [Fact]
     public void A_renamed_directory_keeps_its_durable_entries()
     {
-        var sets = NameSets(storage =>
+        List<string> sets = NameSets(storage =>
         {
             storage.CreateDirectory("tmp");
             CreateDurableContent(storage, "tmp/f");
@@ -212,8 +212,8 @@ public sealed class NestedDirectoryTests
                 ? CheckResult.Ok
                 : CheckResult.Fail("acknowledged sub/data is missing")));
 
-        var failing = Explore(fsyncSubdirectory: false);
-        var failure = Assert.Single(failing.Failures);
+        CrashReport failing = Explore(fsyncSubdirectory: false);
+        CrashFailure failure = Assert.Single(failing.Failures);
         Assert.Equal("acknowledged sub/data is missing", failure.Message);
         Assert.Contains(failing.Failures.SelectMany(f => f.Pages), map => map.File == "sub/");
         Assert.Empty(Explore(fsyncSubdirectory: true).Failures);

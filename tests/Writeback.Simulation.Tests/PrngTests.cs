@@ -8,7 +8,7 @@ public sealed class PrngTests
     public void SplitMix64_matches_the_reference_output()
     {
         // The first output of SplitMix64 from state 0 (Steele, Lea and Flood's reference code).
-        var state = 0UL;
+        ulong state = 0UL;
         Assert.Equal(0xE220A8397B1DCDAFUL, SplitMix64.Next(ref state));
     }
 
@@ -27,8 +27,8 @@ public sealed class PrngTests
     public void Bounded_integers_stay_in_range_and_reach_every_value()
     {
         var random = new Xoshiro256StarStar(42);
-        var seen = new int[7];
-        for (var draw = 0; draw < 7000; draw++)
+        int[] seen = new int[7];
+        for (int draw = 0; draw < 7000; draw++)
         {
             seen[random.NextInt(7)]++;
         }

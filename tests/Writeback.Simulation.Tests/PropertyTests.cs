@@ -23,33 +23,33 @@ public sealed class PropertyTests
     [InlineData(nameof(KernelModel.Linux2_6_19To3_15WholeFile), true)]
     public void Every_explored_image_is_allowed_and_holds_every_guaranteed_page(string modelName, bool flushIsWholeFile)
     {
-        Assert.True(KernelModel.TryParse(modelName, out var model));
+        Assert.True(KernelModel.TryParse(modelName, out KernelModel? model));
         var options = new ExplorerOptions { MaxStatesPerCrashPoint = 64, RandomSamplesPerCrashPoint = 8, Seed = 11 };
         Workloads.Sample(ops =>
         {
-            var record = CrashExplorer.Record(new DelegateWorkload(ops).Scenario);
-            var oracle = Oracle(ops, flushIsWholeFile);
+            SimulationRecord record = CrashExplorer.Record(new DelegateWorkload(ops).Scenario);
+            List<(byte[] Memory, bool[] Guaranteed)> oracle = Oracle(ops, flushIsWholeFile);
             Assert.Equal(oracle.Count, record.CrashPointCount);
-            for (var crashPointIndex = 0; crashPointIndex < record.CrashPointCount; crashPointIndex++)
+            for (int crashPointIndex = 0; crashPointIndex < record.CrashPointCount; crashPointIndex++)
             {
-                var (memory, guaranteed) = oracle[crashPointIndex];
-                foreach (var kind in Enum.GetValues<CrashKind>())
+                (byte[]? memory, bool[]? guaranteed) = oracle[crashPointIndex];
+                foreach (CrashKind kind in Enum.GetValues<CrashKind>())
                 {
-                    foreach (var atomicWriteBytes in new[] { 512, 4096 })
+                    foreach (int atomicWriteBytes in new[] { 512, 4096 })
                     {
-                        foreach (var image in CrashExplorer.EnumerateImages(record, model, kind, crashPointIndex, options with { AtomicWriteBytes = atomicWriteBytes }))
+                        foreach (IReadOnlyDictionary<string, byte[]> image in CrashExplorer.EnumerateImages(record, model, kind, crashPointIndex, options with { AtomicWriteBytes = atomicWriteBytes }))
                         {
-                            if (!record.Allows(model, kind, crashPointIndex, atomicWriteBytes, image, out var reason))
+                            if (!record.Allows(model, kind, crashPointIndex, atomicWriteBytes, image, out string? reason))
                             {
                                 throw new InvalidOperationException($"crash point {crashPointIndex} {kind} {atomicWriteBytes}: {reason}");
                             }
-                            if (!image.TryGetValue("f", out var file) || crashPointIndex < 3)
+                            if (!image.TryGetValue("f", out byte[]? file) || crashPointIndex < 3)
                             {
                                 // Before FlushDirectory (call 2) returns, the name and length may not be durable yet.
                                 Assert.True(crashPointIndex < 3 || kind == CrashKind.ProcessCrash && crashPointIndex == 0, $"'f' missing at crash point {crashPointIndex}");
                                 continue;
                             }
-                            for (var pageIndex = 0; pageIndex < Pages; pageIndex++)
+                            for (int pageIndex = 0; pageIndex < Pages; pageIndex++)
                             {
                                 if ((guaranteed[pageIndex] || kind == CrashKind.ProcessCrash)
                                     && !file.AsSpan(pageIndex * Page, Page).SequenceEqual(memory.AsSpan(pageIndex * Page, Page)))
@@ -70,14 +70,14 @@ public sealed class PropertyTests
     /// </summary>
     private static List<(byte[] Memory, bool[] Guaranteed)> Oracle(Op[] ops, bool flushIsWholeFile)
     {
-        var memory = new byte[Pages * Page];
-        var changed = new bool[Pages];
+        byte[] memory = new byte[Pages * Page];
+        bool[] changed = new bool[Pages];
         var states = new List<(byte[], bool[])>();
         void Snapshot() => states.Add(((byte[])memory.Clone(), changed.Select(c => !c).ToArray()));
         Snapshot(); Snapshot(); Snapshot();          // before Open, FlushFile, FlushDirectory: the file is all zeros
-        foreach (var op in ops)
+        foreach (Op op in ops)
         {
-            var (offsetBytes, lengthBytes) = Range(op);
+            (int offsetBytes, int lengthBytes) = Range(op);
             if (op.Kind == 5)
             {
                 Store(memory, changed, offsetBytes, lengthBytes, op.Value);
@@ -90,7 +90,7 @@ public sealed class PropertyTests
                     Store(memory, changed, offsetBytes, lengthBytes, op.Value);
                     break;
                 case 1 when !flushIsWholeFile:
-                    for (var pageIndex = offsetBytes / Page; pageIndex <= (offsetBytes + lengthBytes - 1) / Page; pageIndex++)
+                    for (int pageIndex = offsetBytes / Page; pageIndex <= (offsetBytes + lengthBytes - 1) / Page; pageIndex++)
                     {
                         changed[pageIndex] = false;
                     }
@@ -106,7 +106,7 @@ public sealed class PropertyTests
 
     private static void Store(byte[] memory, bool[] changed, int offsetBytes, int lengthBytes, byte value)
     {
-        for (var index = offsetBytes; index < offsetBytes + lengthBytes; index++)
+        for (int index = offsetBytes; index < offsetBytes + lengthBytes; index++)
         {
             if (memory[index] != value)
             {
@@ -118,7 +118,7 @@ public sealed class PropertyTests
 
     private static (int OffsetBytes, int LengthBytes) Range(Op op)
     {
-        var offsetBytes = op.PageIndex * Page + op.OffsetBytes;
+        int offsetBytes = op.PageIndex * Page + op.OffsetBytes;
         return (offsetBytes, Math.Min(op.LengthBytes, Pages * Page - offsetBytes));
     }
 
@@ -127,12 +127,12 @@ public sealed class PropertyTests
     {
         public ICrashScenario Scenario => new DelegateScenario("random", (storage, _) =>
         {
-            using var file = storage.Open("f", new MappedFileOptions { Length = Pages * Page });
+            using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = Pages * Page });
             file.FlushFile();
             storage.FlushDirectory();
-            foreach (var op in ops)
+            foreach (Op op in ops)
             {
-                var (offsetBytes, lengthBytes) = Range(op);
+                (int offsetBytes, int lengthBytes) = Range(op);
                 switch (op.Kind)
                 {
                     case 0:

@@ -15,7 +15,7 @@ public sealed class PublicSeamTests
         var tree = (ISubdirectoryStorage)storage;
         tree.CreateDirectory("d");
         tree.FlushDirectory();
-        using (var file = tree.Open("d/f", new MappedFileOptions { Length = Page }))
+        using (IMappedFile file = tree.Open("d/f", new MappedFileOptions { Length = Page }))
         {
             file.Write(0, "x"u8);
             file.FlushFile();
@@ -43,8 +43,8 @@ public sealed class PublicSeamTests
     public void A_scenario_with_a_subdirectory_fails_without_the_subdirectorys_fsync_and_passes_with_it()
     {
         var options = new ExplorerOptions { CrashKinds = [CrashKind.PowerLoss] };
-        var without = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(Tree(flushSubdirectory: false));
-        var with = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(Tree(flushSubdirectory: true));
+        CrashReport without = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(Tree(flushSubdirectory: false));
+        CrashReport with = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(Tree(flushSubdirectory: true));
 
         Assert.Equal("d holds []", Assert.Single(without.Failures).Message);
         Assert.True(with.Passed, string.Join("; ", with.Failures.Select(f => f.Message)));
@@ -53,15 +53,15 @@ public sealed class PublicSeamTests
     [Fact]
     public void The_images_of_a_crash_point_and_of_a_failure_are_public()
     {
-        var scenario = Tree(flushSubdirectory: false);
-        var record = CrashExplorer.Record(scenario);
+        DelegateScenario scenario = Tree(flushSubdirectory: false);
+        SimulationRecord record = CrashExplorer.Record(scenario);
         var images = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount)
             .Select(image => string.Join(" ", image.Keys.Order(StringComparer.Ordinal))).Distinct().Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["d/", "d/ d/f"], images);
 
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.PowerLoss] }).Explore(record, scenario);
-        var failure = Assert.Single(report.Failures);
-        var failing = CrashExplorer.FailureImage(record, KernelModel.Linux3_16Range, failure, report.AtomicWriteBytes);
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.PowerLoss] }).Explore(record, scenario);
+        CrashFailure failure = Assert.Single(report.Failures);
+        IReadOnlyDictionary<string, byte[]>? failing = CrashExplorer.FailureImage(record, KernelModel.Linux3_16Range, failure, report.AtomicWriteBytes);
         Assert.NotNull(failing);
         Assert.Equal(["d/"], failing.Keys);
         Assert.Throws<ArgumentOutOfRangeException>(() => CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount + 1));
@@ -87,7 +87,7 @@ public sealed class PublicSeamTests
         {
             var simulated = (SimulatedStorage)storage;
             simulated.CallDescription = "creat(log) in pid 7";
-            using var file = simulated.Open("log", new MappedFileOptions { Length = Page });
+            using IMappedFile file = simulated.Open("log", new MappedFileOptions { Length = Page });
             simulated.CallDescription = null;
             file.FlushFile();
         }, (_, context) =>
@@ -109,13 +109,13 @@ public sealed class PublicSeamTests
         var scenario = new DelegateScenario("setup", (storage, _) =>
         {
             var simulated = (SimulatedStorage)storage;
-            using (var initial = simulated.Open("initial", new MappedFileOptions { Length = Page }))
+            using (IMappedFile initial = simulated.Open("initial", new MappedFileOptions { Length = Page }))
             {
                 initial.FlushFile();
             }
             simulated.FlushDirectory();
             simulated.EndSetup();
-            using var file = simulated.Open("initial", new MappedFileOptions { Mode = FileMode.Open });
+            using IMappedFile file = simulated.Open("initial", new MappedFileOptions { Mode = FileMode.Open });
             file.Write(0, "x"u8);
             file.Flush(0, Page);
         }, (_, context) =>
@@ -123,8 +123,8 @@ public sealed class PublicSeamTests
             checkedAt.Add(context.CrashPointIndex);
             return CheckResult.Ok;
         }, verdictDependsOnCrashPoint: true);
-        var record = CrashExplorer.Record(scenario);
-        var report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(record, scenario);
+        SimulationRecord record = CrashExplorer.Record(scenario);
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(record, scenario);
 
         Assert.Equal(3, record.FirstExploredCrashPoint); // Open, FlushFile, FlushDirectory
         Assert.Equal([3, 4, 5, 6], checkedAt.Distinct().Order());
@@ -142,26 +142,26 @@ public sealed class PublicSeamTests
             simulated.SetUpInitialState(() =>
             {
                 insideSetUp = simulated.ModelCall;
-                using var initial = simulated.Open("a", new MappedFileOptions { Length = Page });
+                using IMappedFile initial = simulated.Open("a", new MappedFileOptions { Length = Page });
                 initial.Write(0, "x"u8);
                 initial.FlushFile();
                 simulated.FlushDirectory();
             });
             Assert.Equal(ModelCall.Fdatasync, simulated.ModelCall);
             simulated.EndSetup();
-            using var file = simulated.Open("a", new MappedFileOptions { Mode = FileMode.Open });
+            using IMappedFile file = simulated.Open("a", new MappedFileOptions { Mode = FileMode.Open });
             file.FlushFile();
             simulated.ModelCall = null;
             acknowledged.Add(1);
         }, (recovered, _) =>
         {
-            using var file = recovered.Open("a", new MappedFileOptions { Mode = FileMode.Open });
-            var first = new byte[1];
+            using IMappedFile file = recovered.Open("a", new MappedFileOptions { Mode = FileMode.Open });
+            byte[] first = new byte[1];
             file.Read(0, first);
             return first[0] == (byte)'x' ? CheckResult.Ok : CheckResult.Fail("a lost its initial byte");
         });
-        var record = CrashExplorer.Record(scenario);
-        var report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(record, scenario);
+        SimulationRecord record = CrashExplorer.Record(scenario);
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(record, scenario);
 
         Assert.Null(insideSetUp); // the initial-state marker is not a ModelCall member, so it reads as no override
         Assert.Null(record.ModelCallOf(2)); // the set-up's FlushFile: durable by definition, no program call
@@ -176,7 +176,7 @@ public sealed class PublicSeamTests
         var scenario = new DelegateScenario("link", (storage, _) =>
         {
             var simulated = (SimulatedStorage)storage;
-            using (var file = simulated.Open("a", new MappedFileOptions { Length = Page }))
+            using (IMappedFile file = simulated.Open("a", new MappedFileOptions { Length = Page }))
             {
                 file.Write(0, "x"u8);
                 file.FlushFile();
@@ -185,7 +185,7 @@ public sealed class PublicSeamTests
             simulated.Link("a", "b");
             simulated.FlushDirectory();
         }, (_, _) => CheckResult.Ok);
-        var record = CrashExplorer.Record(scenario);
+        SimulationRecord record = CrashExplorer.Record(scenario);
         var last = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount)
             .Select(image => string.Join(" ", image.Keys.Order(StringComparer.Ordinal))).Distinct().ToList();
         var beforeFlush = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount - 1)

@@ -11,11 +11,11 @@ public sealed class ReachabilityTests
 
     private static SimulationRecord ReplacedThreeTimes(bool flushDirectory) => CrashExplorer.Record(new DelegateScenario("replace", (storage, _) =>
     {
-        for (var generation = 1; generation <= 3; generation++)
+        for (int generation = 1; generation <= 3; generation++)
         {
-            using (var file = storage.Open("tmp", new MappedFileOptions { Mode = FileMode.Create, Length = 4 * Page }))
+            using (IMappedFile file = storage.Open("tmp", new MappedFileOptions { Mode = FileMode.Create, Length = 4 * Page }))
             {
-                for (var pageIndex = 0; pageIndex < 4; pageIndex++)
+                for (int pageIndex = 0; pageIndex < 4; pageIndex++)
                 {
                     file.Write(pageIndex * Page, Enumerable.Repeat((byte)generation, Page).ToArray());
                 }
@@ -35,8 +35,8 @@ public sealed class ReachabilityTests
     [InlineData(false)]
     public void Every_state_at_every_crash_point_is_a_distinct_image(bool flushDirectory)
     {
-        var record = ReplacedThreeTimes(flushDirectory);
-        for (var crashPointIndex = 0; crashPointIndex <= record.CallCount; crashPointIndex++)
+        SimulationRecord record = ReplacedThreeTimes(flushDirectory);
+        for (int crashPointIndex = 0; crashPointIndex <= record.CallCount; crashPointIndex++)
         {
             var images = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, crashPointIndex, new ExplorerOptions())
                 .Select(Describe).ToList();
@@ -50,7 +50,7 @@ public sealed class ReachabilityTests
     [Fact]
     public void Files_replaced_and_deleted_before_a_durable_directory_add_no_choices()
     {
-        var record = ReplacedThreeTimes(flushDirectory: true);
+        SimulationRecord record = ReplacedThreeTimes(flushDirectory: true);
         // After the last FlushDirectory no name reaches any of the three files: one state, the empty directory.
         Assert.Empty(CrashExplorer.OptionCounts(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount, 4096));
         var images = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount, new ExplorerOptions()).ToList();

@@ -19,17 +19,17 @@ public sealed class RealFileTests : IDisposable
     public void A_workload_stopped_at_a_crash_point_leaves_an_image_the_model_allows(string scenarioName)
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "DirectoryStorage maps files with the Linux system calls");
-        var scenario = BundledScenarios.All.Single(b => b.Scenario.Name == scenarioName).Scenario;
-        var record = CrashExplorer.Record(scenario);
-        foreach (var stopBeforeCall in new[] { 1, record.CallCount * 2 / 3, record.CallCount - 1 })
+        ICrashScenario scenario = BundledScenarios.All.Single(b => b.Scenario.Name == scenarioName).Scenario;
+        SimulationRecord record = CrashExplorer.Record(scenario);
+        foreach (int stopBeforeCall in new[] { 1, record.CallCount * 2 / 3, record.CallCount - 1 })
         {
-            var directory = _root.CreateSubdirectory($"{scenarioName}-{stopBeforeCall}").FullName;
+            string directory = _root.CreateSubdirectory($"{scenarioName}-{stopBeforeCall}").FullName;
             var limited = new CallLimitedStorage(new DirectoryStorage(directory), stopBeforeCall);
             Assert.Throws<CrashPointReachedException>(() => scenario.Run(limited, new Acknowledgements()));
-            var image = Directory.GetFiles(directory).ToDictionary(path => Path.GetFileName(path), File.ReadAllBytes);
-            Assert.True(record.Allows(KernelModel.Linux3_16Range, CrashKind.ProcessCrash, stopBeforeCall, 4096, image, out var reason),
+            Dictionary<string, byte[]> image = Directory.GetFiles(directory).ToDictionary(path => Path.GetFileName(path), File.ReadAllBytes);
+            Assert.True(record.Allows(KernelModel.Linux3_16Range, CrashKind.ProcessCrash, stopBeforeCall, 4096, image, out string? reason),
                 $"{scenarioName} stopped before call {stopBeforeCall} ({record.DescribeCall(stopBeforeCall)}): {reason}");
-            var checker = scenario.Check(new DirectoryStorage(directory),
+            CheckResult checker = scenario.Check(new DirectoryStorage(directory),
                 new CrashContext(CrashKind.ProcessCrash, stopBeforeCall, record.AcknowledgedAt(stopBeforeCall)));
             Assert.True(checker.Passed, checker.Message);
         }
@@ -39,12 +39,12 @@ public sealed class RealFileTests : IDisposable
     public void An_image_from_a_different_crash_point_is_not_allowed()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "DirectoryStorage maps files with the Linux system calls");
-        var scenario = BundledScenarios.WriteAheadLog.Scenario;
-        var record = CrashExplorer.Record(scenario);
-        var directory = _root.CreateSubdirectory("wal-complete").FullName;
+        ICrashScenario scenario = BundledScenarios.WriteAheadLog.Scenario;
+        SimulationRecord record = CrashExplorer.Record(scenario);
+        string directory = _root.CreateSubdirectory("wal-complete").FullName;
         scenario.Run(new DirectoryStorage(directory), new Acknowledgements());
-        var image = Directory.GetFiles(directory).ToDictionary(path => Path.GetFileName(path), File.ReadAllBytes);
-        Assert.True(record.Allows(KernelModel.Linux3_16Range, CrashKind.ProcessCrash, record.CallCount, 4096, image, out var reason), reason);
+        Dictionary<string, byte[]> image = Directory.GetFiles(directory).ToDictionary(path => Path.GetFileName(path), File.ReadAllBytes);
+        Assert.True(record.Allows(KernelModel.Linux3_16Range, CrashKind.ProcessCrash, record.CallCount, 4096, image, out string? reason), reason);
         Assert.False(record.Allows(KernelModel.Linux3_16Range, CrashKind.ProcessCrash, record.CallCount - 2, 4096, image, out reason));
         Assert.Contains("'wal.bin' page 0", reason, StringComparison.Ordinal);
     }

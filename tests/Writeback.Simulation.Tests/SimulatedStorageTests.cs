@@ -7,14 +7,14 @@ public sealed class SimulatedStorageTests
     {
         static void Workload(IMappedStorage storage)
         {
-            using var file = storage.Open("f", new MappedFileOptions { Length = 4096 });
+            using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = 4096 });
             Assert.Throws<ArgumentOutOfRangeException>(() => file.Flush(4096, 1));
             Assert.Throws<ArgumentOutOfRangeException>(() => file.Write(-1, new byte[1]));
             Assert.Throws<ArgumentException>(() => storage.Open("a/b"));
             Assert.Throws<FileNotFoundException>(() => storage.Delete("missing"));
             Assert.Throws<WritebackException>(() => storage.Open("f", new MappedFileOptions { Mode = FileMode.CreateNew }));
         }
-        var record = CrashExplorer.Record(new DelegateScenario("throwing", (storage, _) => Workload(storage)));
+        SimulationRecord record = CrashExplorer.Record(new DelegateScenario("throwing", (storage, _) => Workload(storage)));
         var limited = new CallLimitedStorage(new SimulatedStorage(), int.MaxValue);
         Workload(limited);
         Assert.Equal(6, record.CallCount);
@@ -26,7 +26,7 @@ public sealed class SimulatedStorageTests
     public void A_range_beyond_the_end_is_rejected_naming_the_parameter()
     {
         var storage = new SimulatedStorage();
-        using var file = storage.Open("f", new MappedFileOptions { Length = 100 });
+        using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = 100 });
         Assert.Equal("length", Assert.Throws<ArgumentOutOfRangeException>(() => file.Flush(50, 51)).ParamName);
         Assert.Equal("offset", Assert.Throws<ArgumentOutOfRangeException>(() => file.StartWriteback(-1, 1)).ParamName);
         Assert.Equal("source", Assert.Throws<ArgumentOutOfRangeException>(() => file.Write(99, new byte[2])).ParamName);
@@ -37,10 +37,10 @@ public sealed class SimulatedStorageTests
     public void Reads_see_writes_and_growth_reads_zeros()
     {
         var storage = new SimulatedStorage();
-        using var file = storage.Open("f", new MappedFileOptions { Length = 10 });
+        using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = 10 });
         file.Write(2, [1, 2, 3]);
         file.SetLength(5000);
-        var buffer = new byte[5000];
+        byte[] buffer = new byte[5000];
         file.Read(0, buffer);
         Assert.Equal([0, 0, 1, 2, 3, 0], buffer[..6]);
         Assert.All(buffer[5..], b => Assert.Equal(0, b));

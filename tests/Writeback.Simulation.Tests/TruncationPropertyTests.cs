@@ -24,21 +24,21 @@ public sealed class TruncationPropertyTests
     [InlineData(nameof(KernelModel.Linux2_6_19To3_15WholeFile))]
     public void Explored_images_are_allowed_and_a_crash_point_before_a_call_without_effect_allows_nothing_the_next_does_not(string modelName)
     {
-        Assert.True(KernelModel.TryParse(modelName, out var model));
+        Assert.True(KernelModel.TryParse(modelName, out KernelModel? model));
         var options = new ExplorerOptions { MaxStatesPerCrashPoint = 256, RandomSamplesPerCrashPoint = 8, Seed = 5 };
         Workloads.Sample(ops =>
         {
-            var record = CrashExplorer.Record(new DelegateScenario("truncate-random", (storage, _) => Run(storage, ops)));
-            foreach (var kind in new[] { CrashKind.KernelCrash, CrashKind.PowerLoss })
+            SimulationRecord record = CrashExplorer.Record(new DelegateScenario("truncate-random", (storage, _) => Run(storage, ops)));
+            foreach (CrashKind kind in new[] { CrashKind.KernelCrash, CrashKind.PowerLoss })
             {
-                for (var crashPointIndex = 0; crashPointIndex < record.CrashPointCount; crashPointIndex++)
+                for (int crashPointIndex = 0; crashPointIndex < record.CrashPointCount; crashPointIndex++)
                 {
-                    var withoutEffect = crashPointIndex < record.CallCount
+                    bool withoutEffect = crashPointIndex < record.CallCount
                         && record.DescribeCall(crashPointIndex).StartsWith("Write", StringComparison.Ordinal)
                         || crashPointIndex < record.CallCount && record.DescribeCall(crashPointIndex).StartsWith("SetLength", StringComparison.Ordinal);
-                    foreach (var image in CrashExplorer.EnumerateImages(record, model, kind, crashPointIndex, options))
+                    foreach (IReadOnlyDictionary<string, byte[]> image in CrashExplorer.EnumerateImages(record, model, kind, crashPointIndex, options))
                     {
-                        if (!record.Allows(model, kind, crashPointIndex, 4096, image, out var reason))
+                        if (!record.Allows(model, kind, crashPointIndex, 4096, image, out string? reason))
                         {
                             throw new InvalidOperationException($"{Describe(ops)}: crash point {crashPointIndex} {kind}: {reason}");
                         }
@@ -54,12 +54,12 @@ public sealed class TruncationPropertyTests
 
     private static void Run(IMappedStorage storage, Op[] ops)
     {
-        using var file = storage.Open("f", new MappedFileOptions { Length = 4 * Page });
+        using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = 4 * Page });
         file.FlushFile();
         storage.FlushDirectory();
-        foreach (var op in ops)
+        foreach (Op op in ops)
         {
-            var offsetBytes = (long)op.Page * Page;
+            long offsetBytes = (long)op.Page * Page;
             switch (op.Kind)
             {
                 case 0 when offsetBytes + 16 <= file.Length:

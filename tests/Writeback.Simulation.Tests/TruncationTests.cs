@@ -13,8 +13,8 @@ public sealed class TruncationTests
     /// <summary>A durable file of four pages filled with 1, 2, 3, 4; then <paramref name="after"/>.</summary>
     private static SimulationRecord FourDurablePages(Action<IMappedFile> after) => CrashExplorer.Record(new DelegateScenario("truncate", (storage, _) =>
     {
-        using var file = storage.Open("f", new MappedFileOptions { Length = 4 * Page });
-        for (var pageIndex = 0; pageIndex < 4; pageIndex++)
+        using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = 4 * Page });
+        for (int pageIndex = 0; pageIndex < 4; pageIndex++)
         {
             file.Write(pageIndex * Page, Enumerable.Repeat((byte)(pageIndex + 1), Page).ToArray());
         }
@@ -27,12 +27,12 @@ public sealed class TruncationTests
     private static SortedSet<string> Images(SimulationRecord record, KernelModel model, CrashKind kind)
     {
         var images = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var image in CrashExplorer.EnumerateImages(record, model, kind, record.CallCount, new ExplorerOptions()))
+        foreach (IReadOnlyDictionary<string, byte[]> image in CrashExplorer.EnumerateImages(record, model, kind, record.CallCount, new ExplorerOptions()))
         {
-            var content = image["f"];
+            byte[] content = image["f"];
             Assert.Equal(0, content.Length % Page);
             images.Add(new string([.. content.Chunk(Page).Select(page => page.All(b => b == page[0]) && page[0] < 10 ? (char)('0' + page[0]) : 'x')]));
-            Assert.True(record.Allows(model, kind, record.CallCount, 4096, image, out var reason), reason);
+            Assert.True(record.Allows(model, kind, record.CallCount, 4096, image, out string? reason), reason);
         }
         return images;
     }
@@ -40,7 +40,7 @@ public sealed class TruncationTests
     public static TheoryData<string, CrashKind> Models()
     {
         var data = new TheoryData<string, CrashKind>();
-        foreach (var model in KernelModel.All)
+        foreach (KernelModel model in KernelModel.All)
         {
             data.Add(model.Name, CrashKind.KernelCrash);
             data.Add(model.Name, CrashKind.PowerLoss);
@@ -48,13 +48,13 @@ public sealed class TruncationTests
         return data;
     }
 
-    private static KernelModel ModelNamed(string name) => KernelModel.TryParse(name, out var model) ? model : throw new ArgumentException(name);
+    private static KernelModel ModelNamed(string name) => KernelModel.TryParse(name, out KernelModel? model) ? model : throw new ArgumentException(name);
 
     [Theory]
     [MemberData(nameof(Models))]
     public void A_shrink_never_flushed_leaves_the_old_length_with_the_old_data_or_the_new_length(string modelName, CrashKind kind)
     {
-        var record = FourDurablePages(file => file.SetLength(2 * Page));
+        SimulationRecord record = FourDurablePages(file => file.SetLength(2 * Page));
         Assert.Equal(["12", "1234"], Images(record, ModelNamed(modelName), kind));
     }
 
@@ -62,7 +62,7 @@ public sealed class TruncationTests
     [MemberData(nameof(Models))]
     public void Growth_after_a_shrink_reads_holes_and_the_length_changes_persist_in_order(string modelName, CrashKind kind)
     {
-        var record = FourDurablePages(file =>
+        SimulationRecord record = FourDurablePages(file =>
         {
             file.SetLength(2 * Page);
             file.SetLength(4 * Page);
@@ -74,7 +74,7 @@ public sealed class TruncationTests
     [MemberData(nameof(Models))]
     public void Data_written_after_a_shrink_and_growth_never_appears_under_the_old_length(string modelName, CrashKind kind)
     {
-        var record = FourDurablePages(file =>
+        SimulationRecord record = FourDurablePages(file =>
         {
             file.SetLength(2 * Page);
             file.SetLength(4 * Page);
@@ -86,7 +86,7 @@ public sealed class TruncationTests
     [Fact]
     public void A_shrink_made_durable_by_FlushFile_leaves_only_the_new_length()
     {
-        var record = FourDurablePages(file =>
+        SimulationRecord record = FourDurablePages(file =>
         {
             file.SetLength(2 * Page);
             file.FlushFile();
@@ -97,8 +97,8 @@ public sealed class TruncationTests
     [Fact]
     public void A_cut_in_the_middle_of_a_page_zeroes_its_tail_as_a_store()
     {
-        var record = FourDurablePages(file => file.SetLength(Page + Page / 2));
-        var lengths = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount, new ExplorerOptions())
+        SimulationRecord record = FourDurablePages(file => file.SetLength(Page + Page / 2));
+        int[] lengths = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount, new ExplorerOptions())
             .Select(image => image["f"].Length).Distinct().Order().ToArray();
         Assert.Equal([Page + Page / 2, 4 * Page], lengths);
     }
@@ -108,8 +108,8 @@ public sealed class TruncationTests
     {
         var scenario = new DelegateScenario("shrink", (storage, acknowledged) =>
         {
-            using var file = storage.Open("f", new MappedFileOptions { Length = 4 * Page });
-            for (var pageIndex = 0; pageIndex < 4; pageIndex++)
+            using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = 4 * Page });
+            for (int pageIndex = 0; pageIndex < 4; pageIndex++)
             {
                 file.Write(pageIndex * Page, Enumerable.Repeat((byte)(pageIndex + 1), Page).ToArray());
             }
@@ -123,10 +123,10 @@ public sealed class TruncationTests
             {
                 return context.Acknowledged.Count == 0 ? CheckResult.Ok : CheckResult.Fail("file lost");
             }
-            using var file = recovered.Open("f", new MappedFileOptions { Mode = FileMode.Open });
-            for (var pageIndex = 0; pageIndex * Page < file.Length; pageIndex++)
+            using IMappedFile file = recovered.Open("f", new MappedFileOptions { Mode = FileMode.Open });
+            for (int pageIndex = 0; pageIndex * Page < file.Length; pageIndex++)
             {
-                var page = file.GetReadOnlySpan(pageIndex * Page, Page);
+                ReadOnlySpan<byte> page = file.GetReadOnlySpan(pageIndex * Page, Page);
                 if (context.Acknowledged.Count > 0 && page.IndexOfAnyExcept((byte)(pageIndex + 1)) >= 0)
                 {
                     return CheckResult.Fail($"page {pageIndex} holds data never written there");
@@ -134,9 +134,9 @@ public sealed class TruncationTests
             }
             return CheckResult.Ok;
         });
-        foreach (var model in KernelModel.All)
+        foreach (KernelModel model in KernelModel.All)
         {
-            var report = new CrashExplorer(model).Explore(scenario);
+            CrashReport report = new CrashExplorer(model).Explore(scenario);
             Assert.True(report.Passed, $"{model}: {string.Join("; ", report.Failures.Select(f => $"{f.Kind} #{f.CrashPointIndex}: {f.Message}"))}");
         }
     }

@@ -139,9 +139,9 @@ public sealed class AbiTests
     private static Dictionary<string, long> ManagedConstants()
     {
         var values = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var type in new[] { typeof(Interop.Libc), typeof(Interop.IoUring), typeof(Errno) })
+        foreach (Type? type in new[] { typeof(Interop.Libc), typeof(Interop.IoUring), typeof(Errno) })
         {
-            foreach (var field in type.GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public).Where(f => f.IsLiteral))
+            foreach (FieldInfo? field in type.GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public).Where(f => f.IsLiteral))
             {
                 values[field.Name] = Convert.ToInt64(field.GetRawConstantValue(), CultureInfo.InvariantCulture);
             }
@@ -166,11 +166,11 @@ public sealed class AbiTests
             ["sizeof(struct cachestat_range)"] = Marshal.SizeOf<Interop.Libc.cachestat_range>(),
             ["sizeof(struct cachestat)"] = Marshal.SizeOf<Interop.Libc.cachestat>(),
         };
-        foreach (var field in new[] { "off", "len" })
+        foreach (string? field in new[] { "off", "len" })
         {
             values[$"offsetof(struct cachestat_range, {field})"] = Marshal.OffsetOf<Interop.Libc.cachestat_range>(field);
         }
-        foreach (var field in new[] { "nr_cache", "nr_dirty", "nr_writeback", "nr_evicted", "nr_recently_evicted" })
+        foreach (string? field in new[] { "nr_cache", "nr_dirty", "nr_writeback", "nr_evicted", "nr_recently_evicted" })
         {
             values[$"offsetof(struct cachestat, {field})"] = Marshal.OffsetOf<Interop.Libc.cachestat>(field);
         }
@@ -180,14 +180,14 @@ public sealed class AbiTests
     [SkippableFact]
     public void ConstantsMatchTheCHeaders()
     {
-        var probe = RequireProbe();
-        var managed = ManagedConstants();
+        ProbeResult probe = RequireProbe();
+        Dictionary<string, long> managed = ManagedConstants();
         var missing = managed.Keys.Where(name => !probe.Values.ContainsKey(name)).ToList();
         // __NR_cachestat is absent from linux-libc-dev before 6.5; it is then checked by the
         // real-kernel cachestat tests instead. Everything else must be in the headers.
         missing.Remove("SYS_cachestat");
         Assert.Empty(missing);
-        var mismatches = managed.Where(pair => probe.Values.TryGetValue(pair.Key, out var c) && c != pair.Value)
+        var mismatches = managed.Where(pair => probe.Values.TryGetValue(pair.Key, out long c) && c != pair.Value)
                                 .Select(pair => $"{pair.Key}: C# {pair.Value}, C {probe.Values[pair.Key]}").ToList();
         Assert.Empty(mismatches);
     }
@@ -198,7 +198,7 @@ public sealed class AbiTests
         void Layout<T>(string cName, params (string Managed, string C)[] fields)
         {
             values[$"sizeof(struct {cName})"] = Marshal.SizeOf<T>();
-            foreach (var (managed, c) in fields)
+            foreach ((string? managed, string? c) in fields)
             {
                 values[$"offsetof(struct {cName}, {c})"] = Marshal.OffsetOf<T>(managed);
             }
@@ -222,9 +222,9 @@ public sealed class AbiTests
 
     private static void AssertAsProbed(ProbeResult probe, Dictionary<string, long> managed)
     {
-        foreach (var (name, value) in managed)
+        foreach ((string? name, long value) in managed)
         {
-            Assert.True(probe.Values.TryGetValue(name, out var c), $"{name} missing from the probe");
+            Assert.True(probe.Values.TryGetValue(name, out long c), $"{name} missing from the probe");
             Assert.True(c == value, $"{name}: C# {value}, C {c}");
         }
     }
@@ -236,7 +236,7 @@ public sealed class AbiTests
         void Layout<T>(string cName)
         {
             values[$"sizeof(struct {cName})"] = Marshal.SizeOf<T>();
-            foreach (var field in typeof(T).GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance).Where(f => !f.Name.StartsWith("__spare", StringComparison.Ordinal)))
+            foreach (FieldInfo? field in typeof(T).GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance).Where(f => !f.Name.StartsWith("__spare", StringComparison.Ordinal)))
             {
                 values[$"offsetof(struct {cName}, {field.Name})"] = Marshal.OffsetOf<T>(field.Name);
             }
@@ -250,7 +250,7 @@ public sealed class AbiTests
         // CmsgWithFd is one cmsghdr followed by its single int of data: checked as the header's
         // fields, the data's offset (CMSG_LEN minus the int) and the whole (CMSG_SPACE).
         values["sizeof(struct cmsghdr)"] = Marshal.OffsetOf<Interop.CmsgWithFd>(nameof(Interop.CmsgWithFd.fd));
-        foreach (var field in new[] { "cmsg_len", "cmsg_level", "cmsg_type" })
+        foreach (string? field in new[] { "cmsg_len", "cmsg_level", "cmsg_type" })
         {
             values[$"offsetof(struct cmsghdr, {field})"] = Marshal.OffsetOf<Interop.CmsgWithFd>(field);
         }
@@ -268,12 +268,12 @@ public sealed class AbiTests
     [SkippableFact]
     public void CachestatStructsMatchTheKernelHeaders()
     {
-        var probe = RequireProbe();
+        ProbeResult probe = RequireProbe();
         Skip.IfNot(probe.HasCachestatHeaders,
             "the installed kernel headers (linux-libc-dev) predate Linux 6.5 and have no struct cachestat; install newer headers to check its layout");
-        foreach (var (name, value) in ManagedCachestatLayout())
+        foreach ((string? name, long value) in ManagedCachestatLayout())
         {
-            Assert.True(probe.Values.TryGetValue(name, out var c), $"{name} missing from the probe");
+            Assert.True(probe.Values.TryGetValue(name, out long c), $"{name} missing from the probe");
             Assert.Equal(c, value);
         }
         Assert.Equal(Interop.Libc.SYS_cachestat, probe.Values["SYS_cachestat"]);
@@ -282,11 +282,11 @@ public sealed class AbiTests
     [SkippableFact]
     public void ErrnoNamesMatchStrerrorname()
     {
-        var probe = RequireProbe();
+        ProbeResult probe = RequireProbe();
         Skip.If(probe.ErrnoNames.Count == 0, "this libc has no strerrorname_np (glibc < 2.32)");
-        foreach (var (errno, name) in probe.ErrnoNames)
+        foreach ((int errno, string? name) in probe.ErrnoNames)
         {
-            var ours = ErrnoName.Of(errno);
+            string ours = ErrnoName.Of(errno);
             if (!ours.StartsWith("errno ", StringComparison.Ordinal))
             {
                 Assert.Equal(name, ours);
@@ -297,37 +297,37 @@ public sealed class AbiTests
     private static ProbeResult RequireProbe()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "the interop constants are Linux's");
-        var probe = s_probe.Value;
+        ProbeResult? probe = s_probe.Value;
         Skip.If(probe is null, "gcc is not installed (apt-get install gcc), so the C headers cannot be probed");
         return probe!;
     }
 
     private static ProbeResult? RunProbe()
     {
-        var directory = Directory.CreateTempSubdirectory("writeback-abi-");
+        DirectoryInfo directory = Directory.CreateTempSubdirectory("writeback-abi-");
         try
         {
-            var source = Path.Combine(directory.FullName, "probe.c");
-            var binary = Path.Combine(directory.FullName, "probe");
+            string source = Path.Combine(directory.FullName, "probe.c");
+            string binary = Path.Combine(directory.FullName, "probe");
             File.WriteAllText(source, Probe);
-            var hasCachestat = Run("gcc", $"-DWITH_CACHESTAT -o {binary} {source}", out _, out var notFound);
+            bool hasCachestat = Run("gcc", $"-DWITH_CACHESTAT -o {binary} {source}", out _, out bool notFound);
             if (notFound)
             {
                 return null;
             }
-            if (!hasCachestat && !Run("gcc", $"-o {binary} {source}", out var error, out _))
+            if (!hasCachestat && !Run("gcc", $"-o {binary} {source}", out string? error, out _))
             {
                 throw new InvalidOperationException("the ABI probe did not compile: " + error);
             }
-            if (!Run(binary, "", out var output, out _))
+            if (!Run(binary, "", out string? output, out _))
             {
                 throw new InvalidOperationException("the ABI probe failed: " + output);
             }
             var values = new Dictionary<string, long>(StringComparer.Ordinal);
             var names = new Dictionary<int, string>();
-            foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
-                var separator = line.LastIndexOf('=');
+                int separator = line.LastIndexOf('=');
                 if (line.StartsWith("errname ", StringComparison.Ordinal))
                 {
                     names[int.Parse(line[8..separator], CultureInfo.InvariantCulture)] = line[(separator + 1)..];
@@ -362,8 +362,8 @@ public sealed class AbiTests
         }
         using (process)
         {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = process.StandardError.ReadToEndAsync();
             if (!process.WaitForExit(60_000))
             {
                 process.Kill();

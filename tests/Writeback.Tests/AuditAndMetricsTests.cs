@@ -16,7 +16,7 @@ public sealed class AuditAndMetricsTests : IDisposable
         using var file = MappedFile.Open(_directory.File("audit.bin"),
             new MappedFileOptions { Length = 32 * 4096, ReportDirtyOutsideRange = true });
         Kernel.SkipUnlessDirtyPagesVisible(file);
-        var page = file.PageSize;
+        int page = file.PageSize;
         var reports = new List<DirtyOutsideRangeEventArgs>();
         file.DirtyPagesOutsideRange += (_, e) => reports.Add(e);
         Assert.True(Kernel.Eventually(3, () =>
@@ -24,7 +24,7 @@ public sealed class AuditAndMetricsTests : IDisposable
             reports.Clear();
             Kernel.Dirty(file, 0, file.Length, 4);
             file.Flush(4 * page, page);
-            var report = Assert.Single(reports);
+            DirtyOutsideRangeEventArgs report = Assert.Single(reports);
             Assert.Equal((file.Path, 4L * page, (long)page), (report.Path, report.FlushedOffset, report.FlushedLength));
             Assert.InRange(report.DirtyPagesOutside, 0, 31);
             return report.DirtyPagesOutside > 0;
@@ -40,7 +40,7 @@ public sealed class AuditAndMetricsTests : IDisposable
     {
         using var file = MappedFile.Open(_directory.File("handler.bin"),
             new MappedFileOptions { Length = 8 * 4096, ReportDirtyOutsideRange = true });
-        var raised = 0;
+        int raised = 0;
         file.DirtyPagesOutsideRange += (_, _) =>
         {
             Interlocked.Increment(ref raised);
@@ -78,7 +78,7 @@ public sealed class AuditAndMetricsTests : IDisposable
         void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
             string? operation = null;
-            foreach (var tag in tags)
+            foreach (KeyValuePair<string, object?> tag in tags)
             {
                 if (tag.Key == "operation")
                 {
@@ -94,7 +94,7 @@ public sealed class AuditAndMetricsTests : IDisposable
         listener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
         listener.Start();
 
-        var path = _directory.File("metrics.bin");
+        string path = _directory.File("metrics.bin");
         using (var file = MappedFile.Open(path, new MappedFileOptions { Length = 8 * 4096 }))
         {
             file.Flush(0, 3 * 4096);
@@ -120,21 +120,21 @@ public sealed class AuditAndMetricsTests : IDisposable
     public void RangeFlushAndStartWritebackDoNotAllocate()
     {
         using var file = MappedFile.Open(_directory.File("alloc.bin"), new MappedFileOptions { Length = 64 * 4096 });
-        for (var i = 0; i < 3; i++) // warm up: JIT, the writer thread, the lock's sync block
+        for (int i = 0; i < 3; i++) // warm up: JIT, the writer thread, the lock's sync block
         {
             file.GetSpan(i * 4096, 8).Fill(1);
             file.Flush(i * 4096, 8);
             file.StartWriteback(i * 4096, 8);
         }
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 50; i++)
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 50; i++)
         {
             file.GetSpan(i * 4096, 8).Fill(2);
             file.Flush(i * 4096, 8);
             file.StartWriteback(i * 4096, 4096);
             file.Flush();
         }
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
     }
 }

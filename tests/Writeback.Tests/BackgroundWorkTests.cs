@@ -19,12 +19,12 @@ public sealed class BackgroundWorkTests : IDisposable
     {
         var calls = new FaultInjector();
         using var file = MappedFile.Open(_directory.File("inflight.bin"), new MappedFileOptions { Length = 64 * 4096 }, calls);
-        using var firstPause = calls.PauseNext(SystemCalls.MSync);
-        using var secondPause = calls.PauseNext(SystemCalls.MSync);
-        var first = file.FlushAsync(0, 4096);
+        using FaultInjector.Pause firstPause = calls.PauseNext(SystemCalls.MSync);
+        using FaultInjector.Pause secondPause = calls.PauseNext(SystemCalls.MSync);
+        Task first = file.FlushAsync(0, 4096);
         Assert.True(firstPause.Entered.Wait(Deadline), "the flusher never called msync");
         // The same range, queued while the msync covering it is already running.
-        var second = file.FlushAsync(0, 4096);
+        Task second = file.FlushAsync(0, 4096);
         firstPause.Dispose();
         await first.WaitAsync(Deadline);
         // The first msync was issued before the second request existed: it must not complete it.
@@ -38,19 +38,19 @@ public sealed class BackgroundWorkTests : IDisposable
     [Fact]
     public async Task AFailureOfAConcurrentFlushFailsAGroupWhoseMsyncReturnedZero()
     {
-        var calls = new FaultInjector().Fail(SystemCalls.MSync, EIO, failCount: 1);
+        FaultInjector calls = new FaultInjector().Fail(SystemCalls.MSync, EIO, failCount: 1);
         using var file = MappedFile.Open(_directory.File("concurrent-failure.bin"), new MappedFileOptions { Length = 64 * 4096 }, calls);
-        using var firstPause = calls.PauseNext(SystemCalls.MSync);
-        using var secondPause = calls.PauseNext(SystemCalls.MSync);
+        using FaultInjector.Pause firstPause = calls.PauseNext(SystemCalls.MSync);
+        using FaultInjector.Pause secondPause = calls.PauseNext(SystemCalls.MSync);
         // A synchronous Flush on another thread is the call in flight beside the group's.
         var failing = Task.Run(() => file.Flush(0, 4096));
         Assert.True(firstPause.Entered.Wait(Deadline));
-        var concurrent = file.FlushAsync(32 * 4096, 4096);
+        Task concurrent = file.FlushAsync(32 * 4096, 4096);
         Assert.True(secondPause.Entered.Wait(Deadline));
         firstPause.Dispose(); // counted first: fails with EIO and poisons the file
-        var original = await Assert.ThrowsAsync<WritebackException>(() => failing.WaitAsync(Deadline));
+        WritebackException original = await Assert.ThrowsAsync<WritebackException>(() => failing.WaitAsync(Deadline));
         secondPause.Dispose(); // really succeeds, but the error may have been reported to the other call only
-        var repeated = await Assert.ThrowsAsync<WritebackException>(() => concurrent.WaitAsync(Deadline));
+        WritebackException repeated = await Assert.ThrowsAsync<WritebackException>(() => concurrent.WaitAsync(Deadline));
         Assert.Equal((EIO, EIO), (original.Errno, repeated.Errno));
         Assert.Equal(2, calls.CallCount(SystemCalls.MSync));
     }
@@ -62,12 +62,12 @@ public sealed class BackgroundWorkTests : IDisposable
         using var file = MappedFile.Open(_directory.File("merge1.bin"), new MappedFileOptions { Length = 256 * 4096 }, calls);
         Task first;
         var rest = new List<Task>();
-        using (var pause = calls.PauseNext(SystemCalls.MSync))
+        using (FaultInjector.Pause pause = calls.PauseNext(SystemCalls.MSync))
         {
             first = file.FlushAsync(0, 1);
             Assert.True(pause.Entered.Wait(Deadline), "the flusher never called msync");
             // 100 requests: pages 1..100, each with a small gap to its neighbour and in shuffled order.
-            foreach (var page in Enumerable.Range(1, 100).OrderBy(p => (p * 37) % 101))
+            foreach (int page in Enumerable.Range(1, 100).OrderBy(p => (p * 37) % 101))
             {
                 rest.Add(file.FlushAsync(page * 4096L + 8, 100));
             }
@@ -85,7 +85,7 @@ public sealed class BackgroundWorkTests : IDisposable
         using var file = MappedFile.Open(_directory.File("apart.bin"), new MappedFileOptions { Length = 16L << 20 }, calls);
         Task first;
         Task[] rest;
-        using (var pause = calls.PauseNext(SystemCalls.MSync))
+        using (FaultInjector.Pause pause = calls.PauseNext(SystemCalls.MSync))
         {
             first = file.FlushAsync(0, 1);
             Assert.True(pause.Entered.Wait(Deadline));
@@ -107,7 +107,7 @@ public sealed class BackgroundWorkTests : IDisposable
         using var file = MappedFile.Open(_directory.File("cancel.bin"), new MappedFileOptions { Length = 64 * 4096 }, calls);
         using var cancellation = new CancellationTokenSource();
         Task first, cancelled;
-        using (var pause = calls.PauseNext(SystemCalls.MSync))
+        using (FaultInjector.Pause pause = calls.PauseNext(SystemCalls.MSync))
         {
             first = file.FlushAsync(0, 1);
             Assert.True(pause.Entered.Wait(Deadline));
@@ -127,7 +127,7 @@ public sealed class BackgroundWorkTests : IDisposable
         var calls = new FaultInjector();
         var file = MappedFile.Open(_directory.File("drain.bin"), new MappedFileOptions { Length = 64 * 4096 }, calls);
         Task first, second;
-        using (var pause = calls.PauseNext(SystemCalls.MSync))
+        using (FaultInjector.Pause pause = calls.PauseNext(SystemCalls.MSync))
         {
             first = file.FlushAsync(0, 1);
             Assert.True(pause.Entered.Wait(Deadline));
@@ -145,11 +145,11 @@ public sealed class BackgroundWorkTests : IDisposable
         using var file = MappedFile.Open(_directory.File("coalesce.bin"), new MappedFileOptions { Length = 512 * 4096 }, calls);
         Kernel.SkipUnlessDirtyPagesVisible(file);
         Kernel.Dirty(file, 0, file.Length, 0x11);
-        using (var pause = calls.PauseNext(SystemCalls.SyncFileRange))
+        using (FaultInjector.Pause pause = calls.PauseNext(SystemCalls.SyncFileRange))
         {
             file.StartWriteback(0, 1);
             Assert.True(pause.Entered.Wait(Deadline), "the writer never called sync_file_range");
-            for (var page = 2; page < 512; page += 2)
+            for (int page = 2; page < 512; page += 2)
             {
                 file.StartWriteback(page * 4096L, 4096); // 255 disjoint ranges, more than the set holds
             }
@@ -163,7 +163,7 @@ public sealed class BackgroundWorkTests : IDisposable
 
     private static bool EveryEvenPageClean(MappedFile file) => Kernel.WaitUntil(() =>
     {
-        for (var page = 2; page < 512; page += 2)
+        for (int page = 2; page < 512; page += 2)
         {
             if (file.GetPageCacheState(page * 4096L, 4096) is not { DirtyPages: 0, WritebackPages: 0 })
             {
@@ -178,7 +178,7 @@ public sealed class BackgroundWorkTests : IDisposable
     {
         var calls = new FaultInjector();
         var file = MappedFile.Open(_directory.File("drain-writer.bin"), new MappedFileOptions { Length = 64 * 4096 }, calls);
-        using (var pause = calls.PauseNext(SystemCalls.SyncFileRange))
+        using (FaultInjector.Pause pause = calls.PauseNext(SystemCalls.SyncFileRange))
         {
             file.StartWriteback(0, 1);
             Assert.True(pause.Entered.Wait(Deadline));
@@ -196,9 +196,9 @@ public sealed class BackgroundWorkTests : IDisposable
         // Eight writers, 50 commits each: the pooled requests are reused across groups and threads.
         await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
         {
-            for (var i = 0; i < 50; i++)
+            for (int i = 0; i < 50; i++)
             {
-                var page = (writer * 8) + (i % 8);
+                int page = (writer * 8) + (i % 8);
                 file.GetSpan(page * 4096L, 1)[0] = (byte)i;
                 await file.FlushValueAsync(page * 4096L, 4096);
                 Assert.Equal(0, file.GetPageCacheState(page * 4096L, 4096).DirtyPages);
@@ -213,7 +213,7 @@ public sealed class BackgroundWorkTests : IDisposable
         using var file = MappedFile.Open(_directory.File("value-cancel.bin"), new MappedFileOptions { Length = 64 * 4096 }, calls);
         using var cancellation = new CancellationTokenSource();
         ValueTask first, cancelled;
-        using (var pause = calls.PauseNext(SystemCalls.MSync))
+        using (FaultInjector.Pause pause = calls.PauseNext(SystemCalls.MSync))
         {
             first = file.FlushValueAsync(0, 1);
             Assert.True(pause.Entered.Wait(Deadline));
@@ -221,14 +221,14 @@ public sealed class BackgroundWorkTests : IDisposable
             await cancellation.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await cancelled);
             // The cancelled request is still in the queued group: a new request must get another one.
-            var third = file.FlushValueAsync(40 * 4096, 4096);
+            ValueTask third = file.FlushValueAsync(40 * 4096, 4096);
             Assert.False(third.IsCompleted);
             pause.Dispose();
             await first;
             await third;
         }
         Assert.True(SpinWait.SpinUntil(() => calls.CallCount(SystemCalls.MSync) == 2, Deadline), "the cancelled range was not flushed");
-        var poisoned = new FaultInjector().Fail(SystemCalls.MSync, EIO);
+        FaultInjector poisoned = new FaultInjector().Fail(SystemCalls.MSync, EIO);
         using var failing = MappedFile.Open(_directory.File("value-fail.bin"), new MappedFileOptions { Length = 4096 }, poisoned);
         Assert.Equal(EIO, (await Assert.ThrowsAsync<WritebackException>(async () => await failing.FlushValueAsync(0, 1))).Errno);
         Assert.Equal(EIO, (await Assert.ThrowsAsync<WritebackException>(async () => await failing.FlushValueAsync(0, 1))).Errno);
@@ -241,7 +241,7 @@ public sealed class BackgroundWorkTests : IDisposable
         // The one EINTR policy (Interop.Eintr): a failed call whose errno is EINTR is restarted by
         // the wrappers of the calls whose man page lists it; any other errno is returned as it is.
         System.Runtime.InteropServices.Marshal.SetLastPInvokeError(EINTR);
-        Assert.Equal(EINTR, Interop.Eintr.Errno(-1, out var retry));
+        Assert.Equal(EINTR, Interop.Eintr.Errno(-1, out bool retry));
         Assert.True(retry);
         System.Runtime.InteropServices.Marshal.SetLastPInvokeError(EIO);
         Assert.Equal(EIO, Interop.Eintr.Errno(-1, out retry));
@@ -254,7 +254,7 @@ public sealed class BackgroundWorkTests : IDisposable
     public void AnInjectedEintrFromMsyncIsAFailureNotARetry()
     {
         const int EINTR = 4;
-        var msync = new FaultInjector().Fail(SystemCalls.MSync, EINTR, failCount: 1);
+        FaultInjector msync = new FaultInjector().Fail(SystemCalls.MSync, EINTR, failCount: 1);
         using var file = MappedFile.Open(_directory.File("eintr3.bin"), new MappedFileOptions { Length = 4096 }, msync);
         Assert.Equal("EINTR", Assert.Throws<WritebackException>(() => file.Flush(0, 1)).ErrnoName); // msync(2) does not list EINTR
         Assert.Equal(1, msync.CallCount(SystemCalls.MSync));

@@ -53,7 +53,7 @@ public sealed class BadInputTests : IDisposable
     [MemberData(nameof(RangedMembers))]
     public void NegativeOffsetIsRejected(string member)
     {
-        var failure = Assert.Throws<ArgumentOutOfRangeException>(() => Call(member, -1, 1));
+        ArgumentOutOfRangeException failure = Assert.Throws<ArgumentOutOfRangeException>(() => Call(member, -1, 1));
         Assert.Equal("offset", failure.ParamName);
         AssertNoDurabilityCall();
     }
@@ -62,7 +62,7 @@ public sealed class BadInputTests : IDisposable
     [MemberData(nameof(RangedMembers))]
     public void OffsetBeyondTheEndIsRejected(string member)
     {
-        var failure = Assert.Throws<ArgumentOutOfRangeException>(() => Call(member, FileBytes + 1, 0));
+        ArgumentOutOfRangeException failure = Assert.Throws<ArgumentOutOfRangeException>(() => Call(member, FileBytes + 1, 0));
         Assert.Equal("offset", failure.ParamName);
         Assert.Contains(_file.Path, failure.Message, StringComparison.Ordinal);
         AssertNoDurabilityCall();
@@ -72,7 +72,7 @@ public sealed class BadInputTests : IDisposable
     [MemberData(nameof(RangedMembers))]
     public void RangeBeyondTheEndIsRejected(string member)
     {
-        var failure = Assert.Throws<ArgumentOutOfRangeException>(() => Call(member, FileBytes - 10, 11));
+        ArgumentOutOfRangeException failure = Assert.Throws<ArgumentOutOfRangeException>(() => Call(member, FileBytes - 10, 11));
         Assert.Equal(LengthParameter(member), failure.ParamName);
         AssertNoDurabilityCall();
     }
@@ -125,7 +125,7 @@ public sealed class BadInputTests : IDisposable
     public void SetLengthRejectsNegativeAndBeyondMaxLength()
     {
         Assert.Equal("length", Assert.Throws<ArgumentOutOfRangeException>(() => _file.SetLength(-1)).ParamName);
-        var tooLong = Assert.Throws<ArgumentOutOfRangeException>(() => _file.SetLength(_file.MaxLength + 1));
+        ArgumentOutOfRangeException tooLong = Assert.Throws<ArgumentOutOfRangeException>(() => _file.SetLength(_file.MaxLength + 1));
         Assert.Equal("length", tooLong.ParamName);
         Assert.Contains("open it with a larger MappedFileOptions.MaxLength", tooLong.Message, StringComparison.Ordinal);
         Assert.Equal(0, _calls.CallCount(SystemCalls.FTruncate) - 1); // only the open's Length
@@ -134,7 +134,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void OpenRejectsBadPathsAndOptions()
     {
-        var path = _directory.File("options.bin");
+        string path = _directory.File("options.bin");
         Assert.Throws<ArgumentNullException>(() => MappedFile.Open(null!));
         Assert.Throws<ArgumentException>(() => MappedFile.Open(""));
         MappedFileOptions[] rejected =
@@ -145,7 +145,7 @@ public sealed class BadInputTests : IDisposable
             new() { Access = FileAccess.Read, Mode = FileMode.Create },
             new() { Access = FileAccess.Read, Length = 10 },
         ];
-        foreach (var options in rejected)
+        foreach (MappedFileOptions options in rejected)
         {
             Assert.Equal("options", Assert.Throws<ArgumentException>(() => MappedFile.Open(path, options)).ParamName);
         }
@@ -156,7 +156,7 @@ public sealed class BadInputTests : IDisposable
             new() { Length = 8192, MaxLength = 4096 },
             new() { Semantics = (FlushSemantics)7 },
         ];
-        foreach (var options in outOfRange)
+        foreach (MappedFileOptions options in outOfRange)
         {
             Assert.Equal("options", Assert.Throws<ArgumentOutOfRangeException>(() => MappedFile.Open(path, options)).ParamName);
         }
@@ -164,7 +164,7 @@ public sealed class BadInputTests : IDisposable
         using (MappedFile.Open(path, new MappedFileOptions { Length = 3 * 4096 }))
         {
         }
-        var belowFile = Assert.Throws<ArgumentOutOfRangeException>(() => MappedFile.Open(path, new MappedFileOptions { MaxLength = 4096 }));
+        ArgumentOutOfRangeException belowFile = Assert.Throws<ArgumentOutOfRangeException>(() => MappedFile.Open(path, new MappedFileOptions { MaxLength = 4096 }));
         Assert.Contains("below the length of", belowFile.Message, StringComparison.Ordinal);
     }
 
@@ -193,7 +193,7 @@ public sealed class BadInputTests : IDisposable
             () => file.GetPageCacheState(0, 1), () => file.Advise(0, 1, MemoryAdvice.Normal), () => file.Lock(0, 1),
             () => file.Unlock(0, 1),
         ];
-        foreach (var call in calls)
+        foreach (Action call in calls)
         {
             Assert.Throws<ObjectDisposedException>(call);
         }
@@ -206,7 +206,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Throws<ArgumentException>(() => new DirectoryStorage(""));
         Assert.Throws<DirectoryNotFoundException>(() => new DirectoryStorage(_directory.File("no-such-dir")));
         var storage = new DirectoryStorage(_directory.Path);
-        foreach (var name in new[] { "", ".", "..", "a/b", "/abs", "nul\0" })
+        foreach (string? name in new[] { "", ".", "..", "a/b", "/abs", "nul\0" })
         {
             Assert.Equal("name", Assert.Throws<ArgumentException>(() => storage.Open(name)).ParamName);
             Assert.Equal("name", Assert.Throws<ArgumentException>(() => storage.Exists(name)).ParamName);

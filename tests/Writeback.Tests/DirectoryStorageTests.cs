@@ -10,7 +10,7 @@ public sealed class DirectoryStorageTests : IDisposable
     public void OpenRenameDeleteAndFlushDirectory()
     {
         var storage = new DirectoryStorage(_directory.Path);
-        using (var file = storage.Open("a.tmp", new MappedFileOptions { Length = 4 }))
+        using (IMappedFile file = storage.Open("a.tmp", new MappedFileOptions { Length = 4 }))
         {
             file.Write(0, "abcd"u8);
             file.Flush(0, 4);

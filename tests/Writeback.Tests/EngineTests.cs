@@ -16,7 +16,7 @@ public sealed class EngineTests : IDisposable
     public void TheEngineIsTheOneTheEnvironmentAsksFor()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "the engine is Linux's");
-        var engine = MappedFile.DurabilityEngineName;
+        string engine = MappedFile.DurabilityEngineName;
         if (Environment.GetEnvironmentVariable("WRITEBACK_IO_URING") == "0")
         {
             Assert.StartsWith("thread pool", engine, StringComparison.Ordinal);
@@ -37,19 +37,19 @@ public sealed class EngineTests : IDisposable
         {
             // Counted after opening (files have no threads): what using them adds, the engine's own
             // thread(s) included unless an earlier test in this process started it already.
-            for (var i = 0; i < FileCount; i++)
+            for (int i = 0; i < FileCount; i++)
             {
                 files.Add(MappedFile.Open(_directory.File($"threads-{i}.bin"), new MappedFileOptions { Length = 2 * 4096 }));
             }
-            var before = ThreadCount();
-            foreach (var file in files)
+            int before = ThreadCount();
+            foreach (MappedFile file in files)
             {
                 file.GetSpan(0, 8).Fill(0x5A);
                 file.StartWriteback(0, 4096);
                 await file.FlushAsync(4096, 4096);
             }
             await Task.WhenAll(files.Select(file => file.FlushAsync(0, 4096)));
-            var added = ThreadCount() - before;
+            int added = ThreadCount() - before;
             Assert.True(added <= 8, $"{FileCount} files added {added} threads ({before} before): {ThreadNames()}");
         }
         finally
@@ -68,7 +68,7 @@ public sealed class EngineTests : IDisposable
         file.GetSpan(FileBytes - 4096, 1)[0] = 1;
         file.StartWriteback(0, FileBytes);
         await file.FlushAsync(0, FileBytes);
-        var expected = calls.Engine.MaxRequestBytes >= FileBytes ? 1 : (int)((FileBytes - 1) / calls.Engine.MaxRequestBytes) + 1;
+        int expected = calls.Engine.MaxRequestBytes >= FileBytes ? 1 : (int)((FileBytes - 1) / calls.Engine.MaxRequestBytes) + 1;
         Assert.Equal(expected, calls.CallCount(Native.SystemCalls.SyncFileRange));
         Assert.Equal(expected, calls.CallCount(Native.SystemCalls.MSync));
         Assert.Equal(0, file.GetPageCacheState(FileBytes - 4096, 4096).DirtyPages);

@@ -16,11 +16,11 @@ public sealed class FailureTests : IDisposable
     [Fact]
     public void FailedMsyncThrowsTheExactMessageAndPoisonsEveryLaterDurabilityCall()
     {
-        var faults = new FaultInjector().Fail(SystemCalls.MSync, EIO, failCount: 1);
-        using var file = Open("poison.bin", faults);
-        var page = file.PageSize;
+        FaultInjector faults = new FaultInjector().Fail(SystemCalls.MSync, EIO, failCount: 1);
+        using MappedFile file = Open("poison.bin", faults);
+        int page = file.PageSize;
 
-        var first = Assert.Throws<WritebackException>(() => file.Flush(page + 10, page));
+        WritebackException first = Assert.Throws<WritebackException>(() => file.Flush(page + 10, page));
         Assert.Equal($"msync(offset={page}, length={2 * page}) failed on '{file.Path}': EIO (Input/output error)", first.Message);
         Assert.Equal(("msync", EIO, "EIO", (long?)page, (long?)(2 * page)), (first.Operation, first.Errno, first.ErrnoName, first.Offset, first.Length));
         Assert.True(file.IsPoisoned);
@@ -35,14 +35,14 @@ public sealed class FailureTests : IDisposable
             () => file.StartWriteback(0, page),
             () => file.Flush(0, 0),
         ];
-        foreach (var call in later)
+        foreach (Action call in later)
         {
-            var repeated = Assert.Throws<WritebackException>(call);
+            WritebackException repeated = Assert.Throws<WritebackException>(call);
             Assert.Same(first, repeated.InnerException);
             Assert.Equal(EIO, repeated.Errno);
             Assert.Equal(first.Message, repeated.Message);
         }
-        var asyncFailure = Assert.Throws<AggregateException>(() => file.FlushAsync(0, page).Wait(TimeSpan.FromSeconds(30)));
+        AggregateException asyncFailure = Assert.Throws<AggregateException>(() => file.FlushAsync(0, page).Wait(TimeSpan.FromSeconds(30)));
         Assert.Same(first, Assert.IsType<WritebackException>(asyncFailure.InnerException).InnerException);
         Assert.Equal(1, faults.CallCount(SystemCalls.MSync));
         Assert.Equal(0, faults.CallCount(SystemCalls.FSync));
@@ -51,9 +51,9 @@ public sealed class FailureTests : IDisposable
     [Fact]
     public void FailedFsyncPoisonsWithItsOwnMessage()
     {
-        var faults = new FaultInjector().Fail(SystemCalls.FSync, ENOSPC);
-        using var file = Open("fsync.bin", faults);
-        var failure = Assert.Throws<WritebackException>(() => file.FlushFile());
+        FaultInjector faults = new FaultInjector().Fail(SystemCalls.FSync, ENOSPC);
+        using MappedFile file = Open("fsync.bin", faults);
+        WritebackException failure = Assert.Throws<WritebackException>(() => file.FlushFile());
         Assert.Equal($"fsync failed on '{file.Path}': ENOSPC (No space left on device)", failure.Message);
         Assert.True(file.IsPoisoned);
         Assert.Same(failure, Assert.Throws<WritebackException>(() => file.Flush(0, 1)).InnerException);
@@ -62,9 +62,9 @@ public sealed class FailureTests : IDisposable
     [Fact]
     public void WholeFileSemanticsRangeFlushFailsOnFsync()
     {
-        var faults = new FaultInjector().Fail(SystemCalls.FSync, EIO);
-        using var file = Open("wholefsync.bin", faults, options: new MappedFileOptions { Semantics = FlushSemantics.WholeFile });
-        var failure = Assert.Throws<WritebackException>(() => file.Flush(0, 1));
+        FaultInjector faults = new FaultInjector().Fail(SystemCalls.FSync, EIO);
+        using MappedFile file = Open("wholefsync.bin", faults, options: new MappedFileOptions { Semantics = FlushSemantics.WholeFile });
+        WritebackException failure = Assert.Throws<WritebackException>(() => file.Flush(0, 1));
         Assert.Equal("fsync", failure.Operation);
         Assert.Equal(1, faults.CallCount(SystemCalls.MSync));
     }
@@ -72,12 +72,12 @@ public sealed class FailureTests : IDisposable
     [Fact]
     public void BackgroundWriterFailureSurfacesAtTheNextCall()
     {
-        var faults = new FaultInjector().Fail(SystemCalls.SyncFileRange, EIO);
-        using var file = Open("writer.bin", faults);
-        var page = file.PageSize;
+        FaultInjector faults = new FaultInjector().Fail(SystemCalls.SyncFileRange, EIO);
+        using MappedFile file = Open("writer.bin", faults);
+        int page = file.PageSize;
         file.StartWriteback(page, 3 * page); // returns: the failure happens on the writer thread
         Assert.True(Kernel.WaitUntil(() => file.IsPoisoned, 30_000), "the writer's failure never poisoned the file");
-        var failure = Assert.Throws<WritebackException>(() => file.Flush(0, page));
+        WritebackException failure = Assert.Throws<WritebackException>(() => file.Flush(0, page));
         Assert.Equal($"sync_file_range(offset={page}, length={3 * page}) failed on '{file.Path}': EIO (Input/output error)", failure.Message);
         Assert.IsType<WritebackException>(failure.InnerException);
         Assert.Throws<WritebackException>(() => file.StartWriteback(0, page));
@@ -87,9 +87,9 @@ public sealed class FailureTests : IDisposable
     [Fact]
     public async Task GroupCommitFailureFailsTheWaitersAndPoisons()
     {
-        var faults = new FaultInjector().Fail(SystemCalls.MSync, EIO);
-        using var file = Open("group.bin", faults);
-        var failure = await Assert.ThrowsAsync<WritebackException>(() => file.FlushAsync(0, 100).WaitAsync(TimeSpan.FromSeconds(30)));
+        FaultInjector faults = new FaultInjector().Fail(SystemCalls.MSync, EIO);
+        using MappedFile file = Open("group.bin", faults);
+        WritebackException failure = await Assert.ThrowsAsync<WritebackException>(() => file.FlushAsync(0, 100).WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(EIO, failure.Errno);
         Assert.True(file.IsPoisoned);
         Assert.Throws<WritebackException>(() => file.Flush());
@@ -98,10 +98,10 @@ public sealed class FailureTests : IDisposable
     [Fact]
     public void FailedGrowLeavesLengthMappingAndFileUnchanged()
     {
-        var faults = new FaultInjector().Fail(SystemCalls.MMap, ENOMEM, succeedFirst: 2); // reservation + file mapping succeed
-        using var file = Open("grow.bin", faults, lengthBytes: 4096);
+        FaultInjector faults = new FaultInjector().Fail(SystemCalls.MMap, ENOMEM, succeedFirst: 2); // reservation + file mapping succeed
+        using MappedFile file = Open("grow.bin", faults, lengthBytes: 4096);
         file.Write(0, "keep"u8);
-        var failure = Assert.Throws<WritebackException>(() => file.SetLength(10 * 4096));
+        WritebackException failure = Assert.Throws<WritebackException>(() => file.SetLength(10 * 4096));
         Assert.StartsWith("mmap(offset=4096, length=36864) failed on '", failure.Message, StringComparison.Ordinal);
         Assert.Equal(4096, file.Length);
         Assert.Equal(4096, new FileInfo(file.Path).Length);
@@ -112,10 +112,10 @@ public sealed class FailureTests : IDisposable
     [Fact]
     public void FailedTruncateLeavesLengthUnchangedWhenGrowingOrShrinking()
     {
-        var faults = new FaultInjector().Fail(SystemCalls.FTruncate, EIO, succeedFirst: 1); // the open's Length succeeds
-        using var file = Open("truncate.bin", faults, lengthBytes: 4 * 4096);
+        FaultInjector faults = new FaultInjector().Fail(SystemCalls.FTruncate, EIO, succeedFirst: 1); // the open's Length succeeds
+        using MappedFile file = Open("truncate.bin", faults, lengthBytes: 4 * 4096);
         file.Write(3 * 4096, "tail"u8);
-        var grow = Assert.Throws<WritebackException>(() => file.SetLength(8 * 4096));
+        WritebackException grow = Assert.Throws<WritebackException>(() => file.SetLength(8 * 4096));
         Assert.Equal($"ftruncate(length={8 * 4096}) failed on '{file.Path}': EIO (Input/output error)", grow.Message);
         Assert.Throws<WritebackException>(() => file.SetLength(4096));
         Assert.Equal(4 * 4096, file.Length);
@@ -127,13 +127,13 @@ public sealed class FailureTests : IDisposable
     [Fact]
     public void OpenErrorsBecomeStandardExceptionsCarryingTheErrno()
     {
-        var denied = Assert.Throws<UnauthorizedAccessException>(() =>
+        UnauthorizedAccessException denied = Assert.Throws<UnauthorizedAccessException>(() =>
             MappedFile.Open(_directory.File("denied.bin"), null, new FaultInjector().Fail(SystemCalls.Open, EACCES)));
-        var inner = Assert.IsType<WritebackException>(denied.InnerException);
+        WritebackException inner = Assert.IsType<WritebackException>(denied.InnerException);
         Assert.Equal(EACCES, inner.Errno);
         Assert.Equal($"open failed on '{_directory.File("denied.bin")}': EACCES (Permission denied)", denied.Message);
 
-        var missing = Assert.Throws<FileNotFoundException>(() =>
+        FileNotFoundException missing = Assert.Throws<FileNotFoundException>(() =>
             MappedFile.Open(_directory.File("missing.bin"), new MappedFileOptions { Mode = FileMode.Open }));
         Assert.Equal(_directory.File("missing.bin"), missing.FileName);
         Assert.Equal(2, Assert.IsType<WritebackException>(missing.InnerException).Errno);
@@ -143,22 +143,22 @@ public sealed class FailureTests : IDisposable
     [Fact]
     public void OpeningAnExistingFileWithCreateNewOrADirectoryFails()
     {
-        var path = _directory.File("exists.bin");
+        string path = _directory.File("exists.bin");
         File.WriteAllBytes(path, [1, 2, 3]);
-        var exists = Assert.Throws<WritebackException>(() => MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.CreateNew }));
+        WritebackException exists = Assert.Throws<WritebackException>(() => MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.CreateNew }));
         Assert.Equal("EEXIST", exists.ErrnoName);
         Assert.Equal([1, 2, 3], File.ReadAllBytes(path));
-        var directory = Assert.Throws<UnauthorizedAccessException>(() => MappedFile.Open(_directory.Path));
+        UnauthorizedAccessException directory = Assert.Throws<UnauthorizedAccessException>(() => MappedFile.Open(_directory.Path));
         Assert.Equal("EISDIR", Assert.IsType<WritebackException>(directory.InnerException).ErrnoName);
     }
 
     [Fact]
     public void FailedMappingAtOpenThrowsAndLeavesNoMappingBehind()
     {
-        var path = _directory.File("mapfail.bin");
+        string path = _directory.File("mapfail.bin");
         File.WriteAllBytes(path, new byte[3 * 4096]);
-        var faults = new FaultInjector().Fail(SystemCalls.MMap, ENOMEM, succeedFirst: 1);
-        var failure = Assert.Throws<WritebackException>(() => MappedFile.Open(path, null, faults));
+        FaultInjector faults = new FaultInjector().Fail(SystemCalls.MMap, ENOMEM, succeedFirst: 1);
+        WritebackException failure = Assert.Throws<WritebackException>(() => MappedFile.Open(path, null, faults));
         Assert.Equal("mmap", failure.Operation);
         Assert.Equal(ENOMEM, failure.Errno);
         // The existing file is untouched, and the reservation was released: it opens and maps again.
@@ -171,8 +171,8 @@ public sealed class FailureTests : IDisposable
     [InlineData(FileMode.CreateNew)]
     public void AFileCreatedByAFailedOpenIsRemovedAgain(FileMode mode)
     {
-        var path = _directory.File($"created-{mode}.bin");
-        var faults = new FaultInjector().Fail(SystemCalls.MMap, ENOMEM);
+        string path = _directory.File($"created-{mode}.bin");
+        FaultInjector faults = new FaultInjector().Fail(SystemCalls.MMap, ENOMEM);
         Assert.Throws<WritebackException>(() => MappedFile.Open(path, new MappedFileOptions { Mode = mode, Length = 4096 }, faults));
         Assert.False(File.Exists(path));
     }
@@ -180,9 +180,9 @@ public sealed class FailureTests : IDisposable
     [Fact]
     public void CachestatMissingFromTheKernelIsPlatformNotSupported()
     {
-        var faults = new FaultInjector().Fail(SystemCalls.Cachestat, ENOSYS);
-        using var file = Open("old-kernel.bin", faults);
-        var failure = Assert.Throws<PlatformNotSupportedException>(() => file.GetPageCacheState(0, 4096));
+        FaultInjector faults = new FaultInjector().Fail(SystemCalls.Cachestat, ENOSYS);
+        using MappedFile file = Open("old-kernel.bin", faults);
+        PlatformNotSupportedException failure = Assert.Throws<PlatformNotSupportedException>(() => file.GetPageCacheState(0, 4096));
         Assert.Contains("cachestat(2) needs Linux 6.5 or later", failure.Message, StringComparison.Ordinal);
         Assert.Throws<PlatformNotSupportedException>(() =>
             Open("audit.bin", faults, options: new MappedFileOptions { ReportDirtyOutsideRange = true }));
@@ -191,11 +191,11 @@ public sealed class FailureTests : IDisposable
     [Fact]
     public void AdviseAndLockFailuresNameTheCallAndRange()
     {
-        var faults = new FaultInjector().Fail(SystemCalls.MAdvise, 22).Fail(SystemCalls.MLock, ENOMEM);
-        using var file = Open("advise.bin", faults);
-        var advise = Assert.Throws<WritebackException>(() => file.Advise(10, 4096, MemoryAdvice.PageOut));
+        FaultInjector faults = new FaultInjector().Fail(SystemCalls.MAdvise, 22).Fail(SystemCalls.MLock, ENOMEM);
+        using MappedFile file = Open("advise.bin", faults);
+        WritebackException advise = Assert.Throws<WritebackException>(() => file.Advise(10, 4096, MemoryAdvice.PageOut));
         Assert.Equal($"madvise(offset=0, length=8192) failed on '{file.Path}': EINVAL (Invalid argument)", advise.Message);
-        var mlock = Assert.Throws<WritebackException>(() => file.Lock(0, 1));
+        WritebackException mlock = Assert.Throws<WritebackException>(() => file.Lock(0, 1));
         Assert.Equal($"mlock(offset=0, length=4096) failed on '{file.Path}': ENOMEM (Cannot allocate memory)", mlock.Message);
         Assert.False(file.IsPoisoned); // not durability calls
     }
@@ -204,11 +204,11 @@ public sealed class FailureTests : IDisposable
     public void DirectoryStorageErrorsNameTheOperationAndPath()
     {
         var storage = new DirectoryStorage(_directory.Path, new FaultInjector().Fail(SystemCalls.FSync, EIO));
-        var flush = Assert.Throws<WritebackException>(storage.FlushDirectory);
+        WritebackException flush = Assert.Throws<WritebackException>(storage.FlushDirectory);
         Assert.Equal($"fsync failed on '{_directory.Path}': EIO (Input/output error)", flush.Message);
 
         var real = new DirectoryStorage(_directory.Path);
-        var rename = Assert.Throws<FileNotFoundException>(() => real.Rename("nope", "other"));
+        FileNotFoundException rename = Assert.Throws<FileNotFoundException>(() => real.Rename("nope", "other"));
         Assert.Contains("rename failed on '", rename.Message, StringComparison.Ordinal);
         Assert.Contains("nope' -> '", rename.Message, StringComparison.Ordinal);
         Assert.Throws<FileNotFoundException>(() => real.Delete("nope"));

@@ -53,7 +53,7 @@ internal sealed class FaultInjector : MappingBackend
         var pause = new Pause();
         lock (_gate)
         {
-            if (!_pauses.TryGetValue(operation, out var queue))
+            if (!_pauses.TryGetValue(operation, out Queue<Pause>? queue))
             {
                 _pauses[operation] = queue = new Queue<Pause>();
             }
@@ -67,7 +67,7 @@ internal sealed class FaultInjector : MappingBackend
         Pause? pause = null;
         lock (_gate)
         {
-            if (_pauses.TryGetValue(operation, out var queue) && queue.TryDequeue(out pause))
+            if (_pauses.TryGetValue(operation, out Queue<Pause>? queue) && queue.TryDequeue(out pause))
             {
                 pause.Entered.Set();
             }
@@ -75,9 +75,9 @@ internal sealed class FaultInjector : MappingBackend
         pause?.Released.Wait(TimeSpan.FromSeconds(60));
         lock (_gate)
         {
-            var count = _calls.GetValueOrDefault(operation);
+            int count = _calls.GetValueOrDefault(operation);
             _calls[operation] = count + 1;
-            if (!_rules.TryGetValue(operation, out var rule) || count < rule.SucceedFirst || count - rule.SucceedFirst >= rule.FailCount)
+            if (!_rules.TryGetValue(operation, out Rule rule) || count < rule.SucceedFirst || count - rule.SucceedFirst >= rule.FailCount)
             {
                 return 0;
             }
@@ -89,7 +89,7 @@ internal sealed class FaultInjector : MappingBackend
     {
         lock (_gate)
         {
-            return _pauses.TryGetValue(operation, out var queue) && queue.Count > 0;
+            return _pauses.TryGetValue(operation, out Queue<Pause>? queue) && queue.Count > 0;
         }
     }
 
@@ -169,8 +169,8 @@ internal sealed class FaultInjector : MappingBackend
 
         public override void Submit(in AsyncRequest request)
         {
-            var key = KeyOf(request.Operation);
-            var copy = request;
+            string key = KeyOf(request.Operation);
+            AsyncRequest copy = request;
             if (faults.HasPause(key))
             {
                 new Thread(() => SubmitChecked(key, copy)) { IsBackground = true, Name = "fault injector pause" }.Start();
@@ -182,7 +182,7 @@ internal sealed class FaultInjector : MappingBackend
         // An injected failure completes the request on a thread-pool thread, as an engine would on its own.
         private void SubmitChecked(string key, AsyncRequest request)
         {
-            var errno = faults.Check(key);
+            int errno = faults.Check(key);
             if (errno == 0)
             {
                 inner.Submit(request);

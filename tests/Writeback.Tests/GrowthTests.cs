@@ -12,12 +12,12 @@ public sealed class GrowthTests : IDisposable
     [Fact]
     public void GrowingKeepsEarlierSpansValidAndTheMappingInPlace()
     {
-        var path = _directory.File("grow.bin");
+        string path = _directory.File("grow.bin");
         using (var file = MappedFile.Open(path, new MappedFileOptions { Length = 100, MaxLength = 64 * 4096 }))
         {
             Assert.Equal(64 * 4096, file.MaxLength);
-            var before = file.GetSpan(0, 100);
-            ref var start = ref MemoryMarshal.GetReference(before);
+            Span<byte> before = file.GetSpan(0, 100);
+            ref byte start = ref MemoryMarshal.GetReference(before);
             before.Fill(1);
             file.SetLength(10 * 4096 + 7);
             file.SetLength(40 * 4096);

@@ -27,7 +27,7 @@ internal static class Kernel
     /// <summary>Fills every page of [offsetBytes, offsetBytes + lengthBytes) with <paramref name="value"/>.</summary>
     public static void Dirty(MappedFile file, long offsetBytes, long lengthBytes, byte value)
     {
-        for (var offset = offsetBytes; offset < offsetBytes + lengthBytes; offset += file.PageSize)
+        for (long offset = offsetBytes; offset < offsetBytes + lengthBytes; offset += file.PageSize)
         {
             file.GetSpan(offset, (int)Math.Min(file.PageSize, offsetBytes + lengthBytes - offset)).Fill(value);
         }
@@ -41,7 +41,7 @@ internal static class Kernel
     /// </summary>
     public static bool Eventually(int attempts, Func<bool> scenario)
     {
-        for (var attempt = 0; attempt < attempts; attempt++)
+        for (int attempt = 0; attempt < attempts; attempt++)
         {
             if (scenario())
             {
@@ -54,7 +54,7 @@ internal static class Kernel
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeoutMs"/> passes.</summary>
     public static bool WaitUntil(Func<bool> condition, int timeoutMs)
     {
-        var deadline = Environment.TickCount64 + timeoutMs;
+        long deadline = Environment.TickCount64 + timeoutMs;
         while (!condition())
         {
             if (Environment.TickCount64 > deadline)

@@ -9,7 +9,7 @@ public sealed class MappedFileTests : IDisposable
     [Fact]
     public void WriteReadAndReopenKeepsTheBytes()
     {
-        var path = _directory.File("data.bin");
+        string path = _directory.File("data.bin");
         using (var file = MappedFile.Open(path, new MappedFileOptions { Length = 10_000 }))
         {
             Assert.Equal(10_000, file.Length);
@@ -21,7 +21,7 @@ public sealed class MappedFileTests : IDisposable
         }
         using var reopened = MappedFile.Open(path);
         Assert.Equal(10_000, reopened.Length);
-        var buffer = new byte[10];
+        byte[] buffer = new byte[10];
         reopened.Read(9_990, buffer);
         Assert.Equal("0123456789"u8.ToArray(), buffer);
         Assert.Equal(new byte[] { 7, 7, 7, 0 }, reopened.GetReadOnlySpan(0, 4).ToArray());
@@ -47,13 +47,13 @@ public sealed class MappedFileTests : IDisposable
     {
         using var file = MappedFile.Open(_directory.File("range.bin"), new MappedFileOptions { Length = 64 * 4096 });
         Kernel.SkipUnlessDirtyPagesVisible(file);
-        var page = file.PageSize;
+        int page = file.PageSize;
         var outside = default(PageCacheState);
-        var leftDirty = Kernel.Eventually(3, () =>
+        bool leftDirty = Kernel.Eventually(3, () =>
         {
             Kernel.Dirty(file, 0, file.Length, 0xAB);
             file.Flush(8 * page + 100, 4 * page);  // touches pages 8..12
-            var inside = file.GetPageCacheState(8 * page, 5 * page);
+            PageCacheState inside = file.GetPageCacheState(8 * page, 5 * page);
             outside = file.GetPageCacheState(32 * page, 32 * page);
             Assert.Equal(0, inside.DirtyPages);
             Assert.Equal(0, inside.WritebackPages);
@@ -70,7 +70,7 @@ public sealed class MappedFileTests : IDisposable
         Kernel.SkipUnlessDirtyPagesVisible(file);
         Kernel.Dirty(file, 0, file.Length, 0xCD);
         file.Flush(0, 1);
-        var state = file.GetPageCacheState(0, file.Length);
+        PageCacheState state = file.GetPageCacheState(0, file.Length);
         Assert.Equal(0, state.DirtyPages);
         Assert.Equal(0, state.WritebackPages);
     }
@@ -94,7 +94,7 @@ public sealed class MappedFileTests : IDisposable
         file.StartWriteback(0, file.Length);
         // Behaviour, not timing: the periodic flusher would take 30 s (dirty_expire_centisecs) to
         // get here on its own, so 20 s with no flush call shows the writer started the I/O.
-        var clean = Kernel.WaitUntil(() => file.GetPageCacheState(0, file.Length) is { DirtyPages: 0, WritebackPages: 0 }, 20_000);
+        bool clean = Kernel.WaitUntil(() => file.GetPageCacheState(0, file.Length) is { DirtyPages: 0, WritebackPages: 0 }, 20_000);
         Assert.True(clean, $"still dirty: {file.GetPageCacheState(0, file.Length)}");
     }
 
@@ -102,12 +102,12 @@ public sealed class MappedFileTests : IDisposable
     public async Task FlushAsyncUnderConcurrencyCompletesEveryRequestWithTheData()
     {
         const int Writers = 8, RecordsPerWriter = 25, RecordBytes = 4096;
-        var path = _directory.File("group.bin");
+        string path = _directory.File("group.bin");
         using (var file = MappedFile.Open(path, new MappedFileOptions { Length = Writers * RecordsPerWriter * RecordBytes }))
         {
-            var tasks = Enumerable.Range(0, Writers).Select(writer => Task.Run(async () =>
+            Task[] tasks = Enumerable.Range(0, Writers).Select(writer => Task.Run(async () =>
             {
-                for (var record = 0; record < RecordsPerWriter; record++)
+                for (int record = 0; record < RecordsPerWriter; record++)
                 {
                     long offset = ((long)record * Writers + writer) * RecordBytes;
                     file.GetSpan(offset, RecordBytes).Fill((byte)(writer * 31 + record));
@@ -116,10 +116,10 @@ public sealed class MappedFileTests : IDisposable
             })).ToArray();
             await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(60));
         }
-        var bytes = await File.ReadAllBytesAsync(path);
-        for (var writer = 0; writer < Writers; writer++)
+        byte[] bytes = await File.ReadAllBytesAsync(path);
+        for (int writer = 0; writer < Writers; writer++)
         {
-            for (var record = 0; record < RecordsPerWriter; record++)
+            for (int record = 0; record < RecordsPerWriter; record++)
             {
                 long offset = ((long)record * Writers + writer) * RecordBytes;
                 Assert.All(bytes.AsSpan((int)offset, RecordBytes).ToArray(), b => Assert.Equal((byte)(writer * 31 + record), b));
@@ -133,7 +133,7 @@ public sealed class MappedFileTests : IDisposable
         using var file = MappedFile.Open(_directory.File("cancel.bin"), new MappedFileOptions { Length = 4096 });
         using var cancellation = new CancellationTokenSource();
         await cancellation.CancelAsync();
-        var task = file.FlushAsync(0, 4096, cancellation.Token);
+        Task task = file.FlushAsync(0, 4096, cancellation.Token);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
         await file.FlushAsync(0, 4096).WaitAsync(TimeSpan.FromSeconds(30));
     }

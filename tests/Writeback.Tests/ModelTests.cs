@@ -19,14 +19,14 @@ public sealed class ModelTests : IDisposable
     [Fact]
     public void MappingAndFileAlwaysMatchAByteArrayModel()
     {
-        var run = 0;
+        int run = 0;
         s_operation.Array[1, 30].Sample(operations =>
         {
-            var path = _directory.File($"model-{Interlocked.Increment(ref run)}.bin");
+            string path = _directory.File($"model-{Interlocked.Increment(ref run)}.bin");
             var model = new List<byte>();
             using (var file = MappedFile.Open(path, new MappedFileOptions { MaxLength = MaxLengthBytes }))
             {
-                foreach (var (kind, a, b, value) in operations)
+                foreach ((int kind, int a, int b, byte value) in operations)
                 {
                     Apply(file, model, kind, a, b, value);
                     if (!file.GetReadOnlySpan(0, (int)file.Length).SequenceEqual(model.ToArray()))
@@ -41,7 +41,7 @@ public sealed class ModelTests : IDisposable
 
     private static void Apply(MappedFile file, List<byte> model, int kind, int a, int b, byte value)
     {
-        var length = model.Count;
+        int length = model.Count;
         switch (kind)
         {
             case 0: // SetLength: grow with zeros or cut
@@ -56,9 +56,9 @@ public sealed class ModelTests : IDisposable
                 file.SetLength(a);
                 break;
             case 1 or 2 when length > 0: // Write through Write() or a span
-                var offset = a % length;
-                var count = Math.Min(b, length - offset);
-                for (var i = 0; i < count; i++)
+                int offset = a % length;
+                int count = Math.Min(b, length - offset);
+                for (int i = 0; i < count; i++)
                 {
                     model[offset + i] = value;
                 }

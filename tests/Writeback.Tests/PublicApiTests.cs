@@ -21,11 +21,11 @@ public sealed class PublicApiTests
     [InlineData("Writeback.LossyFs")]
     public void PublicApiMatchesTheApprovedSnapshot(string assemblyName)
     {
-        var actual = Describe(Assembly.Load(assemblyName));
-        var directory = Path.Combine(AppContext.BaseDirectory, "..", "..", "..");
-        var stem = assemblyName == "Writeback" ? "PublicApi" : $"PublicApi.{assemblyName}";
-        var approvedPath = Path.GetFullPath(Path.Combine(directory, stem + ".approved.txt"));
-        var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : "";
+        string actual = Describe(Assembly.Load(assemblyName));
+        string directory = Path.Combine(AppContext.BaseDirectory, "..", "..", "..");
+        string stem = assemblyName == "Writeback" ? "PublicApi" : $"PublicApi.{assemblyName}";
+        string approvedPath = Path.GetFullPath(Path.Combine(directory, stem + ".approved.txt"));
+        string approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : "";
         if (approved != actual)
         {
             File.WriteAllText(Path.Combine(Path.GetDirectoryName(approvedPath)!, stem + ".received.txt"), actual);
@@ -48,7 +48,7 @@ public sealed class PublicApiTests
     private static string Describe(Assembly assembly)
     {
         var text = new StringBuilder();
-        foreach (var type in assembly.GetExportedTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
+        foreach (Type? type in assembly.GetExportedTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
             text.Append(Kind(type)).Append(' ').Append(type.FullName);
             var bases = new List<string>();
@@ -63,7 +63,7 @@ public sealed class PublicApiTests
             }
             text.Append('\n');
             const BindingFlags Flags = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-            foreach (var member in type.GetMembers(Flags).Select(Member).Where(m => m is not null).Order(StringComparer.Ordinal))
+            foreach (string? member in type.GetMembers(Flags).Select(Member).Where(m => m is not null).Order(StringComparer.Ordinal))
             {
                 text.Append("  ").Append(member).Append('\n');
             }
@@ -105,7 +105,7 @@ public sealed class PublicApiTests
         {
             return type.Namespace == "Writeback" ? type.Name : type.FullName ?? type.Name;
         }
-        var name = type.GetGenericTypeDefinition().FullName!;
+        string name = type.GetGenericTypeDefinition().FullName!;
         name = name[..name.IndexOf('`', StringComparison.Ordinal)];
         return $"{name}<{string.Join(", ", type.GetGenericArguments().Select(Name))}>";
     }

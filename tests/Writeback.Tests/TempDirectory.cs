@@ -8,7 +8,7 @@ public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
-        var root = Directory.Exists("/var/tmp") ? "/var/tmp" : System.IO.Path.GetTempPath();
+        string root = Directory.Exists("/var/tmp") ? "/var/tmp" : System.IO.Path.GetTempPath();
         Path = Directory.CreateTempSubdirectory("writeback-tests-").FullName;
         if (!Path.StartsWith(root, StringComparison.Ordinal))
         {

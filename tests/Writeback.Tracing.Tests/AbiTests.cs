@@ -21,8 +21,8 @@ public sealed class AbiTests
         var constants = Constants(typeof(Interop.Libc)).Where(c => RecorderPrefixes.Any(p => c.Name.StartsWith(p, StringComparison.Ordinal)))
             .Concat(Constants(typeof(Errno)).Where(c => c.Name is "EPERM" or "ESRCH" or "EINTR" or "ECHILD"))
             .Concat(Constants(typeof(Syscall))).ToList();
-        var prints = string.Concat(constants.Select(c => $"    P({CName(c.Name)}, \"{c.Name}\");\n"));
-        var probe = $$"""
+        string prints = string.Concat(constants.Select(c => $"    P({CName(c.Name)}, \"{c.Name}\");\n"));
+        string probe = $$"""
             #define _GNU_SOURCE
             #include <errno.h>
             #include <fcntl.h>
@@ -55,15 +55,15 @@ public sealed class AbiTests
                 return 0;
             }
             """;
-        var directory = Directory.CreateTempSubdirectory("writeback-trace-abi-").FullName;
+        string directory = Directory.CreateTempSubdirectory("writeback-trace-abi-").FullName;
         try
         {
             File.WriteAllText(Path.Combine(directory, "probe.c"), probe);
-            var (compiled, error) = TestPrograms.Run("gcc", ["-o", Path.Combine(directory, "probe"), Path.Combine(directory, "probe.c")]);
+            (int compiled, string? error) = TestPrograms.Run("gcc", ["-o", Path.Combine(directory, "probe"), Path.Combine(directory, "probe.c")]);
             Skip.If(compiled == 127, "gcc is not installed");
             Assert.True(compiled == 0, error);
-            var (_, output) = TestPrograms.Run(Path.Combine(directory, "probe"), []);
-            var values = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            (int _, string? output) = TestPrograms.Run(Path.Combine(directory, "probe"), []);
+            Dictionary<string, long> values = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .ToDictionary(l => l[..l.LastIndexOf('=')], l => long.Parse(l[(l.LastIndexOf('=') + 1)..], CultureInfo.InvariantCulture));
 
             Assert.All(constants, c => Assert.True(values[c.Name] == c.Value, $"{c.Name}: C says {values[c.Name]}, C# has {c.Value}"));
@@ -72,7 +72,7 @@ public sealed class AbiTests
             Assert.Equal(values["sizeof(struct sigaction)"], Marshal.SizeOf<Interop.Libc.SigActionStruct>());
             Assert.Equal(values["Flags"], (long)Marshal.OffsetOf<Interop.Libc.SigActionStruct>("Flags"));
             Assert.Equal(values["Restorer"], (long)Marshal.OffsetOf<Interop.Libc.SigActionStruct>("Restorer"));
-            foreach (var field in new[] { "Op", "Arch", "EntryNr", "EntryArgs", "ExitRval", "ExitIsError" })
+            foreach (string? field in new[] { "Op", "Arch", "EntryNr", "EntryArgs", "ExitRval", "ExitIsError" })
             {
                 Assert.Equal(values[field], (long)Marshal.OffsetOf<Interop.Libc.PtraceSyscallInfo>(field));
             }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Writeback.Tracing.Corpus;
 
 namespace Writeback.Tracing.Tests;
@@ -9,7 +11,7 @@ public sealed class CorpusTests
 
     private static string FindCorpus()
     {
-        for (var directory = AppContext.BaseDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
+        for (string? directory = AppContext.BaseDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
         {
             if (File.Exists(Path.Combine(directory, "corpus", "README.md")))
             {
@@ -22,19 +24,19 @@ public sealed class CorpusTests
     [Fact]
     public void Every_entry_manifest_is_valid_and_names_files_that_exist()
     {
-        var entries = CorpusManifest.LoadAll(CorpusFolder.Value);
+        IReadOnlyList<CorpusEntry> entries = CorpusManifest.LoadAll(CorpusFolder.Value);
 
         Assert.True(entries.Count >= 16, $"{entries.Count} entries");
         Assert.True(entries.Select(e => e.Engine).Distinct().Count() >= 7, string.Join(", ", entries.Select(e => e.Engine).Distinct()));
-        foreach (var entry in entries)
+        foreach (CorpusEntry entry in entries)
         {
             Assert.Equal(3, entry.Expected["Linux3_16Range"].Count);
             Assert.StartsWith("http", entry.PromiseLink, StringComparison.Ordinal);
             Assert.NotEmpty(entry.Reasoning);
-            var commands = new[] { entry.Build, entry.Setup, entry.Checker }.Concat(entry.Run).OfType<string>();
-            foreach (var reference in commands.SelectMany(c => System.Text.RegularExpressions.Regex.Matches(c, @"\$\{(CORPUS|ENTRY)\}/[^\s'""]+")))
+            IEnumerable<string> commands = new[] { entry.Build, entry.Setup, entry.Checker }.Concat(entry.Run).OfType<string>();
+            foreach (Match? reference in commands.SelectMany(c => System.Text.RegularExpressions.Regex.Matches(c, @"\$\{(CORPUS|ENTRY)\}/[^\s'""]+")))
             {
-                var path = entry.Expand(reference.Value, "/nonexistent-build");
+                string path = entry.Expand(reference.Value, "/nonexistent-build");
                 Assert.True(File.Exists(path), $"{entry.Name}: {reference.Value} does not exist ({path})");
             }
         }
@@ -49,14 +51,14 @@ public sealed class CorpusTests
     public void No_corpus_checker_reads_the_crash_kind_model_or_crash_point()
     {
         string[] told = ["WRITEBACK_MODEL", "WRITEBACK_CRASH_KIND", "WRITEBACK_CRASH_POINT"];
-        var sources = Directory.EnumerateFiles(CorpusFolder.Value, "*", SearchOption.AllDirectories)
+        string[] sources = Directory.EnumerateFiles(CorpusFolder.Value, "*", SearchOption.AllDirectories)
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}recorded{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                            && !path.EndsWith(".md", StringComparison.Ordinal))
             .ToArray();
         Assert.Contains(sources, path => path.EndsWith("sqlite_check.py", StringComparison.Ordinal));
-        foreach (var path in sources)
+        foreach (string? path in sources)
         {
-            var text = File.ReadAllText(path);
+            string text = File.ReadAllText(path);
             Assert.False(told.Any(name => text.Contains(name, StringComparison.Ordinal)),
                          $"{path} reads one of {string.Join(", ", told)}; whatif shares verdicts across crash kinds and models (corpus/README.md)");
         }
@@ -69,10 +71,10 @@ public sealed class CorpusTests
     public void A_bad_manifest_names_its_file_and_key(string json, string message)
     {
         using var directory = new TempDirectory();
-        var folder = Directory.CreateDirectory(Path.Combine(directory.Path, "bad-entry")).FullName;
+        string folder = Directory.CreateDirectory(Path.Combine(directory.Path, "bad-entry")).FullName;
         File.WriteAllText(Path.Combine(folder, "entry.json"), json);
 
-        var error = Assert.Throws<InvalidDataException>(() => CorpusManifest.Load(Path.Combine(folder, "entry.json")));
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => CorpusManifest.Load(Path.Combine(folder, "entry.json")));
         Assert.Contains(Path.Combine(folder, "entry.json"), error.Message, StringComparison.Ordinal);
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
@@ -80,12 +82,12 @@ public sealed class CorpusTests
     [Fact]
     public void An_expected_verdict_that_is_not_pass_or_fail_is_refused()
     {
-        var valid = File.ReadAllText(Path.Combine(CorpusFolder.Value, "python-replace-fsync", "entry.json"));
+        string valid = File.ReadAllText(Path.Combine(CorpusFolder.Value, "python-replace-fsync", "entry.json"));
         using var directory = new TempDirectory();
-        var folder = Directory.CreateDirectory(Path.Combine(directory.Path, "python-replace-fsync")).FullName;
+        string folder = Directory.CreateDirectory(Path.Combine(directory.Path, "python-replace-fsync")).FullName;
         File.WriteAllText(Path.Combine(folder, "entry.json"), valid.Replace("\"PowerLoss\": \"pass\"", "\"PowerLoss\": \"maybe\"", StringComparison.Ordinal));
 
-        var error = Assert.Throws<InvalidDataException>(() => CorpusManifest.Load(Path.Combine(folder, "entry.json")));
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => CorpusManifest.Load(Path.Combine(folder, "entry.json")));
         Assert.Contains("expected.Linux3_16Range.PowerLoss must be \"pass\" or \"fail\"", error.Message, StringComparison.Ordinal);
     }
 
@@ -98,23 +100,23 @@ public sealed class CorpusTests
     public void A_recorded_entry_gets_the_verdicts_its_documentation_promises(string name)
     {
         Traced.RequirePtrace();
-        var entry = CorpusManifest.Load(Path.Combine(CorpusFolder.Value, name, "entry.json"));
+        CorpusEntry entry = CorpusManifest.Load(Path.Combine(CorpusFolder.Value, name, "entry.json"));
         using var output = new TempDirectory();
-        var result = CorpusRecorder.Record(entry, output.Path, Path.Combine(output.Path, "build"), TimeSpan.FromSeconds(120));
+        CorpusRecordResult result = CorpusRecorder.Record(entry, output.Path, Path.Combine(output.Path, "build"), TimeSpan.FromSeconds(120));
         Skip.If(result.Status == CorpusRecordStatus.Skipped, result.Reason);
         Assert.True(result.Status == CorpusRecordStatus.Recorded, result.Reason);
 
         Recording recording;
-        using (var stream = File.OpenRead(result.TracePath!))
+        using (FileStream stream = File.OpenRead(result.TracePath!))
         {
             recording = Recording.Load(stream);
         }
-        var outcome = Traced.Explore(recording, entry.ExpandedChecker(Path.Combine(output.Path, "build", name)), entry.Ignore);
+        Traced.Outcome outcome = Traced.Explore(recording, entry.ExpandedChecker(Path.Combine(output.Path, "build", name)), entry.Ignore);
 
-        foreach (var (modelName, verdicts) in entry.Expected)
+        foreach ((string? modelName, IReadOnlyDictionary<CrashKind, bool>? verdicts) in entry.Expected)
         {
-            var model = Traced.LinuxModels.Single(m => m.Name == modelName);
-            foreach (var (kind, pass) in verdicts)
+            KernelModel model = Traced.LinuxModels.Single(m => m.Name == modelName);
+            foreach ((CrashKind kind, bool pass) in verdicts)
             {
                 Assert.True(pass == outcome.Passed(model, kind), $"{name} {modelName} {kind}: expected {(pass ? "pass" : "fail")}; {outcome}");
             }
@@ -129,24 +131,24 @@ public sealed class CorpusTests
     [SkippableFact]
     public void Corpus_checkers_report_short_and_torn_files_in_one_line_instead_of_dying()
     {
-        var program = TestPrograms.Compile("lmdb_log", "-llmdb");
+        string program = TestPrograms.Compile("lmdb_log", "-llmdb");
         using var directory = new TempDirectory();
-        var environment = Directory.CreateDirectory(Path.Combine(directory.Path, "env")).FullName;
+        string environment = Directory.CreateDirectory(Path.Combine(directory.Path, "env")).FullName;
         Assert.Equal(0, TestPrograms.Run(program, ["default", "0"], environment).ExitCode);
         Assert.Equal(0, TestPrograms.Run(program, ["default", "3"], environment).ExitCode);
-        var output = Path.Combine(directory.Path, "output");
+        string output = Path.Combine(directory.Path, "output");
         File.WriteAllText(output, "ack 1\nack 2\nack 3\n");
         (int ExitCode, string Output) Check(string command, params string[] arguments)
         {
             var start = new System.Diagnostics.ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in arguments)
+            foreach (string argument in arguments)
             {
                 start.ArgumentList.Add(argument);
             }
             start.Environment["WRITEBACK_IMAGE"] = environment;
             start.Environment["WRITEBACK_OUTPUT"] = output;
-            using var process = System.Diagnostics.Process.Start(start)!;
-            var text = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            using Process process = System.Diagnostics.Process.Start(start)!;
+            string text = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
             process.WaitForExit();
             return (process.ExitCode, text);
         }
@@ -156,12 +158,12 @@ public sealed class CorpusTests
         {
             data.SetLength(8192); // both meta pages, none of the pages the newest one names
         }
-        var (exitCode, message) = Check(program, "check");
+        (int exitCode, string? message) = Check(program, "check");
         Assert.True(exitCode == 1, $"exit {exitCode}: {message}"); // 135 was SIGBUS
         Assert.Matches(@"^data\.mdb is 8192 bytes but its meta page names page \d+, which needs \d+ bytes \(3 puts acknowledged\)\n$", message);
 
-        var python = TestPrograms.Require("python3");
-        var checkers = Path.Combine(CorpusFolder.Value, "_checkers");
+        string python = TestPrograms.Require("python3");
+        string checkers = Path.Combine(CorpusFolder.Value, "_checkers");
         Directory.CreateDirectory(Path.Combine(environment, "appendonlydir"));
         File.WriteAllText(Path.Combine(environment, "appendonlydir", "appendonly.aof.manifest"), "file appendonly.aof.1.base.rdb seq 1 type b\nfi");
         (exitCode, message) = Check(python, "-S", Path.Combine(checkers, "redis_aof_check.py"));
@@ -174,19 +176,19 @@ public sealed class CorpusTests
     [SkippableFact]
     public void A_file_published_by_link_then_unlink_survives_power_loss_only_when_its_directory_is_fsynced()
     {
-        var python = TestPrograms.Require("python3");
+        string python = TestPrograms.Require("python3");
         using var synced = new TempDirectory();
-        var withSync = Traced.Record(synced.Path, python, TestPrograms.Source("link_log.py"), "dirsync", "2");
+        Recording withSync = Traced.Record(synced.Path, python, TestPrograms.Source("link_log.py"), "dirsync", "2");
         using var unsynced = new TempDirectory();
-        var withoutSync = Traced.Record(unsynced.Path, python, TestPrograms.Source("link_log.py"), "nodirsync", "2");
-        var checker = $"{CorpusTools.Python} {TestPrograms.Source("check_link_log.py")}";
+        Recording withoutSync = Traced.Record(unsynced.Path, python, TestPrograms.Source("link_log.py"), "nodirsync", "2");
+        string checker = $"{CorpusTools.Python} {TestPrograms.Source("check_link_log.py")}";
 
         Assert.Equal(2, withSync.Events.Count(e => e is { Kind: TraceEventKind.Link, Path: ['t', 'm', 'p', ..] }));
         Assert.Contains(withSync.Events, e => e is { Kind: TraceEventKind.Link, Path: "tmp_1", TargetPath: "object_1" });
-        var good = Traced.Explore(withSync, checker);
-        var bad = Traced.Explore(withoutSync, checker);
+        Traced.Outcome good = Traced.Explore(withSync, checker);
+        Traced.Outcome bad = Traced.Explore(withoutSync, checker);
         Assert.True(good.Reports.All(r => r.Failures.Count == 0), good.ToString());
-        foreach (var model in Traced.LinuxModels)
+        foreach (KernelModel model in Traced.LinuxModels)
         {
             Assert.True(bad.Passed(model, CrashKind.ProcessCrash), bad.ToString());
             Assert.False(bad.Passed(model, CrashKind.PowerLoss), bad.ToString());
@@ -201,20 +203,20 @@ public sealed class CorpusTests
     [SkippableFact]
     public void A_symbolic_link_switched_by_rename_survives_power_loss_only_when_its_directory_is_fsynced()
     {
-        var python = TestPrograms.Require("python3");
+        string python = TestPrograms.Require("python3");
         using var synced = new TempDirectory();
-        var withSync = Traced.Record(synced.Path, python, TestPrograms.Source("symlink_log.py"), "dirsync", "2");
+        Recording withSync = Traced.Record(synced.Path, python, TestPrograms.Source("symlink_log.py"), "dirsync", "2");
         using var unsynced = new TempDirectory();
-        var withoutSync = Traced.Record(unsynced.Path, python, TestPrograms.Source("symlink_log.py"), "nodirsync", "2");
-        var checker = $"{CorpusTools.Python} {TestPrograms.Source("check_symlink_log.py")}";
+        Recording withoutSync = Traced.Record(unsynced.Path, python, TestPrograms.Source("symlink_log.py"), "nodirsync", "2");
+        string checker = $"{CorpusTools.Python} {TestPrograms.Source("check_symlink_log.py")}";
 
         Assert.Contains(withSync.Events, e => e is { Kind: TraceEventKind.Symlink, Path: "current.tmp", TargetPath: "data-1" });
         Assert.Equal(2, withSync.Events.Count(e => e is { Kind: TraceEventKind.Rename, Path: "current.tmp", TargetPath: "current" }));
-        var good = Traced.Explore(withSync, checker);
-        var bad = Traced.Explore(withoutSync, checker);
+        Traced.Outcome good = Traced.Explore(withSync, checker);
+        Traced.Outcome bad = Traced.Explore(withoutSync, checker);
         // Every state passing means every image had "current" as a symbolic link to an intact version.
         Assert.True(good.Reports.All(r => r.Failures.Count == 0), good.ToString());
-        foreach (var model in Traced.LinuxModels)
+        foreach (KernelModel model in Traced.LinuxModels)
         {
             Assert.True(bad.Passed(model, CrashKind.ProcessCrash), bad.ToString());
             Assert.False(bad.Passed(model, CrashKind.PowerLoss), bad.ToString());
@@ -233,7 +235,7 @@ public sealed class CorpusTests
     {
         using var directory = new TempDirectory();
         Traced.RequirePtrace();
-        var error = Assert.Throws<TraceException>(() => Traced.Record(directory.Path, "/bin/sh", "-c", "echo x > f && ln -s f g && echo y >> g"));
+        TraceException error = Assert.Throws<TraceException>(() => Traced.Record(directory.Path, "/bin/sh", "-c", "echo x > f && ln -s f g && echo y >> g"));
         Assert.Contains("through the symbolic link 'g' it made in the traced directory: following symbolic links is not modelled", error.Message, StringComparison.Ordinal);
     }
 }

@@ -9,10 +9,10 @@ public sealed class RealProgramTests
     [SkippableFact]
     public void A_C_program_that_msyncs_only_its_header_as_a_barrier_breaks_only_under_range_msync()
     {
-        var program = TestPrograms.Compile("header_barrier");
+        string program = TestPrograms.Compile("header_barrier");
         using var directory = new TempDirectory();
-        var recording = Traced.Record(directory.Path, program, "3");
-        var outcome = Traced.Explore(recording, $"python3 {TestPrograms.Source("check_header_barrier.py")} data.bin");
+        Recording recording = Traced.Record(directory.Path, program, "3");
+        Traced.Outcome outcome = Traced.Explore(recording, $"python3 {TestPrograms.Source("check_header_barrier.py")} data.bin");
 
         Assert.True(Enum.GetValues<CrashKind>().All(k => outcome.Passed(Old, k)), outcome.ToString());
         Assert.True(outcome.Passed(New, CrashKind.ProcessCrash), outcome.ToString());
@@ -36,13 +36,13 @@ public sealed class RealProgramTests
     [SkippableFact]
     public void A_C_program_that_fsyncs_only_the_root_after_creating_a_file_in_a_new_subdirectory_loses_it_and_fsyncing_both_passes()
     {
-        var program = TestPrograms.Compile("nested_dir");
+        string program = TestPrograms.Compile("nested_dir");
         using var rootOnly = new TempDirectory();
-        var buggy = Traced.Explore(Traced.Record(rootOnly.Path, program, "root"), NestedDataSurvives);
+        Traced.Outcome buggy = Traced.Explore(Traced.Record(rootOnly.Path, program, "root"), NestedDataSurvives);
         using var both = new TempDirectory();
-        var correct = Traced.Explore(Traced.Record(both.Path, program, "both"), NestedDataSurvives);
+        Traced.Outcome correct = Traced.Explore(Traced.Record(both.Path, program, "both"), NestedDataSurvives);
 
-        foreach (var model in Traced.LinuxModels)
+        foreach (KernelModel model in Traced.LinuxModels)
         {
             Assert.True(buggy.Passed(model, CrashKind.ProcessCrash), buggy.ToString());
             Assert.False(buggy.Passed(model, CrashKind.KernelCrash), buggy.ToString());
@@ -55,10 +55,10 @@ public sealed class RealProgramTests
     [SkippableFact]
     public void The_same_log_in_Python_flushing_each_record_before_its_header_passes_everywhere()
     {
-        var python = TestPrograms.Require("python3");
+        string python = TestPrograms.Require("python3");
         using var directory = new TempDirectory();
-        var recording = Traced.Record(directory.Path, python, TestPrograms.Source("mmap_log.py"), "range", "3");
-        var outcome = Traced.Explore(recording, $"python3 {TestPrograms.Source("check_header_barrier.py")} log.bin");
+        Recording recording = Traced.Record(directory.Path, python, TestPrograms.Source("mmap_log.py"), "range", "3");
+        Traced.Outcome outcome = Traced.Explore(recording, $"python3 {TestPrograms.Source("check_header_barrier.py")} log.bin");
 
         Assert.True(outcome.Reports.All(r => r.Failures.Count == 0), outcome.ToString());
         Assert.Equal("ack 1\nack 2\nack 3\n", System.Text.Encoding.ASCII.GetString(recording.StandardOutput()));
@@ -74,17 +74,17 @@ public sealed class RealProgramTests
     [InlineData("DELETE", "EXTRA", true)]
     public void Sqlite3_survives_crashes_only_with_the_syncs_its_mode_needs(string journalMode, string synchronous, bool survives)
     {
-        var sqlite = TestPrograms.Require("sqlite3");
+        string sqlite = TestPrograms.Require("sqlite3");
         using var directory = new TempDirectory();
-        var database = Path.Combine(directory.Path, "test.db");
+        string database = Path.Combine(directory.Path, "test.db");
         Assert.Equal(0, TestPrograms.Run(sqlite, [database, $"PRAGMA journal_mode={journalMode}; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);"]).ExitCode);
-        var script = $"PRAGMA journal_mode={journalMode}; PRAGMA synchronous={synchronous};\n"
+        string script = $"PRAGMA journal_mode={journalMode}; PRAGMA synchronous={synchronous};\n"
                      + string.Concat(Enumerable.Range(1, 3).Select(i => $"INSERT INTO t(v) VALUES('row {i}'); SELECT 'ack {i}';\n"));
 
-        var recording = Traced.Record(directory.Path, sqlite, "test.db", script);
-        var outcome = Traced.Explore(recording, $"sh {TestPrograms.Source("check_sqlite.sh")}", ignore: ["*-shm"]);
+        Recording recording = Traced.Record(directory.Path, sqlite, "test.db", script);
+        Traced.Outcome outcome = Traced.Explore(recording, $"sh {TestPrograms.Source("check_sqlite.sh")}", ignore: ["*-shm"]);
 
-        foreach (var model in Traced.LinuxModels)
+        foreach (KernelModel model in Traced.LinuxModels)
         {
             Assert.True(outcome.Passed(model, CrashKind.ProcessCrash), outcome.ToString());
             Assert.True(survives == outcome.Passed(model, CrashKind.PowerLoss), outcome.ToString());
@@ -95,7 +95,7 @@ public sealed class RealProgramTests
             // journal rolls back a transaction that was already acknowledged.
             Assert.Contains(outcome.Reports[1].Failures, f => f.Message.Contains("inserts were acknowledged", StringComparison.Ordinal));
             var events = recording.Events.ToList();
-            var lastUnlink = events.FindLastIndex(e => e is { Kind: TraceEventKind.Unlink, Path: "test.db-journal" });
+            int lastUnlink = events.FindLastIndex(e => e is { Kind: TraceEventKind.Unlink, Path: "test.db-journal" });
             Assert.True(lastUnlink >= 0);
             Assert.DoesNotContain(events.Skip(lastUnlink), e => e.Kind == TraceEventKind.FsyncDirectory);
         }
@@ -106,17 +106,17 @@ public sealed class RealProgramTests
     [InlineData("writemap-nosync", false)]
     public void Lmdb_with_a_writable_map_survives_crashes_only_when_it_syncs(string mode, bool survives)
     {
-        var program = TestPrograms.Compile("lmdb_log", "-llmdb");
+        string program = TestPrograms.Compile("lmdb_log", "-llmdb");
         using var directory = new TempDirectory();
         // The environment exists (durably) before the traced run: LMDB never fsyncs the directory after
         // creating data.mdb, so under strict POSIX names a new environment's name can itself be lost.
         Assert.Equal(0, TestPrograms.Run(program, ["writemap", "0"], directory.Path).ExitCode);
-        var recording = Traced.Record(directory.Path, program, mode, "3");
+        Recording recording = Traced.Record(directory.Path, program, mode, "3");
         // lock.mdb holds reader slots only; LMDB reinitialises it when the first process opens the environment.
-        var outcome = Traced.Explore(recording, $"{program} check", ignore: ["lock.mdb"]);
+        Traced.Outcome outcome = Traced.Explore(recording, $"{program} check", ignore: ["lock.mdb"]);
 
         Assert.Contains(recording.Events, e => e.Kind == TraceEventKind.Store && e.Path == "data.mdb");
-        foreach (var model in Traced.LinuxModels)
+        foreach (KernelModel model in Traced.LinuxModels)
         {
             Assert.True(outcome.Passed(model, CrashKind.ProcessCrash), outcome.ToString());
             Assert.True(survives == outcome.Passed(model, CrashKind.PowerLoss), outcome.ToString());

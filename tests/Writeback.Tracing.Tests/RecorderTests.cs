@@ -9,19 +9,19 @@ public sealed class RecorderTests
     public void Records_stores_to_a_shared_mapping_before_the_msync_that_follows_them_with_the_range_in_file_offsets()
     {
         Traced.RequirePtrace();
-        var program = TestPrograms.Compile("header_barrier");
+        string program = TestPrograms.Compile("header_barrier");
         using var directory = new TempDirectory();
-        var recording = TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = program, Arguments = ["1"] });
+        Recording recording = TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = program, Arguments = ["1"] });
 
-        var kinds = recording.Events.Select(e => e.Kind).ToArray();
+        TraceEventKind[] kinds = recording.Events.Select(e => e.Kind).ToArray();
         Assert.Equal(
             [TraceEventKind.Create, TraceEventKind.SetLength, TraceEventKind.Fsync, TraceEventKind.FsyncDirectory,
              TraceEventKind.Store, TraceEventKind.Msync, TraceEventKind.Store, TraceEventKind.Msync, TraceEventKind.Output],
             kinds);
-        var record = recording.Events[4];
+        TraceEvent record = recording.Events[4];
         Assert.Equal(("data.bin", 4096L), (record.Path, record.OffsetBytes));
         Assert.True(record.Data.Span[..512].ToArray().All(b => b == (byte)'a'));
-        var msync = recording.Events[5];
+        TraceEvent msync = recording.Events[5];
         Assert.Equal((0L, 4096L, 4), (msync.OffsetBytes, msync.LengthBytes, msync.Flags));
         Assert.Equal(1, BitConverter.ToInt32(recording.Events[6].Data.Span));
         Assert.Equal("1\n", Encoding.ASCII.GetString(recording.StandardOutput()));
@@ -32,8 +32,8 @@ public sealed class RecorderTests
     {
         Traced.RequirePtrace();
         using var directory = new TempDirectory();
-        var script = "echo one > a.txt; mv a.txt b.txt; echo two >> b.txt; mkdir sub; echo x > sub/y; rm b.txt; echo done; sync";
-        var recording = TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = "/bin/sh", Arguments = ["-c", script] });
+        string script = "echo one > a.txt; mv a.txt b.txt; echo two >> b.txt; mkdir sub; echo x > sub/y; rm b.txt; echo done; sync";
+        Recording recording = TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = "/bin/sh", Arguments = ["-c", script] });
 
         var events = recording.Events.Select(e => (e.Kind, e.Path, e.TargetPath)).ToList();
         Assert.Equal(
@@ -56,7 +56,7 @@ public sealed class RecorderTests
         using var directory = new TempDirectory();
         File.WriteAllText(directory.File("before.txt"), "kept");
         Directory.CreateDirectory(directory.File("d"));
-        var recording = TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = "/bin/sh", Arguments = ["-c", "echo more >> before.txt"] });
+        Recording recording = TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = "/bin/sh", Arguments = ["-c", "echo more >> before.txt"] });
 
         using var stream = new MemoryStream();
         recording.Save(stream);
@@ -79,9 +79,9 @@ public sealed class RecorderTests
     public void Refuses_a_program_that_sets_up_io_uring_instead_of_missing_its_file_operations()
     {
         Traced.RequirePtrace();
-        var program = TestPrograms.Compile("io_uring_setup");
+        string program = TestPrograms.Compile("io_uring_setup");
         using var directory = new TempDirectory();
-        var e = Assert.Throws<TraceException>(() => TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = program }));
+        TraceException e = Assert.Throws<TraceException>(() => TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = program }));
         Assert.Contains("io_uring_setup", e.Message, StringComparison.Ordinal);
         Assert.Contains("refused", e.Message, StringComparison.Ordinal);
     }
@@ -95,14 +95,14 @@ public sealed class RecorderTests
     {
         Traced.RequirePtrace();
         using var directory = new TempDirectory();
-        var options = kind switch
+        RecorderOptions options = kind switch
         {
             "missing-dir" => new RecorderOptions { Directory = directory.File("nowhere"), Program = "/bin/true" },
             "missing-program" => new RecorderOptions { Directory = directory.Path, Program = "./no-such-program" },
             "exits-non-zero" => new RecorderOptions { Directory = directory.Path, Program = "/bin/sh", Arguments = ["-c", "echo x > f; echo broken >&2; exit 3"] },
             _ => new RecorderOptions { Directory = directory.Path, Program = "/bin/sh", Arguments = ["-c", "echo hello"] },
         };
-        var e = Assert.Throws<TraceException>(() => TraceRecorder.Record(options));
+        TraceException e = Assert.Throws<TraceException>(() => TraceRecorder.Record(options));
         Assert.DoesNotContain('\n', e.Message);
         Assert.Contains(kind switch
         {
@@ -118,7 +118,7 @@ public sealed class RecorderTests
     {
         Traced.RequirePtrace();
         using var directory = new TempDirectory();
-        var marker = $"{Random.Shared.Next(100, 999)}.{Environment.ProcessId % 1000}";
+        string marker = $"{Random.Shared.Next(100, 999)}.{Environment.ProcessId % 1000}";
         var options = new RecorderOptions
         {
             Directory = directory.Path,
@@ -126,7 +126,7 @@ public sealed class RecorderTests
             Arguments = ["-c", $"echo x > f; sleep {marker} & sleep {marker}"],
             Timeout = TimeSpan.FromSeconds(1),
         };
-        var e = Assert.Throws<TraceException>(() => TraceRecorder.Record(options));
+        TraceException e = Assert.Throws<TraceException>(() => TraceRecorder.Record(options));
         Assert.Contains("ran past the timeout of 1 s", e.Message, StringComparison.Ordinal);
         Assert.Empty(ProcessesWithArgument(marker));
     }
@@ -138,10 +138,10 @@ public sealed class RecorderTests
     {
         Traced.RequirePtrace();
         using var directory = new TempDirectory();
-        var recording = TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = "/bin/sh", Arguments = ["-c", "echo x > f"] });
+        Recording recording = TraceRecorder.Record(new RecorderOptions { Directory = directory.Path, Program = "/bin/sh", Arguments = ["-c", "echo x > f"] });
         var scenario = new TraceScenario(recording, new CheckerOptions { Command = checker, Timeout = TimeSpan.FromSeconds(1) });
         new CrashExplorer(KernelModel.Linux3_16Range).Explore(scenario);
-        var trace = Assert.Throws<TraceException>(scenario.ThrowIfCheckerFailed);
+        TraceException trace = Assert.Throws<TraceException>(scenario.ThrowIfCheckerFailed);
         Assert.InRange(scenario.CheckerRuns, 1, Environment.ProcessorCount); // the runs already started when it failed, no more
         Assert.Contains(expected, trace.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', trace.Message);
@@ -150,9 +150,9 @@ public sealed class RecorderTests
     private static List<int> ProcessesWithArgument(string argument)
     {
         var found = new List<int>();
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        foreach (string entry in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(entry), out var pid))
+            if (int.TryParse(Path.GetFileName(entry), out int pid))
             {
                 try
                 {

@@ -25,7 +25,7 @@ public sealed class ReplayTests
     [InlineData(TraceEventKind.SyncFileRange, 2, false)] // SYNC_FILE_RANGE_WRITE: starts I/O, guarantees nothing
     public void A_write_acknowledged_after_a_durability_call_survives_power_loss_only_if_the_call_guarantees_it(TraceEventKind sync, int flags, bool survives)
     {
-        var data = Enumerable.Repeat((byte)'x', 4096).ToArray();
+        byte[] data = Enumerable.Repeat((byte)'x', 4096).ToArray();
         TraceEvent[] events =
         [
             Event(TraceEventKind.Create, "open(f, O_RDWR|O_CREAT)"),
@@ -34,7 +34,7 @@ public sealed class ReplayTests
             Event(sync, $"{sync}(f)", length: 4096, flags: flags),
             Event(TraceEventKind.Output, "write(stdout, 2 bytes)", path: "", data: "1\n"u8.ToArray()),
         ];
-        var outcome = Explore(events, AcknowledgedDataSurvives);
+        Traced.Outcome outcome = Explore(events, AcknowledgedDataSurvives);
 
         Assert.True(outcome.Passed(KernelModel.Linux3_16Range, CrashKind.ProcessCrash), outcome.ToString());
         Assert.True(survives == outcome.Passed(KernelModel.Linux3_16Range, CrashKind.PowerLoss), outcome.ToString());
@@ -43,7 +43,7 @@ public sealed class ReplayTests
     [Fact]
     public void A_created_name_survives_power_loss_only_after_a_directory_fsync()
     {
-        var data = Enumerable.Repeat((byte)'x', 4096).ToArray();
+        byte[] data = Enumerable.Repeat((byte)'x', 4096).ToArray();
         TraceEvent[] WithDirectoryFsync(bool fsyncDirectory) =>
         [
             Event(TraceEventKind.Create, "open(f, O_RDWR|O_CREAT)"),
@@ -60,7 +60,7 @@ public sealed class ReplayTests
     [Fact]
     public void A_renamed_directory_carries_its_files_into_the_image()
     {
-        var data = Enumerable.Repeat((byte)'x', 4096).ToArray();
+        byte[] data = Enumerable.Repeat((byte)'x', 4096).ToArray();
         TraceEvent[] events =
         [
             Event(TraceEventKind.Mkdir, "mkdir(d)", path: "d"),
@@ -72,8 +72,8 @@ public sealed class ReplayTests
             Event(TraceEventKind.FsyncDirectory, "fsync(directory .)", path: "."),
             Event(TraceEventKind.Output, "write(stdout, 2 bytes)", path: "", data: "1\n"u8.ToArray()),
         ];
-        var checker = AcknowledgedDataSurvives.Replace("$WRITEBACK_IMAGE/f", "$WRITEBACK_IMAGE/e/f", StringComparison.Ordinal);
-        var outcome = Explore(events, checker);
+        string checker = AcknowledgedDataSurvives.Replace("$WRITEBACK_IMAGE/f", "$WRITEBACK_IMAGE/e/f", StringComparison.Ordinal);
+        Traced.Outcome outcome = Explore(events, checker);
 
         Assert.True(outcome.Reports.All(r => r.Failures.Count == 0), outcome.ToString());
     }
@@ -84,7 +84,7 @@ public sealed class ReplayTests
         var recording = new Recording("prog", [], "/d", [new TraceFile("old", false, "kept"u8.ToArray())],
                                       [Event(TraceEventKind.Write, "pwrite64(old, offset 0, 4 bytes)", path: "old", length: 4, data: "new!"u8.ToArray())], 10);
         var scenario = new TraceScenario(recording, new CheckerOptions { Command = "echo \"$WRITEBACK_CRASH_POINT: $(cat \"$WRITEBACK_IMAGE/old\")\"; exit 1" });
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.ProcessCrash] }).Explore(scenario);
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.ProcessCrash] }).Explore(scenario);
         scenario.ThrowIfCheckerFailed();
 
         // Crash points 0-3 set up the initial file (open, write, fsync, directory fsync): never checked.
@@ -104,7 +104,7 @@ public sealed class ReplayTests
         ];
         var recording = new Recording("prog", [], "/d", [], events, 10);
         var scenario = new TraceScenario(recording, new CheckerOptions { Command = "[ ! -e \"$WRITEBACK_IMAGE/db-shm\" ] || { echo present; exit 1; }", IgnoredPaths = ["*-shm"] });
-        var report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(scenario);
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(scenario);
         scenario.ThrowIfCheckerFailed();
 
         Assert.Empty(report.Failures);

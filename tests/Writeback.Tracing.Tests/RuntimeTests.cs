@@ -14,11 +14,11 @@ public sealed class RuntimeTests
     [InlineData("ranges", true)]
     public void A_Java_MappedByteBuffer_log_breaks_under_range_msync_only_when_it_forces_just_the_header(string mode, bool survivesRangeMsync)
     {
-        var classes = TestPrograms.CompileJava("HeaderLog");
-        var java = TestPrograms.Require("java");
+        string classes = TestPrograms.CompileJava("HeaderLog");
+        string java = TestPrograms.Require("java");
         using var directory = new TempDirectory();
-        var recording = Traced.Record(directory.Path, java, "-cp", classes, "HeaderLog", mode, "3");
-        var outcome = Traced.Explore(recording, $"python3 {TestPrograms.Source("check_header_barrier.py")} data.bin");
+        Recording recording = Traced.Record(directory.Path, java, "-cp", classes, "HeaderLog", mode, "3");
+        Traced.Outcome outcome = Traced.Explore(recording, $"python3 {TestPrograms.Source("check_header_barrier.py")} data.bin");
 
         Assert.Equal("ack 1\nack 2\nack 3\n", System.Text.Encoding.ASCII.GetString(recording.StandardOutput()));
         // The stores reach the recording through the JVM's mapping, and force(index, length) as ranged msyncs.
@@ -33,10 +33,10 @@ public sealed class RuntimeTests
     [SkippableFact]
     public void A_JVM_that_spawns_a_child_and_exits_with_a_thread_running_is_recorded_whole()
     {
-        var classes = TestPrograms.CompileJava("SpawnChild");
-        var java = TestPrograms.Require("java");
+        string classes = TestPrograms.CompileJava("SpawnChild");
+        string java = TestPrograms.Require("java");
         using var directory = new TempDirectory();
-        var recording = Traced.Record(directory.Path, java, "-cp", classes, "SpawnChild");
+        Recording recording = Traced.Record(directory.Path, java, "-cp", classes, "SpawnChild");
 
         var writes = recording.Events.Where(e => e is { Kind: TraceEventKind.Write, Path: "events.log" }).ToList();
         Assert.Equal(["child\n", "parent\n"], writes.Select(e => System.Text.Encoding.ASCII.GetString(e.Data.Span)));
@@ -51,14 +51,14 @@ public sealed class RuntimeTests
     [InlineData("nodirsync", false)]
     public void A_Rust_rename_into_place_survives_power_loss_only_with_a_directory_fsync(string mode, bool survives)
     {
-        var program = TestPrograms.CompileRust("rename_log");
+        string program = TestPrograms.CompileRust("rename_log");
         using var directory = new TempDirectory();
-        var recording = Traced.Record(directory.Path, program, mode, "2");
-        var outcome = Traced.Explore(recording, $"python3 {TestPrograms.Source("check_version.py")} data.txt version");
+        Recording recording = Traced.Record(directory.Path, program, mode, "2");
+        Traced.Outcome outcome = Traced.Explore(recording, $"python3 {TestPrograms.Source("check_version.py")} data.txt version");
 
         Assert.Equal(2, recording.Events.Count(e => e is { Kind: TraceEventKind.Rename, Path: "data.tmp", TargetPath: "data.txt" }));
         Assert.Equal(2, recording.Events.Count(e => e is { Kind: TraceEventKind.Fdatasync, Path: "data.tmp" }));
-        foreach (var model in Traced.LinuxModels)
+        foreach (KernelModel model in Traced.LinuxModels)
         {
             Assert.True(outcome.Passed(model, CrashKind.ProcessCrash), outcome.ToString());
             Assert.Equal(survives, outcome.Passed(model, CrashKind.PowerLoss));
@@ -75,19 +75,19 @@ public sealed class RuntimeTests
     [InlineData("promises-nosync", false)]
     public void A_Node_log_is_recorded_from_the_main_thread_and_from_libuv_worker_threads(string mode, bool survives)
     {
-        var node = TestPrograms.Require("node");
+        string node = TestPrograms.Require("node");
         using var directory = new TempDirectory();
-        var recording = Traced.Record(directory.Path, node, TestPrograms.Source("node_log.js"), mode, "3");
-        var outcome = Traced.Explore(recording, $"python3 {TestPrograms.Source("check_version.py")} log.txt records");
+        Recording recording = Traced.Record(directory.Path, node, TestPrograms.Source("node_log.js"), mode, "3");
+        Traced.Outcome outcome = Traced.Explore(recording, $"python3 {TestPrograms.Source("check_version.py")} log.txt records");
 
         Assert.Equal("1\n2\n3\n", System.Text.Encoding.ASCII.GetString(recording.StandardOutput()));
         var writes = recording.Events.Where(e => e is { Kind: TraceEventKind.Write, Path: "log.txt" }).ToList();
         Assert.Equal(["record 1\n", "record 2\n", "record 3\n"], writes.Select(e => System.Text.Encoding.ASCII.GetString(e.Data.Span)));
         Assert.Equal(survives ? 3 : 0, recording.Events.Count(e => e is { Kind: TraceEventKind.Fsync, Path: "log.txt" }));
         // Events carry the thread's id: fs.promises' writes come from libuv's pool, not the thread that prints.
-        var printer = recording.Events.First(e => e.Kind == TraceEventKind.Output).Pid;
+        int printer = recording.Events.First(e => e.Kind == TraceEventKind.Output).Pid;
         Assert.Equal(mode == "sync", writes.All(w => w.Pid == printer));
-        foreach (var model in Traced.LinuxModels)
+        foreach (KernelModel model in Traced.LinuxModels)
         {
             Assert.True(outcome.Passed(model, CrashKind.ProcessCrash), outcome.ToString());
             Assert.Equal(survives, outcome.Passed(model, CrashKind.PowerLoss));
@@ -97,9 +97,9 @@ public sealed class RuntimeTests
     [SkippableFact]
     public void Forked_python_writers_of_one_file_are_each_recorded_with_their_own_pid()
     {
-        var python = TestPrograms.Require("python3");
+        string python = TestPrograms.Require("python3");
         using var directory = new TempDirectory();
-        var recording = Traced.Record(directory.Path, python, TestPrograms.Source("fork_writers.py"), "3");
+        Recording recording = Traced.Record(directory.Path, python, TestPrograms.Source("fork_writers.py"), "3");
 
         var writes = recording.Events.Where(e => e is { Kind: TraceEventKind.Write, Path: "shared.bin" }).ToList();
         Assert.Equal([0L, 512L, 1024L], writes.Select(e => e.OffsetBytes).Order());
@@ -112,12 +112,12 @@ public sealed class RuntimeTests
     [SkippableFact]
     public void Signals_reach_the_traced_program_its_handlers_run_and_interrupted_calls_fail_with_EINTR()
     {
-        var program = TestPrograms.Compile("signals");
+        string program = TestPrograms.Compile("signals");
         using var directory = new TempDirectory();
         // Without its handlers the program dies (SIGUSR1, SIGALRM, SIGSEGV) or hangs (SIGCHLD): the
         // recording would throw; with a signal swallowed by the tracer, its line would be missing; a
         // stopped child resumed by the tracer (not by its parent's SIGCONT) logs "cont" before "stop".
-        var recording = Traced.Record(directory.Path, program);
+        Recording recording = Traced.Record(directory.Path, program);
 
         Assert.Equal("usr1\nalrm\nchld\nsegv\nstop\ncont\n", System.Text.Encoding.ASCII.GetString(recording.StandardOutput()));
         Assert.Equal(["usr1\n", "alrm\n", "chld\n", "segv\n", "stop\n", "cont\n"],
@@ -127,9 +127,9 @@ public sealed class RuntimeTests
     [SkippableFact]
     public void An_execve_from_a_non_leader_thread_continues_as_the_leaders_pid_with_its_descriptors()
     {
-        var program = TestPrograms.Compile("thread_exec", "-pthread");
+        string program = TestPrograms.Compile("thread_exec", "-pthread");
         using var directory = new TempDirectory();
-        var recording = Traced.Record(directory.Path, program);
+        Recording recording = Traced.Record(directory.Path, program);
 
         var writes = recording.Events.Where(e => e is { Kind: TraceEventKind.Write, Path: "events.log" }).ToList();
         Assert.Equal(["before\n", "from exec\n"], writes.Select(e => System.Text.Encoding.ASCII.GetString(e.Data.Span)));
@@ -141,10 +141,10 @@ public sealed class RuntimeTests
     [SkippableFact]
     public void Pwritev2_with_RWF_DSYNC_is_a_synchronous_write_and_RWF_APPEND_appends()
     {
-        var program = TestPrograms.Compile("pwritev2_flags");
+        string program = TestPrograms.Compile("pwritev2_flags");
         using var directory = new TempDirectory();
-        var recording = Traced.Record(directory.Path, program);
-        var outcome = Traced.Explore(recording, $"python3 {TestPrograms.Source("check_version.py")} log.bin lines first second");
+        Recording recording = Traced.Record(directory.Path, program);
+        Traced.Outcome outcome = Traced.Explore(recording, $"python3 {TestPrograms.Source("check_version.py")} log.bin lines first second");
 
         var writes = recording.Events.Where(e => e is { Kind: TraceEventKind.Write, Path: "log.bin" }).ToList();
         Assert.Equal([0L, 6L], writes.Select(e => e.OffsetBytes));

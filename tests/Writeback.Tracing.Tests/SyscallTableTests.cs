@@ -62,7 +62,7 @@ public sealed class SyscallTableTests
     [Fact]
     public void The_table_lists_every_decoded_call()
     {
-        var listing = string.Join('\n', SyscallTable.Entries.Select(Describe));
+        string listing = string.Join('\n', SyscallTable.Entries.Select(Describe));
         Assert.Equal(Listing.ReplaceLineEndings("\n"), listing);
     }
 
@@ -71,9 +71,9 @@ public sealed class SyscallTableTests
     {
         var constants = typeof(Syscall).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(int)).ToDictionary(f => f.Name, f => (int)f.GetValue(null)!);
-        foreach (var entry in SyscallTable.Entries)
+        foreach (SyscallEntry entry in SyscallTable.Entries)
         {
-            Assert.True(constants.TryGetValue(entry.Name, out var number), $"{entry.Name}: no Syscall constant of that name");
+            Assert.True(constants.TryGetValue(entry.Name, out int number), $"{entry.Name}: no Syscall constant of that name");
             Assert.Equal(number, entry.Number);
             Assert.Same(entry, SyscallTable.Find(entry.Number));
             Assert.All(entry.Paths, p => Assert.InRange(p.Index, -1, 5));

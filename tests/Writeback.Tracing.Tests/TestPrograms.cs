@@ -15,12 +15,12 @@ internal static class TestPrograms
     {
         lock (Built)
         {
-            if (Built.TryGetValue(name, out var built))
+            if (Built.TryGetValue(name, out string? built))
             {
                 return built;
             }
-            var executable = Path.Combine(BuildDirectory, name);
-            var (exitCode, output) = Run("gcc", ["-O2", "-o", executable, Source(name + ".c"), .. libraries]);
+            string executable = Path.Combine(BuildDirectory, name);
+            (int exitCode, string? output) = Run("gcc", ["-O2", "-o", executable, Source(name + ".c"), .. libraries]);
             Skip.If(exitCode == 127, "gcc is not installed");
             Skip.If(exitCode != 0 && libraries.Length > 0, $"gcc could not build {name} with {string.Join(' ', libraries)} (is the library installed? .ci/run installs liblmdb-dev): {output}");
             Assert.True(exitCode == 0, output);
@@ -35,8 +35,8 @@ internal static class TestPrograms
     /// <summary>Compiles Programs/NAME.rs (once) with rustc, std only; skips the test when rustc is missing (looked up on PATH, then in ~/.cargo/bin).</summary>
     public static string CompileRust(string name)
     {
-        var cargoRustc = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cargo", "bin", "rustc");
-        var rustc = File.Exists(cargoRustc) ? cargoRustc : Require("rustc");
+        string cargoRustc = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cargo", "bin", "rustc");
+        string rustc = File.Exists(cargoRustc) ? cargoRustc : Require("rustc");
         return Build(name + ".rs", rustc, output => ["-O", "-o", output, Source(name + ".rs")], directory: false);
     }
 
@@ -44,14 +44,14 @@ internal static class TestPrograms
     {
         lock (Built)
         {
-            if (!Built.TryGetValue(key, out var output))
+            if (!Built.TryGetValue(key, out string? output))
             {
                 output = Path.Combine(BuildDirectory, key.Replace('.', '-'));
                 if (directory)
                 {
                     Directory.CreateDirectory(output);
                 }
-                var (exitCode, messages) = Run(compiler, arguments(output));
+                (int exitCode, string? messages) = Run(compiler, arguments(output));
                 Assert.True(exitCode == 0, $"{Path.GetFileName(compiler)} failed on {key}: {messages}");
                 Built[key] = output;
             }
@@ -62,7 +62,7 @@ internal static class TestPrograms
     /// <summary>The full path of a program on PATH; skips the test when it is absent.</summary>
     public static string Require(string program)
     {
-        var found = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+        string? found = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
             .Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
         Skip.If(found is null, $"{program} is not installed");
         return found!;
@@ -71,15 +71,15 @@ internal static class TestPrograms
     public static (int ExitCode, string Output) Run(string program, IEnumerable<string> arguments, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? "" };
-        foreach (var argument in arguments)
+        foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
         try
         {
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEnd();
+            using Process process = Process.Start(start)!;
+            Task<string> stderr = process.StandardError.ReadToEndAsync();
+            string stdout = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
             return (process.ExitCode, stdout + stderr.Result);
         }

@@ -33,10 +33,10 @@ internal static class Traced
     public static Outcome Explore(Recording recording, string checker, IReadOnlyList<string>? ignore = null, int maxStates = 256)
     {
         var scenario = new TraceScenario(recording, new CheckerOptions { Command = checker, IgnoredPaths = ignore ?? [], Timeout = TimeSpan.FromSeconds(60) });
-        var record = CrashExplorer.Record(scenario);
+        SimulationRecord record = CrashExplorer.Record(scenario);
         var options = new ExplorerOptions { MaxStatesPerCrashPoint = maxStates, RandomSamplesPerCrashPoint = 16 };
         var reports = new List<CrashReport>();
-        foreach (var model in LinuxModels)
+        foreach (KernelModel model in LinuxModels)
         {
             reports.Add(new CrashExplorer(model, options).Explore(record, scenario));
         }
@@ -55,7 +55,7 @@ internal static class Traced
         {
             return;
         }
-        var line = $"{Path.GetFileName(recording.Program)} {string.Join(' ', recording.Arguments.Select(a => a.Length > 40 ? a[..40] : a))} events={recording.Events.Count} | {outcome.Matrix}\n";
+        string line = $"{Path.GetFileName(recording.Program)} {string.Join(' ', recording.Arguments.Select(a => a.Length > 40 ? a[..40] : a))} events={recording.Events.Count} | {outcome.Matrix}\n";
         lock (PtraceUnavailable)
         {
             File.AppendAllText(log, line.ReplaceLineEndings(" ").TrimEnd() + "\n");

@@ -17,8 +17,8 @@ internal static class BenchFiles
     /// </remarks>
     public static string Create(string directory, string name, long lengthBytes, int writeBytes = 4096)
     {
-        var path = Path.Combine(directory, name);
-        var chunk = new byte[writeBytes];
+        string path = Path.Combine(directory, name);
+        byte[] chunk = new byte[writeBytes];
         chunk.AsSpan().Fill(0xA5);
         using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0))
         {
@@ -37,19 +37,19 @@ internal static class BenchFiles
     /// </summary>
     public static (string FileSystemType, string Source) MountOf(string directory)
     {
-        var fullPath = Path.GetFullPath(directory).TrimEnd('/') + "/";
-        var best = (MountPoint: "", Type: "unknown", Source: "unknown");
-        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        string fullPath = Path.GetFullPath(directory).TrimEnd('/') + "/";
+        (string MountPoint, string Type, string Source) best = (MountPoint: "", Type: "unknown", Source: "unknown");
+        foreach (string line in File.ReadLines("/proc/self/mountinfo"))
         {
             // "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue"
-            var halves = line.Split(" - ", 2);
-            var fields = halves[0].Split(' ');
-            var tail = halves.Length > 1 ? halves[1].Split(' ') : [];
+            string[] halves = line.Split(" - ", 2);
+            string[] fields = halves[0].Split(' ');
+            string[] tail = halves.Length > 1 ? halves[1].Split(' ') : [];
             if (fields.Length < 5 || tail.Length < 2)
             {
                 continue;
             }
-            var mountPoint = fields[4].Replace("\\040", " ", StringComparison.Ordinal).TrimEnd('/') + "/";
+            string mountPoint = fields[4].Replace("\\040", " ", StringComparison.Ordinal).TrimEnd('/') + "/";
             if (fullPath.StartsWith(mountPoint, StringComparison.Ordinal) && mountPoint.Length >= best.MountPoint.Length)
             {
                 best = (mountPoint, tail[0], tail[1]);

@@ -13,7 +13,7 @@ internal sealed class BenchWorkspace(string directory, int writeBytes) : IDispos
     /// <summary>The path of <paramref name="name"/>, created with <paramref name="lengthBytes"/> bytes the first time.</summary>
     public string GetFile(string name, long lengthBytes)
     {
-        if (!_paths.TryGetValue(name, out var path))
+        if (!_paths.TryGetValue(name, out string? path))
         {
             path = BenchFiles.Create(Directory, name, lengthBytes, writeBytes);
             _paths.Add(name, path);
@@ -27,7 +27,7 @@ internal sealed class BenchWorkspace(string directory, int writeBytes) : IDispos
 
     public void Dispose()
     {
-        foreach (var path in _paths.Values)
+        foreach (string path in _paths.Values)
         {
             File.Delete(path);
         }

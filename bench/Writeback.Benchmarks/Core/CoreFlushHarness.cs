@@ -34,7 +34,7 @@ public sealed class CoreFlushHarness : IHarness
             Console.Error.WriteLine("core-flush: measures Linux system calls (msync, sync_file_range, cachestat); run it on Linux");
             return 2;
         }
-        var (fileSystemType, source) = BenchFiles.MountOf(options.DirectoryPath);
+        (string? fileSystemType, string? source) = BenchFiles.MountOf(options.DirectoryPath);
         if (fileSystemType is "tmpfs" or "ramfs")
         {
             Console.Error.WriteLine($"core-flush: '{options.DirectoryPath}' is on {fileSystemType}, where flushes write nothing; pass --dir on a real disk (e.g. /var/tmp)");
@@ -47,7 +47,7 @@ public sealed class CoreFlushHarness : IHarness
         var results = new List<ScenarioResult>();
         using (var workspace = new BenchWorkspace(options.DirectoryPath, options.CreateWriteBytes))
         {
-            foreach (var scenario in options.Scenarios)
+            foreach (string scenario in options.Scenarios)
             {
                 Console.WriteLine($"running {scenario} …");
                 results.Add(scenario switch
@@ -88,7 +88,7 @@ public sealed class CoreFlushHarness : IHarness
             }),
             notes = results.SelectMany(r => r.Notes),
         };
-        var json = JsonSerializer.Serialize(document, new JsonSerializerOptions
+        string json = JsonSerializer.Serialize(document, new JsonSerializerOptions
         {
             WriteIndented = true,
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,

@@ -40,7 +40,7 @@ internal sealed record CoreFlushOptions
     public static CoreFlushOptions Parse(IReadOnlyList<string> args)
     {
         var options = new CoreFlushOptions();
-        for (var index = 0; index < args.Count; index++)
+        for (int index = 0; index < args.Count; index++)
         {
             string Value() => index + 1 < args.Count ? args[++index] : throw new ArgumentException($"{args[index]} needs a value");
             options = args[index] switch
@@ -60,14 +60,14 @@ internal sealed record CoreFlushOptions
 
     private static string[] ParseScenarios(string list)
     {
-        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        string[] names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                         .Select(n => AllScenarios.FirstOrDefault(a => a.Equals(n, StringComparison.OrdinalIgnoreCase)) ?? n).ToArray();
-        var unknown = names.Except(AllScenarios).ToArray();
+        string[] unknown = names.Except(AllScenarios).ToArray();
         return unknown.Length == 0 ? names : throw new ArgumentException($"unknown scenario(s) {string.Join(", ", unknown)}");
     }
 
     private static int ParsePositive(string text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
             ? value
             : throw new ArgumentException($"expected a positive integer, not '{text}'");
 }

@@ -50,7 +50,7 @@ public class FlushAllocationBenchmarks
     [Benchmark]
     public void LibraryFlushRange()
     {
-        var offsetBytes = NextPageOffset();
+        long offsetBytes = NextPageOffset();
         _file!.GetSpan(offsetBytes, 1)[0]++;
         _file.Flush(offsetBytes, PageBytes);
     }
@@ -59,7 +59,7 @@ public class FlushAllocationBenchmarks
     [Benchmark]
     public void LibraryStartWriteback()
     {
-        var offsetBytes = NextPageOffset();
+        long offsetBytes = NextPageOffset();
         _file!.GetSpan(offsetBytes, 1)[0]++;
         _file.StartWriteback(offsetBytes, PageBytes);
     }
@@ -71,7 +71,7 @@ public class FlushAllocationBenchmarks
     [Benchmark]
     public void LibraryFlushAsync()
     {
-        var offsetBytes = NextPageOffset();
+        long offsetBytes = NextPageOffset();
         _file!.GetSpan(offsetBytes, 1)[0]++;
         _file.FlushAsync(offsetBytes, PageBytes).GetAwaiter().GetResult();
     }
@@ -80,9 +80,9 @@ public class FlushAllocationBenchmarks
     [Benchmark]
     public void LibraryFlushValueAsync()
     {
-        var offsetBytes = NextPageOffset();
+        long offsetBytes = NextPageOffset();
         _file!.GetSpan(offsetBytes, 1)[0]++;
-        var task = _file.FlushValueAsync(offsetBytes, PageBytes);
+        ValueTask task = _file.FlushValueAsync(offsetBytes, PageBytes);
         // A ValueTask over a pooled source cannot be blocked on (GetResult needs it complete), and
         // AsTask() would allocate: wait by yielding.
         while (!task.IsCompleted)
@@ -96,7 +96,7 @@ public class FlushAllocationBenchmarks
     [Benchmark(Baseline = true)]
     public void RawMsync()
     {
-        var offsetBytes = NextPageOffset();
+        long offsetBytes = NextPageOffset();
         _raw!.GetSpan(offsetBytes, 1)[0]++;
         _raw.MSync(offsetBytes, PageBytes);
     }

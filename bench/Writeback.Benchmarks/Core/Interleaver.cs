@@ -20,14 +20,14 @@ internal static class Interleaver
     /// <returns>The samples per arm name, each list in round order.</returns>
     public static Dictionary<string, List<double>> Run(IReadOnlyList<Arm> arms, int warmupRounds, int rounds)
     {
-        var orders = BalancedOrders(arms.Count);
+        List<int[]> orders = BalancedOrders(arms.Count);
         var samples = arms.ToDictionary(a => a.Name, _ => new List<double>(rounds));
-        for (var roundIndex = 0; roundIndex < warmupRounds + rounds; roundIndex++)
+        for (int roundIndex = 0; roundIndex < warmupRounds + rounds; roundIndex++)
         {
-            foreach (var armIndex in orders[roundIndex % orders.Count])
+            foreach (int armIndex in orders[roundIndex % orders.Count])
             {
-                var arm = arms[armIndex];
-                var sample = arm.MeasureOnce(roundIndex);
+                Arm arm = arms[armIndex];
+                double sample = arm.MeasureOnce(roundIndex);
                 if (roundIndex >= warmupRounds)
                 {
                     samples[arm.Name].Add(sample);
@@ -40,8 +40,8 @@ internal static class Interleaver
     /// <summary>The rotations of 0..n-1, then the rotations of n-1..0.</summary>
     private static List<int[]> BalancedOrders(int armCount)
     {
-        var forward = Enumerable.Range(0, armCount).ToArray();
-        var backward = forward.Reverse().ToArray();
+        int[] forward = Enumerable.Range(0, armCount).ToArray();
+        int[] backward = forward.Reverse().ToArray();
         IEnumerable<int[]> Rotations(int[] order) =>
             Enumerable.Range(0, order.Length).Select(shift => order.Skip(shift).Concat(order.Take(shift)).ToArray());
         return armCount <= 1 ? [forward] : [.. Rotations(forward), .. Rotations(backward)];

@@ -27,7 +27,7 @@ internal sealed class LiburingSubmitArm : IDisposable
     /// <summary>Builds and starts the program; on failure returns null and why.</summary>
     public static LiburingSubmitArm? TryStart(out string? skipReason)
     {
-        var source = Path.Combine(AppContext.BaseDirectory, "Core", "Native", SourceName);
+        string source = Path.Combine(AppContext.BaseDirectory, "Core", "Native", SourceName);
         if (!File.Exists(source))
         {
             skipReason = $"C arm skipped: {source} is missing from the bench's output";
@@ -38,16 +38,16 @@ internal sealed class LiburingSubmitArm : IDisposable
             skipReason = "C arm skipped: liburing-dev is not installed (no /usr/include/liburing.h)";
             return null;
         }
-        var buildDirectory = Directory.CreateTempSubdirectory("writeback-s3-c-").FullName;
-        var program = Path.Combine(buildDirectory, "s3_submit");
-        var (exitCode, output) = Run("gcc", ["-O2", "-Wall", "-o", program, source, "-luring"]);
+        string buildDirectory = Directory.CreateTempSubdirectory("writeback-s3-c-").FullName;
+        string program = Path.Combine(buildDirectory, "s3_submit");
+        (int exitCode, string? output) = Run("gcc", ["-O2", "-Wall", "-o", program, source, "-luring"]);
         if (exitCode != 0)
         {
             Directory.Delete(buildDirectory, recursive: true);
             skipReason = $"C arm skipped: gcc -O2 {SourceName} -luring failed ({exitCode}): {output.Trim()}";
             return null;
         }
-        var process = Process.Start(new ProcessStartInfo(program)
+        Process process = Process.Start(new ProcessStartInfo(program)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -62,9 +62,9 @@ internal sealed class LiburingSubmitArm : IDisposable
     {
         _process.StandardInput.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path} {fileBytes}"));
         _process.StandardInput.Flush();
-        var line = _process.StandardOutput.ReadLine()
+        string line = _process.StandardOutput.ReadLine()
                    ?? throw new InvalidOperationException($"{SourceName} exited ({(_process.HasExited ? _process.ExitCode : -1)}) without a sample");
-        return double.TryParse(line, NumberStyles.Float, CultureInfo.InvariantCulture, out var elapsedUs)
+        return double.TryParse(line, NumberStyles.Float, CultureInfo.InvariantCulture, out double elapsedUs)
             ? elapsedUs
             : throw new InvalidOperationException($"{SourceName}: {line}");
     }
@@ -86,12 +86,12 @@ internal sealed class LiburingSubmitArm : IDisposable
         try
         {
             var startInfo = new ProcessStartInfo(fileName) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var argument in arguments)
+            foreach (string argument in arguments)
             {
                 startInfo.ArgumentList.Add(argument);
             }
-            using var process = Process.Start(startInfo)!;
-            var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            using Process process = Process.Start(startInfo)!;
+            string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
             process.WaitForExit();
             return (process.ExitCode, output);
         }

@@ -40,8 +40,8 @@ internal sealed record Measurement(string Scenario, string Implementation, strin
         {
             return Statistics.Median(samples);
         }
-        var sorted = samples.Order().ToArray();
-        var rank = (int)Math.Ceiling(percent / 100.0 * sorted.Length);
+        double[] sorted = samples.Order().ToArray();
+        int rank = (int)Math.Ceiling(percent / 100.0 * sorted.Length);
         return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
     }
 }

@@ -16,7 +16,7 @@ internal sealed class PageCacheProbe : IDisposable
     public PageCacheProbe(string path)
     {
         Path = path;
-        var errno = Interop.Libc.Open(path, Interop.Libc.O_RDONLY, 0, out _handle);
+        int errno = Interop.Libc.Open(path, Interop.Libc.O_RDONLY, 0, out _handle);
         if (errno != 0)
         {
             throw new WritebackException("open", path, null, null, errno);
@@ -60,8 +60,8 @@ internal sealed class PageCacheProbe : IDisposable
     public long WaitUntilClean(long offsetBytes, long lengthBytes, int pollIntervalUs)
     {
         const long TailBytes = 1 << 20;
-        var startTimestamp = Stopwatch.GetTimestamp();
-        var tailBytes = Math.Min(TailBytes, lengthBytes);
+        long startTimestamp = Stopwatch.GetTimestamp();
+        long tailBytes = Math.Min(TailBytes, lengthBytes);
         PollUntilClean(offsetBytes + lengthBytes - tailBytes, tailBytes, pollIntervalUs, startTimestamp);
         return PollUntilClean(offsetBytes, lengthBytes, pollIntervalUs, startTimestamp);
     }
@@ -70,8 +70,8 @@ internal sealed class PageCacheProbe : IDisposable
     {
         while (true)
         {
-            var state = Query(offsetBytes, lengthBytes);
-            var now = Stopwatch.GetTimestamp();
+            PageCacheState state = Query(offsetBytes, lengthBytes);
+            long now = Stopwatch.GetTimestamp();
             if (state.DirtyPages == 0 && state.WritebackPages == 0)
             {
                 return now;

@@ -17,7 +17,7 @@ internal sealed class RawMapping : IDisposable
     public RawMapping(string path)
     {
         Path = path;
-        var errno = Interop.Libc.Open(path, Interop.Libc.O_RDWR, 0, out _handle);
+        int errno = Interop.Libc.Open(path, Interop.Libc.O_RDWR, 0, out _handle);
         if (errno != 0)
         {
             throw new WritebackException("open", path, null, null, errno);
@@ -27,7 +27,7 @@ internal sealed class RawMapping : IDisposable
         // mapping lives until Dispose, and every span handed out is bounds-checked against it.
         unsafe
         {
-            var address = Interop.Libc.mmap(null, (nuint)LengthBytes, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE, Interop.Libc.MAP_SHARED, _handle, 0);
+            void* address = Interop.Libc.mmap(null, (nuint)LengthBytes, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE, Interop.Libc.MAP_SHARED, _handle, 0);
             if (address == Interop.Libc.MAP_FAILED)
             {
                 errno = Interop.LastErrno;
@@ -58,8 +58,8 @@ internal sealed class RawMapping : IDisposable
     /// <summary>msync(MS_SYNC) on the page-rounded range: what Flush(offset, length) is measured against.</summary>
     public void MSync(long offsetBytes, long lengthBytes)
     {
-        var startBytes = Pages.RoundDown(offsetBytes, Environment.SystemPageSize);
-        var endBytes = offsetBytes + lengthBytes;
+        long startBytes = Pages.RoundDown(offsetBytes, Environment.SystemPageSize);
+        long endBytes = offsetBytes + lengthBytes;
         int errno;
         // Safety: [startBytes, endBytes) lies inside the mapping; callers pass in-bounds ranges.
         unsafe

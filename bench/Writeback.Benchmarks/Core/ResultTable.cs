@@ -22,7 +22,7 @@ internal static class ResultTable
                 t.Scenario, t.Target, $"{Number(t.Measured)} {t.Unit}", $"{(t.AtMost ? "<=" : ">=")} {Number(t.Threshold)} {t.Unit}", t.Verdict,
             }));
         text.AppendLine().Append("Ratios are medians of per-round ratios (each round runs every arm once, back to back).");
-        foreach (var note in results.SelectMany(r => r.Notes))
+        foreach (string? note in results.SelectMany(r => r.Notes))
         {
             text.AppendLine().Append(note);
         }
@@ -41,11 +41,11 @@ internal static class ResultTable
     private static void AppendTable(StringBuilder text, string[] header, IEnumerable<string[]> rows)
     {
         var all = rows.Prepend(header).ToList();
-        var widths = header.Select((_, column) => all.Max(r => r[column].Length)).ToArray();
+        int[] widths = header.Select((_, column) => all.Max(r => r[column].Length)).ToArray();
         void AppendRow(IEnumerable<string> cells) => text.Append("| ").AppendJoin(" | ", cells).AppendLine(" |");
         AppendRow(header.Select((h, column) => h.PadRight(widths[column])));
         AppendRow(widths.Select(w => new string('-', w)));
-        foreach (var row in all.Skip(1))
+        foreach (string[]? row in all.Skip(1))
         {
             AppendRow(row.Select((cell, column) => cell.PadRight(widths[column])));
         }

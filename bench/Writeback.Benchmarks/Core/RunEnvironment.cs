@@ -11,8 +11,8 @@ internal sealed record RunEnvironment(
 {
     public static RunEnvironment Capture(CoreFlushOptions options, string fileSystemType, string source)
     {
-        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown cpu";
-        var memory = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown memory";
+        string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown cpu";
+        string memory = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown memory";
         string Tunable(string name) => $"{name}={File.ReadAllText($"/proc/sys/vm/{name}").Trim()}";
         return new RunEnvironment(
             DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture),
@@ -45,7 +45,7 @@ internal sealed record RunEnvironment(
         {
             return "n/a (no PSI)";
         }
-        var fields = File.ReadLines(path).First().Split(' ');
+        string[] fields = File.ReadLines(path).First().Split(' ');
         return string.Join(" ", fields.Where(f => f.StartsWith("avg10=", StringComparison.Ordinal) || f.StartsWith("avg60=", StringComparison.Ordinal))) + " (% of time some task waited for I/O)";
     }
 

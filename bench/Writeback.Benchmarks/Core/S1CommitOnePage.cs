@@ -21,11 +21,11 @@ internal static class S1CommitOnePage
 
     public static ScenarioResult Run(CoreFlushOptions options, BenchWorkspace workspace)
     {
-        var rounds = options.RoundsOr(fullRounds: 120, quickRounds: 6);
+        int rounds = options.RoundsOr(fullRounds: 120, quickRounds: 6);
         // One file, mapped once per arm: the arms run one after the other, so they do not disturb
         // each other, and no arm gets luckier disk blocks than another (with a file per arm the
         // arms' figures differed by 10-20% on some files and not on others).
-        var path = workspace.GetFile(FileName, FileBytes);
+        string path = workspace.GetFile(FileName, FileBytes);
         using var library = new LibraryCommitSubject(path);
         using var raw = new RawCommitSubject(path);
         using var dotnet = new DotnetViewSubject(path);
@@ -35,13 +35,13 @@ internal static class S1CommitOnePage
         {
             Redirty(subject, roundIndex);
             dirtyPagesSeen.Add(probe.Query(0, FileBytes).DirtyPages);
-            var startTimestamp = Stopwatch.GetTimestamp();
+            long startTimestamp = Stopwatch.GetTimestamp();
             subject.Commit(TargetOffsetBytes, RecordBytes);
             return Stopwatch.GetElapsedTime(startTimestamp).TotalMicroseconds;
         })).ToList();
-        var samples = Interleaver.Run(arms, warmupRounds: 2, rounds);
+        Dictionary<string, List<double>> samples = Interleaver.Run(arms, warmupRounds: 2, rounds);
         var measurements = arms.Select(a => new Measurement("S1", a.Name, "commit 1 page, 32 MiB dirty elsewhere", "us", samples[a.Name])).ToList();
-        var (libraryFlush, rawMsync, viewFlush) = (measurements[0], measurements[1], measurements[2]);
+        (Measurement? libraryFlush, Measurement? rawMsync, Measurement? viewFlush) = (measurements[0], measurements[1], measurements[2]);
         return new ScenarioResult(measurements,
         [
             new TargetCheck("S1", "Flush(range) within 1.10x of raw msync(range)", libraryFlush.MedianRatioTo(rawMsync), 1.10, "x", AtMost: true),
@@ -55,9 +55,9 @@ internal static class S1CommitOnePage
     /// <summary>Dirties one byte in every page of the 32 MiB region and rewrites the target page.</summary>
     private static void Redirty(ICommitSubject subject, int roundIndex)
     {
-        var value = (byte)(roundIndex + 1);
-        var region = subject.GetSpan(DirtyOffsetBytes, DirtyBytes);
-        for (var offsetBytes = 0; offsetBytes < DirtyBytes; offsetBytes += RecordBytes)
+        byte value = (byte)(roundIndex + 1);
+        Span<byte> region = subject.GetSpan(DirtyOffsetBytes, DirtyBytes);
+        for (int offsetBytes = 0; offsetBytes < DirtyBytes; offsetBytes += RecordBytes)
         {
             region[offsetBytes] = value;
         }

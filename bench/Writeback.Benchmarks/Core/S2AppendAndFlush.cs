@@ -20,25 +20,25 @@ internal static class S2AppendAndFlush
 
     public static ScenarioResult Run(CoreFlushOptions options, BenchWorkspace workspace)
     {
-        var recordCount = options.Quick ? 200 : 2000;
-        var rounds = options.RoundsOr(fullRounds: 7, quickRounds: 2);
-        var fileBytes = (long)recordCount * RecordBytes;
+        int recordCount = options.Quick ? 200 : 2000;
+        int rounds = options.RoundsOr(fullRounds: 7, quickRounds: 2);
+        long fileBytes = (long)recordCount * RecordBytes;
         // One file for all arms, as in S1: each record is written and committed by every arm in
         // turn, at the same offset, so every arm writes the same disk blocks.
-        var path = workspace.GetFile("s2.dat", fileBytes);
+        string path = workspace.GetFile("s2.dat", fileBytes);
         using var library = new LibraryCommitSubject(path);
         using var raw = new RawCommitSubject(path);
         using var dotnet = new DotnetViewSubject(path);
         var subjects = new ICommitSubject[] { library, raw, dotnet };
-        var samples = subjects.ToDictionary(subject => subject.Name, _ => new List<double>());
-        for (var runIndex = -1; runIndex < rounds; runIndex++)
+        Dictionary<string, List<double>> samples = subjects.ToDictionary(subject => subject.Name, _ => new List<double>());
+        for (int runIndex = -1; runIndex < rounds; runIndex++)
         {
             // Run -1 warms up (JIT, first faults) and is discarded.
-            var recordsThisRun = runIndex < 0 ? Math.Min(recordCount, 100) : recordCount;
-            var seconds = AppendInLockstep(subjects, recordsThisRun);
+            int recordsThisRun = runIndex < 0 ? Math.Min(recordCount, 100) : recordCount;
+            Dictionary<string, double> seconds = AppendInLockstep(subjects, recordsThisRun);
             if (runIndex >= 0)
             {
-                foreach (var subject in subjects)
+                foreach (ICommitSubject subject in subjects)
                 {
                     samples[subject.Name].Add(recordsThisRun / seconds[subject.Name]);
                 }
@@ -60,12 +60,12 @@ internal static class S2AppendAndFlush
     /// </summary>
     private static Dictionary<string, double> AppendInLockstep(IReadOnlyList<ICommitSubject> subjects, int recordCount)
     {
-        var record = new byte[RecordBytes];
+        byte[] record = new byte[RecordBytes];
         record.AsSpan().Fill(0x5A);
         var arms = subjects.Select(subject => new Arm(subject.Name, recordIndex =>
         {
-            var offsetBytes = (long)recordIndex * RecordBytes;
-            var startTimestamp = Stopwatch.GetTimestamp();
+            long offsetBytes = (long)recordIndex * RecordBytes;
+            long startTimestamp = Stopwatch.GetTimestamp();
             BinaryPrimitives.WriteInt64LittleEndian(record, recordIndex);
             subject.Store(offsetBytes, record);
             subject.Commit(offsetBytes, RecordBytes);

@@ -18,22 +18,22 @@ internal static class S3FirstCall
 
     public static ScenarioResult Run(CoreFlushOptions options, BenchWorkspace workspace)
     {
-        var fileBytes = S1CommitOnePage.FileBytes;
-        var rounds = options.RoundsOr(fullRounds: 5, quickRounds: 2);
+        long fileBytes = S1CommitOnePage.FileBytes;
+        int rounds = options.RoundsOr(fullRounds: 5, quickRounds: 2);
         _ = MappedFile.DurabilityEngineName; // the process's engine, started once
-        var sequence = 0;
+        int sequence = 0;
         string FreshPath() => Path.Combine(workspace.Directory, $"s3-first-{Interlocked.Increment(ref sequence)}.dat");
 
-        using var liburing = LiburingSubmitArm.TryStart(out var skipReason);
+        using var liburing = LiburingSubmitArm.TryStart(out string? skipReason);
         var arms = new List<Arm>
         {
             new("MappedFile.StartWriteback, first call on the file", _ =>
             {
-                var path = FreshPath();
+                string path = FreshPath();
                 using (var file = MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.CreateNew, Length = fileBytes }))
                 {
                     DirtyEveryPage(file.GetSpan(0, (int)fileBytes));
-                    var elapsedUs = Time(() => file.StartWriteback(0, fileBytes));
+                    double elapsedUs = Time(() => file.StartWriteback(0, fileBytes));
                     WaitUntilClean(path, fileBytes, options);
                     File.Delete(path);
                     return elapsedUs;
@@ -41,15 +41,15 @@ internal static class S3FirstCall
             }),
             new("raw sync_file_range(WRITE), first call on the fd", _ =>
             {
-                var path = FreshPath();
-                using (var stream = File.Create(path))
+                string path = FreshPath();
+                using (FileStream stream = File.Create(path))
                 {
                     stream.SetLength(fileBytes);
                 }
                 using (var raw = new RawMapping(path))
                 {
                     DirtyEveryPage(raw.GetSpan(0, (int)fileBytes));
-                    var elapsedUs = Time(() => raw.SyncFileRangeWrite(0, fileBytes));
+                    double elapsedUs = Time(() => raw.SyncFileRangeWrite(0, fileBytes));
                     WaitUntilClean(path, fileBytes, options);
                     File.Delete(path);
                     return elapsedUs;
@@ -60,14 +60,14 @@ internal static class S3FirstCall
         {
             arms.Add(new Arm(LiburingArmName, _ =>
             {
-                var path = FreshPath();
-                var elapsedUs = liburing.MeasureSubmit(path, fileBytes);
+                string path = FreshPath();
+                double elapsedUs = liburing.MeasureSubmit(path, fileBytes);
                 WaitUntilClean(path, fileBytes, options);
                 File.Delete(path);
                 return elapsedUs;
             }));
         }
-        var samples = Interleaver.Run(arms, warmupRounds: 1, rounds);
+        Dictionary<string, List<double>> samples = Interleaver.Run(arms, warmupRounds: 1, rounds);
         var measurements = arms.Select(a => new Measurement("S3 first call", a.Name, "caller-visible, fresh 256 MiB file", "us", samples[a.Name])).ToList();
         var targets = new List<TargetCheck>
         {
@@ -89,7 +89,7 @@ internal static class S3FirstCall
 
     private static double Time(Action call)
     {
-        var startTimestamp = Stopwatch.GetTimestamp();
+        long startTimestamp = Stopwatch.GetTimestamp();
         call();
         return Stopwatch.GetElapsedTime(startTimestamp).TotalMicroseconds;
     }
@@ -102,7 +102,7 @@ internal static class S3FirstCall
 
     private static void DirtyEveryPage(Span<byte> mapping)
     {
-        for (var offsetBytes = 0; offsetBytes < mapping.Length; offsetBytes += PageBytes)
+        for (int offsetBytes = 0; offsetBytes < mapping.Length; offsetBytes += PageBytes)
         {
             mapping[offsetBytes] = 0x77;
         }

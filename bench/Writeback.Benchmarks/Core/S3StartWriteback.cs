@@ -14,11 +14,11 @@ internal static class S3StartWriteback
 
     public static ScenarioResult Run(CoreFlushOptions options, BenchWorkspace workspace)
     {
-        var fileBytes = S1CommitOnePage.FileBytes;
-        var rounds = options.RoundsOr(fullRounds: 18, quickRounds: 3);
+        long fileBytes = S1CommitOnePage.FileBytes;
+        int rounds = options.RoundsOr(fullRounds: 18, quickRounds: 3);
         const int warmupRounds = 1; // the first round of each arm faults the mapping in
         // S1's 256 MiB file, one for all arms as there (the arms run one after the other).
-        var path = workspace.GetFile(S1CommitOnePage.FileName, fileBytes);
+        string path = workspace.GetFile(S1CommitOnePage.FileName, fileBytes);
         using var library = MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.Open });
         using var raw = new RawMapping(path);
         using var probe = new PageCacheProbe(path);
@@ -33,10 +33,10 @@ internal static class S3StartWriteback
             {
                 DirtyEveryPage(getSpan(0, (int)fileBytes), roundIndex);
                 dirtyPagesSeen.Add(probe.Query(0, fileBytes).DirtyPages);
-                var startTimestamp = Stopwatch.GetTimestamp();
+                long startTimestamp = Stopwatch.GetTimestamp();
                 start(0, fileBytes);
-                var returnedTimestamp = Stopwatch.GetTimestamp();
-                var cleanTimestamp = probe.WaitUntilClean(0, fileBytes, options.PollIntervalUs);
+                long returnedTimestamp = Stopwatch.GetTimestamp();
+                long cleanTimestamp = probe.WaitUntilClean(0, fileBytes, options.PollIntervalUs);
                 if (roundIndex >= warmupRounds)
                 {
                     callerUs[name].Add(Stopwatch.GetElapsedTime(startTimestamp, returnedTimestamp).TotalMicroseconds);
@@ -52,14 +52,14 @@ internal static class S3StartWriteback
             MakeArm("raw sync_file_range(WRITE) on a helper thread", raw.GetSpan,
                     (offsetBytes, lengthBytes) => helper.Post(() => raw.SyncFileRangeWrite(offsetBytes, lengthBytes))),
         };
-        var samples = Interleaver.Run(arms, warmupRounds, rounds);
+        Dictionary<string, List<double>> samples = Interleaver.Run(arms, warmupRounds, rounds);
         var measurements = new List<Measurement>();
-        foreach (var arm in arms)
+        foreach (Arm arm in arms)
         {
             measurements.Add(new Measurement("S3", arm.Name, "caller-visible, 256 MiB dirty", "us", callerUs[arm.Name]));
             measurements.Add(new Measurement("S3", arm.Name, "until all pages clean (cachestat)", "ms", samples[arm.Name]));
         }
-        var (libraryCaller, libraryClean, rawClean) = (measurements[0], measurements[1], measurements[3]);
+        (Measurement? libraryCaller, Measurement? libraryClean, Measurement? rawClean) = (measurements[0], measurements[1], measurements[3]);
         return new ScenarioResult(measurements,
         [
             new TargetCheck("S3", "StartWriteback caller-visible median <= 20 us", libraryCaller.Median, 20, "us", AtMost: true),
@@ -72,8 +72,8 @@ internal static class S3StartWriteback
 
     private static void DirtyEveryPage(Span<byte> mapping, int roundIndex)
     {
-        var value = (byte)(roundIndex + 1);
-        for (var offsetBytes = 0; offsetBytes < mapping.Length; offsetBytes += PageBytes)
+        byte value = (byte)(roundIndex + 1);
+        for (int offsetBytes = 0; offsetBytes < mapping.Length; offsetBytes += PageBytes)
         {
             mapping[offsetBytes] = value;
         }

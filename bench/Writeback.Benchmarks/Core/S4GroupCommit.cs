@@ -17,13 +17,13 @@ internal static class S4GroupCommit
 
     public static ScenarioResult Run(CoreFlushOptions options, BenchWorkspace workspace)
     {
-        var commitCount = options.Quick ? 240 : 1200;
-        var rounds = options.RoundsOr(fullRounds: 24, quickRounds: 3);
-        var fileBytes = (long)commitCount * RecordBytes;
-        var record = new byte[RecordBytes];
+        int commitCount = options.Quick ? 240 : 1200;
+        int rounds = options.RoundsOr(fullRounds: 24, quickRounds: 3);
+        long fileBytes = (long)commitCount * RecordBytes;
+        byte[] record = new byte[RecordBytes];
         record.AsSpan().Fill(0x3C);
         // One file for all arms, as in S1 (the arms run one after the other).
-        var path = workspace.GetFile("s4.dat", fileBytes);
+        string path = workspace.GetFile("s4.dat", fileBytes);
         using var asyncFile = MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.Open });
         using var syncFile = MappedFile.Open(path, new MappedFileOptions { Mode = FileMode.Open });
         using var raw = new RawMapping(path);
@@ -56,7 +56,7 @@ internal static class S4GroupCommit
             Interlocked.Add(ref groupedRequestCount, requestCount);
         });
         listener.Start();
-        var samples = Interleaver.Run(arms, warmupRounds: 1, rounds);
+        Dictionary<string, List<double>> samples = Interleaver.Run(arms, warmupRounds: 1, rounds);
         listener.Dispose();
         var measurements = arms.Select(a => new Measurement("S4", a.Name, $"{commitCount} commits of 4 KiB", "ops/s", samples[a.Name])).ToList();
         return new ScenarioResult(measurements,
@@ -80,8 +80,8 @@ internal static class S4GroupCommit
     /// </summary>
     private static double CommitsPerSecond(int threadCount, int commitCount, Action<long> commitRecordAt)
     {
-        var nextOffsetBytes = 0L;
-        var endBytes = (long)commitCount * RecordBytes;
+        long nextOffsetBytes = 0L;
+        long endBytes = (long)commitCount * RecordBytes;
         using var go = new ManualResetEventSlim();
         var threads = Enumerable.Range(0, threadCount).Select(_ => new Thread(() =>
         {
@@ -93,7 +93,7 @@ internal static class S4GroupCommit
             }
         })).ToList();
         threads.ForEach(t => t.Start());
-        var startTimestamp = Stopwatch.GetTimestamp();
+        long startTimestamp = Stopwatch.GetTimestamp();
         go.Set();
         threads.ForEach(t => t.Join());
         return commitCount / Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds;

@@ -16,13 +16,13 @@ internal static class ThreadCount
         var paths = new List<string>(FileCount);
         try
         {
-            for (var i = 0; i < FileCount; i++)
+            for (int i = 0; i < FileCount; i++)
             {
                 paths.Add(Path.Combine(workspace.Directory, $"threads-{i}.dat"));
                 files.Add(MappedFile.Open(paths[^1], new MappedFileOptions { Mode = FileMode.Create, Length = FileBytes }));
             }
-            var before = Count();
-            foreach (var file in files)
+            int before = Count();
+            foreach (MappedFile file in files)
             {
                 file.GetSpan(0, 1)[0] = 1;
                 file.GetSpan(4096, 1)[0] = 1;
@@ -30,7 +30,7 @@ internal static class ThreadCount
                 file.FlushAsync(4096, 4096).GetAwaiter().GetResult();
             }
             Task.WhenAll(files.Select(file => file.FlushAsync(0, 4096))).GetAwaiter().GetResult();
-            var after = Count();
+            int after = Count();
             var measurement = new Measurement("Threads", $"{FileCount} files, StartWriteback + FlushAsync each", "OS threads added", "threads", [after - before]);
             return new ScenarioResult([measurement],
             [

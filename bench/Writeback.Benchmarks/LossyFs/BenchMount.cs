@@ -56,11 +56,11 @@ internal sealed class BindfsMount : IBenchMount
     public static BindfsMount Start(string backingDirectory, string mountPoint)
     {
         var startInfo = new ProcessStartInfo("bindfs") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var argument in new[] { "-f", backingDirectory, mountPoint })
+        foreach (string? argument in new[] { "-f", backingDirectory, mountPoint })
         {
             startInfo.ArgumentList.Add(argument);
         }
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start bindfs");
+        Process process = Process.Start(startInfo) ?? throw new InvalidOperationException("could not start bindfs");
         var mount = new BindfsMount(process, mountPoint);
         try
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Win32.SafeHandles;
 using Writeback.Prng;
 
 namespace Writeback.Benchmarks.LossyFs;
@@ -12,8 +13,8 @@ internal static class FileSystemWorkloads
     /// <summary>Writes <paramref name="totalBytes"/> sequentially in 1 MiB writes, then fsync; returns MiB/s (fsync included).</summary>
     public static double SequentialWriteThenFsync(string mountPoint, long totalBytes)
     {
-        var path = Path.Combine(mountPoint, "sequential.bin");
-        var chunk = new byte[ChunkBytes];
+        string path = Path.Combine(mountPoint, "sequential.bin");
+        byte[] chunk = new byte[ChunkBytes];
         new SplitMix64(1).Fill(chunk);
         var clock = Stopwatch.StartNew();
         using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
@@ -36,22 +37,22 @@ internal static class FileSystemWorkloads
     /// </summary>
     public static double RandomReads(string mountPoint, int readCount, ulong seed)
     {
-        var path = Path.Combine(mountPoint, "sequential.bin");
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
-        var length = RandomAccess.GetLength(handle);
+        string path = Path.Combine(mountPoint, "sequential.bin");
+        using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+        long length = RandomAccess.GetLength(handle);
         // The same descriptor for the shared interop declaration; `handle` owns it and outlives this one.
         using (var fd = new Writeback.Native.SafeFileDescriptorHandle((int)handle.DangerousGetHandle(), ownsHandle: false))
         {
             Check(global::Interop.Libc.posix_fadvise(fd, 0, 0, global::Interop.Libc.POSIX_FADV_DONTNEED), "POSIX_FADV_DONTNEED", path);
             Check(global::Interop.Libc.posix_fadvise(fd, 0, 0, global::Interop.Libc.POSIX_FADV_RANDOM), "POSIX_FADV_RANDOM", path);
         }
-        var buffer = new byte[ReadBytes];
+        byte[] buffer = new byte[ReadBytes];
         var random = new SplitMix64(seed);
-        var pageCount = length / ReadBytes;
+        long pageCount = length / ReadBytes;
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < readCount; i++)
+        for (int i = 0; i < readCount; i++)
         {
-            var offsetBytes = random.NextBelow(pageCount) * ReadBytes;
+            long offsetBytes = random.NextBelow(pageCount) * ReadBytes;
             if (RandomAccess.Read(handle, buffer, offsetBytes) != ReadBytes)
             {
                 throw new IOException($"short read at offset {offsetBytes} of '{path}'");
@@ -63,19 +64,19 @@ internal static class FileSystemWorkloads
     /// <summary>Creates <paramref name="fileCount"/> empty files in a fresh directory, then unlinks them all; returns operations (creates + unlinks) per second.</summary>
     public static double CreateThenUnlink(string mountPoint, int fileCount)
     {
-        var directory = Path.Combine(mountPoint, "many");
+        string directory = Path.Combine(mountPoint, "many");
         Directory.CreateDirectory(directory);
-        var names = Enumerable.Range(0, fileCount).Select(i => Path.Combine(directory, $"f{i:D6}")).ToArray();
+        string[] names = Enumerable.Range(0, fileCount).Select(i => Path.Combine(directory, $"f{i:D6}")).ToArray();
         var clock = Stopwatch.StartNew();
-        foreach (var name in names)
+        foreach (string? name in names)
         {
             File.Create(name).Dispose();
         }
-        foreach (var name in names)
+        foreach (string? name in names)
         {
             File.Delete(name);
         }
-        var seconds = clock.Elapsed.TotalSeconds;
+        double seconds = clock.Elapsed.TotalSeconds;
         Directory.Delete(directory);
         return 2.0 * fileCount / seconds;
     }
@@ -90,7 +91,7 @@ internal static class FileSystemWorkloads
 
     private static void Fill(this SplitMix64 random, Span<byte> buffer)
     {
-        for (var i = 0; i + 8 <= buffer.Length; i += 8)
+        for (int i = 0; i + 8 <= buffer.Length; i += 8)
         {
             BitConverter.TryWriteBytes(buffer[i..], random.Next());
         }

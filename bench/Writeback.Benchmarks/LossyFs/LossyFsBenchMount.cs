@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Win32.SafeHandles;
 using Writeback.LossyFs;
 using Writeback.Prng;
 
@@ -43,9 +44,9 @@ internal static class LossyFsMemory
 {
     public static void Report(HarnessOptions options)
     {
-        var root = Path.Combine(options.WorkDirectory, $"memory-{Guid.NewGuid():N}");
-        var backing = Directory.CreateDirectory(Path.Combine(root, "backing")).FullName;
-        var mountPoint = Directory.CreateDirectory(Path.Combine(root, "mnt")).FullName;
+        string root = Path.Combine(options.WorkDirectory, $"memory-{Guid.NewGuid():N}");
+        string backing = Directory.CreateDirectory(Path.Combine(root, "backing")).FullName;
+        string mountPoint = Directory.CreateDirectory(Path.Combine(root, "mnt")).FullName;
         try
         {
             using var mount = LossyFsBenchMount.Start(backing, mountPoint);
@@ -63,20 +64,20 @@ internal static class LossyFsMemory
 
     private static void Measure(LossyFsBenchMount mount, string what, Action<string> write)
     {
-        var statusBefore = mount.FileSystem.Status();
-        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        LossyFsStatus statusBefore = mount.FileSystem.Status();
+        long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         write(Path.Combine(mount.MountPoint, $"volatile-{Guid.NewGuid():N}.bin"));
-        var status = mount.FileSystem.Status();
-        var heapGrowth = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
-        var unsynced = status.UnsyncedBytes - statusBefore.UnsyncedBytes;
-        var held = status.HeldBytes - statusBefore.HeldBytes;
+        LossyFsStatus status = mount.FileSystem.Status();
+        long heapGrowth = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
+        long unsynced = status.UnsyncedBytes - statusBefore.UnsyncedBytes;
+        long held = status.HeldBytes - statusBefore.HeldBytes;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {what} | {unsynced:N0} | {held:N0} | {(double)held / unsynced:0.000}x | {heapGrowth:N0} |"));
     }
 
     private static void WriteSequential(string path, long totalBytes)
     {
-        var chunk = new byte[1 << 20];
+        byte[] chunk = new byte[1 << 20];
         chunk.AsSpan().Fill(0x5a);
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
         for (long written = 0; written < totalBytes; written += chunk.Length)
@@ -87,11 +88,11 @@ internal static class LossyFsMemory
 
     private static void WriteScattered(string path, int writeCount, int writeBytes, ulong seed)
     {
-        var payload = new byte[writeBytes];
+        byte[] payload = new byte[writeBytes];
         payload.AsSpan().Fill(0xa5);
         var random = new SplitMix64(seed);
-        using var handle = File.OpenHandle(path, FileMode.Create, FileAccess.Write);
-        for (var i = 0; i < writeCount; i++)
+        using SafeFileHandle handle = File.OpenHandle(path, FileMode.Create, FileAccess.Write);
+        for (int i = 0; i < writeCount; i++)
         {
             // One write in a distinct page each time, at a seeded offset inside it: the worst case for page-granular holding.
             RandomAccess.Write(handle, payload, ((long)i * 4096) + random.NextBelow(4096 - writeBytes));

@@ -28,15 +28,15 @@ public sealed class LossyFsVsBindfsHarness : IHarness
         Console.WriteLine($"work dir {options.WorkDirectory}; {options.Runs} runs; {options.SequentialMiB} MiB sequential; {options.ReadCount} reads; {options.FileCount} files; read seed {options.Seed}; LossyFs threads {options.LossyFsThreads}");
 
         var results = new Dictionary<string, List<Measurement>>();
-        for (var run = 0; run < options.Runs; run++)
+        for (int run = 0; run < options.Runs; run++)
         {
             // Alternate the order so neither file system always runs on a warmer (or busier) machine.
-            var order = run % 2 == 0 ? options.FileSystems : options.FileSystems.Reverse().ToArray();
-            foreach (var fileSystem in order)
+            string[] order = run % 2 == 0 ? options.FileSystems : options.FileSystems.Reverse().ToArray();
+            foreach (string? fileSystem in order)
             {
-                var measurement = Measure(fileSystem, options, run);
+                Measurement measurement = Measure(fileSystem, options, run);
                 Console.WriteLine($"run {run + 1} {fileSystem,-8} {measurement}");
-                (results.TryGetValue(fileSystem, out var list) ? list : results[fileSystem] = []).Add(measurement);
+                (results.TryGetValue(fileSystem, out List<Measurement>? list) ? list : results[fileSystem] = []).Add(measurement);
             }
         }
 
@@ -50,15 +50,15 @@ public sealed class LossyFsVsBindfsHarness : IHarness
 
     private static Measurement Measure(string fileSystem, HarnessOptions options, int run)
     {
-        var root = Path.Combine(options.WorkDirectory, $"{fileSystem}-{run}-{Guid.NewGuid():N}");
-        var backing = Directory.CreateDirectory(Path.Combine(root, "backing")).FullName;
-        var mountPoint = Directory.CreateDirectory(Path.Combine(root, "mnt")).FullName;
+        string root = Path.Combine(options.WorkDirectory, $"{fileSystem}-{run}-{Guid.NewGuid():N}");
+        string backing = Directory.CreateDirectory(Path.Combine(root, "backing")).FullName;
+        string mountPoint = Directory.CreateDirectory(Path.Combine(root, "mnt")).FullName;
         try
         {
-            using var mount = fileSystem == "bindfs" ? (IBenchMount)BindfsMount.Start(backing, mountPoint) : LossyFsBenchMount.Start(backing, mountPoint, options.LossyFsThreads);
-            var sequential = FileSystemWorkloads.SequentialWriteThenFsync(mount.MountPoint, options.SequentialMiB << 20);
-            var reads = FileSystemWorkloads.RandomReads(mount.MountPoint, options.ReadCount, options.Seed);
-            var files = FileSystemWorkloads.CreateThenUnlink(mount.MountPoint, options.FileCount);
+            using IBenchMount mount = fileSystem == "bindfs" ? (IBenchMount)BindfsMount.Start(backing, mountPoint) : LossyFsBenchMount.Start(backing, mountPoint, options.LossyFsThreads);
+            double sequential = FileSystemWorkloads.SequentialWriteThenFsync(mount.MountPoint, options.SequentialMiB << 20);
+            double reads = FileSystemWorkloads.RandomReads(mount.MountPoint, options.ReadCount, options.Seed);
+            double files = FileSystemWorkloads.CreateThenUnlink(mount.MountPoint, options.FileCount);
             return new Measurement(sequential, reads, files);
         }
         finally
@@ -73,13 +73,13 @@ public sealed class LossyFsVsBindfsHarness : IHarness
         Console.WriteLine("| file system | sequential write + fsync (MiB/s) | 4 KiB random reads (reads/s) | create + unlink (ops/s) |");
         Console.WriteLine("|---|---:|---:|---:|");
         var medians = results.ToDictionary(r => r.Key, r => Measurement.Median(r.Value));
-        foreach (var (name, median) in medians)
+        foreach ((string? name, Measurement? median) in medians)
         {
             Console.WriteLine($"| {name} | {F(median.SequentialMiBPerSecond)} | {F(median.ReadsPerSecond)} | {F(median.FileOpsPerSecond)} |");
         }
-        if (medians.TryGetValue("lossyfs", out var lossy) && medians.TryGetValue("bindfs", out var bind))
+        if (medians.TryGetValue("lossyfs", out Measurement? lossy) && medians.TryGetValue("bindfs", out Measurement? bind))
         {
-            var ratios = new[]
+            double[] ratios = new[]
             {
                 lossy.SequentialMiBPerSecond / bind.SequentialMiBPerSecond,
                 lossy.ReadsPerSecond / bind.ReadsPerSecond,
@@ -122,9 +122,9 @@ internal sealed record HarnessOptions(string WorkDirectory, int Runs, long Seque
     public static HarnessOptions? Parse(string[] args)
     {
         var options = new HarnessOptions(Path.Combine("/var/tmp", "writeback-lossyfs-bench"), 3, 256, 20_000, 10_000, 42, ["bindfs", "lossyfs"]);
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        for (int i = 0; i + 1 < args.Length; i += 2)
         {
-            var value = args[i + 1];
+            string value = args[i + 1];
             options = args[i] switch
             {
                 "--work-dir" => options with { WorkDirectory = Path.GetFullPath(value) },

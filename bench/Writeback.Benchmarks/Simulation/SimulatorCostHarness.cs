@@ -25,20 +25,20 @@ public sealed class SimulatorCostHarness : IHarness
     {
         if (args is ["profile-wal", var rounds, ..])
         {
-            var unit = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4096;
+            int unit = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4096;
             var wal = new Writeback.Simulation.Examples.ChecksummedLogScenario("wal", "wal.bin", 1000, Writeback.Simulation.Examples.LogCommit.FlushRange, true);
             var watch = Stopwatch.StartNew();
             long states = 0;
-            for (var round = 0; round < int.Parse(rounds, CultureInfo.InvariantCulture); round++)
+            for (int round = 0; round < int.Parse(rounds, CultureInfo.InvariantCulture); round++)
             {
                 states += new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, AtomicWriteBytes = unit }).Explore(wal).StatesChecked;
             }
             Console.WriteLine($"{states / watch.Elapsed.TotalSeconds:F0} states/s");
             watch.Restart();
-            var record = CrashExplorer.Record(wal);
-            var recordMs = watch.Elapsed.TotalMilliseconds;
+            SimulationRecord record = CrashExplorer.Record(wal);
+            double recordMs = watch.Elapsed.TotalMilliseconds;
             watch.Restart();
-            var one = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, Parallelism = 1, AtomicWriteBytes = unit }).Explore(record, wal);
+            CrashReport one = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, Parallelism = 1, AtomicWriteBytes = unit }).Explore(record, wal);
             Console.WriteLine($"record {recordMs:F1} ms; explore (1 thread, timeline included) {watch.Elapsed.TotalMilliseconds:F1} ms for {one.StatesChecked} states");
             watch.Restart();
             one = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, Parallelism = 1, AtomicWriteBytes = unit }).Explore(record, wal);
@@ -52,10 +52,10 @@ public sealed class SimulatorCostHarness : IHarness
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {SimulatorHarness.LoadAverage()}");
         Console.WriteLine("| workload | N | calls | crash points | states generated | states checked | time | peak RSS |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
-        var failed = 0;
-        foreach (var shape in new[] { "records", "pages" })
+        int failed = 0;
+        foreach (string? shape in new[] { "records", "pages" })
         {
-            foreach (var count in new[] { 500, 1000, 2000, 4000 })
+            foreach (int count in new[] { 500, 1000, 2000, 4000 })
             {
                 failed += RunChild(shape, count);
             }
@@ -72,11 +72,11 @@ public sealed class SimulatorCostHarness : IHarness
         {
             start.ArgumentList.Add(typeof(SimulatorCostHarness).Assembly.Location);
         }
-        foreach (var argument in new[] { "sim-cost", "one", shape, count.ToString(CultureInfo.InvariantCulture) })
+        foreach (string? argument in new[] { "sim-cost", "one", shape, count.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }
-        using var child = Process.Start(start)!;
+        using Process child = Process.Start(start)!;
         Console.Write(child.StandardOutput.ReadToEnd());
         child.WaitForExit();
         return child.ExitCode;
@@ -92,13 +92,13 @@ public sealed class SimulatorCostHarness : IHarness
         };
         var options = new ExplorerOptions { Seed = 1, AtomicWriteBytes = shape == "spans" ? 512 : 4096 };
         var stopwatch = Stopwatch.StartNew();
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(scenario);
-        var seconds = stopwatch.Elapsed.TotalSeconds;
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, options).Explore(scenario);
+        double seconds = stopwatch.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {scenario.Name} | {count:N0} | {report.CallCount:N0} | {report.CrashPoints:N0} | {report.StatesGenerated:N0} | {report.StatesChecked:N0} | {seconds:F2} s | {SimulatorHarness.PeakRssMiB():F0} MiB |"));
         if (!report.Passed)
         {
-            var first = report.Failures[0];
+            CrashFailure first = report.Failures[0];
             Console.WriteLine($"unexpected failure: {first.Kind} #{first.CrashPointIndex} {first.Call}: {first.Message}; {string.Join("; ", first.ShrunkDeviations ?? [])}");
         }
         return report.Passed ? 0 : 1;
@@ -115,12 +115,12 @@ public sealed class SimulatorCostHarness : IHarness
 
         public void Run(IMappedStorage storage, Acknowledgements acknowledged)
         {
-            var lengthBytes = ((long)recordCount * recordBytes + 4095) / 4096 * 4096;
-            using var file = storage.Open("log.bin", new MappedFileOptions { Mode = FileMode.CreateNew, Length = lengthBytes });
+            long lengthBytes = ((long)recordCount * recordBytes + 4095) / 4096 * 4096;
+            using IMappedFile file = storage.Open("log.bin", new MappedFileOptions { Mode = FileMode.CreateNew, Length = lengthBytes });
             file.FlushFile();
             storage.FlushDirectory();
-            var record = new byte[recordBytes];
-            for (var sequence = 1; sequence <= recordCount; sequence++)
+            byte[] record = new byte[recordBytes];
+            for (int sequence = 1; sequence <= recordCount; sequence++)
             {
                 Encode(sequence, record);
                 file.Write((long)(sequence - 1) * recordBytes, record);
@@ -135,8 +135,8 @@ public sealed class SimulatorCostHarness : IHarness
             {
                 return context.Acknowledged.Count == 0 ? CheckResult.Ok : CheckResult.Fail("log.bin is missing");
             }
-            using var file = recovered.Open("log.bin", new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
-            var valid = 0;
+            using IMappedFile file = recovered.Open("log.bin", new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
+            int valid = 0;
             while (valid < recordCount && (long)(valid + 1) * recordBytes <= file.Length
                    && Valid(file.GetReadOnlySpan((long)valid * recordBytes, 16), valid + 1))
             {
@@ -172,11 +172,11 @@ public sealed class SimulatorCostHarness : IHarness
 
         public void Run(IMappedStorage storage, Acknowledgements acknowledged)
         {
-            using var file = storage.Open("big.bin", new MappedFileOptions { Mode = FileMode.CreateNew, Length = FileBytes });
+            using IMappedFile file = storage.Open("big.bin", new MappedFileOptions { Mode = FileMode.CreateNew, Length = FileBytes });
             file.FlushFile();
             storage.FlushDirectory();
-            var record = new byte[16];
-            for (var index = 0; index < recordCount; index++)
+            byte[] record = new byte[16];
+            for (int index = 0; index < recordCount; index++)
             {
                 record.AsSpan().Fill((byte)(index + 1));
                 file.Write(OffsetOf(index), record);
@@ -191,8 +191,8 @@ public sealed class SimulatorCostHarness : IHarness
             {
                 return context.Acknowledged.Count == 0 ? CheckResult.Ok : CheckResult.Fail("big.bin is missing");
             }
-            using var file = recovered.Open("big.bin", new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
-            for (var index = 0; index < context.Acknowledged.Count; index++)
+            using IMappedFile file = recovered.Open("big.bin", new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
+            for (int index = 0; index < context.Acknowledged.Count; index++)
             {
                 if (file.GetReadOnlySpan(OffsetOf(index), 16).IndexOfAnyExcept((byte)(index + 1)) >= 0)
                 {

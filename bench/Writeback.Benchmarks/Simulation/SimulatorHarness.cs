@@ -20,19 +20,19 @@ public sealed class SimulatorHarness : IHarness
 
     public int Run(string[] args)
     {
-        var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+        int runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}; {runs} samples per figure, medians");
 
         // Memory first: VmHWM is the process's peak, so nothing else may have run before it.
-        var baselineRssMiB = PeakRssMiB();
+        double baselineRssMiB = PeakRssMiB();
         // The first exploration in a fresh process (JIT included) is the one a user waits for; it
         // needs a few MiB, which does not disturb the peak measured next.
         var stopwatch = Stopwatch.StartNew();
         new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, StopAtFirstFailure = true }).Explore(BundledScenarios.HeaderBarrier.Scenario);
-        var coldMs = stopwatch.Elapsed.TotalMilliseconds;
+        double coldMs = stopwatch.Elapsed.TotalMilliseconds;
         var large = new LargeFileScenario();
         stopwatch.Restart();
-        var largeReport = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1 }).Explore(large);
+        CrashReport? largeReport = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1 }).Explore(large);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"256 MiB file, {largeReport.CrashPoints} crash points: {largeReport.StatesChecked} states checked in {stopwatch.Elapsed.TotalSeconds:F1} s, passed={largeReport.Passed}; "
             + $"peak RSS (VmHWM) {PeakRssMiB():F0} MiB (before: {baselineRssMiB:F0} MiB), managed heap after {GC.GetTotalMemory(false) / 1048576.0:F0} MiB, "
@@ -41,18 +41,18 @@ public sealed class SimulatorHarness : IHarness
         GC.Collect();
 
         var wal = new ChecksummedLogScenario("write-ahead-log-1000", "wal.bin", 1000, LogCommit.FlushRange, flushDirectoryAfterCreate: true);
-        foreach (var atomicWriteBytes in new[] { 4096, 512 })
+        foreach (int atomicWriteBytes in new[] { 4096, 512 })
         {
             var rates = new List<double>();
             CrashReport? last = null;
             // One unmeasured run first, so that the figures are of tiered-up code, not of the JIT.
             new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, AtomicWriteBytes = atomicWriteBytes }).Explore(wal);
-            for (var run = 0; run < runs; run++)
+            for (int run = 0; run < runs; run++)
             {
                 // One sample = as many whole explorations (recording included) as fit in 2 s, so a
                 // burst of load from other processes on this shared machine moves a sample less.
                 long states = 0;
-                var elapsed = TimeSpan.Zero;
+                TimeSpan elapsed = TimeSpan.Zero;
                 while (elapsed < TimeSpan.FromSeconds(2))
                 {
                     last = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, AtomicWriteBytes = atomicWriteBytes }).Explore(wal);
@@ -67,10 +67,10 @@ public sealed class SimulatorHarness : IHarness
         }
 
         var times = new List<double>();
-        for (var run = 0; run < runs; run++)
+        for (int run = 0; run < runs; run++)
         {
             stopwatch.Restart();
-            var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, StopAtFirstFailure = true })
+            CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { Seed = 1, StopAtFirstFailure = true })
                 .Explore(BundledScenarios.HeaderBarrier.Scenario);
             times.Add(stopwatch.Elapsed.TotalMilliseconds);
             if (report.Passed)
@@ -92,7 +92,7 @@ public sealed class SimulatorHarness : IHarness
     /// <summary>The process's peak resident set size (VmHWM in /proc/self/status), in MiB.</summary>
     internal static double PeakRssMiB()
     {
-        foreach (var line in File.ReadLines("/proc/self/status"))
+        foreach (string line in File.ReadLines("/proc/self/status"))
         {
             if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
             {
@@ -116,11 +116,11 @@ public sealed class SimulatorHarness : IHarness
 
         public void Run(IMappedStorage storage, Acknowledgements acknowledged)
         {
-            using var file = storage.Open("big.bin", new MappedFileOptions { Mode = FileMode.CreateNew, Length = FileBytes });
+            using IMappedFile file = storage.Open("big.bin", new MappedFileOptions { Mode = FileMode.CreateNew, Length = FileBytes });
             file.FlushFile();
             storage.FlushDirectory();
-            var chunk = new byte[ChunkBytes];
-            for (var chunkIndex = 0; chunkIndex < FileBytes / ChunkBytes; chunkIndex++)
+            byte[] chunk = new byte[ChunkBytes];
+            for (int chunkIndex = 0; chunkIndex < FileBytes / ChunkBytes; chunkIndex++)
             {
                 chunk.AsSpan().Fill((byte)(chunkIndex | 1));
                 BinaryPrimitives.WriteInt32LittleEndian(chunk, chunkIndex + 1);
@@ -128,10 +128,10 @@ public sealed class SimulatorHarness : IHarness
                 file.Flush((long)chunkIndex * ChunkBytes, ChunkBytes);
                 acknowledged.Add(chunkIndex + 1);
             }
-            var page = new byte[4096];
-            for (var update = 0; update < 242; update++)
+            byte[] page = new byte[4096];
+            for (int update = 0; update < 242; update++)
             {
-                var pageIndex = (update * 7919L) % (FileBytes / 4096);
+                long pageIndex = (update * 7919L) % (FileBytes / 4096);
                 page.AsSpan().Fill((byte)(update | 0x80));
                 BinaryPrimitives.WriteInt32LittleEndian(page, (int)(pageIndex / (ChunkBytes / 4096)) + 1);
                 file.Write(pageIndex * 4096, page);
@@ -141,7 +141,7 @@ public sealed class SimulatorHarness : IHarness
 
         public CheckResult Check(IMappedStorage recovered, CrashContext context)
         {
-            var acknowledged = context.Acknowledged.Count;
+            int acknowledged = context.Acknowledged.Count;
             if (acknowledged == 0)
             {
                 return CheckResult.Ok;
@@ -150,8 +150,8 @@ public sealed class SimulatorHarness : IHarness
             {
                 return CheckResult.Fail("big.bin is missing");
             }
-            using var file = recovered.Open("big.bin", new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
-            for (var chunkIndex = 0; chunkIndex < acknowledged; chunkIndex++)
+            using IMappedFile file = recovered.Open("big.bin", new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
+            for (int chunkIndex = 0; chunkIndex < acknowledged; chunkIndex++)
             {
                 if (BinaryPrimitives.ReadInt32LittleEndian(file.GetReadOnlySpan((long)chunkIndex * ChunkBytes, 4)) != chunkIndex + 1)
                 {

@@ -26,8 +26,8 @@ public sealed class ExplorationProfileHarness : IHarness
             Console.Error.WriteLine("usage: explore-profile CORPUS-DIR NAME [MODEL...]");
             return 2;
         }
-        var entry = CorpusManifest.Load(Path.Combine(args[0], args[1], "entry.json"));
-        var build = Directory.CreateTempSubdirectory("writeback-profile-").FullName;
+        CorpusEntry entry = CorpusManifest.Load(Path.Combine(args[0], args[1], "entry.json"));
+        string build = Directory.CreateTempSubdirectory("writeback-profile-").FullName;
         try
         {
             if (entry.CheckerNeedsBuild && CorpusRecorder.Build(entry, build) is { } error)
@@ -36,7 +36,7 @@ public sealed class ExplorationProfileHarness : IHarness
                 return 1;
             }
             Recording recording;
-            using (var stream = File.OpenRead(Path.Combine(args[0], "recorded", entry.Name + ".trace")))
+            using (FileStream stream = File.OpenRead(Path.Combine(args[0], "recorded", entry.Name + ".trace")))
             {
                 recording = Recording.Load(stream);
             }
@@ -48,22 +48,22 @@ public sealed class ExplorationProfileHarness : IHarness
             });
             var timed = new TimedScenario(scenario);
             var clock = Stopwatch.StartNew();
-            var record = CrashExplorer.Record(timed);
+            SimulationRecord record = CrashExplorer.Record(timed);
             Console.WriteLine($"{entry.Name}: {recording.Events.Count} events, {record.CallCount} calls, {record.CrashPointCount} crash points; "
                               + $"replay {clock.Elapsed.TotalSeconds:0.00} s; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
             string[] models = args.Length > 2 ? args[2..] : ["Linux2_6_19To3_15WholeFile", "Linux3_16Range"];
-            foreach (var name in models)
+            foreach (string name in models)
             {
-                var model = KernelModel.All.Single(m => m.Name == name);
+                KernelModel model = KernelModel.All.Single(m => m.Name == name);
                 timed.Reset();
                 clock.Restart();
-                var report = new CrashExplorer(model).Explore(record, timed);
-                var seconds = clock.Elapsed.TotalSeconds;
+                CrashReport report = new CrashExplorer(model).Explore(record, timed);
+                double seconds = clock.Elapsed.TotalSeconds;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {name}: {seconds:0.0} s; states generated {report.StatesGenerated}, checked {report.StatesChecked}; "
                     + $"exhaustive {report.ExhaustiveCrashPoints}, bounded {report.BoundedCrashPoints}; checker calls {timed.Calls}, "
                     + $"checker time {timed.CheckSeconds:0.0} s (mean {1000 * timed.CheckSeconds / Math.Max(1, timed.Calls):0} ms); failures {report.Failures.Count}"));
-                foreach (var (point, count) in timed.PerCrashPoint.OrderByDescending(p => p.Value).Take(5))
+                foreach ((int point, int count) in timed.PerCrashPoint.OrderByDescending(p => p.Value).Take(5))
                 {
                     Console.WriteLine($"    crash point #{point}: {count} checker calls");
                 }
@@ -103,7 +103,7 @@ public sealed class ExplorationProfileHarness : IHarness
         public CheckResult Check(IMappedStorage recovered, CrashContext context)
         {
             var clock = Stopwatch.StartNew();
-            var result = inner.Check(recovered, context);
+            CheckResult result = inner.Check(recovered, context);
             Interlocked.Add(ref _ticks, clock.Elapsed.Ticks);
             Interlocked.Increment(ref _calls);
             PerCrashPoint.AddOrUpdate(context.CrashPointIndex, 1, (_, n) => n + 1);

@@ -37,17 +37,17 @@ public sealed class TraceHarness : IHarness
 
     public int Run(string[] args)
     {
-        var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
-        var transactions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
-        var exploreTransactions = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
-        var sqlite = Which("sqlite3") ?? throw new InvalidOperationException("sqlite3 is not installed");
-        var strace = Which("strace") ?? throw new InvalidOperationException("strace is not installed");
+        int runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+        int transactions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
+        int exploreTransactions = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
+        string sqlite = Which("sqlite3") ?? throw new InvalidOperationException("sqlite3 is not installed");
+        string strace = Which("strace") ?? throw new InvalidOperationException("strace is not installed");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, "
                           + $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; {runs} runs, medians; {sqlite} --version: {Output(sqlite, "--version").Split(' ')[0]}");
         // Default: the real disk (/var/tmp), where sqlite3's fsyncs are part of what is measured; a tmpfs
         // such as /dev/shm (fsync costs nothing there) isolates what the tracing itself costs.
-        var parent = args.Length > 3 ? args[3] : Directory.Exists("/var/tmp") ? "/var/tmp" : Path.GetTempPath();
-        var root = Directory.CreateDirectory(Path.Combine(parent, "writeback-trace-bench-" + Guid.NewGuid().ToString("N"))).FullName;
+        string parent = args.Length > 3 ? args[3] : Directory.Exists("/var/tmp") ? "/var/tmp" : Path.GetTempPath();
+        string root = Directory.CreateDirectory(Path.Combine(parent, "writeback-trace-bench-" + Guid.NewGuid().ToString("N"))).FullName;
         Console.WriteLine($"directory: {parent}");
         try
         {
@@ -63,15 +63,15 @@ public sealed class TraceHarness : IHarness
 
     private static void Recording(string root, string sqlite, string strace, int runs, int transactions)
     {
-        var script = Script("DELETE", "FULL", transactions);
-        var (untraced, straced, recorded) = (new List<double>(), new List<double>(), new List<double>());
+        string script = Script("DELETE", "FULL", transactions);
+        (List<double>? untraced, List<double>? straced, List<double>? recorded) = (new List<double>(), new List<double>(), new List<double>());
         long systemCalls = 0, events = 0;
-        for (var run = 0; run < runs; run++)
+        for (int run = 0; run < runs; run++)
         {
             // Each candidate starts from the same fresh database; the order rotates so drift hits all alike.
-            for (var turn = 0; turn < 3; turn++)
+            for (int turn = 0; turn < 3; turn++)
             {
-                var directory = FreshDatabase(root, sqlite, "DELETE");
+                string directory = FreshDatabase(root, sqlite, "DELETE");
                 var stopwatch = Stopwatch.StartNew();
                 switch ((turn + run) % 3)
                 {
@@ -84,7 +84,7 @@ public sealed class TraceHarness : IHarness
                         straced.Add(stopwatch.Elapsed.TotalMilliseconds);
                         break;
                     default:
-                        var recording = TraceRecorder.Record(new RecorderOptions { Directory = directory, Program = sqlite, Arguments = ["test.db", script] });
+                        Recording recording = TraceRecorder.Record(new RecorderOptions { Directory = directory, Program = sqlite, Arguments = ["test.db", script] });
                         recorded.Add(stopwatch.Elapsed.TotalMilliseconds);
                         (systemCalls, events) = (recording.SystemCallCount, recording.Events.Count);
                         break;
@@ -92,7 +92,7 @@ public sealed class TraceHarness : IHarness
                 Directory.Delete(directory, recursive: true);
             }
         }
-        var (u, s, r) = (Statistics.Median(untraced), Statistics.Median(straced), Statistics.Median(recorded));
+        (double u, double s, double r) = (Statistics.Median(untraced), Statistics.Median(straced), Statistics.Median(recorded));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"recording sqlite3, {transactions} single-row transactions (journal_mode=DELETE, synchronous=FULL; {systemCalls} system calls, {events} recorded events):"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  untraced                  {u,8:F0} ms   (runs: {string.Join(", ", untraced.Select(x => x.ToString("F0", CultureInfo.InvariantCulture)))})"));
@@ -103,23 +103,23 @@ public sealed class TraceHarness : IHarness
 
     private static void Explore(string root, string sqlite, int transactions)
     {
-        var directory = FreshDatabase(root, sqlite, "WAL");
-        var recording = TraceRecorder.Record(new RecorderOptions { Directory = directory, Program = sqlite, Arguments = ["test.db", Script("WAL", "FULL", transactions)] });
-        var checker = Path.Combine(root, "check.sh");
+        string directory = FreshDatabase(root, sqlite, "WAL");
+        Recording recording = TraceRecorder.Record(new RecorderOptions { Directory = directory, Program = sqlite, Arguments = ["test.db", Script("WAL", "FULL", transactions)] });
+        string checker = Path.Combine(root, "check.sh");
         File.WriteAllText(checker, Checker);
         var stopwatch = Stopwatch.StartNew();
         var scenario = new TraceScenario(recording, new CheckerOptions { Command = "sh " + checker, IgnoredPaths = ["*-shm"] });
-        var record = CrashExplorer.Record(scenario);
+        SimulationRecord record = CrashExplorer.Record(scenario);
         long states = 0;
         var verdicts = new List<string>();
-        foreach (var model in new[] { KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range })
+        foreach (KernelModel? model in new[] { KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range })
         {
-            var report = new CrashExplorer(model).Explore(record, scenario);
+            CrashReport report = new CrashExplorer(model).Explore(record, scenario);
             scenario.ThrowIfCheckerFailed();
             states += report.StatesChecked;
             verdicts.Add($"{model.Name}: {(report.Failures.Count == 0 ? "pass" : $"{report.Failures.Count} failures")}");
         }
-        var seconds = stopwatch.Elapsed.TotalSeconds;
+        double seconds = stopwatch.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"exploring sqlite3 WAL (synchronous=FULL), {transactions} transactions, both Linux models x 3 crash kinds, --ignore '*-shm': "
             + $"{record.CrashPointCount} crash points, {states} states, {scenario.DistinctImages} distinct images+outputs, {scenario.CheckerRuns} checker runs "
@@ -132,7 +132,7 @@ public sealed class TraceHarness : IHarness
 
     private static string FreshDatabase(string root, string sqlite, string journalMode)
     {
-        var directory = Directory.CreateDirectory(Path.Combine(root, "db-" + Guid.NewGuid().ToString("N"))).FullName;
+        string directory = Directory.CreateDirectory(Path.Combine(root, "db-" + Guid.NewGuid().ToString("N"))).FullName;
         Wait(sqlite, directory, ["test.db", $"PRAGMA journal_mode={journalMode}; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);"]);
         return directory;
     }
@@ -140,11 +140,11 @@ public sealed class TraceHarness : IHarness
     private static void Wait(string program, string directory, string[] arguments)
     {
         var start = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true };
-        foreach (var argument in arguments)
+        foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
-        using var process = Process.Start(start)!;
+        using Process process = Process.Start(start)!;
         process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
@@ -155,8 +155,8 @@ public sealed class TraceHarness : IHarness
 
     private static string Output(string program, string argument)
     {
-        using var process = Process.Start(new ProcessStartInfo(program, argument) { RedirectStandardOutput = true })!;
-        var text = process.StandardOutput.ReadToEnd().Trim();
+        using Process process = Process.Start(new ProcessStartInfo(program, argument) { RedirectStandardOutput = true })!;
+        string text = process.StandardOutput.ReadToEnd().Trim();
         process.WaitForExit();
         return text;
     }

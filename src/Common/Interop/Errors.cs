@@ -19,14 +19,14 @@ internal static class Errors
         // EINTR from a call whose man page lists it means its wrapper (Interop.Eintr) was bypassed.
         Debug.Assert(errno != Errno.EINTR || !Interop.Eintr.ListsEintr(operation),
                      $"EINTR escaped from {operation}, which its interop wrapper must restart (Interop.Eintr)");
-        var arguments = (offset, length) switch
+        string arguments = (offset, length) switch
         {
             ({ } o, { } l) => string.Create(CultureInfo.InvariantCulture, $"(offset={o}, length={l})"),
             ({ } o, null) => string.Create(CultureInfo.InvariantCulture, $"(offset={o})"),
             (null, { } l) => string.Create(CultureInfo.InvariantCulture, $"(length={l})"),
             _ => "",
         };
-        var where = path is null ? "" : $" on '{path}'";
+        string where = path is null ? "" : $" on '{path}'";
         return $"{operation}{arguments} failed{where}: {ErrnoName.Of(errno)} ({Marshal.GetPInvokeErrorMessage(errno)})";
     }
 
@@ -40,7 +40,7 @@ internal static class Errors
                                                   bool resolvesPath = false)
         where TException : Exception, IErrnoException<TException>
     {
-        var exception = TException.Create(operation, path, offset, length, errno);
+        TException exception = TException.Create(operation, path, offset, length, errno);
         if (!resolvesPath)
         {
             return exception;
@@ -70,7 +70,7 @@ internal static class Errors
     public static Exception FromCachestat<TException>(int errno, string operation, string? path, long offset, long length)
         where TException : Exception, IErrnoException<TException>
     {
-        var exception = FromErrno<TException>(errno, operation, path, offset, length);
+        Exception exception = FromErrno<TException>(errno, operation, path, offset, length);
         return errno == Errno.ENOSYS
             ? new PlatformNotSupportedException(
                 $"cachestat(2) needs Linux 6.5 or later; this kernel ({Environment.OSVersion.Version}) does not have it.", exception)

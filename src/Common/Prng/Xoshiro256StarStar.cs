@@ -11,7 +11,7 @@ internal struct Xoshiro256StarStar
 
     public Xoshiro256StarStar(ulong seed)
     {
-        var splitMix = seed;
+        ulong splitMix = seed;
         _s0 = SplitMix64.Next(ref splitMix);
         _s1 = SplitMix64.Next(ref splitMix);
         _s2 = SplitMix64.Next(ref splitMix);
@@ -23,8 +23,8 @@ internal struct Xoshiro256StarStar
 
     public ulong NextUInt64()
     {
-        var result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        var t = _s1 << 17;
+        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
         _s2 ^= _s0;
         _s3 ^= _s1;
         _s1 ^= _s2;
@@ -38,10 +38,10 @@ internal struct Xoshiro256StarStar
     public int NextInt(int bound)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bound, 1);
-        var threshold = (ulong)((0u - (uint)bound) % (uint)bound);
+        ulong threshold = (ulong)((0u - (uint)bound) % (uint)bound);
         while (true)
         {
-            var product = (NextUInt64() >> 32) * (uint)bound;
+            ulong product = (NextUInt64() >> 32) * (uint)bound;
             if ((product & uint.MaxValue) >= threshold)
             {
                 return (int)(product >> 32);

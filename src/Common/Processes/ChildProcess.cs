@@ -48,11 +48,11 @@ internal static class ChildProcess
         {
             start.ArgumentList.Add(argument);
         }
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach ((string? name, string? value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
         }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
         process.StandardInput.Close();
         var output = new StringBuilder();
         var error = new StringBuilder();

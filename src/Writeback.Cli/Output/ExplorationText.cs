@@ -52,14 +52,14 @@ internal static class ExplorationText
     /// <returns>The file and its share, or null.</returns>
     public static FileStateShare? Dominant(IReadOnlyList<CrashReport> reports)
     {
-        var bits = reports.SelectMany(r => r.BoundedStateShares).GroupBy(s => s.File, StringComparer.Ordinal)
+        (string File, double Bits)[] bits = reports.SelectMany(r => r.BoundedStateShares).GroupBy(s => s.File, StringComparer.Ordinal)
             .Select(g => (File: g.Key, Bits: g.Sum(s => s.StateBits))).ToArray();
         double total = bits.Sum(b => b.Bits);
         if (total <= 0)
         {
             return null;
         }
-        var top = bits.OrderByDescending(b => b.Bits).ThenBy(b => b.File, StringComparer.Ordinal).First();
+        (string File, double Bits) top = bits.OrderByDescending(b => b.Bits).ThenBy(b => b.File, StringComparer.Ordinal).First();
         return top.Bits / total >= DominantShare ? new FileStateShare(top.File, top.Bits, top.Bits / total) : null;
     }
 }

@@ -88,9 +88,9 @@ internal static partial class HtmlReport
         {
             html.Append("<tr><td>").Append(E(map.File)).Append(CultureInfo.InvariantCulture, $" ({map.Pages.Count} {(map.Pages.Count == 1 ? "page" : "pages")})</td><td>");
             string letters = map.ToLetters();
-            for (var start = 0; start < letters.Length;)
+            for (int start = 0; start < letters.Length;)
             {
-                var end = start;
+                int end = start;
                 while (end + 1 < letters.Length && letters[end + 1] == letters[start])
                 {
                     end++;
@@ -102,7 +102,7 @@ internal static partial class HtmlReport
                 }
                 else
                 {
-                    for (var pageIndex = start; pageIndex <= end; pageIndex++)
+                    for (int pageIndex = start; pageIndex <= end; pageIndex++)
                     {
                         html.Append(CultureInfo.InvariantCulture, $"<span class=\"{letters[start]}\" title=\"page {pageIndex} {word}\">{letters[start]}</span>");
                     }

@@ -132,7 +132,7 @@ public sealed partial class BlockLog : IDisposable
     /// <summary>The bytes of a write or output record.</summary>
     public byte[] ReadData(in BlockLogEntry entry)
     {
-        var bytes = new byte[entry.LengthBytes];
+        byte[] bytes = new byte[entry.LengthBytes];
         ReadData(entry, bytes);
         return bytes;
     }

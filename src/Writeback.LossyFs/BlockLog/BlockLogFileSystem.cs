@@ -46,7 +46,7 @@ public sealed class BlockLogFileSystem : IDisposable
     {
         ArgumentNullException.ThrowIfNull(log);
         mountpoint = Path.GetFullPath(mountpoint).TrimEnd('/');
-        var image = File.OpenHandle(backingImage, FileMode.Open, FileAccess.ReadWrite);
+        SafeFileHandle image = File.OpenHandle(backingImage, FileMode.Open, FileAccess.ReadWrite);
         long sizeBytes = RandomAccess.GetLength(image);
         if (sizeBytes <= 0)
         {

@@ -33,7 +33,7 @@ internal sealed partial class BlockLogSession
 
     private int Init(ref FuseRequestReader body, ref FuseReplyWriter reply)
     {
-        if (!body.TryReadAtLeast<FuseInitIn>(16, out var init))
+        if (!body.TryReadAtLeast<FuseInitIn>(16, out FuseInitIn init))
         {
             return Errno.EINVAL;
         }
@@ -64,7 +64,7 @@ internal sealed partial class BlockLogSession
 
     private int Lookup(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
     {
-        if (header.nodeid != FUSE_ROOT_ID || !body.TryReadName(out var name))
+        if (header.nodeid != FUSE_ROOT_ID || !body.TryReadName(out ReadOnlySpan<byte> name))
         {
             return Errno.ENOENT;
         }
@@ -102,12 +102,12 @@ internal sealed partial class BlockLogSession
 
     private int Read(ref FuseRequestReader body, ref FuseReplyWriter reply)
     {
-        if (!body.TryRead<FuseReadIn>(out var read) || (long)read.offset < 0)
+        if (!body.TryRead<FuseReadIn>(out FuseReadIn read) || (long)read.offset < 0)
         {
             return Errno.EINVAL;
         }
         long available = Math.Max(0, _sizeBytes - (long)read.offset);
-        var destination = reply.GetSpan((int)Math.Min(Math.Min(read.size, (uint)reply.FreeBytes), available));
+        Span<byte> destination = reply.GetSpan((int)Math.Min(Math.Min(read.size, (uint)reply.FreeBytes), available));
         int total = 0;
         while (total < destination.Length)
         {
@@ -126,7 +126,7 @@ internal sealed partial class BlockLogSession
 
     private int Write(ref FuseRequestReader body, ref FuseReplyWriter reply)
     {
-        if (!body.TryReadAtLeast<FuseWriteIn>(24, out var write) || !body.TryReadBytes((int)write.size, out var data) || (long)write.offset < 0)
+        if (!body.TryReadAtLeast<FuseWriteIn>(24, out FuseWriteIn write) || !body.TryReadBytes((int)write.size, out ReadOnlySpan<byte> data) || (long)write.offset < 0)
         {
             return Errno.EINVAL;
         }
@@ -142,7 +142,7 @@ internal sealed partial class BlockLogSession
 
     private int Fsync(ref FuseRequestReader body)
     {
-        if (!body.TryRead<FuseFsyncIn>(out var fsync))
+        if (!body.TryRead<FuseFsyncIn>(out FuseFsyncIn fsync))
         {
             return Errno.EINVAL;
         }
@@ -152,7 +152,7 @@ internal sealed partial class BlockLogSession
 
     private int Fallocate(ref FuseRequestReader body)
     {
-        if (!body.TryRead<FuseFallocateIn>(out var fallocate))
+        if (!body.TryRead<FuseFallocateIn>(out FuseFallocateIn fallocate))
         {
             return Errno.EINVAL;
         }

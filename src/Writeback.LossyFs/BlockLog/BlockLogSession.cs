@@ -41,7 +41,7 @@ internal sealed partial class BlockLogSession : FuseConnection
     /// <inheritdoc/>
     internal override void Dispatch(ReadOnlySpan<byte> request, Span<byte> replyBuffer, byte[] scratch)
     {
-        if (!FuseRequestReader.TryParse(request, out var header, out var bodyBytes))
+        if (!FuseRequestReader.TryParse(request, out FuseInHeader header, out ReadOnlySpan<byte> bodyBytes))
         {
             return;
         }

@@ -66,7 +66,7 @@ internal static class ControlPaths
         {
             throw new LossyFsException("mkdir", path, errno);
         }
-        if (Interop.Libc.statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out var stat) != 0)
+        if (Interop.Libc.statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Interop.StatxBuffer stat) != 0)
         {
             throw new LossyFsException("statx", path, Interop.LastErrno);
         }
@@ -86,7 +86,7 @@ internal static class ControlPaths
     /// never the file of a newer mount on the same mount point.
     /// </summary>
     public static (ulong Device, ulong Inode) IdentityOf(string path) =>
-        Interop.Libc.statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out var stat) == 0
+        Interop.Libc.statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Interop.StatxBuffer stat) == 0
             ? (((ulong)stat.stx_dev_major << 32) | stat.stx_dev_minor, stat.stx_ino)
             : (0, 0);
 }

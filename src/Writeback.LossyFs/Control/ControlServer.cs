@@ -107,7 +107,7 @@ internal sealed class ControlServer : IDisposable
         ControlResponse response;
         try
         {
-            var (line, problem) = await ReadRequestLine(stream).ConfigureAwait(false);
+            (string? line, string? problem) = await ReadRequestLine(stream).ConfigureAwait(false);
             if (problem is not null)
             {
                 response = new ControlResponse(false, problem);
@@ -118,7 +118,7 @@ internal sealed class ControlServer : IDisposable
             }
             else
             {
-                var request = JsonSerializer.Deserialize(line!, ControlJsonContext.Default.ControlRequest);
+                ControlRequest? request = JsonSerializer.Deserialize(line!, ControlJsonContext.Default.ControlRequest);
                 response = request is null ? new ControlResponse(false, "malformed request: not a JSON object") : Handle(request);
             }
         }

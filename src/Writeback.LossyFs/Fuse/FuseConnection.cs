@@ -82,9 +82,9 @@ internal abstract class FuseConnection
 
     private void ReadLoop()
     {
-        var request = GC.AllocateUninitializedArray<byte>(RequestBufferBytes, pinned: true);
-        var reply = GC.AllocateUninitializedArray<byte>(ReplyBufferBytes, pinned: true);
-        var scratch = GC.AllocateUninitializedArray<byte>(MaxWriteBytes);
+        byte[] request = GC.AllocateUninitializedArray<byte>(RequestBufferBytes, pinned: true);
+        byte[] reply = GC.AllocateUninitializedArray<byte>(ReplyBufferBytes, pinned: true);
+        byte[] scratch = GC.AllocateUninitializedArray<byte>(MaxWriteBytes);
         try
         {
             while (true)

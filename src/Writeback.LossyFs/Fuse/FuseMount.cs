@@ -77,7 +77,7 @@ internal static class FuseMount
             start.ArgumentList.Add("--");
             start.ArgumentList.Add(mountpoint);
             start.Environment["_FUSE_COMMFD"] = theirs.ToString(CultureInfo.InvariantCulture);
-            using var process = Process.Start(start)!;
+            using Process process = Process.Start(start)!;
             Interop.Libc.close(theirs);
             theirs = -1;
             int fd = ReceiveDescriptor(ours);
@@ -159,7 +159,7 @@ internal static class FuseMount
         {
             return false;
         }
-        var probe = Task.Factory.StartNew(
+        Task<int> probe = Task.Factory.StartNew(
             () => Interop.Libc.statx(AT_FDCWD, mountpoint, AT_SYMLINK_NOFOLLOW | AT_STATX_FORCE_SYNC, STATX_BASIC_STATS, out _) == 0 ? 0 : Interop.LastErrno,
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return probe.Wait(TimeSpan.FromSeconds(2)) && probe.Result == Errno.ENOTCONN;
@@ -209,7 +209,7 @@ internal static class FuseMount
     public static void WaitIdle(uint connectionId, TimeSpan timeout)
     {
         string waitingPath = Path.Combine(ConnectionsPath, connectionId.ToString(CultureInfo.InvariantCulture), "waiting");
-        var deadline = DateTime.UtcNow + timeout;
+        DateTime deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
             try
@@ -235,7 +235,7 @@ internal static class FuseMount
             var start = new ProcessStartInfo(fusermount) { UseShellExecute = false };
             start.ArgumentList.Add(detach ? "-uz" : "-u");
             start.ArgumentList.Add(mountpoint);
-            using var process = Process.Start(start)!;
+            using Process process = Process.Start(start)!;
             return process.WaitForExit(30_000) && process.ExitCode == 0 ? 0 : Errno.EIO;
         }
         return Interop.Libc.umount2(mountpoint, detach ? MNT_DETACH : 0) == 0 ? 0 : Interop.LastErrno;

@@ -70,7 +70,7 @@ internal sealed partial class FuseSession
     /// <summary>Parses and serves one request. Never throws: unexpected exceptions become EIO.</summary>
     internal override void Dispatch(ReadOnlySpan<byte> request, Span<byte> replyBuffer, byte[] scratch)
     {
-        if (!FuseRequestReader.TryParse(request, out var header, out var bodyBytes))
+        if (!FuseRequestReader.TryParse(request, out FuseInHeader header, out ReadOnlySpan<byte> bodyBytes))
         {
             if (request.Length >= Unsafe.SizeOf<FuseInHeader>())
             {
@@ -79,7 +79,7 @@ internal sealed partial class FuseSession
             }
             return;
         }
-        var handler = header.opcode < (uint)s_handlers.Length ? s_handlers[header.opcode] : null;
+        Handler? handler = header.opcode < (uint)s_handlers.Length ? s_handlers[header.opcode] : null;
         var reply = new FuseReplyWriter(replyBuffer);
         var body = new FuseRequestReader(bodyBytes);
         int errno;
@@ -123,7 +123,7 @@ internal sealed partial class FuseSession
     private int Init(ref FuseRequestReader body, ref FuseReplyWriter reply)
     {
         // fuse_init_in grew over the years; everything since 7.6 has the first four fields.
-        if (!body.TryReadAtLeast<FuseInitIn>(16, out var init))
+        if (!body.TryReadAtLeast<FuseInitIn>(16, out FuseInitIn init))
         {
             return Errno.EINVAL;
         }
@@ -157,7 +157,7 @@ internal sealed partial class FuseSession
 
     private int Forget(in FuseInHeader header, ref FuseRequestReader body)
     {
-        if (body.TryRead<FuseForgetIn>(out var forget))
+        if (body.TryRead<FuseForgetIn>(out FuseForgetIn forget))
         {
             _tree.Forget(header.nodeid, forget.nlookup);
         }
@@ -166,9 +166,9 @@ internal sealed partial class FuseSession
 
     private int BatchForget(ref FuseRequestReader body)
     {
-        if (body.TryRead<FuseBatchForgetIn>(out var batch))
+        if (body.TryRead<FuseBatchForgetIn>(out FuseBatchForgetIn batch))
         {
-            for (uint index = 0; index < batch.count && body.TryRead<FuseForgetOne>(out var one); index++)
+            for (uint index = 0; index < batch.count && body.TryRead<FuseForgetOne>(out FuseForgetOne one); index++)
             {
                 _tree.Forget(one.nodeid, one.nlookup);
             }
@@ -189,11 +189,11 @@ internal sealed partial class FuseSession
 
     private int Lookup(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
     {
-        if (!TryNode(header, out var parent))
+        if (!TryNode(header, out Node? parent))
         {
             return Errno.ENOENT;
         }
-        if (!body.TryReadName(out var nameBytes))
+        if (!body.TryReadName(out ReadOnlySpan<byte> nameBytes))
         {
             return Errno.EINVAL;
         }
@@ -201,14 +201,14 @@ internal sealed partial class FuseSession
         {
             return Errno.ENAMETOOLONG;
         }
-        int errno = _tree.Lookup(parent, LossyTree.DecodeName(nameBytes), out var node);
+        int errno = _tree.Lookup(parent, LossyTree.DecodeName(nameBytes), out Node? node);
         return errno != 0 ? errno : ReplyEntry(node!, ref reply);
     }
 
     /// <summary>Appends a fuse_entry_out; on failure gives back the reference the caller took.</summary>
     private int ReplyEntry(Node node, ref FuseReplyWriter reply)
     {
-        int errno = _tree.GetAttributes(node, out var attr);
+        int errno = _tree.GetAttributes(node, out FuseAttr attr);
         if (errno != 0)
         {
             _tree.Forget(node.NodeId, 1);
@@ -236,11 +236,11 @@ internal sealed partial class FuseSession
 
     private int GetAttr(in FuseInHeader header, ref FuseReplyWriter reply)
     {
-        if (!TryNode(header, out var node))
+        if (!TryNode(header, out Node? node))
         {
             return Errno.ENOENT;
         }
-        int errno = _tree.GetAttributes(node, out var attr);
+        int errno = _tree.GetAttributes(node, out FuseAttr attr);
         if (errno == 0)
         {
             reply.Append(new FuseAttrOut { attr_valid = AttributeValidSeconds(node), attr = attr });
@@ -250,11 +250,11 @@ internal sealed partial class FuseSession
 
     private int SetAttr(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
     {
-        if (!TryNode(header, out var node))
+        if (!TryNode(header, out Node? node))
         {
             return Errno.ENOENT;
         }
-        if (!body.TryRead<FuseSetattrIn>(out var change))
+        if (!body.TryRead<FuseSetattrIn>(out FuseSetattrIn change))
         {
             return Errno.EINVAL;
         }
@@ -264,11 +264,11 @@ internal sealed partial class FuseSession
 
     private int ReadLink(in FuseInHeader header, ref FuseReplyWriter reply)
     {
-        if (!TryNode(header, out var node))
+        if (!TryNode(header, out Node? node))
         {
             return Errno.ENOENT;
         }
-        var destination = reply.GetSpan(Math.Min(4096, reply.FreeBytes));
+        Span<byte> destination = reply.GetSpan(Math.Min(4096, reply.FreeBytes));
         int errno = _tree.ReadLink(node, destination, out int lengthBytes);
         if (errno == 0)
         {
@@ -280,7 +280,7 @@ internal sealed partial class FuseSession
     private int CreateNode(in FuseInHeader header, ReadOnlySpan<byte> nameBytes, NodeKind kind, uint mode, byte[]? target, ref FuseReplyWriter reply, out Node? node)
     {
         node = null;
-        if (!TryNode(header, out var parent))
+        if (!TryNode(header, out Node? parent))
         {
             return Errno.ENOENT;
         }
@@ -294,7 +294,7 @@ internal sealed partial class FuseSession
 
     private int Symlink(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
     {
-        if (!body.TryReadName(out var nameBytes) || !body.TryReadPath(out var target))
+        if (!body.TryReadName(out ReadOnlySpan<byte> nameBytes) || !body.TryReadPath(out ReadOnlySpan<byte> target))
         {
             return Errno.EINVAL;
         }
@@ -303,7 +303,7 @@ internal sealed partial class FuseSession
 
     private int Mknod(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
     {
-        if (!body.TryReadAtLeast<FuseMknodIn>(8, out var mknod) || !body.TryReadName(out var nameBytes))
+        if (!body.TryReadAtLeast<FuseMknodIn>(8, out FuseMknodIn mknod) || !body.TryReadName(out ReadOnlySpan<byte> nameBytes))
         {
             return Errno.EINVAL;
         }
@@ -317,7 +317,7 @@ internal sealed partial class FuseSession
 
     private int Mkdir(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
     {
-        if (!body.TryRead<FuseMkdirIn>(out var mkdir) || !body.TryReadName(out var nameBytes))
+        if (!body.TryRead<FuseMkdirIn>(out FuseMkdirIn mkdir) || !body.TryReadName(out ReadOnlySpan<byte> nameBytes))
         {
             return Errno.EINVAL;
         }
@@ -326,11 +326,11 @@ internal sealed partial class FuseSession
 
     private int Create(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
     {
-        if (!body.TryRead<FuseCreateIn>(out var create) || !body.TryReadName(out var nameBytes))
+        if (!body.TryRead<FuseCreateIn>(out FuseCreateIn create) || !body.TryReadName(out ReadOnlySpan<byte> nameBytes))
         {
             return Errno.EINVAL;
         }
-        int errno = CreateNode(header, nameBytes, NodeKind.File, create.mode, null, ref reply, out var node);
+        int errno = CreateNode(header, nameBytes, NodeKind.File, create.mode, null, ref reply, out Node? node);
         if (errno == 0)
         {
             // Created with its descriptor open: the handle keeps it (cannot fail, the descriptor is open).
@@ -342,11 +342,11 @@ internal sealed partial class FuseSession
 
     private int Remove(in FuseInHeader header, ref FuseRequestReader body, bool directory)
     {
-        if (!TryNode(header, out var parent))
+        if (!TryNode(header, out Node? parent))
         {
             return Errno.ENOENT;
         }
-        return body.TryReadName(out var nameBytes)
+        return body.TryReadName(out ReadOnlySpan<byte> nameBytes)
             ? _tree.Remove(parent, LossyTree.DecodeName(nameBytes), directory)
             : Errno.EINVAL;
     }
@@ -357,7 +357,7 @@ internal sealed partial class FuseSession
         uint flags = 0;
         if (extended)
         {
-            if (!body.TryRead<FuseRename2In>(out var rename2))
+            if (!body.TryRead<FuseRename2In>(out FuseRename2In rename2))
             {
                 return Errno.EINVAL;
             }
@@ -365,13 +365,13 @@ internal sealed partial class FuseSession
         }
         else
         {
-            if (!body.TryRead<FuseRenameIn>(out var rename))
+            if (!body.TryRead<FuseRenameIn>(out FuseRenameIn rename))
             {
                 return Errno.EINVAL;
             }
             newDirectoryId = rename.newdir;
         }
-        if (!body.TryReadName(out var oldName) || !body.TryReadName(out var newName))
+        if (!body.TryReadName(out ReadOnlySpan<byte> oldName) || !body.TryReadName(out ReadOnlySpan<byte> newName))
         {
             return Errno.EINVAL;
         }
@@ -379,8 +379,8 @@ internal sealed partial class FuseSession
         {
             return Errno.ENAMETOOLONG;
         }
-        var oldParent = _tree.Find(header.nodeid);
-        var newParent = _tree.Find(newDirectoryId);
+        Node? oldParent = _tree.Find(header.nodeid);
+        Node? newParent = _tree.Find(newDirectoryId);
         if (oldParent is null || newParent is null)
         {
             return Errno.ENOENT;
@@ -390,12 +390,12 @@ internal sealed partial class FuseSession
 
     private int Link(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
     {
-        if (!body.TryRead<FuseLinkIn>(out var link) || !body.TryReadName(out var nameBytes))
+        if (!body.TryRead<FuseLinkIn>(out FuseLinkIn link) || !body.TryReadName(out ReadOnlySpan<byte> nameBytes))
         {
             return Errno.EINVAL;
         }
-        var node = _tree.Find(link.oldnodeid);
-        if (node is null || !TryNode(header, out var parent))
+        Node? node = _tree.Find(link.oldnodeid);
+        if (node is null || !TryNode(header, out Node? parent))
         {
             return Errno.ENOENT;
         }
@@ -409,15 +409,15 @@ internal sealed partial class FuseSession
 
     private int Read(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
     {
-        if (!TryNode(header, out var node))
+        if (!TryNode(header, out Node? node))
         {
             return Errno.ENOENT;
         }
-        if (!body.TryRead<FuseReadIn>(out var read) || (long)read.offset < 0)
+        if (!body.TryRead<FuseReadIn>(out FuseReadIn read) || (long)read.offset < 0)
         {
             return Errno.EINVAL;
         }
-        var destination = reply.GetSpan((int)Math.Min(read.size, (uint)reply.FreeBytes));
+        Span<byte> destination = reply.GetSpan((int)Math.Min(read.size, (uint)reply.FreeBytes));
         long count = _tree.Read(node, destination, (long)read.offset);
         if (count < 0)
         {
@@ -429,11 +429,11 @@ internal sealed partial class FuseSession
 
     private int Write(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply)
     {
-        if (!TryNode(header, out var node))
+        if (!TryNode(header, out Node? node))
         {
             return Errno.ENOENT;
         }
-        if (!body.TryReadAtLeast<FuseWriteIn>(24, out var write) || !body.TryReadBytes((int)write.size, out var data) || (long)write.offset < 0)
+        if (!body.TryReadAtLeast<FuseWriteIn>(24, out FuseWriteIn write) || !body.TryReadBytes((int)write.size, out ReadOnlySpan<byte> data) || (long)write.offset < 0)
         {
             return Errno.EINVAL;
         }
@@ -451,11 +451,11 @@ internal sealed partial class FuseSession
 
     private int Fsync(in FuseInHeader header, ref FuseRequestReader body, byte[] scratch)
     {
-        if (!TryNode(header, out var node))
+        if (!TryNode(header, out Node? node))
         {
             return Errno.ENOENT;
         }
-        if (!body.TryRead<FuseFsyncIn>(out var fsync))
+        if (!body.TryRead<FuseFsyncIn>(out FuseFsyncIn fsync))
         {
             return Errno.EINVAL;
         }
@@ -464,18 +464,18 @@ internal sealed partial class FuseSession
     }
 
     private int FsyncDir(in FuseInHeader header) =>
-        TryNode(header, out var node) ? _tree.SyncDirectory(node) : Errno.ENOENT;
+        TryNode(header, out Node? node) ? _tree.SyncDirectory(node) : Errno.ENOENT;
 
     private int InjectedFault(Node node, FaultOperation operation, long offsetBytes, long lengthBytes) =>
         _faults.IsEmpty ? 0 : _faults.Match(_tree.VisiblePath(node), operation, offsetBytes, lengthBytes);
 
     private int ReadDir(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply, bool plus)
     {
-        if (!TryNode(header, out var directory))
+        if (!TryNode(header, out Node? directory))
         {
             return Errno.ENOENT;
         }
-        if (!body.TryRead<FuseReadIn>(out var read) || !_directoryHandles.TryGetValue(read.fh, out var entries))
+        if (!body.TryRead<FuseReadIn>(out FuseReadIn read) || !_directoryHandles.TryGetValue(read.fh, out List<DirectoryEntry>? entries))
         {
             return Errno.EINVAL;
         }
@@ -508,14 +508,14 @@ internal sealed partial class FuseSession
         {
             return false;
         }
-        var node = entry.Node;
+        Node node = entry.Node;
         if (plus)
         {
             var entryOut = default(FuseEntryOut);
             // "." and ".." carry no reference: the kernel skips them (fs/fuse/readdir.c).
             if (entry.CountsLookup && _tree.AddLookupIfPresent(node))
             {
-                if (_tree.GetAttributes(node, out var attr) == 0)
+                if (_tree.GetAttributes(node, out FuseAttr attr) == 0)
                 {
                     entryOut = Entry(node, attr);
                 }
@@ -540,7 +540,7 @@ internal sealed partial class FuseSession
 
     private int StatFs(ref FuseReplyWriter reply)
     {
-        int errno = _tree.StatFs(out var stat);
+        int errno = _tree.StatFs(out Interop.StatVfs stat);
         if (errno == 0)
         {
             reply.Append(new FuseStatfsOut
@@ -563,11 +563,11 @@ internal sealed partial class FuseSession
 
     private int Fallocate(in FuseInHeader header, ref FuseRequestReader body)
     {
-        if (!TryNode(header, out var node))
+        if (!TryNode(header, out Node? node))
         {
             return Errno.ENOENT;
         }
-        return body.TryRead<FuseFallocateIn>(out var allocate)
+        return body.TryRead<FuseFallocateIn>(out FuseFallocateIn allocate)
             ? _tree.Allocate(node, (long)allocate.offset, (long)allocate.length, allocate.mode)
             : Errno.EINVAL;
     }

@@ -8,7 +8,7 @@ internal sealed partial class FuseSession
 {
     private int Open(in FuseInHeader header, ref FuseRequestReader body, ref FuseReplyWriter reply, bool directory)
     {
-        if (!TryNode(header, out var node))
+        if (!TryNode(header, out Node? node))
         {
             return Errno.ENOENT;
         }
@@ -42,7 +42,7 @@ internal sealed partial class FuseSession
 
     private int Release(in FuseInHeader header)
     {
-        if (TryNode(header, out var node))
+        if (TryNode(header, out Node? node))
         {
             _tree.ReleaseHandle(node);
         }
@@ -51,7 +51,7 @@ internal sealed partial class FuseSession
 
     private int ReleaseDir(ref FuseRequestReader body)
     {
-        if (body.TryRead<FuseReleaseIn>(out var release))
+        if (body.TryRead<FuseReleaseIn>(out FuseReleaseIn release))
         {
             _directoryHandles.TryRemove(release.fh, out _);
         }

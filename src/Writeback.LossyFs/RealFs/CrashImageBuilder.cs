@@ -48,12 +48,12 @@ public sealed class CrashImageBuilder : IDisposable
             Apply(_base, _entries[_appliedEntryCount], tornSeed: null);
             AddRange(_entries[_appliedEntryCount]);
         }
-        using var image = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite);
+        using SafeFileHandle image = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite);
         RandomAccess.SetLength(image, _sizeBytes);
         CopyDataRanges(image);
-        foreach (var index in state.Included)
+        foreach (int index in state.Included)
         {
-            Apply(image, _entries[index], state.TornSectorMasks.TryGetValue(index, out var seed) ? seed : null);
+            Apply(image, _entries[index], state.TornSectorMasks.TryGetValue(index, out ulong seed) ? seed : null);
         }
     }
 
@@ -75,7 +75,7 @@ public sealed class CrashImageBuilder : IDisposable
         {
             return;
         }
-        var data = entry.LengthBytes <= ChunkBytes ? _buffer.AsSpan(0, (int)entry.LengthBytes) : new byte[entry.LengthBytes];
+        Span<byte> data = entry.LengthBytes <= ChunkBytes ? _buffer.AsSpan(0, (int)entry.LengthBytes) : new byte[entry.LengthBytes];
         _log.ReadData(entry, data);
         if (tornSeed is not { } seed)
         {
@@ -95,7 +95,7 @@ public sealed class CrashImageBuilder : IDisposable
     private void CopyDataRanges(SafeFileHandle image)
     {
         Merge();
-        foreach (var (start, end) in _dataRanges)
+        foreach ((long start, long end) in _dataRanges)
         {
             for (long position = start; position < end; position += ChunkBytes)
             {
@@ -111,7 +111,7 @@ public sealed class CrashImageBuilder : IDisposable
         if (entry.Kind == BlockLogEntryKind.Write)
         {
             long end = entry.OffsetBytes + entry.LengthBytes;
-            _dataRanges[entry.OffsetBytes] = _dataRanges.TryGetValue(entry.OffsetBytes, out var old) ? Math.Max(old, end) : end;
+            _dataRanges[entry.OffsetBytes] = _dataRanges.TryGetValue(entry.OffsetBytes, out long old) ? Math.Max(old, end) : end;
         }
     }
 
@@ -119,7 +119,7 @@ public sealed class CrashImageBuilder : IDisposable
     private void Merge()
     {
         var merged = new List<(long Start, long End)>();
-        foreach (var (start, end) in _dataRanges)
+        foreach ((long start, long end) in _dataRanges)
         {
             if (merged.Count > 0 && start <= merged[^1].End)
             {
@@ -131,7 +131,7 @@ public sealed class CrashImageBuilder : IDisposable
             }
         }
         _dataRanges.Clear();
-        foreach (var (start, end) in merged)
+        foreach ((long start, long end) in merged)
         {
             _dataRanges[start] = end;
         }

@@ -41,20 +41,20 @@ public static class CrashStates
     /// <summary>The crash states, at most <paramref name="maximumStates"/>, deterministic for a seed.</summary>
     public static IReadOnlyList<CrashState> Enumerate(IReadOnlyList<BlockLogEntry> entries, int startIndex, int maximumStates, ulong seed, bool torn)
     {
-        var epochs = Epochs(entries, startIndex);
-        var budgets = Budgets(epochs.Select(e => e.Writes.Count).ToList(), maximumStates);
+        List<EpochRange> epochs = Epochs(entries, startIndex);
+        List<long> budgets = Budgets(epochs.Select(e => e.Writes.Count).ToList(), maximumStates);
         var states = new List<CrashState>();
         for (int epochIndex = 0; epochIndex < epochs.Count; epochIndex++)
         {
-            var epoch = epochs[epochIndex];
+            EpochRange epoch = epochs[epochIndex];
             bool last = epochIndex == epochs.Count - 1;
-            foreach (var subset in Subsets(epoch.Writes.Count, budgets[epochIndex], seed ^ (ulong)epochIndex, skipFull: !last))
+            foreach (IReadOnlyList<int> subset in Subsets(epoch.Writes.Count, budgets[epochIndex], seed ^ (ulong)epochIndex, skipFull: !last))
             {
                 var included = subset.Select(i => epoch.Writes[i]).ToList();
                 var tornMasks = new Dictionary<int, ulong>();
                 if (torn)
                 {
-                    foreach (var index in included.Where(i => entries[i].LengthBytes > 512
+                    foreach (int index in included.Where(i => entries[i].LengthBytes > 512
                                                           && SplitMix64.Coin(seed, 0x7042 + (ulong)states.Count, (ulong)i)))
                     {
                         tornMasks[index] = SplitMix64.OutputAt(seed ^ ((ulong)index << 20) ^ (ulong)states.Count);
@@ -143,7 +143,7 @@ public static class CrashStates
             fixedSets.Add(Enumerable.Range(0, writeCount).ToList());
         }
         long produced = 0;
-        foreach (var set in fixedSets.Where(s => seen.Add(string.Join(',', s))))
+        foreach (IReadOnlyList<int>? set in fixedSets.Where(s => seen.Add(string.Join(',', s))))
         {
             if (produced++ >= budget)
             {

@@ -26,7 +26,7 @@ public static class ExternalCommand
     /// <summary>Runs <paramref name="program"/> with <paramref name="arguments"/>, killing it (and its children) past <paramref name="timeout"/>.</summary>
     public static CommandResult Run(string program, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
     {
-        var result = ChildProcess.Run(program, arguments, timeout, workingDirectory);
+        ChildProcessResult result = ChildProcess.Run(program, arguments, timeout, workingDirectory);
         return result.TimedOut
             ? new CommandResult(-1, result.Output, $"{program} ran past its timeout of {timeout.TotalSeconds:0.#} s and was killed\n" + result.Error)
             : new CommandResult(result.ExitCode, result.Output, result.Error);
@@ -36,7 +36,7 @@ public static class ExternalCommand
     /// <exception cref="RealFsException">The command exited non-zero or timed out.</exception>
     public static CommandResult RunChecked(string program, IReadOnlyList<string> arguments, TimeSpan timeout, string? workingDirectory = null)
     {
-        var result = Run(program, arguments, timeout, workingDirectory);
+        CommandResult result = Run(program, arguments, timeout, workingDirectory);
         if (result.ExitCode != 0)
         {
             throw new RealFsException($"realfs: {program} {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.FirstLine}");

@@ -48,7 +48,7 @@ public static class FileSystemTools
     /// <summary>mkfs's arguments for an image file: forced, quiet, without discarding (the log would only see zeroed ranges).</summary>
     public static IReadOnlyList<string> MkfsArguments(FileSystemKind kind, string extraOptions, string imagePath)
     {
-        var arguments = kind switch
+        List<string> arguments = kind switch
         {
             FileSystemKind.Ext4 => new List<string> { "-F", "-q", "-E", "nodiscard" },
             _ => ["-f", "-q", "-K"],
@@ -89,7 +89,7 @@ public static class FileSystemTools
         {
             return "losetup and mount need root";
         }
-        foreach (var tool in new[] { "losetup", "mount", "umount", MkfsProgram(kind), Fsck(kind, "").Program })
+        foreach (string? tool in new[] { "losetup", "mount", "umount", MkfsProgram(kind), Fsck(kind, "").Program })
         {
             if (!ExternalCommand.Exists(tool))
             {

@@ -9,7 +9,7 @@ public static class LoopDevice
     /// <exception cref="RealFsException">losetup failed.</exception>
     public static string Attach(string imagePath)
     {
-        var result = ExternalCommand.RunChecked("losetup", ["--find", "--show", "--direct-io=off", imagePath], s_toolTimeout);
+        CommandResult result = ExternalCommand.RunChecked("losetup", ["--find", "--show", "--direct-io=off", imagePath], s_toolTimeout);
         return result.Output.Trim();
     }
 
@@ -19,7 +19,7 @@ public static class LoopDevice
     /// <summary>Mounts <paramref name="device"/> on <paramref name="directory"/>; null on success, else mount's first error line.</summary>
     public static string? Mount(string device, string directory, string fileSystemType, string options)
     {
-        var result = ExternalCommand.Run("mount", ["-t", fileSystemType, "-o", options, device, directory], s_toolTimeout);
+        CommandResult result = ExternalCommand.Run("mount", ["-t", fileSystemType, "-o", options, device, directory], s_toolTimeout);
         return result.ExitCode == 0 ? null : result.FirstLine;
     }
 

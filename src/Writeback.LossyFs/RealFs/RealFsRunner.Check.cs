@@ -8,7 +8,7 @@ public sealed partial class RealFsRunner
 {
     private RealFsReport Check(string basePath, BlockLog.BlockLog log, IReadOnlyList<BlockLogEntry> entries, int marker, string output)
     {
-        var states = CrashStates.Enumerate(entries, marker + 1, _options.Crashes, _options.Seed, _options.TornWrites);
+        IReadOnlyList<CrashState> states = CrashStates.Enumerate(entries, marker + 1, _options.Crashes, _options.Seed, _options.TornWrites);
         _progress($"{log.WriteCount} writes, {log.FlushCount} flushes logged; checking {states.Count} crash images");
         using var builder = new CrashImageBuilder(basePath, log, entries);
         string imagePath = Path.Combine(_work, "crash.img");
@@ -19,7 +19,7 @@ public sealed partial class RealFsRunner
         for (int index = 0; index < states.Count; index++)
         {
             _cancellation.ThrowIfCancellationRequested();
-            var state = states[index];
+            CrashState state = states[index];
             builder.Build(state, imagePath);
             File.WriteAllBytes(outputPath, OutputBefore(log, entries, state.OutputEntryCount));
             results.Add(CheckImage(index, state, imagePath, mountDirectory, outputPath));
@@ -71,7 +71,7 @@ public sealed partial class RealFsRunner
                 return new CrashImageResult(index, crashPoint, false, $"mount failed: {mountError}", true, null, null);
             }
             OnCleanup("unmount " + mountDirectory, () => LoopDevice.Unmount(mountDirectory));
-            var (exitCode, firstLine) = CheckerCommand.Run(_options.Checker, new Dictionary<string, string>
+            (int exitCode, string? firstLine) = CheckerCommand.Run(_options.Checker, new Dictionary<string, string>
             {
                 ["WRITEBACK_IMAGE"] = mountDirectory,
                 ["WRITEBACK_OUTPUT"] = outputPath,
@@ -80,7 +80,7 @@ public sealed partial class RealFsRunner
                 ["WRITEBACK_CRASH_POINT"] = crashPoint,
             }, workingDirectory: null, _options.CheckerTimeout, crashPoint, message => new RealFsException("realfs: " + message));
             Undo(); // unmount
-            var (fsckClean, fsckMessage) = _options.Fsck ? RunFsck(device) : (null, null);
+            (bool? fsckClean, string? fsckMessage) = _options.Fsck ? RunFsck(device) : (null, null);
             return new CrashImageResult(index, crashPoint, exitCode == 0, firstLine, false, fsckClean, fsckMessage);
         }
         finally
@@ -92,7 +92,7 @@ public sealed partial class RealFsRunner
     /// <summary>Undoes steps until the one that detaches <paramref name="device"/> has run.</summary>
     private void CleanUpTo(string device)
     {
-        while (_cleanup.TryPop(out var step))
+        while (_cleanup.TryPop(out (string What, Action Undo) step))
         {
             RunStep(step);
             if (step.What == "detach " + device)
@@ -104,8 +104,8 @@ public sealed partial class RealFsRunner
 
     private (bool? Clean, string? Message) RunFsck(string device)
     {
-        var (program, arguments) = FileSystemTools.Fsck(_options.FileSystem, device);
-        var result = ExternalCommand.Run(program, arguments, TimeSpan.FromMinutes(2));
+        (string? program, string[]? arguments) = FileSystemTools.Fsck(_options.FileSystem, device);
+        CommandResult result = ExternalCommand.Run(program, arguments, TimeSpan.FromMinutes(2));
         return result.ExitCode == 0 ? (true, null) : (false, $"{program} exit {result.ExitCode}: {result.FirstLine}");
     }
 }

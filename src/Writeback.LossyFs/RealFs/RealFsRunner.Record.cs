@@ -14,12 +14,12 @@ public sealed partial class RealFsRunner
     /// </summary>
     private (int Marker, string Output) Record(string livePath, BlockLog.BlockLog log)
     {
-        var fuseMount = MakeDirectory("blocklog");
+        string fuseMount = MakeDirectory("blocklog");
         var fuse = BlockLogFileSystem.Mount(fuseMount, livePath, log);
         OnCleanup("unmount the block log", fuse.Dispose);
         string device = LoopDevice.Attach(fuse.ImagePath);
         OnCleanup("detach " + device, () => LoopDevice.Detach(device));
-        var root = MakeDirectory("root");
+        string root = MakeDirectory("root");
         if (LoopDevice.Mount(device, root, FsType, MountOptions) is { } error)
         {
             throw new RealFsException($"realfs: mount -t {FsType} -o {MountOptions} {device} failed on the freshly made file system: {error}");
@@ -27,7 +27,7 @@ public sealed partial class RealFsRunner
         OnCleanup("unmount " + root, () => LoopDevice.Unmount(root));
         if (!string.IsNullOrWhiteSpace(_options.Setup))
         {
-            var setup = ExternalCommand.Run("/bin/sh", ["-c", _options.Setup], _options.ProgramTimeout, root);
+            CommandResult setup = ExternalCommand.Run("/bin/sh", ["-c", _options.Setup], _options.ProgramTimeout, root);
             if (setup.ExitCode != 0)
             {
                 throw new RealFsException($"realfs: the setup command '{_options.Setup}' failed ({setup.ExitCode}): {setup.FirstLine}");
@@ -53,7 +53,7 @@ public sealed partial class RealFsRunner
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in _options.Arguments)
+        foreach (string argument in _options.Arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -74,7 +74,7 @@ public sealed partial class RealFsRunner
             log.AttachOutput(((PipeStream)process.StandardOutput.BaseStream).SafePipeHandle);
             var reader = new Thread(() => { while (log.DrainOutput()) { Thread.Sleep(1); } }) { IsBackground = true };
             reader.Start();
-            var error = process.StandardError.ReadToEndAsync(_cancellation);
+            Task<string> error = process.StandardError.ReadToEndAsync(_cancellation);
             byte[] output;
             try
             {

@@ -50,9 +50,9 @@ public sealed partial class RealFsRunner : IDisposable
             string livePath = Path.Combine(_work, "live.img");
             File.Copy(basePath, livePath);
             using var log = new BlockLog.BlockLog(Path.Combine(_work, "block.log"));
-            var (marker, output) = Record(livePath, log);
+            (int marker, string? output) = Record(livePath, log);
             File.Delete(livePath);
-            var entries = log.Entries;
+            IReadOnlyList<BlockLogEntry> entries = log.Entries;
             return Check(basePath, log, entries, marker, output);
         }
         finally
@@ -66,11 +66,11 @@ public sealed partial class RealFsRunner : IDisposable
 
     private void MakeFileSystem(string imagePath)
     {
-        using (var image = File.Create(imagePath))
+        using (FileStream image = File.Create(imagePath))
         {
             image.SetLength((long)_options.EffectiveSizeMiB << 20);
         }
-        var kind = _options.FileSystem;
+        FileSystemKind kind = _options.FileSystem;
         ExternalCommand.RunChecked(FileSystemTools.MkfsProgram(kind), FileSystemTools.MkfsArguments(kind, _options.MkfsOptions, imagePath), TimeSpan.FromMinutes(2));
     }
 
@@ -84,7 +84,7 @@ public sealed partial class RealFsRunner : IDisposable
     /// <summary>Runs and pops the newest undo step (the one pushed for the thing just torn down).</summary>
     private void Undo()
     {
-        if (_cleanup.TryPop(out var step))
+        if (_cleanup.TryPop(out (string What, Action Undo) step))
         {
             RunStep(step);
         }
@@ -92,7 +92,7 @@ public sealed partial class RealFsRunner : IDisposable
 
     private void CleanUp()
     {
-        while (_cleanup.TryPop(out var step))
+        while (_cleanup.TryPop(out (string What, Action Undo) step))
         {
             RunStep(step);
         }

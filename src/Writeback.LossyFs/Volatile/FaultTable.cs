@@ -47,9 +47,9 @@ internal sealed class FaultTable
         }
         lock (_lock)
         {
-            foreach (var fault in _faults)
+            foreach (Armed fault in _faults)
             {
-                var spec = fault.Spec;
+                FaultSpec spec = fault.Spec;
                 if (spec.Operation != operation || spec.Path != path || fault.Remaining == 0)
                 {
                     continue;

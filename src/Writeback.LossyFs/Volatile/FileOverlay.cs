@@ -49,7 +49,7 @@ internal sealed class FileOverlay
     public List<(long OffsetBytes, long LengthBytes)> DirtyRanges()
     {
         var ranges = new List<(long, long)>();
-        foreach (var (pageIndex, page) in _pages)
+        foreach ((long pageIndex, Page? page) in _pages)
         {
             long start = pageIndex * PageSizeBytes + page.DirtyStart;
             long end = pageIndex * PageSizeBytes + page.DirtyEnd;
@@ -79,7 +79,7 @@ internal sealed class FileOverlay
             long position = offsetBytes + doneBytes;
             long pageIndex = position / PageSizeBytes;
             int inPage = (int)(position % PageSizeBytes);
-            if (_pages.TryGetValue(pageIndex, out var page))
+            if (_pages.TryGetValue(pageIndex, out Page? page))
             {
                 int chunk = Math.Min(PageSizeBytes - inPage, totalBytes - doneBytes);
                 page.Data.AsSpan(inPage, chunk).CopyTo(destination[doneBytes..]);
@@ -114,7 +114,7 @@ internal sealed class FileOverlay
             long pageIndex = position / PageSizeBytes;
             int inPage = (int)(position % PageSizeBytes);
             int chunk = Math.Min(PageSizeBytes - inPage, source.Length - doneBytes);
-            if (!_pages.TryGetValue(pageIndex, out var page))
+            if (!_pages.TryGetValue(pageIndex, out Page? page))
             {
                 page = new Page(new byte[PageSizeBytes], inPage, inPage);
                 if (chunk < PageSizeBytes)
@@ -147,12 +147,12 @@ internal sealed class FileOverlay
             long firstDropped = Pages.CountOf(lengthBytes, PageSizeBytes);
             foreach (long pageIndex in _pages.Keys.Where(index => index >= firstDropped).ToList())
             {
-                var page = _pages[pageIndex];
+                Page page = _pages[pageIndex];
                 UnsyncedBytes -= page.DirtyEnd - page.DirtyStart;
                 _pages.Remove(pageIndex);
             }
             int tail = (int)(lengthBytes % PageSizeBytes);
-            if (tail != 0 && _pages.TryGetValue(lengthBytes / PageSizeBytes, out var last))
+            if (tail != 0 && _pages.TryGetValue(lengthBytes / PageSizeBytes, out Page? last))
             {
                 last.Data.AsSpan(tail).Clear();
                 int before = last.DirtyEnd - last.DirtyStart;
@@ -210,7 +210,7 @@ internal sealed class FileOverlay
     {
         long keptBytes = 0;
         long limitBytes = Math.Min(DurableLengthBytes, ZeroFromBytes);
-        foreach (var (offsetBytes, lengthBytes) in DirtyRanges())
+        foreach ((long offsetBytes, long lengthBytes) in DirtyRanges())
         {
             long end = Math.Min(offsetBytes + lengthBytes, limitBytes);
             long position = offsetBytes;
@@ -220,7 +220,7 @@ internal sealed class FileOverlay
                 long unitEnd = Math.Min((unitIndex + 1) * atomicWriteBytes, end);
                 if (keep(unitIndex))
                 {
-                    var bytes = new byte[unitEnd - position];
+                    byte[] bytes = new byte[unitEnd - position];
                     Read(fd, bytes, position);
                     if (BackingIo.WriteAt(fd, bytes, position) == 0)
                     {
@@ -245,7 +245,7 @@ internal sealed class FileOverlay
         // Contiguous pages go out in one pwrite of up to scratch.Length bytes.
         long runStart = -1;
         int runBytes = 0;
-        foreach (var (pageIndex, page) in _pages)
+        foreach ((long pageIndex, Page? page) in _pages)
         {
             if (!include(pageIndex, page))
             {

@@ -38,7 +38,7 @@ internal sealed partial class LossyTree
                 Crashed = true;
                 long droppedBytes = 0, keptBytes = 0;
                 int fileCount = 0;
-                foreach (var node in _nodes.Values)
+                foreach (Node node in _nodes.Values)
                 {
                     if (options.Keep == CrashKeep.Random && node.Fd is null && node.Overlay is { IsDirty: true })
                     {
@@ -88,7 +88,7 @@ internal sealed partial class LossyTree
                     return Errno.EIO;
                 }
                 int firstErrno = 0;
-                foreach (var node in _nodes.Values.Where(node => node.Kind == NodeKind.File))
+                foreach (Node? node in _nodes.Values.Where(node => node.Kind == NodeKind.File))
                 {
                     int errno = SyncFile(node, dataOnly: false, scratch);
                     firstErrno = firstErrno != 0 ? firstErrno : errno;
@@ -97,10 +97,10 @@ internal sealed partial class LossyTree
                 pending.Push(Root);
                 while (pending.Count > 0)
                 {
-                    var directory = pending.Pop();
+                    Node directory = pending.Pop();
                     int errno = SyncNames(directory);
                     firstErrno = firstErrno != 0 ? firstErrno : errno;
-                    foreach (var child in directory.Visible!.Values.Where(child => child.Kind == NodeKind.Directory && child.Loaded))
+                    foreach (Node? child in directory.Visible!.Values.Where(child => child.Kind == NodeKind.Directory && child.Loaded))
                     {
                         pending.Push(child);
                     }
@@ -123,7 +123,7 @@ internal sealed partial class LossyTree
         var names = new List<PendingName>();
         lock (_tree)
         {
-            foreach (var node in _nodes.Values.OrderBy(node => node.NodeId))
+            foreach (Node? node in _nodes.Values.OrderBy(node => node.NodeId))
             {
                 if (node.Kind == NodeKind.Directory && node.Loaded)
                 {
@@ -140,7 +140,7 @@ internal sealed partial class LossyTree
                         continue;
                     }
                     heldBytes += (long)overlay.HeldPageCount * FileOverlay.PageSizeBytes;
-                    var ranges = NotDurableRanges(node.Fd, overlay);
+                    List<ByteRange> ranges = NotDurableRanges(node.Fd, overlay);
                     if (ranges.Count == 0 && overlay.VolatileLengthBytes == overlay.DurableLengthBytes)
                     {
                         continue; // rewritten with the bytes already durable: nothing would be lost
@@ -164,7 +164,7 @@ internal sealed partial class LossyTree
         var ranges = new List<ByteRange>();
         byte[] visible = new byte[FileOverlay.PageSizeBytes];
         byte[] durable = new byte[FileOverlay.PageSizeBytes];
-        foreach (var (offsetBytes, lengthBytes) in overlay.DirtyRanges())
+        foreach ((long offsetBytes, long lengthBytes) in overlay.DirtyRanges())
         {
             long start = -1;
             for (long chunk = offsetBytes; chunk < offsetBytes + lengthBytes; chunk += visible.Length)
@@ -201,15 +201,15 @@ internal sealed partial class LossyTree
     private void AddPendingNames(Node directory, List<PendingName> names)
     {
         string? path = null;
-        foreach (var (name, node) in directory.Visible!)
+        foreach ((string? name, Node? node) in directory.Visible!)
         {
-            if (!directory.Durable!.TryGetValue(name, out var durable) || durable != node)
+            if (!directory.Durable!.TryGetValue(name, out Node? durable) || durable != node)
             {
                 path ??= VisiblePath(directory) ?? $"(removed #{directory.NodeId})";
                 names.Add(new PendingName(path, DisplayName(name), durable is null ? NameChange.Created : NameChange.Replaced));
             }
         }
-        foreach (var name in directory.Durable!.Keys)
+        foreach (string name in directory.Durable!.Keys)
         {
             if (!directory.Visible.ContainsKey(name))
             {

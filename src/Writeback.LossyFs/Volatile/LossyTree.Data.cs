@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using Writeback.LossyFs.Fuse;
 using static Interop.Libc;
 
@@ -78,7 +79,7 @@ internal sealed partial class LossyTree
         }
         lock (node.DataLock)
         {
-            var fd = node.Fd!;
+            SafeFileHandle fd = node.Fd!;
             if ((change.valid & FuseKernel.FATTR_SIZE) != 0)
             {
                 if (node.Kind != NodeKind.File)
@@ -286,7 +287,7 @@ internal sealed partial class LossyTree
         {
             return 0;
         }
-        if (Interop.Libc.statx(node.Fd!, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out var stat) != 0)
+        if (Interop.Libc.statx(node.Fd!, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out Interop.StatxBuffer stat) != 0)
         {
             return Interop.LastErrno;
         }

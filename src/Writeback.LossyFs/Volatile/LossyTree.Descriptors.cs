@@ -136,7 +136,7 @@ internal sealed partial class LossyTree
             {
                 return;
             }
-            var node = _idleDescriptors.Dequeue();
+            Node node = _idleDescriptors.Dequeue();
             node.IdleListed = false;
             // Busy nodes are listed again when their last handle is released.
             if (node.OpenHandles == 0 && !node.IsPinned && !node.Released && (node.HasHiddenLink || node.OpenVia is not null))

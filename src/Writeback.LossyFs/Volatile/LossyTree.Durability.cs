@@ -31,11 +31,11 @@ internal sealed partial class LossyTree
         {
             return errno;
         }
-        foreach (var (name, node) in directory.Durable!.ToList())
+        foreach ((string? name, Node? node) in directory.Durable!.ToList())
         {
             // Removing one entry can move others (RemoveDurable keeps visible objects reachable), so each is checked afresh.
-            bool stillDurable = directory.Durable!.TryGetValue(name, out var current) && current == node;
-            if (stillDurable && !(directory.Visible!.TryGetValue(name, out var visible) && visible == node))
+            bool stillDurable = directory.Durable!.TryGetValue(name, out Node? current) && current == node;
+            if (stillDurable && !(directory.Visible!.TryGetValue(name, out Node? visible) && visible == node))
             {
                 errno = RemoveDurable(directory, name, node);
                 if (errno != 0)
@@ -44,9 +44,9 @@ internal sealed partial class LossyTree
                 }
             }
         }
-        foreach (var (name, node) in directory.Visible!.ToList())
+        foreach ((string? name, Node? node) in directory.Visible!.ToList())
         {
-            if (!(directory.Durable!.TryGetValue(name, out var durable) && durable == node))
+            if (!(directory.Durable!.TryGetValue(name, out Node? durable) && durable == node))
             {
                 errno = AddDurable(directory, name, node);
                 if (errno != 0)
@@ -74,9 +74,9 @@ internal sealed partial class LossyTree
     /// </summary>
     private int RemoveAllDurable(Node directory)
     {
-        foreach (var (name, node) in directory.Durable!.ToList())
+        foreach ((string? name, Node? node) in directory.Durable!.ToList())
         {
-            if (directory.Durable!.TryGetValue(name, out var current) && current == node)
+            if (directory.Durable!.TryGetValue(name, out Node? current) && current == node)
             {
                 int errno = RemoveDurable(directory, name, node);
                 if (errno != 0)
@@ -111,7 +111,7 @@ internal sealed partial class LossyTree
             // adds its visible name once the inner steps are done, so the recursion ends.
             errno = AddVisibleNamesDurably(node, anchor: lastDurableName);
             _keepingReachable.Remove(node);
-            if (errno != 0 || !(directory.Durable!.TryGetValue(name, out var current) && current == node))
+            if (errno != 0 || !(directory.Durable!.TryGetValue(name, out Node? current) && current == node))
             {
                 return errno; // a directory was moved straight to its visible place
             }
@@ -121,7 +121,7 @@ internal sealed partial class LossyTree
             if (node.VisibleLinks == 0 && node.Loaded)
             {
                 errno = RemoveAllDurable(node);
-                if (errno != 0 || !(directory.Durable!.TryGetValue(name, out var stillThere) && stillThere == node))
+                if (errno != 0 || !(directory.Durable!.TryGetValue(name, out Node? stillThere) && stillThere == node))
                 {
                     return errno; // an inner step already removed this entry (and reused the name)
                 }
@@ -171,14 +171,14 @@ internal sealed partial class LossyTree
     /// </summary>
     private int AddVisibleNamesDurably(Node node, bool anchor)
     {
-        foreach (var (parent, name) in VisibleNamesOf(node))
+        foreach ((Node? parent, string? name) in VisibleNamesOf(node))
         {
             int errno = anchor ? AnchorChain(parent) : 0;
             if (errno != 0)
             {
                 return errno;
             }
-            if (!(parent.Durable!.TryGetValue(name, out var durable) && durable == node))
+            if (!(parent.Durable!.TryGetValue(name, out Node? durable) && durable == node))
             {
                 errno = AddDurable(parent, name, node);
                 if (errno != 0)
@@ -193,7 +193,7 @@ internal sealed partial class LossyTree
     private int AddDurable(Node directory, string name, Node node)
     {
         int errno = EnsureFd(directory);
-        if (errno == 0 && directory.Durable!.TryGetValue(name, out var replaced) && replaced != node)
+        if (errno == 0 && directory.Durable!.TryGetValue(name, out Node? replaced) && replaced != node)
         {
             errno = RemoveDurable(directory, name, replaced);
         }
@@ -209,7 +209,7 @@ internal sealed partial class LossyTree
         {
             // The rule: a directory that has a durable place never moves to one a crash would lose.
             errno = node.PlacedIn is { } placed && IsAnchored(placed) && !IsAnchored(directory) ? AnchorChain(directory) : 0;
-            if (errno != 0 || (directory.Durable!.TryGetValue(name, out var already) && already == node))
+            if (errno != 0 || (directory.Durable!.TryGetValue(name, out Node? already) && already == node))
             {
                 return errno;
             }
@@ -319,7 +319,7 @@ internal sealed partial class LossyTree
         {
             return false;
         }
-        foreach (var (parent, other) in names)
+        foreach ((Node? parent, string? other) in names)
         {
             if (!(parent == directory && other == name) && IsAnchored(parent))
             {
@@ -347,9 +347,9 @@ internal sealed partial class LossyTree
         }
         for (int index = chain.Count - 1; index >= 0; index--)
         {
-            var child = chain[index];
-            var parent = child.VisibleParent!;
-            if (!(parent.Durable!.TryGetValue(child.VisibleName!, out var durable) && durable == child))
+            Node child = chain[index];
+            Node parent = child.VisibleParent!;
+            if (!(parent.Durable!.TryGetValue(child.VisibleName!, out Node? durable) && durable == child))
             {
                 int errno = AddDurable(parent, child.VisibleName!, child);
                 if (errno != 0)

@@ -18,7 +18,7 @@ internal sealed partial class LossyTree
             {
                 return errno;
             }
-            if (!parent.Visible!.TryGetValue(name, out var found))
+            if (!parent.Visible!.TryGetValue(name, out Node? found))
             {
                 return Errno.ENOENT;
             }
@@ -33,7 +33,7 @@ internal sealed partial class LossyTree
     {
         lock (_tree)
         {
-            if (!_nodes.TryGetValue(nodeId, out var node) || node == Root)
+            if (!_nodes.TryGetValue(nodeId, out Node? node) || node == Root)
             {
                 return;
             }
@@ -77,7 +77,7 @@ internal sealed partial class LossyTree
             {
                 return errno;
             }
-            var created = NewNode(kind);
+            Node created = NewNode(kind);
             string hiddenName = HiddenName(created);
             int fd = CreateBackingObject(kind, hiddenName, mode, linkTarget);
             if (fd < 0)
@@ -164,7 +164,7 @@ internal sealed partial class LossyTree
         if (!parent.SetGidKnown)
         {
             // Only LossyFs changes the backing directory, so the answer holds until SETATTR of the parent.
-            if (Interop.Libc.statx(parent.Fd!, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out var stat) != 0)
+            if (Interop.Libc.statx(parent.Fd!, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out Interop.StatxBuffer stat) != 0)
             {
                 return Interop.LastErrno;
             }
@@ -220,7 +220,7 @@ internal sealed partial class LossyTree
             {
                 return errno;
             }
-            if (!parent.Visible!.TryGetValue(name, out var node))
+            if (!parent.Visible!.TryGetValue(name, out Node? node))
             {
                 return Errno.ENOENT;
             }
@@ -269,7 +269,7 @@ internal sealed partial class LossyTree
             {
                 return errno;
             }
-            if (!oldParent.Visible!.TryGetValue(oldName, out var source))
+            if (!oldParent.Visible!.TryGetValue(oldName, out Node? source))
             {
                 return Errno.ENOENT;
             }
@@ -277,7 +277,7 @@ internal sealed partial class LossyTree
             {
                 return Errno.EPERM;
             }
-            newParent.Visible!.TryGetValue(newName, out var target);
+            newParent.Visible!.TryGetValue(newName, out Node? target);
             if (IsAncestorOrSelf(source, newParent) || (target is not null && (flags & RENAME_EXCHANGE) != 0 && IsAncestorOrSelf(target, oldParent)))
             {
                 return Errno.EINVAL;
@@ -371,7 +371,7 @@ internal sealed partial class LossyTree
             }
             entries.Add(new DirectoryEntry(".", directory, CountsLookup: false));
             entries.Add(new DirectoryEntry("..", directory.VisibleParent ?? directory, CountsLookup: false));
-            foreach (var (name, node) in directory.Visible!)
+            foreach ((string? name, Node? node) in directory.Visible!)
             {
                 entries.Add(new DirectoryEntry(name, node, CountsLookup: true));
             }
@@ -438,7 +438,7 @@ internal sealed partial class LossyTree
 
     private static void RemoveVisible(Node parent, string name)
     {
-        var node = parent.Visible![name];
+        Node node = parent.Visible![name];
         parent.Visible.Remove(name);
         node.VisibleLinks--;
         ForgetVisibleName(node, parent, name);
@@ -458,7 +458,7 @@ internal sealed partial class LossyTree
     /// <summary>Removes a visible name from the node's list; the newest remaining one becomes the primary.</summary>
     private static void ForgetVisibleName(Node node, Node parent, string name)
     {
-        var others = node.OtherVisibleNames;
+        List<(Node Parent, string Name)>? others = node.OtherVisibleNames;
         if (node.VisibleParent == parent && node.VisibleName == name)
         {
             (node.VisibleParent, node.VisibleName) = others is { Count: > 0 } ? others[^1] : (null, null);

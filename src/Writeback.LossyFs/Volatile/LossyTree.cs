@@ -49,7 +49,7 @@ internal sealed partial class LossyTree : IDisposable
         _hidden = OpenOrThrow(hiddenPath, O_RDONLY | O_DIRECTORY);
         _createdUid = Interop.Libc.geteuid();
         _createdGid = Interop.Libc.getegid();
-        if (Interop.Libc.statx(_hidden, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out var hiddenStat) != 0 || (hiddenStat.stx_mode & S_ISGID) != 0)
+        if (Interop.Libc.statx(_hidden, "", AT_EMPTY_PATH, STATX_BASIC_STATS, out Interop.StatxBuffer hiddenStat) != 0 || (hiddenStat.stx_mode & S_ISGID) != 0)
         {
             // Unknown or inherited group: never skip the fchownat's group change.
             _createdGid = (hiddenStat.stx_mode & S_ISGID) != 0 ? hiddenStat.stx_gid : uint.MaxValue;
@@ -70,7 +70,7 @@ internal sealed partial class LossyTree : IDisposable
     public bool Crashed { get; private set; }
 
     /// <summary>Finds a node the kernel refers to.</summary>
-    public Node? Find(ulong nodeId) => _nodes.TryGetValue(nodeId, out var node) && !node.Released ? node : null;
+    public Node? Find(ulong nodeId) => _nodes.TryGetValue(nodeId, out Node? node) && !node.Released ? node : null;
 
     /// <summary>
     /// Holds a name from a request as a byte string: one char per byte (Latin-1), so every byte
@@ -217,7 +217,7 @@ internal sealed partial class LossyTree : IDisposable
     /// <summary>Adds one backing entry, found at load, to a directory's visible and durable names. Caller holds the tree lock.</summary>
     private void AddLoadedEntry(Node directory, string name)
     {
-        if (Interop.Libc.statx(directory.Fd!, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out var stat) != 0)
+        if (Interop.Libc.statx(directory.Fd!, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Interop.StatxBuffer stat) != 0)
         {
             return;
         }
@@ -233,7 +233,7 @@ internal sealed partial class LossyTree : IDisposable
             return;
         }
         Node node;
-        if (kind != NodeKind.Directory && stat.stx_nlink > 1 && _byBackingInode.TryGetValue(stat.stx_ino, out var known))
+        if (kind != NodeKind.Directory && stat.stx_nlink > 1 && _byBackingInode.TryGetValue(stat.stx_ino, out Node? known))
         {
             node = known;
         }
@@ -287,7 +287,7 @@ internal sealed partial class LossyTree : IDisposable
                 for (int offset = 0; offset < countBytes;)
                 {
                     int recordBytes = BitConverter.ToUInt16(buffer, offset + 16);
-                    var nameBytes = buffer.AsSpan(offset + 19, recordBytes - 19);
+                    Span<byte> nameBytes = buffer.AsSpan(offset + 19, recordBytes - 19);
                     nameBytes = nameBytes[..nameBytes.IndexOf((byte)0)];
                     if (!(nameBytes.SequenceEqual("."u8) || nameBytes.SequenceEqual(".."u8)))
                     {
@@ -358,7 +358,7 @@ internal sealed partial class LossyTree : IDisposable
         {
             Interop.Libc.unlinkat(_hidden, HiddenName(node), 0);
         }
-        foreach (var entry in _byBackingInode.Where(pair => pair.Value == node).ToList())
+        foreach (KeyValuePair<ulong, Node> entry in _byBackingInode.Where(pair => pair.Value == node).ToList())
         {
             _byBackingInode.Remove(entry.Key);
         }
@@ -378,7 +378,7 @@ internal sealed partial class LossyTree : IDisposable
     {
         lock (_tree)
         {
-            foreach (var node in _nodes.Values.Where(node => node != Root))
+            foreach (Node? node in _nodes.Values.Where(node => node != Root))
             {
                 lock (node.DataLock)
                 {

@@ -85,7 +85,7 @@ public static class BundledScenarios
     public static string VerdictMatrixMarkdown()
     {
         var text = new System.Text.StringBuilder();
-        foreach (var bundled in All)
+        foreach (BundledScenario bundled in All)
         {
             text.Append("### `").Append(bundled.Scenario.Name).Append("`\n\n")
                 .Append(bundled.Summary).Append("\n\n");
@@ -97,7 +97,7 @@ public static class BundledScenarios
                 .Append(bundled.Why).Append("\n\n")
                 .Append("| model | ProcessCrash | KernelCrash | PowerLoss, 4096-byte unit | PowerLoss, 512-byte unit |\n")
                 .Append("|---|---|---|---|---|\n");
-            foreach (var model in KernelModel.All)
+            foreach (KernelModel model in KernelModel.All)
             {
                 text.Append("| `").Append(model.Name).Append("` | ")
                     .Append(Verdict(bundled, model, CrashKind.ProcessCrash, 4096)).Append(" | ")

@@ -73,8 +73,8 @@ public sealed class ChecksummedLogScenario : ICrashScenario
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(acknowledged);
-        var capacityBytes = ((long)RecordCount * RecordBytes + 4095) / 4096 * 4096;
-        var file = storage.Open(FileName, new MappedFileOptions { Mode = FileMode.CreateNew, Length = capacityBytes });
+        long capacityBytes = ((long)RecordCount * RecordBytes + 4095) / 4096 * 4096;
+        IMappedFile file = storage.Open(FileName, new MappedFileOptions { Mode = FileMode.CreateNew, Length = capacityBytes });
         try
         {
             Durably(storage, ref file, f => f.FlushFile());  // the preallocated length is durable
@@ -82,11 +82,11 @@ public sealed class ChecksummedLogScenario : ICrashScenario
             {
                 Durably(storage, ref file, _ => storage.FlushDirectory()); // and so is the name
             }
-            var record = new byte[RecordBytes];
-            for (var sequence = 1; sequence <= RecordCount; sequence++)
+            byte[] record = new byte[RecordBytes];
+            for (int sequence = 1; sequence <= RecordCount; sequence++)
             {
                 Encode(sequence, record);
-                var offsetBytes = (long)(sequence - 1) * RecordBytes;
+                long offsetBytes = (long)(sequence - 1) * RecordBytes;
                 file.Write(offsetBytes, record);
                 if (Commit == LogCommit.FlushRange)
                 {
@@ -123,12 +123,12 @@ public sealed class ChecksummedLogScenario : ICrashScenario
     /// <inheritdoc/>
     public CheckResult Check(IMappedStorage recovered, CrashContext context)
     {
-        if (ScenarioCodec.OpenSurvivor(recovered, context, FileName, "record", out var survivor, out var acknowledgedCount) is { } verdict)
+        if (ScenarioCodec.OpenSurvivor(recovered, context, FileName, "record", out IMappedFile? survivor, out long acknowledgedCount) is { } verdict)
         {
             return verdict;
         }
-        using var file = survivor!;
-        var recoveredCount = Recover(file.GetReadOnlySpan(0, (int)file.Length), out var corruption);
+        using IMappedFile file = survivor!;
+        int recoveredCount = Recover(file.GetReadOnlySpan(0, (int)file.Length), out string? corruption);
         return corruption is not null ? CheckResult.Fail(corruption) : ScenarioCodec.RecoveredAllAcknowledged(recoveredCount, acknowledgedCount);
     }
 
@@ -136,12 +136,12 @@ public sealed class ChecksummedLogScenario : ICrashScenario
     private static int Recover(ReadOnlySpan<byte> log, out string? corruption)
     {
         corruption = null;
-        var count = 0;
+        int count = 0;
         while ((count + 1) * RecordBytes <= log.Length)
         {
-            var record = log.Slice(count * RecordBytes, RecordBytes);
-            var payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(record);
-            var sequence = BinaryPrimitives.ReadUInt32LittleEndian(record[4..]);
+            ReadOnlySpan<byte> record = log.Slice(count * RecordBytes, RecordBytes);
+            uint payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(record);
+            uint sequence = BinaryPrimitives.ReadUInt32LittleEndian(record[4..]);
             if (payloadLength != PayloadBytes
                 || BinaryPrimitives.ReadUInt64LittleEndian(record[8..]) != ScenarioCodec.Checksum(record[HeaderBytes..], sequence))
             {

@@ -36,14 +36,14 @@ public sealed class DualMetaPagesScenario : ICrashScenario
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(acknowledged);
-        using var file = storage.Open(FileName, new MappedFileOptions { Mode = FileMode.CreateNew, Length = (2L + TransactionCount) * PageBytes });
+        using IMappedFile file = storage.Open(FileName, new MappedFileOptions { Mode = FileMode.CreateNew, Length = (2L + TransactionCount) * PageBytes });
         Span<byte> meta = stackalloc byte[MetaBytes];
         EncodeMeta(0, meta);
         file.Write(0, meta);
         file.FlushFile();
         storage.FlushDirectory();
-        var page = new byte[PageBytes];
-        for (var transaction = 1; transaction <= TransactionCount; transaction++)
+        byte[] page = new byte[PageBytes];
+        for (int transaction = 1; transaction <= TransactionCount; transaction++)
         {
             EncodeDataPage(transaction, page);
             file.Write((1L + transaction) * PageBytes, page);   // copy-on-write: a page no meta refers to yet
@@ -58,13 +58,13 @@ public sealed class DualMetaPagesScenario : ICrashScenario
     /// <inheritdoc/>
     public CheckResult Check(IMappedStorage recovered, CrashContext context)
     {
-        if (ScenarioCodec.OpenSurvivor(recovered, context, FileName, "transaction", out var survivor, out var acknowledged) is { } verdict)
+        if (ScenarioCodec.OpenSurvivor(recovered, context, FileName, "transaction", out IMappedFile? survivor, out long acknowledged) is { } verdict)
         {
             return verdict;
         }
-        using var file = survivor!;
-        var transaction = -1L;
-        for (var metaIndex = 0; metaIndex < 2 && (metaIndex + 1) * PageBytes <= file.Length; metaIndex++)
+        using IMappedFile file = survivor!;
+        long transaction = -1L;
+        for (int metaIndex = 0; metaIndex < 2 && (metaIndex + 1) * PageBytes <= file.Length; metaIndex++)
         {
             if (DecodeMeta(file.GetReadOnlySpan(metaIndex * PageBytes, MetaBytes)) is { } id)
             {
@@ -74,14 +74,14 @@ public sealed class DualMetaPagesScenario : ICrashScenario
         if (transaction < 0)
         {
             // Two never-written meta pages are a database created but not yet initialised: recovery starts it afresh.
-            var neverWritten = Enumerable.Range(0, 2).All(metaIndex => (metaIndex + 1) * PageBytes > file.Length
+            bool neverWritten = Enumerable.Range(0, 2).All(metaIndex => (metaIndex + 1) * PageBytes > file.Length
                 || !file.GetReadOnlySpan(metaIndex * PageBytes, MetaBytes).ContainsAnyExcept((byte)0));
             return !neverWritten ? CheckResult.Fail("neither meta page is valid")
                 : acknowledged == 0 ? CheckResult.Ok
                 : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture, $"transaction {acknowledged} was acknowledged but the database was never initialised"));
         }
-        var expected = new byte[PageBytes];
-        for (var id = 1; id <= transaction; id++)
+        byte[] expected = new byte[PageBytes];
+        for (int id = 1; id <= transaction; id++)
         {
             EncodeDataPage(id, expected);
             if ((2L + id) * PageBytes > file.Length || !file.GetReadOnlySpan((1L + id) * PageBytes, PageBytes).SequenceEqual(expected))

@@ -35,13 +35,13 @@ public sealed class HeaderBarrierScenario : ICrashScenario
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(acknowledged);
-        var dataBytes = ((long)RecordCount * RecordBytes + PageBytes - 1) / PageBytes * PageBytes;
-        using var file = storage.Open(FileName, new MappedFileOptions { Mode = FileMode.CreateNew, Length = PageBytes + dataBytes });
+        long dataBytes = ((long)RecordCount * RecordBytes + PageBytes - 1) / PageBytes * PageBytes;
+        using IMappedFile file = storage.Open(FileName, new MappedFileOptions { Mode = FileMode.CreateNew, Length = PageBytes + dataBytes });
         file.FlushFile();
         storage.FlushDirectory();
         Span<byte> record = stackalloc byte[RecordBytes];
         Span<byte> header = stackalloc byte[16];
-        for (var sequence = 1; sequence <= RecordCount; sequence++)
+        for (int sequence = 1; sequence <= RecordCount; sequence++)
         {
             EncodeRecord(sequence, record);
             file.Write(PageBytes + (long)(sequence - 1) * RecordBytes, record);
@@ -57,27 +57,27 @@ public sealed class HeaderBarrierScenario : ICrashScenario
     /// <inheritdoc/>
     public CheckResult Check(IMappedStorage recovered, CrashContext context)
     {
-        if (ScenarioCodec.OpenSurvivor(recovered, context, FileName, "record", out var survivor, out var acknowledgedCount) is { } verdict)
+        if (ScenarioCodec.OpenSurvivor(recovered, context, FileName, "record", out IMappedFile? survivor, out long acknowledgedCount) is { } verdict)
         {
             return verdict;
         }
-        using var file = survivor!;
+        using IMappedFile file = survivor!;
         if (file.Length < PageBytes)
         {
             // Created but its length never became durable: recovery starts an empty log.
             return acknowledgedCount == 0 ? CheckResult.Ok
                 : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture, $"{FileName} is {file.Length} bytes long, but {acknowledgedCount} records were acknowledged"));
         }
-        var header = file.GetReadOnlySpan(0, 16);
-        var count = (long)BinaryPrimitives.ReadUInt64LittleEndian(header);
+        ReadOnlySpan<byte> header = file.GetReadOnlySpan(0, 16);
+        long count = (long)BinaryPrimitives.ReadUInt64LittleEndian(header);
         if (count != 0 && BinaryPrimitives.ReadUInt64LittleEndian(header[8..]) != ScenarioCodec.Checksum(header[..8], 0x4844))
         {
             return CheckResult.Fail("the header page is corrupt");
         }
         Span<byte> expected = stackalloc byte[RecordBytes];
-        for (var sequence = 1; sequence <= count; sequence++)
+        for (int sequence = 1; sequence <= count; sequence++)
         {
-            var offsetBytes = PageBytes + (long)(sequence - 1) * RecordBytes;
+            long offsetBytes = PageBytes + (long)(sequence - 1) * RecordBytes;
             EncodeRecord(sequence, expected);
             if (offsetBytes + RecordBytes > file.Length || !file.GetReadOnlySpan(offsetBytes, RecordBytes).SequenceEqual(expected))
             {

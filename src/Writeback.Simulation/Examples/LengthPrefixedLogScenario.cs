@@ -38,14 +38,14 @@ public sealed class LengthPrefixedLogScenario : ICrashScenario
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(acknowledged);
-        using var file = storage.Open(FileName, new MappedFileOptions { Mode = FileMode.CreateNew, Length = CapacityBytes() });
+        using IMappedFile file = storage.Open(FileName, new MappedFileOptions { Mode = FileMode.CreateNew, Length = CapacityBytes() });
         file.FlushFile();
         storage.FlushDirectory();
-        var offsetBytes = 0L;
-        var record = new byte[4 + 400];
-        for (var sequence = 1; sequence <= RecordCount; sequence++)
+        long offsetBytes = 0L;
+        byte[] record = new byte[4 + 400];
+        for (int sequence = 1; sequence <= RecordCount; sequence++)
         {
-            var recordBytes = Encode(sequence, record);
+            int recordBytes = Encode(sequence, record);
             offsetBytes = Place(offsetBytes, recordBytes);
             file.Write(offsetBytes, record.AsSpan(0, recordBytes));
             file.Flush(offsetBytes, recordBytes);
@@ -57,17 +57,17 @@ public sealed class LengthPrefixedLogScenario : ICrashScenario
     /// <inheritdoc/>
     public CheckResult Check(IMappedStorage recovered, CrashContext context)
     {
-        if (ScenarioCodec.OpenSurvivor(recovered, context, FileName, "record", out var survivor, out var acknowledgedCount) is { } verdict)
+        if (ScenarioCodec.OpenSurvivor(recovered, context, FileName, "record", out IMappedFile? survivor, out long acknowledgedCount) is { } verdict)
         {
             return verdict;
         }
-        using var file = survivor!;
-        var expected = new byte[4 + 400];
-        var offsetBytes = 0L;
-        var count = 0;
+        using IMappedFile file = survivor!;
+        byte[] expected = new byte[4 + 400];
+        long offsetBytes = 0L;
+        int count = 0;
         while (offsetBytes + 4 <= file.Length)
         {
-            var payloadBytes = (long)BinaryPrimitives.ReadUInt32LittleEndian(file.GetReadOnlySpan(offsetBytes, 4));
+            long payloadBytes = (long)BinaryPrimitives.ReadUInt32LittleEndian(file.GetReadOnlySpan(offsetBytes, 4));
             if (payloadBytes == 0)
             {
                 if (offsetBytes % PageBytes == 0)
@@ -82,7 +82,7 @@ public sealed class LengthPrefixedLogScenario : ICrashScenario
                 break;
             }
             count++;
-            var expectedBytes = count <= RecordCount ? Encode(count, expected) : 0;
+            int expectedBytes = count <= RecordCount ? Encode(count, expected) : 0;
             if (expectedBytes != 4 + payloadBytes || !file.GetReadOnlySpan(offsetBytes, expectedBytes).SequenceEqual(expected.AsSpan(0, expectedBytes)))
             {
                 return CheckResult.Fail(string.Create(CultureInfo.InvariantCulture,
@@ -95,8 +95,8 @@ public sealed class LengthPrefixedLogScenario : ICrashScenario
 
     private long CapacityBytes()
     {
-        var offsetBytes = 0L;
-        for (var sequence = 1; sequence <= RecordCount; sequence++)
+        long offsetBytes = 0L;
+        for (int sequence = 1; sequence <= RecordCount; sequence++)
         {
             offsetBytes = Place(offsetBytes, 4 + PayloadBytes(sequence)) + 4 + PayloadBytes(sequence);
         }
@@ -109,7 +109,7 @@ public sealed class LengthPrefixedLogScenario : ICrashScenario
 
     private static int Encode(int sequence, Span<byte> record)
     {
-        var payloadBytes = PayloadBytes(sequence);
+        int payloadBytes = PayloadBytes(sequence);
         BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)payloadBytes);
         ScenarioCodec.FillPayload(sequence, record.Slice(4, payloadBytes));
         return 4 + payloadBytes;

@@ -11,12 +11,12 @@ internal static class ScenarioCodec
     /// <summary>Fills <paramref name="destination"/> with the bytes record <paramref name="sequence"/> carries; never all zeros.</summary>
     public static void FillPayload(long sequence, Span<byte> destination)
     {
-        var state = (ulong)sequence * 0x9E3779B97F4A7C15UL;
+        ulong state = (ulong)sequence * 0x9E3779B97F4A7C15UL;
         Span<byte> bytes = stackalloc byte[8];
-        for (var offset = 0; offset < destination.Length; offset += 8)
+        for (int offset = 0; offset < destination.Length; offset += 8)
         {
-            var word = SplitMix64.Next(ref state) | 1;
-            var count = Math.Min(8, destination.Length - offset);
+            ulong word = SplitMix64.Next(ref state) | 1;
+            int count = Math.Min(8, destination.Length - offset);
             BinaryPrimitives.WriteUInt64LittleEndian(bytes, word);
             bytes[..count].CopyTo(destination[offset..]);
         }
@@ -52,8 +52,8 @@ internal static class ScenarioCodec
     /// <summary>A 64-bit checksum of <paramref name="bytes"/> seeded with <paramref name="seed"/>; never 0.</summary>
     public static ulong Checksum(ReadOnlySpan<byte> bytes, ulong seed)
     {
-        var hash = SplitMix64.Mix(seed ^ (ulong)bytes.Length);
-        var offset = 0;
+        ulong hash = SplitMix64.Mix(seed ^ (ulong)bytes.Length);
+        int offset = 0;
         for (; offset + 8 <= bytes.Length; offset += 8)
         {
             hash = ulong.RotateLeft((hash ^ BinaryPrimitives.ReadUInt64LittleEndian(bytes[offset..])) * 0x9E3779B97F4A7C15UL, 29);

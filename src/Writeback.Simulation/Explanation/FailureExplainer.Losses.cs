@@ -1,5 +1,6 @@
 using System.Globalization;
 using Writeback.Simulation.Exploration;
+using Writeback.Simulation.Recording;
 
 namespace Writeback.Simulation.Explanation;
 
@@ -8,15 +9,15 @@ internal sealed partial class FailureExplainer
     /// <summary>Names in memory at the crash point that the image lacks or maps elsewhere, and removed names the image still has.</summary>
     private IEnumerable<Loss> NameLosses()
     {
-        var memoryOrdinal = _record.DirectoryMemoryOrdinal(_crashPoint);
-        var memory = _record.DirectoryNames(memoryOrdinal);
-        var changed = memory.Where(n => !_image.Names.TryGetValue(n.Key, out var id) || id != n.Value).Select(n => (n.Key, Removed: false))
+        int memoryOrdinal = _record.DirectoryMemoryOrdinal(_crashPoint);
+        IReadOnlyDictionary<string, int> memory = _record.DirectoryNames(memoryOrdinal);
+        IEnumerable<(string, bool Removed)> changed = memory.Where(n => !_image.Names.TryGetValue(n.Key, out int id) || id != n.Value).Select(n => (n.Key, Removed: false))
             .Concat(_image.Names.Keys.Where(name => !memory.ContainsKey(name)).Select(name => (name, Removed: true)));
-        foreach (var (name, removed) in changed.OrderBy(n => n.Item1, StringComparer.Ordinal))
+        foreach ((string? name, bool removed) in changed.OrderBy(n => n.Item1, StringComparer.Ordinal))
         {
-            var ordinal = ChangeOrdinal(name, memoryOrdinal);
-            var writtenAt = _record.DirectoryVisibleFrom(ordinal) - 1;
-            var what = removed ? $"the removal of the name {name}" : $"the name {name}";
+            int ordinal = ChangeOrdinal(name, memoryOrdinal);
+            int writtenAt = _record.DirectoryVisibleFrom(ordinal) - 1;
+            string what = removed ? $"the removal of the name {name}" : $"the name {name}";
             yield return new Loss(name, IsName: true, writtenAt, [], what)
             {
                 DurableAt = FirstDurable(crashPoint => _space.Timeline.GuaranteedDirectory(_space.Level, crashPoint) >= ordinal),
@@ -28,13 +29,13 @@ internal sealed partial class FailureExplainer
     /// <summary>The oldest directory state from which <paramref name="name"/> is as it is in memory state <paramref name="memoryOrdinal"/>.</summary>
     private int ChangeOrdinal(string name, int memoryOrdinal)
     {
-        var memory = _record.DirectoryNames(memoryOrdinal);
-        var present = memory.TryGetValue(name, out var inodeId);
-        var ordinal = memoryOrdinal;
+        IReadOnlyDictionary<string, int> memory = _record.DirectoryNames(memoryOrdinal);
+        bool present = memory.TryGetValue(name, out int inodeId);
+        int ordinal = memoryOrdinal;
         while (ordinal > 0)
         {
-            var older = _record.DirectoryNames(ordinal - 1);
-            var same = present ? older.TryGetValue(name, out var id) && id == inodeId : !older.ContainsKey(name);
+            IReadOnlyDictionary<string, int> older = _record.DirectoryNames(ordinal - 1);
+            bool same = present ? older.TryGetValue(name, out int id) && id == inodeId : !older.ContainsKey(name);
             if (!same)
             {
                 break;
@@ -47,18 +48,18 @@ internal sealed partial class FailureExplainer
     /// <summary>Files whose length in the image is an older one than in memory.</summary>
     private IEnumerable<Loss> LengthLosses()
     {
-        foreach (var choice in _space.Choices.Where(c => c.Kind == ChoiceKind.Length && IsFile(c.InodeId)))
+        foreach (Choice? choice in _space.Choices.Where(c => c.Kind == ChoiceKind.Length && IsFile(c.InodeId)))
         {
-            var chosen = choice.Options[_state[Array.IndexOf(_space.Choices, choice)]].Ordinal;
-            var memory = _record.LengthMemoryOrdinal(choice.InodeId, _crashPoint);
+            int chosen = choice.Options[_state[Array.IndexOf(_space.Choices, choice)]].Ordinal;
+            int memory = _record.LengthMemoryOrdinal(choice.InodeId, _crashPoint);
             if (chosen >= memory || _record.LengthBytes(choice.InodeId, chosen) == _record.LengthBytes(choice.InodeId, memory))
             {
                 continue;
             }
-            var writtenAt = _record.LengthsOf(choice.InodeId)[memory].VisibleFrom - 1;
-            var what = string.Create(CultureInfo.InvariantCulture,
+            int writtenAt = _record.LengthsOf(choice.InodeId)[memory].VisibleFrom - 1;
+            string what = string.Create(CultureInfo.InvariantCulture,
                 $"the length of {FileName(choice.InodeId)} ({_record.LengthBytes(choice.InodeId, memory)} bytes; the image has {_record.LengthBytes(choice.InodeId, chosen)})");
-            var inodeId = choice.InodeId;
+            int inodeId = choice.InodeId;
             yield return new Loss(FileName(inodeId), IsName: false, writtenAt, [], what)
             {
                 DurableAt = FirstDurable(crashPoint => _space.Timeline.GuaranteedLength(_space.Level, inodeId, crashPoint) >= memory),
@@ -74,29 +75,29 @@ internal sealed partial class FailureExplainer
     private IEnumerable<Loss> PageLosses(bool kept)
     {
         var groups = new Dictionary<(int InodeId, int WrittenAt, bool Torn), List<(int PageIndex, int Ordinal, long PageKey)>>();
-        var examined = 0;
-        for (var choiceIndex = 0; choiceIndex < _space.Choices.Length && examined < MaxLossesExamined; choiceIndex++)
+        int examined = 0;
+        for (int choiceIndex = 0; choiceIndex < _space.Choices.Length && examined < MaxLossesExamined; choiceIndex++)
         {
-            var choice = _space.Choices[choiceIndex];
+            Choice choice = _space.Choices[choiceIndex];
             if (choice.Kind != ChoiceKind.Page)
             {
                 continue;
             }
-            var option = choice.Options[_state[choiceIndex]];
-            var pageKey = ImageHash.PageKey(choice.InodeId, choice.PageIndex);
-            var memory = _record.MemoryOrdinal(pageKey, _crashPoint);
-            var torn = option.NewUnitMask != 0;
-            var isLoss = torn || option.Ordinal < memory;
-            var isKept = !torn && option.Ordinal > choice.Options[0].Ordinal;
+            PageOption option = choice.Options[_state[choiceIndex]];
+            long pageKey = ImageHash.PageKey(choice.InodeId, choice.PageIndex);
+            int memory = _record.MemoryOrdinal(pageKey, _crashPoint);
+            bool torn = option.NewUnitMask != 0;
+            bool isLoss = torn || option.Ordinal < memory;
+            bool isKept = !torn && option.Ordinal > choice.Options[0].Ordinal;
             if (kept ? !isKept : !isLoss)
             {
                 continue;
             }
             examined++;
-            var ordinal = kept ? option.Ordinal : memory;
-            var writtenAt = _record.VersionVisibleFrom(pageKey, ordinal) - 1;
-            var key = (choice.InodeId, writtenAt, torn);
-            if (!groups.TryGetValue(key, out var pages))
+            int ordinal = kept ? option.Ordinal : memory;
+            int writtenAt = _record.VersionVisibleFrom(pageKey, ordinal) - 1;
+            (int InodeId, int writtenAt, bool torn) key = (choice.InodeId, writtenAt, torn);
+            if (!groups.TryGetValue(key, out List<(int PageIndex, int Ordinal, long PageKey)>? pages))
             {
                 groups[key] = pages = [];
             }
@@ -107,15 +108,15 @@ internal sealed partial class FailureExplainer
 
     private Loss ToLoss(int inodeId, int writtenAt, bool torn, List<(int PageIndex, int Ordinal, long PageKey)> pages, bool kept)
     {
-        var (_, ordinal, pageKey) = pages[0];
-        var name = FileName(inodeId);
-        var what = $"{name} {PageRanges([.. pages.Select(p => p.PageIndex)])}";
-        var throughMapping = writtenAt >= 0 && !WrittenBy(writtenAt, inodeId, pages[0].PageIndex);
+        (int _, int ordinal, long pageKey) = pages[0];
+        string name = FileName(inodeId);
+        string what = $"{name} {PageRanges([.. pages.Select(p => p.PageIndex)])}";
+        bool throughMapping = writtenAt >= 0 && !WrittenBy(writtenAt, inodeId, pages[0].PageIndex);
         if (kept)
         {
             return new Loss(name, IsName: false, writtenAt, [.. pages.Select(p => p.PageIndex)], what) { ThroughMapping = throughMapping };
         }
-        var wholeFile = WholeFileTimeline is { } whole
+        bool wholeFile = WholeFileTimeline is { } whole
                         && pages.All(p => whole.GuaranteedPage(_space.Level, p.PageKey, _crashPoint) >= p.Ordinal);
         return new Loss(name, IsName: false, writtenAt, [.. pages.Select(p => p.PageIndex)], what)
         {
@@ -130,8 +131,8 @@ internal sealed partial class FailureExplainer
     /// <summary>Whether call <paramref name="callIndex"/> wrote page <paramref name="pageIndex"/> of the file itself (a write, a length change); otherwise the page was stored through a mapping before the next call.</summary>
     private bool WrittenBy(int callIndex, int inodeId, int pageIndex)
     {
-        var call = _record.Calls[callIndex];
-        var pageBytes = (long)_record.PageSizeBytes;
+        RecordedCall call = _record.Calls[callIndex];
+        long pageBytes = (long)_record.PageSizeBytes;
         return call.InodeId == inodeId && call.Kind switch
         {
             Recording.CallKind.Write => call.OffsetBytes < (pageIndex + 1) * pageBytes && call.OffsetBytes + call.LengthBytes > pageIndex * pageBytes,
@@ -145,9 +146,9 @@ internal sealed partial class FailureExplainer
     {
         var sorted = pageIndexes.Order().ToList();
         var ranges = new List<string>();
-        for (var start = 0; start < sorted.Count;)
+        for (int start = 0; start < sorted.Count;)
         {
-            var end = start;
+            int end = start;
             while (end + 1 < sorted.Count && sorted[end + 1] == sorted[end] + 1)
             {
                 end++;
@@ -162,14 +163,14 @@ internal sealed partial class FailureExplainer
     /// <summary>The last calls before the crash point, the write and the acknowledgement (with gaps marked), the crash, and the sync that came too late or never.</summary>
     private List<ExplanationEvent> Timeline(Loss? primary, Loss? later)
     {
-        var first = Math.Max(0, _crashPoint - TimelineCalls);
+        int first = Math.Max(0, _crashPoint - TimelineCalls);
         // Positions: call i at 4i+3; before call k, stores through a mapping at 4k and an acknowledgement first visible at crash point k at 4k+1.
         var items = new SortedDictionary<int, ExplanationEvent>();
-        for (var callIndex = first; callIndex < _crashPoint; callIndex++)
+        for (int callIndex = first; callIndex < _crashPoint; callIndex++)
         {
             items[4 * callIndex + 3] = new ExplanationEvent(callIndex, CallText(callIndex), ExplanationRole.Call);
         }
-        foreach (var loss in new[] { later, primary })
+        foreach (Loss? loss in new[] { later, primary })
         {
             if (loss is { WrittenAt: >= 0 and var callIndex, ThroughMapping: true } && callIndex < _crashPoint)
             {
@@ -180,7 +181,7 @@ internal sealed partial class FailureExplainer
                 items[4 * loss.WrittenAt + 3] = new ExplanationEvent(loss.WrittenAt, CallText(loss.WrittenAt), ExplanationRole.Write);
             }
         }
-        for (var index = _record.AcknowledgedCountAt(first); index < _record.AcknowledgedCountAt(_crashPoint); index++)
+        for (int index = _record.AcknowledgedCountAt(first); index < _record.AcknowledgedCountAt(_crashPoint); index++)
         {
             items[4 * AcknowledgedAt(index) + 1] = new ExplanationEvent(null, "acknowledged: " + AcknowledgementText(index), ExplanationRole.Call);
         }
@@ -188,8 +189,8 @@ internal sealed partial class FailureExplainer
         {
             items[4 * AcknowledgedAt(ack) + 1] = new ExplanationEvent(null, "acknowledged: " + AcknowledgementText(ack), ExplanationRole.Acknowledgement);
         }
-        var timeline = WithGaps(items);
-        var crashText = _record.DescribeCrashPoint(_crashPoint);
+        List<ExplanationEvent> timeline = WithGaps(items);
+        string crashText = _record.DescribeCrashPoint(_crashPoint);
         crashText = _names?.DescribeCrashPoint(_crashPoint, crashText)
                     ?? (crashText.StartsWith("after ", StringComparison.Ordinal) ? crashText : "before " + crashText);
         timeline.Add(new ExplanationEvent(null, string.Create(CultureInfo.InvariantCulture, $"crash point {_crashPoint} ({crashText})"), ExplanationRole.Crash));
@@ -206,10 +207,10 @@ internal sealed partial class FailureExplainer
     {
         var timeline = new List<ExplanationEvent>();
         int? lastCall = null;
-        foreach (var (position, item) in items)
+        foreach ((int position, ExplanationEvent? item) in items)
         {
             // A call i follows call i-1; stores and an acknowledgement before call k follow call k-1.
-            var previousCall = position / 4 - 1;
+            int previousCall = position / 4 - 1;
             if (lastCall is { } last && previousCall > last)
             {
                 timeline.Add(new ExplanationEvent(null, "…", ExplanationRole.Gap));

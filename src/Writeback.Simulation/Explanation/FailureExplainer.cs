@@ -75,8 +75,8 @@ internal sealed partial class FailureExplainer
                 "nothing was lost: the image is what the program had stored by the crash point, and the checker rejects it",
                 "the program's own state at the crash point", null);
         }
-        var later = kept.Where(k => k.WrittenAt > primary.WrittenAt).OrderBy(k => k.WrittenAt).FirstOrDefault();
-        var category = primary switch
+        Loss? later = kept.Where(k => k.WrittenAt > primary.WrittenAt).OrderBy(k => k.WrittenAt).FirstOrDefault();
+        DiagnosisCategory category = primary switch
         {
             { Torn: true } => DiagnosisCategory.TornWrite,
             { IsName: true } => DiagnosisCategory.NameNeverDurable,
@@ -116,9 +116,9 @@ internal sealed partial class FailureExplainer
 
     private string Summary(DiagnosisCategory category, Loss primary, Loss? later)
     {
-        var written = WrittenText(primary);
-        var ack = primary.Acknowledgement is { } a ? $"; {AcknowledgementText(a)} came after it" : "";
-        var sync = primary.DurableAt is { } d ? $"only {CallText(d)}, after the crash point, made it durable" : "no later call made it durable";
+        string written = WrittenText(primary);
+        string ack = primary.Acknowledgement is { } a ? $"; {AcknowledgementText(a)} came after it" : "";
+        string sync = primary.DurableAt is { } d ? $"only {CallText(d)}, after the crash point, made it durable" : "no later call made it durable";
         return category switch
         {
             DiagnosisCategory.NameNeverDurable =>
@@ -143,21 +143,21 @@ internal sealed partial class FailureExplainer
 
     private string CallText(int callIndex)
     {
-        var text = _record.DescribeCall(callIndex);
+        string text = _record.DescribeCall(callIndex);
         return _names?.DescribeCall(callIndex, text) ?? string.Create(CultureInfo.InvariantCulture, $"#{callIndex} {text}");
     }
 
     private string AcknowledgementText(int index)
     {
-        var value = _record.Acknowledged[index];
+        long value = _record.Acknowledged[index];
         return _names?.DescribeAcknowledgement(index, value)
                ?? string.Create(CultureInfo.InvariantCulture, $"acknowledgement {index + 1} (value {value})");
     }
 
     private string AcknowledgedText()
     {
-        var count = _record.AcknowledgedCountAt(_crashPoint);
-        var last = count == 0 ? 0 : _record.Acknowledged[count - 1];
+        int count = _record.AcknowledgedCountAt(_crashPoint);
+        long last = count == 0 ? 0 : _record.Acknowledged[count - 1];
         return _names?.DescribeAcknowledged(count, last) ?? (count == 0 ? "nothing acknowledged"
             : string.Create(CultureInfo.InvariantCulture, $"{count} acknowledged, the last {last}"));
     }
@@ -166,14 +166,14 @@ internal sealed partial class FailureExplainer
     private int? AcknowledgementAfter(int writtenAt)
     {
         // Acknowledgements visible at crash point w were added before call w ran: the first one after call w is the next.
-        var firstAfter = writtenAt < 0 ? 0 : _record.AcknowledgedCountAt(Math.Min(writtenAt, _crashPoint));
+        int firstAfter = writtenAt < 0 ? 0 : _record.AcknowledgedCountAt(Math.Min(writtenAt, _crashPoint));
         return firstAfter < _record.AcknowledgedCountAt(_crashPoint) ? firstAfter : null;
     }
 
     /// <summary>The crash point at which acknowledgement <paramref name="index"/> is first visible.</summary>
     private int AcknowledgedAt(int index)
     {
-        var crashPoint = 0;
+        int crashPoint = 0;
         while (crashPoint < _record.CrashPointCount - 1 && _record.AcknowledgedCountAt(crashPoint) <= index)
         {
             crashPoint++;
@@ -184,7 +184,7 @@ internal sealed partial class FailureExplainer
     /// <summary>The first call after the crash point whose effect reaches <paramref name="guaranteed"/>, or null.</summary>
     private int? FirstDurable(Func<int, bool> guaranteed)
     {
-        for (var crashPoint = _crashPoint + 1; crashPoint < _record.CrashPointCount; crashPoint++)
+        for (int crashPoint = _crashPoint + 1; crashPoint < _record.CrashPointCount; crashPoint++)
         {
             if (guaranteed(crashPoint))
             {
@@ -200,7 +200,7 @@ internal sealed partial class FailureExplainer
 
     private string FileName(int inodeId)
     {
-        foreach (var (name, id) in _record.DirectoryNames(_record.DirectoryMemoryOrdinal(_crashPoint)))
+        foreach ((string? name, int id) in _record.DirectoryNames(_record.DirectoryMemoryOrdinal(_crashPoint)))
         {
             if (id == inodeId)
             {

@@ -9,7 +9,7 @@ public sealed partial class CrashExplorer
     {
         private CrashFailure DescribeFailure(CrashPointSpace space, int[] state, CrashContext context, Verdict verdict)
         {
-            var message = verdict.Message;
+            string message = verdict.Message;
             var failure = new CrashFailure
             {
                 Kind = space.Kind,
@@ -32,7 +32,7 @@ public sealed partial class CrashExplorer
             {
                 return failure with { Explanation = Explain(space, state), Call = CrashPointName(space.CrashPointIndex) };
             }
-            var (shrunk, baseName, baseState, shrunkMessage) = Shrink(space, state, context, message);
+            (int[]? shrunk, string? baseName, int[]? baseState, string? shrunkMessage) = Shrink(space, state, context, message);
             return failure with
             {
                 Explanation = Explain(space, shrunk),
@@ -80,23 +80,23 @@ public sealed partial class CrashExplorer
         /// </summary>
         private (int[] State, string BaseName, int[] BaseState, string Message) Shrink(CrashPointSpace space, int[] failing, CrashContext context, string message)
         {
-            var allLost = new int[failing.Length];
-            var allKept = AllKept(space);
-            var fromLost = Distance(failing, allLost);
-            var fromKept = Distance(failing, allKept);
-            var (baseName, baseState) = fromKept < fromLost ? ("all-kept", allKept) : ("all-lost", allLost);
-            var state = (int[])failing.Clone();
-            var changed = true;
+            int[] allLost = new int[failing.Length];
+            int[] allKept = AllKept(space);
+            int fromLost = Distance(failing, allLost);
+            int fromKept = Distance(failing, allKept);
+            (string? baseName, int[]? baseState) = fromKept < fromLost ? ("all-kept", allKept) : ("all-lost", allLost);
+            int[] state = (int[])failing.Clone();
+            bool changed = true;
             while (changed)
             {
                 changed = false;
-                for (var choiceIndex = 0; choiceIndex < state.Length; choiceIndex++)
+                for (int choiceIndex = 0; choiceIndex < state.Length; choiceIndex++)
                 {
                     if (state[choiceIndex] == baseState[choiceIndex])
                     {
                         continue;
                     }
-                    var candidate = (int[])state.Clone();
+                    int[] candidate = (int[])state.Clone();
                     candidate[choiceIndex] = baseState[choiceIndex];
                     space.Normalize(candidate, preferKept: ReferenceEquals(baseState, allKept));
                     if (!candidate.AsSpan().SequenceEqual(state) && Check(space, candidate, context) is { } candidateVerdict)
@@ -112,8 +112,8 @@ public sealed partial class CrashExplorer
 
         private static int Distance(int[] state, int[] baseState)
         {
-            var distance = 0;
-            for (var index = 0; index < state.Length; index++)
+            int distance = 0;
+            for (int index = 0; index < state.Length; index++)
             {
                 distance += state[index] == baseState[index] ? 0 : 1;
             }
@@ -123,14 +123,14 @@ public sealed partial class CrashExplorer
         private static FilePageMap[] PageMaps(CrashPointSpace space, int[] state)
         {
             var image = new CrashImage(space, state);
-            var pageSizeBytes = space.Record.PageSizeBytes;
+            int pageSizeBytes = space.Record.PageSizeBytes;
             return [.. image.Names.OrderBy(n => n.Key, StringComparer.Ordinal).Select(entry =>
             {
-                var pageCount = (int)Pages.CountOf(image.LengthOf(entry.Value), pageSizeBytes);
+                int pageCount = (int)Pages.CountOf(image.LengthOf(entry.Value), pageSizeBytes);
                 var fates = new PageFate[pageCount];
-                for (var pageIndex = 0; pageIndex < pageCount; pageIndex++)
+                for (int pageIndex = 0; pageIndex < pageCount; pageIndex++)
                 {
-                    var choiceIndex = space.PageChoiceIndex(ImageHash.PageKey(entry.Value, pageIndex));
+                    int choiceIndex = space.PageChoiceIndex(ImageHash.PageKey(entry.Value, pageIndex));
                     fates[pageIndex] = choiceIndex < 0 ? PageFate.Durable
                         : state[choiceIndex] == 0 ? PageFate.Lost
                         : space.Choices[choiceIndex].Options[state[choiceIndex]].NewUnitMask != 0 ? PageFate.Torn
@@ -147,17 +147,17 @@ public sealed partial class CrashExplorer
         private string[] Deviations(CrashPointSpace space, int[] state, int[] baseState, bool noteLostInFlight = false)
         {
             var lines = new List<string>();
-            for (var choiceIndex = 0; choiceIndex < state.Length; choiceIndex++)
+            for (int choiceIndex = 0; choiceIndex < state.Length; choiceIndex++)
             {
                 if (state[choiceIndex] == baseState[choiceIndex]
                     && !(noteLostInFlight && state[choiceIndex] == 0 && InFlightNote(space, space.Choices[choiceIndex]).Length > 0))
                 {
                     continue;
                 }
-                var choice = space.Choices[choiceIndex];
-                var option = choice.Options[state[choiceIndex]];
-                var guaranteed = choice.Options[0].Ordinal;
-                var fate = state[choiceIndex] == 0 ? "lost" : state[choiceIndex] == choice.KeptIndex ? "kept" : "intermediate";
+                Choice choice = space.Choices[choiceIndex];
+                PageOption option = choice.Options[state[choiceIndex]];
+                int guaranteed = choice.Options[0].Ordinal;
+                string fate = state[choiceIndex] == 0 ? "lost" : state[choiceIndex] == choice.KeptIndex ? "kept" : "intermediate";
                 lines.Add(choice.Kind switch
                 {
                     ChoiceKind.Directory => $"directory: names [{NamesText(space, option.Ordinal)}] ({fate}; durable: [{NamesText(space, guaranteed)}])",
@@ -179,7 +179,7 @@ public sealed partial class CrashExplorer
             {
                 return "";
             }
-            var inFlight = space.Timeline.InFlightOrdinal(ImageHash.PageKey(choice.InodeId, choice.PageIndex), space.CrashPointIndex);
+            int inFlight = space.Timeline.InFlightOrdinal(ImageHash.PageKey(choice.InodeId, choice.PageIndex), space.CrashPointIndex);
             return inFlight > choice.Options[0].Ordinal
                 ? string.Create(CultureInfo.InvariantCulture, $"; version {inFlight} was in flight (write started, not awaited)")
                 : "";
@@ -187,7 +187,7 @@ public sealed partial class CrashExplorer
 
         private static IEnumerable<int> Units(ulong mask)
         {
-            for (var unitIndex = 0; mask != 0; unitIndex++, mask >>= 1)
+            for (int unitIndex = 0; mask != 0; unitIndex++, mask >>= 1)
             {
                 if ((mask & 1) != 0)
                 {
@@ -202,17 +202,17 @@ public sealed partial class CrashExplorer
         /// <summary>A file's name for messages: its name in memory at the crash point, or the first name it ever had.</summary>
         private string NameOf(CrashPointSpace space, int inodeId)
         {
-            var names = _record.DirectoryNames(_record.DirectoryMemoryOrdinal(space.CrashPointIndex));
-            foreach (var (name, id) in names.OrderBy(n => n.Key, StringComparer.Ordinal))
+            IReadOnlyDictionary<string, int> names = _record.DirectoryNames(_record.DirectoryMemoryOrdinal(space.CrashPointIndex));
+            foreach ((string? name, int id) in names.OrderBy(n => n.Key, StringComparer.Ordinal))
             {
                 if (id == inodeId)
                 {
                     return name;
                 }
             }
-            for (var ordinal = 0; ordinal < _record.DirectoryVersionCount; ordinal++)
+            for (int ordinal = 0; ordinal < _record.DirectoryVersionCount; ordinal++)
             {
-                foreach (var (name, id) in _record.DirectoryNames(ordinal))
+                foreach ((string? name, int id) in _record.DirectoryNames(ordinal))
                 {
                     if (id == inodeId)
                     {

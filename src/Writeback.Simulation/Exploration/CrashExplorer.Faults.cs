@@ -9,21 +9,21 @@ public sealed partial class CrashExplorer
     /// </summary>
     private CrashReport ExploreEachFault(ICrashScenario scenario, StorageFaults faults)
     {
-        var record = Record(scenario, 4096, faults: null);
-        var report = Explore(record, scenario);
+        SimulationRecord record = Record(scenario, 4096, faults: null);
+        CrashReport report = Explore(record, scenario);
         var failures = new List<CrashFailure>(report.Failures);
-        var checkedStates = report.StatesChecked;
-        var generatedStates = report.StatesGenerated;
-        for (var durabilityCall = 0; durabilityCall < record.DurabilityCallCount; durabilityCall++)
+        long checkedStates = report.StatesChecked;
+        long generatedStates = report.StatesGenerated;
+        for (int durabilityCall = 0; durabilityCall < record.DurabilityCallCount; durabilityCall++)
         {
-            var single = faults with { EachInTurn = false, FailingCalls = [durabilityCall] };
-            var faulty = Record(scenario, 4096, single);
-            var firstFailed = faulty.FirstFailedCall();
+            StorageFaults single = faults with { EachInTurn = false, FailingCalls = [durabilityCall] };
+            SimulationRecord faulty = Record(scenario, 4096, single);
+            int firstFailed = faulty.FirstFailedCall();
             if (firstFailed < 0)
             {
                 continue; // The call threw before the fault could apply (bad arguments): nothing differs.
             }
-            var faultyReport = Explore(faulty, scenario);
+            CrashReport faultyReport = Explore(faulty, scenario);
             failures.AddRange(faultyReport.Failures.Where(f => f.CrashPointIndex > firstFailed));
             checkedStates += faultyReport.StatesChecked;
             generatedStates += faultyReport.StatesGenerated;

@@ -20,29 +20,29 @@ public sealed partial class CrashExplorer
     /// </summary>
     private static IEnumerable<int[]> DeviateOnce(CrashPointSpace space, int[] baseState, bool fromKept)
     {
-        var choices = space.Choices;
-        foreach (var run in Runs(space))
+        Choice[] choices = space.Choices;
+        foreach (List<int> run in Runs(space))
         {
             if (run.Count < RunAsUnitPages)
             {
-                foreach (var choiceIndex in run)
+                foreach (int choiceIndex in run)
                 {
-                    foreach (var state in DeviateChoice(choices, baseState, choiceIndex))
+                    foreach (int[] state in DeviateChoice(choices, baseState, choiceIndex))
                     {
                         yield return state;
                     }
                 }
                 continue;
             }
-            var whole = (int[])baseState.Clone();
-            foreach (var choiceIndex in run)
+            int[] whole = (int[])baseState.Clone();
+            foreach (int choiceIndex in run)
             {
                 whole[choiceIndex] = fromKept ? 0 : choices[choiceIndex].KeptIndex;
             }
             yield return whole;
-            foreach (var end in new[] { run[0], run[^1] })
+            foreach (int end in new[] { run[0], run[^1] })
             {
-                foreach (var state in DeviateChoice(choices, baseState, end))
+                foreach (int[] state in DeviateChoice(choices, baseState, end))
                 {
                     yield return state;
                 }
@@ -52,11 +52,11 @@ public sealed partial class CrashExplorer
 
     private static IEnumerable<int[]> DeviateChoice(Choice[] choices, int[] baseState, int choiceIndex)
     {
-        for (var option = 0; option < choices[choiceIndex].OptionCount; option++)
+        for (int option = 0; option < choices[choiceIndex].OptionCount; option++)
         {
             if (option != baseState[choiceIndex])
             {
-                var state = (int[])baseState.Clone();
+                int[] state = (int[])baseState.Clone();
                 state[choiceIndex] = option;
                 yield return state;
             }
@@ -69,16 +69,16 @@ public sealed partial class CrashExplorer
         var runs = new List<List<int>>();
         List<int>? current = null;
         (int InodeId, int PageIndex, int StoredAt) previous = (-1, -1, -1);
-        for (var choiceIndex = 0; choiceIndex < space.Choices.Length; choiceIndex++)
+        for (int choiceIndex = 0; choiceIndex < space.Choices.Length; choiceIndex++)
         {
-            var choice = space.Choices[choiceIndex];
+            Choice choice = space.Choices[choiceIndex];
             if (choice.Kind != ChoiceKind.Page)
             {
                 runs.Add([choiceIndex]);
                 current = null;
                 continue;
             }
-            var storedAt = space.Record.VersionVisibleFrom(ImageHash.PageKey(choice.InodeId, choice.PageIndex), choice.Options[choice.KeptIndex].Ordinal);
+            int storedAt = space.Record.VersionVisibleFrom(ImageHash.PageKey(choice.InodeId, choice.PageIndex), choice.Options[choice.KeptIndex].Ordinal);
             if (current is not null && choice.InodeId == previous.InodeId && choice.PageIndex == previous.PageIndex + 1 && storedAt == previous.StoredAt)
             {
                 current.Add(choiceIndex);

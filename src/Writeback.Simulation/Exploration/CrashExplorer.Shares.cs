@@ -16,7 +16,7 @@ public sealed partial class CrashExplorer
         {
             lock (_boundedShares)
             {
-                var total = _boundedShares.Values.Sum();
+                double total = _boundedShares.Values.Sum();
                 return [.. _boundedShares.Where(s => s.Value > 0).OrderByDescending(s => s.Value).ThenBy(s => s.Key, StringComparer.Ordinal)
                     .Select(s => new FileStateShare(s.Key, Math.Round(s.Value, 3), total > 0 ? Math.Round(s.Value / total, 4) : 0))];
             }
@@ -26,17 +26,17 @@ public sealed partial class CrashExplorer
         private void AddBoundedShares(CrashPointSpace space)
         {
             var bits = new Dictionary<int, double>();
-            foreach (var choice in space.Choices)
+            foreach (Choice choice in space.Choices)
             {
                 if (choice.Kind != ChoiceKind.Directory && choice.OptionCount > 1)
                 {
                     bits[choice.InodeId] = bits.GetValueOrDefault(choice.InodeId) + Math.Log2(choice.OptionCount);
                 }
             }
-            var named = bits.Select(b => (Name: NameOf(space, b.Key), Bits: b.Value)).ToArray();
+            (string Name, double Bits)[] named = bits.Select(b => (Name: NameOf(space, b.Key), Bits: b.Value)).ToArray();
             lock (_boundedShares)
             {
-                foreach (var (name, value) in named)
+                foreach ((string? name, double value) in named)
                 {
                     _boundedShares[name] = _boundedShares.GetValueOrDefault(name) + value;
                 }

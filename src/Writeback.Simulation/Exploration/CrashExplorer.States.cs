@@ -42,17 +42,17 @@ public sealed partial class CrashExplorer
 
     private static IEnumerable<int[]> Bounded(CrashPointSpace space, int maxDeviations)
     {
-        var choices = space.Choices;
-        var allLost = new int[choices.Length];
-        var allKept = AllKept(space);
+        Choice[] choices = space.Choices;
+        int[] allLost = new int[choices.Length];
+        int[] allKept = AllKept(space);
         yield return allLost;
         yield return allKept;
-        for (var deviations = 1; deviations <= maxDeviations; deviations++)
+        for (int deviations = 1; deviations <= maxDeviations; deviations++)
         {
-            foreach (var baseState in new[] { allLost, allKept })
+            foreach (int[]? baseState in new[] { allLost, allKept })
             {
-                var states = deviations == 1 ? DeviateOnce(space, baseState, ReferenceEquals(baseState, allKept)) : Deviate(choices, baseState, 0, deviations);
-                foreach (var state in states)
+                IEnumerable<int[]> states = deviations == 1 ? DeviateOnce(space, baseState, ReferenceEquals(baseState, allKept)) : Deviate(choices, baseState, 0, deviations);
+                foreach (int[] state in states)
                 {
                     space.Normalize(state, preferKept: ReferenceEquals(baseState, allKept));
                     yield return state;
@@ -64,7 +64,7 @@ public sealed partial class CrashExplorer
     /// <summary>Every choice at its newest option, made canonical.</summary>
     internal static int[] AllKept(CrashPointSpace space)
     {
-        var allKept = space.Choices.Select(choice => choice.KeptIndex).ToArray();
+        int[] allKept = space.Choices.Select(choice => choice.KeptIndex).ToArray();
         space.Normalize(allKept, preferKept: true);
         return allKept;
     }
@@ -72,22 +72,22 @@ public sealed partial class CrashExplorer
     /// <summary>Every state that differs from <paramref name="baseState"/> in exactly <paramref name="count"/> choices at or after <paramref name="first"/>.</summary>
     private static IEnumerable<int[]> Deviate(Choice[] choices, int[] baseState, int first, int count)
     {
-        for (var choiceIndex = first; choiceIndex <= choices.Length - count; choiceIndex++)
+        for (int choiceIndex = first; choiceIndex <= choices.Length - count; choiceIndex++)
         {
-            for (var option = 0; option < choices[choiceIndex].OptionCount; option++)
+            for (int option = 0; option < choices[choiceIndex].OptionCount; option++)
             {
                 if (option == baseState[choiceIndex])
                 {
                     continue;
                 }
-                var state = (int[])baseState.Clone();
+                int[] state = (int[])baseState.Clone();
                 state[choiceIndex] = option;
                 if (count == 1)
                 {
                     yield return state;
                     continue;
                 }
-                foreach (var deeper in Deviate(choices, state, choiceIndex + 1, count - 1))
+                foreach (int[] deeper in Deviate(choices, state, choiceIndex + 1, count - 1))
                 {
                     yield return deeper;
                 }
@@ -97,12 +97,12 @@ public sealed partial class CrashExplorer
 
     private static IEnumerable<int[]> Sampled(CrashPointSpace space, int sampleCount, ulong seed)
     {
-        var choices = space.Choices;
+        Choice[] choices = space.Choices;
         var random = new Xoshiro256StarStar(seed);
-        for (var sample = 0; sample < sampleCount; sample++)
+        for (int sample = 0; sample < sampleCount; sample++)
         {
-            var state = new int[choices.Length];
-            for (var choiceIndex = 0; choiceIndex < state.Length; choiceIndex++)
+            int[] state = new int[choices.Length];
+            for (int choiceIndex = 0; choiceIndex < state.Length; choiceIndex++)
             {
                 state[choiceIndex] = random.NextInt(choices[choiceIndex].OptionCount);
             }

@@ -92,8 +92,8 @@ public sealed partial class CrashExplorer
         {
             return ExploreEachFault(scenario, faults) with { Elapsed = stopwatch.Elapsed };
         }
-        var record = Record(scenario, 4096, _options.StorageFaults);
-        var report = Explore(record, scenario);
+        SimulationRecord record = Record(scenario, 4096, _options.StorageFaults);
+        CrashReport report = Explore(record, scenario);
         return report with { Elapsed = stopwatch.Elapsed };
     }
 
@@ -108,7 +108,7 @@ public sealed partial class CrashExplorer
         _options.Validate(record.PageSizeBytes);
         var stopwatch = Stopwatch.StartNew();
         var run = new Run(this, record, scenario);
-        var failures = run.Execute();
+        IReadOnlyList<CrashFailure> failures = run.Execute();
         return new CrashReport
         {
             Scenario = scenario.Name,
@@ -144,11 +144,11 @@ public sealed partial class CrashExplorer
                                              ExplorerOptions? options = null)
     {
         var stopwatch = Stopwatch.StartNew();
-        var record = Record(scenario, 4096, options?.StorageFaults is { EachInTurn: false } faults ? faults : null);
-        var recordingTime = stopwatch.Elapsed;
-        var baselineReport = new CrashExplorer(baseline, options).Explore(record, scenario);
+        SimulationRecord record = Record(scenario, 4096, options?.StorageFaults is { EachInTurn: false } faults ? faults : null);
+        TimeSpan recordingTime = stopwatch.Elapsed;
+        CrashReport baselineReport = new CrashExplorer(baseline, options).Explore(record, scenario);
         baselineReport = baselineReport with { Elapsed = baselineReport.Elapsed + recordingTime };
-        var candidateReport = new CrashExplorer(candidate, options).Explore(record, scenario);
+        CrashReport candidateReport = new CrashExplorer(candidate, options).Explore(record, scenario);
         var baselineKeys = baselineReport.Failures.Select(f => f.Key).ToHashSet();
         var candidateKeys = candidateReport.Failures.Select(f => f.Key).ToHashSet();
         return new DifferentialReport
@@ -189,7 +189,7 @@ public sealed partial class CrashExplorer
                                                                           int crashPointIndex, ExplorerOptions options)
     {
         var space = new CrashPointSpace(record, record.Timeline(model), kind, crashPointIndex, options.AtomicWriteBytes);
-        foreach (var state in States(space, options, space.StateCount <= options.MaxStatesPerCrashPoint))
+        foreach (int[] state in States(space, options, space.StateCount <= options.MaxStatesPerCrashPoint))
         {
             yield return new CrashImage(space, state).Materialize();
         }
@@ -294,14 +294,14 @@ public sealed partial class CrashExplorer
 
         public IReadOnlyList<CrashFailure> Execute()
         {
-            var first = _record.FirstExploredCrashPoint;
-            var crashPoints = Enumerable.Range(first, _record.CrashPointCount - first)
+            int first = _record.FirstExploredCrashPoint;
+            int[] crashPoints = Enumerable.Range(first, _record.CrashPointCount - first)
                 .Where(i => i % _options.ShardCount == _options.ShardIndex).ToArray();
-            var kinds = _options.CrashKinds.Distinct().Order().ToArray();
-            var items = crashPoints.SelectMany(i => kinds.Select(kind => (CrashPointIndex: i, Kind: kind))).ToArray();
+            CrashKind[] kinds = _options.CrashKinds.Distinct().Order().ToArray();
+            (int CrashPointIndex, CrashKind Kind)[] items = crashPoints.SelectMany(i => kinds.Select(kind => (CrashPointIndex: i, Kind: kind))).ToArray();
             var results = new CrashFailure?[items.Length];
-            var done = 0;
-            var progressStep = Math.Max(1, items.Length / 200);
+            int done = 0;
+            int progressStep = Math.Max(1, items.Length / 200);
             Parallel.For(0, items.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism }, (index, loop) =>
             {
                 results[index] = ExploreCrashPoint(items[index].CrashPointIndex, items[index].Kind);
@@ -309,7 +309,7 @@ public sealed partial class CrashExplorer
                 {
                     loop.Stop();
                 }
-                var finished = Interlocked.Increment(ref done);
+                int finished = Interlocked.Increment(ref done);
                 if (_options.Progress is { } progress && (finished % progressStep == 0 || finished == items.Length))
                 {
                     progress.Report(new ExplorationProgress(StatesChecked, finished / kinds.Length, crashPoints.Length));
@@ -334,7 +334,7 @@ public sealed partial class CrashExplorer
                 return ExploreExtremes(crashPointIndex, kind);
             }
             var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes);
-            var exhaustive = space.StateCount <= _options.MaxStatesPerCrashPoint;
+            bool exhaustive = space.StateCount <= _options.MaxStatesPerCrashPoint;
             if (exhaustive)
             {
                 Interlocked.Increment(ref _exhaustive);
@@ -344,11 +344,11 @@ public sealed partial class CrashExplorer
                 Interlocked.Increment(ref _bounded);
                 AddBoundedShares(space);
             }
-            var context = ContextOf(_record, _model, kind, crashPointIndex);
-            var generated = 0L;
+            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex);
+            long generated = 0L;
             try
             {
-                foreach (var state in States(space, _options, exhaustive, !exhaustive && Dominated(crashPointIndex)))
+                foreach (int[] state in States(space, _options, exhaustive, !exhaustive && Dominated(crashPointIndex)))
                 {
                     generated++;
                     if (Check(space, state, context, verify: true) is { } verdict)
@@ -373,11 +373,11 @@ public sealed partial class CrashExplorer
         {
             Interlocked.Increment(ref _bounded);
             Interlocked.Add(ref _statesGenerated, 2);
-            var context = ContextOf(_record, _model, kind, crashPointIndex);
-            foreach (var scope in new[] { SpaceScope.AllLostOnly, SpaceScope.MemoryImage })
+            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex);
+            foreach (SpaceScope scope in new[] { SpaceScope.AllLostOnly, SpaceScope.MemoryImage })
             {
                 var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes, scope);
-                var state = new int[space.Choices.Length];
+                int[] state = new int[space.Choices.Length];
                 space.Normalize(state, preferKept: false);
                 if (Check(space, state, context, verify: true) is { } verdict)
                 {
@@ -394,9 +394,9 @@ public sealed partial class CrashExplorer
         /// </summary>
         private Verdict? Check(CrashPointSpace space, int[] state, CrashContext context, bool verify = false)
         {
-            var hash = space.Hash(state);
+            UInt128 hash = space.Hash(state);
             var key = new StateKey(hash, context.Kind, context.Acknowledged.Count, _perCrashPoint ? context.CrashPointIndex : -1);
-            if (_verdicts.TryGetValue(key, out var cached))
+            if (_verdicts.TryGetValue(key, out Verdict? cached))
             {
                 if (cached.Passed)
                 {
@@ -407,7 +407,7 @@ public sealed partial class CrashExplorer
                     return cached;
                 }
             }
-            var verdict = RunChecker(space, state, context);
+            Verdict verdict = RunChecker(space, state, context);
             // ConcurrentDictionary.Count takes every lock: the cache keeps its own count.
             if (Volatile.Read(ref _cachedVerdicts) >= MaxCachedVerdicts)
             {
@@ -429,7 +429,7 @@ public sealed partial class CrashExplorer
             var storage = MemoryStorage.OverImage(new CrashImage(space, state));
             try
             {
-                var result = _scenario.Check(storage, context);
+                CheckResult result = _scenario.Check(storage, context);
                 return result is { Passed: false, Message: { } message } ? new Verdict(message, null) : Verdict.Pass;
             }
 #pragma warning disable CA1031 // A checker that throws on a post-crash image is a failing recovery, reported as such.

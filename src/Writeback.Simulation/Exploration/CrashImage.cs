@@ -15,7 +15,7 @@ internal sealed class CrashImage : IImageSource
     {
         _space = space;
         _state = state;
-        var directoryOrdinal = space.DirectoryChoiceIndex >= 0
+        int directoryOrdinal = space.DirectoryChoiceIndex >= 0
             ? space.Choices[space.DirectoryChoiceIndex].Options[state[space.DirectoryChoiceIndex]].Ordinal
             : space.Timeline.GuaranteedDirectory(space.Level, space.CrashPointIndex);
         Names = space.Timeline.NamesAt(space.Level, space.CrashPointIndex, directoryOrdinal);
@@ -30,7 +30,7 @@ internal sealed class CrashImage : IImageSource
 
     public int LengthOrdinal(int inodeId)
     {
-        var choiceIndex = _space.LengthChoiceIndex(inodeId);
+        int choiceIndex = _space.LengthChoiceIndex(inodeId);
         return choiceIndex >= 0
             ? _space.Choices[choiceIndex].Options[_state[choiceIndex]].Ordinal
             : _space.Timeline.GuaranteedLength(_space.Level, inodeId, _space.CrashPointIndex);
@@ -38,20 +38,20 @@ internal sealed class CrashImage : IImageSource
 
     public byte[] Page(int inodeId, int pageIndex)
     {
-        var pageKey = ImageHash.PageKey(inodeId, pageIndex);
-        var choiceIndex = _space.PageChoiceIndex(pageKey);
+        long pageKey = ImageHash.PageKey(inodeId, pageIndex);
+        int choiceIndex = _space.PageChoiceIndex(pageKey);
         if (choiceIndex < 0)
         {
             return _space.Record.PageBytes(pageKey, _space.Timeline.GuaranteedPage(_space.Level, pageKey, _space.CrashPointIndex));
         }
-        var choice = _space.Choices[choiceIndex];
-        var option = choice.Options[_state[choiceIndex]];
+        Choice choice = _space.Choices[choiceIndex];
+        PageOption option = choice.Options[_state[choiceIndex]];
         if (option.NewUnitMask == 0)
         {
             return _space.Record.PageBytes(pageKey, option.Ordinal);
         }
         _tornPages ??= [];
-        if (!_tornPages.TryGetValue(pageKey, out var torn))
+        if (!_tornPages.TryGetValue(pageKey, out byte[]? torn))
         {
             torn = Tear(_space.Record.PageBytes(pageKey, choice.Options[0].Ordinal), _space.Record.PageBytes(pageKey, option.Ordinal),
                         option.NewUnitMask, _space.UnitBytes);
@@ -63,8 +63,8 @@ internal sealed class CrashImage : IImageSource
     /// <summary>The old page with the units in <paramref name="newUnitMask"/> taken from the new one.</summary>
     public static byte[] Tear(byte[] oldBytes, byte[] newBytes, ulong newUnitMask, int unitBytes)
     {
-        var torn = (byte[])oldBytes.Clone();
-        for (var unitIndex = 0; unitIndex * unitBytes < torn.Length; unitIndex++)
+        byte[] torn = (byte[])oldBytes.Clone();
+        for (int unitIndex = 0; unitIndex * unitBytes < torn.Length; unitIndex++)
         {
             if ((newUnitMask & (1UL << unitIndex)) != 0)
             {
@@ -81,13 +81,13 @@ internal sealed class CrashImage : IImageSource
     public Dictionary<string, byte[]> Materialize()
     {
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var (name, inodeId) in Names)
+        foreach ((string? name, int inodeId) in Names)
         {
-            var lengthBytes = LengthOf(inodeId);
-            var content = new byte[lengthBytes];
-            for (var pageIndex = 0L; pageIndex * PageSizeBytes < lengthBytes; pageIndex++)
+            long lengthBytes = LengthOf(inodeId);
+            byte[] content = new byte[lengthBytes];
+            for (long pageIndex = 0L; pageIndex * PageSizeBytes < lengthBytes; pageIndex++)
             {
-                var count = (int)Math.Min(PageSizeBytes, lengthBytes - pageIndex * PageSizeBytes);
+                int count = (int)Math.Min(PageSizeBytes, lengthBytes - pageIndex * PageSizeBytes);
                 Page(inodeId, (int)pageIndex).AsSpan(0, count).CopyTo(content.AsSpan((int)(pageIndex * PageSizeBytes)));
             }
             files.Add(name, content);

@@ -58,7 +58,7 @@ internal sealed class CrashPointSpace
         if (Level > 0)
         {
             AddDirectoryChoice(choices);
-            var reachable = _reachable.Length == 1 ? _reachable[0] : _reachable.SelectMany(names => names).ToHashSet();
+            HashSet<int> reachable = _reachable.Length == 1 ? _reachable[0] : _reachable.SelectMany(names => names).ToHashSet();
             AddLengthChoices(choices, reachable);
             AddPageChoices(choices, reachable, tear: kind == CrashKind.PowerLoss && UnitBytes < record.PageSizeBytes);
         }
@@ -104,18 +104,18 @@ internal sealed class CrashPointSpace
         {
             if (Independent)
             {
-                var product = 1L;
-                foreach (var choice in Choices)
+                long product = 1L;
+                foreach (Choice choice in Choices)
                 {
                     product = Saturate.Multiply(product, choice.OptionCount);
                 }
                 return product;
             }
-            var total = 0L;
-            for (var directoryOption = 0; directoryOption < DirectoryOptionCount; directoryOption++)
+            long total = 0L;
+            for (int directoryOption = 0; directoryOption < DirectoryOptionCount; directoryOption++)
             {
-                var product = 1L;
-                foreach (var group in ReachableGroups(directoryOption))
+                long product = 1L;
+                foreach (InodeChoices group in ReachableGroups(directoryOption))
                 {
                     product = Saturate.Multiply(product, CountOf(group));
                 }
@@ -125,15 +125,15 @@ internal sealed class CrashPointSpace
         }
     }
 
-    public int PageChoiceIndex(long pageKey) => _pageChoiceIndex.TryGetValue(pageKey, out var index) ? index : -1;
+    public int PageChoiceIndex(long pageKey) => _pageChoiceIndex.TryGetValue(pageKey, out int index) ? index : -1;
 
-    public int LengthChoiceIndex(int inodeId) => _lengthChoiceIndex.TryGetValue(inodeId, out var index) ? index : -1;
+    public int LengthChoiceIndex(int inodeId) => _lengthChoiceIndex.TryGetValue(inodeId, out int index) ? index : -1;
 
     /// <summary>The state's image hash: the all-lost hash with one XOR per deviating choice.</summary>
     public UInt128 Hash(int[] state)
     {
-        var hash = BaseHash;
-        for (var choiceIndex = 0; choiceIndex < state.Length; choiceIndex++)
+        UInt128 hash = BaseHash;
+        for (int choiceIndex = 0; choiceIndex < state.Length; choiceIndex++)
         {
             hash ^= Choices[choiceIndex].HashDeltas[state[choiceIndex]];
         }
@@ -145,11 +145,11 @@ internal sealed class CrashPointSpace
 
     private IEnumerable<int[]> Odometer()
     {
-        var state = new int[Choices.Length];
+        int[] state = new int[Choices.Length];
         while (true)
         {
             yield return (int[])state.Clone();
-            var position = 0;
+            int position = 0;
             while (position < state.Length && ++state[position] == Choices[position].OptionCount)
             {
                 state[position] = 0;
@@ -164,14 +164,14 @@ internal sealed class CrashPointSpace
 
     private IEnumerable<int[]> Nested()
     {
-        var state = new int[Choices.Length];
-        for (var directoryOption = 0; directoryOption < DirectoryOptionCount; directoryOption++)
+        int[] state = new int[Choices.Length];
+        for (int directoryOption = 0; directoryOption < DirectoryOptionCount; directoryOption++)
         {
             if (DirectoryChoiceIndex >= 0)
             {
                 state[DirectoryChoiceIndex] = directoryOption;
             }
-            foreach (var complete in EnumerateGroups(state, [.. ReachableGroups(directoryOption)], 0))
+            foreach (int[] complete in EnumerateGroups(state, [.. ReachableGroups(directoryOption)], 0))
             {
                 yield return complete;
             }
@@ -190,19 +190,19 @@ internal sealed class CrashPointSpace
         {
             return; // Every page of a reachable file is visible at its one possible length.
         }
-        var reachable = _reachable.Length == 0 ? null : _reachable[DirectoryChoiceIndex >= 0 ? state[DirectoryChoiceIndex] : 0];
-        foreach (var group in _inodes)
+        HashSet<int>? reachable = _reachable.Length == 0 ? null : _reachable[DirectoryChoiceIndex >= 0 ? state[DirectoryChoiceIndex] : 0];
+        foreach (InodeChoices group in _inodes)
         {
             if (reachable is null || !reachable.Contains(group.InodeId))
             {
                 Reset(state, group);
                 continue;
             }
-            var lengthOrdinal = LengthOrdinal(group, state);
-            var lengthBytes = Record.LengthBytes(group.InodeId, lengthOrdinal);
-            foreach (var choiceIndex in group.PageChoices)
+            int lengthOrdinal = LengthOrdinal(group, state);
+            long lengthBytes = Record.LengthBytes(group.InodeId, lengthOrdinal);
+            foreach (int choiceIndex in group.PageChoices)
             {
-                var choice = Choices[choiceIndex];
+                Choice choice = Choices[choiceIndex];
                 if ((long)choice.PageIndex * Record.PageSizeBytes >= lengthBytes)
                 {
                     state[choiceIndex] = 0;
@@ -232,7 +232,7 @@ internal sealed class CrashPointSpace
         {
             state[group.LengthChoice] = 0;
         }
-        foreach (var choiceIndex in group.PageChoices)
+        foreach (int choiceIndex in group.PageChoices)
         {
             state[choiceIndex] = 0;
         }
@@ -241,14 +241,14 @@ internal sealed class CrashPointSpace
     /// <summary>The page choices visible at a length, each with the options its epoch allows.</summary>
     private List<(int ChoiceIndex, int[] Allowed)> VisiblePages(InodeChoices group, int lengthOrdinal)
     {
-        var lengthBytes = Record.LengthBytes(group.InodeId, lengthOrdinal);
+        long lengthBytes = Record.LengthBytes(group.InodeId, lengthOrdinal);
         var visible = new List<(int, int[])>();
-        foreach (var choiceIndex in group.PageChoices)
+        foreach (int choiceIndex in group.PageChoices)
         {
-            var choice = Choices[choiceIndex];
+            Choice choice = Choices[choiceIndex];
             if ((long)choice.PageIndex * Record.PageSizeBytes < lengthBytes)
             {
-                var pageKey = ImageHash.PageKey(choice.InodeId, choice.PageIndex);
+                long pageKey = ImageHash.PageKey(choice.InodeId, choice.PageIndex);
                 visible.Add((choiceIndex, choice.OptionsOfEpoch(Record.EpochOfLength(pageKey, lengthOrdinal))
                                           ?? [.. Enumerable.Range(0, choice.OptionCount)]));
             }
@@ -258,17 +258,17 @@ internal sealed class CrashPointSpace
 
     private long CountOf(InodeChoices group)
     {
-        var lengthOptions = group.LengthChoice >= 0 ? Choices[group.LengthChoice].OptionCount : 1;
-        var count = 0L;
-        var state = new int[Choices.Length];
-        for (var lengthOption = 0; lengthOption < lengthOptions; lengthOption++)
+        int lengthOptions = group.LengthChoice >= 0 ? Choices[group.LengthChoice].OptionCount : 1;
+        long count = 0L;
+        int[] state = new int[Choices.Length];
+        for (int lengthOption = 0; lengthOption < lengthOptions; lengthOption++)
         {
             if (group.LengthChoice >= 0)
             {
                 state[group.LengthChoice] = lengthOption;
             }
-            var product = 1L;
-            foreach (var (_, allowed) in VisiblePages(group, LengthOrdinal(group, state)))
+            long product = 1L;
+            foreach ((int _, int[]? allowed) in VisiblePages(group, LengthOrdinal(group, state)))
             {
                 product = Saturate.Multiply(product, allowed.Length);
             }
@@ -284,27 +284,27 @@ internal sealed class CrashPointSpace
             yield return (int[])state.Clone();
             yield break;
         }
-        var group = groups[groupIndex];
-        var lengthOptions = group.LengthChoice >= 0 ? Choices[group.LengthChoice].OptionCount : 1;
-        for (var lengthOption = 0; lengthOption < lengthOptions; lengthOption++)
+        InodeChoices group = groups[groupIndex];
+        int lengthOptions = group.LengthChoice >= 0 ? Choices[group.LengthChoice].OptionCount : 1;
+        for (int lengthOption = 0; lengthOption < lengthOptions; lengthOption++)
         {
             if (group.LengthChoice >= 0)
             {
                 state[group.LengthChoice] = lengthOption;
             }
-            var slots = VisiblePages(group, LengthOrdinal(group, state));
-            var positions = new int[slots.Count];
+            List<(int ChoiceIndex, int[] Allowed)> slots = VisiblePages(group, LengthOrdinal(group, state));
+            int[] positions = new int[slots.Count];
             while (true)
             {
-                for (var slot = 0; slot < slots.Count; slot++)
+                for (int slot = 0; slot < slots.Count; slot++)
                 {
                     state[slots[slot].ChoiceIndex] = slots[slot].Allowed[positions[slot]];
                 }
-                foreach (var complete in EnumerateGroups(state, groups, groupIndex + 1))
+                foreach (int[] complete in EnumerateGroups(state, groups, groupIndex + 1))
                 {
                     yield return complete;
                 }
-                var position = 0;
+                int position = 0;
                 while (position < slots.Count && ++positions[position] == slots[position].Allowed.Length)
                 {
                     positions[position] = 0;
@@ -324,8 +324,8 @@ internal sealed class CrashPointSpace
 
     private void AddDirectoryChoice(List<Choice> choices)
     {
-        var guaranteed = Timeline.GuaranteedDirectory(Level, CrashPointIndex);
-        var memory = Record.DirectoryMemoryOrdinal(CrashPointIndex);
+        int guaranteed = Timeline.GuaranteedDirectory(Level, CrashPointIndex);
+        int memory = Record.DirectoryMemoryOrdinal(CrashPointIndex);
         if (guaranteed >= memory)
         {
             _reachable = [InodesNamedAt(guaranteed)];
@@ -333,7 +333,7 @@ internal sealed class CrashPointSpace
         }
         // Directory states with the same names pointing at the same files are one image (a name created and deleted again).
         // Out of order (a model's choice), each name may also keep any of its values independently of the others.
-        var ordinals = OrderOptions(guaranteed, memory).Concat(Timeline.MixedStates(Level, CrashPointIndex, guaranteed, memory))
+        int[] ordinals = OrderOptions(guaranteed, memory).Concat(Timeline.MixedStates(Level, CrashPointIndex, guaranteed, memory))
             .DistinctBy(o => string.Join("/", Timeline.NamesAt(Level, CrashPointIndex, o).OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => $"{n.Key}={n.Value}")))
             .ToArray();
         if (ordinals.Length == 1)
@@ -342,24 +342,24 @@ internal sealed class CrashPointSpace
             return;
         }
         _reachable = [.. ordinals.Select(InodesNamedAt)];
-        var guaranteedHash = Timeline.DirectoryHash(Level, CrashPointIndex, guaranteed);
-        var hashes = ordinals.Select(o => Timeline.DirectoryHash(Level, CrashPointIndex, o) ^ guaranteedHash).ToArray();
+        UInt128 guaranteedHash = Timeline.DirectoryHash(Level, CrashPointIndex, guaranteed);
+        UInt128[] hashes = ordinals.Select(o => Timeline.DirectoryHash(Level, CrashPointIndex, o) ^ guaranteedHash).ToArray();
         DirectoryChoiceIndex = choices.Count;
         choices.Add(new Choice(ChoiceKind.Directory, -1, -1, [.. ordinals.Select(o => new PageOption(o, 0))], hashes));
     }
 
     private void AddLengthChoices(List<Choice> choices, HashSet<int> reachable)
     {
-        foreach (var inodeId in Timeline.UnguaranteedLengths(Level, CrashPointIndex))
+        foreach (int inodeId in Timeline.UnguaranteedLengths(Level, CrashPointIndex))
         {
-            var guaranteed = Timeline.GuaranteedLength(Level, inodeId, CrashPointIndex);
-            var memory = Record.LengthMemoryOrdinal(inodeId, CrashPointIndex);
+            int guaranteed = Timeline.GuaranteedLength(Level, inodeId, CrashPointIndex);
+            int memory = Record.LengthMemoryOrdinal(inodeId, CrashPointIndex);
             if (memory < guaranteed || !reachable.Contains(inodeId))
             {
                 continue;
             }
-            var ordinals = OrderOptions(guaranteed, memory);
-            var hashes = ordinals.Select(o => ImageHash.Length(inodeId, o) ^ ImageHash.Length(inodeId, guaranteed)).ToArray();
+            int[] ordinals = OrderOptions(guaranteed, memory);
+            UInt128[] hashes = ordinals.Select(o => ImageHash.Length(inodeId, o) ^ ImageHash.Length(inodeId, guaranteed)).ToArray();
             _lengthChoiceIndex[inodeId] = choices.Count;
             choices.Add(new Choice(ChoiceKind.Length, inodeId, -1, [.. ordinals.Select(o => new PageOption(o, 0))], hashes));
         }
@@ -367,7 +367,7 @@ internal sealed class CrashPointSpace
 
     private void AddPageChoices(List<Choice> choices, HashSet<int> reachable, bool tear)
     {
-        var pageKeys = Scope == SpaceScope.AllLostOnly
+        IEnumerable<long> pageKeys = Scope == SpaceScope.AllLostOnly
             ? reachable.SelectMany(Record.CutPagesOf)
             : Timeline.UnguaranteedPages(Level, CrashPointIndex).Where(pageKey => reachable.Contains(ImageHash.InodeOf(pageKey)));
         if (_lengthChoiceIndex.Count > 0)
@@ -375,10 +375,10 @@ internal sealed class CrashPointSpace
             // A cut page may need a choice although it is clean: its file's length can still go back across the cut.
             pageKeys = pageKeys.Concat(_lengthChoiceIndex.Keys.SelectMany(Record.CutPagesOf)).Distinct().Order();
         }
-        foreach (var pageKey in pageKeys)
+        foreach (long pageKey in pageKeys)
         {
-            var guaranteed = Timeline.GuaranteedPage(Level, pageKey, CrashPointIndex);
-            var memory = Record.MemoryOrdinal(pageKey, CrashPointIndex);
+            int guaranteed = Timeline.GuaranteedPage(Level, pageKey, CrashPointIndex);
+            int memory = Record.MemoryOrdinal(pageKey, CrashPointIndex);
             if (Record.HasCuts(pageKey))
             {
                 AddEpochPageChoice(choices, pageKey, guaranteed, tear);
@@ -389,7 +389,7 @@ internal sealed class CrashPointSpace
                 continue;
             }
             var options = new List<PageOption>();
-            foreach (var ordinal in OrderOptions(guaranteed, memory))
+            foreach (int ordinal in OrderOptions(guaranteed, memory))
             {
                 options.Add(new PageOption(ordinal, 0));
             }
@@ -403,8 +403,8 @@ internal sealed class CrashPointSpace
 
     private void AddPageChoice(List<Choice> choices, long pageKey, int guaranteed, List<PageOption> options, int firstEpoch = 0, int[][]? optionsByEpoch = null)
     {
-        var baseHash = ImageHash.Page(pageKey, guaranteed);
-        var hashes = options.Select(o => baseHash ^ (o.NewUnitMask == 0 ? ImageHash.Page(pageKey, o.Ordinal) : ImageHash.Torn(pageKey, o.Ordinal, o.NewUnitMask))).ToArray();
+        UInt128 baseHash = ImageHash.Page(pageKey, guaranteed);
+        UInt128[] hashes = options.Select(o => baseHash ^ (o.NewUnitMask == 0 ? ImageHash.Page(pageKey, o.Ordinal) : ImageHash.Torn(pageKey, o.Ordinal, o.NewUnitMask))).ToArray();
         _pageChoiceIndex[pageKey] = choices.Count;
         choices.Add(new Choice(ChoiceKind.Page, ImageHash.InodeOf(pageKey), ImageHash.PageOf(pageKey), [.. options], hashes, firstEpoch, optionsByEpoch));
     }
@@ -416,16 +416,16 @@ internal sealed class CrashPointSpace
     /// </summary>
     private void AddEpochPageChoice(List<Choice> choices, long pageKey, int guaranteed, bool tear)
     {
-        var inodeId = ImageHash.InodeOf(pageKey);
-        var lengthOrdinals = _lengthChoiceIndex.TryGetValue(inodeId, out var lengthChoice)
+        int inodeId = ImageHash.InodeOf(pageKey);
+        IEnumerable<int> lengthOrdinals = _lengthChoiceIndex.TryGetValue(inodeId, out int lengthChoice)
             ? choices[lengthChoice].Options.Select(o => o.Ordinal)
             : [Timeline.GuaranteedLength(Level, inodeId, CrashPointIndex)];
-        var epochs = lengthOrdinals.Select(k => Record.EpochOfLength(pageKey, k)).Distinct().Order().ToArray();
+        int[] epochs = lengthOrdinals.Select(k => Record.EpochOfLength(pageKey, k)).Distinct().Order().ToArray();
         var perEpoch = new List<List<PageOption>>();
-        foreach (var epoch in epochs)
+        foreach (int epoch in epochs)
         {
-            var (lo, hi) = Timeline.EpochRange(Level, pageKey, CrashPointIndex, epoch);
-            var options = lo == hi ? [new PageOption(lo, 0)] : OrderOptions(lo, hi).Select(o => new PageOption(o, 0)).ToList();
+            (int lo, int hi) = Timeline.EpochRange(Level, pageKey, CrashPointIndex, epoch);
+            List<PageOption> options = lo == hi ? [new PageOption(lo, 0)] : OrderOptions(lo, hi).Select(o => new PageOption(o, 0)).ToList();
             if (tear)
             {
                 AddTornOptions(pageKey, lo, lo + 1, hi, options);
@@ -437,20 +437,20 @@ internal sealed class CrashPointSpace
             return;
         }
         var all = new List<PageOption> { perEpoch[0][0] };
-        var byEpoch = perEpoch.Select(_ => new List<int>()).ToArray();
+        List<int>[] byEpoch = perEpoch.Select(_ => new List<int>()).ToArray();
         byEpoch[0].Add(0);
-        var last = perEpoch.Count - 1;
-        var keptIndex = Math.Min(1, perEpoch[last].Count - 1);
+        int last = perEpoch.Count - 1;
+        int keptIndex = Math.Min(1, perEpoch[last].Count - 1);
         if (last > 0 || keptIndex > 0)
         {
             byEpoch[last].Add(all.Count);
             all.Add(perEpoch[last][keptIndex]);
         }
-        for (var epochIndex = 0; epochIndex < perEpoch.Count; epochIndex++)
+        for (int epochIndex = 0; epochIndex < perEpoch.Count; epochIndex++)
         {
-            for (var optionIndex = 0; optionIndex < perEpoch[epochIndex].Count; optionIndex++)
+            for (int optionIndex = 0; optionIndex < perEpoch[epochIndex].Count; optionIndex++)
             {
-                var taken = (epochIndex == 0 && optionIndex == 0) || (epochIndex == last && optionIndex == keptIndex);
+                bool taken = (epochIndex == 0 && optionIndex == 0) || (epochIndex == last && optionIndex == keptIndex);
                 if (!taken)
                 {
                     byEpoch[epochIndex].Add(all.Count);
@@ -459,7 +459,7 @@ internal sealed class CrashPointSpace
             }
         }
         // Each epoch's list starts with its lost option, then its kept one.
-        var lists = byEpoch.Select((list, epochIndex) => list.OrderBy(o => Rank(all[o], perEpoch[epochIndex])).ToArray()).ToArray();
+        int[][] lists = byEpoch.Select((list, epochIndex) => list.OrderBy(o => Rank(all[o], perEpoch[epochIndex])).ToArray()).ToArray();
         AddPageChoice(choices, pageKey, guaranteed, all, epochs[0], epochs.Length == epochs[^1] - epochs[0] + 1 ? lists : Spread(epochs, lists));
     }
 
@@ -468,12 +468,12 @@ internal sealed class CrashPointSpace
     /// <summary>Per epoch from the first to the last, the option lists; epochs no length demands get none.</summary>
     private static int[][] Spread(int[] epochs, int[][] lists)
     {
-        var spread = new int[epochs[^1] - epochs[0] + 1][];
-        for (var index = 0; index < spread.Length; index++)
+        int[][] spread = new int[epochs[^1] - epochs[0] + 1][];
+        for (int index = 0; index < spread.Length; index++)
         {
             spread[index] = [];
         }
-        for (var index = 0; index < epochs.Length; index++)
+        for (int index = 0; index < epochs.Length; index++)
         {
             spread[epochs[index] - epochs[0]] = lists[index];
         }
@@ -483,11 +483,11 @@ internal sealed class CrashPointSpace
     /// <summary>Torn mixes of <paramref name="lost"/> with each version from <paramref name="firstNewer"/> to <paramref name="memory"/>: every proper, non-empty subset of the units where they differ.</summary>
     private void AddTornOptions(long pageKey, int lost, int firstNewer, int memory, List<PageOption> options)
     {
-        var oldBytes = Record.PageBytes(pageKey, lost);
-        for (var ordinal = firstNewer; ordinal <= memory; ordinal++)
+        byte[] oldBytes = Record.PageBytes(pageKey, lost);
+        for (int ordinal = firstNewer; ordinal <= memory; ordinal++)
         {
-            var differing = DifferingUnits(oldBytes, Record.PageBytes(pageKey, ordinal), UnitBytes);
-            var unitCount = ulong.PopCount(differing);
+            ulong differing = DifferingUnits(oldBytes, Record.PageBytes(pageKey, ordinal), UnitBytes);
+            ulong unitCount = ulong.PopCount(differing);
             if (unitCount < 2 || unitCount > 16)
             {
                 // One differing unit cannot tear; more than 16 would add over 65,534 options to one
@@ -498,8 +498,8 @@ internal sealed class CrashPointSpace
                 }
                 continue;
             }
-            var subsetCount = (1UL << (int)unitCount) - 2;
-            for (var subset = 1UL; subset <= subsetCount; subset++)
+            ulong subsetCount = (1UL << (int)unitCount) - 2;
+            for (ulong subset = 1UL; subset <= subsetCount; subset++)
             {
                 options.Add(new PageOption(ordinal, ScatterBits(subset, differing)));
             }
@@ -508,11 +508,11 @@ internal sealed class CrashPointSpace
 
     private static void AddPrefixSuffixMixes(int ordinal, ulong differing, List<PageOption> options)
     {
-        var prefix = 0UL;
-        var remaining = differing;
+        ulong prefix = 0UL;
+        ulong remaining = differing;
         while (ulong.PopCount(remaining) > 1)
         {
-            var lowest = remaining & (~remaining + 1);
+            ulong lowest = remaining & (~remaining + 1);
             prefix |= lowest;
             remaining &= ~lowest;
             options.Add(new PageOption(ordinal, prefix));
@@ -522,10 +522,10 @@ internal sealed class CrashPointSpace
 
     public static ulong DifferingUnits(byte[] oldBytes, byte[] newBytes, int unitBytes)
     {
-        var mask = 0UL;
-        for (var unitIndex = 0; unitIndex * unitBytes < oldBytes.Length; unitIndex++)
+        ulong mask = 0UL;
+        for (int unitIndex = 0; unitIndex * unitBytes < oldBytes.Length; unitIndex++)
         {
-            var start = unitIndex * unitBytes;
+            int start = unitIndex * unitBytes;
             if (!oldBytes.AsSpan(start, unitBytes).SequenceEqual(newBytes.AsSpan(start, unitBytes)))
             {
                 mask |= 1UL << unitIndex;
@@ -537,10 +537,10 @@ internal sealed class CrashPointSpace
     /// <summary>Places the low bits of <paramref name="compact"/> at the set positions of <paramref name="positions"/> (a software pdep).</summary>
     private static ulong ScatterBits(ulong compact, ulong positions)
     {
-        var result = 0UL;
-        for (var bit = 0; positions != 0; bit++)
+        ulong result = 0UL;
+        for (int bit = 0; positions != 0; bit++)
         {
-            var lowest = positions & (~positions + 1);
+            ulong lowest = positions & (~positions + 1);
             if ((compact & (1UL << bit)) != 0)
             {
                 result |= lowest;
@@ -553,10 +553,10 @@ internal sealed class CrashPointSpace
     /// <summary>Lost first, kept second, then the versions in between, oldest first.</summary>
     private static int[] OrderOptions(int guaranteed, int memory)
     {
-        var ordinals = new int[memory - guaranteed + 1];
+        int[] ordinals = new int[memory - guaranteed + 1];
         ordinals[0] = guaranteed;
         ordinals[1] = memory;
-        for (var index = 2; index < ordinals.Length; index++)
+        for (int index = 2; index < ordinals.Length; index++)
         {
             ordinals[index] = guaranteed + index - 1;
         }
@@ -567,14 +567,14 @@ internal sealed class CrashPointSpace
     private void GroupByInode()
     {
         var groups = new Dictionary<int, (int LengthChoice, List<int> Pages)>();
-        for (var choiceIndex = 0; choiceIndex < Choices.Length; choiceIndex++)
+        for (int choiceIndex = 0; choiceIndex < Choices.Length; choiceIndex++)
         {
-            var choice = Choices[choiceIndex];
+            Choice choice = Choices[choiceIndex];
             if (choice.Kind == ChoiceKind.Directory)
             {
                 continue;
             }
-            if (!groups.TryGetValue(choice.InodeId, out var group))
+            if (!groups.TryGetValue(choice.InodeId, out (int LengthChoice, List<int> Pages) group))
             {
                 group = (-1, []);
             }

@@ -163,7 +163,7 @@ public sealed class KernelModel
     /// <returns>The file's text, or null when there is no such built-in model.</returns>
     public static string? BuiltInFile(string name)
     {
-        var model = Named.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+        KernelModel? model = Named.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
         return model is null ? null : ResourceText(model.Name);
     }
 
@@ -212,13 +212,13 @@ public sealed class KernelModel
 
     private static KernelModel BuiltIn(string name)
     {
-        var model = ModelFile.Parse(ResourceText(name), $"built-in {name}");
+        KernelModel model = ModelFile.Parse(ResourceText(name), $"built-in {name}");
         return model.Name == name ? model : throw new InvalidOperationException($"The built-in model file {name}.json names itself {model.Name}.");
     }
 
     private static string ResourceText(string name)
     {
-        using var stream = typeof(KernelModel).Assembly.GetManifestResourceStream($"Writeback.Simulation.Models.{name}.json")
+        using Stream stream = typeof(KernelModel).Assembly.GetManifestResourceStream($"Writeback.Simulation.Models.{name}.json")
             ?? throw new InvalidOperationException($"The built-in model file {name}.json is missing from the assembly.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();

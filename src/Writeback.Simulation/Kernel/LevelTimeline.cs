@@ -1,5 +1,6 @@
 using Writeback.Simulation.Exploration;
 using Writeback.Simulation.Recording;
+using Writeback.Simulation.Storage;
 namespace Writeback.Simulation.Kernel;
 
 /// <summary>The guarantees of one durability level.</summary>
@@ -64,11 +65,11 @@ internal sealed class LevelTimeline
         {
             return small;
         }
-        var checkpointIndex = crashPointIndex / CheckpointInterval;
+        int checkpointIndex = crashPointIndex / CheckpointInterval;
         var set = new HashSet<long>(_checkpoints[checkpointIndex]);
-        for (var change = _changesBefore[checkpointIndex * CheckpointInterval + 1]; change < _changesBefore[crashPointIndex + 1]; change++)
+        for (int change = _changesBefore[checkpointIndex * CheckpointInterval + 1]; change < _changesBefore[crashPointIndex + 1]; change++)
         {
-            var (_, pageKey, added) = _changes[change];
+            (int _, long pageKey, bool added) = _changes[change];
             if (added)
             {
                 set.Add(pageKey);
@@ -78,7 +79,7 @@ internal sealed class LevelTimeline
                 set.Remove(pageKey);
             }
         }
-        var pages = set.ToArray();
+        long[] pages = set.ToArray();
         Array.Sort(pages);
         return pages;
     }
@@ -106,19 +107,19 @@ internal sealed class LevelTimeline
         }
         if (crashPointIndex % CheckpointInterval == 0)
         {
-            var pages = _dirtyPages.ToArray();
+            long[] pages = _dirtyPages.ToArray();
             Array.Sort(pages);
             _checkpoints.Add(pages);
         }
         var dirtyLengths = new List<int>();
-        var metadataHash = owner.DirectoryHash(level, crashPointIndex, owner.GuaranteedDirectory(level, crashPointIndex));
-        foreach (var inode in record.Inodes)
+        UInt128 metadataHash = owner.DirectoryHash(level, crashPointIndex, owner.GuaranteedDirectory(level, crashPointIndex));
+        foreach (InodeHistory inode in record.Inodes)
         {
             if (inode.CreatedAt > crashPointIndex)
             {
                 continue;
             }
-            var guaranteed = owner.GuaranteedLength(level, inode.Id, crashPointIndex);
+            int guaranteed = owner.GuaranteedLength(level, inode.Id, crashPointIndex);
             metadataHash ^= ImageHash.Length(inode.Id, guaranteed);
             if (guaranteed != record.LengthMemoryOrdinal(inode.Id, crashPointIndex))
             {
@@ -132,14 +133,14 @@ internal sealed class LevelTimeline
     /// <summary>Guarantees each page at least the given version from crash point <paramref name="from"/>; returns whether anything changed.</summary>
     public bool GuaranteePages(int from, IReadOnlyList<(long PageKey, int Ordinal)> pages, Dictionary<long, int> memoryOrdinals)
     {
-        var changed = false;
-        foreach (var (pageKey, ordinal) in pages)
+        bool changed = false;
+        foreach ((long pageKey, int ordinal) in pages)
         {
-            if (!Pages.TryGetValue(pageKey, out var timeline))
+            if (!Pages.TryGetValue(pageKey, out List<(int From, int Ordinal)>? timeline))
             {
                 Pages.Add(pageKey, timeline = []);
             }
-            var previous = timeline.Count == 0 ? 0 : timeline[^1].Ordinal;
+            int previous = timeline.Count == 0 ? 0 : timeline[^1].Ordinal;
             if (ordinal <= previous)
             {
                 continue;
@@ -158,7 +159,7 @@ internal sealed class LevelTimeline
     /// <summary>Guarantees the length version from crash point <paramref name="from"/>; returns whether it is newer than the one guaranteed.</summary>
     public bool GuaranteeLength(int from, int inodeId, int ordinal)
     {
-        if (!Lengths.TryGetValue(inodeId, out var timeline))
+        if (!Lengths.TryGetValue(inodeId, out List<(int From, int Ordinal)>? timeline))
         {
             Lengths.Add(inodeId, timeline = []);
         }
@@ -172,7 +173,7 @@ internal sealed class LevelTimeline
 
     public void GuaranteeDirectory(int from, int directoryId, int ordinal)
     {
-        if (!Directories.TryGetValue(directoryId, out var timeline))
+        if (!Directories.TryGetValue(directoryId, out List<(int From, int Ordinal)>? timeline))
         {
             Directories.Add(directoryId, timeline = []);
         }

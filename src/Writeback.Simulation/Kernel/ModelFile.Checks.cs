@@ -31,13 +31,13 @@ internal static partial class ModelFile
         {
             throw new ModelFileException(source, "$.name", $"\"{name}\" is not a model name; allowed: letters, digits, '_', '-', '.' (no spaces), e.g. \"MyCandidate\"");
         }
-        foreach (var call in Enum.GetValues<ModelCall>())
+        foreach (ModelCall call in Enum.GetValues<ModelCall>())
         {
-            if (!effects.TryGetValue(call, out var effect) || effect is null)
+            if (!effects.TryGetValue(call, out CallEffect? effect) || effect is null)
             {
                 throw new ModelFileException(source, "$.calls", $"missing \"{JsonName(call)}\"; a model states every call: {CallNames}");
             }
-            var path = "$.calls." + JsonName(call);
+            string path = "$.calls." + JsonName(call);
             if (call is ModelCall.Fsync or ModelCall.Fdatasync or ModelCall.Sync && effect.Covers != CallCoverage.WholeFile)
             {
                 throw new ModelFileException(source, path + ".covers", $"\"range\" contradicts {JsonName(call)}, which has no range; allowed: wholeFile");
@@ -47,7 +47,7 @@ internal static partial class ModelFile
                 throw new ModelFileException(source, path + ".names", "only \"sync\" and \"directoryFsync\" state \"names\"");
             }
         }
-        foreach (var (stronger, weaker, why) in Orderings)
+        foreach ((ModelCall stronger, ModelCall weaker, string? why) in Orderings)
         {
             if (WeakerIn(effects[stronger], effects[weaker]) is { } field)
             {
@@ -81,10 +81,10 @@ internal static partial class ModelFile
         text.Append("{\n  \"name\": ").Append(Quote(model.Name)).Append(",\n");
         text.Append("  \"description\": ").Append(Quote(model.Description)).Append(",\n");
         text.Append("  \"calls\": {\n");
-        var calls = Enum.GetValues<ModelCall>();
-        for (var index = 0; index < calls.Length; index++)
+        ModelCall[] calls = Enum.GetValues<ModelCall>();
+        for (int index = 0; index < calls.Length; index++)
         {
-            var effect = model.Calls[calls[index]];
+            CallEffect effect = model.Calls[calls[index]];
             text.Append("    ").Append(Quote(JsonName(calls[index]))).Append(": { ");
             if (calls[index] == ModelCall.DirectoryFsync)
             {
@@ -115,7 +115,7 @@ internal static partial class ModelFile
     private static string Quote(string value)
     {
         var text = new StringBuilder("\"");
-        foreach (var c in value)
+        foreach (char c in value)
         {
             text.Append(c switch
             {

@@ -45,25 +45,25 @@ internal static partial class ModelFile
         }
         using (document)
         {
-            var root = document.RootElement;
+            JsonElement root = document.RootElement;
             RequireObject(root, source, "$");
             CheckKeys(root, source, "$", TopKeys);
-            var name = RequiredString(root, source, "name");
-            var description = root.TryGetProperty("description", out var d) ? String(d, source, "$.description") : "";
-            var calls = Required(root, source, "$", "calls");
+            string name = RequiredString(root, source, "name");
+            string description = root.TryGetProperty("description", out JsonElement d) ? String(d, source, "$.description") : "";
+            JsonElement calls = Required(root, source, "$", "calls");
             RequireObject(calls, source, "$.calls");
             CheckKeys(calls, source, "$.calls", [.. Enum.GetValues<ModelCall>().Select(JsonName)]);
             var effects = new Dictionary<ModelCall, CallEffect>();
-            foreach (var call in Enum.GetValues<ModelCall>())
+            foreach (ModelCall call in Enum.GetValues<ModelCall>())
             {
-                var path = "$.calls." + JsonName(call);
-                if (!calls.TryGetProperty(JsonName(call), out var effect))
+                string path = "$.calls." + JsonName(call);
+                if (!calls.TryGetProperty(JsonName(call), out JsonElement effect))
                 {
                     throw new ModelFileException(source, "$.calls", $"missing \"{JsonName(call)}\"; a model states every call: {CallNames}");
                 }
                 effects[call] = Effect(effect, source, path, call);
             }
-            var names = root.TryGetProperty("names", out var n) ? Names(n, source) : new NameSemantics();
+            NameSemantics names = root.TryGetProperty("names", out JsonElement n) ? Names(n, source) : new NameSemantics();
             return new KernelModel(name, description, effects, names, source);
         }
     }
@@ -72,10 +72,10 @@ internal static partial class ModelFile
     {
         RequireObject(element, source, path);
         CheckKeys(element, source, path, EffectKeys);
-        var names = element.TryGetProperty("names", out var namesElement) ? Level(namesElement, source, path + ".names") : DurabilityLevel.None;
+        DurabilityLevel names = element.TryGetProperty("names", out JsonElement namesElement) ? Level(namesElement, source, path + ".names") : DurabilityLevel.None;
         if (call is ModelCall.DirectoryFsync)
         {
-            foreach (var property in element.EnumerateObject().Where(p => p.Name != "names"))
+            foreach (JsonProperty property in element.EnumerateObject().Where(p => p.Name != "names"))
             {
                 throw new ModelFileException(source, path + "." + property.Name, "a directory fsync states only \"names\" (the level its entries reach)");
             }
@@ -85,10 +85,10 @@ internal static partial class ModelFile
         {
             throw new ModelFileException(source, path + ".names", "only \"sync\" and \"directoryFsync\" state \"names\"; a file call's name rules are in $.names");
         }
-        var covers = element.TryGetProperty("covers", out var c) ? Coverage(c, source, path + ".covers") : throw Missing(source, path, "covers");
-        var data = element.TryGetProperty("data", out var dataElement) ? Level(dataElement, source, path + ".data") : throw Missing(source, path, "data");
-        var length = element.TryGetProperty("length", out var l) ? Level(l, source, path + ".length") : throw Missing(source, path, "length");
-        var startsIo = element.TryGetProperty("startsIo", out var s) && Boolean(s, source, path + ".startsIo");
+        CallCoverage covers = element.TryGetProperty("covers", out JsonElement c) ? Coverage(c, source, path + ".covers") : throw Missing(source, path, "covers");
+        DurabilityLevel data = element.TryGetProperty("data", out JsonElement dataElement) ? Level(dataElement, source, path + ".data") : throw Missing(source, path, "data");
+        DurabilityLevel length = element.TryGetProperty("length", out JsonElement l) ? Level(l, source, path + ".length") : throw Missing(source, path, "length");
+        bool startsIo = element.TryGetProperty("startsIo", out JsonElement s) && Boolean(s, source, path + ".startsIo");
         return new CallEffect(covers, data, length, startsIo) { Names = names };
     }
 
@@ -96,7 +96,7 @@ internal static partial class ModelFile
     {
         RequireObject(element, source, "$.names");
         CheckKeys(element, source, "$.names", NameKeys);
-        bool Flag(string key, bool fallback) => element.TryGetProperty(key, out var value) ? Boolean(value, source, "$.names." + key) : fallback;
+        bool Flag(string key, bool fallback) => element.TryGetProperty(key, out JsonElement value) ? Boolean(value, source, "$.names." + key) : fallback;
         return new NameSemantics
         {
             DirectoryFsyncRequired = Flag("directoryFsyncRequired", true),
@@ -131,7 +131,7 @@ internal static partial class ModelFile
 
     private static void CheckKeys(JsonElement element, string source, string path, string[] allowed)
     {
-        foreach (var property in element.EnumerateObject())
+        foreach (JsonProperty property in element.EnumerateObject())
         {
             if (!allowed.Contains(property.Name, StringComparer.Ordinal))
             {
@@ -141,7 +141,7 @@ internal static partial class ModelFile
     }
 
     private static JsonElement Required(JsonElement element, string source, string path, string key) =>
-        element.TryGetProperty(key, out var value) ? value : throw Missing(source, path, key);
+        element.TryGetProperty(key, out JsonElement value) ? value : throw Missing(source, path, key);
 
     private static string RequiredString(JsonElement element, string source, string key) => String(Required(element, source, "$", key), source, "$." + key);
 

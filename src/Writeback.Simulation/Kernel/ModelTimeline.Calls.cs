@@ -18,14 +18,14 @@ internal sealed partial class ModelTimeline
         ApplyNameRules(call, crashPointIndex, memoryOrdinals);
         if (call is { Kind: CallKind.Rename, Outcome: CallOutcome.Returned, Path: { } source, TargetPath: { } target } && _record.HasSubdirectories)
         {
-            var after = _record.DirectoryMemoryOrdinal(crashPointIndex + 1);
-            var sourceParent = DirectoryIdAt(_record.DirectoryMemoryOrdinal(crashPointIndex), MemoryStorage.ParentOf(source));
-            var targetParent = DirectoryIdAt(after, MemoryStorage.ParentOf(target));
+            int after = _record.DirectoryMemoryOrdinal(crashPointIndex + 1);
+            int sourceParent = DirectoryIdAt(_record.DirectoryMemoryOrdinal(crashPointIndex), MemoryStorage.ParentOf(source));
+            int targetParent = DirectoryIdAt(after, MemoryStorage.ParentOf(target));
             if (sourceParent != targetParent)
             {
                 // The target directory and every directory above it: the chain the new name needs.
                 var targets = new List<int> { targetParent };
-                for (var path = MemoryStorage.ParentOf(target); path.Length > 0;)
+                for (string path = MemoryStorage.ParentOf(target); path.Length > 0;)
                 {
                     path = MemoryStorage.ParentOf(path);
                     targets.Add(DirectoryIdAt(after, path));
@@ -47,8 +47,8 @@ internal sealed partial class ModelTimeline
         {
             return;
         }
-        var effect = Model.Effect(modelCall);
-        var (firstPage, lastPage) = PagesCovered(call, effect);
+        FlushEffect effect = Model.Effect(modelCall);
+        (int firstPage, int lastPage) = PagesCovered(call, effect);
         if (call.Kind == CallKind.FlushAsync)
         {
             // In flight until the program sees the task complete: the pages may or may not reach the
@@ -61,7 +61,7 @@ internal sealed partial class ModelTimeline
         }
         if (call.Kind == CallKind.FlushAsyncCompleted)
         {
-            _asyncStarts.Remove(call.StartedAt, out var started);
+            _asyncStarts.Remove(call.StartedAt, out AsyncFlush? started);
             if (started is not null)
             {
                 Guarantee(call, effect, crashPointIndex, started.Pages, started.LengthOrdinal, memoryOrdinals);
@@ -88,16 +88,16 @@ internal sealed partial class ModelTimeline
     /// </summary>
     private void GuaranteeDirectory(string path, int crashPointIndex, DurabilityLevel namesLevel)
     {
-        var memoryOrdinal = _record.DirectoryMemoryOrdinal(crashPointIndex);
-        var directoryId = path.Length == 0 ? 0 : DirectoryIdAt(memoryOrdinal, path);
-        for (var level = 1; level <= (int)namesLevel; level++)
+        int memoryOrdinal = _record.DirectoryMemoryOrdinal(crashPointIndex);
+        int directoryId = path.Length == 0 ? 0 : DirectoryIdAt(memoryOrdinal, path);
+        for (int level = 1; level <= (int)namesLevel; level++)
         {
             _levels[level].GuaranteeDirectory(crashPointIndex + 1, directoryId, memoryOrdinal);
-            foreach (var (ordinal, source, targets) in _crossRenames)
+            foreach ((int ordinal, int source, int[]? targets) in _crossRenames)
             {
                 if (ordinal <= memoryOrdinal && source == directoryId)
                 {
-                    foreach (var target in targets)
+                    foreach (int target in targets)
                     {
                         _levels[level].GuaranteeDirectory(crashPointIndex + 1, target, ordinal);
                     }
@@ -115,7 +115,7 @@ internal sealed partial class ModelTimeline
     {
         if (call.Outcome == CallOutcome.Failed)
         {
-            foreach (var (pageKey, ordinal) in pages)
+            foreach ((long pageKey, int ordinal) in pages)
             {
                 _failedVersions[pageKey] = Math.Max(ordinal, _failedVersions.GetValueOrDefault(pageKey));
             }
@@ -123,11 +123,11 @@ internal sealed partial class ModelTimeline
             return;
         }
         var written = pages.Where(page => page.Ordinal > _failedVersions.GetValueOrDefault(page.PageKey)).ToList();
-        for (var level = 1; level <= (int)effect.Data; level++)
+        for (int level = 1; level <= (int)effect.Data; level++)
         {
             HasEffect[crashPointIndex] |= _levels[level].GuaranteePages(crashPointIndex + 1, written, memoryOrdinals);
         }
-        for (var level = 1; level <= (int)effect.Length; level++)
+        for (int level = 1; level <= (int)effect.Length; level++)
         {
             HasEffect[crashPointIndex] |= _levels[level].GuaranteeLength(crashPointIndex + 1, inodeId < 0 ? call.InodeId : inodeId, lengthOrdinal);
         }
@@ -139,17 +139,17 @@ internal sealed partial class ModelTimeline
         {
             return (0, int.MaxValue);
         }
-        var firstPage = (int)(call.OffsetBytes / _record.PageSizeBytes);
-        var lastPage = call.LengthBytes == 0 ? -1 : (int)((call.OffsetBytes + call.LengthBytes - 1) / _record.PageSizeBytes);
+        int firstPage = (int)(call.OffsetBytes / _record.PageSizeBytes);
+        int lastPage = call.LengthBytes == 0 ? -1 : (int)((call.OffsetBytes + call.LengthBytes - 1) / _record.PageSizeBytes);
         return (firstPage, lastPage);
     }
 
     /// <summary>In flight: the newest version's write has started; it may complete or not (§7.2 variant 3).</summary>
     private void MarkInFlight(int inodeId, int firstPage, int lastPage, int crashPointIndex, Dictionary<long, int> memoryOrdinals)
     {
-        foreach (var pageKey in _levels[2].DirtyPagesOf(inodeId, firstPage, lastPage))
+        foreach (long pageKey in _levels[2].DirtyPagesOf(inodeId, firstPage, lastPage))
         {
-            if (!_inFlight.TryGetValue(pageKey, out var started))
+            if (!_inFlight.TryGetValue(pageKey, out List<(int From, int Ordinal)>? started))
             {
                 _inFlight.Add(pageKey, started = []);
             }

@@ -24,8 +24,8 @@ internal sealed partial class ModelTimeline
         {
             return GuaranteedNamesOf(level, 0, crashPointIndex);
         }
-        var oldest = int.MaxValue;
-        foreach (var directoryId in _directoryIds)
+        int oldest = int.MaxValue;
+        foreach (int directoryId in _directoryIds)
         {
             oldest = Math.Min(oldest, GuaranteedNamesOf(level, directoryId, crashPointIndex));
         }
@@ -38,7 +38,7 @@ internal sealed partial class ModelTimeline
     /// </summary>
     private int GuaranteedNamesOf(int level, int directoryId, int crashPointIndex) =>
         Math.Max(_directoryCreatedAt.GetValueOrDefault(directoryId),
-                 _levels[level].Directories.TryGetValue(directoryId, out var timeline) ? LookupList(timeline, crashPointIndex) : 0);
+                 _levels[level].Directories.TryGetValue(directoryId, out List<(int From, int Ordinal)>? timeline) ? LookupList(timeline, crashPointIndex) : 0);
 
     /// <summary>
     /// The names a crash image has when the directory state chosen is <paramref name="ordinal"/>: one
@@ -67,11 +67,11 @@ internal sealed partial class ModelTimeline
         {
             return ImageHash.Directory(ordinal); // a mixed state's id is beyond every recorded ordinal
         }
-        var names = NamesAt(level, crashPointIndex, ordinal);
-        var key = string.Join("\n", names.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => $"{n.Key}={n.Value}"));
+        IReadOnlyDictionary<string, int> names = NamesAt(level, crashPointIndex, ordinal);
+        string key = string.Join("\n", names.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => $"{n.Key}={n.Value}"));
         lock (_namesIds)
         {
-            if (!_namesIds.TryGetValue(key, out var id))
+            if (!_namesIds.TryGetValue(key, out int id))
             {
                 _namesIds.Add(key, id = _namesIds.Count + 1);
             }
@@ -98,10 +98,10 @@ internal sealed partial class ModelTimeline
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var visited = new HashSet<int> { 0 };
         var pending = new Queue<(int Id, string Prefix)>([(0, "")]);
-        while (pending.TryDequeue(out var directory))
+        while (pending.TryDequeue(out (int Id, string Prefix) directory))
         {
-            var state = Math.Max(ordinal, GuaranteedNamesOf(level, directory.Id, crashPointIndex));
-            foreach (var entry in ChildrenAt(state)[directory.Id])
+            int state = Math.Max(ordinal, GuaranteedNamesOf(level, directory.Id, crashPointIndex));
+            foreach (TreeEntry entry in ChildrenAt(state)[directory.Id])
             {
                 if (entry.DirectoryId < 0)
                 {
@@ -124,8 +124,8 @@ internal sealed partial class ModelTimeline
     /// <summary>The id of the directory at <paramref name="path"/> ("" the root) in a directory state, or -1.</summary>
     private int DirectoryIdAt(int ordinal, string path)
     {
-        var id = 0;
-        foreach (var part in path.Length == 0 ? [] : path.Split('/'))
+        int id = 0;
+        foreach (string part in path.Length == 0 ? [] : path.Split('/'))
         {
             id = ChildrenAt(ordinal)[id].FirstOrDefault(entry => entry.Name == part && entry.DirectoryId >= 0, new TreeEntry(0, "", 0, -1)).DirectoryId;
             if (id < 0)
@@ -139,9 +139,9 @@ internal sealed partial class ModelTimeline
     private static Dictionary<int, int> EveryDirectory(SimulationRecord record)
     {
         var createdAt = new Dictionary<int, int> { [0] = 0 };
-        for (var ordinal = 0; ordinal < record.DirectoryTrees.Count; ordinal++)
+        for (int ordinal = 0; ordinal < record.DirectoryTrees.Count; ordinal++)
         {
-            foreach (var entry in record.DirectoryTrees[ordinal] ?? [])
+            foreach (TreeEntry entry in record.DirectoryTrees[ordinal] ?? [])
             {
                 if (entry.DirectoryId > 0)
                 {

@@ -18,17 +18,17 @@ internal sealed partial class ModelTimeline
         {
             return;
         }
-        var rules = Model.Names;
-        var before = _record.DirectoryMemoryOrdinal(crashPointIndex);
-        var after = _record.DirectoryMemoryOrdinal(crashPointIndex + 1);
+        NameSemantics rules = Model.Names;
+        int before = _record.DirectoryMemoryOrdinal(crashPointIndex);
+        int after = _record.DirectoryMemoryOrdinal(crashPointIndex + 1);
         if (!rules.DirectoryFsyncRequired && after != before)
         {
             GuaranteeEveryDirectory(crashPointIndex, after, Model.DirectoryFlush);
         }
         if (rules.ReplacingRenamePersistsData && call is { Kind: CallKind.Rename, Path: { } source, TargetPath: { } target }
-            && IsFile(before, target, out _) && IsFile(before, source, out var renamed))
+            && IsFile(before, target, out _) && IsFile(before, source, out int renamed))
         {
-            var level = Model.DirectoryFlush;
+            DurabilityLevel level = Model.DirectoryFlush;
             var pages = _levels[2].DirtyPagesOf(renamed, 0, int.MaxValue).Select(pageKey => (pageKey, memoryOrdinals[pageKey])).ToList();
             Guarantee(call, new FlushEffect(level, true, level), crashPointIndex, pages, _record.LengthMemoryOrdinal(renamed, crashPointIndex),
                       memoryOrdinals, renamed);
@@ -45,9 +45,9 @@ internal sealed partial class ModelTimeline
     /// <summary>Every directory's entries guaranteed as of directory state <paramref name="ordinal"/>, from the next crash point.</summary>
     private void GuaranteeEveryDirectory(int crashPointIndex, int ordinal, DurabilityLevel namesLevel)
     {
-        for (var level = 1; level <= (int)namesLevel; level++)
+        for (int level = 1; level <= (int)namesLevel; level++)
         {
-            foreach (var directoryId in _directoryIds)
+            foreach (int directoryId in _directoryIds)
             {
                 _levels[level].GuaranteeDirectory(crashPointIndex + 1, directoryId, ordinal);
             }
@@ -61,7 +61,7 @@ internal sealed partial class ModelTimeline
     /// </summary>
     private void PersistNewestName(int inodeId, int crashPointIndex, int memoryOrdinal, DurabilityLevel namesLevel)
     {
-        var ordinal = memoryOrdinal;
+        int ordinal = memoryOrdinal;
         while (ordinal > 0 && SameNames(inodeId, ordinal, ordinal - 1))
         {
             ordinal--;
@@ -71,18 +71,18 @@ internal sealed partial class ModelTimeline
             return;
         }
         var directories = new HashSet<int>();
-        foreach (var (state, name) in NamesOf(inodeId, ordinal).Select(name => (ordinal, name)).Concat(NamesOf(inodeId, ordinal - 1).Select(name => (ordinal - 1, name))))
+        foreach ((int state, string? name) in NamesOf(inodeId, ordinal).Select(name => (ordinal, name)).Concat(NamesOf(inodeId, ordinal - 1).Select(name => (ordinal - 1, name))))
         {
-            var parent = MemoryStorage.ParentOf(name);
-            var directoryId = parent.Length == 0 ? 0 : DirectoryIdAt(state, parent);
+            string parent = MemoryStorage.ParentOf(name);
+            int directoryId = parent.Length == 0 ? 0 : DirectoryIdAt(state, parent);
             if (directoryId >= 0)
             {
                 directories.Add(directoryId);
             }
         }
-        for (var level = 1; level <= (int)namesLevel; level++)
+        for (int level = 1; level <= (int)namesLevel; level++)
         {
-            foreach (var directoryId in directories)
+            foreach (int directoryId in directories)
             {
                 _levels[level].GuaranteeDirectory(crashPointIndex + 1, directoryId, ordinal);
             }
@@ -95,11 +95,11 @@ internal sealed partial class ModelTimeline
 
     private bool SameNames(int inodeId, int ordinal, int previous)
     {
-        var older = _record.DirectoryNames(previous);
-        var count = 0;
-        foreach (var name in NamesOf(inodeId, ordinal))
+        IReadOnlyDictionary<string, int> older = _record.DirectoryNames(previous);
+        int count = 0;
+        foreach (string name in NamesOf(inodeId, ordinal))
         {
-            if (!older.TryGetValue(name, out var id) || id != inodeId)
+            if (!older.TryGetValue(name, out int id) || id != inodeId)
             {
                 return false;
             }

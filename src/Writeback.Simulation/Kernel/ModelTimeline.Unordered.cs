@@ -34,17 +34,17 @@ internal sealed partial class ModelTimeline
         {
             return [];
         }
-        var states = Enumerable.Range(guaranteed, memory - guaranteed + 1).Select(o => NamesAt(level, crashPointIndex, o)).ToArray();
-        var baseNames = states[0];
+        IReadOnlyDictionary<string, int>[] states = Enumerable.Range(guaranteed, memory - guaranteed + 1).Select(o => NamesAt(level, crashPointIndex, o)).ToArray();
+        IReadOnlyDictionary<string, int> baseNames = states[0];
         // Per changed name, the values other than the guaranteed one (-1: absent), in order of appearance.
-        var changed = states.SelectMany(s => s.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-            .Select(name => (Name: name, Values: states.Select(s => s.TryGetValue(name, out var id) ? id : -1).Distinct()
-                                                       .Where(v => v != (baseNames.TryGetValue(name, out var b) ? b : -1)).ToArray()))
+        (string Name, int[] Values)[] changed = states.SelectMany(s => s.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(name => (Name: name, Values: states.Select(s => s.TryGetValue(name, out int id) ? id : -1).Distinct()
+                                                       .Where(v => v != (baseNames.TryGetValue(name, out int b) ? b : -1)).ToArray()))
             .Where(c => c.Values.Length > 0).ToArray();
         var ids = new List<int>();
-        for (var deviations = 1; deviations <= changed.Length && ids.Count < MixedStateLimit; deviations++)
+        for (int deviations = 1; deviations <= changed.Length && ids.Count < MixedStateLimit; deviations++)
         {
-            foreach (var mix in Mixes(changed, deviations, 0, new Dictionary<string, int>(baseNames, StringComparer.Ordinal)))
+            foreach (Dictionary<string, int> mix in Mixes(changed, deviations, 0, new Dictionary<string, int>(baseNames, StringComparer.Ordinal)))
             {
                 ids.Add(MixedStateId(Reachable(mix)));
                 if (ids.Count == MixedStateLimit)
@@ -64,11 +64,11 @@ internal sealed partial class ModelTimeline
             yield return new Dictionary<string, int>(names, StringComparer.Ordinal);
             yield break;
         }
-        for (var index = first; index <= changed.Length - deviations; index++)
+        for (int index = first; index <= changed.Length - deviations; index++)
         {
-            var (name, values) = changed[index];
-            var had = names.TryGetValue(name, out var original);
-            foreach (var value in values)
+            (string? name, int[]? values) = changed[index];
+            bool had = names.TryGetValue(name, out int original);
+            foreach (int value in values)
             {
                 if (value < 0)
                 {
@@ -78,7 +78,7 @@ internal sealed partial class ModelTimeline
                 {
                     names[name] = value;
                 }
-                foreach (var mix in Mixes(changed, deviations - 1, index + 1, names))
+                foreach (Dictionary<string, int> mix in Mixes(changed, deviations - 1, index + 1, names))
                 {
                     yield return mix;
                 }
@@ -99,7 +99,7 @@ internal sealed partial class ModelTimeline
     {
         bool Named(string path)
         {
-            var slash = path.TrimEnd('/').LastIndexOf('/');
+            int slash = path.TrimEnd('/').LastIndexOf('/');
             return slash < 0 || (names.ContainsKey(path[..(slash + 1)]) && Named(path[..(slash + 1)]));
         }
         return names.Where(n => Named(n.Key)).ToDictionary(n => n.Key, n => n.Value, StringComparer.Ordinal);
@@ -107,10 +107,10 @@ internal sealed partial class ModelTimeline
 
     private int MixedStateId(Dictionary<string, int> names)
     {
-        var key = string.Join("\n", names.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => $"{n.Key}={n.Value}"));
+        string key = string.Join("\n", names.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => $"{n.Key}={n.Value}"));
         lock (_mixedStates)
         {
-            if (!_mixedIds.TryGetValue(key, out var id))
+            if (!_mixedIds.TryGetValue(key, out int id))
             {
                 id = MixedStateBase + _mixedStates.Count;
                 _mixedStates.Add(names);

@@ -24,8 +24,8 @@ internal sealed partial class ModelTimeline
         Model = model;
         _directoryCreatedAt = record.HasSubdirectories ? EveryDirectory(record) : new() { [0] = 0 };
         _directoryIds = [.. _directoryCreatedAt.Keys.Order()];
-        var crashPointCount = record.CrashPointCount;
-        foreach (var level in _levels.Skip(1))
+        int crashPointCount = record.CrashPointCount;
+        foreach (LevelTimeline? level in _levels.Skip(1))
         {
             level.Initialise(crashPointCount);
         }
@@ -33,11 +33,11 @@ internal sealed partial class ModelTimeline
         var memoryOrdinals = new Dictionary<long, int>();
         UInt128 memoryHash = 0;
         MemoryHash = new UInt128[crashPointCount];
-        for (var crashPointIndex = 0; crashPointIndex < crashPointCount; crashPointIndex++)
+        for (int crashPointIndex = 0; crashPointIndex < crashPointCount; crashPointIndex++)
         {
-            foreach (var pageKey in record.NewVersionsAt[crashPointIndex])
+            foreach (long pageKey in record.NewVersionsAt[crashPointIndex])
             {
-                memoryOrdinals.TryGetValue(pageKey, out var ordinal);
+                memoryOrdinals.TryGetValue(pageKey, out int ordinal);
                 memoryOrdinals[pageKey] = ordinal + 1;
                 memoryHash ^= ImageHash.Page(pageKey, ordinal) ^ ImageHash.Page(pageKey, ordinal + 1);
                 _levels[1].MarkDirty(pageKey, crashPointIndex);
@@ -46,7 +46,7 @@ internal sealed partial class ModelTimeline
             memoryHash ^= MemoryMetadataHash(crashPointIndex);
             MemoryHash[crashPointIndex] = memoryHash;
             memoryHash ^= MemoryMetadataHash(crashPointIndex);
-            for (var level = 1; level <= 2; level++)
+            for (int level = 1; level <= 2; level++)
             {
                 _levels[level].Snapshot(crashPointIndex, record, this, level);
             }
@@ -88,17 +88,17 @@ internal sealed partial class ModelTimeline
     /// </summary>
     public (int Lo, int Hi) EpochRange(int level, long pageKey, int crashPointIndex, int epoch)
     {
-        var memory = _record.MemoryOrdinal(pageKey, crashPointIndex);
-        var (first, last) = _record.EpochVersions(pageKey, epoch, memory);
-        var guaranteed = GuaranteedPage(level, pageKey, crashPointIndex);
+        int memory = _record.MemoryOrdinal(pageKey, crashPointIndex);
+        (int first, int last) = _record.EpochVersions(pageKey, epoch, memory);
+        int guaranteed = GuaranteedPage(level, pageKey, crashPointIndex);
         if (guaranteed >= first && guaranteed <= last)
         {
             return (guaranteed, last);
         }
-        var lo = first;
-        if (guaranteed > last && level > 0 && _levels[level].Pages.TryGetValue(pageKey, out var timeline))
+        int lo = first;
+        if (guaranteed > last && level > 0 && _levels[level].Pages.TryGetValue(pageKey, out List<(int From, int Ordinal)>? timeline))
         {
-            foreach (var (from, ordinal) in timeline)
+            foreach ((int from, int ordinal) in timeline)
             {
                 if (from <= crashPointIndex && ordinal >= first && ordinal <= last)
                 {
@@ -126,8 +126,8 @@ internal sealed partial class ModelTimeline
 
     private UInt128 MemoryMetadataHash(int crashPointIndex)
     {
-        var hash = DirectoryHash(0, crashPointIndex, _record.DirectoryMemoryOrdinal(crashPointIndex));
-        foreach (var inode in _record.Inodes)
+        UInt128 hash = DirectoryHash(0, crashPointIndex, _record.DirectoryMemoryOrdinal(crashPointIndex));
+        foreach (InodeHistory inode in _record.Inodes)
         {
             if (inode.CreatedAt <= crashPointIndex)
             {
@@ -139,11 +139,11 @@ internal sealed partial class ModelTimeline
 
     private static int Lookup<TKey>(Dictionary<TKey, List<(int From, int Ordinal)>> timelines, TKey key, int crashPointIndex)
         where TKey : notnull =>
-        timelines.TryGetValue(key, out var timeline) ? LookupList(timeline, crashPointIndex) : 0;
+        timelines.TryGetValue(key, out List<(int From, int Ordinal)>? timeline) ? LookupList(timeline, crashPointIndex) : 0;
 
     private static int LookupList(List<(int From, int Ordinal)> timeline, int crashPointIndex)
     {
-        var count = Timeline.CountAtOrBefore(timeline, crashPointIndex, static entry => entry.From);
+        int count = Timeline.CountAtOrBefore(timeline, crashPointIndex, static entry => entry.From);
         return count == 0 ? 0 : timeline[count - 1].Ordinal;
     }
 }

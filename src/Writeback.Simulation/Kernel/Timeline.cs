@@ -9,7 +9,7 @@ internal static class Timeline
         int low = 0, high = timeline.Count;
         while (low < high)
         {
-            var middle = (low + high) >>> 1;
+            int middle = (low + high) >>> 1;
             if (effectiveFrom(timeline[middle]) <= crashPointIndex)
             {
                 low = middle + 1;

@@ -104,7 +104,7 @@ internal sealed class CallRecordingStorage(IMappedStorage inner, ICallObserver o
 
         public Span<byte> GetSpan(long offset, int length)
         {
-            var span = inner.GetSpan(offset, length);
+            Span<byte> span = inner.GetSpan(offset, length);
             storage.Observer.SpanTaken(inner, offset, length);
             return span;
         }
@@ -115,7 +115,7 @@ internal sealed class CallRecordingStorage(IMappedStorage inner, ICallObserver o
 
         public void Write(long offset, ReadOnlySpan<byte> source)
         {
-            var call = File(CallKind.Write, CallText.Write(Name, offset, source.Length), offset, source.Length);
+            ObservedCall call = File(CallKind.Write, CallText.Write(Name, offset, source.Length), offset, source.Length);
             storage.Begin(call);
             try
             {
@@ -147,10 +147,10 @@ internal sealed class CallRecordingStorage(IMappedStorage inner, ICallObserver o
         /// <summary>The start and the completion of the flush are two calls; the completion is held back until the program waits (<see cref="FlushCompletions"/>).</summary>
         public Task FlushAsync(long offset, long length, CancellationToken cancellationToken = default)
         {
-            var operation = new object();
-            var started = storage.Pass(File(CallKind.FlushAsync, CallText.FlushAsyncStarted(Name, offset, length), offset, length, operation),
+            object operation = new object();
+            Task started = storage.Pass(File(CallKind.FlushAsync, CallText.FlushAsyncStarted(Name, offset, length), offset, length, operation),
                                        () => inner.FlushAsync(offset, length, cancellationToken));
-            var completion = File(CallKind.FlushAsyncCompleted, CallText.FlushAsyncCompleted(Name, offset, length), offset, length, operation);
+            ObservedCall completion = File(CallKind.FlushAsyncCompleted, CallText.FlushAsyncCompleted(Name, offset, length), offset, length, operation);
             return storage._completions.Hold(started, completion, cancellationToken);
         }
 

@@ -59,7 +59,7 @@ internal sealed class FlushCompletions(ICallObserver observer)
         {
             // Let a completion the watcher started run its continuations until they wait or end.
             SpinWait.SpinUntil(() => Volatile.Read(ref _completing) == 0 && _completionThreads.Keys.All(IsBlocked));
-            if (!_pending.TryDequeue(out var pending))
+            if (!_pending.TryDequeue(out Pending? pending))
             {
                 return;
             }
@@ -83,12 +83,12 @@ internal sealed class FlushCompletions(ICallObserver observer)
 
     private void Watch()
     {
-        var idleRounds = 0;
-        var lastActivity = Interlocked.Read(ref _activity);
-        var quietSince = Environment.TickCount64;
+        int idleRounds = 0;
+        long lastActivity = Interlocked.Read(ref _activity);
+        long quietSince = Environment.TickCount64;
         while (true)
         {
-            if (!_pending.TryPeek(out var next))
+            if (!_pending.TryPeek(out Pending? next))
             {
                 if (++idleRounds > 1000)
                 {
@@ -106,22 +106,22 @@ internal sealed class FlushCompletions(ICallObserver observer)
                 continue;
             }
             idleRounds = 0;
-            var activity = Interlocked.Read(ref _activity);
+            long activity = Interlocked.Read(ref _activity);
             if (activity != lastActivity)
             {
                 lastActivity = activity;
                 quietSince = Environment.TickCount64;
             }
-            var quietMs = Environment.TickCount64 - quietSince;
+            long quietMs = Environment.TickCount64 - quietSince;
             // A flush started on another thread than the program's (Task.Run, a continuation) also
             // waits until that thread blocks, or until the program has made no call for a while.
-            var starterWaiting = next.Starter == _program || _completionThreads.ContainsKey(next.Starter) || IsBlocked(next.Starter) || quietMs > OtherThreadQuietMs;
+            bool starterWaiting = next.Starter == _program || _completionThreads.ContainsKey(next.Starter) || IsBlocked(next.Starter) || quietMs > OtherThreadQuietMs;
             if (!Volatile.Read(ref _draining) && Volatile.Read(ref _completing) == 0 && next.Inner.IsCompleted
                 && ((ProgramIsWaiting() && starterWaiting) || quietMs > SpinFallbackMs))
             {
                 // Counted before it leaves the queue, so CompleteAll never overtakes it.
                 Interlocked.Increment(ref _completing);
-                if (!Volatile.Read(ref _draining) && _pending.TryDequeue(out var pending))
+                if (!Volatile.Read(ref _draining) && _pending.TryDequeue(out Pending? pending))
                 {
                     ThreadPool.UnsafeQueueUserWorkItem(CompleteOnPool, pending, preferLocal: false);
                     quietSince = Environment.TickCount64;
@@ -135,7 +135,7 @@ internal sealed class FlushCompletions(ICallObserver observer)
 
     private void CompleteOnPool(Pending pending)
     {
-        var thread = Thread.CurrentThread;
+        Thread thread = Thread.CurrentThread;
         _completionThreads[thread] = 0;
         Interlocked.Decrement(ref _completing);
         try
@@ -155,7 +155,7 @@ internal sealed class FlushCompletions(ICallObserver observer)
         {
             return false;
         }
-        foreach (var thread in _completionThreads.Keys)
+        foreach (Thread thread in _completionThreads.Keys)
         {
             if (!IsBlocked(thread))
             {
@@ -177,7 +177,7 @@ internal sealed class FlushCompletions(ICallObserver observer)
             pending.Source.TrySetCanceled(pending.CancellationToken);
             return;
         }
-        var error = pending.Inner.Exception?.InnerException;
+        Exception? error = pending.Inner.Exception?.InnerException;
         try
         {
             observer.BeforeCall(pending.Completion);

@@ -47,7 +47,7 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
     {
         DetectStores(_calls.Count);
         var file = call.File as MemoryFile;
-        var startedAt = -1;
+        int startedAt = -1;
         if (call.Kind == CallKind.FlushAsync)
         {
             _flushAsyncStarts[call.Operation!] = _calls.Count;
@@ -59,7 +59,7 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
         if (StorageFaults.IsDurabilityCall(call.Kind) && _failingDurabilityCalls.Contains(_durabilityCallCount++))
         {
             // The call fails with the injected errno once its arguments are checked (MemoryFile).
-            var errno = (int)faults!.Errno;
+            int errno = (int)faults!.Errno;
             if (file is null)
             {
                 memory.ArmDirectoryFailure(errno);
@@ -76,10 +76,10 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
 
     public void AfterCall(in ObservedCall call, Exception? error)
     {
-        var callIndex = _calls.Count - 1;
+        int callIndex = _calls.Count - 1;
         if (error is not null)
         {
-            var injected = call.File is MemoryFile failed ? failed.IsInjectedFailure(error) : memory.IsInjectedDirectoryFailure(error);
+            bool injected = call.File is MemoryFile failed ? failed.IsInjectedFailure(error) : memory.IsInjectedDirectoryFailure(error);
             if (injected)
             {
                 _injected.Add(error);
@@ -88,12 +88,12 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
         }
         (call.File as MemoryFile)?.Disarm();
         memory.DisarmDirectory();
-        var visibleFrom = _calls.Count;
-        for (var inodeId = _histories.Count; inodeId < memory.Inodes.Count; inodeId++)
+        int visibleFrom = _calls.Count;
+        for (int inodeId = _histories.Count; inodeId < memory.Inodes.Count; inodeId++)
         {
             _histories.Add(new InodeHistory(inodeId, visibleFrom));
         }
-        foreach (var history in _histories)
+        foreach (InodeHistory history in _histories)
         {
             RecordLengths(memory.Inodes[history.Id], history, visibleFrom);
         }
@@ -105,12 +105,12 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
         {
             _namesVersion = memory.NamesVersion;
             var names = new Dictionary<string, int>(memory.Names.Count, StringComparer.Ordinal);
-            foreach (var (name, inode) in memory.Names)
+            foreach ((string? name, Inode? inode) in memory.Names)
             {
                 names.Add(name, inode.Id);
             }
             HasSubdirectories |= memory.Directories.Count > 0;
-            foreach (var directory in memory.Directories.Keys)
+            foreach (string directory in memory.Directories.Keys)
             {
                 names.Add(directory + "/", MemoryStorage.DirectoryEntryId);
             }
@@ -122,14 +122,14 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
     /// <summary>The directory state as entries per directory (only once a subdirectory has existed).</summary>
     private TreeEntry[] Tree()
     {
-        var directories = memory.Directories;
+        IReadOnlyDictionary<string, int> directories = memory.Directories;
         int IdOf(string path) => path.Length == 0 ? 0 : directories[path];
         var entries = new List<TreeEntry>(memory.Names.Count + directories.Count);
-        foreach (var (name, inode) in memory.Names)
+        foreach ((string? name, Inode? inode) in memory.Names)
         {
             entries.Add(new TreeEntry(IdOf(MemoryStorage.ParentOf(name)), name[(name.LastIndexOf('/') + 1)..], inode.Id, -1));
         }
-        foreach (var (path, id) in directories)
+        foreach ((string? path, int id) in directories)
         {
             entries.Add(new TreeEntry(IdOf(MemoryStorage.ParentOf(path)), path[(path.LastIndexOf('/') + 1)..], MemoryStorage.DirectoryEntryId, id));
         }
@@ -166,10 +166,10 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
     /// </summary>
     private void RecordLengths(Inode inode, InodeHistory history, int visibleFrom)
     {
-        var pageSizeBytes = memory.PageSizeBytes;
-        foreach (var (lengthBytes, cutEndBytes) in inode.TakeLengthChanges())
+        int pageSizeBytes = memory.PageSizeBytes;
+        foreach ((long lengthBytes, long cutEndBytes) in inode.TakeLengthChanges())
         {
-            var oldLengthBytes = history.Lengths[^1].LengthBytes;
+            long oldLengthBytes = history.Lengths[^1].LengthBytes;
             if (oldLengthBytes == lengthBytes)
             {
                 continue;
@@ -183,9 +183,9 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
             {
                 AddPages(history.Touched, lengthBytes, 1);
             }
-            var firstCutPage = (int)Pages.CountOf(lengthBytes, pageSizeBytes);
-            var lastCutPage = (int)Pages.CountOf(Math.Min(cutEndBytes, oldLengthBytes), pageSizeBytes) - 1;
-            for (var pageIndex = firstCutPage; pageIndex <= lastCutPage; pageIndex++)
+            int firstCutPage = (int)Pages.CountOf(lengthBytes, pageSizeBytes);
+            int lastCutPage = (int)Pages.CountOf(Math.Min(cutEndBytes, oldLengthBytes), pageSizeBytes) - 1;
+            for (int pageIndex = firstCutPage; pageIndex <= lastCutPage; pageIndex++)
             {
                 history.AddVersion(pageIndex, new PageVersion(ZeroPage, visibleFrom, history.Lengths.Count - 1));
                 history.Touched.Remove(pageIndex);
@@ -202,8 +202,8 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
         {
             return;
         }
-        var pageSizeBytes = memory.PageSizeBytes;
-        for (var pageIndex = (int)(offsetBytes / pageSizeBytes); pageIndex <= (int)((offsetBytes + lengthBytes - 1) / pageSizeBytes); pageIndex++)
+        int pageSizeBytes = memory.PageSizeBytes;
+        for (int pageIndex = (int)(offsetBytes / pageSizeBytes); pageIndex <= (int)((offsetBytes + lengthBytes - 1) / pageSizeBytes); pageIndex++)
         {
             pageIndexes.Add(pageIndex);
         }
@@ -211,18 +211,18 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
 
     private void DetectStores(int visibleFrom)
     {
-        foreach (var history in _histories)
+        foreach (InodeHistory history in _histories)
         {
             if (history.Touched.Count == 0 && history.Exposed.Count == 0)
             {
                 continue;
             }
-            var inode = memory.Inodes[history.Id];
-            foreach (var pageIndex in history.Touched)
+            Inode inode = memory.Inodes[history.Id];
+            foreach (int pageIndex in history.Touched)
             {
                 CutVersion(inode, history, pageIndex, visibleFrom);
             }
-            foreach (var pageIndex in history.Exposed)
+            foreach (int pageIndex in history.Exposed)
             {
                 if (!history.Touched.Contains(pageIndex))
                 {
@@ -235,8 +235,8 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
 
     private static void CutVersion(Inode inode, InodeHistory history, int pageIndex, int visibleFrom)
     {
-        var current = inode.Page(pageIndex);
-        var last = history.LastVersion(pageIndex);
+        ReadOnlySpan<byte> current = inode.Page(pageIndex);
+        PageVersion? last = history.LastVersion(pageIndex);
         if (last is null ? !current.ContainsAnyExcept((byte)0) : current.SequenceEqual(last.Bytes))
         {
             return;

@@ -34,18 +34,18 @@ public sealed partial class SimulationRecord
         ArgumentOutOfRangeException.ThrowIfNegative(crashPointIndex);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(crashPointIndex, CallCount);
         new ExplorerOptions { AtomicWriteBytes = atomicWriteBytes }.Validate(PageSizeBytes);
-        var timeline = Timeline(model);
-        var level = ModelTimeline.LevelOf(kind);
-        var unitBytes = Math.Min(atomicWriteBytes, PageSizeBytes);
-        var tear = kind == CrashKind.PowerLoss && unitBytes < PageSizeBytes;
-        var guaranteedDirectory = timeline.GuaranteedDirectory(level, crashPointIndex);
+        ModelTimeline timeline = Timeline(model);
+        int level = ModelTimeline.LevelOf(kind);
+        int unitBytes = Math.Min(atomicWriteBytes, PageSizeBytes);
+        bool tear = kind == CrashKind.PowerLoss && unitBytes < PageSizeBytes;
+        int guaranteedDirectory = timeline.GuaranteedDirectory(level, crashPointIndex);
         reason = $"the names [{string.Join(", ", image.Keys.Order(StringComparer.Ordinal))}] are no directory state allowed at crash point {crashPointIndex}";
-        var memoryDirectory = DirectoryMemoryOrdinal(crashPointIndex);
-        var directoryStates = Enumerable.Range(guaranteedDirectory, Math.Max(0, memoryDirectory - guaranteedDirectory + 1))
+        int memoryDirectory = DirectoryMemoryOrdinal(crashPointIndex);
+        IEnumerable<int> directoryStates = Enumerable.Range(guaranteedDirectory, Math.Max(0, memoryDirectory - guaranteedDirectory + 1))
             .Concat(timeline.MixedStates(level, crashPointIndex, guaranteedDirectory, memoryDirectory));
-        foreach (var ordinal in directoryStates)
+        foreach (int ordinal in directoryStates)
         {
-            var names = ordinal >= ModelTimeline.MixedStateBase || HasSubdirectories
+            IReadOnlyDictionary<string, int> names = ordinal >= ModelTimeline.MixedStateBase || HasSubdirectories
                 ? timeline.NamesAt(level, crashPointIndex, ordinal).Where(n => n.Value != MemoryStorage.DirectoryEntryId).ToDictionary(StringComparer.Ordinal)
                 : DirectoryNames(ordinal);
             if (names.Count != image.Count || !image.Keys.All(names.ContainsKey))
@@ -63,9 +63,9 @@ public sealed partial class SimulationRecord
     private bool FilesAllowed(ModelTimeline timeline, int level, int crashPointIndex, int unitBytes, bool tear,
                               IReadOnlyDictionary<string, int> names, IReadOnlyDictionary<string, byte[]> image, out string reason)
     {
-        foreach (var (name, content) in image.OrderBy(f => f.Key, StringComparer.Ordinal))
+        foreach ((string? name, byte[]? content) in image.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
-            var inodeId = names[name];
+            int inodeId = names[name];
             var lengthOrdinals = Enumerable.Range(timeline.GuaranteedLength(level, inodeId, crashPointIndex),
                 LengthMemoryOrdinal(inodeId, crashPointIndex) - timeline.GuaranteedLength(level, inodeId, crashPointIndex) + 1).ToList();
             var matching = lengthOrdinals.Where(o => LengthBytes(inodeId, o) == content.Length).ToList();
@@ -75,7 +75,7 @@ public sealed partial class SimulationRecord
                     $"'{name}' is {content.Length} bytes long; allowed lengths: {string.Join(", ", lengthOrdinals.Select(o => LengthBytes(inodeId, o)).Distinct())}");
                 return false;
             }
-            var pagesReason = "";
+            string? pagesReason = "";
             if (!matching.Any(lengthOrdinal => PagesAllowed(timeline, level, crashPointIndex, unitBytes, tear, name, inodeId, lengthOrdinal, content, out pagesReason)))
             {
                 reason = pagesReason;
@@ -91,12 +91,12 @@ public sealed partial class SimulationRecord
                               int lengthOrdinal, byte[] content, out string reason)
     {
         reason = "";
-        for (var pageIndex = 0; (long)pageIndex * PageSizeBytes < content.Length; pageIndex++)
+        for (int pageIndex = 0; (long)pageIndex * PageSizeBytes < content.Length; pageIndex++)
         {
-            var start = pageIndex * PageSizeBytes;
-            var actual = content.AsSpan(start, Math.Min(PageSizeBytes, content.Length - start));
-            var pageKey = ImageHash.PageKey(inodeId, pageIndex);
-            var (lo, hi) = HasCuts(pageKey)
+            int start = pageIndex * PageSizeBytes;
+            Span<byte> actual = content.AsSpan(start, Math.Min(PageSizeBytes, content.Length - start));
+            long pageKey = ImageHash.PageKey(inodeId, pageIndex);
+            (int lo, int hi) = HasCuts(pageKey)
                 ? timeline.EpochRange(level, pageKey, crashPointIndex, EpochOfLength(pageKey, lengthOrdinal))
                 : (timeline.GuaranteedPage(level, pageKey, crashPointIndex), MemoryOrdinal(pageKey, crashPointIndex));
             if (!PageAllowed(unitBytes, tear, pageKey, lo, hi, actual))
@@ -111,7 +111,7 @@ public sealed partial class SimulationRecord
 
     private bool PageAllowed(int unitBytes, bool tear, long pageKey, int guaranteed, int memory, ReadOnlySpan<byte> actual)
     {
-        for (var ordinal = guaranteed; ordinal <= memory; ordinal++)
+        for (int ordinal = guaranteed; ordinal <= memory; ordinal++)
         {
             if (actual.SequenceEqual(PageBytes(pageKey, ordinal).AsSpan(0, actual.Length)))
             {
@@ -124,11 +124,11 @@ public sealed partial class SimulationRecord
         }
         // Torn: each atomic unit holds the last version whose write of that unit completed, so any
         // unit may hold any version from the guaranteed one to the newest, independently.
-        for (var start = 0; start < actual.Length; start += unitBytes)
+        for (int start = 0; start < actual.Length; start += unitBytes)
         {
-            var count = Math.Min(unitBytes, actual.Length - start);
-            var unitExplained = false;
-            for (var ordinal = guaranteed; ordinal <= memory && !unitExplained; ordinal++)
+            int count = Math.Min(unitBytes, actual.Length - start);
+            bool unitExplained = false;
+            for (int ordinal = guaranteed; ordinal <= memory && !unitExplained; ordinal++)
             {
                 unitExplained = actual.Slice(start, count).SequenceEqual(PageBytes(pageKey, ordinal).AsSpan(start, count));
             }

@@ -55,11 +55,11 @@ public sealed partial class SimulationRecord
     /// <summary>The epoch a file length version demands of a page: how many cuts of it that length version or an earlier one made.</summary>
     internal int EpochOfLength(long pageKey, int lengthOrdinal)
     {
-        if (!_cuts.TryGetValue(pageKey, out var cuts))
+        if (!_cuts.TryGetValue(pageKey, out (int VersionOrdinal, int LengthOrdinal)[]? cuts))
         {
             return 0;
         }
-        var epoch = 0;
+        int epoch = 0;
         while (epoch < cuts.Length && cuts[epoch].LengthOrdinal <= lengthOrdinal)
         {
             epoch++;
@@ -70,23 +70,23 @@ public sealed partial class SimulationRecord
     /// <summary>The versions of one epoch of a page: from its cut version (0 for the first epoch) to the one before the next cut, at most <paramref name="memoryOrdinal"/>.</summary>
     internal (int First, int Last) EpochVersions(long pageKey, int epoch, int memoryOrdinal)
     {
-        if (!_cuts.TryGetValue(pageKey, out var cuts))
+        if (!_cuts.TryGetValue(pageKey, out (int VersionOrdinal, int LengthOrdinal)[]? cuts))
         {
             return (0, memoryOrdinal);
         }
-        var first = epoch == 0 ? 0 : cuts[epoch - 1].VersionOrdinal;
-        var last = epoch < cuts.Length ? Math.Min(cuts[epoch].VersionOrdinal - 1, memoryOrdinal) : memoryOrdinal;
+        int first = epoch == 0 ? 0 : cuts[epoch - 1].VersionOrdinal;
+        int last = epoch < cuts.Length ? Math.Min(cuts[epoch].VersionOrdinal - 1, memoryOrdinal) : memoryOrdinal;
         return (first, last);
     }
 
     private static Dictionary<long, (int VersionOrdinal, int LengthOrdinal)[]> IndexCuts(InodeHistory[] inodes)
     {
         var cuts = new Dictionary<long, (int, int)[]>();
-        foreach (var inode in inodes)
+        foreach (InodeHistory inode in inodes)
         {
-            for (var pageIndex = 0; pageIndex < inode.Versions.Count; pageIndex++)
+            for (int pageIndex = 0; pageIndex < inode.Versions.Count; pageIndex++)
             {
-                var versions = inode.Versions[pageIndex];
+                List<PageVersion>? versions = inode.Versions[pageIndex];
                 if (versions is null || !versions.Any(v => v.CutAtLength >= 0))
                 {
                     continue;
@@ -169,7 +169,7 @@ public sealed partial class SimulationRecord
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _calls.Count);
-        var call = ModelCalls.Of(_calls[index]);
+        ModelCall? call = ModelCalls.Of(_calls[index]);
         return call == ModelCalls.InitialState ? null : call;
     }
 
@@ -200,7 +200,7 @@ public sealed partial class SimulationRecord
     /// <summary>The ordinal of the page version in memory at a crash point: 0 is zeros, k is the k-th recorded version.</summary>
     internal int MemoryOrdinal(long pageKey, int crashPointIndex)
     {
-        var versions = VersionsOf(pageKey);
+        List<PageVersion>? versions = VersionsOf(pageKey);
         return versions is null ? 0 : Kernel.Timeline.CountAtOrBefore(versions, crashPointIndex, static v => v.VisibleFrom);
     }
 
@@ -218,7 +218,7 @@ public sealed partial class SimulationRecord
     /// <summary>The files a directory state names (built once per state, shared by every crash point).</summary>
     internal HashSet<int> DirectoryInodes(int ordinal)
     {
-        var cached = _directoryInodes[ordinal];
+        HashSet<int>? cached = _directoryInodes[ordinal];
         if (cached is null)
         {
             cached = [.. _directory[ordinal].Names.Values.Where(id => id != MemoryStorage.DirectoryEntryId)];
@@ -241,8 +241,8 @@ public sealed partial class SimulationRecord
 
     private List<PageVersion>? VersionsOf(long pageKey)
     {
-        var versions = _inodes[ImageHash.InodeOf(pageKey)].Versions;
-        var pageIndex = ImageHash.PageOf(pageKey);
+        List<List<PageVersion>?> versions = _inodes[ImageHash.InodeOf(pageKey)].Versions;
+        int pageIndex = ImageHash.PageOf(pageKey);
         return pageIndex < versions.Count ? versions[pageIndex] : null;
     }
 
@@ -252,11 +252,11 @@ public sealed partial class SimulationRecord
     private long[][] BucketNewVersions()
     {
         var buckets = new List<long>?[_calls.Count + 1];
-        foreach (var inode in _inodes)
+        foreach (InodeHistory inode in _inodes)
         {
-            for (var pageIndex = 0; pageIndex < inode.Versions.Count; pageIndex++)
+            for (int pageIndex = 0; pageIndex < inode.Versions.Count; pageIndex++)
             {
-                foreach (var version in inode.Versions[pageIndex] ?? [])
+                foreach (PageVersion version in inode.Versions[pageIndex] ?? [])
                 {
                     (buckets[version.VisibleFrom] ??= []).Add(ImageHash.PageKey(inode.Id, pageIndex));
                 }
@@ -267,7 +267,7 @@ public sealed partial class SimulationRecord
 
     private static byte[] ZeroPageOf(int pageSizeBytes)
     {
-        var log2 = System.Numerics.BitOperations.Log2((uint)pageSizeBytes);
+        int log2 = System.Numerics.BitOperations.Log2((uint)pageSizeBytes);
         if (log2 < ZeroPages.Length)
         {
             return ZeroPages[log2] ??= new byte[pageSizeBytes];

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using System.Text.Json;
 using Writeback.Simulation.Reports;
+using System.Text.Json.Nodes;
 
 namespace Writeback.Simulation;
 
@@ -86,7 +87,7 @@ public sealed record CrashReport
         {
             return ToJson();
         }
-        var node = JsonSerializer.SerializeToNode(this, ReportJsonContext.Readable.CrashReport)!;
+        JsonNode node = JsonSerializer.SerializeToNode(this, ReportJsonContext.Readable.CrashReport)!;
         node["elapsedMs"] = Math.Round(Elapsed.TotalMilliseconds, 3);
         return node.ToJsonString(ReportJsonContext.Readable.Options);
     }

@@ -13,7 +13,7 @@ public sealed record FilePageMap(string File, IReadOnlyList<PageFate> Pages)
     /// <returns>A string as long as <see cref="Pages"/>.</returns>
     public string ToLetters() => string.Create(Pages.Count, Pages, static (span, pages) =>
     {
-        for (var pageIndex = 0; pageIndex < span.Length; pageIndex++)
+        for (int pageIndex = 0; pageIndex < span.Length; pageIndex++)
         {
             span[pageIndex] = pages[pageIndex] switch
             {

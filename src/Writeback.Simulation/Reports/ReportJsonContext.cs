@@ -32,8 +32,8 @@ internal sealed class KernelModelJsonConverter : JsonConverter<KernelModel>
 {
     public override KernelModel Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        var name = reader.GetString();
-        return name is not null && KernelModel.TryParse(name, out var model)
+        string? name = reader.GetString();
+        return name is not null && KernelModel.TryParse(name, out KernelModel? model)
             ? model
             : throw new JsonException($"Unknown kernel model '{name}'.");
     }
@@ -51,7 +51,7 @@ internal sealed class FilePageMapJsonConverter : JsonConverter<FilePageMap>
         var fates = new List<PageFate>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var property = reader.GetString();
+            string? property = reader.GetString();
             reader.Read();
             if (property == "file")
             {
@@ -59,7 +59,7 @@ internal sealed class FilePageMapJsonConverter : JsonConverter<FilePageMap>
             }
             else if (property == "pages")
             {
-                foreach (var letter in reader.GetString() ?? "")
+                foreach (char letter in reader.GetString() ?? "")
                 {
                     fates.Add(letter switch
                     {

@@ -47,9 +47,9 @@ public sealed class Acknowledgements
     /// <summary>For each crash point 0..<paramref name="crashPointCount"/>-1, how many values had been added when it was reached.</summary>
     internal int[] CountsAt(int crashPointCount)
     {
-        var counts = new int[crashPointCount];
-        var added = 0;
-        for (var crashPointIndex = 0; crashPointIndex < crashPointCount; crashPointIndex++)
+        int[] counts = new int[crashPointCount];
+        int added = 0;
+        for (int crashPointIndex = 0; crashPointIndex < crashPointCount; crashPointIndex++)
         {
             while (added < _crashPoints.Count && _crashPoints[added] <= crashPointIndex)
             {

@@ -72,13 +72,13 @@ internal sealed class Inode
     /// <summary>Reads bytes; from the image's versions where no page was copied.</summary>
     public void Read(long offsetBytes, Span<byte> destination)
     {
-        var done = 0;
+        int done = 0;
         while (done < destination.Length)
         {
-            var position = offsetBytes + done;
-            var pageIndex = position / _pageSizeBytes;
-            var inPage = (int)(position % _pageSizeBytes);
-            var count = Math.Min(_pageSizeBytes - inPage, destination.Length - done);
+            long position = offsetBytes + done;
+            long pageIndex = position / _pageSizeBytes;
+            int inPage = (int)(position % _pageSizeBytes);
+            int count = Math.Min(_pageSizeBytes - inPage, destination.Length - done);
             PageSource(pageIndex).Slice(inPage, count).CopyTo(destination[done..]);
             done += count;
         }
@@ -87,8 +87,8 @@ internal sealed class Inode
     /// <summary>A read-only view; served from the shared page version when it lies within one uncopied page.</summary>
     public ReadOnlySpan<byte> ReadOnlyView(long offsetBytes, int lengthBytes)
     {
-        var pageIndex = offsetBytes / _pageSizeBytes;
-        var inPage = (int)(offsetBytes % _pageSizeBytes);
+        long pageIndex = offsetBytes / _pageSizeBytes;
+        int inPage = (int)(offsetBytes % _pageSizeBytes);
         if (inPage + lengthBytes <= _pageSizeBytes && FromImage(pageIndex))
         {
             return _imagePage!((int)pageIndex).AsSpan(inPage, lengthBytes);
@@ -102,7 +102,7 @@ internal sealed class Inode
     /// <summary>A writable view of the page cache (within the length); copies the image pages it covers first.</summary>
     public Span<byte> WritableView(long offsetBytes, int lengthBytes)
     {
-        var memory = Memory();
+        PageMemory memory = Memory();
         if (lengthBytes > 0)
         {
             CopyImagePages(offsetBytes / _pageSizeBytes, (offsetBytes + lengthBytes - 1) / _pageSizeBytes);
@@ -117,11 +117,11 @@ internal sealed class Inode
     /// <summary>Changes the length; zeroes what is cut so a later growth reads zeros, as the kernel does.</summary>
     public void ChangeLength(long lengthBytes)
     {
-        var cutEndBytes = lengthBytes;
+        long cutEndBytes = lengthBytes;
         if (lengthBytes < LengthBytes)
         {
             cutEndBytes = PageCount * _pageSizeBytes;
-            var clearEndBytes = Math.Min(cutEndBytes, _touchedEndBytes);
+            long clearEndBytes = Math.Min(cutEndBytes, _touchedEndBytes);
             if (_memory is not null && clearEndBytes > lengthBytes)
             {
                 CopyImagePages(lengthBytes / _pageSizeBytes, lengthBytes / _pageSizeBytes);
@@ -130,7 +130,7 @@ internal sealed class Inode
             if (_imagePage is not null)
             {
                 // Pages of an image beyond the new end read zeros from now on.
-                for (var pageIndex = Pages.CountOf(lengthBytes, _pageSizeBytes); pageIndex < Math.Min(PageCount, _imagePageCount); pageIndex++)
+                for (long pageIndex = Pages.CountOf(lengthBytes, _pageSizeBytes); pageIndex < Math.Min(PageCount, _imagePageCount); pageIndex++)
                 {
                     MarkCopied(pageIndex);
                 }
@@ -152,7 +152,7 @@ internal sealed class Inode
         {
             return [];
         }
-        var changes = LengthChanges.ToArray();
+        (long LengthBytes, long CutEndBytes)[] changes = LengthChanges.ToArray();
         LengthChanges.Clear();
         return changes;
     }
@@ -177,7 +177,7 @@ internal sealed class Inode
     {
         if (_memory is null)
         {
-            var capacityBytes = Math.Max(_reservedBytes, Pages.RoundUp(LengthBytes, _pageSizeBytes));
+            long capacityBytes = Math.Max(_reservedBytes, Pages.RoundUp(LengthBytes, _pageSizeBytes));
             _memory = _imagePage is null ? new PageMemory(capacityBytes) : PageMemory.Rent(capacityBytes);
         }
         return _memory;
@@ -189,7 +189,7 @@ internal sealed class Inode
         {
             return _imagePage!((int)pageIndex);
         }
-        var startBytes = pageIndex * _pageSizeBytes;
+        long startBytes = pageIndex * _pageSizeBytes;
         if (_memory is null || startBytes >= _memory.CapacityBytes)
         {
             return ZeroPage();
@@ -203,7 +203,7 @@ internal sealed class Inode
         {
             return;
         }
-        for (var pageIndex = firstPage; pageIndex <= lastPage; pageIndex++)
+        for (long pageIndex = firstPage; pageIndex <= lastPage; pageIndex++)
         {
             if (FromImage(pageIndex))
             {

@@ -164,7 +164,7 @@ internal sealed class MemoryFile : IMappedFile
             return;
         }
         _armedErrno = null;
-        var (startBytes, endBytes) = Pages.Covering(offsetBytes, lengthBytes, PageSize);
+        (long startBytes, long endBytes) = Pages.Covering(offsetBytes, lengthBytes, PageSize);
         _poison = operation == FSync
             ? new WritebackException(FSync, Name, null, null, errno)
             : new WritebackException(MSync, Name, startBytes, endBytes - startBytes, errno);
@@ -193,7 +193,7 @@ internal sealed class MemoryFile : IMappedFile
 
     private void ValidateRange(long offset, long length, string offsetName = "offset", string lengthName = "length")
     {
-        var fileLengthBytes = Inode.LengthBytes;
+        long fileLengthBytes = Inode.LengthBytes;
         if (offset < 0 || offset > fileLengthBytes)
         {
             throw new ArgumentOutOfRangeException(offsetName, offset,

@@ -46,14 +46,14 @@ internal sealed class MemoryStorage : ISubdirectoryStorage
     {
         var storage = new MemoryStorage(image.PageSizeBytes);
         var byId = new Dictionary<int, Inode>();
-        foreach (var (name, inodeId) in image.Names)
+        foreach ((string? name, int inodeId) in image.Names)
         {
             if (inodeId == DirectoryEntryId)
             {
                 storage._directories.Add(name[..^1], storage._nextDirectoryId++);
                 continue;
             }
-            if (!byId.TryGetValue(inodeId, out var inode))
+            if (!byId.TryGetValue(inodeId, out Inode? inode))
             {
                 inode = new Inode(inodeId, image.PageSizeBytes, image.LengthOf(inodeId), pageIndex => image.Page(inodeId, pageIndex));
                 byId.Add(inodeId, inode);
@@ -70,7 +70,7 @@ internal sealed class MemoryStorage : ISubdirectoryStorage
         options ??= new MappedFileOptions();
         ValidateName(name);
         MappedFile.ValidateOptions(options); // the same checks, exceptions and messages as MappedFile.Open
-        _names.TryGetValue(name, out var inode);
+        _names.TryGetValue(name, out Inode? inode);
         switch (options.Mode)
         {
             case FileMode.CreateNew when inode is not null:
@@ -94,13 +94,13 @@ internal sealed class MemoryStorage : ISubdirectoryStorage
             inode.ChangeLength(lengthBytes);
         }
         // As MappedFile: address space up to MaxLength (default: the larger of the length and 1 GiB) is reserved at open.
-        var currentBytes = inode.LengthBytes;
+        long currentBytes = inode.LengthBytes;
         if (options.MaxLength is { } maxLength && maxLength < currentBytes)
         {
             throw new ArgumentOutOfRangeException(nameof(options), maxLength,
                 $"MappedFileOptions.MaxLength ({maxLength}) is below the length of '{name}' ({currentBytes} bytes).");
         }
-        var reservedBytes = RoundUpToPage(Math.Max(currentBytes, options.MaxLength ?? Math.Max(currentBytes, MappedFile.DefaultMaxLength)));
+        long reservedBytes = RoundUpToPage(Math.Max(currentBytes, options.MaxLength ?? Math.Max(currentBytes, MappedFile.DefaultMaxLength)));
         inode.Reserve(reservedBytes);
         return new MemoryFile(inode, name, options, PageSizeBytes, reservedBytes);
     }
@@ -139,7 +139,7 @@ internal sealed class MemoryStorage : ISubdirectoryStorage
         {
             throw new WritebackException("rename", targetName, null, null, Eisdir);
         }
-        _names.Remove(sourceName, out var inode);
+        _names.Remove(sourceName, out Inode? inode);
         SetName(targetName, inode!);
     }
 
@@ -152,7 +152,7 @@ internal sealed class MemoryStorage : ISubdirectoryStorage
     {
         ValidateName(sourceName);
         ValidateName(targetName);
-        if (!_names.TryGetValue(sourceName, out var inode))
+        if (!_names.TryGetValue(sourceName, out Inode? inode))
         {
             throw new FileNotFoundException($"link('{sourceName}', '{targetName}') failed: ENOENT (No such file or directory)", sourceName);
         }
@@ -176,8 +176,8 @@ internal sealed class MemoryStorage : ISubdirectoryStorage
     /// <summary>The parent directory of a path ("" for the root), the part before its last '/'.</summary>
     public static string ParentOf(string path)
     {
-        var trimmed = path.EndsWith('/') ? path[..^1] : path;
-        var slash = trimmed.LastIndexOf('/');
+        string trimmed = path.EndsWith('/') ? path[..^1] : path;
+        int slash = trimmed.LastIndexOf('/');
         return slash < 0 ? "" : trimmed[..slash];
     }
 
@@ -219,7 +219,7 @@ internal sealed class MemoryStorage : ISubdirectoryStorage
         {
             RequireDirectory("opendir", path);
         }
-        var prefix = path.Length == 0 ? "" : path + "/";
+        string prefix = path.Length == 0 ? "" : path + "/";
         return [.. _names.Keys.Concat(_directories.Keys)
                    .Where(p => p.StartsWith(prefix, StringComparison.Ordinal) && p.IndexOf('/', prefix.Length) < 0)
                    .Select(p => p[prefix.Length..]).Order(StringComparer.Ordinal)];
@@ -250,12 +250,12 @@ internal sealed class MemoryStorage : ISubdirectoryStorage
         _directories.Remove(targetName);
         string Moved(string path) => targetName + path[sourceName.Length..];
         bool Inside(string path) => path == sourceName || path.StartsWith(sourceName + "/", StringComparison.Ordinal);
-        foreach (var (path, id) in _directories.Where(d => Inside(d.Key)).ToList())
+        foreach ((string? path, int id) in _directories.Where(d => Inside(d.Key)).ToList())
         {
             _directories.Remove(path);
             _directories.Add(Moved(path), id);
         }
-        foreach (var (path, inode) in _names.Where(n => Inside(n.Key)).ToList())
+        foreach ((string? path, Inode? inode) in _names.Where(n => Inside(n.Key)).ToList())
         {
             _names.Remove(path);
             _names.Add(Moved(path), inode);
@@ -265,13 +265,13 @@ internal sealed class MemoryStorage : ISubdirectoryStorage
 
     private bool IsEmptyDirectory(string path)
     {
-        var prefix = path + "/";
+        string prefix = path + "/";
         return !_names.Keys.Any(n => n.StartsWith(prefix, StringComparison.Ordinal)) && !_directories.Keys.Any(d => d.StartsWith(prefix, StringComparison.Ordinal));
     }
 
     private void RequireParent(string operation, string path)
     {
-        var parent = ParentOf(path);
+        string parent = ParentOf(path);
         if (parent.Length > 0 && !_directories.ContainsKey(parent))
         {
             throw new WritebackException(operation, path, null, null, Enoent);
@@ -298,7 +298,7 @@ internal sealed class MemoryStorage : ISubdirectoryStorage
     /// <summary>Returns rented memory of a post-crash view's files to the pool.</summary>
     public void Release()
     {
-        foreach (var inode in _inodes)
+        foreach (Inode inode in _inodes)
         {
             inode.Release();
         }

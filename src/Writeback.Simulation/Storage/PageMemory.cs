@@ -46,7 +46,7 @@ internal sealed class PageMemory : IDisposable
     {
         while (lengthBytes > 0)
         {
-            var chunkBytes = (int)Math.Min(lengthBytes, 1 << 30);
+            int chunkBytes = (int)Math.Min(lengthBytes, 1 << 30);
             Span(offsetBytes, chunkBytes).Clear();
             offsetBytes += chunkBytes;
             lengthBytes -= chunkBytes;
@@ -56,9 +56,9 @@ internal sealed class PageMemory : IDisposable
     /// <summary>Copies [0, lengthBytes) into <paramref name="target"/>.</summary>
     public void CopyTo(PageMemory target, long lengthBytes)
     {
-        for (var offsetBytes = 0L; offsetBytes < lengthBytes; offsetBytes += 1 << 30)
+        for (long offsetBytes = 0L; offsetBytes < lengthBytes; offsetBytes += 1 << 30)
         {
-            var chunkBytes = (int)Math.Min(lengthBytes - offsetBytes, 1 << 30);
+            int chunkBytes = (int)Math.Min(lengthBytes - offsetBytes, 1 << 30);
             Span(offsetBytes, chunkBytes).CopyTo(target.Span(offsetBytes, chunkBytes));
         }
     }
@@ -72,10 +72,10 @@ internal sealed class PageMemory : IDisposable
     {
         lock (s_pool)
         {
-            var index = s_pool.FindIndex(block => block.CapacityBytes >= capacityBytes);
+            int index = s_pool.FindIndex(block => block.CapacityBytes >= capacityBytes);
             if (index >= 0)
             {
-                var block = s_pool[index];
+                PageMemory block = s_pool[index];
                 s_pool.RemoveAt(index);
                 return block;
             }

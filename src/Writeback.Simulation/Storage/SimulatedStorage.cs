@@ -104,7 +104,7 @@ public sealed class SimulatedStorage : ISubdirectoryStorage
     public void SetUpInitialState(Action setUp)
     {
         ArgumentNullException.ThrowIfNull(setUp);
-        var previous = _recorder.ModelCallOverride;
+        ModelCall? previous = _recorder.ModelCallOverride;
         _recorder.ModelCallOverride = ModelCalls.InitialState;
         try
         {

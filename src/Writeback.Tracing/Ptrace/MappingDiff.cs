@@ -25,18 +25,18 @@ internal sealed class MappingDiff(Func<IEnumerable<AddressSpace>> addressSpaces,
             return;
         }
         var ranges = new Dictionary<ShadowFile, List<(long Start, long End)>>();
-        foreach (var space in addressSpaces().Distinct())
+        foreach (AddressSpace? space in addressSpaces().Distinct())
         {
-            foreach (var m in space.Mappings.Where(m => m.File.Path is not null))
+            foreach (Mapping? m in space.Mappings.Where(m => m.File.Path is not null))
             {
-                if (!ranges.TryGetValue(m.File, out var list))
+                if (!ranges.TryGetValue(m.File, out List<(long Start, long End)>? list))
                 {
                     ranges.Add(m.File, list = []);
                 }
                 list.Add((m.FileOffsetBytes, m.FileOffsetBytes + (long)m.LengthBytes));
             }
         }
-        foreach (var (file, list) in ranges)
+        foreach ((ShadowFile? file, List<(long Start, long End)>? list) in ranges)
         {
             RecordFile(file, list);
         }
@@ -45,25 +45,25 @@ internal sealed class MappingDiff(Func<IEnumerable<AddressSpace>> addressSpaces,
     private void RecordFile(ShadowFile file, List<(long Start, long End)> ranges)
     {
         var pages = new SortedSet<long>();
-        foreach (var (start, end) in ranges)
+        foreach ((long start, long end) in ranges)
         {
-            for (var page = start / PageSizeBytes; page * PageSizeBytes < Math.Min(end, file.LengthBytes); page++)
+            for (long page = start / PageSizeBytes; page * PageSizeBytes < Math.Min(end, file.LengthBytes); page++)
             {
                 pages.Add(page);
             }
         }
-        var buffer = new byte[PageSizeBytes];
-        foreach (var page in pages)
+        byte[] buffer = new byte[PageSizeBytes];
+        foreach (long page in pages)
         {
-            var offsetBytes = page * PageSizeBytes;
-            var count = (int)Math.Min(PageSizeBytes, file.LengthBytes - offsetBytes);
-            var read = RandomAccess.Read(file.Handle!, buffer.AsSpan(0, count), offsetBytes);
-            var current = buffer.AsSpan(0, read);
+            long offsetBytes = page * PageSizeBytes;
+            int count = (int)Math.Min(PageSizeBytes, file.LengthBytes - offsetBytes);
+            int read = RandomAccess.Read(file.Handle!, buffer.AsSpan(0, count), offsetBytes);
+            Span<byte> current = buffer.AsSpan(0, read);
             if (current.SequenceEqual(file.Content.AsSpan((int)offsetBytes, read)))
             {
                 continue;
             }
-            var data = current.ToArray();
+            byte[] data = current.ToArray();
             events.Add(new TraceEvent(TraceEventKind.Store, 0, $"stores to {file.Path} page {page}", file.Path!, "", offsetBytes, read, 0, data));
             file.Write(offsetBytes, data);
         }

@@ -25,18 +25,18 @@ internal static unsafe class Spawner
             environment.Add($"{entry.Key}={entry.Value}");
         }
         var allocations = new List<nint>();
-        var fileActions = (void*)Marshal.AllocHGlobal(Interop.Libc.PosixSpawnFileActionsSize);
+        void* fileActions = (void*)Marshal.AllocHGlobal(Interop.Libc.PosixSpawnFileActionsSize);
         try
         {
-            var argvPointers = ToPointerArray(argv, allocations);
-            var envPointers = ToPointerArray(environment, allocations);
+            nint argvPointers = ToPointerArray(argv, allocations);
+            nint envPointers = ToPointerArray(environment, allocations);
             Interop.Libc.posix_spawn_file_actions_init(fileActions);
             Check(Interop.Libc.posix_spawn_file_actions_addopen(fileActions, 1, Utf8("/dev/null", allocations), Interop.Libc.O_WRONLY, 0), "addopen(/dev/null)");
             Check(Interop.Libc.posix_spawn_file_actions_addopen(fileActions, 2, Utf8(standardErrorPath, allocations),
                                                     Interop.Libc.O_WRONLY | Interop.Libc.O_CREAT | Interop.Libc.O_TRUNC, 0x180), "addopen(stderr)");
             Check(Interop.Libc.posix_spawn_file_actions_addchdir_np(fileActions, Utf8(directory, allocations)), $"addchdir({directory})");
             int pid;
-            var error = Interop.Libc.posix_spawn(&pid, Utf8("/bin/sh", allocations), fileActions, null, (byte**)argvPointers, (byte**)envPointers);
+            int error = Interop.Libc.posix_spawn(&pid, Utf8("/bin/sh", allocations), fileActions, null, (byte**)argvPointers, (byte**)envPointers);
             if (error != 0)
             {
                 throw Errors.FromErrno<TraceException>(error, "posix_spawn(/bin/sh)", null); // posix_spawn returns the error number
@@ -47,7 +47,7 @@ internal static unsafe class Spawner
         {
             Interop.Libc.posix_spawn_file_actions_destroy(fileActions);
             Marshal.FreeHGlobal((nint)fileActions);
-            foreach (var allocation in allocations)
+            foreach (nint allocation in allocations)
             {
                 Marshal.FreeHGlobal(allocation);
             }
@@ -64,8 +64,8 @@ internal static unsafe class Spawner
 
     private static byte* Utf8(string value, List<nint> allocations)
     {
-        var bytes = Encoding.UTF8.GetBytes(value + "\0");
-        var memory = Marshal.AllocHGlobal(bytes.Length);
+        byte[] bytes = Encoding.UTF8.GetBytes(value + "\0");
+        nint memory = Marshal.AllocHGlobal(bytes.Length);
         allocations.Add(memory);
         Marshal.Copy(bytes, 0, memory, bytes.Length);
         return (byte*)memory;
@@ -73,9 +73,9 @@ internal static unsafe class Spawner
 
     private static nint ToPointerArray(IReadOnlyList<string> values, List<nint> allocations)
     {
-        var array = Marshal.AllocHGlobal((values.Count + 1) * sizeof(nint));
+        nint array = Marshal.AllocHGlobal((values.Count + 1) * sizeof(nint));
         allocations.Add(array);
-        for (var i = 0; i < values.Count; i++)
+        for (int i = 0; i < values.Count; i++)
         {
             ((nint*)array)[i] = (nint)Utf8(values[i], allocations);
         }

@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using Writeback.Formatting;
 
 namespace Writeback.Tracing.Ptrace;
@@ -8,13 +9,13 @@ internal sealed partial class SyscallDecoder
     /// <summary>write, writev, pwrite64, pwritev, pwritev2; a write to the program's standard output is an acknowledgement.</summary>
     public void OnWrite(TracedTask task, long result)
     {
-        var a = task.Args;
-        var fd = (long)a[0];
-        var open = task.Fds.Get(fd);
-        var vectored = task.Nr is Syscall.writev or Syscall.pwritev or Syscall.pwritev2;
+        ulong[] a = task.Args;
+        long fd = (long)a[0];
+        OpenFile? open = task.Fds.Get(fd);
+        bool vectored = task.Nr is Syscall.writev or Syscall.pwritev or Syscall.pwritev2;
         if (open == OpenFile.StandardOutput && task.Nr is Syscall.write or Syscall.writev && result > 0)
         {
-            var output = vectored ? TraceeMemory.ReadIoVectors(task.Tid, a[1], (long)a[2], result) : TraceeMemory.Read(task.Tid, a[1], result);
+            byte[] output = vectored ? TraceeMemory.ReadIoVectors(task.Tid, a[1], (long)a[2], result) : TraceeMemory.Read(task.Tid, a[1], result);
             Emit(task, TraceEventKind.Output, $"{task.Call!.Name}(stdout, {Counted.Of(result, "byte")})", "", data: output);
             return;
         }
@@ -22,13 +23,13 @@ internal sealed partial class SyscallDecoder
         {
             return;
         }
-        var data = vectored ? TraceeMemory.ReadIoVectors(task.Tid, a[1], (long)a[2], result) : TraceeMemory.Read(task.Tid, a[1], result);
+        byte[] data = vectored ? TraceeMemory.ReadIoVectors(task.Tid, a[1], (long)a[2], result) : TraceeMemory.Read(task.Tid, a[1], result);
         // pwritev2's flags act on this one write: RWF_APPEND writes at the end of the file whatever the
         // offset (and moves the position only when the offset is -1); RWF_DSYNC and RWF_SYNC make it
         // synchronous like O_DSYNC/O_SYNC (pwritev2(2)). They are the sixth argument: the kernel takes
         // the offset as two halves, a[3] and a[4] ("C library/kernel differences"; x86_64 uses a[3]).
-        var writeFlags = task.Nr == Syscall.pwritev2 ? (int)a[5] : 0;
-        var offsetBytes = task.Nr switch
+        int writeFlags = task.Nr == Syscall.pwritev2 ? (int)a[5] : 0;
+        long offsetBytes = task.Nr switch
         {
             // On Linux a pwrite on an O_APPEND descriptor appends whatever the offset (pwrite(2), BUGS);
             // found by comparing with real ext4/XFS/btrfs crash images (docs/realfs.md).
@@ -38,13 +39,13 @@ internal sealed partial class SyscallDecoder
             Syscall.pwritev2 when (long)a[3] != -1 => (long)a[3],
             _ => FilePosition(task.Tid, (int)fd) - result,
         };
-        var call = $"{task.Call!.Name}({path}, offset {offsetBytes}, {Counted.Of(result, "byte")})";
+        string call = $"{task.Call!.Name}({path}, offset {offsetBytes}, {Counted.Of(result, "byte")})";
         Emit(task, TraceEventKind.Write, call, path, offsetBytes: offsetBytes, lengthBytes: result, data: data);
         file.Write(offsetBytes, data);
         if (open.IsSynchronous || (writeFlags & (Syscall.RWF_DSYNC | Syscall.RWF_SYNC)) != 0)
         {
             // The flags say which, O_SYNC (file integrity) or O_DSYNC (data integrity): a model tells them apart.
-            var synchronous = (open.Flags & Syscall.O_SYNC) == Syscall.O_SYNC || (writeFlags & Syscall.RWF_SYNC) != 0 ? Syscall.O_SYNC : Syscall.O_DSYNC;
+            int synchronous = (open.Flags & Syscall.O_SYNC) == Syscall.O_SYNC || (writeFlags & Syscall.RWF_SYNC) != 0 ? Syscall.O_SYNC : Syscall.O_DSYNC;
             Emit(task, TraceEventKind.SyncWrite, call, path, offsetBytes: offsetBytes, lengthBytes: result, flags: synchronous);
         }
     }
@@ -52,7 +53,7 @@ internal sealed partial class SyscallDecoder
     /// <summary>Whether the descriptor's open file description has O_APPEND now (the octal <c>flags:</c> line of /proc/PID/fdinfo; fcntl(F_SETFL) may have changed it since the open).</summary>
     private static bool OpenedForAppend(int tid, int fd)
     {
-        foreach (var line in File.ReadLines($"/proc/{tid}/fdinfo/{fd}"))
+        foreach (string line in File.ReadLines($"/proc/{tid}/fdinfo/{fd}"))
         {
             if (line.StartsWith("flags:", StringComparison.Ordinal))
             {
@@ -65,7 +66,7 @@ internal sealed partial class SyscallDecoder
     /// <summary>The descriptor's file position after the call, from /proc/PID/fdinfo (exact for O_APPEND and shared descriptions).</summary>
     private static long FilePosition(int tid, int fd)
     {
-        foreach (var line in File.ReadLines($"/proc/{tid}/fdinfo/{fd}"))
+        foreach (string line in File.ReadLines($"/proc/{tid}/fdinfo/{fd}"))
         {
             if (line.StartsWith("pos:", StringComparison.Ordinal))
             {
@@ -78,7 +79,7 @@ internal sealed partial class SyscallDecoder
     /// <summary>The file's length after the call, through the tracee's descriptor (a write appended at the end ends there).</summary>
     private static long FileLength(int tid, int fd)
     {
-        using var handle = File.OpenHandle($"/proc/{tid}/fd/{fd}", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using SafeFileHandle handle = File.OpenHandle($"/proc/{tid}/fd/{fd}", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         return RandomAccess.GetLength(handle);
     }
 
@@ -107,15 +108,15 @@ internal sealed partial class SyscallDecoder
         {
             return;
         }
-        var (mode, offsetBytes, lengthBytes) = ((int)task.Args[1], (long)task.Args[2], (long)task.Args[3]);
-        var call = $"fallocate({file.Path}, mode {mode}, offset {offsetBytes}, {lengthBytes})";
-        var end = offsetBytes + lengthBytes;
+        (int mode, long offsetBytes, long lengthBytes) = ((int)task.Args[1], (long)task.Args[2], (long)task.Args[3]);
+        string call = $"fallocate({file.Path}, mode {mode}, offset {offsetBytes}, {lengthBytes})";
+        long end = offsetBytes + lengthBytes;
         if ((mode & (Interop.Libc.FALLOC_FL_PUNCH_HOLE | Interop.Libc.FALLOC_FL_ZERO_RANGE)) != 0)
         {
-            var zeroEnd = (mode & Interop.Libc.FALLOC_FL_KEEP_SIZE) != 0 ? Math.Min(end, file.LengthBytes) : end;
+            long zeroEnd = (mode & Interop.Libc.FALLOC_FL_KEEP_SIZE) != 0 ? Math.Min(end, file.LengthBytes) : end;
             if (zeroEnd > offsetBytes)
             {
-                var zeros = new byte[zeroEnd - offsetBytes];
+                byte[] zeros = new byte[zeroEnd - offsetBytes];
                 Emit(task, TraceEventKind.Write, call, file.Path!, offsetBytes: offsetBytes, lengthBytes: zeros.Length, data: zeros);
                 file.Write(offsetBytes, zeros);
             }

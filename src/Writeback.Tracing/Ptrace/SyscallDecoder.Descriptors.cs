@@ -7,18 +7,18 @@ internal sealed partial class SyscallDecoder
     public void OnOpen(TracedTask task, long fd, int flags)
     {
         task.Fds.Entries.Remove((int)fd);
-        var path = Relative(ReadLink($"/proc/{task.Tid}/fd/{fd}"));
+        string? path = Relative(ReadLink($"/proc/{task.Tid}/fd/{fd}"));
         if (path is null)
         {
             return;
         }
-        var closeOnExec = (flags & Interop.Libc.O_CLOEXEC) != 0;
+        bool closeOnExec = (flags & Interop.Libc.O_CLOEXEC) != 0;
         if (Directory.Exists(Path.Combine(_directory, path)))
         {
             task.Fds.Entries[(int)fd] = (new OpenFile(null, path, flags), closeOnExec);
             return;
         }
-        var file = _names.File(path);
+        ShadowFile? file = _names.File(path);
         if (file is null)
         {
             file = new ShadowFile(path);
@@ -34,14 +34,14 @@ internal sealed partial class SyscallDecoder
 
     private static string OpenFlags(int flags)
     {
-        var access = (flags & Interop.Libc.O_ACCMODE) switch
+        string access = (flags & Interop.Libc.O_ACCMODE) switch
         {
             Interop.Libc.O_RDONLY => "O_RDONLY",
             Interop.Libc.O_WRONLY => "O_WRONLY",
             _ => "O_RDWR",
         };
         var names = new List<string> { access };
-        foreach (var (bit, name) in new[] { (Interop.Libc.O_CREAT, "O_CREAT"), (Interop.Libc.O_TRUNC, "O_TRUNC"), (Interop.Libc.O_APPEND, "O_APPEND"), (Syscall.O_DIRECT, "O_DIRECT") })
+        foreach ((int bit, string? name) in new[] { (Interop.Libc.O_CREAT, "O_CREAT"), (Interop.Libc.O_TRUNC, "O_TRUNC"), (Interop.Libc.O_APPEND, "O_APPEND"), (Syscall.O_DIRECT, "O_DIRECT") })
         {
             if ((flags & bit) != 0)
             {
@@ -62,8 +62,8 @@ internal sealed partial class SyscallDecoder
     /// <summary>close_range(first, last, flags): forgets every descriptor in [first, last].</summary>
     public void OnCloseRange(TracedTask task)
     {
-        var (first, last) = ((uint)task.Args[0], (uint)task.Args[1]);
-        foreach (var fd in task.Fds.Entries.Keys.Where(fd => (uint)fd >= first && (uint)fd <= last).ToList())
+        (uint first, uint last) = ((uint)task.Args[0], (uint)task.Args[1]);
+        foreach (int fd in task.Fds.Entries.Keys.Where(fd => (uint)fd >= first && (uint)fd <= last).ToList())
         {
             task.Fds.Entries.Remove(fd);
         }
@@ -72,7 +72,7 @@ internal sealed partial class SyscallDecoder
     /// <summary>dup, dup2, dup3, F_DUPFD: the new descriptor shares the old one's open file description.</summary>
     public void Duplicate(TracedTask task, int oldFd, int newFd, bool closeOnExec)
     {
-        if (task.Fds.Entries.TryGetValue(oldFd, out var entry))
+        if (task.Fds.Entries.TryGetValue(oldFd, out (OpenFile File, bool CloseOnExec) entry))
         {
             task.Fds.Entries[newFd] = (entry.File, closeOnExec);
         }
@@ -93,7 +93,7 @@ internal sealed partial class SyscallDecoder
             case Syscall.F_DUPFD_CLOEXEC:
                 Duplicate(task, fd, (int)result, true);
                 break;
-            case Interop.Libc.F_SETFD when task.Fds.Entries.TryGetValue(fd, out var entry):
+            case Interop.Libc.F_SETFD when task.Fds.Entries.TryGetValue(fd, out (OpenFile File, bool CloseOnExec) entry):
                 task.Fds.Entries[fd] = (entry.File, (argument & Interop.Libc.FD_CLOEXEC) != 0);
                 break;
             case Syscall.F_SETFL when task.Fds.Get(fd) is { } file:

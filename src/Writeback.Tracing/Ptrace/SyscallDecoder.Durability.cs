@@ -6,8 +6,8 @@ internal sealed partial class SyscallDecoder
     /// <summary>fsync or fdatasync (<paramref name="fileKind"/> says which) of a file or a directory.</summary>
     public void OnFsync(TracedTask task, TraceEventKind fileKind)
     {
-        var open = task.Fds.Get((long)task.Args[0]);
-        var name = task.Call!.Name;
+        OpenFile? open = task.Fds.Get((long)task.Args[0]);
+        string name = task.Call!.Name;
         if (open?.DirectoryPath is { } directory)
         {
             Emit(task, TraceEventKind.FsyncDirectory, $"{name}(directory {directory})", directory);
@@ -23,7 +23,7 @@ internal sealed partial class SyscallDecoder
     {
         if (task.Fds.Get((long)task.Args[0])?.File is { Path: { } path })
         {
-            var (offsetBytes, lengthBytes, flags) = ((long)task.Args[1], (long)task.Args[2], (int)task.Args[3]);
+            (long offsetBytes, long lengthBytes, int flags) = ((long)task.Args[1], (long)task.Args[2], (int)task.Args[3]);
             Emit(task, TraceEventKind.SyncFileRange, $"sync_file_range({path}, offset {offsetBytes}, {lengthBytes}, flags {flags})",
                  path, offsetBytes: offsetBytes, lengthBytes: lengthBytes, flags: flags);
         }
@@ -35,17 +35,17 @@ internal sealed partial class SyscallDecoder
     /// <summary>msync(addr, length, flags) becomes one event per mapped file range it covers, in file offsets.</summary>
     public void OnMsync(TracedTask task)
     {
-        var (start, end, flags) = (task.Args[0], task.Args[0] + task.Args[1], (int)task.Args[2]);
-        foreach (var m in task.Memory.Mappings.Where(m => m.Start < end && m.End > start).OrderBy(m => m.Start).ToList())
+        (ulong start, ulong end, int flags) = (task.Args[0], task.Args[0] + task.Args[1], (int)task.Args[2]);
+        foreach (Mapping? m in task.Memory.Mappings.Where(m => m.Start < end && m.End > start).OrderBy(m => m.Start).ToList())
         {
             if (m.File.Path is not { } path)
             {
                 continue;
             }
-            var from = Math.Max(start, m.Start);
-            var offsetBytes = m.FileOffsetBytes + (long)(from - m.Start);
-            var lengthBytes = (long)(Math.Min(end, m.End) - from);
-            var flagText = (flags & Interop.Libc.MS_SYNC) != 0 ? "MS_SYNC" : (flags & Interop.Libc.MS_ASYNC) != 0 ? "MS_ASYNC" : "0";
+            ulong from = Math.Max(start, m.Start);
+            long offsetBytes = m.FileOffsetBytes + (long)(from - m.Start);
+            long lengthBytes = (long)(Math.Min(end, m.End) - from);
+            string flagText = (flags & Interop.Libc.MS_SYNC) != 0 ? "MS_SYNC" : (flags & Interop.Libc.MS_ASYNC) != 0 ? "MS_ASYNC" : "0";
             if ((flags & Interop.Libc.MS_INVALIDATE) != 0)
             {
                 flagText += "|MS_INVALIDATE";

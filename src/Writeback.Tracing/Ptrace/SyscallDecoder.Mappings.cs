@@ -6,10 +6,10 @@ internal sealed partial class SyscallDecoder
     /// <summary>mmap(addr, length, prot, flags, fd, offset) returned <paramref name="address"/>.</summary>
     public void OnMmap(TracedTask task, ulong address)
     {
-        var a = task.Args;
-        var lengthBytes = MappingDiff.PageRoundUp(a[1]);
+        ulong[] a = task.Args;
+        ulong lengthBytes = MappingDiff.PageRoundUp(a[1]);
         task.Memory.Remove(address, address + lengthBytes); // MAP_FIXED replaces what was there.
-        var mapType = (int)a[3] & Syscall.MAP_TYPE;
+        int mapType = (int)a[3] & Syscall.MAP_TYPE;
         if ((mapType is not (Interop.Libc.MAP_SHARED or Syscall.MAP_SHARED_VALIDATE)) || ((int)a[2] & Interop.Libc.PROT_WRITE) == 0
             || task.Fds.Get((long)a[4])?.File is not { Path: not null } file)
         {
@@ -27,12 +27,12 @@ internal sealed partial class SyscallDecoder
     /// <summary>mremap(old, oldLength, newLength, ...) returned <paramref name="newAddress"/>: the mapping moves or changes size.</summary>
     public void OnMremap(TracedTask task, ulong newAddress)
     {
-        var a = task.Args;
-        var old = task.Memory.Mappings.FirstOrDefault(m => m.Start == a[0]);
+        ulong[] a = task.Args;
+        Mapping? old = task.Memory.Mappings.FirstOrDefault(m => m.Start == a[0]);
         task.Memory.Remove(a[0], a[0] + MappingDiff.PageRoundUp(a[1]));
         if (old is not null)
         {
-            var newLengthBytes = MappingDiff.PageRoundUp(a[2]);
+            ulong newLengthBytes = MappingDiff.PageRoundUp(a[2]);
             task.Memory.Remove(newAddress, newAddress + newLengthBytes);
             task.Memory.Mappings.Add(old with { Start = newAddress, LengthBytes = newLengthBytes });
         }

@@ -6,9 +6,9 @@ internal sealed partial class SyscallDecoder
     /// <summary>Reads the directory's files and subdirectories as they are before the program runs.</summary>
     public void SnapshotDirectory()
     {
-        foreach (var entry in new DirectoryInfo(_directory).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        foreach (FileSystemInfo entry in new DirectoryInfo(_directory).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
         {
-            var path = Path.GetRelativePath(_directory, entry.FullName);
+            string path = Path.GetRelativePath(_directory, entry.FullName);
             if (entry.LinkTarget is not null)
             {
                 throw new TraceException($"trace: {entry.FullName} is a symbolic link; links in the traced directory are not modelled");
@@ -19,7 +19,7 @@ internal sealed partial class SyscallDecoder
                 _initialFiles.Add(new TraceFile(path, true, ReadOnlyMemory<byte>.Empty));
                 continue;
             }
-            var content = File.ReadAllBytes(entry.FullName);
+            byte[] content = File.ReadAllBytes(entry.FullName);
             var file = new ShadowFile(path);
             file.Write(0, content);
             _names.AddFile(path, file);
@@ -37,15 +37,15 @@ internal sealed partial class SyscallDecoder
     /// <summary>Resolves a path argument as the kernel would start to: against the cwd or the directory descriptor (lexically; symbolic links inside are not followed).</summary>
     private static string? ResolvePath(TracedTask task, int dirFd, ulong address)
     {
-        var path = TraceeMemory.ReadString(task.Tid, address);
+        string? path = TraceeMemory.ReadString(task.Tid, address);
         if (path is null)
         {
             return null;
         }
         if (!path.StartsWith('/'))
         {
-            var baseLink = dirFd == Interop.Libc.AT_FDCWD ? $"/proc/{task.Tid}/cwd" : $"/proc/{task.Tid}/fd/{dirFd}";
-            var basePath = ReadLink(baseLink);
+            string baseLink = dirFd == Interop.Libc.AT_FDCWD ? $"/proc/{task.Tid}/cwd" : $"/proc/{task.Tid}/fd/{dirFd}";
+            string? basePath = ReadLink(baseLink);
             if (basePath is null)
             {
                 return null;
@@ -70,10 +70,10 @@ internal sealed partial class SyscallDecoder
         {
             return;
         }
-        foreach (var fullPath in task.Paths)
+        foreach (string? fullPath in task.Paths)
         {
-            var path = Relative(fullPath);
-            for (var prefix = path; prefix is { Length: > 0 }; prefix = Path.GetDirectoryName(prefix))
+            string? path = Relative(fullPath);
+            for (string? prefix = path; prefix is { Length: > 0 }; prefix = Path.GetDirectoryName(prefix))
             {
                 if (_names.File(prefix) is { } file && _symlinks.Contains(file))
                 {
@@ -103,8 +103,8 @@ internal sealed partial class SyscallDecoder
     /// <summary>rename, renameat, renameat2.</summary>
     public void OnRename(TracedTask task)
     {
-        var source = Relative(task.Paths[0]);
-        var target = Relative(task.Paths[1]);
+        string? source = Relative(task.Paths[0]);
+        string? target = Relative(task.Paths[1]);
         if (source is null && target is null)
         {
             return;
@@ -167,7 +167,7 @@ internal sealed partial class SyscallDecoder
     /// </summary>
     public void OnLink(TracedTask task)
     {
-        var target = Relative(task.Paths[1]);
+        string? target = Relative(task.Paths[1]);
         if (target is null)
         {
             return; // the new name lies outside the directory: nothing under it changes
@@ -177,11 +177,11 @@ internal sealed partial class SyscallDecoder
             var link = new ShadowFile(target);
             _names.AddFile(target, link);
             _symlinks.Add(link);
-            var contents = TraceeMemory.ReadString(task.Tid, task.Args[0]) ?? "";
+            string contents = TraceeMemory.ReadString(task.Tid, task.Args[0]) ?? "";
             Emit(task, TraceEventKind.Symlink, $"{task.Call!.Name}({contents}, {target})", target, contents);
             return;
         }
-        var source = Relative(task.Paths[0]);
+        string? source = Relative(task.Paths[0]);
         if (task.Nr == Syscall.linkat && ((int)task.Args[4] & Interop.Libc.AT_EMPTY_PATH) != 0)
         {
             Refuse($"trace: pid {task.Tid} called linkat(AT_EMPTY_PATH) to '{target}': linking an open descriptor (O_TMPFILE) is not modelled");

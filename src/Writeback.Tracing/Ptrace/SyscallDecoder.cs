@@ -43,7 +43,7 @@ internal sealed partial class SyscallDecoder
     public void Finish()
     {
         _stores.Record();
-        foreach (var file in _names.Files.Values)
+        foreach (ShadowFile file in _names.Files.Values)
         {
             file.Handle?.Dispose();
         }
@@ -53,16 +53,16 @@ internal sealed partial class SyscallDecoder
     public void OnEntry(TracedTask task)
     {
         SystemCallCount++;
-        var entry = task.Call = SyscallTable.Find(task.Nr);
+        SyscallEntry? entry = task.Call = SyscallTable.Find(task.Nr);
         task.Paths[0] = task.Paths[1] = null;
         if (entry is null)
         {
             return;
         }
-        for (var i = 0; i < entry.Paths.Length; i++)
+        for (int i = 0; i < entry.Paths.Length; i++)
         {
-            var path = entry.Paths[i];
-            var dirFd = path.DirectoryFdIndex < 0 ? Interop.Libc.AT_FDCWD : (int)task.Args[path.DirectoryFdIndex];
+            PathArgument path = entry.Paths[i];
+            int dirFd = path.DirectoryFdIndex < 0 ? Interop.Libc.AT_FDCWD : (int)task.Args[path.DirectoryFdIndex];
             task.Paths[i] = path.Index < 0 ? null : ResolvePath(task, dirFd, task.Args[path.Index]);
         }
         RefuseFollowing(task);

@@ -70,7 +70,7 @@ internal static class SyscallTable
     private static SyscallEntry?[] Index(IReadOnlyList<SyscallEntry> entries)
     {
         var byNumber = new SyscallEntry?[entries.Max(e => e.Number) + 1];
-        foreach (var entry in entries)
+        foreach (SyscallEntry entry in entries)
         {
             if (byNumber[entry.Number] is not null)
             {

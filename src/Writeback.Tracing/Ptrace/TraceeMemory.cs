@@ -12,18 +12,18 @@ internal static unsafe class TraceeMemory
     /// <summary>Reads exactly <paramref name="destination"/>.Length bytes; false if any part is unreadable.</summary>
     public static bool TryRead(int pid, ulong address, Span<byte> destination)
     {
-        var done = 0;
+        int done = 0;
         while (done < destination.Length)
         {
-            var at = address + (ulong)done;
-            var count = (int)Math.Min((ulong)(destination.Length - done), 1024 * 1024 - (at % PageSizeBytes));
+            ulong at = address + (ulong)done;
+            int count = (int)Math.Min((ulong)(destination.Length - done), 1024 * 1024 - (at % PageSizeBytes));
             // Safety: the local iovec points into a pinned span of at least count bytes; the kernel
             // checks the remote range and returns a short count or -1 instead of faulting.
             fixed (byte* local = destination[done..])
             {
                 var localIov = new Interop.IoVec { iov_base = local, iov_len = (nuint)count };
                 var remoteIov = new Interop.IoVec { iov_base = (void*)at, iov_len = (nuint)count };
-                var read = (long)Interop.Libc.process_vm_readv(pid, &localIov, 1, &remoteIov, 1, 0);
+                long read = (long)Interop.Libc.process_vm_readv(pid, &localIov, 1, &remoteIov, 1, 0);
                 if (read <= 0)
                 {
                     return false;
@@ -36,7 +36,7 @@ internal static unsafe class TraceeMemory
 
     public static byte[] Read(int pid, ulong address, long lengthBytes)
     {
-        var bytes = new byte[lengthBytes];
+        byte[] bytes = new byte[lengthBytes];
         if (!TryRead(pid, address, bytes))
         {
             throw Errors.FromErrno<TraceException>(Interop.LastErrno, $"process_vm_readv(pid {pid}, address 0x{address:x}, {lengthBytes} bytes)", null);
@@ -52,15 +52,15 @@ internal static unsafe class TraceeMemory
             return null;
         }
         Span<byte> buffer = stackalloc byte[4096];
-        var length = 0;
+        int length = 0;
         while (length < buffer.Length)
         {
-            var chunk = (int)Math.Min(PageSizeBytes - ((address + (ulong)length) % PageSizeBytes), (ulong)(buffer.Length - length));
+            int chunk = (int)Math.Min(PageSizeBytes - ((address + (ulong)length) % PageSizeBytes), (ulong)(buffer.Length - length));
             if (!TryRead(pid, address + (ulong)length, buffer.Slice(length, chunk)))
             {
                 return null;
             }
-            var nul = buffer.Slice(length, chunk).IndexOf((byte)0);
+            int nul = buffer.Slice(length, chunk).IndexOf((byte)0);
             if (nul >= 0)
             {
                 return Encoding.UTF8.GetString(buffer[..(length + nul)]);
@@ -73,13 +73,13 @@ internal static unsafe class TraceeMemory
     /// <summary>Gathers the first <paramref name="totalBytes"/> bytes of an iovec array (writev, pwritev).</summary>
     public static byte[] ReadIoVectors(int pid, ulong iovAddress, long iovCount, long totalBytes)
     {
-        var result = new byte[totalBytes];
-        var vectors = Read(pid, iovAddress, iovCount * 16);
-        var done = 0L;
-        for (var i = 0; i < iovCount && done < totalBytes; i++)
+        byte[] result = new byte[totalBytes];
+        byte[] vectors = Read(pid, iovAddress, iovCount * 16);
+        long done = 0L;
+        for (int i = 0; i < iovCount && done < totalBytes; i++)
         {
-            var baseAddress = BitConverter.ToUInt64(vectors, i * 16);
-            var length = (long)Math.Min(BitConverter.ToUInt64(vectors, (i * 16) + 8), (ulong)(totalBytes - done));
+            ulong baseAddress = BitConverter.ToUInt64(vectors, i * 16);
+            long length = (long)Math.Min(BitConverter.ToUInt64(vectors, (i * 16) + 8), (ulong)(totalBytes - done));
             if (!TryRead(pid, baseAddress, result.AsSpan((int)done, (int)length)))
             {
                 throw Errors.FromErrno<TraceException>(Interop.LastErrno, $"process_vm_readv(pid {pid}, iovec {i})", null);

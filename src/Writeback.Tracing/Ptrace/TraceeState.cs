@@ -34,7 +34,7 @@ internal sealed class ShadowFile(string path)
     {
         if (lengthBytes > Content.Length)
         {
-            var grown = new byte[Math.Max(lengthBytes, Content.Length * 2L)];
+            byte[] grown = new byte[Math.Max(lengthBytes, Content.Length * 2L)];
             Content.CopyTo(grown, 0);
             Content = grown;
         }
@@ -66,14 +66,14 @@ internal sealed class FdTable
     public FdTable Copy()
     {
         var copy = new FdTable();
-        foreach (var (fd, entry) in Entries)
+        foreach ((int fd, (OpenFile File, bool CloseOnExec) entry) in Entries)
         {
             copy.Entries.Add(fd, entry);
         }
         return copy;
     }
 
-    public OpenFile? Get(long fd) => fd is >= 0 and <= int.MaxValue && Entries.TryGetValue((int)fd, out var entry) ? entry.File : null;
+    public OpenFile? Get(long fd) => fd is >= 0 and <= int.MaxValue && Entries.TryGetValue((int)fd, out (OpenFile File, bool CloseOnExec) entry) ? entry.File : null;
 }
 
 /// <summary>A writable shared mapping of a file under the directory.</summary>
@@ -99,9 +99,9 @@ internal sealed class AddressSpace
     /// <summary>Removes [start, end) from every mapping, splitting those that straddle it.</summary>
     public void Remove(ulong start, ulong end)
     {
-        for (var i = Mappings.Count - 1; i >= 0; i--)
+        for (int i = Mappings.Count - 1; i >= 0; i--)
         {
-            var m = Mappings[i];
+            Mapping m = Mappings[i];
             if (m.End <= start || m.Start >= end)
             {
                 continue;

@@ -43,10 +43,10 @@ internal sealed unsafe class Tracer
     public Recording Run()
     {
         _decoder.SnapshotDirectory();
-        var standardError = Path.Combine(Path.GetTempPath(), $"writeback-trace-{Environment.ProcessId}-{Environment.CurrentManagedThreadId}.stderr");
+        string standardError = Path.Combine(Path.GetTempPath(), $"writeback-trace-{Environment.ProcessId}-{Environment.CurrentManagedThreadId}.stderr");
         try
         {
-            var pid = Spawner.Spawn(_program, _options.Arguments, _directory, standardError);
+            int pid = Spawner.Spawn(_program, _options.Arguments, _directory, standardError);
             _live[pid] = true;
             Seize(pid);
             int exitStatus;
@@ -77,7 +77,7 @@ internal sealed unsafe class Tracer
         }
         if (Interop.Libc.ptrace(Interop.Libc.PTRACE_SEIZE, pid, 0, Options) < 0)
         {
-            var errno = Interop.LastErrno;
+            int errno = Interop.LastErrno;
             Interop.Libc.kill(pid, Interop.Libc.SIGKILL);
             Interop.Libc.waitpid(pid, &status, Interop.Libc.__WNOTHREAD);
             _live.Clear();
@@ -111,8 +111,8 @@ internal sealed unsafe class Tracer
     /// <summary>Why PTRACE_SEIZE failed, in one line naming the likely cause.</summary>
     private static string PtraceDenied(int pid, int errno)
     {
-        var scope = File.Exists("/proc/sys/kernel/yama/ptrace_scope") ? File.ReadAllText("/proc/sys/kernel/yama/ptrace_scope").Trim() : "absent";
-        var tracer = File.ReadLines($"/proc/{Environment.ProcessId}/status").FirstOrDefault(l => l.StartsWith("TracerPid:", StringComparison.Ordinal))?.Split('\t')[^1];
+        string scope = File.Exists("/proc/sys/kernel/yama/ptrace_scope") ? File.ReadAllText("/proc/sys/kernel/yama/ptrace_scope").Trim() : "absent";
+        string? tracer = File.ReadLines($"/proc/{Environment.ProcessId}/status").FirstOrDefault(l => l.StartsWith("TracerPid:", StringComparison.Ordinal))?.Split('\t')[^1];
         return $"trace: ptrace(PTRACE_SEIZE, pid {pid}) failed: {ErrnoName.Describe(errno)}; ptrace is not permitted here "
                + $"(yama ptrace_scope={scope}; is the process already traced (our TracerPid={tracer}), or does a seccomp filter or container "
                + "(missing CAP_SYS_PTRACE, e.g. Docker without --cap-add=SYS_PTRACE) forbid it?)";
@@ -120,14 +120,14 @@ internal sealed unsafe class Tracer
 
     private int Loop(int pid)
     {
-        var exitStatus = -1;
+        int exitStatus = -1;
         while (true)
         {
             int status;
-            var tid = Interop.Libc.waitpid(-1, &status, Interop.Libc.__WALL | Interop.Libc.__WNOTHREAD);
+            int tid = Interop.Libc.waitpid(-1, &status, Interop.Libc.__WALL | Interop.Libc.__WNOTHREAD);
             if (tid < 0)
             {
-                var errno = Interop.LastErrno;
+                int errno = Interop.LastErrno;
                 // waitpid(2) lists EINTR; per the shared policy (Interop.Eintr) it is restarted, here
                 // rather than in the declaration, because this loop must also see ECHILD.
                 if (errno == Errno.EINTR)
@@ -155,11 +155,11 @@ internal sealed unsafe class Tracer
 
     private void OnStop(int tid, int status)
     {
-        var signal = Interop.Libc.WSTOPSIG(status);
-        var ptraceEvent = status >> 16; // the PTRACE_EVENT_* of an event stop sits above the stop signal (ptrace(2))
+        int signal = Interop.Libc.WSTOPSIG(status);
+        int ptraceEvent = status >> 16; // the PTRACE_EVENT_* of an event stop sits above the stop signal (ptrace(2))
         if (signal == SyscallStopSignal)
         {
-            if (_tasks.TryGetValue(tid, out var task))
+            if (_tasks.TryGetValue(tid, out TracedTask? task))
             {
                 OnSyscallStop(task);
             }
@@ -203,7 +203,7 @@ internal sealed unsafe class Tracer
                 return;
             }
             task.Nr = (long)info.EntryNr;
-            for (var i = 0; i < ArgumentCount; i++)
+            for (int i = 0; i < ArgumentCount; i++)
             {
                 task.Args[i] = info.EntryArgs[i];
             }
@@ -223,20 +223,20 @@ internal sealed unsafe class Tracer
     {
         ulong message;
         Interop.Libc.ptrace(Interop.Libc.PTRACE_GETEVENTMSG, parentTid, 0, (nint)(&message));
-        var childTid = (int)message;
+        int childTid = (int)message;
         // Every task that can report an event is known (parked tasks are stopped); the fallback only keeps the child running.
-        var parent = _tasks.GetValueOrDefault(parentTid) ?? new TracedTask(parentTid, new FdTable(), new AddressSpace());
-        var flags = ptraceEvent == Interop.Libc.PTRACE_EVENT_CLONE ? (parent.Nr == Syscall.clone3 ? parent.EntryFlags : parent.Args[0]) : 0;
-        var fds = (flags & Syscall.CLONE_FILES) != 0 ? parent.Fds : parent.Fds.Copy();
-        var memory = (flags & Syscall.CLONE_VM) != 0 || ptraceEvent == Interop.Libc.PTRACE_EVENT_VFORK ? parent.Memory : parent.Memory.Copy();
+        TracedTask parent = _tasks.GetValueOrDefault(parentTid) ?? new TracedTask(parentTid, new FdTable(), new AddressSpace());
+        ulong flags = ptraceEvent == Interop.Libc.PTRACE_EVENT_CLONE ? (parent.Nr == Syscall.clone3 ? parent.EntryFlags : parent.Args[0]) : 0;
+        FdTable fds = (flags & Syscall.CLONE_FILES) != 0 ? parent.Fds : parent.Fds.Copy();
+        AddressSpace memory = (flags & Syscall.CLONE_VM) != 0 || ptraceEvent == Interop.Libc.PTRACE_EVENT_VFORK ? parent.Memory : parent.Memory.Copy();
         memory.Users++;
         _tasks[childTid] = new TracedTask(childTid, fds, memory);
-        if (_names.TryGetValue(parentTid, out var process))
+        if (_names.TryGetValue(parentTid, out TraceTask? process))
         {
             _names[childTid] = new TraceTask(childTid, (flags & Syscall.CLONE_THREAD) != 0 ? process.Pid : childTid, process.Name);
         }
         _live[childTid] = true;
-        if (_parked.Remove(childTid, out var signal))
+        if (_parked.Remove(childTid, out int signal))
         {
             ResumeFromStop(childTid, signal);
         }
@@ -246,22 +246,22 @@ internal sealed unsafe class Tracer
     {
         ulong formerTid;
         Interop.Libc.ptrace(Interop.Libc.PTRACE_GETEVENTMSG, tid, 0, (nint)(&formerTid));
-        if ((int)formerTid != tid && _tasks.Remove((int)formerTid, out var moved))
+        if ((int)formerTid != tid && _tasks.Remove((int)formerTid, out TracedTask? moved))
         {
             _tasks.Remove(tid);
             moved.Tid = tid;
             _tasks[tid] = moved;
         }
         NameAfterExec(tid);
-        if (!_tasks.TryGetValue(tid, out var task))
+        if (!_tasks.TryGetValue(tid, out TracedTask? task))
         {
             return;
         }
         _decoder.RecordStores();
         task.Memory.Users--;
         task.Memory = new AddressSpace { Users = 1 };
-        var fds = task.Fds.Copy();
-        foreach (var fd in fds.Entries.Where(e => e.Value.CloseOnExec).Select(e => e.Key).ToList())
+        FdTable fds = task.Fds.Copy();
+        foreach (int fd in fds.Entries.Where(e => e.Value.CloseOnExec).Select(e => e.Key).ToList())
         {
             fds.Entries.Remove(fd);
         }
@@ -272,7 +272,7 @@ internal sealed unsafe class Tracer
     {
         _live.TryRemove(tid, out _);
         _parked.Remove(tid);
-        if (_tasks.Remove(tid, out var task) && --task.Memory.Users == 0 && task.Memory.Mappings.Count > 0)
+        if (_tasks.Remove(tid, out TracedTask? task) && --task.Memory.Users == 0 && task.Memory.Mappings.Count > 0)
         {
             // Stores made just before the process ended are still in the page cache: record them.
             _decoder.RecordStores();
@@ -308,7 +308,7 @@ internal sealed unsafe class Tracer
         {
             _timedOut = true;
         }
-        foreach (var tid in _live.Keys)
+        foreach (int tid in _live.Keys)
         {
             Interop.Libc.kill(tid, Interop.Libc.SIGKILL);
         }
@@ -323,7 +323,7 @@ internal sealed unsafe class Tracer
 
     private void CheckOutcome(int exitStatus, string standardErrorPath)
     {
-        var name = Path.GetFileName(_options.Program);
+        string name = Path.GetFileName(_options.Program);
         if (_refusal is not null)
         {
             throw new TraceException(_refusal);
@@ -332,8 +332,8 @@ internal sealed unsafe class Tracer
         {
             throw new TraceException($"trace: '{name}' ran past the timeout of {_options.Timeout.TotalSeconds:0.#} s; it and every process it started were killed");
         }
-        var lastError = File.Exists(standardErrorPath) ? File.ReadLines(standardErrorPath).LastOrDefault(l => l.Trim().Length > 0) : null;
-        var detail = lastError is null ? "" : $" (its last error line: {lastError.Trim()})";
+        string? lastError = File.Exists(standardErrorPath) ? File.ReadLines(standardErrorPath).LastOrDefault(l => l.Trim().Length > 0) : null;
+        string detail = lastError is null ? "" : $" (its last error line: {lastError.Trim()})";
         if (Interop.Libc.WIFSIGNALED(exitStatus))
         {
             throw new TraceException($"trace: '{name}' was killed by signal {Interop.Libc.WTERMSIG(exitStatus)}{detail}; only a run that exits with 0 is checked");

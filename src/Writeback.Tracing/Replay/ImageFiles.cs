@@ -10,7 +10,7 @@ internal static class ImageFiles
     public static string Fingerprint(IEnumerable<KeyValuePair<string, byte[]>> files)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (path, bytes) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+        foreach ((string? path, byte[]? bytes) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
             hash.AppendData(Encoding.UTF8.GetBytes(path + "\0"));
             hash.AppendData(BitConverter.GetBytes(bytes.LongLength));
@@ -23,11 +23,11 @@ internal static class ImageFiles
     public static void Write(IEnumerable<KeyValuePair<string, byte[]>> files, string directory, IEnumerable<string> directories)
     {
         Directory.CreateDirectory(directory);
-        foreach (var subdirectory in directories)
+        foreach (string subdirectory in directories)
         {
             Directory.CreateDirectory(Path.Combine(directory, subdirectory));
         }
-        foreach (var (path, bytes) in files)
+        foreach ((string? path, byte[]? bytes) in files)
         {
             if (path.EndsWith('/'))
             {
@@ -38,7 +38,7 @@ internal static class ImageFiles
             {
                 continue; // the simulator's holder of a symbolic link's target: no name of the program's
             }
-            var target = Path.Combine(directory, path);
+            string target = Path.Combine(directory, path);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             if (SymlinkTarget(bytes) is { } linkTarget)
             {
@@ -75,14 +75,14 @@ internal static class ImageFiles
     {
         using var stream = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
         stream.SetLength(bytes.LongLength);
-        var span = bytes.AsSpan();
+        Span<byte> span = bytes.AsSpan();
         for (long offset = 0; offset < bytes.LongLength;)
         {
-            var count = (int)Math.Min(BlockBytes, bytes.LongLength - offset);
+            int count = (int)Math.Min(BlockBytes, bytes.LongLength - offset);
             if (span.Slice((int)offset, count).ContainsAnyExcept((byte)0))
             {
                 // Coalesce a run of non-zero blocks into one write.
-                var end = offset + count;
+                long end = offset + count;
                 while (end < bytes.LongLength && span.Slice((int)end, (int)Math.Min(BlockBytes, bytes.LongLength - end)).ContainsAnyExcept((byte)0))
                 {
                     end += Math.Min(BlockBytes, bytes.LongLength - end);

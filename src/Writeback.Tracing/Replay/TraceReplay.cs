@@ -37,12 +37,12 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     {
         var every = new HashSet<string>(StringComparer.Ordinal);
         var names = new ShadowNamespace<string> { Moved = (_, path) => { if (path is not null) { every.Add(path); } } };
-        foreach (var path in recording.InitialFiles.Where(f => !f.IsDirectory).Select(f => f.Path))
+        foreach (string? path in recording.InitialFiles.Where(f => !f.IsDirectory).Select(f => f.Path))
         {
             names.AddFile(path, path);
             every.Add(path);
         }
-        foreach (var e in recording.Events)
+        foreach (TraceEvent e in recording.Events)
         {
             switch (e.Kind)
             {
@@ -81,14 +81,14 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
         }
         // The initial state is durable by definition: crash points before the program's first call are not the program's.
         _simulated?.EndSetup();
-        for (var eventIndex = 0; eventIndex < recording.Events.Count; eventIndex++)
+        for (int eventIndex = 0; eventIndex < recording.Events.Count; eventIndex++)
         {
-            var e = recording.Events[eventIndex];
+            TraceEvent e = recording.Events[eventIndex];
             Describe(e.Pid <= 0 ? e.Call : recording.TaskOf(e.Pid) is { } task ? $"{e.Call} in {task.Describe()}" : $"{e.Call} in pid {e.Pid}", eventIndex);
             Apply(e);
         }
         Describe(null);
-        foreach (var file in _names.Files.Values.Distinct())
+        foreach (IMappedFile? file in _names.Files.Values.Distinct())
         {
             file.Dispose();
         }
@@ -97,16 +97,16 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     /// <summary>The files and directories DIR held before the program ran, made durable (as the initial state, under every model).</summary>
     private void SetUpInitialState()
     {
-        foreach (var directory in recording.InitialFiles.Where(f => f.IsDirectory).Select(f => f.Path).Order(StringComparer.Ordinal))
+        foreach (string? directory in recording.InitialFiles.Where(f => f.IsDirectory).Select(f => f.Path).Order(StringComparer.Ordinal))
         {
             Describe($"initial state: {directory}/");
             Tree.CreateDirectory(directory);
             _names.AddDirectory(directory);
         }
-        foreach (var file in recording.InitialFiles.Where(f => !f.IsDirectory))
+        foreach (TraceFile? file in recording.InitialFiles.Where(f => !f.IsDirectory))
         {
             Describe($"initial state: {file.Path}");
-            var handle = storage.Open(file.Path, new MappedFileOptions { Mode = FileMode.CreateNew, Length = file.Content.Length });
+            IMappedFile handle = storage.Open(file.Path, new MappedFileOptions { Mode = FileMode.CreateNew, Length = file.Content.Length });
             if (file.Content.Length > 0)
             {
                 handle.Write(0, file.Content.Span);
@@ -114,15 +114,15 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
             handle.FlushFile();
             _names.AddFile(file.Path, handle);
         }
-        foreach (var (target, index) in recording.Events.Where(e => e.Kind == TraceEventKind.Symlink).Select(e => e.TargetPath).Distinct()
+        foreach ((string? target, int index) in recording.Events.Where(e => e.Kind == TraceEventKind.Symlink).Select(e => e.TargetPath).Distinct()
                      .Select((target, index) => (target, index)))
         {
             // One file per distinct target string, named only in the simulator: a symbolic link is a hard link to
             // it, so its target is durable with its name. Images show it as the symbolic link (ImageFiles.Write).
             Describe($"initial state: symbolic link target {target}");
-            var name = ImageFiles.SymlinkInodeName(index);
+            string name = ImageFiles.SymlinkInodeName(index);
             byte[] content = ImageFiles.SymlinkContent(target);
-            var handle = storage.Open(name, new MappedFileOptions { Mode = FileMode.CreateNew, Length = content.Length });
+            IMappedFile handle = storage.Open(name, new MappedFileOptions { Mode = FileMode.CreateNew, Length = content.Length });
             handle.Write(0, content);
             handle.FlushFile();
             _names.AddFile(name, handle);
@@ -172,7 +172,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
                 file.Write(e.OffsetBytes, e.Data.Span);
                 break;
             case TraceEventKind.Store when File(e) is { } file && e.OffsetBytes < file.Length:
-                var count = (int)Math.Min(e.Data.Length, file.Length - e.OffsetBytes);
+                int count = (int)Math.Min(e.Data.Length, file.Length - e.OffsetBytes);
                 e.Data.Span[..count].CopyTo(file.GetSpan(e.OffsetBytes, count));
                 break;
             case TraceEventKind.Output:
@@ -218,7 +218,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
             case TraceEventKind.SyncAll:
                 As(ModelCall.Sync, () =>
                 {
-                    foreach (var file in _names.Files.Values)
+                    foreach (IMappedFile file in _names.Files.Values)
                     {
                         file.FlushFile();
                     }
@@ -261,7 +261,7 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     /// <summary>sync/syncfs: every directory, subdirectories first (each fsync makes only its own entries durable).</summary>
     private void FlushEveryDirectory()
     {
-        foreach (var directory in _names.Subdirectories.OrderByDescending(d => d.Length))
+        foreach (string? directory in _names.Subdirectories.OrderByDescending(d => d.Length))
         {
             Tree.FlushDirectory(directory);
         }
@@ -306,9 +306,9 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     /// <summary>A range call on the page-rounded range, cut at the file's end (the kernel flushes only what exists); nothing for an empty range.</summary>
     private static void FlushRange(IMappedFile file, long offsetBytes, long lengthBytes, Action<long, long> flush)
     {
-        var pageSizeBytes = file.PageSize;
-        var start = Math.Min(Pages.RoundDown(offsetBytes, pageSizeBytes), file.Length);
-        var end = Math.Min(Pages.RoundUp(offsetBytes + lengthBytes, pageSizeBytes), file.Length);
+        int pageSizeBytes = file.PageSize;
+        long start = Math.Min(Pages.RoundDown(offsetBytes, pageSizeBytes), file.Length);
+        long end = Math.Min(Pages.RoundUp(offsetBytes + lengthBytes, pageSizeBytes), file.Length);
         if (end > start)
         {
             flush(start, end - start);

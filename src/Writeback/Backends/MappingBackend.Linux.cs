@@ -62,13 +62,13 @@ internal partial class MappingBackend
     /// </remarks>
     public virtual int Open(string path, MappedFileOptions options, out SafeHandle file, out bool created)
     {
-        var flags = OpenFlags(options);
+        int flags = OpenFlags(options);
         created = false;
         int errno;
         SafeFileDescriptorHandle fd;
         if (options.Mode == FileMode.OpenOrCreate)
         {
-            var openFlags = flags & ~Interop.Libc.O_CREAT;
+            int openFlags = flags & ~Interop.Libc.O_CREAT;
             errno = Interop.Libc.Open(path, openFlags, CreateMode, out fd);
             if (errno == Errno.ENOENT)
             {
@@ -92,14 +92,14 @@ internal partial class MappingBackend
     /// <summary>Opens a directory so it can be synced.</summary>
     public virtual int OpenDirectory(string path, out SafeHandle directory)
     {
-        var errno = Interop.Libc.Open(path, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY, 0, out var fd);
+        int errno = Interop.Libc.Open(path, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY, 0, out SafeFileDescriptorHandle? fd);
         directory = fd;
         return errno;
     }
 
     private static int OpenFlags(MappedFileOptions options)
     {
-        var flags = options.Access == FileAccess.Read ? Interop.Libc.O_RDONLY : Interop.Libc.O_RDWR;
+        int flags = options.Access == FileAccess.Read ? Interop.Libc.O_RDONLY : Interop.Libc.O_RDWR;
         return flags | options.Mode switch
         {
             FileMode.CreateNew => Interop.Libc.O_CREAT | Interop.Libc.O_EXCL,
@@ -117,7 +117,7 @@ internal partial class MappingBackend
     public virtual int GetFileLength(SafeHandle file, out long lengthBytes)
     {
         lengthBytes = Interop.Libc.lseek(Fd(file), 0, Interop.Libc.SEEK_END);
-        var errno = Interop.Eintr.NoRetry(lengthBytes);
+        int errno = Interop.Eintr.NoRetry(lengthBytes);
         lengthBytes = Math.Max(lengthBytes, 0);
         return errno;
     }
@@ -126,7 +126,7 @@ internal partial class MappingBackend
     /// <remarks>mmap(NULL, reserved, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE): no memory and no swap is committed.</remarks>
     public virtual int Reserve(long reservedBytes, out SafeMappingHandle reservation)
     {
-        var errno = MapAt(0, reservedBytes, Interop.Libc.PROT_NONE, ReservationFlags, SafeFileDescriptorHandle.None, 0, out var address);
+        int errno = MapAt(0, reservedBytes, Interop.Libc.PROT_NONE, ReservationFlags, SafeFileDescriptorHandle.None, 0, out nint address);
         reservation = errno == 0 ? new SafeMappingHandle(address, reservedBytes) : new SafeMappingHandle();
         return errno;
     }
@@ -134,7 +134,7 @@ internal partial class MappingBackend
     /// <summary>Maps the file's page-aligned range at <paramref name="address"/>, inside a reservation.</summary>
     public virtual int Map(SafeHandle file, nint address, long offsetBytes, long lengthBytes, bool writable)
     {
-        var protection = writable ? Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE : Interop.Libc.PROT_READ;
+        int protection = writable ? Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE : Interop.Libc.PROT_READ;
         return MapAt(address, lengthBytes, protection, Interop.Libc.MAP_SHARED | Interop.Libc.MAP_FIXED, Fd(file), offsetBytes, out _);
     }
 
@@ -148,7 +148,7 @@ internal partial class MappingBackend
         // caller owns (never over memory it does not), so MAP_FIXED cannot clobber foreign mappings.
         unsafe
         {
-            var result = Interop.Libc.mmap((void*)hint, (nuint)lengthBytes, prot, flags, fd, offsetBytes);
+            void* result = Interop.Libc.mmap((void*)hint, (nuint)lengthBytes, prot, flags, fd, offsetBytes);
             address = result == Interop.Libc.MAP_FAILED ? 0 : (nint)result;
             return result == Interop.Libc.MAP_FAILED ? Interop.LastErrno : 0;
         }
@@ -170,7 +170,7 @@ internal partial class MappingBackend
         // Safety: both structs are locals of this frame, unmanaged and fixed, for the duration of the call.
         unsafe
         {
-            var errno = Interop.Eintr.NoRetry(Interop.Libc.syscall_cachestat(Interop.Libc.SYS_cachestat, Fd(file), &range, &result, 0));
+            int errno = Interop.Eintr.NoRetry(Interop.Libc.syscall_cachestat(Interop.Libc.SYS_cachestat, Fd(file), &range, &result, 0));
             if (errno != 0)
             {
                 return errno;
@@ -184,7 +184,7 @@ internal partial class MappingBackend
     /// <summary>Passes advice for the mapped range (madvise(2)).</summary>
     public virtual int Advise(nint address, long lengthBytes, MemoryAdvice advice)
     {
-        var native = advice switch
+        int native = advice switch
         {
             MemoryAdvice.Normal => Interop.Libc.MADV_NORMAL,
             MemoryAdvice.Random => Interop.Libc.MADV_RANDOM,
@@ -225,12 +225,12 @@ internal partial class MappingBackend
     private static DurabilityEngine CreateEngine()
     {
         if (Environment.GetEnvironmentVariable(IoUringVariable) is "0" or "false" or "off"
-            || (AppContext.TryGetSwitch(DisableIoUringSwitch, out var disabled) && disabled))
+            || (AppContext.TryGetSwitch(DisableIoUringSwitch, out bool disabled) && disabled))
         {
             IoUringUnavailableReason = $"forced off ({IoUringVariable}=0 or {DisableIoUringSwitch})";
             return new PoolEngine();
         }
-        var engine = IoUringEngine.TryStart(out var errno);
+        var engine = IoUringEngine.TryStart(out int errno);
         if (engine is not null)
         {
             return engine;

@@ -1,4 +1,5 @@
 using Writeback.LossyFs.Tests.Mounted;
+using Writeback.LossyFs.Tests.Programs;
 using Writeback.Simulation.Tests.Contract;
 
 namespace Writeback.LossyFs.Tests.Fidelity;
@@ -34,8 +35,8 @@ public sealed class LossyFsContractTests : StorageContract
     protected override void Verify(string name)
     {
         using var mount = TestMount.Create();
-        using var child = WorkloadProcess.Start([Verb, name, mount.Mountpoint]);
-        var (exitCode, output, error) = child.RunToEnd(120_000);
+        using ChildProcess child = WorkloadProcess.Start([Verb, name, mount.Mountpoint]);
+        (int exitCode, string? output, string? error) = child.RunToEnd(120_000);
         Assert.True(exitCode == 0, $"contract case {name} on LossyFs: exit {exitCode}\n{output}\n{error}");
     }
 }

@@ -34,30 +34,30 @@ public sealed class ModelFidelityTests(ITestOutputHelper output)
     public void RealImages_AreAllowedByLinux3_16Range_AndRealFailuresAreSimulated(string scenarioName)
     {
         Skip.If(TestMount.Unavailable() is not null, TestMount.Unavailable());
-        var scenario = BundledScenarios.All.Single(b => b.Scenario.Name == scenarioName).Scenario;
-        var record = CrashExplorer.Record(scenario);
-        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions
+        ICrashScenario scenario = BundledScenarios.All.Single(b => b.Scenario.Name == scenarioName).Scenario;
+        SimulationRecord record = CrashExplorer.Record(scenario);
+        CrashReport report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions
         {
             CrashKinds = [CrashKind.PowerLoss],
             AtomicWriteBytes = AtomicWriteBytes,
             Shrink = false,
         }).Explore(record, scenario);
-        var simulatedFailures = report.Failures.ToLookup(f => f.CrashPointIndex, f => f.Message);
+        ILookup<int, string> simulatedFailures = report.Failures.ToLookup(f => f.CrashPointIndex, f => f.Message);
         output.WriteLine($"{scenarioName}: {record.CrashPointCount} crash points; the simulator reports power-loss failures at [{string.Join(", ", simulatedFailures.Select(g => g.Key))}]");
 
         var mismatches = new List<string>();
-        var realFailures = 0;
-        for (var crashPointIndex = 0; crashPointIndex < record.CrashPointCount; crashPointIndex++)
+        int realFailures = 0;
+        for (int crashPointIndex = 0; crashPointIndex < record.CrashPointCount; crashPointIndex++)
         {
-            foreach (var crash in new[] { LossyFsCrash.KeepNone, LossyFsCrash.KeepRandom(KeepRandomSeedBase + (ulong)crashPointIndex) })
+            foreach (LossyFsCrash? crash in new[] { LossyFsCrash.KeepNone, LossyFsCrash.KeepRandom(KeepRandomSeedBase + (ulong)crashPointIndex) })
             {
                 var real = RealCrashOutcome.Run(scenario, crashPointIndex, crash);
-                var where = $"crash point {crashPointIndex} ({record.DescribeCrashPoint(crashPointIndex)}), {crash}";
+                string where = $"crash point {crashPointIndex} ({record.DescribeCrashPoint(crashPointIndex)}), {crash}";
                 if (!real.Acknowledged.SequenceEqual(record.AcknowledgedAt(crashPointIndex)))
                 {
                     mismatches.Add($"{where}: the real run acknowledged [{string.Join(", ", real.Acknowledged)}], the record [{string.Join(", ", record.AcknowledgedAt(crashPointIndex))}]");
                 }
-                if (!record.Allows(KernelModel.Linux3_16Range, CrashKind.PowerLoss, crashPointIndex, AtomicWriteBytes, real.Image, out var reason))
+                if (!record.Allows(KernelModel.Linux3_16Range, CrashKind.PowerLoss, crashPointIndex, AtomicWriteBytes, real.Image, out string? reason))
                 {
                     mismatches.Add($"{where}: real image not allowed by Linux3_16Range/PowerLoss: {reason}");
                 }

@@ -21,21 +21,21 @@ internal sealed record RealCrashOutcome(IReadOnlyDictionary<string, byte[]> Imag
     public static RealCrashOutcome Run(ICrashScenario scenario, int crashPointIndex, LossyFsCrash crash)
     {
         using var mount = TestMount.Create();
-        var acknowledged = RunWorkloadProcess(scenario.Name, crashPointIndex, mount.Mountpoint);
-        var crashResult = mount.Crash(crash.ToOptions());
+        List<long> acknowledged = RunWorkloadProcess(scenario.Name, crashPointIndex, mount.Mountpoint);
+        CrashResult crashResult = mount.Crash(crash.ToOptions());
         var image = Directory.EnumerateFiles(mount.Backing)
             .ToDictionary(path => Path.GetFileName(path), File.ReadAllBytes, StringComparer.Ordinal);
-        var check = scenario.Check(new DirectoryStorage(mount.Backing), new CrashContext(CrashKind.PowerLoss, crashPointIndex, acknowledged));
+        CheckResult check = scenario.Check(new DirectoryStorage(mount.Backing), new CrashContext(CrashKind.PowerLoss, crashPointIndex, acknowledged));
         return new RealCrashOutcome(image, acknowledged, check, crashResult);
     }
 
     /// <summary>Runs the workload in a child process (see <see cref="WorkloadProcess"/>) and returns its acknowledgements.</summary>
     private static List<long> RunWorkloadProcess(string scenarioName, int crashPointIndex, string directory)
     {
-        using var child = WorkloadProcess.Start([WorkloadProcess.Verb, scenarioName, crashPointIndex.ToString(CultureInfo.InvariantCulture), directory]);
+        using ChildProcess child = WorkloadProcess.Start([WorkloadProcess.Verb, scenarioName, crashPointIndex.ToString(CultureInfo.InvariantCulture), directory]);
         child.CloseInput();
-        var (exitCode, output, error) = child.RunToEnd(60_000);
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        (int exitCode, string? output, string? error) = child.RunToEnd(60_000);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (exitCode != 0 || !lines.Contains($"stopped {crashPointIndex.ToString(CultureInfo.InvariantCulture)}"))
         {
             throw new InvalidOperationException($"{scenarioName} workload to crash point {crashPointIndex} failed: exit {exitCode}; {output} {error}");

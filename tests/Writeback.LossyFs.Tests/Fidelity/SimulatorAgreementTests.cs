@@ -39,8 +39,8 @@ public sealed class SimulatorAgreementTests
     {
         string[] files = durableFiles.Split(' ');
         string[] operations = steps.Split("; ");
-        var allowed = SimulatedTrees(files, operations);
-        foreach (var tree in allowed)
+        List<Dictionary<string, string>> allowed = SimulatedTrees(files, operations);
+        foreach (Dictionary<string, string> tree in allowed)
         {
             for (int index = 0; index < files.Length; index++)
             {
@@ -51,7 +51,7 @@ public sealed class SimulatorAgreementTests
         }
         string? reason = TestMount.Unavailable();
         Skip.If(reason is not null, reason);
-        var real = LossyFsTree(files, operations);
+        Dictionary<string, string> real = LossyFsTree(files, operations);
         var names = allowed.Select(Show).Distinct().ToList();
         Assert.True(names.Contains(Show(real)), $"after '{steps}' LossyFs left {Show(real)}; the simulator allows only: {string.Join(" | ", names)}");
     }
@@ -62,7 +62,7 @@ public sealed class SimulatorAgreementTests
 
     private static List<Dictionary<string, string>> SimulatedTrees(string[] files, string[] operations)
     {
-        var record = CrashExplorer.Record(new SequenceScenario(files, operations));
+        SimulationRecord record = CrashExplorer.Record(new SequenceScenario(files, operations));
         return [.. CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount, new ExplorerOptions())
             .Select(image => image.ToDictionary(entry => entry.Key.TrimEnd('/'), entry => Encoding.Latin1.GetString(entry.Value)))];
     }
@@ -124,7 +124,7 @@ public sealed class SimulatorAgreementTests
                         directories.Add(parent);
                     }
                 }
-                using var file = storage.Open(files[index], new MappedFileOptions { Length = 4096 });
+                using IMappedFile file = storage.Open(files[index], new MappedFileOptions { Length = 4096 });
                 file.Write(0, Encoding.Latin1.GetBytes(Content(index)));
                 file.FlushFile();
             }

@@ -59,15 +59,15 @@ public static class WorkloadProcess
     /// <summary>Starts this assembly as a child process with <paramref name="arguments"/> (a verb and its arguments).</summary>
     internal static ChildProcess Start(IEnumerable<string> arguments)
     {
-        var assembly = typeof(WorkloadProcess).Assembly.Location;
-        var baseName = Path.ChangeExtension(assembly, null);
+        string assembly = typeof(WorkloadProcess).Assembly.Location;
+        string baseName = Path.ChangeExtension(assembly, null);
         return ChildProcess.Start("dotnet",
             ["exec", "--runtimeconfig", baseName + ".runtimeconfig.json", "--depsfile", baseName + ".deps.json", assembly, .. arguments]);
     }
 
     private static void RunScenario(string scenarioName, int crashPoint, string directory)
     {
-        var scenario = BundledScenarios.All.Single(b => b.Scenario.Name == scenarioName).Scenario;
+        ICrashScenario scenario = BundledScenarios.All.Single(b => b.Scenario.Name == scenarioName).Scenario;
         var storage = new CallLimitedStorage(new DirectoryStorage(directory), crashPoint);
         var acknowledged = new Acknowledgements();
         try
@@ -78,7 +78,7 @@ public static class WorkloadProcess
         {
             // Stopped exactly at the crash point; the scenario's files were closed on the way out.
         }
-        foreach (var value in acknowledged.Values)
+        foreach (long value in acknowledged.Values)
         {
             Console.WriteLine($"ack {value.ToString(CultureInfo.InvariantCulture)}");
         }

@@ -33,7 +33,7 @@ internal sealed class ModelGenerator(ulong seed)
         {
             return _pending.Dequeue();
         }
-        var image = oracle.VisibleImage();
+        SortedDictionary<string, ExpectedEntry> image = oracle.VisibleImage();
         var files = image.Where(entry => entry.Value.Kind == 'f').Select(entry => entry.Key[1..]).ToList();
         var directories = image.Where(entry => entry.Value.Kind == 'd').Select(entry => entry.Key[1..]).Prepend("").ToList();
         var any = image.Keys.Select(key => key[1..]).ToList();

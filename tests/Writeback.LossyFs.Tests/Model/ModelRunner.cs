@@ -114,14 +114,14 @@ internal sealed class ModelRunner : IDisposable
         _fileSystem!.Crash(new CrashOptions { Keep = random ? CrashKeep.Random : CrashKeep.None, Seed = operation.Seed, AtomicWriteBytes = 512 });
         _fileSystem.Dispose();
         _fileSystem = null;
-        var expected = _oracle.DurableImage();
-        var actual = ImageReader.Read(_backing);
+        SortedDictionary<string, ExpectedEntry> expected = _oracle.DurableImage();
+        SortedDictionary<string, (char Kind, byte[] Content)> actual = ImageReader.Read(_backing);
         string? failure = random ? ImageComparer.CompareTorn(expected, actual) : ImageComparer.CompareExact(expected, actual);
         if (failure is not null)
         {
             return $"after '{operation}': backing directory is not the durable image: {failure}";
         }
-        _oracle.AdoptDurable(file => actual.TryGetValue(PathOf(expected, file), out var entry) ? entry.Content : file.DurableContent);
+        _oracle.AdoptDurable(file => actual.TryGetValue(PathOf(expected, file), out (char Kind, byte[] Content) entry) ? entry.Content : file.DurableContent);
         return Remount(operation);
     }
 
@@ -191,7 +191,7 @@ internal static class ImageReader
 
     private static void Walk(DirectoryInfo directory, string prefix, SortedDictionary<string, (char Kind, byte[] Content)> image)
     {
-        foreach (var entry in directory.EnumerateFileSystemInfos())
+        foreach (FileSystemInfo entry in directory.EnumerateFileSystemInfos())
         {
             string path = prefix + "/" + entry.Name;
             if (entry.LinkTarget is { } target)
@@ -227,7 +227,7 @@ internal static class ImageComparer
             {
                 return $"length {real.Length}, expected the durable length {entry.Content.Length}";
             }
-            var versions = ((OracleFile)entry.Node).VersionsSinceSync;
+            List<byte[]> versions = ((OracleFile)entry.Node).VersionsSinceSync;
             for (int index = 0; index < real.Length; index++)
             {
                 byte value = real[index];
@@ -242,9 +242,9 @@ internal static class ImageComparer
     private static string? Compare(SortedDictionary<string, ExpectedEntry> expected, SortedDictionary<string, (char Kind, byte[] Content)> actual, Func<ExpectedEntry, byte[], string?> compareFile)
     {
         var problems = new List<string>();
-        foreach (var (path, entry) in expected)
+        foreach ((string? path, ExpectedEntry? entry) in expected)
         {
-            if (!actual.TryGetValue(path, out var real))
+            if (!actual.TryGetValue(path, out (char Kind, byte[] Content) real))
             {
                 problems.Add($"{path} ({entry.Kind}) missing");
             }

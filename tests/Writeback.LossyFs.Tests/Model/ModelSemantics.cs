@@ -6,7 +6,7 @@ internal static class ModelSemantics
     /// <summary>The bytes a write operation writes (deterministic from its seed).</summary>
     public static byte[] Fill(ModelOperation operation)
     {
-        var data = new byte[operation.LengthBytes];
+        byte[] data = new byte[operation.LengthBytes];
         byte value = (byte)(1 + operation.Seed % 251);
         for (int index = 0; index < data.Length; index++)
         {
@@ -18,8 +18,8 @@ internal static class ModelSemantics
     /// <summary>Applies the operation when it is valid in the oracle's state; false when it must be skipped.</summary>
     public static bool Apply(NamespaceOracle oracle, ModelOperation operation)
     {
-        var node = oracle.Resolve(operation.Path);
-        var (parentPath, name) = NamespaceOracle.ParentOf(operation.Path);
+        OracleObject? node = oracle.Resolve(operation.Path);
+        (string? parentPath, string? name) = NamespaceOracle.ParentOf(operation.Path);
         var parent = oracle.Resolve(parentPath) as OracleDirectory;
         switch (operation.Kind)
         {
@@ -96,7 +96,7 @@ internal static class ModelSemantics
 
     private static bool LinkTo(NamespaceOracle oracle, OracleObject node, string path)
     {
-        var (parentPath, name) = NamespaceOracle.ParentOf(path);
+        (string? parentPath, string? name) = NamespaceOracle.ParentOf(path);
         if (oracle.Resolve(parentPath) is not OracleDirectory parent || parent.Visible.ContainsKey(name))
         {
             return false;
@@ -108,9 +108,9 @@ internal static class ModelSemantics
     /// <summary>renameat2(RENAME_EXCHANGE): both must exist, and neither may contain the other's parent.</summary>
     private static bool Exchange(NamespaceOracle oracle, OracleDirectory oldParent, string oldName, OracleObject source, string path)
     {
-        var (parentPath, newName) = NamespaceOracle.ParentOf(path);
+        (string? parentPath, string? newName) = NamespaceOracle.ParentOf(path);
         if (path.Length == 0 || oracle.Resolve(parentPath) is not OracleDirectory newParent
-            || !newParent.Visible.TryGetValue(newName, out var target) || target == source
+            || !newParent.Visible.TryGetValue(newName, out OracleObject? target) || target == source
             || NamespaceOracle.IsAncestorOrSelf(source, newParent) || NamespaceOracle.IsAncestorOrSelf(target, oldParent))
         {
             return false;
@@ -121,13 +121,13 @@ internal static class ModelSemantics
 
     private static bool Rename(NamespaceOracle oracle, OracleDirectory oldParent, string oldName, OracleObject source, string path)
     {
-        var (parentPath, newName) = NamespaceOracle.ParentOf(path);
+        (string? parentPath, string? newName) = NamespaceOracle.ParentOf(path);
         if (path.Length == 0 || oracle.Resolve(parentPath) is not OracleDirectory newParent
             || (source is OracleDirectory && NamespaceOracle.IsAncestorOrSelf(source, newParent)))
         {
             return false;
         }
-        if (newParent.Visible.TryGetValue(newName, out var target) && target != source)
+        if (newParent.Visible.TryGetValue(newName, out OracleObject? target) && target != source)
         {
             bool allowed = source is OracleDirectory
                 ? target is OracleDirectory { Visible.Count: 0 }

@@ -23,7 +23,7 @@ internal sealed class NamespaceOracle
         OracleObject current = Root;
         foreach (string part in Split(path))
         {
-            if (current is not OracleDirectory directory || !directory.Visible.TryGetValue(part, out var next))
+            if (current is not OracleDirectory directory || !directory.Visible.TryGetValue(part, out OracleObject? next))
             {
                 return null;
             }
@@ -46,12 +46,12 @@ internal sealed class NamespaceOracle
 
     public void RemoveVisible(OracleDirectory parent, string name)
     {
-        var node = parent.Visible[name];
+        OracleObject node = parent.Visible[name];
         parent.Visible.Remove(name);
         node.Names.Remove((parent, name));
         if (node is OracleDirectory { PlacedIn: null } removed && removed != Root && removed.Names.Count == 0)
         {
-            foreach (var (childName, child) in removed.Durable.ToList())
+            foreach ((string? childName, OracleObject? child) in removed.Durable.ToList())
             {
                 if (removed.Durable.GetValueOrDefault(childName) == child)
                 {
@@ -64,8 +64,8 @@ internal sealed class NamespaceOracle
     /// <summary>rename(2) on the visible namespace (the caller checked it is allowed).</summary>
     public void Rename(OracleDirectory oldParent, string oldName, OracleDirectory newParent, string newName)
     {
-        var source = oldParent.Visible[oldName];
-        if (newParent.Visible.TryGetValue(newName, out var target))
+        OracleObject source = oldParent.Visible[oldName];
+        if (newParent.Visible.TryGetValue(newName, out OracleObject? target))
         {
             if (target == source)
             {
@@ -81,8 +81,8 @@ internal sealed class NamespaceOracle
     /// <summary>renameat2(RENAME_EXCHANGE) on the visible namespace (the caller checked it is allowed).</summary>
     public void Exchange(OracleDirectory oldParent, string oldName, OracleDirectory newParent, string newName)
     {
-        var source = oldParent.Visible[oldName];
-        var target = newParent.Visible[newName];
+        OracleObject source = oldParent.Visible[oldName];
+        OracleObject target = newParent.Visible[newName];
         oldParent.Visible[oldName] = target;
         newParent.Visible[newName] = source;
         target.Names.Remove((newParent, newName));
@@ -118,9 +118,9 @@ internal sealed class NamespaceOracle
     /// </summary>
     public void SyncDirectory(OracleDirectory directory)
     {
-        var before = DurablyReachable();
+        HashSet<OracleObject> before = DurablyReachable();
         SyncEntries(directory);
-        var after = DurablyReachable();
+        HashSet<OracleObject> after = DurablyReachable();
         var lost = before.Where(node => node.Names.Count > 0 && !after.Contains(node)).ToList();
         if (lost.Count > 0 && RuleViolation is null)
         {
@@ -139,7 +139,7 @@ internal sealed class NamespaceOracle
         pending.Push(Root);
         while (pending.Count > 0)
         {
-            foreach (var child in pending.Pop().Durable.Values)
+            foreach (OracleObject child in pending.Pop().Durable.Values)
             {
                 if (reached.Add(child) && child is OracleDirectory directory)
                 {
@@ -180,7 +180,7 @@ internal sealed class NamespaceOracle
         }
         for (int index = chain.Count - 1; index >= 0; index--)
         {
-            var (parent, name) = chain[index].Names[^1];
+            (OracleDirectory? parent, string? name) = chain[index].Names[^1];
             if (parent.Durable.GetValueOrDefault(name) != chain[index])
             {
                 AddDurable(parent, name, chain[index]);
@@ -190,14 +190,14 @@ internal sealed class NamespaceOracle
 
     private void SyncEntries(OracleDirectory directory)
     {
-        foreach (var (name, node) in directory.Durable.ToList())
+        foreach ((string? name, OracleObject? node) in directory.Durable.ToList())
         {
             if (directory.Durable.GetValueOrDefault(name) == node && directory.Visible.GetValueOrDefault(name) != node)
             {
                 RemoveDurable(directory, name, node);
             }
         }
-        foreach (var (name, node) in directory.Visible.ToList())
+        foreach ((string? name, OracleObject? node) in directory.Visible.ToList())
         {
             if (directory.Durable.GetValueOrDefault(name) != node)
             {
@@ -219,7 +219,7 @@ internal sealed class NamespaceOracle
         bool lastDurableName = IsAnchored(directory) && !HasAnchoredNameBesides(node, directory, name);
         if (node.Names.Count > 0 && (node is OracleDirectory || DurableLinks(node) == 1 || lastDurableName) && _keepingReachable.Add(node))
         {
-            foreach (var (parent, visibleName) in VisibleNamesInOrder(node))
+            foreach ((OracleDirectory? parent, string? visibleName) in VisibleNamesInOrder(node))
             {
                 if (lastDurableName)
                 {
@@ -240,7 +240,7 @@ internal sealed class NamespaceOracle
         {
             if (removed.Names.Count == 0)
             {
-                foreach (var (childName, child) in removed.Durable.ToList())
+                foreach ((string? childName, OracleObject? child) in removed.Durable.ToList())
                 {
                     if (removed.Durable.GetValueOrDefault(childName) == child)
                     {
@@ -260,7 +260,7 @@ internal sealed class NamespaceOracle
 
     private void AddDurable(OracleDirectory directory, string name, OracleObject node)
     {
-        if (directory.Durable.TryGetValue(name, out var replaced) && replaced != node)
+        if (directory.Durable.TryGetValue(name, out OracleObject? replaced) && replaced != node)
         {
             RemoveDurable(directory, name, replaced);
         }
@@ -276,7 +276,7 @@ internal sealed class NamespaceOracle
             }
             while (FindChildOnDurablePath(directory, moved) is { } child)
             {
-                foreach (var (parent, visibleName) in VisibleNamesInOrder(child))
+                foreach ((OracleDirectory? parent, string? visibleName) in VisibleNamesInOrder(child))
                 {
                     AddDurable(parent, visibleName, child);
                 }
@@ -314,18 +314,18 @@ internal sealed class NamespaceOracle
         var seen = new HashSet<OracleDirectory>();
         var pending = new Stack<OracleDirectory>();
         pending.Push(Root);
-        foreach (var node in Forgotten.OfType<OracleDirectory>())
+        foreach (OracleDirectory node in Forgotten.OfType<OracleDirectory>())
         {
             pending.Push(node);
         }
         while (pending.Count > 0)
         {
-            var directory = pending.Pop();
+            OracleDirectory directory = pending.Pop();
             if (!seen.Add(directory))
             {
                 continue;
             }
-            foreach (var child in directory.Visible.Values.Concat(directory.Durable.Values).OfType<OracleDirectory>())
+            foreach (OracleDirectory child in directory.Visible.Values.Concat(directory.Durable.Values).OfType<OracleDirectory>())
             {
                 pending.Push(child);
             }
@@ -353,7 +353,7 @@ internal sealed class NamespaceOracle
 
     private static void Walk(OracleDirectory directory, string prefix, bool durable, SortedDictionary<string, ExpectedEntry> image)
     {
-        foreach (var (name, node) in durable ? directory.Durable : directory.Visible)
+        foreach ((string? name, OracleObject? node) in durable ? directory.Durable : directory.Visible)
         {
             string path = prefix + "/" + name;
             image[path] = node switch
@@ -390,9 +390,9 @@ internal sealed class NamespaceOracle
 
     private void Rebuild(OracleDirectory from, OracleDirectory to, bool durable, Dictionary<OracleObject, OracleObject> copies, Func<OracleFile, byte[]>? actualContent)
     {
-        foreach (var (name, node) in durable ? from.Durable : from.Visible)
+        foreach ((string? name, OracleObject? node) in durable ? from.Durable : from.Visible)
         {
-            if (!copies.TryGetValue(node, out var copy))
+            if (!copies.TryGetValue(node, out OracleObject? copy))
             {
                 copy = node switch
                 {

@@ -20,16 +20,16 @@ public sealed class RandomizedModelTests(ITestOutputHelper output)
     {
         string? reason = TestMount.Unavailable();
         Skip.If(reason is not null, reason);
-        var (firstSeed, count) = SeedRange();
+        (ulong firstSeed, ulong count) = SeedRange();
         int operationsRun = 0;
         for (ulong seed = firstSeed; seed < firstSeed + count; seed++)
         {
-            var operations = Generate(seed);
-            var (failure, index) = ModelRunner.Run(operations);
+            List<ModelOperation> operations = Generate(seed);
+            (string? failure, int index) = ModelRunner.Run(operations);
             operationsRun += operations.Count;
             if (failure is not null)
             {
-                var shrunk = Shrink(operations[..Math.Min(index + 1, operations.Count)]);
+                (List<ModelOperation> Operations, string? Failure) shrunk = Shrink(operations[..Math.Min(index + 1, operations.Count)]);
                 string message = $"seed {seed} failed at step {index}: {failure}\nreplay: LOSSYFS_MODEL_SEED={seed}\nshrunk sequence ({shrunk.Operations.Count} steps, then a clean unmount):\n  "
                     + string.Join("\n  ", shrunk.Operations) + $"\nshrunk failure: {shrunk.Failure}";
                 output.WriteLine(message);
@@ -97,7 +97,7 @@ public sealed class RandomizedModelTests(ITestOutputHelper output)
     {
         string? reason = TestMount.Unavailable();
         Skip.If(reason is not null, reason);
-        var (failure, index) = ModelRunner.Run(s_regressions[name]);
+        (string? failure, int index) = ModelRunner.Run(s_regressions[name]);
         Assert.True(failure is null, $"{name}: step {index}: {failure}");
     }
 
@@ -130,7 +130,7 @@ public sealed class RandomizedModelTests(ITestOutputHelper output)
         int next = 0;
         while (operations.Count < OperationsPerSequence)
         {
-            var operation = next < prefix.Count ? prefix[next++] : generator.Next(oracle);
+            ModelOperation operation = next < prefix.Count ? prefix[next++] : generator.Next(oracle);
             operations.Add(operation);
             if (operation.Kind is ModelOperationKind.CrashKeepNone or ModelOperationKind.CrashKeepRandom)
             {
@@ -151,15 +151,15 @@ public sealed class RandomizedModelTests(ITestOutputHelper output)
     /// <summary>Greedy delta debugging: drops chunks, then single steps, while the sequence still fails.</summary>
     private static (List<ModelOperation> Operations, string? Failure) Shrink(List<ModelOperation> operations)
     {
-        var deadline = DateTime.UtcNow + s_shrinkBudget;
-        var current = operations;
+        DateTime deadline = DateTime.UtcNow + s_shrinkBudget;
+        List<ModelOperation> current = operations;
         string? failure = ModelRunner.Run(current).Failure;
         for (int chunk = Math.Max(1, current.Count / 2); chunk >= 1 && DateTime.UtcNow < deadline; chunk /= 2)
         {
             for (int start = current.Count - chunk; start >= 0 && DateTime.UtcNow < deadline; start--)
             {
                 var candidate = current.Take(start).Concat(current.Skip(start + chunk)).ToList();
-                var (candidateFailure, index) = ModelRunner.Run(candidate);
+                (string? candidateFailure, int index) = ModelRunner.Run(candidate);
                 if (candidateFailure is not null)
                 {
                     current = candidate.Take(index + 1).ToList();

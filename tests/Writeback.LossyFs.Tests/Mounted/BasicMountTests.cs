@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace Writeback.LossyFs.Tests.Mounted;
 
 public sealed class BasicMountTests
@@ -32,7 +34,7 @@ public sealed class BasicMountTests
             more.Write(" and not"u8);
         }
 
-        var result = mount.Crash();
+        CrashResult result = mount.Crash();
 
         Assert.False(mount.FileSystem.IsMounted);
         Assert.Equal("durable", File.ReadAllText(mount.BackingPath("synced.bin")));
@@ -57,7 +59,7 @@ public sealed class BasicMountTests
     public void Dispose_of_a_busy_mount_still_unmounts_and_keeps_the_kernels_dirty_pages()
     {
         var mount = TestMount.Create();
-        var handle = File.OpenHandle(mount.Path("open"), FileMode.CreateNew, FileAccess.ReadWrite);
+        SafeFileHandle handle = File.OpenHandle(mount.Path("open"), FileMode.CreateNew, FileAccess.ReadWrite);
         try
         {
             RandomAccess.Write(handle, "written, never synced"u8, 0);

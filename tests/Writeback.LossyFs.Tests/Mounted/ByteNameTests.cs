@@ -61,7 +61,7 @@ public sealed class ByteNameTests
     {
         int fd = Native.OpenBytes(path, Native.O_RDONLY, 0);
         Assert.True(fd >= 0, $"open failed: errno {Interop.LastErrno}");
-        var buffer = new byte[64];
+        byte[] buffer = new byte[64];
         int count = (int)Native.read(fd, buffer, (nuint)buffer.Length);
         Native.close(fd);
         return Encoding.ASCII.GetString(buffer, 0, count);

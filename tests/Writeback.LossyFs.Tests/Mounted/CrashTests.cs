@@ -133,8 +133,8 @@ public sealed class CrashTests
             stream.Write(new byte[100_000].AsSpan().ToArray().Select(_ => (byte)1).ToArray());
         }
         File.WriteAllText(mount.Path("new"), "n");
-        var status = mount.FileSystem.Status();
-        var big = Assert.Single(status.Files, file => file.Path == "/big");
+        LossyFsStatus status = mount.FileSystem.Status();
+        UnsyncedFile big = Assert.Single(status.Files, file => file.Path == "/big");
         // The kernel writes back whole pages: the range covers the written bytes, rounded to pages.
         Assert.Equal(8192, big.UnsyncedRanges[0].OffsetBytes);
         Assert.InRange(big.UnsyncedRanges.Sum(range => range.LengthBytes), 100_000, 100_000 + 4096);
@@ -152,7 +152,7 @@ public sealed class CrashTests
             {
                 stream.Write(Enumerable.Repeat((byte)0xAB, 65536).ToArray());
             }
-            var result = mount.Crash(new CrashOptions { Keep = CrashKeep.Random, Seed = seed, AtomicWriteBytes = 512 });
+            CrashResult result = mount.Crash(new CrashOptions { Keep = CrashKeep.Random, Seed = seed, AtomicWriteBytes = 512 });
             Assert.Equal(65536, result.KeptBytes + result.DroppedBytes);
             Assert.Equal(0, result.KeptBytes % 512);
             return File.ReadAllBytes(mount.BackingPath("f"));

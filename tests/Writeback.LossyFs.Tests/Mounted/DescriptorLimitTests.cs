@@ -38,7 +38,7 @@ public sealed class DescriptorLimitTests
         string root = Directory.CreateTempSubdirectory("lossyfs-test-fd-").FullName;
         string backing = Directory.CreateDirectory(Path.Combine(root, "backing")).FullName;
         string mountpoint = Directory.CreateDirectory(Path.Combine(root, "mnt")).FullName;
-        var assembly = typeof(WorkloadProcess).Assembly.Location;
+        string assembly = typeof(WorkloadProcess).Assembly.Location;
         string baseName = Path.ChangeExtension(assembly, null);
         using var server = ChildProcess.Start(prlimit!, [string.Create(CultureInfo.InvariantCulture, $"--nofile={NoFileLimit}:{NoFileLimit}"), "dotnet", "exec",
             "--runtimeconfig", baseName + ".runtimeconfig.json", "--depsfile", baseName + ".deps.json", assembly, ServeVerb, backing, mountpoint]);

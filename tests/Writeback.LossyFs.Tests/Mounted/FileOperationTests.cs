@@ -173,7 +173,7 @@ public sealed class FileOperationTests
         string Run(string sql)
         {
             // A child process (it maps the database with mmap_size), and bounded: killed after 60 s.
-            var (_, output, error) = Programs.ChildProcess.Run(sqlite!, [mount.Path("t.db"), sql], 60_000);
+            (int _, string? output, string? error) = Programs.ChildProcess.Run(sqlite!, [mount.Path("t.db"), sql], 60_000);
             return (output + error).Trim();
         }
         Assert.Equal("wal\nok", Run("PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES(1),(2); PRAGMA integrity_check;"));

@@ -131,7 +131,7 @@ public sealed class HardeningTests
         {
             start.ArgumentList.Add(argument);
         }
-        using var process = Process.Start(start)!;
+        using Process process = Process.Start(start)!;
         string output = process.StandardOutput.ReadToEnd();
         string error = process.StandardError.ReadToEnd();
         Assert.True(process.WaitForExit(30_000), $"{program} did not finish");

@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using Writeback.LossyFs.Tests.Programs;
 
 namespace Writeback.LossyFs.Tests.Mounted;
@@ -54,11 +55,11 @@ public sealed class MappedFileTests
         child.AtPause("inject", () =>
             mount.FileSystem.InjectFault(new FaultSpec { Path = "/poison.bin", Operation = FaultOperation.Write, Errno = 5, Count = 1 }));
 
-        var first = child.Threw<WritebackException>("first-flush");
+        WorkloadStep first = child.Threw<WritebackException>("first-flush");
         Assert.Equal(5, first.Errno);
         // The fault is spent, and the kernel may have marked the pages clean: the file must stay poisoned.
         child.AtPause("check-faults", () => Assert.DoesNotContain(mount.FileSystem.Status().Faults, fault => fault.Count > 0));
-        var second = child.Threw<WritebackException>("second-flush");
+        WorkloadStep second = child.Threw<WritebackException>("second-flush");
         Assert.Equal(5, second.Errno);
         child.Threw<WritebackException>("flush-file-again");
         child.Finish();
@@ -69,7 +70,7 @@ public sealed class MappedFileTests
     {
         using var mount = TestMount.Create();
         mount.FileSystem.InjectFault(new FaultSpec { Path = "full.bin", Operation = FaultOperation.Write, Errno = 28, StartOffsetBytes = 4096, EndOffsetBytes = 8192 });
-        using (var stream = File.OpenHandle(mount.Path("full.bin"), FileMode.Create, FileAccess.ReadWrite))
+        using (SafeFileHandle stream = File.OpenHandle(mount.Path("full.bin"), FileMode.Create, FileAccess.ReadWrite))
         {
             int streamFd = (int)stream.DangerousGetHandle();
             RandomAccess.Write(stream, new byte[4096], 0);
@@ -81,7 +82,7 @@ public sealed class MappedFileTests
         }
         mount.FileSystem.ClearFaults();
         mount.FileSystem.InjectFault(new FaultSpec { Path = "/full.bin", Operation = FaultOperation.Fsync, Errno = 28, Count = 1 });
-        using var handle = File.OpenHandle(mount.Path("full.bin"), FileMode.Open, FileAccess.ReadWrite);
+        using SafeFileHandle handle = File.OpenHandle(mount.Path("full.bin"), FileMode.Open, FileAccess.ReadWrite);
         RandomAccess.Write(handle, "x"u8, 0);
         int fd = (int)handle.DangerousGetHandle();
         Assert.Equal(-1, Native.fsync(fd));

@@ -61,7 +61,7 @@ internal static class MappedWorkloads
                 var storage = new DirectoryStorage(directory);
                 steps.Do("exercise", () =>
                 {
-                    using (var file = storage.Open("data", new MappedFileOptions { Length = 10_000, MaxLength = 1 << 20 }))
+                    using (IMappedFile file = storage.Open("data", new MappedFileOptions { Length = 10_000, MaxLength = 1 << 20 }))
                     {
                         file.Write(0, "head"u8);
                         file.SetLength(70_000);
@@ -158,19 +158,19 @@ internal sealed class MappedWorkloadChild : IDisposable
     /// <summary>Runs workload <paramref name="name"/> to its end in <paramref name="directory"/> and returns its steps.</summary>
     public static IReadOnlyList<WorkloadStep> RunToEnd(string name, string directory, TestMount? mount)
     {
-        using var child = Start(name, directory, mount);
+        using MappedWorkloadChild child = Start(name, directory, mount);
         return child.Finish();
     }
 
     /// <summary>The next step; fails unless it is named <paramref name="step"/>.</summary>
     public WorkloadStep Next(string step)
     {
-        var line = _child.ReadLine(StepTimeoutMs);
+        string? line = _child.ReadLine(StepTimeoutMs);
         if (line is null)
         {
             Abort($"no step '{step}' within {StepTimeoutMs} ms (or the child exited)");
         }
-        var next = JsonSerializer.Deserialize<WorkloadStep>(line!)!;
+        WorkloadStep next = JsonSerializer.Deserialize<WorkloadStep>(line!)!;
         Assert.Equal(step, next.Step);
         return next;
     }
@@ -178,7 +178,7 @@ internal sealed class MappedWorkloadChild : IDisposable
     /// <summary>The next step, which must have returned without throwing.</summary>
     public WorkloadStep Succeeded(string step)
     {
-        var next = Next(step);
+        WorkloadStep next = Next(step);
         Assert.True(next.Exception is null, $"{_name}: step '{step}' threw {next.Exception}: {next.Message}");
         return next;
     }
@@ -187,7 +187,7 @@ internal sealed class MappedWorkloadChild : IDisposable
     public WorkloadStep Threw<T>(string step)
         where T : Exception
     {
-        var next = Next(step);
+        WorkloadStep next = Next(step);
         Assert.True(next.Exception == typeof(T).FullName, $"{_name}: step '{step}' should throw {typeof(T).FullName}, threw {next.Exception ?? "nothing"}: {next.Message}");
         return next;
     }
@@ -207,7 +207,7 @@ internal sealed class MappedWorkloadChild : IDisposable
         WorkloadStep step;
         do
         {
-            var line = _child.ReadLine(StepTimeoutMs);
+            string? line = _child.ReadLine(StepTimeoutMs);
             if (line is null)
             {
                 Abort($"the workload did not report 'done' within {StepTimeoutMs} ms (or the child exited)");
@@ -217,7 +217,7 @@ internal sealed class MappedWorkloadChild : IDisposable
         }
         while (step.Step != "done");
         _child.CloseInput();
-        var (exitCode, _, error) = _child.RunToEnd(StepTimeoutMs);
+        (int exitCode, string _, string? error) = _child.RunToEnd(StepTimeoutMs);
         Assert.True(exitCode == 0, $"{_name}: the child exited {exitCode}; stderr: {error}");
         return steps;
     }

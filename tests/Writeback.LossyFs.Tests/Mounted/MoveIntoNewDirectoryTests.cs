@@ -29,7 +29,7 @@ public sealed class MoveIntoNewDirectoryTests
     [SkippableFact]
     public void A_durable_directory_moved_into_a_new_directory_survives_fsync_of_the_new_directory()
     {
-        using var mount = WithDurable("c/f");
+        using TestMount mount = WithDurable("c/f");
         Directory.CreateDirectory(mount.Path("a"));
         Directory.Move(mount.Path("c"), mount.Path("a/c"));
         BasicMountTests.FsyncDirectory(mount.Path("a"));
@@ -40,7 +40,7 @@ public sealed class MoveIntoNewDirectoryTests
     [SkippableFact]
     public void A_durable_directory_moved_two_new_levels_deep_survives_fsync_of_the_innermost_new_directory()
     {
-        using var mount = WithDurable("x/c/f");
+        using TestMount mount = WithDurable("x/c/f");
         Directory.CreateDirectory(mount.Path("n/m"));
         Directory.Move(mount.Path("x/c"), mount.Path("n/m/c"));
         BasicMountTests.FsyncDirectory(mount.Path("n/m"));
@@ -52,7 +52,7 @@ public sealed class MoveIntoNewDirectoryTests
     [SkippableFact]
     public void A_durable_file_moved_into_a_new_directory_survives_fsync_of_its_old_directory()
     {
-        using var mount = WithDurable("x/f");
+        using TestMount mount = WithDurable("x/f");
         Directory.CreateDirectory(mount.Path("n"));
         File.Move(mount.Path("x/f"), mount.Path("n/f"));
         BasicMountTests.FsyncDirectory(mount.Path("x"));
@@ -63,7 +63,7 @@ public sealed class MoveIntoNewDirectoryTests
     [SkippableFact]
     public void A_durable_file_moved_into_a_new_directory_survives_fsync_of_the_new_then_the_old_directory()
     {
-        using var mount = WithDurable("x/f");
+        using TestMount mount = WithDurable("x/f");
         Directory.CreateDirectory(mount.Path("n"));
         File.Move(mount.Path("x/f"), mount.Path("n/f"));
         BasicMountTests.FsyncDirectory(mount.Path("n"));
@@ -75,7 +75,7 @@ public sealed class MoveIntoNewDirectoryTests
     [SkippableFact]
     public void A_durable_file_moved_two_new_levels_deep_survives_fsync_of_its_old_directory()
     {
-        using var mount = WithDurable("x/f");
+        using TestMount mount = WithDurable("x/f");
         Directory.CreateDirectory(mount.Path("n/m"));
         File.Move(mount.Path("x/f"), mount.Path("n/m/f"));
         BasicMountTests.FsyncDirectory(mount.Path("n/m"));
@@ -87,7 +87,7 @@ public sealed class MoveIntoNewDirectoryTests
     [SkippableFact]
     public void A_durable_file_moved_into_a_new_directory_keeps_its_old_name_when_only_the_new_directory_is_fsynced()
     {
-        using var mount = WithDurable("x/f");
+        using TestMount mount = WithDurable("x/f");
         Directory.CreateDirectory(mount.Path("n"));
         File.Move(mount.Path("x/f"), mount.Path("n/f"));
         BasicMountTests.FsyncDirectory(mount.Path("n"));
@@ -98,11 +98,11 @@ public sealed class MoveIntoNewDirectoryTests
     [SkippableFact]
     public void Exchanged_durable_directories_keep_their_contents_after_fsync_of_one_parent()
     {
-        using var mount = WithDurable("p/d/f", "q/e/g");
+        using TestMount mount = WithDurable("p/d/f", "q/e/g");
         Assert.Equal(0, Native.renameat2(Native.AT_FDCWD, mount.Path("p/d"), Native.AT_FDCWD, mount.Path("q/e"), Native.RENAME_EXCHANGE));
         BasicMountTests.FsyncDirectory(mount.Path("p"));
         mount.Crash();
-        var files = FilesWithData(mount);
+        List<string> files = FilesWithData(mount);
         Assert.Equal(2, files.Count);
         Assert.Contains(files, path => path.EndsWith("/f", StringComparison.Ordinal));
         Assert.Contains(files, path => path.EndsWith("/g", StringComparison.Ordinal));

@@ -24,7 +24,7 @@ public sealed class OpenFileAttributeTests
             os.close(fd)
             print(os.stat(sys.argv[1]).st_blocks)
             """;
-        var (exitCode, output, error) = ChildProcess.Run(python, ["-c", script, mount.Path("f")], 60_000);
+        (int exitCode, string? output, string? error) = ChildProcess.Run(python, ["-c", script, mount.Path("f")], 60_000);
         Assert.True(exitCode == 0, error);
         long[] blocks = [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => long.Parse(line, CultureInfo.InvariantCulture))];
         Assert.Equal(0, blocks[0]);

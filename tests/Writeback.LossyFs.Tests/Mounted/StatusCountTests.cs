@@ -19,7 +19,7 @@ public sealed class StatusCountTests
         using (var stream = new FileStream(mount.Path("f"), FileMode.Open, FileAccess.Read))
         {
             // Closing wrote the kernel's pages back to LossyFs (the writeback cache); status sees them now.
-            var status = mount.FileSystem.Status();
+            LossyFsStatus status = mount.FileSystem.Status();
             Assert.Equal(0, status.UnsyncedBytes);
             Assert.Empty(status.Files);
         }
@@ -28,9 +28,9 @@ public sealed class StatusCountTests
             stream.Position = 10;
             stream.Write([0xAA, 11, 0xBB]); // byte 11 unchanged
         }
-        var changed = mount.FileSystem.Status();
+        LossyFsStatus changed = mount.FileSystem.Status();
         Assert.Equal(2, changed.UnsyncedBytes);
-        var file = Assert.Single(changed.Files);
+        UnsyncedFile file = Assert.Single(changed.Files);
         Assert.Equal([new ByteRange(10, 1), new ByteRange(12, 1)], file.UnsyncedRanges);
     }
 }

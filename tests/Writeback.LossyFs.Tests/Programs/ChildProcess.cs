@@ -36,7 +36,7 @@ internal sealed class ChildProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
-        foreach (var argument in arguments)
+        foreach (string argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -109,7 +109,7 @@ internal sealed class ChildProcess : IDisposable
     {
         try
         {
-            return _lines.TryTake(out var line, timeoutMs) ? line : null;
+            return _lines.TryTake(out string? line, timeoutMs) ? line : null;
         }
         catch (InvalidOperationException)
         {
@@ -149,7 +149,7 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>Runs a program to completion with no input and returns its exit code, stdout and stderr.</summary>
     public static (int ExitCode, string Output, string Error) Run(string fileName, IEnumerable<string> arguments, int timeoutMs, string? standardInput = null)
     {
-        using var child = Start(fileName, arguments);
+        using ChildProcess child = Start(fileName, arguments);
         if (standardInput is not null)
         {
             child._process.StandardInput.Write(standardInput);
@@ -164,9 +164,9 @@ internal sealed class ChildProcess : IDisposable
     /// </summary>
     public (int ExitCode, string Output, string Error) RunToEnd(int timeoutMs)
     {
-        var exitCode = WaitForExit(timeoutMs);
+        int exitCode = WaitForExit(timeoutMs);
         var output = new StringBuilder();
-        while (_lines.TryTake(out var line))
+        while (_lines.TryTake(out string? line))
         {
             output.AppendLine(line);
         }
@@ -176,9 +176,9 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>The full path of <paramref name="program"/> on PATH, or null.</summary>
     public static string? FindOnPath(string program)
     {
-        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        foreach (string directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
-            var candidate = Path.Combine(directory, program);
+            string candidate = Path.Combine(directory, program);
             if (File.Exists(candidate))
             {
                 return candidate;

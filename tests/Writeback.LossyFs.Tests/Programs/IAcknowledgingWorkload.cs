@@ -28,12 +28,12 @@ internal sealed record ProgramCrashPoint(int AcknowledgedBeforeCrash, int InFlig
     /// </summary>
     public IReadOnlyList<long> Run(ICrashTarget target, Func<string, IAcknowledgingWorkload> start)
     {
-        using var workload = start(target.WorkingDirectory);
+        using IAcknowledgingWorkload workload = start(target.WorkingDirectory);
         if (AcknowledgedBeforeCrash > 0)
         {
             workload.Commit(1, AcknowledgedBeforeCrash);
         }
-        for (var id = AcknowledgedBeforeCrash + 1; id <= AcknowledgedBeforeCrash + InFlightAtCrash; id++)
+        for (int id = AcknowledgedBeforeCrash + 1; id <= AcknowledgedBeforeCrash + InFlightAtCrash; id++)
         {
             workload.Send(id);
         }
@@ -48,11 +48,11 @@ internal sealed record ProgramCrashPoint(int AcknowledgedBeforeCrash, int InFlig
     /// </summary>
     public static IEnumerable<(ProgramCrashPoint Point, LossyFsCrash Crash)> Plans(int[] crashAfter, ulong[] keepRandomSeeds, int inFlightAtCrash)
     {
-        foreach (var k in crashAfter)
+        foreach (int k in crashAfter)
         {
             yield return (new ProgramCrashPoint(k, inFlightAtCrash), LossyFsCrash.KeepNone);
         }
-        for (var i = 0; i < keepRandomSeeds.Length; i++)
+        for (int i = 0; i < keepRandomSeeds.Length; i++)
         {
             yield return (new ProgramCrashPoint(crashAfter[(i * 2) + 1], inFlightAtCrash), LossyFsCrash.KeepRandom(keepRandomSeeds[i]));
         }
@@ -65,7 +65,7 @@ internal sealed record ProgramCrashPoint(int AcknowledgedBeforeCrash, int InFlig
     public (IReadOnlyList<long> Acknowledged, TImage Image) RunAndInspect<TImage>(ICrashTarget target, Func<string, IAcknowledgingWorkload> start, Func<string, TImage> inspect)
         where TImage : IProgramImage
     {
-        var acknowledged = Run(target, start);
+        IReadOnlyList<long> acknowledged = Run(target, start);
         return (acknowledged, inspect(target.ImageDirectory));
     }
 

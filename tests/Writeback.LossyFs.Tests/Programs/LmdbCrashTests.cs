@@ -19,10 +19,10 @@ public sealed class LmdbCrashTests(ITestOutputHelper output)
     {
         SkipUnlessAvailable();
         var failures = new List<string>();
-        foreach (var (point, crash) in CrashPlans())
+        foreach ((ProgramCrashPoint? point, LossyFsCrash? crash) in CrashPlans())
         {
-            var (acknowledged, image) = CrashOnce(noSync: false, point, crash);
-            var missing = image.Missing(acknowledged);
+            (IReadOnlyList<long>? acknowledged, LmdbImage? image) = CrashOnce(noSync: false, point, crash);
+            IReadOnlyList<long> missing = image.Missing(acknowledged);
             if (image.OpenResult != "ok" || image.Problems.Count > 0 || missing.Count > 0)
             {
                 failures.Add($"{point}, {crash}: open '{image.OpenResult}', missing [{string.Join(", ", missing)}], {string.Join("; ", image.Problems)}");
@@ -35,10 +35,10 @@ public sealed class LmdbCrashTests(ITestOutputHelper output)
     public void NoSync_LosesAcknowledgedRecords()
     {
         SkipUnlessAvailable();
-        var losses = 0;
-        foreach (var (point, crash) in CrashPlans().Where(p => p.Point.AcknowledgedBeforeCrash > 0))
+        int losses = 0;
+        foreach ((ProgramCrashPoint? point, LossyFsCrash? crash) in CrashPlans().Where(p => p.Point.AcknowledgedBeforeCrash > 0))
         {
-            var (acknowledged, image) = CrashOnce(noSync: true, point, crash);
+            (IReadOnlyList<long>? acknowledged, LmdbImage? image) = CrashOnce(noSync: true, point, crash);
             losses += image.Missing(acknowledged).Count > 0 ? 1 : 0;
         }
         Assert.True(losses > 0, "MDB_NOSYNC: no crash point lost an acknowledged record, so the suite cannot tell the durable setting from the other");
@@ -50,7 +50,7 @@ public sealed class LmdbCrashTests(ITestOutputHelper output)
     private (IReadOnlyList<long> Acknowledged, LmdbImage Image) CrashOnce(bool noSync, ProgramCrashPoint point, LossyFsCrash crash)
     {
         using var target = LossyFsTarget.Mount(crash, LmdbWorkload.CreateEnvironment);
-        var (acknowledged, image) = point.RunAndInspect(target, directory => LmdbWorkload.Start(directory, noSync), LmdbWorkload.Inspect);
+        (IReadOnlyList<long>? acknowledged, LmdbImage? image) = point.RunAndInspect(target, directory => LmdbWorkload.Start(directory, noSync), LmdbWorkload.Inspect);
         output.WriteLine($"{(noSync ? "MDB_NOSYNC" : "default")} {point} {crash}: acknowledged {acknowledged.Count}, records {image.Ids.Count}, open '{image.OpenResult}', missing [{string.Join(", ", image.Missing(acknowledged))}]");
         return (acknowledged, image);
     }

@@ -122,7 +122,7 @@ internal sealed class LmdbWorkload : IAcknowledgingWorkload
 
     private static (string? Path, string? Reason) Compile()
     {
-        var gcc = ChildProcess.FindOnPath("gcc");
+        string? gcc = ChildProcess.FindOnPath("gcc");
         if (gcc is null)
         {
             return (null, "gcc is not installed (apt-get install gcc)");
@@ -131,18 +131,18 @@ internal sealed class LmdbWorkload : IAcknowledgingWorkload
         {
             return (null, "lmdb.h is not installed (apt-get install liblmdb-dev)");
         }
-        var directory = Directory.CreateTempSubdirectory("writeback-lmdb-driver-").FullName;
-        var source = Path.Combine(directory, "lmdb-driver.c");
-        var binary = Path.Combine(directory, "lmdb-driver");
+        string directory = Directory.CreateTempSubdirectory("writeback-lmdb-driver-").FullName;
+        string source = Path.Combine(directory, "lmdb-driver.c");
+        string binary = Path.Combine(directory, "lmdb-driver");
         File.WriteAllText(source, DriverSource);
-        var (exitCode, _, error) = ChildProcess.Run(gcc, ["-O1", "-Wall", "-o", binary, source, "-llmdb"], 60_000);
+        (int exitCode, string _, string? error) = ChildProcess.Run(gcc, ["-O1", "-Wall", "-o", binary, source, "-llmdb"], 60_000);
         return exitCode == 0 ? (binary, null) : (null, $"gcc could not build the LMDB driver against liblmdb: {error}");
     }
 
     /// <summary>Creates the environment in <paramref name="directory"/> before the crash window (LMDB does not fsync the directory after creating data.mdb).</summary>
     public static void CreateEnvironment(string directory)
     {
-        var (exitCode, output, error) = ChildProcess.Run(Driver.Value.Path!, ["init", directory], TimeoutMs);
+        (int exitCode, string? output, string? error) = ChildProcess.Run(Driver.Value.Path!, ["init", directory], TimeoutMs);
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"lmdb-driver init '{directory}' failed: exit {exitCode}: {output} {error}");
@@ -154,7 +154,7 @@ internal sealed class LmdbWorkload : IAcknowledgingWorkload
     {
         var child = ChildProcess.Start(Driver.Value.Path!, [noSync ? "run-nosync" : "run", directory], directory);
         var workload = new LmdbWorkload(child);
-        var ready = child.ReadLine(TimeoutMs);
+        string? ready = child.ReadLine(TimeoutMs);
         if (ready != "ready")
         {
             workload.Dispose();
@@ -169,13 +169,13 @@ internal sealed class LmdbWorkload : IAcknowledgingWorkload
     /// <summary>Commits records <paramref name="firstId"/>..<paramref name="lastId"/> and waits for every acknowledgement.</summary>
     public void Commit(long firstId, long lastId)
     {
-        for (var id = firstId; id <= lastId; id++)
+        for (long id = firstId; id <= lastId; id++)
         {
             Send(id);
         }
         while (_acknowledged.Count == 0 || _acknowledged[^1] != lastId)
         {
-            var line = _driver.ReadLine(TimeoutMs)
+            string line = _driver.ReadLine(TimeoutMs)
                 ?? throw new InvalidOperationException($"lmdb-driver ended or went silent before record {lastId}; stderr: {_driver.StandardError}");
             Record(line);
         }
@@ -202,11 +202,11 @@ internal sealed class LmdbWorkload : IAcknowledgingWorkload
     /// <summary>Opens the post-crash environment in <paramref name="directory"/> read-only and reads every record.</summary>
     public static LmdbImage Inspect(string directory)
     {
-        var (exitCode, output, error) = ChildProcess.Run(Driver.Value.Path!, ["verify", directory], TimeoutMs);
+        (int exitCode, string? output, string? error) = ChildProcess.Run(Driver.Value.Path!, ["verify", directory], TimeoutMs);
         var ids = new HashSet<long>();
         var problems = new List<string>();
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        foreach (var line in lines)
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        foreach (string line in lines)
         {
             if (line.StartsWith("rec ", StringComparison.Ordinal))
             {

@@ -36,7 +36,7 @@ public sealed class PlainDirectoryDriverTests
         }
         ChildProcess.Run(Sqlite3Workload.Sqlite3Path!, [Path.Combine(scratch.Path, Sqlite3Workload.DatabaseName), "DELETE FROM t WHERE id = 3;"], 30_000);
 
-        var image = Sqlite3Workload.Inspect(scratch.Path);
+        Sqlite3Image image = Sqlite3Workload.Inspect(scratch.Path);
 
         Assert.Equal("ok", image.IntegrityCheck);
         Assert.Equal([3L], image.Missing([1, 2, 3, 4, 5]));
@@ -63,11 +63,11 @@ public sealed class PlainDirectoryDriverTests
         }
         // Record 2's value starts with bytes 62, 63, 64, ... (id * 31 + j). LMDB copies pages on
         // write, so older copies of the leaf hold it too: flip a byte in every copy.
-        var dataPath = Path.Combine(scratch.Path, "data.mdb");
-        var data = File.ReadAllBytes(dataPath);
-        var needle = Enumerable.Range(0, 64).Select(j => (byte)((2 * 31 + j) & 0xff)).ToArray();
-        var copies = 0;
-        for (var at = data.AsSpan().IndexOf(needle); at >= 0; at = data.AsSpan(at + 1).IndexOf(needle) is var next and >= 0 ? at + 1 + next : -1)
+        string dataPath = Path.Combine(scratch.Path, "data.mdb");
+        byte[] data = File.ReadAllBytes(dataPath);
+        byte[] needle = Enumerable.Range(0, 64).Select(j => (byte)((2 * 31 + j) & 0xff)).ToArray();
+        int copies = 0;
+        for (int at = data.AsSpan().IndexOf(needle); at >= 0; at = data.AsSpan(at + 1).IndexOf(needle) is var next and >= 0 ? at + 1 + next : -1)
         {
             data[at + 10] ^= 0xff;
             copies++;
@@ -75,7 +75,7 @@ public sealed class PlainDirectoryDriverTests
         Assert.True(copies > 0, "record 2's value was not found in data.mdb");
         File.WriteAllBytes(dataPath, data);
 
-        var image = LmdbWorkload.Inspect(scratch.Path);
+        LmdbImage image = LmdbWorkload.Inspect(scratch.Path);
 
         Assert.Contains("record 2 has a value that was never written", image.Problems);
     }
@@ -87,7 +87,7 @@ public sealed class PlainDirectoryDriverTests
         create(scratch.Path);
         using var target = new PlainDirectoryTarget(scratch.Path);
 
-        var (acknowledged, image) = new ProgramCrashPoint(acknowledgedBeforeKill, 5).RunAndInspect(target, start, inspect);
+        (IReadOnlyList<long>? acknowledged, TImage? image) = new ProgramCrashPoint(acknowledgedBeforeKill, 5).RunAndInspect(target, start, inspect);
 
         Assert.True(acknowledged.Count >= acknowledgedBeforeKill, $"only {acknowledged.Count} acknowledged");
         Assert.Equal("ok", image.Soundness);

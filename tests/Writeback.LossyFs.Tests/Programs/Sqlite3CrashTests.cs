@@ -36,10 +36,10 @@ public sealed class Sqlite3CrashTests(ITestOutputHelper output)
         SkipUnlessAvailable();
         var settings = new Sqlite3Settings(journalMode, synchronous);
         var failures = new List<string>();
-        foreach (var (point, crash) in CrashPlans())
+        foreach ((ProgramCrashPoint? point, LossyFsCrash? crash) in CrashPlans())
         {
-            var (acknowledged, image) = CrashOnce(settings, point, crash);
-            var missing = image.Missing(acknowledged);
+            (IReadOnlyList<long>? acknowledged, Sqlite3Image? image) = CrashOnce(settings, point, crash);
+            IReadOnlyList<long> missing = image.Missing(acknowledged);
             if (image.IntegrityCheck != "ok" || image.Problems.Count > 0 || missing.Count > 0)
             {
                 failures.Add($"{point}, {crash}: integrity '{image.IntegrityCheck}', missing [{string.Join(", ", missing)}], {string.Join("; ", image.Problems)}");
@@ -55,10 +55,10 @@ public sealed class Sqlite3CrashTests(ITestOutputHelper output)
     {
         SkipUnlessAvailable();
         var settings = new Sqlite3Settings(journalMode, "OFF");
-        var losses = 0;
-        foreach (var (point, crash) in CrashPlans().Where(p => p.Point.AcknowledgedBeforeCrash > 0))
+        int losses = 0;
+        foreach ((ProgramCrashPoint? point, LossyFsCrash? crash) in CrashPlans().Where(p => p.Point.AcknowledgedBeforeCrash > 0))
         {
-            var (acknowledged, image) = CrashOnce(settings, point, crash);
+            (IReadOnlyList<long>? acknowledged, Sqlite3Image? image) = CrashOnce(settings, point, crash);
             losses += image.Missing(acknowledged).Count > 0 ? 1 : 0;
         }
         Assert.True(losses > 0, $"{settings}: no crash point lost an acknowledged row, so the suite cannot tell durable settings from others");
@@ -72,9 +72,9 @@ public sealed class Sqlite3CrashTests(ITestOutputHelper output)
         // directory. Under strict POSIX names the unlink is not durable, so after a power cut the
         // journal is back, hot, and sqlite rolls the last committed transaction back.
         var settings = new Sqlite3Settings("DELETE", "FULL");
-        foreach (var k in new[] { 1, 5, 13 })
+        foreach (int k in new[] { 1, 5, 13 })
         {
-            var (acknowledged, image) = CrashOnce(settings, new ProgramCrashPoint(k, 0), LossyFsCrash.KeepNone);
+            (IReadOnlyList<long>? acknowledged, Sqlite3Image? image) = CrashOnce(settings, new ProgramCrashPoint(k, 0), LossyFsCrash.KeepNone);
             Assert.Equal("ok", image.IntegrityCheck);
             Assert.Equal([(long)k], image.Missing(acknowledged));
         }
@@ -85,9 +85,9 @@ public sealed class Sqlite3CrashTests(ITestOutputHelper output)
     {
         SkipUnlessAvailable();
         var settings = new Sqlite3Settings("DELETE", "FULL");
-        foreach (var k in new[] { 1, 5, 13 })
+        foreach (int k in new[] { 1, 5, 13 })
         {
-            var (acknowledged, image) = CrashOnce(settings, new ProgramCrashPoint(k, 0), LossyFsCrash.KeepNone, namesDurableAtOnce: true);
+            (IReadOnlyList<long>? acknowledged, Sqlite3Image? image) = CrashOnce(settings, new ProgramCrashPoint(k, 0), LossyFsCrash.KeepNone, namesDurableAtOnce: true);
             Assert.Equal("ok", image.IntegrityCheck);
             Assert.Empty(image.Missing(acknowledged));
         }
@@ -99,7 +99,7 @@ public sealed class Sqlite3CrashTests(ITestOutputHelper output)
     private (IReadOnlyList<long> Acknowledged, Sqlite3Image Image) CrashOnce(Sqlite3Settings settings, ProgramCrashPoint point, LossyFsCrash crash, bool namesDurableAtOnce = false)
     {
         using var target = LossyFsTarget.Mount(crash, backing => Sqlite3Workload.CreateDatabase(backing, settings), namesDurableAtOnce);
-        var (acknowledged, image) = point.RunAndInspect(target, directory => Sqlite3Workload.Start(directory, settings), Sqlite3Workload.Inspect);
+        (IReadOnlyList<long>? acknowledged, Sqlite3Image? image) = point.RunAndInspect(target, directory => Sqlite3Workload.Start(directory, settings), Sqlite3Workload.Inspect);
         output.WriteLine($"{settings} {point} {crash}{(namesDurableAtOnce ? " names-durable-at-once" : "")}: acknowledged {acknowledged.Count}, rows {image.Ids.Count}, integrity '{image.IntegrityCheck}', missing [{string.Join(", ", image.Missing(acknowledged))}]");
         return (acknowledged, image);
     }

@@ -61,8 +61,8 @@ internal sealed class Sqlite3Workload : IAcknowledgingWorkload
     /// </summary>
     public static void CreateDatabase(string directory, Sqlite3Settings settings)
     {
-        var script = $"PRAGMA journal_mode={settings.JournalMode};\nCREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL);\n";
-        var (exitCode, _, error) = ChildProcess.Run(Sqlite3Path!, ["-bail", "-batch", Path.Combine(directory, DatabaseName)], StatementTimeoutMs, script);
+        string script = $"PRAGMA journal_mode={settings.JournalMode};\nCREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL);\n";
+        (int exitCode, string _, string? error) = ChildProcess.Run(Sqlite3Path!, ["-bail", "-batch", Path.Combine(directory, DatabaseName)], StatementTimeoutMs, script);
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"sqlite3 could not create the database in '{directory}': exit {exitCode}: {error}");
@@ -93,14 +93,14 @@ internal sealed class Sqlite3Workload : IAcknowledgingWorkload
     /// <summary>Sends the transaction that inserts row <paramref name="id"/>, without waiting for it.</summary>
     public void Send(long id)
     {
-        var id10 = id.ToString(CultureInfo.InvariantCulture);
+        string id10 = id.ToString(CultureInfo.InvariantCulture);
         _sqlite3.WriteLine($"BEGIN; INSERT INTO t(id, v) VALUES({id10}, '{Payload(id)}'); COMMIT; SELECT 'ack {id10}';");
     }
 
     /// <summary>Sends rows <paramref name="firstId"/>..<paramref name="lastId"/> and waits until all are acknowledged.</summary>
     public void Commit(long firstId, long lastId)
     {
-        for (var id = firstId; id <= lastId; id++)
+        for (long id = firstId; id <= lastId; id++)
         {
             Send(id);
         }
@@ -111,7 +111,7 @@ internal sealed class Sqlite3Workload : IAcknowledgingWorkload
     {
         while (true)
         {
-            var line = _sqlite3.ReadLine(StatementTimeoutMs)
+            string line = _sqlite3.ReadLine(StatementTimeoutMs)
                 ?? throw new InvalidOperationException($"sqlite3 ended or went silent before {what}; stderr: {_sqlite3.StandardError}");
             if (line.StartsWith("ack ", StringComparison.Ordinal))
             {
@@ -144,16 +144,16 @@ internal sealed class Sqlite3Workload : IAcknowledgingWorkload
     /// </summary>
     public static Sqlite3Image Inspect(string directory)
     {
-        var path = Path.Combine(directory, DatabaseName);
+        string path = Path.Combine(directory, DatabaseName);
         if (!File.Exists(path))
         {
             return new Sqlite3Image(false, "database file missing", new HashSet<long>(), []);
         }
         var problems = new List<string>();
-        var (exitCode, output, error) = ChildProcess.Run(Sqlite3Path!, ["-bail", "-batch", path], StatementTimeoutMs,
+        (int exitCode, string? output, string? error) = ChildProcess.Run(Sqlite3Path!, ["-bail", "-batch", path], StatementTimeoutMs,
             "PRAGMA integrity_check;\nSELECT 'end-integrity';\nSELECT 'tables', count(*) FROM sqlite_master WHERE name = 't';\n");
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var integrity = string.Join("; ", lines.TakeWhile(l => l != "end-integrity"));
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string integrity = string.Join("; ", lines.TakeWhile(l => l != "end-integrity"));
         if (exitCode != 0)
         {
             return new Sqlite3Image(true, $"sqlite3 exit {exitCode}: {error.Trim()} (output: {integrity})", new HashSet<long>(), [error.Trim()]);
@@ -172,16 +172,16 @@ internal sealed class Sqlite3Workload : IAcknowledgingWorkload
 
     private static void ReadRows(string path, HashSet<long> ids, List<string> problems)
     {
-        var (exitCode, output, error) = ChildProcess.Run(Sqlite3Path!, ["-bail", "-batch", path], StatementTimeoutMs, "SELECT id, v FROM t ORDER BY id;\n");
+        (int exitCode, string? output, string? error) = ChildProcess.Run(Sqlite3Path!, ["-bail", "-batch", path], StatementTimeoutMs, "SELECT id, v FROM t ORDER BY id;\n");
         if (exitCode != 0)
         {
             problems.Add($"reading rows: sqlite3 exit {exitCode}: {error.Trim()}");
             return;
         }
-        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            var separator = line.IndexOf('|', StringComparison.Ordinal);
-            var id = long.Parse(line.AsSpan(0, separator), CultureInfo.InvariantCulture);
+            int separator = line.IndexOf('|', StringComparison.Ordinal);
+            long id = long.Parse(line.AsSpan(0, separator), CultureInfo.InvariantCulture);
             ids.Add(id);
             if (line[(separator + 1)..] != Payload(id))
             {

@@ -30,20 +30,20 @@ public sealed class FuseAbiTests
             return null;
         }
         var source = new StringBuilder("#include <stdio.h>\n#include <stddef.h>\n#include <linux/ioctl.h>\n#include <linux/fuse.h>\nint main(void){\n");
-        foreach (var type in AbiStructs())
+        foreach (Type type in AbiStructs())
         {
             string c = CName(type);
             source.Append(CultureInfo.InvariantCulture, $"printf(\"sizeof {c} %zu\\n\", sizeof(struct {c}));\n");
-            foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
+            foreach (FieldInfo field in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
             {
                 source.Append(CultureInfo.InvariantCulture, $"printf(\"offsetof {c}.{field.Name} %zu\\n\", offsetof(struct {c}, {field.Name}));\n");
             }
         }
-        foreach (var constant in Constants())
+        foreach (FieldInfo constant in Constants())
         {
             source.Append(CultureInfo.InvariantCulture, $"printf(\"const {constant.Name} %llu\\n\", (unsigned long long)({constant.Name}));\n");
         }
-        foreach (var opcode in Enum.GetNames<FuseOpcode>())
+        foreach (string opcode in Enum.GetNames<FuseOpcode>())
         {
             source.Append(CultureInfo.InvariantCulture, $"printf(\"const {opcode} %llu\\n\", (unsigned long long)({opcode}));\n");
         }
@@ -74,7 +74,7 @@ public sealed class FuseAbiTests
     private static string Run(string file, params string[] arguments)
     {
         // ChildProcess.Run throws when the program does not finish within the timeout.
-        var (exitCode, output, errors) = ChildProcess.Run(file, arguments, 60_000);
+        (int exitCode, string? output, string? errors) = ChildProcess.Run(file, arguments, 60_000);
         Assert.True(exitCode == 0, $"{file} {string.Join(' ', arguments)} failed: {errors}");
         return output;
     }
@@ -82,15 +82,15 @@ public sealed class FuseAbiTests
     [SkippableFact]
     public void Struct_sizes_and_field_offsets_match_linux_fuse_h()
     {
-        var probe = s_probe.Value;
+        Dictionary<string, ulong>? probe = s_probe.Value;
         Skip.If(probe is null, "gcc or /usr/include/linux/fuse.h is missing");
         int checkedStructs = 0;
-        foreach (var type in AbiStructs())
+        foreach (Type type in AbiStructs())
         {
             string c = CName(type);
             Assert.True(probe!.ContainsKey($"sizeof {c}"), $"no C size for {c}");
             Assert.True(probe[$"sizeof {c}"] == (ulong)Marshal.SizeOf(type), $"sizeof(struct {c}) is {probe[$"sizeof {c}"]}, C# {type.Name} is {Marshal.SizeOf(type)}");
-            foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
+            foreach (FieldInfo field in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
             {
                 ulong offset = (ulong)Marshal.OffsetOf(type, field.Name).ToInt64();
                 Assert.True(probe[$"offsetof {c}.{field.Name}"] == offset, $"offsetof({c}, {field.Name}) is {probe[$"offsetof {c}.{field.Name}"]}, C# {offset}");
@@ -103,9 +103,9 @@ public sealed class FuseAbiTests
     [SkippableFact]
     public void Constants_and_opcodes_match_linux_fuse_h()
     {
-        var probe = s_probe.Value;
+        Dictionary<string, ulong>? probe = s_probe.Value;
         Skip.If(probe is null, "gcc or /usr/include/linux/fuse.h is missing");
-        foreach (var constant in Constants())
+        foreach (FieldInfo constant in Constants())
         {
             ulong value = Convert.ToUInt64(constant.GetRawConstantValue(), CultureInfo.InvariantCulture);
             ulong c = probe![$"const {constant.Name}"];
@@ -113,7 +113,7 @@ public sealed class FuseAbiTests
             ulong comparable = c >> 32 == 0xFFFFFFFF && value <= uint.MaxValue ? c & 0xFFFFFFFF : c;
             Assert.True(comparable == value, $"{constant.Name}: C {c}, C# {value}");
         }
-        foreach (var opcode in Enum.GetValues<FuseOpcode>())
+        foreach (FuseOpcode opcode in Enum.GetValues<FuseOpcode>())
         {
             Assert.Equal(probe![$"const {opcode}"], (ulong)opcode);
         }

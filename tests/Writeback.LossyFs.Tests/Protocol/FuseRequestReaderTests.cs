@@ -14,7 +14,7 @@ public sealed class FuseRequestReaderTests
     [Fact]
     public void A_lookup_request_parses_into_header_and_name()
     {
-        Assert.True(FuseRequestReader.TryParse(s_lookup, out var header, out var body));
+        Assert.True(FuseRequestReader.TryParse(s_lookup, out FuseInHeader header, out ReadOnlySpan<byte> body));
         Assert.Equal(46u, header.len);
         Assert.Equal((uint)FuseOpcode.FUSE_LOOKUP, header.opcode);
         Assert.Equal(7ul, header.unique);
@@ -23,7 +23,7 @@ public sealed class FuseRequestReaderTests
         Assert.Equal(1001u, header.gid);
         Assert.Equal(12345u, header.pid);
         var reader = new FuseRequestReader(body);
-        Assert.True(reader.TryReadName(out var name));
+        Assert.True(reader.TryReadName(out ReadOnlySpan<byte> name));
         Assert.Equal("a.txt"u8.ToArray(), name.ToArray());
         Assert.Equal(0, reader.Remaining.Length);
     }
@@ -71,8 +71,8 @@ public sealed class FuseRequestReaderTests
             "0300000000000000" + "0010000000000000" + "05000000" + "01000000" + "0000000000000000" + "00000000" + "00000000" + "68656C6C6F",
             Convert.ToHexString(body));
         var reader = new FuseRequestReader(body);
-        Assert.True(reader.TryRead<FuseWriteIn>(out var parsed));
-        Assert.True(reader.TryReadBytes((int)parsed.size, out var data));
+        Assert.True(reader.TryRead<FuseWriteIn>(out FuseWriteIn parsed));
+        Assert.True(reader.TryReadBytes((int)parsed.size, out ReadOnlySpan<byte> data));
         Assert.Equal("hello"u8.ToArray(), data.ToArray());
         Assert.False(new FuseRequestReader(body.AsSpan(0, 30)).TryRead<FuseWriteIn>(out _));
     }
@@ -83,27 +83,27 @@ public sealed class FuseRequestReaderTests
         // fuse_mknod_in was 8 bytes before 7.12 (FUSE_COMPAT_MKNOD_IN_SIZE).
         byte[] body = Convert.FromHexString("A4810000" + "00000000" + "7800");
         var reader = new FuseRequestReader(body);
-        Assert.True(reader.TryReadAtLeast<FuseMknodIn>(8, out var mknod));
+        Assert.True(reader.TryReadAtLeast<FuseMknodIn>(8, out FuseMknodIn mknod));
         Assert.Equal(0x81A4u, mknod.mode);
         Assert.Equal(0u, mknod.umask);
-        Assert.True(reader.TryReadName(out var name));
+        Assert.True(reader.TryReadName(out ReadOnlySpan<byte> name));
         Assert.Equal("x"u8.ToArray(), name.ToArray());
     }
 
     [Fact]
     public void An_error_reply_is_the_header_alone_with_the_negated_errno()
     {
-        var buffer = new byte[64];
+        byte[] buffer = new byte[64];
         var writer = new FuseReplyWriter(buffer);
         writer.Append(new FuseWriteOut { size = 5 });
-        var bytes = writer.Finish(unique: 9, errno: 2);
+        ReadOnlySpan<byte> bytes = writer.Finish(unique: 9, errno: 2);
         Assert.Equal("10000000" + "FEFFFFFF" + "0900000000000000", Convert.ToHexString(bytes));
     }
 
     [Fact]
     public void Directory_entries_are_padded_to_eight_bytes()
     {
-        var buffer = new byte[128];
+        byte[] buffer = new byte[128];
         var writer = new FuseReplyWriter(buffer);
         writer.Append(new FuseDirent { ino = 5, off = 1, namelen = 3, type = 8 });
         writer.Append("abc"u8);

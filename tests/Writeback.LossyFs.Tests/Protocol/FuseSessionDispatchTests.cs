@@ -117,7 +117,7 @@ public sealed class FuseSessionDispatchTests : IDisposable
         byte[] reply = Send(FuseOpcode.FUSE_LOOKUP, 1, Name("old.txt"));
         Assert.Equal(16 + Unsafe.SizeOf<FuseEntryOut>(), reply.Length);
         Assert.Equal(Header(144, 0), Hex(reply[..16]));
-        var entry = Payload<FuseEntryOut>(reply);
+        FuseEntryOut entry = Payload<FuseEntryOut>(reply);
         Assert.NotEqual(0ul, entry.nodeid);
         Assert.Equal(entry.nodeid, entry.attr.ino);
         Assert.Equal(FuseSession.CacheValidSeconds, entry.entry_valid);
@@ -164,7 +164,7 @@ public sealed class FuseSessionDispatchTests : IDisposable
         var create = new FuseCreateIn { flags = 0x42, mode = 0x81A4 };
         byte[] reply = Send(FuseOpcode.FUSE_CREATE, 1, [.. Bytes(create), .. Name("new.txt")]);
         Assert.Equal(16 + Unsafe.SizeOf<FuseEntryOut>() + Unsafe.SizeOf<FuseOpenOut>(), reply.Length);
-        var open = MemoryMarshal.Read<FuseOpenOut>(reply.AsSpan(16 + Unsafe.SizeOf<FuseEntryOut>()));
+        FuseOpenOut open = MemoryMarshal.Read<FuseOpenOut>(reply.AsSpan(16 + Unsafe.SizeOf<FuseEntryOut>()));
         Assert.Equal(FuseKernel.FOPEN_KEEP_CACHE, open.open_flags);
         Assert.False(File.Exists(Backing("new.txt")));
         Assert.Equal(Header(16, 0), Hex(Send(FuseOpcode.FUSE_FSYNCDIR, 1, Bytes(new FuseFsyncIn()))));
@@ -182,7 +182,7 @@ public sealed class FuseSessionDispatchTests : IDisposable
         int position = 16;
         while (position < reply.Length)
         {
-            var dirent = MemoryMarshal.Read<FuseDirent>(reply.AsSpan(position));
+            FuseDirent dirent = MemoryMarshal.Read<FuseDirent>(reply.AsSpan(position));
             names.Add(System.Text.Encoding.UTF8.GetString(reply, position + 24, (int)dirent.namelen));
             Assert.Equal((ulong)names.Count, dirent.off);
             position += FuseKernel.FUSE_DIRENT_ALIGN(24 + (int)dirent.namelen);
@@ -207,7 +207,7 @@ public sealed class FuseSessionDispatchTests : IDisposable
     {
         byte[] reply = Send(FuseOpcode.FUSE_STATFS, 1, []);
         Assert.Equal(16 + 80, reply.Length);
-        var statfs = Payload<FuseStatfsOut>(reply);
+        FuseStatfsOut statfs = Payload<FuseStatfsOut>(reply);
         Assert.True(statfs.st.bsize > 0);
         Assert.True(statfs.st.namelen >= 255);
     }
@@ -221,8 +221,8 @@ public sealed class FuseSessionDispatchTests : IDisposable
         var entries = new List<(string Name, FuseEntryOut Entry)>();
         while (position < reply.Length)
         {
-            var entry = MemoryMarshal.Read<FuseEntryOut>(reply.AsSpan(position));
-            var dirent = MemoryMarshal.Read<FuseDirent>(reply.AsSpan(position + Unsafe.SizeOf<FuseEntryOut>()));
+            FuseEntryOut entry = MemoryMarshal.Read<FuseEntryOut>(reply.AsSpan(position));
+            FuseDirent dirent = MemoryMarshal.Read<FuseDirent>(reply.AsSpan(position + Unsafe.SizeOf<FuseEntryOut>()));
             string name = System.Text.Encoding.UTF8.GetString(reply, position + Unsafe.SizeOf<FuseEntryOut>() + 24, (int)dirent.namelen);
             entries.Add((name, entry));
             position += Unsafe.SizeOf<FuseEntryOut>() + FuseKernel.FUSE_DIRENT_ALIGN(24 + (int)dirent.namelen);
@@ -241,7 +241,7 @@ public sealed class FuseSessionDispatchTests : IDisposable
     {
         byte[] mkdir = Send(FuseOpcode.FUSE_MKDIR, 1, [.. Bytes(new FuseMkdirIn { mode = 0x1ED }), .. Name("dir")]);
         Assert.Equal(Header(144, 0), Hex(mkdir[..16]));
-        var directory = Payload<FuseEntryOut>(mkdir);
+        FuseEntryOut directory = Payload<FuseEntryOut>(mkdir);
         Assert.Equal(0x4000u, directory.attr.mode & 0xF000);
 
         ulong file = Lookup("old.txt");

@@ -14,7 +14,7 @@ public class CrashStatesTests
     {
         // epoch 1: 3 writes, flush; epoch 2: 2 writes (the last epoch, no flush after it).
         var entries = new List<BlockLogEntry> { W(0), W(512), W(1024), s_flush, W(0), s_output, W(2048) };
-        var states = CrashStates.Enumerate(entries, 0, 1000, seed: 0, torn: false);
+        IReadOnlyList<CrashState> states = CrashStates.Enumerate(entries, 0, 1000, seed: 0, torn: false);
         Assert.Equal(7 + 4, states.Count); // 2^3 - 1 (full = next epoch's empty) + 2^2
         Assert.All(states.Take(7), s => Assert.Equal(0, s.BaseEntryCount));
         Assert.All(states.Skip(7), s => Assert.Equal(4, s.BaseEntryCount));
@@ -30,9 +30,9 @@ public class CrashStatesTests
     public void LargeEpochsAreSampledDeterministicallyWithinTheBudget()
     {
         var entries = Enumerable.Range(0, 40).Select(i => W(i * 512)).ToList();
-        var first = CrashStates.Enumerate(entries, 0, 50, seed: 7, torn: false);
-        var again = CrashStates.Enumerate(entries, 0, 50, seed: 7, torn: false);
-        var other = CrashStates.Enumerate(entries, 0, 50, seed: 8, torn: false);
+        IReadOnlyList<CrashState> first = CrashStates.Enumerate(entries, 0, 50, seed: 7, torn: false);
+        IReadOnlyList<CrashState> again = CrashStates.Enumerate(entries, 0, 50, seed: 7, torn: false);
+        IReadOnlyList<CrashState> other = CrashStates.Enumerate(entries, 0, 50, seed: 8, torn: false);
         Assert.Equal(50, first.Count);
         Assert.Equal(first.Select(s => string.Join(',', s.Included)), again.Select(s => string.Join(',', s.Included)));
         Assert.NotEqual(first.Select(s => string.Join(',', s.Included)), other.Select(s => string.Join(',', s.Included)));
@@ -45,7 +45,7 @@ public class CrashStatesTests
     public void TornStatesOnlyTearWritesLongerThanASector()
     {
         var entries = new List<BlockLogEntry> { new(BlockLogEntryKind.Write, 0, 4096, 0), W(8192), new(BlockLogEntryKind.Write, 16384, 4096, 0) };
-        var states = CrashStates.Enumerate(entries, 0, 100, seed: 3, torn: true);
+        IReadOnlyList<CrashState> states = CrashStates.Enumerate(entries, 0, 100, seed: 3, torn: true);
         Assert.Contains(states, s => s.TornSectorMasks.Count > 0);
         Assert.All(states, s => Assert.DoesNotContain(1, s.TornSectorMasks.Keys));
         Assert.All(states, s => Assert.All(s.TornSectorMasks.Keys, k => Assert.Contains(k, s.Included)));
@@ -63,7 +63,7 @@ public class CrashStatesTests
             log.AppendOutput("ack\n"u8);
             log.AppendZero(0, 8192);
             int marker = log.AppendMarker();
-            var entries = log.Entries;
+            IReadOnlyList<BlockLogEntry> entries = log.Entries;
             Assert.Equal([BlockLogEntryKind.Write, BlockLogEntryKind.Flush, BlockLogEntryKind.Output, BlockLogEntryKind.Zero, BlockLogEntryKind.Marker], entries.Select(e => e.Kind));
             Assert.Equal(4, marker);
             Assert.Equal("abc"u8.ToArray(), log.ReadData(entries[0]));

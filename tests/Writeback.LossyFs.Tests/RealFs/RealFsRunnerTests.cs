@@ -31,7 +31,7 @@ public class RealFsRunnerTests
     public void AWriteAcknowledgedWithoutFsyncIsLostInSomeCrashImage()
     {
         SkipUnlessAvailable(FileSystemKind.Ext4);
-        var report = new RealFsRunner(Options("echo new > f; echo ack")).Run();
+        RealFsReport report = new RealFsRunner(Options("echo new > f; echo ack")).Run();
         Assert.True(report.Images.Count > 0);
         Assert.Contains(report.Images, i => !i.Passed);
         Assert.All(report.Images, i => Assert.False(i.MountFailed));
@@ -44,7 +44,7 @@ public class RealFsRunnerTests
     {
         SkipUnlessAvailable(FileSystemKind.Ext4);
         // fsync of the file (coreutils sync FILE) and of the directory: durable under any model.
-        var report = new RealFsRunner(Options("echo new > f; sync f; sync .; echo ack")).Run();
+        RealFsReport report = new RealFsRunner(Options("echo new > f; sync f; sync .; echo ack")).Run();
         Assert.True(report.Flushes > 0, "the loop driver's flushes reach the block log as fsync");
         Assert.True(report.Images.Count >= 5, $"only {report.Images.Count} crash images");
         Assert.All(report.Images, i => Assert.True(i.Passed, $"{i.CrashPoint}: {i.Outcome}"));
@@ -58,8 +58,8 @@ public class RealFsRunnerTests
     public void AHangingCheckerIsKilledAndEverythingIsCleanedUp()
     {
         SkipUnlessAvailable(FileSystemKind.Ext4);
-        var options = Options("echo new > f; sync f") with { Checker = "sleep 30", CheckerTimeout = TimeSpan.FromSeconds(1), Fsck = false };
-        var error = Assert.Throws<RealFsException>(() => new RealFsRunner(options).Run());
+        RealFsOptions options = Options("echo new > f; sync f") with { Checker = "sleep 30", CheckerTimeout = TimeSpan.FromSeconds(1), Fsck = false };
+        RealFsException error = Assert.Throws<RealFsException>(() => new RealFsRunner(options).Run());
         Assert.Contains("ran past its timeout", error.Message, StringComparison.Ordinal);
         AssertNothingLeft();
     }
@@ -68,7 +68,7 @@ public class RealFsRunnerTests
     public void AFailingProgramIsReportedInOneLineAndCleanedUp()
     {
         SkipUnlessAvailable(FileSystemKind.Ext4);
-        var error = Assert.Throws<RealFsException>(() => new RealFsRunner(Options("echo broken >&2; exit 3")).Run());
+        RealFsException error = Assert.Throws<RealFsException>(() => new RealFsRunner(Options("echo broken >&2; exit 3")).Run());
         Assert.Contains("exited with 3: broken", error.Message, StringComparison.Ordinal);
         AssertNothingLeft();
     }
@@ -78,7 +78,7 @@ public class RealFsRunnerTests
     {
         SkipUnlessAvailable(FileSystemKind.Ext4);
         using var cancellation = new CancellationTokenSource();
-        var options = Options("echo new > f; sync f; echo ack") with { Checker = "sleep 0.2" };
+        RealFsOptions options = Options("echo new > f; sync f; echo ack") with { Checker = "sleep 0.2" };
         var runner = new RealFsRunner(options, cancellation.Token, _ => cancellation.CancelAfter(300));
         Assert.ThrowsAny<OperationCanceledException>(() => runner.Run());
         AssertNothingLeft();
@@ -89,7 +89,7 @@ public class RealFsRunnerTests
     {
         string tag = $"writeback-realfs-{Environment.ProcessId}-";
         Assert.DoesNotContain(tag, File.ReadAllText("/proc/self/mountinfo"), StringComparison.Ordinal);
-        var loops = ExternalCommand.Run("losetup", ["-a"], TimeSpan.FromSeconds(30)).Output;
+        string loops = ExternalCommand.Run("losetup", ["-a"], TimeSpan.FromSeconds(30)).Output;
         Assert.DoesNotContain(tag, loops, StringComparison.Ordinal);
         Assert.Empty(Directory.GetDirectories("/dev/shm", tag + "*"));
     }

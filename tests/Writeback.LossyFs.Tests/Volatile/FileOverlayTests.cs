@@ -19,7 +19,7 @@ public sealed class FileOverlayTests : IDisposable
 
     private static byte[] ReadAll(FileOverlay overlay, SafeFileHandle fd)
     {
-        var bytes = new byte[overlay.VolatileLengthBytes];
+        byte[] bytes = new byte[overlay.VolatileLengthBytes];
         Assert.Equal(bytes.Length, overlay.Read(fd, bytes, 0));
         return bytes;
     }
@@ -27,7 +27,7 @@ public sealed class FileOverlayTests : IDisposable
     [Fact]
     public void Writes_are_visible_through_reads_and_absent_from_the_backing_file_until_persist()
     {
-        using var fd = NewFile([.. Enumerable.Repeat((byte)'a', 10_000)]);
+        using SafeFileHandle fd = NewFile([.. Enumerable.Repeat((byte)'a', 10_000)]);
         var overlay = new FileOverlay(10_000);
         Assert.Equal(0, overlay.Write(fd, "xyz"u8, 4095));
         Assert.Equal(0, overlay.Write(fd, "tail"u8, 12_000));
@@ -42,7 +42,7 @@ public sealed class FileOverlayTests : IDisposable
 
         Assert.Equal(0, overlay.Persist(fd, dataOnly: true, new byte[1 << 20]));
         Assert.Equal(12_004, RandomAccess.GetLength(fd));
-        var durable = new byte[12_004];
+        byte[] durable = new byte[12_004];
         RandomAccess.Read(fd, durable, 0);
         Assert.Equal(visible, durable);
         Assert.False(overlay.IsDirty);
@@ -52,7 +52,7 @@ public sealed class FileOverlayTests : IDisposable
     [Fact]
     public void Shrinking_then_growing_reads_zeros_where_the_backing_file_still_has_bytes()
     {
-        using var fd = NewFile([.. Enumerable.Repeat((byte)'b', 8192)]);
+        using SafeFileHandle fd = NewFile([.. Enumerable.Repeat((byte)'b', 8192)]);
         var overlay = new FileOverlay(8192);
         overlay.SetLength(100);
         overlay.SetLength(8192);
@@ -60,7 +60,7 @@ public sealed class FileOverlayTests : IDisposable
         Assert.All(visible[..100], b => Assert.Equal((byte)'b', b));
         Assert.All(visible[100..], b => Assert.Equal(0, b));
         Assert.Equal(0, overlay.Persist(fd, dataOnly: false, new byte[1 << 20]));
-        var durable = new byte[8192];
+        byte[] durable = new byte[8192];
         RandomAccess.Read(fd, durable, 0);
         Assert.Equal(visible, durable);
     }
@@ -68,12 +68,12 @@ public sealed class FileOverlayTests : IDisposable
     [Fact]
     public void A_random_crash_keeps_whole_units_within_the_durable_length_only()
     {
-        using var fd = NewFile(new byte[4096]);
+        using SafeFileHandle fd = NewFile(new byte[4096]);
         var overlay = new FileOverlay(4096);
         overlay.Write(fd, [.. Enumerable.Repeat((byte)0xFF, 6000)], 0);
         long kept = overlay.PersistSubset(fd, 512, unit => unit % 2 == 0);
         Assert.Equal(4 * 512, kept);
-        var durable = new byte[RandomAccess.GetLength(fd)];
+        byte[] durable = new byte[RandomAccess.GetLength(fd)];
         RandomAccess.Read(fd, durable, 0);
         Assert.Equal(4096, durable.Length);
         for (int unit = 0; unit < 8; unit++)
@@ -97,10 +97,10 @@ public sealed class FileOverlayTests : IDisposable
             {
                 initial[i] = (byte)(i * 7);
             }
-            using var fd = NewFile(initial);
+            using SafeFileHandle fd = NewFile(initial);
             var overlay = new FileOverlay(initialLength);
             var model = new List<byte>(initial);
-            foreach (var op in operations)
+            foreach ((int Kind, int Offset, int Length, byte Value) op in operations)
             {
                 if (op.Kind == 0)
                 {

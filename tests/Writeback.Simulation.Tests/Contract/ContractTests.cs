@@ -11,7 +11,7 @@ public sealed class MappedFileContractTests : StorageContract
 {
     protected override void Verify(string name)
     {
-        var directory = Directory.CreateTempSubdirectory("writeback-contract-");
+        DirectoryInfo directory = Directory.CreateTempSubdirectory("writeback-contract-");
         try
         {
             StorageContractCases.Run(name, new DirectoryStorage(directory.FullName));

@@ -25,12 +25,12 @@ public static class StorageContractCases
 
     public static void LengthsGrowAndShrinkWithZeros(IMappedStorage storage)
     {
-        using var file = storage.Open("f", new MappedFileOptions { Length = 10 });
+        using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = 10 });
         Assert.Equal(10, file.Length);
         file.Write(2, [1, 2, 3]);
         file.SetLength(5000);
         Assert.Equal(5000, file.Length);
-        var buffer = new byte[5000];
+        byte[] buffer = new byte[5000];
         file.Read(0, buffer);
         Assert.Equal([0, 0, 1, 2, 3], buffer[..5]);
         Assert.All(buffer[5..], b => Assert.Equal(0, b));
@@ -46,22 +46,22 @@ public static class StorageContractCases
 
     public static void OpenModesBehaveAlike(IMappedStorage storage)
     {
-        using (var created = storage.Open("f", new MappedFileOptions { Mode = FileMode.CreateNew, Length = Page }))
+        using (IMappedFile created = storage.Open("f", new MappedFileOptions { Mode = FileMode.CreateNew, Length = Page }))
         {
             created.Write(0, [7]);
             created.FlushFile();
         }
         Assert.Equal(17, Assert.Throws<WritebackException>(() => storage.Open("f", new MappedFileOptions { Mode = FileMode.CreateNew })).Errno); // EEXIST
-        using (var opened = storage.Open("f", new MappedFileOptions { Mode = FileMode.Open }))
+        using (IMappedFile opened = storage.Open("f", new MappedFileOptions { Mode = FileMode.Open }))
         {
             Assert.Equal(Page, opened.Length);
             Assert.Equal(7, opened.GetReadOnlySpan(0, 1)[0]);
         }
-        using (var truncated = storage.Open("f", new MappedFileOptions { Mode = FileMode.Truncate }))
+        using (IMappedFile truncated = storage.Open("f", new MappedFileOptions { Mode = FileMode.Truncate }))
         {
             Assert.Equal(0, truncated.Length);
         }
-        using (var grown = storage.Open("f", new MappedFileOptions { Mode = FileMode.Create, Length = 100 }))
+        using (IMappedFile grown = storage.Open("f", new MappedFileOptions { Mode = FileMode.Create, Length = 100 }))
         {
             Assert.Equal(100, grown.Length);
             Assert.Equal(0, grown.GetReadOnlySpan(0, 1)[0]);
@@ -76,8 +76,8 @@ public static class StorageContractCases
 
     public static void MaxLengthCapsSetLengthAndSpansSurviveGrowth(IMappedStorage storage)
     {
-        using var file = storage.Open("f", new MappedFileOptions { Length = Page, MaxLength = 4 * Page });
-        var span = file.GetSpan(0, 8);
+        using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = Page, MaxLength = 4 * Page });
+        Span<byte> span = file.GetSpan(0, 8);
         file.SetLength(4 * Page);
         span[0] = 42; // the mapping did not move: a span taken before growth still reaches the file
         Assert.Equal(42, file.GetReadOnlySpan(0, 1)[0]);
@@ -86,7 +86,7 @@ public static class StorageContractCases
         Assert.Throws<ArgumentOutOfRangeException>(() => storage.Open("g", new MappedFileOptions { Length = 2 * Page, MaxLength = Page }));
         Assert.Throws<ArgumentOutOfRangeException>(() => storage.Open("f", new MappedFileOptions { Mode = FileMode.Open, MaxLength = Page }));
         Assert.Throws<ArgumentOutOfRangeException>(() => storage.Open("g", new MappedFileOptions { MaxLength = -1 }));
-        using var unbounded = storage.Open("h", new MappedFileOptions { Length = Page });
+        using IMappedFile unbounded = storage.Open("h", new MappedFileOptions { Length = Page });
         unbounded.SetLength(MappedFile.DefaultMaxLength);
         Assert.Throws<ArgumentOutOfRangeException>(() => unbounded.SetLength(MappedFile.DefaultMaxLength + Page));
         unbounded.SetLength(0);
@@ -95,9 +95,9 @@ public static class StorageContractCases
     public static void OffsetsBeyond2GiBWork(IMappedStorage storage)
     {
         const long Far = (2L << 30) + 3 * Page + 5; // past int.MaxValue, not page-aligned
-        using var file = storage.Open("big", new MappedFileOptions { Length = Far + Page });
+        using IMappedFile file = storage.Open("big", new MappedFileOptions { Length = Far + Page });
         file.Write(Far, [1, 2, 3]);
-        var read = new byte[3];
+        byte[] read = new byte[3];
         file.Read(Far, read);
         Assert.Equal([1, 2, 3], read);
         file.GetSpan(Far + 3, 2).Fill(9);
@@ -115,16 +115,16 @@ public static class StorageContractCases
 
     public static void ReadOnlyFilesRefuseChanges(IMappedStorage storage)
     {
-        using (var writer = storage.Open("f", new MappedFileOptions { Length = Page }))
+        using (IMappedFile writer = storage.Open("f", new MappedFileOptions { Length = Page }))
         {
             writer.Write(0, [5]);
             writer.FlushFile();
         }
         Assert.Throws<ArgumentException>(() => storage.Open("f", new MappedFileOptions { Access = FileAccess.Read, Mode = FileMode.Create }));
         Assert.Throws<ArgumentException>(() => storage.Open("f", new MappedFileOptions { Access = FileAccess.Read, Length = 1 }));
-        using var file = storage.Open("f", new MappedFileOptions { Access = FileAccess.Read, Mode = FileMode.Open });
+        using IMappedFile file = storage.Open("f", new MappedFileOptions { Access = FileAccess.Read, Mode = FileMode.Open });
         Assert.Equal(5, file.GetReadOnlySpan(0, 1)[0]);
-        var read = new byte[1];
+        byte[] read = new byte[1];
         file.Read(0, read);
         Assert.Equal(5, read[0]);
         Assert.Throws<NotSupportedException>(() => file.Write(0, [1]));
@@ -137,7 +137,7 @@ public static class StorageContractCases
 
     public static void UseAfterDisposeThrows(IMappedStorage storage)
     {
-        var file = storage.Open("f", new MappedFileOptions { Length = Page });
+        IMappedFile file = storage.Open("f", new MappedFileOptions { Length = Page });
         file.Dispose();
         file.Dispose();
         Assert.Equal("f", file.Name);
@@ -156,7 +156,7 @@ public static class StorageContractCases
 
     public static void BadRangesNameTheirParameter(IMappedStorage storage)
     {
-        using var file = storage.Open("f", new MappedFileOptions { Length = 100 });
+        using IMappedFile file = storage.Open("f", new MappedFileOptions { Length = 100 });
         Assert.Equal("offset", Assert.Throws<ArgumentOutOfRangeException>(() => file.Write(-1, [1])).ParamName);
         Assert.Equal("source", Assert.Throws<ArgumentOutOfRangeException>(() => file.Write(99, [1, 2])).ParamName);
         Assert.Equal("offset", Assert.Throws<ArgumentOutOfRangeException>(() => file.Write(101, [])).ParamName);

@@ -64,7 +64,7 @@ internal sealed record SourceFile(string Path, SyntaxTree Tree)
     /// <summary>The number of lines the node spans, from its first token to its last.</summary>
     public static int LineCount(SyntaxNode node)
     {
-        var span = node.GetLocation().GetLineSpan();
+        FileLinePositionSpan span = node.GetLocation().GetLineSpan();
         return span.EndLinePosition.Line - span.StartLinePosition.Line + 1;
     }
 

@@ -46,7 +46,7 @@ public sealed class TidyTests
     [Fact]
     public void FilesAreAtMost600Lines()
     {
-        var violations = SourceTree.Current.Under(s_everywhere)
+        IEnumerable<string> violations = SourceTree.Current.Under(s_everywhere)
             .Select(file => (file, lineCount: file.Tree.GetText().Lines.Count))
             .Where(f => f.lineCount > MaxFileLines && !Exempt("file-length", f.file.Path))
             .Select(f => $"{f.file.At(1)}: file has {f.lineCount} lines (limit {MaxFileLines}); split it into partials by concern");
@@ -56,7 +56,7 @@ public sealed class TidyTests
     [Fact]
     public void MethodsAreAtMost70Lines()
     {
-        var violations =
+        IEnumerable<string> violations =
             from file in SourceTree.Current.Under(s_everywhere)
             from node in file.Tree.GetRoot().DescendantNodes()
             let body = Body(node)
@@ -70,7 +70,7 @@ public sealed class TidyTests
     [Fact]
     public void NativeImportsAreOnlyInTheSharedInteropLayer()
     {
-        var violations =
+        IEnumerable<string> violations =
             from file in SourceTree.Current.Under(s_everywhere)
             where !file.Path.StartsWith("src/Common/Interop/", StringComparison.Ordinal)
             from attribute in file.Tree.GetRoot().DescendantNodes().OfType<AttributeSyntax>()
@@ -85,11 +85,11 @@ public sealed class TidyTests
     public void EveryUnsafeBlockIsJustifiedAndNoTypeIsUnsafeWhole()
     {
         var violations = new List<string>();
-        foreach (var file in SourceTree.Current.Under(s_everywhere))
+        foreach (SourceFile file in SourceTree.Current.Under(s_everywhere))
         {
-            foreach (var node in file.Tree.GetRoot().DescendantNodes())
+            foreach (SyntaxNode node in file.Tree.GetRoot().DescendantNodes())
             {
-                var problem = node switch
+                string? problem = node switch
                 {
                     UnsafeStatementSyntax block when !HasSafetyComment(block.UnsafeKeyword) => "unsafe block without a '// Safety:' comment right before it",
                     TypeDeclarationSyntax type when type.Modifiers.Any(SyntaxKind.UnsafeKeyword) =>
@@ -110,7 +110,7 @@ public sealed class TidyTests
     [Fact]
     public void BannedApisAreNotUsed()
     {
-        var violations =
+        IEnumerable<string> violations =
             from file in SourceTree.Current.Under(s_everywhere)
             from node in file.Tree.GetRoot().DescendantNodes()
             from ban in BannedApis.All
@@ -133,8 +133,8 @@ public sealed class TidyTests
 
     internal static string NameOf(SyntaxNode node)
     {
-        var type = node.Ancestors().OfType<BaseTypeDeclarationSyntax>().FirstOrDefault()?.Identifier.Text;
-        var member = node switch
+        string? type = node.Ancestors().OfType<BaseTypeDeclarationSyntax>().FirstOrDefault()?.Identifier.Text;
+        string member = node switch
         {
             MethodDeclarationSyntax m => m.Identifier.Text,
             ConstructorDeclarationSyntax c => c.Identifier.Text + " (constructor)",

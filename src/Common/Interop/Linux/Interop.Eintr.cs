@@ -36,8 +36,8 @@ internal static partial class Interop
         /// </summary>
         internal static bool ListsEintr(string operation)
         {
-            var name = operation.AsSpan();
-            var end = name.IndexOfAny('(', ' ');
+            ReadOnlySpan<char> name = operation.AsSpan();
+            int end = name.IndexOfAny('(', ' ');
             return (end < 0 ? name : name[..end]) is "open" or "openat" or "ftruncate" or "fsync" or "fdatasync"
                 or "sync_file_range" or "write" or "read" or "pread" or "pwrite" or "fstatvfs" or "recvmsg"
                 or "io_uring_enter" or "fallocate";
@@ -54,7 +54,7 @@ internal static partial class Interop
                 retry = false;
                 return 0;
             }
-            var errno = LastErrno;
+            int errno = LastErrno;
             retry = errno == Writeback.Native.Errno.EINTR;
             return errno;
         }
@@ -67,7 +67,7 @@ internal static partial class Interop
         {
             while (true)
             {
-                var errno = Errno(call(state), out var retry);
+                int errno = Errno(call(state), out bool retry);
                 if (!retry)
                 {
                     return errno;
@@ -83,7 +83,7 @@ internal static partial class Interop
         {
             while (true)
             {
-                var result = call(state);
+                long result = call(state);
                 if (result >= 0 || LastErrno != Writeback.Native.Errno.EINTR)
                 {
                     return result;
@@ -99,7 +99,7 @@ internal static partial class Interop
         {
             while (true)
             {
-                var errno = Errno(call(state, out value), out var retry);
+                int errno = Errno(call(state, out value), out bool retry);
                 if (!retry)
                 {
                     return errno;

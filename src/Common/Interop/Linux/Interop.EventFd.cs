@@ -14,8 +14,8 @@ internal static partial class Interop
         /// <summary>eventfd(2); returns 0 and the descriptor, or the errno and an invalid handle.</summary>
         internal static int EventFd(uint initialValue, int flags, out SafeFileDescriptorHandle fd)
         {
-            var result = eventfd(initialValue, flags);
-            var errno = Eintr.NoRetry(result);
+            int result = eventfd(initialValue, flags);
+            int errno = Eintr.NoRetry(result);
             fd = new SafeFileDescriptorHandle(errno == 0 ? result : -1);
             return errno;
         }

@@ -17,7 +17,7 @@ internal static partial class Interop
         /// </summary>
         internal static int Enter(SafeFileDescriptorHandle ring, uint toSubmit, uint minComplete, uint flags, out int submitted)
         {
-            var result = Eintr.RestartResult((ring, toSubmit, minComplete, flags), static s =>
+            long result = Eintr.RestartResult((ring, toSubmit, minComplete, flags), static s =>
             {
                 // Safety: no signal mask is passed (NULL, size 0).
                 unsafe

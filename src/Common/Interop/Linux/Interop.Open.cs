@@ -32,8 +32,8 @@ internal static partial class Interop
         internal static int Open(string path, int flags, int mode, out SafeFileDescriptorHandle fd)
         {
             // int, not a SafeHandle return: the marshaller would widen the 32-bit -1 to 0xFFFFFFFF.
-            var result = (int)Eintr.RestartResult((path, flags: flags | O_CLOEXEC, mode), static s => open(s.path, s.flags, s.mode));
-            var errno = result < 0 ? LastErrno : 0;
+            int result = (int)Eintr.RestartResult((path, flags: flags | O_CLOEXEC, mode), static s => open(s.path, s.flags, s.mode));
+            int errno = result < 0 ? LastErrno : 0;
             fd = new SafeFileDescriptorHandle(errno == 0 ? result : -1);
             return errno;
         }

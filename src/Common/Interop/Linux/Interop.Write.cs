@@ -24,7 +24,7 @@ internal static partial class Interop
                 {
                     result = write(eventFd, &one, sizeof(ulong));
                 }
-                var errno = Eintr.Errno(result, out var retry);
+                int errno = Eintr.Errno(result, out bool retry);
                 if (!retry)
                 {
                     return errno;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScottPlot;
+using ScottPlot.Plottables;
 using ScottPlot.TickGenerators;
 
 namespace Writeback.Cli.Commands.Bench;
@@ -74,13 +75,13 @@ internal static class BenchChart
                 FillColor = row.Durable ? s_durable : s_notDurable,
                 LineWidth = 0,
             });
-            var whisker = plot.Add.Line(Math.Log10(row.P90Ms), position, Math.Log10(row.P99Ms), position);
+            LinePlot whisker = plot.Add.Line(Math.Log10(row.P90Ms), position, Math.Log10(row.P99Ms), position);
             whisker.Color = Colors.Black;
             whisker.LineWidth = 2;
             whisker.MarkerStyle = new MarkerStyle(MarkerShape.VerticalBar, 12, Colors.Black);
         }
 
-        var plottable = plot.Add.Bars(bars);
+        BarPlot plottable = plot.Add.Bars(bars);
         plottable.Horizontal = true;
 
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "durable when it returns", FillColor = s_durable });

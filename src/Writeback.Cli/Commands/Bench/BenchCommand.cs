@@ -58,7 +58,7 @@ internal sealed class BenchCommand(CliOutput output) : OutputCommand<BenchSettin
     private BenchResult[] Measure(IReadOnlyList<BenchStrategy> strategies, BenchWorkload workload, string directory,
                                   bool jsonToStandardOutput, CancellationToken cancellationToken)
     {
-        var rounds = strategies.Select(_ => new List<BenchSample>()).ToArray();
+        List<BenchSample>[] rounds = strategies.Select(_ => new List<BenchSample>()).ToArray();
         BenchWorkload round = workload with { Iterations = workload.IterationsPerRound };
         WithProgress(jsonToStandardOutput, progress =>
         {
@@ -108,7 +108,7 @@ internal sealed class BenchCommand(CliOutput output) : OutputCommand<BenchSettin
     private static Rows Render(BenchReport report)
     {
         BenchWorkload w = report.Workload;
-        var table = new Table().Border(TableBorder.Rounded)
+        Table table = new Table().Border(TableBorder.Rounded)
             .Title($"writeback bench: {Markup.Escape(report.FileSystem)} under {Markup.Escape(report.Directory)}")
             .Caption($"latency per commit in ms; [green]Writeback[/], [yellow].NET[/], [grey]raw system call[/]\n"
                      + $"{w.FileBytes >> 20} MiB file per strategy; per commit: one {w.RecordBytes}-byte record plus "
@@ -118,7 +118,7 @@ internal sealed class BenchCommand(CliOutput output) : OutputCommand<BenchSettin
         table.AddColumn(new TableColumn("p90").RightAligned().NoWrap());
         table.AddColumn(new TableColumn("p99").RightAligned().NoWrap());
         table.AddColumn(new TableColumn("commits/s").RightAligned().NoWrap());
-        var guarantees = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+        Grid guarantees = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         foreach (BenchResult r in report.Results)
         {
             string colour = ColourOf(r.Api);

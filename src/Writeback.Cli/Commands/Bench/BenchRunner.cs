@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Writeback.Native;
 
 namespace Writeback.Cli.Commands.Bench;
 
@@ -39,7 +40,7 @@ internal static class BenchRunner
     /// </summary>
     private static Microsoft.Win32.SafeHandles.SafeFileHandle CreateNewOrThrow(string path)
     {
-        int errno = Interop.Libc.Open(path, Interop.Libc.O_WRONLY | Interop.Libc.O_CREAT | Interop.Libc.O_EXCL, 0x180, out var fd);
+        int errno = Interop.Libc.Open(path, Interop.Libc.O_WRONLY | Interop.Libc.O_CREAT | Interop.Libc.O_EXCL, 0x180, out SafeFileDescriptorHandle? fd);
         if (errno != 0)
         {
             throw new WritebackException("open(O_CREAT|O_EXCL)", path, null, null, errno);
@@ -129,7 +130,7 @@ internal static class BenchRunner
 
         async Task Worker(int workerIndex)
         {
-            var samples = perWorker[workerIndex] = new List<double>(workload.Iterations);
+            List<double> samples = perWorker[workerIndex] = new List<double>(workload.Iterations);
             byte[] record = new byte[workload.RecordBytes];
             int backgroundPages = workload.BackgroundDirtyPages / concurrency;
             for (int i = 0; i < total; i++)

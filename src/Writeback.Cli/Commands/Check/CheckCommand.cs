@@ -65,7 +65,7 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
     /// <returns><see cref="ExitCodes.Ok"/>.</returns>
     internal static int ListModels(IAnsiConsole console)
     {
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("model").AddColumn("what each call guarantees");
+        Table table = new Table().Border(TableBorder.Rounded).AddColumn("model").AddColumn("what each call guarantees");
         foreach (KernelModel model in KernelModel.All)
         {
             table.AddRow(Markup.Escape(model.Name), Markup.Escape(model.Description));
@@ -338,7 +338,7 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
     /// <summary>The simulator's report as JSON, with each failure's reproduce line naming the user's assembly.</summary>
     private static JsonNode? ReportJson(CrashReport report, string? assemblyPath)
     {
-        JsonNode? node = JsonNode.Parse(report.ToJson());
+        var node = JsonNode.Parse(report.ToJson());
         if (assemblyPath is not null && node?["failures"] is JsonArray failures)
         {
             for (int i = 0; i < failures.Count && i < report.Failures.Count; i++)

@@ -18,7 +18,7 @@ internal static class CheckRenderer
         // One name column: the scenario on a row of its own, its models indented below it. Names
         // are never wrapped (a scenario or model name broken mid-word cannot be read or searched
         // for); a name wider than the terminal allows is cut with an ellipsis instead.
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]verdicts[/]");
+        Table table = new Table().Border(TableBorder.Rounded).Title("[bold]verdicts[/]");
         table.AddColumn(new TableColumn("scenario / model").NoWrap());
         foreach (CrashKind kind in kinds)
         {

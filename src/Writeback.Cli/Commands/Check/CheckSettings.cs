@@ -42,7 +42,7 @@ internal sealed class CheckSettings : ExplorationSettings
     /// <returns>The faults, or null when none was asked for.</returns>
     public StorageFaults? ParseStorageFaults()
     {
-        var errno = InjectedErrno.EIO;
+        InjectedErrno errno = InjectedErrno.EIO;
         if (FaultErrno is not null && (!Enum.TryParse(FaultErrno, ignoreCase: true, out errno) || !Enum.IsDefined(errno) || int.TryParse(FaultErrno, out _)))
         {
             throw new UsageException($"check: --fault-errno must be EIO or ENOSPC, not '{FaultErrno}'.");

@@ -35,7 +35,7 @@ internal static class HtmlContent
         var differentials = new List<HtmlDifferential>();
         foreach ((string program, IReadOnlyList<CrashReport> reports) in programs)
         {
-            var baselineKeys = reports.Count == 2 ? reports[0].Failures.Select(f => (f.Kind, f.CrashPointIndex)).ToHashSet() : [];
+            HashSet<(CrashKind Kind, int CrashPointIndex)> baselineKeys = reports.Count == 2 ? reports[0].Failures.Select(f => (f.Kind, f.CrashPointIndex)).ToHashSet() : [];
             foreach (CrashReport report in reports)
             {
                 // The first failure of each crash kind: what a person reads first, without thousands of sections.

@@ -148,7 +148,7 @@ internal sealed class PageCacheMap
     /// <returns>A renderable.</returns>
     public IRenderable Render()
     {
-        var totals = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(Title()));
+        Table totals = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(Title()));
         totals.AddColumn("pages");
         totals.AddColumn(new TableColumn("[green]cached[/]").RightAligned());
         totals.AddColumn(new TableColumn("[red]dirty[/]").RightAligned());

@@ -24,7 +24,7 @@ internal sealed class LossyFsCrashCommand : OutputCommand<LossyFsCrashSettings>
             Seed = settings.Seed,
             AtomicWriteBytes = settings.AtomicWriteBytes,
         };
-        var result = new LossyFsClient(settings.Mountpoint).Crash(options);
+        CrashResult result = new LossyFsClient(settings.Mountpoint).Crash(options);
         if (settings.Json)
         {
             LossyFsSettings.WriteJson(Output, new JsonObject

@@ -25,7 +25,7 @@ internal sealed class LossyFsFaultCommand : OutputCommand<LossyFsFaultSettings>
             Report(settings, new JsonObject { ["mountpoint"] = client.Mountpoint, ["cleared"] = true }, $"Cleared the faults of {settings.Mountpoint}.");
             return LossyFsCommands.Ok;
         }
-        var range = settings.Offset is null ? null : LossyFsFaultSettings.TryParseRange(settings.Offset);
+        (long Start, long End)? range = settings.Offset is null ? null : LossyFsFaultSettings.TryParseRange(settings.Offset);
         var fault = new FaultSpec
         {
             Path = settings.FilePath!,

@@ -109,8 +109,8 @@ internal sealed class LossyFsMountCommand : AsyncCommand<LossyFsMountSettings>
             start.ArgumentList.Add("--names-durable-immediately");
         }
         start.Environment[DaemonLogVariable] = logPath;
-        using var process = Process.Start(start)!;
-        var deadline = DateTime.UtcNow + s_daemonStartTimeout;
+        using Process process = Process.Start(start)!;
+        DateTime deadline = DateTime.UtcNow + s_daemonStartTimeout;
         while (DateTime.UtcNow < deadline)
         {
             if (client.IsServing())

@@ -24,7 +24,7 @@ internal sealed class LossyFsStatusCommand : OutputCommand<LossyFsMountpointSett
     public override int Execute(CommandContext context, LossyFsMountpointSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var status = new LossyFsClient(settings.Mountpoint).Status();
+        LossyFsStatus status = new LossyFsClient(settings.Mountpoint).Status();
         if (settings.Json)
         {
 #pragma warning disable IL2026, IL3050 // The CLI is not trimmed; the status records are plain data.
@@ -43,8 +43,8 @@ internal sealed class LossyFsStatusCommand : OutputCommand<LossyFsMountpointSett
         Console.MarkupLineInterpolated($"Unsynced: {status.UnsyncedBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes in {status.Files.Count} file(s); memory held: {status.HeldBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes");
         if (status.Files.Count > 0)
         {
-            var files = new Table().AddColumns("file", "length (visible)", "length (durable)", "unsynced ranges");
-            foreach (var file in status.Files)
+            Table files = new Table().AddColumns("file", "length (visible)", "length (durable)", "unsynced ranges");
+            foreach (UnsyncedFile file in status.Files)
             {
                 string ranges = string.Join(", ", file.UnsyncedRanges.Take(8).Select(range =>
                     string.Create(CultureInfo.InvariantCulture, $"{range.OffsetBytes}+{range.LengthBytes}")));
@@ -59,14 +59,14 @@ internal sealed class LossyFsStatusCommand : OutputCommand<LossyFsMountpointSett
         }
         if (status.PendingNames.Count > 0)
         {
-            var names = new Table().AddColumns("directory", "name", "not yet durable");
-            foreach (var name in status.PendingNames)
+            Table names = new Table().AddColumns("directory", "name", "not yet durable");
+            foreach (PendingName name in status.PendingNames)
             {
                 names.AddRow(Markup.Escape(Printable(name.Directory)), Markup.Escape(Printable(name.Name)), name.Change.ToString().ToLowerInvariant());
             }
             Console.Write(names);
         }
-        foreach (var fault in status.Faults)
+        foreach (FaultSpec fault in status.Faults)
         {
             Console.MarkupLineInterpolated($"fault: {fault.Operation} on {Printable(fault.Path)} -> errno {fault.Errno}, remaining {(fault.Count?.ToString(CultureInfo.InvariantCulture) ?? "unlimited")}");
         }

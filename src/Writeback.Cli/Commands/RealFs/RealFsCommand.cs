@@ -23,7 +23,7 @@ internal sealed class RealFsCommand : OutputCommand<RealFsSettings>
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
-        var program = context.Remaining.Raw;
+        IReadOnlyList<string> program = context.Remaining.Raw;
         if (settings.Checker is null)
         {
             throw new UsageException("realfs: --checker 'CMD' is required: it judges each mounted crash image.");
@@ -32,7 +32,7 @@ internal sealed class RealFsCommand : OutputCommand<RealFsSettings>
         {
             throw new UsageException("realfs: give the program to run after '--'.");
         }
-        var kind = FileSystemTools.Parse(settings.FileSystem);
+        FileSystemKind kind = FileSystemTools.Parse(settings.FileSystem);
         if (FileSystemTools.MissingReason(kind) is { } reason)
         {
             throw new UsageException($"realfs: cannot run on {settings.FileSystem} here: {reason}.");
@@ -56,7 +56,7 @@ internal sealed class RealFsCommand : OutputCommand<RealFsSettings>
         };
         bool jsonToStdout = settings.Json == "-";
         using var runner = new RealFsRunner(options, cancellationToken, jsonToStdout ? null : line => Output.StandardError.WriteLine($"realfs: {line}"));
-        var report = runner.Run();
+        RealFsReport report = runner.Run();
         if (settings.Json is { } jsonPath)
         {
             string json = ToJson(report, options).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
@@ -78,18 +78,18 @@ internal sealed class RealFsCommand : OutputCommand<RealFsSettings>
 
     private void WriteSummary(RealFsReport report, RealFsOptions options)
     {
-        var writer = Output.StandardOutput;
+        TextWriter writer = Output.StandardOutput;
         writer.WriteLine($"writeback realfs: {options.Program} on {report.FileSystem} ({report.MountOptions}, {report.SizeMiB} MiB): "
                          + $"{report.Writes} writes ({report.WrittenBytes} bytes), {report.Flushes} flushes, {report.ZeroedRanges} zeroed ranges, {report.Epochs} epochs");
         double rate = report.CheckSeconds > 0 ? report.Images.Count / report.CheckSeconds : 0;
         writer.WriteLine($"{report.Images.Count} crash images mounted and checked in {report.CheckSeconds:0.0} s ({rate:0.0} per second); "
                          + $"{report.Images.Count(i => !i.Passed)} failed, {report.Images.Count(i => i.MountFailed)} did not mount, {report.Images.Count(i => i.FsckClean == false)} not clean under fsck");
         writer.WriteLine("outcomes (checker's first line):");
-        foreach (var group in report.Images.GroupBy(i => (i.Passed, i.Outcome ?? "(no output)")).OrderBy(g => g.Key.Item2, StringComparer.Ordinal))
+        foreach (IGrouping<(bool Passed, string), CrashImageResult>? group in report.Images.GroupBy(i => (i.Passed, i.Outcome ?? "(no output)")).OrderBy(g => g.Key.Item2, StringComparer.Ordinal))
         {
             writer.WriteLine($"  {(group.Key.Passed ? "pass" : "FAIL")} {group.Count(),6}  {group.Key.Item2}");
         }
-        foreach (var image in report.Images.Where(i => !i.Passed || i.FsckClean == false).Take(10))
+        foreach (CrashImageResult? image in report.Images.Where(i => !i.Passed || i.FsckClean == false).Take(10))
         {
             writer.WriteLine($"  {image.CrashPoint}: {(image.Passed ? "" : image.Outcome)}{(image.FsckClean == false ? $" [fsck: {image.FsckMessage}]" : "")}");
         }

@@ -35,7 +35,7 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
             WorkingDirectory = Environment.CurrentDirectory,
             VerdictDependsOnContext = !settings.ImageOnlyChecker,
         });
-        ExplorerOptions options = settings.ToExplorerOptions(kinds);
+        var options = settings.ToExplorerOptions(kinds);
 
         var started = System.Diagnostics.Stopwatch.StartNew();
         SimulationRecord record = CrashExplorer.Record(scenario);

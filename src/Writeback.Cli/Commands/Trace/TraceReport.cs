@@ -50,7 +50,7 @@ internal sealed class TraceReport(CliOutput output)
         {
             output.WriteWholeLine(line);
         }
-        var candidateOnly = run.Outcome.CandidateOnlyFailures();
+        IReadOnlyList<CrashFailure> candidateOnly = run.Outcome.CandidateOnlyFailures();
         foreach (CrashReport report in run.Outcome.Reports.Where(r => r.Failures.Count > 0))
         {
             CrashFailure first = CheckCommand.First(report);
@@ -69,7 +69,7 @@ internal sealed class TraceReport(CliOutput output)
         {
             console.WriteLine();
             console.MarkupLine($"[bold]Crash points that break only under {Markup.Escape(run.Models[1].Name)}[/] (the baseline {Markup.Escape(run.Models[0].Name)} survives them):");
-            foreach (var group in candidateOnly.GroupBy(f => f.CrashPointIndex).OrderBy(g => g.Key))
+            foreach (IGrouping<int, CrashFailure>? group in candidateOnly.GroupBy(f => f.CrashPointIndex).OrderBy(g => g.Key))
             {
                 console.MarkupLine($"  {group.Key}: [cyan]{Markup.Escape(ExplanationText.Where(group.First().Call))}[/] ({string.Join(", ", group.Select(f => CheckRenderer.KindLabel(f.Kind)))})");
             }

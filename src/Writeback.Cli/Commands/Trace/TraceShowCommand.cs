@@ -134,13 +134,13 @@ internal static class TraceListing
     /// <returns>One line per event, store runs merged.</returns>
     public static IEnumerable<TraceLine> Lines(Recording recording)
     {
-        var events = recording.Events;
-        for (var index = 0; index < events.Count; index++)
+        IReadOnlyList<TraceEvent> events = recording.Events;
+        for (int index = 0; index < events.Count; index++)
         {
             TraceEvent e = events[index];
             if (e.Kind == TraceEventKind.Store)
             {
-                var last = index;
+                int last = index;
                 long pageBytes = Math.Max(e.LengthBytes, 1);
                 while (last + 1 < events.Count && events[last + 1] is { Kind: TraceEventKind.Store } next && next.Path == e.Path
                        && next.OffsetBytes == events[last].OffsetBytes + events[last].LengthBytes)

@@ -74,10 +74,10 @@ internal sealed class IoUringEngine : DurabilityEngine
         _localTail = *_sqTail;
         _eventFd = eventFd;
         _eventValue = (ulong*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(sizeof(ulong));
-        var slotCount = (int)Math.Min(ring.SqEntries, Entries) - 1; // one entry stays free for the eventfd read
+        int slotCount = (int)Math.Min(ring.SqEntries, Entries) - 1; // one entry stays free for the eventfd read
         _slots = new AsyncRequest[slotCount];
         _freeSlots = new int[slotCount];
-        for (var i = 0; i < slotCount; i++)
+        for (int i = 0; i < slotCount; i++)
         {
             _freeSlots[i] = slotCount - 1 - i;
         }
@@ -103,7 +103,7 @@ internal sealed class IoUringEngine : DurabilityEngine
     public static IoUringEngine? TryStart(out int errno)
     {
         IoUringEngine? engine = null;
-        var setupErrno = 0;
+        int setupErrno = 0;
         using var ready = new ManualResetEventSlim();
         var thread = new Thread(() =>
         {
@@ -122,12 +122,12 @@ internal sealed class IoUringEngine : DurabilityEngine
     private static int TryCreate(out IoUringEngine? engine)
     {
         engine = null;
-        var errno = IoUringRing.TryCreate(Entries, out var ring);
+        int errno = IoUringRing.TryCreate(Entries, out IoUringRing? ring);
         if (ring is null)
         {
             return errno;
         }
-        errno = Interop.Libc.EventFd(0, Interop.Libc.EFD_CLOEXEC, out var eventFd);
+        errno = Interop.Libc.EventFd(0, Interop.Libc.EFD_CLOEXEC, out SafeFileDescriptorHandle? eventFd);
         if (errno != 0)
         {
             ring.Dispose();
@@ -146,7 +146,7 @@ internal sealed class IoUringEngine : DurabilityEngine
     {
         // The engine holds a reference on the file until the completion, so the descriptor number
         // in the SQE stays valid; taken first, so a closed handle throws before anything changed.
-        var added = false;
+        bool added = false;
         request.File.DangerousAddRef(ref added);
         lock (_gate)
         {
@@ -185,8 +185,8 @@ internal sealed class IoUringEngine : DurabilityEngine
     // Safety: the SQE comes from NextEntry under the lock and is published before the lock is released.
     private unsafe void WriteEntry(in AsyncRequest request, ulong slot)
     {
-        var fd = (int)request.File.DangerousGetHandle();
-        var sqe = NextEntry();
+        int fd = (int)request.File.DangerousGetHandle();
+        io_uring_sqe* sqe = NextEntry();
         sqe->fd = fd;
         sqe->off = (ulong)request.OffsetBytes;
         sqe->user_data = slot;
@@ -219,8 +219,8 @@ internal sealed class IoUringEngine : DurabilityEngine
     {
         // The entry at the local tail is not yet published, so the kernel does not read it, and the
         // lock keeps other producers away. Indices are masked with the kernel's ring_mask.
-        var index = _localTail & _sqMask;
-        var sqe = &_sqes[index];
+        uint index = _localTail & _sqMask;
+        io_uring_sqe* sqe = &_sqes[index];
         *sqe = default;
         _sqArray[index] = index;
         return sqe;
@@ -238,7 +238,7 @@ internal sealed class IoUringEngine : DurabilityEngine
     // Safety: the SQE comes from NextEntry under the lock; the read targets the never-freed 8-byte buffer.
     private unsafe void ArmWake()
     {
-        var sqe = NextEntry();
+        io_uring_sqe* sqe = NextEntry();
         sqe->opcode = IORING_OP_READ;
         sqe->fd = (int)_eventFd.DangerousGetHandle();
         sqe->addr = (ulong)_eventValue;
@@ -259,8 +259,8 @@ internal sealed class IoUringEngine : DurabilityEngine
     {
         while (true)
         {
-            var toSubmit = _ring.PublishedTail - _submittedTail;
-            var errno = Enter(_ring.Handle, toSubmit, 1, IORING_ENTER_GETEVENTS, out var submitted);
+            uint toSubmit = _ring.PublishedTail - _submittedTail;
+            int errno = Enter(_ring.Handle, toSubmit, 1, IORING_ENTER_GETEVENTS, out int submitted);
             _submittedTail += (uint)submitted;
             if (errno is not (0 or Errno.EAGAIN or Errno.EBUSY))
             {
@@ -283,13 +283,13 @@ internal sealed class IoUringEngine : DurabilityEngine
             }
             return;
         }
-        var slot = (int)userData;
+        int slot = (int)userData;
         AsyncRequest request;
         lock (_gate)
         {
             request = _slots[slot];
             _slots[slot] = default;
-            if (_overflow.TryDequeue(out var waiting))
+            if (_overflow.TryDequeue(out AsyncRequest waiting))
             {
                 Occupy(slot, waiting); // submitted by the next io_uring_enter of this thread
             }

@@ -41,8 +41,8 @@ internal sealed class IoUringRing : IDisposable
         _cqMapping = cq;
         _sqeMapping = sqes;
         SqEntries = p.sq_entries;
-        var sqBase = (byte*)sq.Address;
-        var cqBase = (byte*)(cq ?? sq).Address;
+        byte* sqBase = (byte*)sq.Address;
+        byte* cqBase = (byte*)(cq ?? sq).Address;
         _sqHead = (uint*)(sqBase + p.sq_off.head);
         _sqTail = (uint*)(sqBase + p.sq_off.tail);
         _sqMask = *(uint*)(sqBase + p.sq_off.ring_mask);
@@ -85,16 +85,16 @@ internal sealed class IoUringRing : IDisposable
     {
         ring = null;
         io_uring_params p = default;
-        var fd = io_uring_setup(SYS_io_uring_setup, entries, &p);
+        int fd = io_uring_setup(SYS_io_uring_setup, entries, &p);
         if (fd < 0)
         {
             return Interop.LastErrno;
         }
         var handle = new SafeFileDescriptorHandle(fd);
-        var sqBytes = p.sq_off.array + (p.sq_entries * sizeof(uint));
-        var cqBytes = p.cq_off.cqes + (p.cq_entries * (uint)sizeof(io_uring_cqe));
-        var single = (p.features & IORING_FEAT_SINGLE_MMAP) != 0;
-        var errno = MapRing(handle, single ? Math.Max(sqBytes, cqBytes) : sqBytes, IORING_OFF_SQ_RING, out var sq);
+        uint sqBytes = p.sq_off.array + (p.sq_entries * sizeof(uint));
+        uint cqBytes = p.cq_off.cqes + (p.cq_entries * (uint)sizeof(io_uring_cqe));
+        bool single = (p.features & IORING_FEAT_SINGLE_MMAP) != 0;
+        int errno = MapRing(handle, single ? Math.Max(sqBytes, cqBytes) : sqBytes, IORING_OFF_SQ_RING, out SafeMappingHandle? sq);
         SafeMappingHandle? cq = null;
         if (errno == 0 && !single)
         {
@@ -120,7 +120,7 @@ internal sealed class IoUringRing : IDisposable
     private static unsafe int MapRing(SafeFileDescriptorHandle ring, long bytes, long offset, out SafeMappingHandle? mapping)
     {
         mapping = null;
-        var address = Interop.Libc.mmap(null, (nuint)bytes, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE,
+        void* address = Interop.Libc.mmap(null, (nuint)bytes, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE,
                                         Interop.Libc.MAP_SHARED | Interop.Libc.MAP_POPULATE, ring, offset);
         if (address == Interop.Libc.MAP_FAILED)
         {
@@ -137,7 +137,7 @@ internal sealed class IoUringRing : IDisposable
     // Safety: the kernel reads two uints from a stack buffer of two.
     public unsafe void LimitWorkers(uint bounded, uint unbounded)
     {
-        var limits = stackalloc uint[2] { bounded, unbounded };
+        uint* limits = stackalloc uint[2] { bounded, unbounded };
         _ = io_uring_register(SYS_io_uring_register, _ring, IORING_REGISTER_IOWQ_MAX_WORKERS, limits, 2);
     }
 
@@ -145,11 +145,11 @@ internal sealed class IoUringRing : IDisposable
     // Safety: only the completion thread reads the CQ ring; indices are masked with the kernel's ring_mask.
     public unsafe void Reap(IoUringEngine engine)
     {
-        var head = *_cqHead; // only this thread writes the CQ head
-        var tail = Volatile.Read(ref *_cqTail); // acquire: the CQEs up to tail are written
+        uint head = *_cqHead; // only this thread writes the CQ head
+        uint tail = Volatile.Read(ref *_cqTail); // acquire: the CQEs up to tail are written
         while (head != tail)
         {
-            var cqe = _cqes[head & _cqMask];
+            io_uring_cqe cqe = _cqes[head & _cqMask];
             head++;
             Volatile.Write(ref *_cqHead, head); // release: the kernel may reuse the entry now that it is copied
             engine.OnCompletion(cqe.user_data, cqe.res < 0 ? -cqe.res : 0); // a CQE's res is -errno: negated here, where it is read

@@ -18,7 +18,7 @@ internal sealed class PoolEngine : DurabilityEngine
 
     public PoolEngine()
     {
-        for (var i = 0; i < ThreadCount; i++)
+        for (int i = 0; i < ThreadCount; i++)
         {
             new Thread(Run) { IsBackground = true, Name = "Writeback engine (pool)" }.Start();
         }
