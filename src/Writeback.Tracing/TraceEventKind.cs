@@ -53,4 +53,11 @@ public enum TraceEventKind
 
     /// <summary><c>link</c>, <c>linkat</c>: a second name (<see cref="TraceEvent.TargetPath"/>) for the file at <see cref="TraceEvent.Path"/>.</summary>
     Link = 17,
+
+    /// <summary>
+    /// <c>symlink</c>, <c>symlinkat</c>: a symbolic link named <see cref="TraceEvent.Path"/> whose target string is
+    /// <see cref="TraceEvent.TargetPath"/> (verbatim, as the program passed it). The target is part of the name
+    /// entry: durable with the name, after an fsync of its directory.
+    /// </summary>
+    Symlink = 18,
 }

@@ -116,7 +116,8 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
             [.. recording.Events.Where(e => !IsIgnored(e, ignored))],
             recording.SystemCallCount, recording.Tasks);
 
-    private static bool IsIgnored(TraceEvent e, IReadOnlyList<string> ignored) => IsIgnored(e.Path, ignored) || IsIgnored(e.TargetPath, ignored);
+    private static bool IsIgnored(TraceEvent e, IReadOnlyList<string> ignored) =>
+        IsIgnored(e.Path, ignored) || (e.Kind != TraceEventKind.Symlink && IsIgnored(e.TargetPath, ignored)); // a symlink's target is a string, not a name
 
     private static bool IsIgnored(string path, IReadOnlyList<string> ignored) =>
         path.Length > 0 && ignored.Any(glob => System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(glob, path, ignoreCase: false));

@@ -57,11 +57,7 @@ public sealed partial class MappedFile
         return lengthBytes;
     }
 
-    private static long RoundUpToPage(long bytes)
-    {
-        long pageSize = Environment.SystemPageSize;
-        return (bytes + pageSize - 1) & ~(pageSize - 1);
-    }
+    private static long RoundUpToPage(long bytes) => Pages.RoundUp(bytes, Environment.SystemPageSize);
 
     // Maps the file's page-aligned range [start, end) over the reservation at the same offset.
     private void MapFileRange(long startBytes, long endBytes)

@@ -304,9 +304,9 @@ public sealed partial class MappedFile : IMappedFile
         }
     }
 
-    private (long StartBytes, long EndBytes) PageRange(long offset, long length) => (offset & ~(long)(PageSize - 1), RoundUp(offset + length));
+    private (long StartBytes, long EndBytes) PageRange(long offset, long length) => Pages.Covering(offset, length, PageSize);
 
-    private long RoundUp(long bytes) => (bytes + PageSize - 1) & ~(long)(PageSize - 1);
+    private long RoundUp(long bytes) => Pages.RoundUp(bytes, PageSize);
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 

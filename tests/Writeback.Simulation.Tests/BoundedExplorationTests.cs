@@ -53,6 +53,54 @@ public sealed class BoundedExplorationTests
         Assert.True(report.StatesGenerated <= (long)maxStates * report.CrashPoints * report.CrashKinds.Count, $"{report.StatesGenerated} states");
     }
 
+    /// <summary>
+    /// A log synced at every step beside an index whose 8 pages are stored into at every step and never
+    /// synced (SQLite's -shm): the index's versions make the crash points bounded, and the report names it.
+    /// </summary>
+    internal static DelegateScenario LogWithUnsyncedIndex() => new("log-and-index", (storage, acknowledged) =>
+    {
+        using var log = storage.Open("db.log", new MappedFileOptions { Length = 20 * Page });
+        using var index = storage.Open("db-shm", new MappedFileOptions { Length = 8 * Page });
+        log.FlushFile();
+        index.FlushFile();
+        storage.FlushDirectory();
+        for (var step = 0; step < 20; step++)
+        {
+            for (var page = 0; page < 8; page++)
+            {
+                index.GetSpan((long)page * Page, 8).Fill((byte)(step + 1));
+                log.GetSpan((long)step * Page, 1).Fill((byte)(step + 1)); // one store per index store: the log's pages stay few
+            }
+            log.Flush((long)step * Page, Page);
+            acknowledged.Add(step);
+        }
+    });
+
+    [Fact]
+    public void The_file_that_makes_crash_points_bounded_is_named_in_the_report()
+    {
+        var report = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.PowerLoss] }).Explore(LogWithUnsyncedIndex());
+
+        Assert.True(report.BoundedCrashPoints > 0, report.ToJson());
+        var top = report.BoundedStateShares[0];
+        Assert.Equal("db-shm", top.File);
+        Assert.True(top.Share > 0.9, report.ToJson());
+        Assert.Equal(1.0, report.BoundedStateShares.Sum(s => s.Share), 2);
+    }
+
+    [Fact]
+    public void A_run_with_only_exhaustive_crash_points_names_no_file()
+    {
+        var report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(Chunks(), new DelegateScenario("chunks", (_, _) => { }));
+        // A process crash keeps the page cache: one state per crash point.
+        var exhaustiveOnly = new CrashExplorer(KernelModel.Linux3_16Range, new ExplorerOptions { CrashKinds = [CrashKind.ProcessCrash] })
+            .Explore(LogWithUnsyncedIndex());
+
+        Assert.Contains(report.BoundedStateShares, s => s.File == "data.bin");
+        Assert.Equal(0, exhaustiveOnly.BoundedCrashPoints);
+        Assert.Empty(exhaustiveOnly.BoundedStateShares);
+    }
+
     [Fact]
     public void An_acknowledgement_before_the_flush_is_diagnosed_with_its_timeline()
     {

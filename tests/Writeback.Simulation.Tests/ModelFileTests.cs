@@ -96,7 +96,6 @@ public sealed class ModelFileTests
         { Edit(Linux316, j => j["calls"]!["oSyncWrite"]!["data"] = "none"), "$.calls.oSyncWrite.data: oSyncWrite is weaker than oDsyncWrite", "" },
         { Edit(Linux316, j => j["calls"]!["sync"]!["names"] = "deviceCache"), "$.calls.sync.names: sync is weaker than directoryFsync (deviceCache < stable)", "" },
         { Edit(Linux316, j => j["calls"]!["fdatasync"]!["covers"] = "range"), "$.calls.fdatasync.covers: \"range\" contradicts fdatasync, which has no range; allowed: wholeFile", "" },
-        { Edit(Linux316, j => j["names"]!["unsyncedChangesPersistInOrder"] = false), "$.names.unsyncedChangesPersistInOrder: false is not supported by the simulator", "allowed: true" },
     };
 
     [Theory]
@@ -178,6 +177,64 @@ public sealed class ModelFileTests
         }, CommittedFileSurvives("data.bin"));
         Assert.Equal("pass FAIL FAIL", Verdicts(KernelModel.Linux3_16Range, scenario));
         Assert.Equal("pass pass pass", Verdicts(WithNames(new NameSemantics { ReplacingRenamePersistsData = true }), scenario));
+    }
+
+    /// <summary>
+    /// A commit marker created after its data file, both fsynced, neither directory-fsynced: with in-order name
+    /// changes a crash keeps a prefix of them (none, the data file, both), so the marker never outlives the data
+    /// file; with out-of-order changes any subset persists, the marker alone too.
+    /// </summary>
+    [Fact]
+    public void Without_in_order_name_changes_a_later_unsynced_name_persists_without_an_earlier_one()
+    {
+        var scenario = new DelegateScenario("marker-after-data", (storage, acknowledged) =>
+        {
+            using (var data = storage.Open("data.bin", new MappedFileOptions { Length = 4096 }))
+            {
+                data.Write(0, "committed"u8);
+                data.FlushFile();
+            }
+            using (var marker = storage.Open("done", new MappedFileOptions { Length = 4096 }))
+            {
+                marker.FlushFile();
+            }
+        }, (recovered, _) => recovered.Exists("done") && !recovered.Exists("data.bin") ? CheckResult.Fail("done without data.bin") : CheckResult.Ok);
+        var unordered = WithNames(new NameSemantics { UnsyncedChangesPersistInOrder = false });
+
+        Assert.Equal("pass pass pass", Verdicts(KernelModel.Linux3_16Range, scenario));
+        Assert.Equal("pass FAIL FAIL", Verdicts(unordered, scenario));
+        var report = new CrashExplorer(unordered, new ExplorerOptions { Seed = 1 }).Explore(scenario);
+        Assert.Contains(report.Failures, f => f.Deviations.Any(d => d.StartsWith("directory: names [done]", StringComparison.Ordinal)));
+        // The model file says so too, and reads back.
+        var file = KernelModel.Parse(unordered.ToJson(), "unordered.json");
+        Assert.False(file.Names.UnsyncedChangesPersistInOrder);
+        Assert.Equal("pass FAIL FAIL", Verdicts(file, scenario));
+    }
+
+    /// <summary>A rename is two name changes: out of order, the old name's removal can persist without the new name (in order it cannot).</summary>
+    [Fact]
+    public void Without_in_order_name_changes_a_renamed_file_can_lose_both_names()
+    {
+        var scenario = new DelegateScenario("synced-then-unsynced", (storage, acknowledged) =>
+        {
+            using (var data = storage.Open("data.bin", new MappedFileOptions { Length = 4096 }))
+            {
+                data.Write(0, "committed"u8);
+                data.FlushFile();
+            }
+            storage.FlushDirectory();
+            acknowledged.Add(1);
+            using (var marker = storage.Open("done", new MappedFileOptions { Length = 4096 }))
+            {
+                marker.FlushFile();
+            }
+            storage.Rename("data.bin", "data.old");
+        }, (recovered, context) => context.Acknowledged.Count > 0 && !recovered.Exists("data.bin") && !recovered.Exists("data.old")
+            ? CheckResult.Fail("data.bin is gone under both names") : CheckResult.Ok);
+        var unordered = WithNames(new NameSemantics { UnsyncedChangesPersistInOrder = false });
+
+        Assert.Equal("pass pass pass", Verdicts(KernelModel.Linux3_16Range, scenario));
+        Assert.Equal("pass FAIL FAIL", Verdicts(unordered, scenario));
     }
 
     private static Func<IMappedStorage, CrashContext, CheckResult> CommittedFileSurvives(string name) => (recovered, context) =>

@@ -130,4 +130,68 @@ public sealed class PublicSeamTests
         Assert.Equal([3, 4, 5, 6], checkedAt.Distinct().Order());
         Assert.Equal(record.CrashPointCount, report.CrashPoints);
     }
+
+    [Fact]
+    public void Initial_state_calls_are_set_up_and_the_model_call_override_is_restored()
+    {
+        ModelCall? insideSetUp = ModelCall.Sync;
+        var scenario = new DelegateScenario("initial", (storage, acknowledged) =>
+        {
+            var simulated = (SimulatedStorage)storage;
+            simulated.ModelCall = ModelCall.Fdatasync;
+            simulated.SetUpInitialState(() =>
+            {
+                insideSetUp = simulated.ModelCall;
+                using var initial = simulated.Open("a", new MappedFileOptions { Length = Page });
+                initial.Write(0, "x"u8);
+                initial.FlushFile();
+                simulated.FlushDirectory();
+            });
+            Assert.Equal(ModelCall.Fdatasync, simulated.ModelCall);
+            simulated.EndSetup();
+            using var file = simulated.Open("a", new MappedFileOptions { Mode = FileMode.Open });
+            file.FlushFile();
+            simulated.ModelCall = null;
+            acknowledged.Add(1);
+        }, (recovered, _) =>
+        {
+            using var file = recovered.Open("a", new MappedFileOptions { Mode = FileMode.Open });
+            var first = new byte[1];
+            file.Read(0, first);
+            return first[0] == (byte)'x' ? CheckResult.Ok : CheckResult.Fail("a lost its initial byte");
+        });
+        var record = CrashExplorer.Record(scenario);
+        var report = new CrashExplorer(KernelModel.Linux3_16Range).Explore(record, scenario);
+
+        Assert.Null(insideSetUp); // the initial-state marker is not a ModelCall member, so it reads as no override
+        Assert.Null(record.ModelCallOf(2)); // the set-up's FlushFile: durable by definition, no program call
+        Assert.Equal(ModelCall.Fdatasync, record.ModelCallOf(record.CallCount - 1));
+        Assert.True(report.Passed, string.Join("; ", report.Failures.Select(f => f.Message)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SimulatedStorage().ModelCall = (ModelCall)99);
+    }
+
+    [Fact]
+    public void A_linked_name_is_durable_once_its_directory_is_flushed()
+    {
+        var scenario = new DelegateScenario("link", (storage, _) =>
+        {
+            var simulated = (SimulatedStorage)storage;
+            using (var file = simulated.Open("a", new MappedFileOptions { Length = Page }))
+            {
+                file.Write(0, "x"u8);
+                file.FlushFile();
+            }
+            simulated.FlushDirectory();
+            simulated.Link("a", "b");
+            simulated.FlushDirectory();
+        }, (_, _) => CheckResult.Ok);
+        var record = CrashExplorer.Record(scenario);
+        var last = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount)
+            .Select(image => string.Join(" ", image.Keys.Order(StringComparer.Ordinal))).Distinct().ToList();
+        var beforeFlush = CrashExplorer.EnumerateImages(record, KernelModel.Linux3_16Range, CrashKind.PowerLoss, record.CallCount - 1)
+            .Select(image => string.Join(" ", image.Keys.Order(StringComparer.Ordinal))).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(["a b"], last);
+        Assert.Equal(["a", "a b"], beforeFlush);
+    }
 }

@@ -9,7 +9,7 @@
 Needs root, loop devices, mkfs.ext4/mkfs.xfs/mkfs.btrfs and gcc. Exit 1 when a file system produced
 an outcome the strict model (the first of --models) forbids: a soundness bug of the simulator.
 """
-import argparse, json, os, subprocess, sys, tempfile, shutil
+import argparse, json, os, re, subprocess, sys, tempfile, shutil
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -78,7 +78,7 @@ def main():
     parser.add_argument("--json")
     parser.add_argument("--markdown")
     parser.add_argument("--reuse", help="a --json file of an earlier run: take its real outcomes, recompute only the models")
-    parser.add_argument("--merge", help="--json files of earlier runs (e.g. one per file system, run in parallel): add up their images and outcomes, join their model sets, compare; runs nothing")
+    parser.add_argument("--merge", help="--json files of earlier runs (e.g. one per file system, run in parallel), or the printed output (.log) of a run stopped early: add up their images and outcomes, join their model sets, compare; runs nothing")
     args = parser.parse_args()
     if args.merge:
         return report(merge(args.merge.split(",")), args)
@@ -135,12 +135,13 @@ def report(results, args):
 
 def merge(paths):
     """One result from several runs: images and outcome counts add up, model sets join (the strict model first)."""
-    runs = [json.load(open(path)) for path in paths]
+    runs = [read_log(path) if path.endswith(".log") else json.load(open(path)) for path in paths]
     models = []
     for run in runs:
         for model in run.get("models") or next(iter(run["tests"].values()))["models"]:
             if model not in models:
                 models.append(model)
+    models = models or ["Linux3_16Range"]
     results = {"tests": {}, "images": {}, "forbidden": [], "forbiddenByFsModel": [], "models": models}
     for run in runs:
         for test, entry in run["tests"].items():
@@ -166,11 +167,29 @@ FS_MODELS = {"ext4": "Ext4Ordered", "xfs": "Xfs", "btrfs": "Btrfs"}
 def compare(results, entry, test, fs, models):
     """Every outcome fs produced must be allowed by the strict model (models[0]) and by fs's own model."""
     for label in entry["fs"][fs]["outcomes"]:
-        if entry["models"][models[0]] is not None and label not in entry["models"][models[0]]:
+        if entry["models"].get(models[0]) is not None and label not in entry["models"][models[0]]:
             results["forbidden"].append({"test": test, "fs": fs, "outcome": label})
         own = FS_MODELS.get(fs)
         if own in entry["models"] and entry["models"][own] is not None and label not in entry["models"][own]:
             results["forbiddenByFsModel"].append({"test": test, "fs": fs, "model": own, "outcome": label})
+
+
+def read_log(path):
+    """The finished tests of a run stopped before it wrote --json, from its printed blocks (no model sets)."""
+    run, current = {"tests": {}}, None
+    for line in open(path):
+        head = re.match(r"^(\S+) (\S+): (\d+) images, \d+ outcomes$", line.rstrip("\n"))
+        outcome = re.match(r"^ +(\d+) (.*?)(   <-- FORBIDDEN by .*)?$", line.rstrip("\n"))
+        if head:
+            current = {"images": int(head.group(3)), "outcomes": {}, "problems": []}
+            run["tests"].setdefault(head.group(1), {"models": {}, "fs": {}})["fs"][head.group(2)] = current
+        elif current is not None and line.startswith("    PROBLEM "):
+            current["problems"].append(line[len("    PROBLEM "):].rstrip("\n"))
+        elif current is not None and outcome:
+            current["outcomes"][outcome.group(2)] = int(outcome.group(1))
+        else:
+            current = None
+    return run
 
 
 def write_markdown(results, models, file_systems, path):

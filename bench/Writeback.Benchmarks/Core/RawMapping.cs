@@ -58,7 +58,7 @@ internal sealed class RawMapping : IDisposable
     /// <summary>msync(MS_SYNC) on the page-rounded range: what Flush(offset, length) is measured against.</summary>
     public void MSync(long offsetBytes, long lengthBytes)
     {
-        var startBytes = offsetBytes & ~(long)(Environment.SystemPageSize - 1);
+        var startBytes = Pages.RoundDown(offsetBytes, Environment.SystemPageSize);
         var endBytes = offsetBytes + lengthBytes;
         int errno;
         // Safety: [startBytes, endBytes) lies inside the mapping; callers pass in-bounds ranges.

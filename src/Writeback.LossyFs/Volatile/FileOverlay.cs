@@ -144,7 +144,7 @@ internal sealed class FileOverlay
         ZeroFromBytes = Math.Min(ZeroFromBytes, Math.Min(lengthBytes, VolatileLengthBytes));
         if (lengthBytes < VolatileLengthBytes)
         {
-            long firstDropped = (lengthBytes + PageSizeBytes - 1) / PageSizeBytes;
+            long firstDropped = Pages.CountOf(lengthBytes, PageSizeBytes);
             foreach (long pageIndex in _pages.Keys.Where(index => index >= firstDropped).ToList())
             {
                 var page = _pages[pageIndex];

@@ -126,7 +126,7 @@ public sealed partial class CrashExplorer
             var pageSizeBytes = space.Record.PageSizeBytes;
             return [.. image.Names.OrderBy(n => n.Key, StringComparer.Ordinal).Select(entry =>
             {
-                var pageCount = (int)((image.LengthOf(entry.Value) + pageSizeBytes - 1) / pageSizeBytes);
+                var pageCount = (int)Pages.CountOf(image.LengthOf(entry.Value), pageSizeBytes);
                 var fates = new PageFate[pageCount];
                 for (var pageIndex = 0; pageIndex < pageCount; pageIndex++)
                 {

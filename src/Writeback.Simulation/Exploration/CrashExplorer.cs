@@ -125,6 +125,7 @@ public sealed partial class CrashExplorer
             StatesGenerated = run.StatesGenerated,
             ExhaustiveCrashPoints = run.ExhaustiveCrashPoints,
             BoundedCrashPoints = run.BoundedCrashPoints,
+            BoundedStateShares = run.BoundedShares(),
             Failures = failures,
             Elapsed = stopwatch.Elapsed,
         };
@@ -341,6 +342,7 @@ public sealed partial class CrashExplorer
             else
             {
                 Interlocked.Increment(ref _bounded);
+                AddBoundedShares(space);
             }
             var context = ContextOf(_record, _model, kind, crashPointIndex);
             var generated = 0L;

@@ -320,10 +320,7 @@ internal sealed class CrashPointSpace
     }
 
     /// <summary>The files a crash image choosing directory state <paramref name="ordinal"/> can reach by name.</summary>
-    private HashSet<int> InodesNamedAt(int ordinal) =>
-        Record.HasSubdirectories
-            ? [.. Timeline.NamesAt(Level, CrashPointIndex, ordinal).Values.Where(id => id != MemoryStorage.DirectoryEntryId)]
-            : Record.DirectoryInodes(ordinal);
+    private HashSet<int> InodesNamedAt(int ordinal) => Timeline.InodesNamed(Level, CrashPointIndex, ordinal);
 
     private void AddDirectoryChoice(List<Choice> choices)
     {
@@ -335,7 +332,8 @@ internal sealed class CrashPointSpace
             return;
         }
         // Directory states with the same names pointing at the same files are one image (a name created and deleted again).
-        var ordinals = OrderOptions(guaranteed, memory)
+        // Out of order (a model's choice), each name may also keep any of its values independently of the others.
+        var ordinals = OrderOptions(guaranteed, memory).Concat(Timeline.MixedStates(Level, CrashPointIndex, guaranteed, memory))
             .DistinctBy(o => string.Join("/", Timeline.NamesAt(Level, CrashPointIndex, o).OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => $"{n.Key}={n.Value}")))
             .ToArray();
         if (ordinals.Length == 1)

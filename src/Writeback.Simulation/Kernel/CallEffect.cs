@@ -45,8 +45,11 @@ public sealed record NameSemantics
 
     /// <summary>
     /// Whether name changes not yet made durable persist in the order they were made (a journal commits them
-    /// in order; default). The simulator supports only true: a crash image's names are those of one state
-    /// between the last guaranteed one and the one in memory.
+    /// in order; default): a crash image's names are those of one directory state between the last guaranteed
+    /// one and the one in memory (a prefix of the changes). When false, each name changed since the guaranteed
+    /// state keeps any of the values it had since, independently of the others (any subset of the changes, a
+    /// rename's two halves too); at most 4096 such mixes per crash point, fewest changed names first. An fsync of a
+    /// file that persists its name (<see cref="FileFsyncPersistsName"/>) still fixes the directory state at that point.
     /// </summary>
     public bool UnsyncedChangesPersistInOrder { get; init; } = true;
 }

@@ -102,6 +102,12 @@ public sealed class KernelModel
     /// <summary>The per-file-system models, shipped as model files like <see cref="All"/> but kept out of it (the bundled verdicts are documented for the kernel models).</summary>
     public static IReadOnlyList<KernelModel> FileSystems { get; } = [Ext4Ordered, Xfs, Btrfs];
 
+    /// <summary>
+    /// Every model shipped with the tool, each a name <see cref="TryParse"/> and <see cref="BuiltInFile"/> accept:
+    /// the kernel models (<see cref="All"/>) and then the per-file-system ones (<see cref="FileSystems"/>).
+    /// </summary>
+    public static IReadOnlyList<KernelModel> Named { get; } = [.. All, .. FileSystems];
+
     /// <summary>The model's name, e.g. <c>Linux3_16Range</c>.</summary>
     public string Name { get; }
 
@@ -157,7 +163,7 @@ public sealed class KernelModel
     /// <returns>The file's text, or null when there is no such built-in model.</returns>
     public static string? BuiltInFile(string name)
     {
-        var model = All.Concat(FileSystems).FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+        var model = Named.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
         return model is null ? null : ResourceText(model.Name);
     }
 
@@ -197,7 +203,7 @@ public sealed class KernelModel
     /// <returns>Whether a built-in model of that name exists.</returns>
     public static bool TryParse(string name, [MaybeNullWhen(false)] out KernelModel model)
     {
-        model = All.Concat(FileSystems).FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+        model = Named.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
         return model is not null;
     }
 

@@ -56,11 +56,6 @@ internal static partial class ModelFile
                     + $"a contradiction: {why}; allowed: at least {Value(effects[weaker], field)}");
             }
         }
-        if (!names.UnsyncedChangesPersistInOrder)
-        {
-            throw new ModelFileException(source, "$.names.unsyncedChangesPersistInOrder",
-                "false is not supported by the simulator: a crash image's names are one state between the last durable one and memory; allowed: true");
-        }
     }
 
     /// <summary>The first field in which <paramref name="stronger"/> guarantees less than <paramref name="weaker"/>, or null.</summary>

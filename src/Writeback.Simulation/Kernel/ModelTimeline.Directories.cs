@@ -49,6 +49,10 @@ internal sealed partial class ModelTimeline
     /// </summary>
     public IReadOnlyDictionary<string, int> NamesAt(int level, int crashPointIndex, int ordinal)
     {
+        if (ordinal >= MixedStateBase)
+        {
+            return MixedNames(ordinal);
+        }
         if (level == 0 || !_record.HasSubdirectories)
         {
             return _record.DirectoryNames(ordinal);
@@ -61,7 +65,7 @@ internal sealed partial class ModelTimeline
     {
         if (!_record.HasSubdirectories)
         {
-            return ImageHash.Directory(ordinal);
+            return ImageHash.Directory(ordinal); // a mixed state's id is beyond every recorded ordinal
         }
         var names = NamesAt(level, crashPointIndex, ordinal);
         var key = string.Join("\n", names.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => $"{n.Key}={n.Value}"));

@@ -183,8 +183,8 @@ internal sealed class Recorder(MemoryStorage memory, StorageFaults? faults = nul
             {
                 AddPages(history.Touched, lengthBytes, 1);
             }
-            var firstCutPage = (int)((lengthBytes + pageSizeBytes - 1) / pageSizeBytes);
-            var lastCutPage = (int)((Math.Min(cutEndBytes, oldLengthBytes) + pageSizeBytes - 1) / pageSizeBytes) - 1;
+            var firstCutPage = (int)Pages.CountOf(lengthBytes, pageSizeBytes);
+            var lastCutPage = (int)Pages.CountOf(Math.Min(cutEndBytes, oldLengthBytes), pageSizeBytes) - 1;
             for (var pageIndex = firstCutPage; pageIndex <= lastCutPage; pageIndex++)
             {
                 history.AddVersion(pageIndex, new PageVersion(ZeroPage, visibleFrom, history.Lengths.Count - 1));

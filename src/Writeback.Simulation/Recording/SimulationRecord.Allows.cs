@@ -40,9 +40,12 @@ public sealed partial class SimulationRecord
         var tear = kind == CrashKind.PowerLoss && unitBytes < PageSizeBytes;
         var guaranteedDirectory = timeline.GuaranteedDirectory(level, crashPointIndex);
         reason = $"the names [{string.Join(", ", image.Keys.Order(StringComparer.Ordinal))}] are no directory state allowed at crash point {crashPointIndex}";
-        for (var ordinal = guaranteedDirectory; ordinal <= DirectoryMemoryOrdinal(crashPointIndex); ordinal++)
+        var memoryDirectory = DirectoryMemoryOrdinal(crashPointIndex);
+        var directoryStates = Enumerable.Range(guaranteedDirectory, Math.Max(0, memoryDirectory - guaranteedDirectory + 1))
+            .Concat(timeline.MixedStates(level, crashPointIndex, guaranteedDirectory, memoryDirectory));
+        foreach (var ordinal in directoryStates)
         {
-            var names = HasSubdirectories
+            var names = ordinal >= ModelTimeline.MixedStateBase || HasSubdirectories
                 ? timeline.NamesAt(level, crashPointIndex, ordinal).Where(n => n.Value != MemoryStorage.DirectoryEntryId).ToDictionary(StringComparer.Ordinal)
                 : DirectoryNames(ordinal);
             if (names.Count != image.Count || !image.Keys.All(names.ContainsKey))

@@ -52,6 +52,14 @@ public sealed record CrashReport
     /// <summary>Crash points (per kind) whose state count exceeded <see cref="ExplorerOptions.MaxStatesPerCrashPoint"/>.</summary>
     public required int BoundedCrashPoints { get; init; }
 
+    /// <summary>
+    /// The files whose unguaranteed pages and lengths make up the state spaces of the bounded crash
+    /// points, largest share first (empty when every crash point was exhaustive). A file with most
+    /// of the share is what made exploration bounded: when the program rebuilds it after a crash,
+    /// leaving it out of the images (<c>--ignore</c>) makes those crash points exhaustive.
+    /// </summary>
+    public IReadOnlyList<FileStateShare> BoundedStateShares { get; init; } = [];
+
     /// <summary>One entry per failing crash point and kind, ordered by kind then crash point: the first failing state found there.</summary>
     public required IReadOnlyList<CrashFailure> Failures { get; init; }
 

@@ -32,7 +32,7 @@ internal sealed class Inode
         _pageSizeBytes = pageSizeBytes;
         LengthBytes = lengthBytes;
         _imagePage = imagePage;
-        _imagePageCount = (lengthBytes + pageSizeBytes - 1) / pageSizeBytes;
+        _imagePageCount = Pages.CountOf(lengthBytes, pageSizeBytes);
     }
 
     public int Id { get; }
@@ -130,7 +130,7 @@ internal sealed class Inode
             if (_imagePage is not null)
             {
                 // Pages of an image beyond the new end read zeros from now on.
-                for (var pageIndex = (lengthBytes + _pageSizeBytes - 1) / _pageSizeBytes; pageIndex < Math.Min(PageCount, _imagePageCount); pageIndex++)
+                for (var pageIndex = Pages.CountOf(lengthBytes, _pageSizeBytes); pageIndex < Math.Min(PageCount, _imagePageCount); pageIndex++)
                 {
                     MarkCopied(pageIndex);
                 }
@@ -171,13 +171,13 @@ internal sealed class Inode
         _memory = null;
     }
 
-    private long PageCount => (LengthBytes + _pageSizeBytes - 1) / _pageSizeBytes;
+    private long PageCount => Pages.CountOf(LengthBytes, _pageSizeBytes);
 
     private PageMemory Memory()
     {
         if (_memory is null)
         {
-            var capacityBytes = Math.Max(_reservedBytes, (LengthBytes + _pageSizeBytes - 1) / _pageSizeBytes * _pageSizeBytes);
+            var capacityBytes = Math.Max(_reservedBytes, Pages.RoundUp(LengthBytes, _pageSizeBytes));
             _memory = _imagePage is null ? new PageMemory(capacityBytes) : PageMemory.Rent(capacityBytes);
         }
         return _memory;

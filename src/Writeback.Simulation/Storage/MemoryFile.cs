@@ -164,14 +164,12 @@ internal sealed class MemoryFile : IMappedFile
             return;
         }
         _armedErrno = null;
-        var (startBytes, endBytes) = (offsetBytes & ~(long)(PageSize - 1), RoundUp(offsetBytes + lengthBytes));
+        var (startBytes, endBytes) = Pages.Covering(offsetBytes, lengthBytes, PageSize);
         _poison = operation == FSync
             ? new WritebackException(FSync, Name, null, null, errno)
             : new WritebackException(MSync, Name, startBytes, endBytes - startBytes, errno);
         throw _poison;
     }
-
-    private long RoundUp(long bytes) => (bytes + PageSize - 1) & ~(long)(PageSize - 1);
 
     private void ThrowIfPoisoned()
     {

@@ -310,7 +310,7 @@ internal sealed class MemoryStorage : ISubdirectoryStorage
         NamesVersion++;
     }
 
-    private long RoundUpToPage(long bytes) => (bytes + PageSizeBytes - 1) & ~(long)(PageSizeBytes - 1);
+    private long RoundUpToPage(long bytes) => Pages.RoundUp(bytes, PageSizeBytes);
 
     private void ValidateName(string name)
     {

@@ -71,12 +71,49 @@ public sealed class SimulatedStorage : ISubdirectoryStorage
     /// When set, the durability calls recorded from now on have this model call's effect instead of the
     /// API call's: a replayed program's <c>fdatasync</c> (recorded through <c>Flush()</c>), <c>O_DSYNC</c>
     /// write (through <c>Flush(offset, length)</c>), <c>MS_ASYNC</c> msync, <c>sync</c>, so every model
-    /// judges the program's own call.
+    /// judges the program's own call. Null (the default) gives each API call its own model call
+    /// (<see cref="ModelCall"/> lists the mapping). Calls without a durability effect (writes, renames)
+    /// are not changed by it.
     /// </summary>
-    internal ModelCall? ModelCall
+    /// <example><code>
+    /// storage.ModelCall = ModelCall.Fdatasync;   // the program called fdatasync(fd)
+    /// file.FlushFile();
+    /// storage.ModelCall = null;
+    /// </code></example>
+    public ModelCall? ModelCall
     {
-        get => _recorder.ModelCallOverride;
-        set => _recorder.ModelCallOverride = value;
+        get => _recorder.ModelCallOverride is { } call && call == ModelCalls.InitialState ? null : _recorder.ModelCallOverride;
+        set
+        {
+            if (value is { } call && !Enum.IsDefined(call))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), call, "SimulatedStorage.ModelCall: not a ModelCall member");
+            }
+            _recorder.ModelCallOverride = value;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="setUp"/> with every durability call it makes durable by definition under
+    /// every model (every page, length and name stable): for building a workload's initial state, e.g. the
+    /// files a replayed program found before it ran. Call <see cref="EndSetup"/> afterwards so no crash
+    /// point inside the set-up is explored. <see cref="ModelCall"/> is restored afterwards, also when
+    /// <paramref name="setUp"/> throws.
+    /// </summary>
+    /// <param name="setUp">The calls creating the initial state (create, write, flush, directory fsync).</param>
+    public void SetUpInitialState(Action setUp)
+    {
+        ArgumentNullException.ThrowIfNull(setUp);
+        var previous = _recorder.ModelCallOverride;
+        _recorder.ModelCallOverride = ModelCalls.InitialState;
+        try
+        {
+            setUp();
+        }
+        finally
+        {
+            _recorder.ModelCallOverride = previous;
+        }
     }
 
     /// <summary>
@@ -105,8 +142,14 @@ public sealed class SimulatedStorage : ISubdirectoryStorage
     /// <inheritdoc/>
     public void CreateDirectory(string path) => _front.CreateDirectory(path);
 
-    /// <summary>link(2): a second name for a file (for replaying traced programs); durable once its directory is flushed.</summary>
-    internal void Link(string sourceName, string targetName) => _front.Link(sourceName, targetName);
+    /// <summary>
+    /// link(2): gives the file named <paramref name="sourceName"/> a second name, <paramref name="targetName"/>
+    /// (both paths relative to the storage root; the target must not exist). Both names reach the same
+    /// file; the new name is durable once its directory is flushed (<see cref="FlushDirectory(string)"/>).
+    /// </summary>
+    /// <param name="sourceName">An existing file.</param>
+    /// <param name="targetName">The new name, in an existing directory.</param>
+    public void Link(string sourceName, string targetName) => _front.Link(sourceName, targetName);
 
     /// <inheritdoc/>
     public void RemoveDirectory(string path) => _front.RemoveDirectory(path);

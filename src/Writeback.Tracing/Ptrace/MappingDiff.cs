@@ -14,7 +14,7 @@ internal sealed class MappingDiff(Func<IEnumerable<AddressSpace>> addressSpaces,
     public bool Any { get; private set; }
 
     /// <summary><paramref name="bytes"/> rounded up to whole pages, as the kernel rounds a mapping's length.</summary>
-    public static ulong PageRoundUp(ulong bytes) => (bytes + PageSizeBytes - 1) & ~(ulong)(PageSizeBytes - 1);
+    public static ulong PageRoundUp(ulong bytes) => Pages.RoundUp(bytes, PageSizeBytes);
 
     /// <summary>Records the stores made since the last call; <paramref name="watched"/> says a mapping was just added.</summary>
     public void Record(bool watched = false)

@@ -55,6 +55,35 @@ internal sealed partial class SyscallDecoder
         return Path.GetFullPath(path).TrimEnd('/') is { Length: > 0 } full ? full : "/";
     }
 
+    /// <summary>The symbolic links the program made under the directory (by their shadow file, so renames and unlinks carry them).</summary>
+    private readonly HashSet<ShadowFile> _symlinks = [];
+
+    /// <summary>
+    /// Refuses a call that would follow a symbolic link the program made under the directory (open, truncate, link,
+    /// mkdir under it...): the recorder does not resolve links, so the call would be recorded on the link's name.
+    /// Calls on the link itself (unlink, rename, symlink) are fine.
+    /// </summary>
+    private void RefuseFollowing(TracedTask task)
+    {
+        if (_symlinks.Count == 0 || task.Nr is Syscall.unlink or Syscall.unlinkat or Syscall.rename or Syscall.renameat or Syscall.renameat2
+                or Syscall.symlink or Syscall.symlinkat)
+        {
+            return;
+        }
+        foreach (var fullPath in task.Paths)
+        {
+            var path = Relative(fullPath);
+            for (var prefix = path; prefix is { Length: > 0 }; prefix = Path.GetDirectoryName(prefix))
+            {
+                if (_names.File(prefix) is { } file && _symlinks.Contains(file))
+                {
+                    Refuse($"trace: pid {task.Tid} called {task.Call!.Name} on '{path}' through the symbolic link '{prefix}' it made in the traced directory: following symbolic links is not modelled");
+                    return;
+                }
+            }
+        }
+    }
+
     private static string? ReadLink(string path)
     {
         try
@@ -132,8 +161,9 @@ internal sealed partial class SyscallDecoder
 
     /// <summary>
     /// link, linkat: a second name for a file under the directory (recorded; the replay gives the
-    /// simulator's inode a second name). A link from outside the directory, linkat's AT_EMPTY_PATH
-    /// (an O_TMPFILE made visible), and symlink/symlinkat into the directory are refused.
+    /// simulator's inode a second name). A link from outside the directory and linkat's AT_EMPTY_PATH
+    /// (an O_TMPFILE made visible) are refused. symlink, symlinkat: a symbolic link, recorded with its
+    /// target string; a later call that would follow it is refused (<see cref="RefuseFollowing"/>).
     /// </summary>
     public void OnLink(TracedTask task)
     {
@@ -144,7 +174,11 @@ internal sealed partial class SyscallDecoder
         }
         if (task.Nr is Syscall.symlink or Syscall.symlinkat)
         {
-            Refuse($"trace: pid {task.Tid} made a symbolic link '{target}' in the traced directory: symbolic links are not modelled yet");
+            var link = new ShadowFile(target);
+            _names.AddFile(target, link);
+            _symlinks.Add(link);
+            var contents = TraceeMemory.ReadString(task.Tid, task.Args[0]) ?? "";
+            Emit(task, TraceEventKind.Symlink, $"{task.Call!.Name}({contents}, {target})", target, contents);
             return;
         }
         var source = Relative(task.Paths[0]);

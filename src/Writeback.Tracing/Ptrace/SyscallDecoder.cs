@@ -65,6 +65,7 @@ internal sealed partial class SyscallDecoder
             var dirFd = path.DirectoryFdIndex < 0 ? Interop.Libc.AT_FDCWD : (int)task.Args[path.DirectoryFdIndex];
             task.Paths[i] = path.Index < 0 ? null : ResolvePath(task, dirFd, task.Args[path.Index]);
         }
+        RefuseFollowing(task);
         entry.OnEntry?.Invoke(this, task);
         if (_stores.Any && StoresFirst(task, entry))
         {

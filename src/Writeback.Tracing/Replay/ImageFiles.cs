@@ -34,11 +34,35 @@ internal static class ImageFiles
                 Directory.CreateDirectory(Path.Combine(directory, path));
                 continue;
             }
+            if (path.StartsWith(SymlinkInodePrefix, StringComparison.Ordinal))
+            {
+                continue; // the simulator's holder of a symbolic link's target: no name of the program's
+            }
             var target = Path.Combine(directory, path);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            if (SymlinkTarget(bytes) is { } linkTarget)
+            {
+                File.CreateSymbolicLink(target, linkTarget);
+                continue;
+            }
             WriteSparse(target, bytes);
         }
     }
+
+    /// <summary>The prefix of the names (in the simulator only) of the files holding symbolic links' targets.</summary>
+    public const string SymlinkInodePrefix = ".writeback-symlink-target-";
+
+    /// <summary>The simulator's name of the file holding the <paramref name="index"/>th distinct symbolic link target of a recording.</summary>
+    public static string SymlinkInodeName(int index) => SymlinkInodePrefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static readonly byte[] SymlinkMagic = "\0writeback symbolic link\0"u8.ToArray();
+
+    /// <summary>The content standing for a symbolic link to <paramref name="target"/> in the simulator (a magic prefix and the target string).</summary>
+    public static byte[] SymlinkContent(string target) => [.. SymlinkMagic, .. Encoding.UTF8.GetBytes(target)];
+
+    /// <summary>The target of a symbolic link's stand-in content, or null for a regular file's.</summary>
+    public static string? SymlinkTarget(byte[] content) =>
+        content.AsSpan().StartsWith(SymlinkMagic) ? Encoding.UTF8.GetString(content.AsSpan(SymlinkMagic.Length)) : null;
 
     /// <summary>Block size of the holes left for zeros.</summary>
     private const int BlockBytes = 4096;

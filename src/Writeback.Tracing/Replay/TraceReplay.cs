@@ -18,6 +18,8 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     /// <summary>The recording storage, when it is the simulator's: its calls are then described by the program's own.</summary>
     private readonly SimulatedStorage? _simulated = storage as SimulatedStorage;
     private long _outputBytes;
+    /// <summary>Per symbolic link target string, the simulator's name of the file holding it (<see cref="ImageFiles.SymlinkInodeName"/>).</summary>
+    private readonly Dictionary<string, string> _symlinkInodes = new(StringComparer.Ordinal);
 
     /// <summary>The storage's name of a directory: "" for DIR itself (the recorder's ".").</summary>
     private static string DirectoryName(string path) => path is "." or "" ? "" : path;
@@ -58,6 +60,10 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
                     names.AddFile(e.TargetPath, e.TargetPath);
                     every.Add(e.TargetPath);
                     break;
+                case TraceEventKind.Symlink when names.File(e.Path) is null:
+                    names.AddFile(e.Path, e.Path);
+                    every.Add(e.Path);
+                    break;
             }
         }
         return every;
@@ -65,7 +71,14 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
 
     public void Run()
     {
-        As(ModelCalls.InitialState, SetUpInitialState);
+        if (_simulated is not null)
+        {
+            _simulated.SetUpInitialState(SetUpInitialState);
+        }
+        else
+        {
+            SetUpInitialState();
+        }
         // The initial state is durable by definition: crash points before the program's first call are not the program's.
         _simulated?.EndSetup();
         for (var eventIndex = 0; eventIndex < recording.Events.Count; eventIndex++)
@@ -101,7 +114,21 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
             handle.FlushFile();
             _names.AddFile(file.Path, handle);
         }
-        if (recording.InitialFiles.Count > 0)
+        foreach (var (target, index) in recording.Events.Where(e => e.Kind == TraceEventKind.Symlink).Select(e => e.TargetPath).Distinct()
+                     .Select((target, index) => (target, index)))
+        {
+            // One file per distinct target string, named only in the simulator: a symbolic link is a hard link to
+            // it, so its target is durable with its name. Images show it as the symbolic link (ImageFiles.Write).
+            Describe($"initial state: symbolic link target {target}");
+            var name = ImageFiles.SymlinkInodeName(index);
+            byte[] content = ImageFiles.SymlinkContent(target);
+            var handle = storage.Open(name, new MappedFileOptions { Mode = FileMode.CreateNew, Length = content.Length });
+            handle.Write(0, content);
+            handle.FlushFile();
+            _names.AddFile(name, handle);
+            _symlinkInodes[target] = name;
+        }
+        if (recording.InitialFiles.Count > 0 || _symlinkInodes.Count > 0)
         {
             Describe("initial state: directories");
             FlushEveryDirectory();
@@ -260,6 +287,10 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
                 Simulated.Link(e.Path, e.TargetPath);
                 _names.AddFile(e.TargetPath, linked);
                 break;
+            case TraceEventKind.Symlink when _names.File(e.Path) is null && _names.File(_symlinkInodes[e.TargetPath]) is { } inode:
+                Simulated.Link(_symlinkInodes[e.TargetPath], e.Path);
+                _names.AddFile(e.Path, inode);
+                break;
             case TraceEventKind.Mkdir:
                 Tree.CreateDirectory(e.Path);
                 _names.AddDirectory(e.Path);
@@ -276,8 +307,8 @@ internal sealed class TraceReplay(Recording recording, IMappedStorage storage, A
     private static void FlushRange(IMappedFile file, long offsetBytes, long lengthBytes, Action<long, long> flush)
     {
         var pageSizeBytes = file.PageSize;
-        var start = Math.Min(offsetBytes / pageSizeBytes * pageSizeBytes, file.Length);
-        var end = Math.Min((offsetBytes + lengthBytes + pageSizeBytes - 1) / pageSizeBytes * pageSizeBytes, file.Length);
+        var start = Math.Min(Pages.RoundDown(offsetBytes, pageSizeBytes), file.Length);
+        var end = Math.Min(Pages.RoundUp(offsetBytes + lengthBytes, pageSizeBytes), file.Length);
         if (end > start)
         {
             flush(start, end - start);

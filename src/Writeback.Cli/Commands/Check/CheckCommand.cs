@@ -119,7 +119,7 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
             return LoadModelFile(nameOrFile);
         }
 
-        throw new UsageException($"check: unknown model '{nameOrFile}'; valid models: {string.Join(", ", KernelModel.All.Concat(KernelModel.FileSystems).Select(m => m.Name))}, or a model file.");
+        throw new UsageException($"check: unknown model '{nameOrFile}'; valid models: {string.Join(", ", KernelModel.Named.Select(m => m.Name))}, or a model file.");
     }
 
     /// <summary>Loads a model file; its errors become one-line usage errors.</summary>

@@ -66,7 +66,7 @@ internal sealed class PageCacheMap
         }
 
         long firstPageIndex = offsetBytes / pageSizeBytes;
-        long endPageIndex = (offsetBytes + lengthBytes + pageSizeBytes - 1) / pageSizeBytes;
+        long endPageIndex = Pages.CountOf(offsetBytes + lengthBytes, pageSizeBytes);
         return endPageIndex - firstPageIndex;
     }
 
@@ -83,7 +83,7 @@ internal sealed class PageCacheMap
     {
         long pageCount = PageCountOf(offsetBytes, lengthBytes, pageSizeBytes);
         long chunkPageCount = Math.Max(1, (pageCount + maxCells - 1) / maxCells);
-        long firstByte = offsetBytes / pageSizeBytes * pageSizeBytes;
+        long firstByte = Pages.RoundDown(offsetBytes, pageSizeBytes);
         var chunks = new List<PageCacheChunk>();
         long cached = 0, dirty = 0, writeback = 0, evicted = 0, recentlyEvicted = 0;
         for (long pageIndex = 0; pageIndex < pageCount; pageIndex += chunkPageCount)

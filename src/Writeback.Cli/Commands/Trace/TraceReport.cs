@@ -46,6 +46,10 @@ internal sealed class TraceReport(CliOutput output)
                            + $"{run.Scenario.DistinctImages} distinct {Counted.Noun(run.Scenario.DistinctImages, "image and output", "images and outputs")} "
                            + $"in {run.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
         console.Write(CheckRenderer.Matrix([run.Outcome], run.Kinds));
+        foreach (string line in ExplorationText.Lines(run.Outcome.Reports, run.Settings.MaxStatesPerCrashPoint ?? new ExplorerOptions().MaxStatesPerCrashPoint, "--ignore"))
+        {
+            output.WriteWholeLine(line);
+        }
         var candidateOnly = run.Outcome.CandidateOnlyFailures();
         foreach (CrashReport report in run.Outcome.Reports.Where(r => r.Failures.Count > 0))
         {

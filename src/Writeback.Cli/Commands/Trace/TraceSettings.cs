@@ -28,6 +28,11 @@ internal sealed class TraceSettings : ExplorationSettings
     [Description("A path under DIR (wildcards * and ?) whose contents the program never trusts after a crash, e.g. '*-shm' for SQLite's WAL index or a lock file; repeatable. Such files are left out of every image and of the states explored.")]
     public string[] Ignore { get; init; } = [];
 
+    /// <summary>Whether the checker judges the image and output alone.</summary>
+    [CommandOption("--image-only-checker")]
+    [Description("Declare that the checker's verdict depends on the image and the output alone, never on WRITEBACK_MODEL or WRITEBACK_CRASH_KIND: an image is then judged once for every model and crash kind that allows it (as whatif does for the corpus), not once per model and kind.")]
+    public bool ImageOnlyChecker { get; init; }
+
     /// <summary>The program's time limit.</summary>
     [CommandOption("--timeout <SECONDS>")]
     [Description("Kill the program and everything it started after this many seconds (an error). Default 300.")]

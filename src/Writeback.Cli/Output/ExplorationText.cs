@@ -1,0 +1,65 @@
+using System.Globalization;
+using Writeback.Formatting;
+
+namespace Writeback.Cli.Output;
+
+/// <summary>
+/// What a run explored, in words: how many crash points were explored exhaustively and how many
+/// bounded (with what a bounded crash point checks), and, when one file makes up most of the
+/// bounded state spaces, its name and the <c>--ignore</c> that would take it out.
+/// </summary>
+internal static class ExplorationText
+{
+    /// <summary>A file with at least this share of the bounded crash points' state bits dominates them.</summary>
+    public const double DominantShare = 0.5;
+
+    /// <summary>The lines: one on exhaustive and bounded crash points, and one naming a dominant file.</summary>
+    /// <param name="reports">The run's reports (one per model).</param>
+    /// <param name="maxStates">The exhaustive limit per crash point (<c>--max-states</c>).</param>
+    /// <param name="ignoreOption">The option that leaves a file out, as the command spells it (e.g. <c>--ignore</c>), or null when the command has none.</param>
+    /// <returns>The lines, without markup.</returns>
+    public static IReadOnlyList<string> Lines(IReadOnlyList<CrashReport> reports, int maxStates, string? ignoreOption)
+    {
+        int exhaustive = reports.Sum(r => r.ExhaustiveCrashPoints);
+        int bounded = reports.Sum(r => r.BoundedCrashPoints);
+        string limit = maxStates.ToString("N0", CultureInfo.InvariantCulture);
+        if (bounded == 0)
+        {
+            return [$"explored exhaustively: every state the model allows at all {Counted.Of(exhaustive, "crash point")} (per crash kind and model; each had at most {limit} states)"];
+        }
+        var lines = new List<string>
+        {
+            $"explored exhaustively: {Counted.Of(exhaustive, "crash point")} (per crash kind and model, at most {limit} states each); "
+            + $"bounded, NOT exhaustive: {Counted.Of(bounded, "crash point")} with more than {limit} states, of which only all-lost, all-kept, "
+            + $"each page, length and name deviating alone from either (a run of pages stored by one call as a unit and at its two ends) "
+            + $"and seeded random samples (8 per run of pages, at most 64) were checked, at most {limit} states per crash point; "
+            + "a crash point the next one dominates (no durability call between them) checked its all-lost and all-kept images only",
+        };
+        if (Dominant(reports) is { } dominant)
+        {
+            string share = dominant.Share.ToString("P0", CultureInfo.InvariantCulture);
+            lines.Add(ignoreOption is null
+                ? $"{dominant.File} makes up {share} of the bounded crash points' states"
+                : $"{dominant.File} makes up {share} of the bounded crash points' states: if the program rebuilds it after a crash "
+                  + $"(as SQLite rebuilds its -shm index from the WAL), {ignoreOption} {CommandLine.Quote(dominant.File)} leaves it out of the images and "
+                  + "makes those crash points cheaper to explore exhaustively");
+        }
+        return lines;
+    }
+
+    /// <summary>The file with at least <see cref="DominantShare"/> of the bounded state bits over all reports, or null.</summary>
+    /// <param name="reports">The reports.</param>
+    /// <returns>The file and its share, or null.</returns>
+    public static FileStateShare? Dominant(IReadOnlyList<CrashReport> reports)
+    {
+        var bits = reports.SelectMany(r => r.BoundedStateShares).GroupBy(s => s.File, StringComparer.Ordinal)
+            .Select(g => (File: g.Key, Bits: g.Sum(s => s.StateBits))).ToArray();
+        double total = bits.Sum(b => b.Bits);
+        if (total <= 0)
+        {
+            return null;
+        }
+        var top = bits.OrderByDescending(b => b.Bits).ThenBy(b => b.File, StringComparer.Ordinal).First();
+        return top.Bits / total >= DominantShare ? new FileStateShare(top.File, top.Bits, top.Bits / total) : null;
+    }
+}
