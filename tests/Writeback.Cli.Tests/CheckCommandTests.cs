@@ -208,7 +208,7 @@ public class CheckCommandTests
             Seed = 7,
             Reproduce = "writeback check --scenario \"s\" --seed 7",
         };
-        Assert.Equal("writeback check --assembly \"/a b/x.dll\" --scenario \"s\" --seed 7", CheckCommand.Reproduce(failure, "/a b/x.dll"));
+        Assert.Equal("writeback check --assembly '/a b/x.dll' --scenario \"s\" --seed 7", CheckCommand.Reproduce(failure, "/a b/x.dll"));
         Assert.Equal(failure.Reproduce, CheckCommand.Reproduce(failure, null));
     }
 

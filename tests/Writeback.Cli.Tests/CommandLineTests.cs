@@ -40,7 +40,7 @@ public class CommandLineTests
     {
         var run = CliRun.Of("frobnicate");
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
-        Assert.Equal("writeback: Unknown command 'frobnicate'.", run.StandardError.TrimEnd());
+        Assert.Equal("writeback: unknown command 'frobnicate'; commands: check, trace, whatif, models, corpus, realfs, bench, inspect, lossyfs.", run.StandardError.TrimEnd());
     }
 
     [Fact]

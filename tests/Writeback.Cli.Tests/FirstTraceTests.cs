@@ -198,7 +198,12 @@ public sealed class FirstTraceTests
         {
             lines.Report(new Simulation.ExplorationProgress(5, 1, 3));
             Interlocked.Exchange(ref runs, 1);
-            Thread.Sleep(450);
+            // A tick writes the state so far; wait for one (the machine may be loaded), never for a fixed time.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!error.ToString().Contains(" 1 of 3 crash points", StringComparison.Ordinal) && waited.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                Thread.Sleep(20);
+            }
             lines.Report(new Simulation.ExplorationProgress(9, 3, 3));
         }
 
@@ -206,7 +211,7 @@ public sealed class FirstTraceTests
         Assert.Equal("trace: app.py / Linux3_16Range: started", written[0]);
         Assert.Contains(written, l => l.StartsWith("trace: app.py / Linux3_16Range: 1 of 3 crash points, 5 states checked, checker ran 1 time (", StringComparison.Ordinal));
         Assert.StartsWith("trace: app.py / Linux3_16Range: 3 of 3 crash points, 9 states checked, checker ran 1 time (", written[^1], StringComparison.Ordinal);
-        Assert.InRange(written.Length, 3, 8);
+        Assert.True(written.Length >= 3, error.ToString());
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public sealed class TraceCommandTests
     [InlineData("missing-dir", "directory")]
     [InlineData("missing-program", "was not found in PATH")]
     [InlineData("no-checker", "--checker 'CMD' is required")]
-    [InlineData("no-program", "give --dir DIR and the program after '--'")]
+    [InlineData("no-program", "give --dir DIR and put the program after --: writeback trace --dir DIR --checker CMD -- PROGRAM [ARGS...]")]
     public void Bad_input_is_one_line_on_stderr_with_exit_code_2(string kind, string expected)
     {
         using var directory = new TempDirectory();

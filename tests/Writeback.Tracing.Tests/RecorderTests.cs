@@ -73,6 +73,22 @@ public sealed class RecorderTests
                      loaded.Events.Select(e => (e.Kind, e.Pid, e.Call, e.Path, e.OffsetBytes, Convert.ToHexString(e.Data.Span))));
         Assert.Contains(loaded.Events, e => e is { Kind: TraceEventKind.Write, Path: "before.txt", OffsetBytes: 4 });
         Assert.Throws<InvalidDataException>(() => Recording.Load(new MemoryStream("not a trace"u8.ToArray())));
+
+        // The tasks are kept: the shell that wrote is a process named after its program, not a thread.
+        var task = Assert.Single(loaded.Tasks);
+        Assert.Equal(recording.Tasks.Single(), task);
+        Assert.Equal((task.Tid, "sh"), (task.Pid, task.Name));
+        Assert.Equal($"pid {task.Pid} (sh)", task.Describe());
+        // A trace file written before tasks were kept (it ends after its events) still loads, without them.
+        var old = new MemoryStream(stream.ToArray()[..^(8 + 4 + 4 + 4 + 1 + 2)]);
+        Assert.Empty(Recording.Load(old).Tasks);
+    }
+
+    [Fact]
+    public void A_thread_is_named_with_its_process()
+    {
+        Assert.Equal("pid 12 (app.py), thread 14", new TraceTask(14, 12, "app.py").Describe());
+        Assert.Equal("pid 12 (app.py)", new TraceTask(12, 12, "app.py").Describe());
     }
 
     [SkippableFact]

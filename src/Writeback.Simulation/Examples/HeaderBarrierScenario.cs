@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Writeback.Formatting;
 
 namespace Writeback.Simulation.Examples;
 
@@ -66,7 +67,7 @@ public sealed class HeaderBarrierScenario : ICrashScenario
         {
             // Created but its length never became durable: recovery starts an empty log.
             return acknowledgedCount == 0 ? CheckResult.Ok
-                : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture, $"{FileName} is {file.Length} bytes long, but {acknowledgedCount} records were acknowledged"));
+                : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture, $"{FileName} is {Counted.Of(file.Length, "byte")} long, but {Counted.Of(acknowledgedCount, "record")} {(acknowledgedCount == 1 ? "was" : "were")} acknowledged"));
         }
         ReadOnlySpan<byte> header = file.GetReadOnlySpan(0, 16);
         long count = (long)BinaryPrimitives.ReadUInt64LittleEndian(header);
@@ -82,11 +83,11 @@ public sealed class HeaderBarrierScenario : ICrashScenario
             if (offsetBytes + RecordBytes > file.Length || !file.GetReadOnlySpan(offsetBytes, RecordBytes).SequenceEqual(expected))
             {
                 return CheckResult.Fail(string.Create(CultureInfo.InvariantCulture,
-                    $"the header commits {count} records but record {sequence} (page {offsetBytes / PageBytes}) is not on disk"));
+                    $"the header commits {Counted.Of(count, "record")} but record {sequence} (page {offsetBytes / PageBytes}) is not on disk"));
             }
         }
         return count >= acknowledgedCount ? CheckResult.Ok
-            : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture, $"{acknowledgedCount} records were acknowledged but the header commits {count}"));
+            : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture, $"{Counted.Of(acknowledgedCount, "record")} {(acknowledgedCount == 1 ? "was" : "were")} acknowledged but the header commits {count}"));
     }
 
     private static void EncodeRecord(int sequence, Span<byte> record)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Writeback.Formatting;
 using Writeback.Prng;
 using Writeback.Simulation.Exploration;
 
@@ -47,7 +48,7 @@ internal static class ScenarioCodec
     public static CheckResult RecoveredAllAcknowledged(long recoveredCount, long acknowledgedCount) =>
         recoveredCount >= acknowledgedCount ? CheckResult.Ok
             : CheckResult.Fail(string.Create(CultureInfo.InvariantCulture,
-                $"record {recoveredCount + 1} was acknowledged but recovery found only {recoveredCount} records (acknowledged: {acknowledgedCount})"));
+                $"record {recoveredCount + 1} was acknowledged but recovery found only {Counted.Of(recoveredCount, "record")} (acknowledged: {acknowledgedCount})"));
 
     /// <summary>A 64-bit checksum of <paramref name="bytes"/> seeded with <paramref name="seed"/>; never 0.</summary>
     public static ulong Checksum(ReadOnlySpan<byte> bytes, ulong seed)

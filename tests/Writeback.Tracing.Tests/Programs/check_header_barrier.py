@@ -9,15 +9,15 @@ acknowledged = int(output[-1]) if output else 0
 path = os.path.join(image, name)
 if not os.path.exists(path):
     if acknowledged:
-        print(f"{name} is missing but {acknowledged} records were acknowledged")
+        print(f"{name} is missing but {acknowledged} record{'s were' if acknowledged != 1 else ' was'} acknowledged")
         sys.exit(1)
     sys.exit(0)
 data = open(path, "rb").read()
 count = struct.unpack("<i", data[0:4])[0] if len(data) >= 4 else 0
 if count < acknowledged:
-    print(f"the header counts {count} records but {acknowledged} were acknowledged")
+    print(f"the header counts {count} record{'s' if count != 1 else ''} but {acknowledged} were acknowledged")
     sys.exit(1)
 for i in range(count):
     if data[4096 + i * 512 : 4096 + (i + 1) * 512] != bytes([97 + i]) * 512:
-        print(f"the header counts {count} records but record {i} is not on disk")
+        print(f"the header counts {count} record{'s' if count != 1 else ''} but record {i} is not on disk")
         sys.exit(1)
