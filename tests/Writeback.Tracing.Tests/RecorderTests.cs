@@ -75,7 +75,7 @@ public sealed class RecorderTests
         Assert.Throws<InvalidDataException>(() => Recording.Load(new MemoryStream("not a trace"u8.ToArray())));
 
         // The tasks are kept: the shell that wrote is a process named after its program, not a thread.
-        var task = Assert.Single(loaded.Tasks);
+        TraceTask task = Assert.Single(loaded.Tasks);
         Assert.Equal(recording.Tasks.Single(), task);
         Assert.Equal((task.Tid, "sh"), (task.Pid, task.Name));
         Assert.Equal($"pid {task.Pid} (sh)", task.Describe());

@@ -123,7 +123,7 @@ public sealed class ReplayTests
     private static TraceScenario ExploreUnderBothModels(CheckerOptions checker, out CrashReport[] reports)
     {
         var scenario = new TraceScenario(RewrittenFile(), checker);
-        var record = CrashExplorer.Record(scenario);
+        SimulationRecord record = CrashExplorer.Record(scenario);
         reports = [.. new[] { KernelModel.Linux2_6_19To3_15WholeFile, KernelModel.Linux3_16Range }.Select(m => new CrashExplorer(m).Explore(record, scenario))];
         scenario.ThrowIfCheckerFailed();
         return scenario;
@@ -132,7 +132,7 @@ public sealed class ReplayTests
     [Fact]
     public void An_image_only_checker_judges_each_image_content_once_for_every_model_and_crash_kind()
     {
-        var scenario = ExploreUnderBothModels(new CheckerOptions { Command = "true", VerdictDependsOnContext = false }, out _);
+        TraceScenario scenario = ExploreUnderBothModels(new CheckerOptions { Command = "true", VerdictDependsOnContext = false }, out _);
 
         Assert.True(scenario.DistinctImages >= 3, $"{scenario.DistinctImages} images"); // no f, f empty, "abc", "def"
         Assert.Equal(scenario.DistinctImages, scenario.CheckerRuns);
@@ -141,10 +141,10 @@ public sealed class ReplayTests
     [Fact]
     public void By_default_a_verdict_is_reused_only_under_the_same_crash_kind_and_model()
     {
-        var scenario = ExploreUnderBothModels(new CheckerOptions { Command = "[ \"$WRITEBACK_CRASH_KIND\" != PowerLoss ] || { echo power loss; exit 1; }" }, out var reports);
+        TraceScenario scenario = ExploreUnderBothModels(new CheckerOptions { Command = "[ \"$WRITEBACK_CRASH_KIND\" != PowerLoss ] || { echo power loss; exit 1; }" }, out CrashReport[]? reports);
 
         Assert.True(scenario.CheckerRuns > scenario.DistinctImages, $"{scenario.CheckerRuns} runs, {scenario.DistinctImages} images");
-        foreach (var report in reports)
+        foreach (CrashReport report in reports)
         {
             Assert.Contains(report.Failures, f => f.Kind == CrashKind.PowerLoss);
             Assert.DoesNotContain(report.Failures, f => f.Kind != CrashKind.PowerLoss);
