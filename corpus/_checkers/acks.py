@@ -10,3 +10,13 @@ def acknowledged():
 
 def image(*parts):
     return os.path.join(os.environ["WRITEBACK_IMAGE"], *parts)
+
+
+def records(count):
+    """'1 record', '2 records': a count as a checker's message says it."""
+    return f"{count} record" if count == 1 else f"{count} records"
+
+
+def were(count):
+    """'1 was', '2 were': the verb after a count of acknowledged records."""
+    return "1 was" if count == 1 else f"{count} were"
