@@ -9,6 +9,8 @@
 set -e
 cli=$1
 here=$(cd "$(dirname "$0")" && pwd)
+# The sqlite3 checker is the tracer tests' one (one copy serves both).
+check_sqlite="$here/../../tests/Writeback.Tracing.Tests/Programs/check_sqlite.sh"
 work=${2:-$(mktemp -d /var/tmp/writeback-explosion-XXXXXX)}
 python=$(python3 -c 'import sys; print(sys.executable)')
 mkdir -p "$work/big" "$work/wal"
@@ -26,8 +28,8 @@ timed() {
 }
 timed big-default $cli trace --load "$work/big.trace" --checker "$python -S $here/check_big.py"
 timed big-image-only $cli trace --load "$work/big.trace" --checker "$python -S $here/check_big.py" --image-only-checker
-timed wal-default $cli trace --load "$work/wal.trace" --checker "sh $here/check_sqlite.sh"
-timed wal-image-only $cli trace --load "$work/wal.trace" --checker "sh $here/check_sqlite.sh" --image-only-checker
-timed wal-ignore-shm $cli trace --load "$work/wal.trace" --checker "sh $here/check_sqlite.sh" --ignore '*-shm'
+timed wal-default $cli trace --load "$work/wal.trace" --checker "sh $check_sqlite"
+timed wal-image-only $cli trace --load "$work/wal.trace" --checker "sh $check_sqlite" --image-only-checker
+timed wal-ignore-shm $cli trace --load "$work/wal.trace" --checker "sh $check_sqlite" --ignore '*-shm'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "outputs in $work"

@@ -7,8 +7,6 @@ public sealed partial class BlockLog
     private const int F_GETFL = 3;
     private const int F_SETFL = 4;
     private const int O_NONBLOCK = 0x800;
-    private const int EINTR = 4;
-    private const int EAGAIN = 11;
     private readonly byte[] _outputBuffer = new byte[65536];
     private readonly MemoryStream _output = new();
     private SafePipeHandle? _outputPipe;
@@ -73,11 +71,11 @@ public sealed partial class BlockLog
                 continue;
             }
             int errno = count < 0 ? Interop.LastErrno : 0;
-            if (errno == EINTR)
+            if (errno == Errno.EINTR)
             {
                 continue;
             }
-            return errno == EAGAIN;
+            return errno == Errno.EAGAIN;
         }
         return false;
     }

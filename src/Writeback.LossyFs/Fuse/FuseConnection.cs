@@ -16,8 +16,6 @@ internal abstract class FuseConnection
     // A request is a header, a fuse_write_in and up to max_write bytes; a page of slack covers the rest.
     private const int RequestBufferBytes = MaxWriteBytes + 4096;
     private const int ReplyBufferBytes = MaxWriteBytes + 4096;
-    private const int EINTR = 4;
-    private const int EAGAIN = 11;
 
     private readonly SafeFileHandle _device;
     private readonly Action<string> _report;
@@ -102,7 +100,7 @@ internal abstract class FuseConnection
                 {
                     int errno = Interop.LastErrno;
                     // ENOENT: the request was interrupted before we read it; EINTR/EAGAIN: retry.
-                    if (errno is EINTR or EAGAIN or Errno.ENOENT)
+                    if (errno is Errno.EINTR or Errno.EAGAIN or Errno.ENOENT)
                     {
                         continue;
                     }

@@ -4,11 +4,10 @@ namespace Writeback.LossyFs.Volatile;
 
 /// <summary>
 /// Positional I/O on backing files that reports errno instead of throwing, because FUSE handlers
-/// answer with errno. Retries EINTR (pread/pwrite list it) and short transfers.
+/// answer with errno. Retries Errno.EINTR (pread/pwrite list it) and short transfers.
 /// </summary>
 internal static class BackingIo
 {
-    private const int EINTR = 4;
 
     /// <summary>Reads up to <c>destination.Length</c> bytes at <paramref name="offsetBytes"/>; stops at end of file. Returns bytes read, or -errno.</summary>
     public static long ReadAt(SafeFileHandle fd, Span<byte> destination, long offsetBytes)
@@ -28,7 +27,7 @@ internal static class BackingIo
             if (count < 0)
             {
                 int errno = Interop.LastErrno;
-                if (errno == EINTR)
+                if (errno == Errno.EINTR)
                 {
                     continue;
                 }
@@ -61,7 +60,7 @@ internal static class BackingIo
             if (count < 0)
             {
                 int errno = Interop.LastErrno;
-                if (errno == EINTR)
+                if (errno == Errno.EINTR)
                 {
                     continue;
                 }
