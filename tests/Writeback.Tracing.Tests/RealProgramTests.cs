@@ -21,7 +21,7 @@ public sealed class RealProgramTests
         // The differential names the program's own calls: the crash points only 3.16+ breaks follow an msync of the
         // header range or the acknowledgement printed right after it (every recorded call names a crash point).
         Assert.NotEmpty(outcome.CandidateOnly);
-        Assert.All(outcome.CandidateOnly, f => Assert.Matches(@"^after #\d+ (msync\(data\.bin, offset 0, 4096, MS_SYNC\)|write\(stdout, 2 bytes\)) in pid \d+$", f.Call));
+        Assert.All(outcome.CandidateOnly, f => Assert.Matches(@"^after #\d+ (msync\(data\.bin, offset 0, 4096, MS_SYNC\)|write\(stdout, 2 bytes\)) in pid \d+ \(header_barrier\)$", f.Call));
         Assert.Contains(outcome.CandidateOnly, f => f.Call.Contains("msync(data.bin, offset 0, 4096, MS_SYNC)", StringComparison.Ordinal));
         Assert.Contains(outcome.CandidateOnly, f => f.Message.Contains("is not on disk", StringComparison.Ordinal));
     }
