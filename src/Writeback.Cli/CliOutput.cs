@@ -33,6 +33,12 @@ internal sealed class CliOutput
     /// <summary>Whether standard output is redirected (to a file or a pipe).</summary>
     public bool OutputRedirected { get; }
 
+    /// <summary>
+    /// Time between plain progress lines when no progress bar is drawn; <see langword="null"/> for
+    /// <see cref="Output.ProgressLines.DefaultInterval"/>.
+    /// </summary>
+    public TimeSpan? ProgressInterval { get; init; }
+
     /// <summary>Whether a progress bar may be drawn: an interactive terminal and no JSON on standard output.</summary>
     /// <param name="jsonToStandardOutput">Whether the command writes JSON to standard output.</param>
     /// <returns><see langword="true"/> when a live progress display will not corrupt the output.</returns>

@@ -46,7 +46,7 @@ internal abstract class OutputCommand<TSettings> : Command<TSettings>
         {
             return (new TaskProgress(task), null);
         }
-        var lines = new Output.ProgressLines(Output.StandardError, label, checkerRuns);
+        var lines = new Output.ProgressLines(Output.StandardError, label, checkerRuns, Output.ProgressInterval);
         return (lines, lines);
     }
 

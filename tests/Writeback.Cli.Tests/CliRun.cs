@@ -12,13 +12,16 @@ internal sealed record CliRun(int ExitCode, string Console, string StandardOutpu
     /// <summary>Runs with a console of <paramref name="width"/> columns, as a terminal or COLUMNS would give.</summary>
     public static CliRun OfWidth(int width, params string[] args) => OfWidth(width, CancellationToken.None, args);
 
-    private static CliRun OfWidth(int width, CancellationToken cancellationToken, string[] args)
+    /// <summary>Runs with plain progress lines every <paramref name="progressInterval"/> (output is redirected, as in a log).</summary>
+    public static CliRun WithProgressEvery(TimeSpan progressInterval, params string[] args) => OfWidth(200, CancellationToken.None, args, progressInterval);
+
+    private static CliRun OfWidth(int width, CancellationToken cancellationToken, string[] args, TimeSpan? progressInterval = null)
     {
         TestConsole console = new TestConsole().Width(width);
         var standardOutput = new StringWriter();
         var standardError = new StringWriter();
         // outputRedirected: true, as under a test runner: no live displays, no progress bars.
-        var output = new CliOutput(console, standardOutput, standardError, outputRedirected: true);
+        var output = new CliOutput(console, standardOutput, standardError, outputRedirected: true) { ProgressInterval = progressInterval };
         int exitCode = WritebackCli.Run(args, output, cancellationToken);
         return new CliRun(exitCode, console.Output, standardOutput.ToString(), standardError.ToString());
     }

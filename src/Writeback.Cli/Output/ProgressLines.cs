@@ -5,11 +5,12 @@ using Writeback.Formatting;
 namespace Writeback.Cli.Output;
 
 /// <summary>
-/// Progress for a log rather than a terminal: plain lines on standard error, one when the work
-/// starts, one every <see cref="Interval"/> while it runs (from a timer, so a crash point that takes
-/// minutes still shows the run is alive), and one when it ends. A run a CI job kills at its time
-/// limit thus shows how far it got: <c>trace: app.py / Linux3_16Range: 7 of 11 crash points,
-/// 52 states, checker ran 30 times (12 s)</c>.
+/// Progress for a log rather than a terminal: plain lines on standard error, one every
+/// <see cref="Interval"/> while the work runs (from a thread of its own, so neither a crash point
+/// that takes minutes nor exploration workers that keep the thread pool busy hold a line back), and, when any was written, one when it ends. A run a CI job kills
+/// at its time limit thus shows how far it got: <c>trace: app.py / Linux3_16Range: 7 of 11 crash
+/// points, 52 states, checker ran 30 times (12 s)</c>; a run shorter than one interval writes
+/// nothing, so a quick run's standard error holds only what went wrong.
 /// </summary>
 internal sealed class ProgressLines : IProgress<ExplorationProgress>, IDisposable
 {
@@ -17,12 +18,14 @@ internal sealed class ProgressLines : IProgress<ExplorationProgress>, IDisposabl
     private readonly string _label;
     private readonly Func<long>? _checkerRuns;
     private readonly Stopwatch _elapsed = Stopwatch.StartNew();
-    private readonly Timer _timer;
+    private readonly Thread _ticker;
+    private readonly ManualResetEventSlim _stopped = new();
     private readonly Lock _gate = new();
     private ExplorationProgress? _latest;
     private bool _done;
+    private bool _written;
 
-    /// <summary>Starts reporting: writes the first line and starts the timer.</summary>
+    /// <summary>Starts reporting: starts the ticking thread (the first line comes after one interval).</summary>
     /// <param name="error">Standard error.</param>
     /// <param name="label">What is running, e.g. <c>trace: app.py / Linux3_16Range</c>.</param>
     /// <param name="checkerRuns">The checker's run count so far, for a traced program; <see langword="null"/> otherwise.</param>
@@ -33,8 +36,8 @@ internal sealed class ProgressLines : IProgress<ExplorationProgress>, IDisposabl
         _label = label;
         _checkerRuns = checkerRuns;
         Interval = interval ?? DefaultInterval;
-        WriteLine("started");
-        _timer = new Timer(_ => Tick(), null, Interval, Interval);
+        _ticker = new Thread(Tick) { IsBackground = true, Name = "writeback progress lines" };
+        _ticker.Start();
     }
 
     /// <summary>
@@ -59,15 +62,24 @@ internal sealed class ProgressLines : IProgress<ExplorationProgress>, IDisposabl
         }
     }
 
-    /// <summary>Writes the last line (the work is over) and stops the timer.</summary>
+    /// <summary>Stops the ticking thread and, when a line was written while the work ran, writes the last one.</summary>
     public void Dispose()
     {
-        _timer.Dispose();
         lock (_gate)
         {
-            if (!_done)
+            if (_done)
             {
-                _done = true;
+                return;
+            }
+            _done = true;
+        }
+        _stopped.Set();
+        _ticker.Join();
+        _stopped.Dispose();
+        lock (_gate)
+        {
+            if (_written)
+            {
                 WriteLine(Status());
             }
         }
@@ -75,9 +87,9 @@ internal sealed class ProgressLines : IProgress<ExplorationProgress>, IDisposabl
 
     private void Tick()
     {
-        lock (_gate)
+        while (!_stopped.Wait(Interval))
         {
-            if (!_done)
+            lock (_gate)
             {
                 WriteLine(Status());
             }
@@ -108,5 +120,6 @@ internal sealed class ProgressLines : IProgress<ExplorationProgress>, IDisposabl
     {
         _error.WriteLine($"{_label}: {status}");
         _error.Flush();
+        _written = true;
     }
 }
