@@ -7,8 +7,8 @@ namespace Writeback.Cli.Output;
 /// <summary>
 /// Progress for a log rather than a terminal: plain lines on standard error, one every
 /// <see cref="Interval"/> while the work runs (from a thread of its own, so neither a crash point
-/// that takes minutes nor exploration workers that keep the thread pool busy hold a line back), and, when any was written, one when it ends. A run a CI job kills
-/// at its time limit thus shows how far it got: <c>trace: app.py / Linux3_16Range: 7 of 11 crash
+/// that takes minutes nor exploration workers that keep the thread pool busy hold a line back),
+/// and one when a run longer than one interval ends. A run a CI job kills at its time limit thus shows how far it got: <c>trace: app.py / Linux3_16Range: 7 of 11 crash
 /// points, 52 states, checker ran 30 times (12 s)</c>; a run shorter than one interval writes
 /// nothing, so a quick run's standard error holds only what went wrong.
 /// </summary>
@@ -62,7 +62,7 @@ internal sealed class ProgressLines : IProgress<ExplorationProgress>, IDisposabl
         }
     }
 
-    /// <summary>Stops the ticking thread and, when a line was written while the work ran, writes the last one.</summary>
+    /// <summary>Stops the ticking thread and, when the work ran longer than one interval, writes the last line.</summary>
     public void Dispose()
     {
         lock (_gate)
@@ -78,7 +78,7 @@ internal sealed class ProgressLines : IProgress<ExplorationProgress>, IDisposabl
         _stopped.Dispose();
         lock (_gate)
         {
-            if (_written)
+            if (_written || _elapsed.Elapsed >= Interval) // a run longer than one interval ends with a line, whether or not the ticker got to run
             {
                 WriteLine(Status());
             }
