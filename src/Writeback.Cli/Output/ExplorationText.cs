@@ -23,9 +23,13 @@ internal static class ExplorationText
         int exhaustive = reports.Sum(r => r.ExhaustiveCrashPoints);
         int bounded = reports.Sum(r => r.BoundedCrashPoints);
         string limit = maxStates.ToString("N0", CultureInfo.InvariantCulture);
+        IReadOnlyList<string> reduced = ReductionLines(reports);
         if (bounded == 0)
         {
-            return [$"explored exhaustively: every state the model allows at all {Counted.Of(exhaustive, "crash point")} (per crash kind and model; each had at most {limit} states)"];
+            return [reduced.Count == 0
+                ? $"explored exhaustively: every state the model allows at all {Counted.Of(exhaustive, "crash point")} (per crash kind and model; each had at most {limit} states)"
+                : $"explored exhaustively: all {Counted.Of(exhaustive, "crash point")} (per crash kind and model; each had at most {limit} states, "
+                  + "counting a collapsed file's representatives as its states)", .. reduced];
         }
         var lines = new List<string>
         {
@@ -35,6 +39,7 @@ internal static class ExplorationText
             + $"and seeded random samples (8 per run of pages, at most 64) were checked, at most {limit} states per crash point; "
             + "a crash point the next one dominates (no durability call between them) checked its all-lost and all-kept images only",
         };
+        lines.AddRange(reduced);
         if (Dominant(reports) is { } dominant)
         {
             string share = (dominant.Share * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
@@ -46,6 +51,34 @@ internal static class ExplorationText
         }
         return lines;
     }
+
+    /// <summary>
+    /// One line per file the explorer collapsed as never covered (<see cref="CrashReport.UncoveredFileReductions"/>), summed
+    /// over the reports: where, with how many representatives, the states saved, that the verdicts agreed, and where
+    /// they did not (explored in full there).
+    /// </summary>
+    /// <param name="reports">The reports.</param>
+    /// <returns>The lines; none when nothing was collapsed.</returns>
+    public static IReadOnlyList<string> ReductionLines(IReadOnlyList<CrashReport> reports) =>
+        [.. reports.SelectMany(r => r.UncoveredFileReductions).GroupBy(r => r.File, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => ReductionLine(g.Key, g.Sum(r => r.CrashPoints), g.Max(r => r.Representatives),
+                                       g.Aggregate(0L, (sum, r) => Saturate(sum, r.FullStates)), g.Aggregate(0L, (sum, r) => Saturate(sum, r.ReducedStates)),
+                                       g.Sum(r => r.FallbackCrashPoints)))];
+
+    private static string ReductionLine(string file, int crashPoints, int representatives, long fullStates, long reducedStates, int fallbacks)
+    {
+        string full = fullStates == long.MaxValue ? "more than 9.2e18" : fullStates.ToString("N0", CultureInfo.InvariantCulture);
+        string line = crashPoints == 0 ? $"{file}: never covered by a durability call, "
+            : $"{file}: never covered by a durability call, its contents collapsed to {representatives} representatives (all its changes lost, all kept, "
+              + $"one seeded sample) at {Counted.Of(crashPoints, "crash point")} where the checker's verdicts agreed across them (compared on each crash point's first 8 states of the other choices, all-lost and all-kept first; "
+              + "later states with all its changes lost): "
+              + $"{reducedStates.ToString("N0", CultureInfo.InvariantCulture)} states instead of {full}";
+        return fallbacks == 0 ? line + " (--no-reduce-uncovered explores them in full)"
+            : line + (crashPoints == 0 ? "" : "; ") + $"the verdicts differed across its representatives at {Counted.Of(fallbacks, "crash point")}, "
+              + "so its contents matter there and were explored in full";
+    }
+
+    private static long Saturate(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 
     /// <summary>The file with at least <see cref="DominantShare"/> of the bounded state bits over all reports, or null.</summary>
     /// <param name="reports">The reports.</param>

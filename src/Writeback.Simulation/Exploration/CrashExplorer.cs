@@ -126,6 +126,7 @@ public sealed partial class CrashExplorer
             ExhaustiveCrashPoints = run.ExhaustiveCrashPoints,
             BoundedCrashPoints = run.BoundedCrashPoints,
             BoundedStateShares = run.BoundedShares(),
+            UncoveredFileReductions = run.Reductions(),
             Failures = failures,
             Elapsed = stopwatch.Elapsed,
         };
@@ -335,6 +336,12 @@ public sealed partial class CrashExplorer
             }
             var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes);
             bool exhaustive = space.StateCount <= _options.MaxStatesPerCrashPoint;
+            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex);
+            if (_options.ReduceUncoveredFiles && space.Level > 0 && (exhaustive || !Dominated(crashPointIndex))
+                && TryExploreReduced(space, context, out CrashFailure? reducedFailure))
+            {
+                return reducedFailure;
+            }
             if (exhaustive)
             {
                 Interlocked.Increment(ref _exhaustive);
@@ -344,7 +351,6 @@ public sealed partial class CrashExplorer
                 Interlocked.Increment(ref _bounded);
                 AddBoundedShares(space);
             }
-            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex);
             long generated = 0L;
             try
             {

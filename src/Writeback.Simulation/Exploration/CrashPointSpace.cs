@@ -26,7 +26,7 @@ internal enum SpaceScope
 /// a page a shrink cut shows a version of the epoch its file's chosen length demands. Files no
 /// directory state of the crash point names add no choices at all.
 /// </remarks>
-internal sealed class CrashPointSpace
+internal sealed partial class CrashPointSpace
 {
     private readonly Dictionary<long, int> _pageChoiceIndex = [];
     private readonly Dictionary<int, int> _lengthChoiceIndex = [];

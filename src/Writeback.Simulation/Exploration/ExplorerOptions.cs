@@ -29,6 +29,17 @@ public sealed record ExplorerOptions
     /// <summary>How many seeded random states bounded exploration adds per crash point and kind. Default 64.</summary>
     public int RandomSamplesPerCrashPoint { get; init; } = 64;
 
+    /// <summary>
+    /// Whether a crash point collapses the contents of
+    /// each file no durability call has covered yet (no version of its pages or length guaranteed at the crash
+    /// kind's level) to three representatives: all its changes lost, all kept, one seeded sample. The other
+    /// choices are explored as usual, each state with every representative; where the checker's verdicts differ
+    /// across them, the file's contents matter and that crash point is explored in full. Names are never
+    /// collapsed; a crash point where collapsing would not save states, or one explored bounded that the next
+    /// dominates (it checks two images), is explored as without the reduction. Default <see langword="true"/>; <see langword="false"/> explores every crash point in full.
+    /// </summary>
+    public bool ReduceUncoveredFiles { get; init; } = true;
+
     /// <summary>How many threads check states. Default: <see cref="Environment.ProcessorCount"/>.</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 

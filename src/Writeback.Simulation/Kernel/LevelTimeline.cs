@@ -25,6 +25,9 @@ internal sealed class LevelTimeline
 
     public Dictionary<int, List<(int From, int Ordinal)>> Lengths { get; } = [];
 
+    /// <summary>Per file: the first crash point from which some version of one of its pages or of its length is guaranteed at this level.</summary>
+    public Dictionary<int, int> FirstCoveredAt { get; } = [];
+
     /// <summary>Per directory id (0 the root): from which crash point which directory state's entries of it are guaranteed.</summary>
     public Dictionary<int, List<(int From, int Ordinal)>> Directories { get; } = [];
 
@@ -146,6 +149,7 @@ internal sealed class LevelTimeline
                 continue;
             }
             timeline.Add((from, ordinal));
+            FirstCoveredAt.TryAdd(ImageHash.InodeOf(pageKey), from);
             _hash ^= ImageHash.Page(pageKey, previous) ^ ImageHash.Page(pageKey, ordinal);
             if (ordinal == memoryOrdinals[pageKey] && _dirtyPages.Remove(pageKey))
             {
@@ -168,6 +172,7 @@ internal sealed class LevelTimeline
             return false;
         }
         timeline.Add((from, ordinal));
+        FirstCoveredAt.TryAdd(inodeId, from);
         return true;
     }
 

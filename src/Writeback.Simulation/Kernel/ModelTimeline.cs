@@ -121,6 +121,14 @@ internal sealed partial class ModelTimeline
     /// <summary>Files whose length in memory is not the guaranteed one.</summary>
     public int[] UnguaranteedLengths(int level, int crashPointIndex) => _levels[level].DirtyLengthsAt[crashPointIndex];
 
+    /// <summary>
+    /// Whether a durability call (under this model, at this level) guaranteed some version of one of the
+    /// file's pages or of its length at or before the crash point. A file never covered holds nothing the
+    /// model promises: every content it may show after the crash is a chance survivor.
+    /// </summary>
+    public bool ContentsCovered(int level, int inodeId, int crashPointIndex) =>
+        level == 0 || _levels[level].FirstCoveredAt.TryGetValue(inodeId, out int from) && from <= crashPointIndex;
+
     /// <summary>The hash of the all-lost image (every choice at its guaranteed value).</summary>
     public UInt128 BaseHash(int level, int crashPointIndex) => level == 0 ? MemoryHash[crashPointIndex] : _levels[level].BaseHash[crashPointIndex];
 

@@ -61,6 +61,14 @@ public sealed record CrashReport
     /// </summary>
     public IReadOnlyList<FileStateShare> BoundedStateShares { get; init; } = [];
 
+    /// <summary>
+    /// The files whose contents bounded crash points collapsed because no durability call had covered them
+    /// (<see cref="ExplorerOptions.ReduceUncoveredFiles"/>), by name: at how many crash points the verdicts agreed
+    /// across the representatives, how many states that saved, and at how many the verdicts differed (the
+    /// file's contents matter there, and those crash points were explored in full). Empty when nothing collapsed.
+    /// </summary>
+    public IReadOnlyList<UncoveredFileReduction> UncoveredFileReductions { get; init; } = [];
+
     /// <summary>One entry per failing crash point and kind, ordered by kind then crash point: the first failing state found there.</summary>
     public required IReadOnlyList<CrashFailure> Failures { get; init; }
 

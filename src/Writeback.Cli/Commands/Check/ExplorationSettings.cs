@@ -40,6 +40,11 @@ internal abstract class ExplorationSettings : JsonSettings
     [Description("Crash points with more post-crash states than this are explored bounded + sampled instead of exhaustively. Default: the explorer's (4096).")]
     public int? MaxStatesPerCrashPoint { get; init; }
 
+    /// <summary>Whether to explore never-covered files' contents in full.</summary>
+    [CommandOption("--no-reduce-uncovered")]
+    [Description("Explore in full the contents of files no durability call has covered yet. By default each crash point collapses each such file to three representatives (all its changes lost, all kept, one seeded sample), checks every state of the other choices with each, and explores it in full wherever the checker's verdicts differ across them; the report names the files collapsed.")]
+    public bool NoReduceUncovered { get; init; }
+
     /// <summary>Where to write the HTML report.</summary>
     [CommandOption("--html <FILE>")]
     [Description("Also write a self-contained HTML report to FILE: the verdict matrix, and per failure its diagnosis, timeline, page maps and checker output (with two models, the differential).")]
@@ -50,7 +55,10 @@ internal abstract class ExplorationSettings : JsonSettings
     /// <returns>The options.</returns>
     public ExplorerOptions ToExplorerOptions(CrashKind[] kinds)
     {
-        var options = new ExplorerOptions { CrashKinds = kinds, AtomicWriteBytes = AtomicWriteBytes, Seed = Seed };
+        var options = new ExplorerOptions
+        {
+            CrashKinds = kinds, AtomicWriteBytes = AtomicWriteBytes, Seed = Seed, ReduceUncoveredFiles = !NoReduceUncovered,
+        };
         return MaxStatesPerCrashPoint is { } maxStates ? options with { MaxStatesPerCrashPoint = maxStates } : options;
     }
 

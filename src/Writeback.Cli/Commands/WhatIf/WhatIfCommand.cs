@@ -25,7 +25,7 @@ internal sealed class WhatIfCommand(CliOutput output) : OutputCommand<WhatIfSett
         (int shardIndex, int shardCount) = Usage(() => new CheckSettings { Shard = settings.Shard }.ParseShard());
         IReadOnlyList<CorpusEntry> entries = Entries(settings, shardIndex, shardCount);
         string traces = Path.GetFullPath(settings.Traces ?? Path.Combine(settings.Corpus, "recorded"));
-        var options = new ExplorerOptions { CrashKinds = kinds, Seed = settings.Seed };
+        var options = new ExplorerOptions { CrashKinds = kinds, Seed = settings.Seed, ReduceUncoveredFiles = !settings.NoReduceUncovered };
         options = settings.MaxStatesPerCrashPoint is { } maxStates ? options with { MaxStatesPerCrashPoint = maxStates } : options;
         string buildRoot = Directory.CreateTempSubdirectory("writeback-whatif-build-").FullName;
         var programs = new List<WhatIfProgram>();

@@ -60,6 +60,11 @@ internal sealed class WhatIfSettings : JsonSettings
     [Description("Crash points with more post-crash states than this are explored bounded + sampled. Default: the explorer's (4096).")]
     public int? MaxStatesPerCrashPoint { get; init; }
 
+    /// <summary>Whether to explore never-covered files' contents in full.</summary>
+    [CommandOption("--no-reduce-uncovered")]
+    [Description("Explore in full the contents of files no durability call has covered yet, instead of collapsing each to three representatives at each crash point where the checker's verdicts agree across them.")]
+    public bool NoReduceUncovered { get; init; }
+
     /// <summary>The checker's time limit.</summary>
     [CommandOption("--checker-timeout <SECONDS>")]
     [Description("Kill a checker run after this many seconds; that program is then reported as an error. Default 60.")]
