@@ -2,8 +2,8 @@
 # The two state-explosion programs of issue 17 item 6, recorded once and explored with the defaults
 # (both Linux models, all three crash kinds), timed: the 32 MiB mapping written 4 MiB at a time, and
 # sqlite3 in WAL mode with 20 transactions WITHOUT --ignore '*-shm'. Each exploration runs twice:
-# as a user would first run it, and with --image-only-checker (the checkers judge the image and the
-# output alone). Usage: sh bench/explosion/run.sh CLI [WORKDIR]
+# as a user would first run it (the checker judges each distinct image and output once), and with
+# --checker-uses-context (judged once per model and crash kind too). Usage: sh bench/explosion/run.sh CLI [WORKDIR]
 #   CLI: the writeback command, e.g. "dotnet run -c Release --project src/Writeback.Cli --"
 #        or a built Writeback.Cli binary.
 set -e
@@ -27,9 +27,9 @@ timed() {
   echo "$label:"; tail -n1 "$work/$label.time"
 }
 timed big-default $cli trace --load "$work/big.trace" --checker "$python -S $here/check_big.py"
-timed big-image-only $cli trace --load "$work/big.trace" --checker "$python -S $here/check_big.py" --image-only-checker
+timed big-uses-context $cli trace --load "$work/big.trace" --checker "$python -S $here/check_big.py" --checker-uses-context
 timed wal-default $cli trace --load "$work/wal.trace" --checker "sh $check_sqlite"
-timed wal-image-only $cli trace --load "$work/wal.trace" --checker "sh $check_sqlite" --image-only-checker
+timed wal-uses-context $cli trace --load "$work/wal.trace" --checker "sh $check_sqlite" --checker-uses-context
 timed wal-ignore-shm $cli trace --load "$work/wal.trace" --checker "sh $check_sqlite" --ignore '*-shm'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "outputs in $work"

@@ -130,18 +130,21 @@ public sealed class ReplayTests
     }
 
     [Fact]
-    public void An_image_only_checker_judges_each_image_content_once_for_every_model_and_crash_kind()
+    public void By_default_the_checker_judges_each_image_content_once_for_every_model_and_crash_kind_and_is_not_told_them()
     {
-        TraceScenario scenario = ExploreUnderBothModels(new CheckerOptions { Command = "true", VerdictDependsOnContext = false }, out _);
+        // The checker fails if it is told the model or the crash kind: by default it must not be.
+        TraceScenario scenario = ExploreUnderBothModels(new CheckerOptions { Command = "[ -z \"${WRITEBACK_MODEL-}${WRITEBACK_CRASH_KIND-}\" ] || { echo told; exit 1; }" }, out CrashReport[]? reports);
 
+        Assert.All(reports, report => Assert.Empty(report.Failures));
         Assert.True(scenario.DistinctImages >= 3, $"{scenario.DistinctImages} images"); // no f, f empty, "abc", "def"
         Assert.Equal(scenario.DistinctImages, scenario.CheckerRuns);
     }
 
     [Fact]
-    public void By_default_a_verdict_is_reused_only_under_the_same_crash_kind_and_model()
+    public void A_checker_that_uses_the_context_is_told_it_and_a_verdict_is_reused_only_under_the_same_crash_kind_and_model()
     {
-        TraceScenario scenario = ExploreUnderBothModels(new CheckerOptions { Command = "[ \"$WRITEBACK_CRASH_KIND\" != PowerLoss ] || { echo power loss; exit 1; }" }, out CrashReport[]? reports);
+        TraceScenario scenario = ExploreUnderBothModels(new CheckerOptions { Command = "[ \"$WRITEBACK_CRASH_KIND\" != PowerLoss ] || { echo power loss; exit 1; }", VerdictDependsOnContext = true },
+                                                        out CrashReport[]? reports);
 
         Assert.True(scenario.CheckerRuns > scenario.DistinctImages, $"{scenario.CheckerRuns} runs, {scenario.DistinctImages} images");
         foreach (CrashReport report in reports)
