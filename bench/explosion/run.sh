@@ -17,7 +17,8 @@ mkdir -p "$work/big" "$work/wal"
 gcc -O2 -o "$work/big-program" "$here/big.c"
 sqlite3 "$work/wal/test.db" "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);" >/dev/null
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-$cli trace --dir "$work/big" --checker true --crash-kind ProcessCrash --save "$work/big.trace" -- "$work/big-program" >/dev/null
+# --fsync-dir: the name is durable, so every crash point is explored to the end (the harder case).
+$cli trace --dir "$work/big" --checker true --crash-kind ProcessCrash --save "$work/big.trace" -- "$work/big-program" --fsync-dir >/dev/null
 $cli trace --dir "$work/wal" --checker true --crash-kind ProcessCrash --save "$work/wal.trace" -- sh "$here/wal.sh" >/dev/null
 timed() {
   label=$1; shift
