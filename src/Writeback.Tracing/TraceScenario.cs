@@ -211,8 +211,12 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
             string outputFile = Path.Combine(root, "output");
             File.WriteAllBytes(outputFile, OutputBefore(outputBytes).ToArray());
             Interlocked.Increment(ref _checkerRuns);
-            return RunRecordingFatal(CheckerEnvironment(_checker, imageDirectory, outputFile, context.Model.Name, context.Kind, context.CrashPointName),
-                                     $"{context.CrashPointName} ({context.Model.Name}, {context.Kind})");
+            string? failure = RunRecordingFatal(CheckerEnvironment(_checker, imageDirectory, outputFile, context.Model.Name, context.Kind, context.CrashPointName),
+                                                $"{context.CrashPointName} ({context.Model.Name}, {context.Kind})");
+            return failure is not null && !_checker.VerdictDependsOnContext
+                   && (failure.Contains("WRITEBACK_MODEL", StringComparison.Ordinal) || failure.Contains("WRITEBACK_CRASH_KIND", StringComparison.Ordinal))
+                ? failure + " (WRITEBACK_MODEL and WRITEBACK_CRASH_KIND are set only for a checker run with --checker-uses-context)"
+                : failure;
         }
         finally
         {

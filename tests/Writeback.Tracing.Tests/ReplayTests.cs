@@ -141,6 +141,17 @@ public sealed class ReplayTests
     }
 
     [Fact]
+    public void A_checker_that_dies_in_a_python_traceback_reading_the_model_is_told_why_in_one_line()
+    {
+        // What a Python checker doing os.environ["WRITEBACK_MODEL"] prints without --checker-uses-context.
+        const string traceback = "printf 'Traceback (most recent call last):\\n  File \"check.py\", line 3, in <module>\\nKeyError: %s\\n' \"'WRITEBACK_MODEL'\" >&2; exit 1";
+        ExploreUnderBothModels(new CheckerOptions { Command = traceback }, out CrashReport[]? reports);
+
+        string message = reports[0].Failures[0].Message;
+        Assert.Equal("KeyError: 'WRITEBACK_MODEL' (a Python traceback on standard error) (WRITEBACK_MODEL and WRITEBACK_CRASH_KIND are set only for a checker run with --checker-uses-context)", message);
+    }
+
+    [Fact]
     public void A_checker_that_uses_the_context_is_told_it_and_a_verdict_is_reused_only_under_the_same_crash_kind_and_model()
     {
         TraceScenario scenario = ExploreUnderBothModels(new CheckerOptions { Command = "[ \"$WRITEBACK_CRASH_KIND\" != PowerLoss ] || { echo power loss; exit 1; }", VerdictDependsOnContext = true },
