@@ -41,6 +41,21 @@ public sealed class ReplayTests
     }
 
     [Fact]
+    public void An_acknowledgement_that_ends_inside_a_line_is_quoted_as_such()
+    {
+        var recording = new Recording("prog", [], "/d", [],
+        [
+            Event(TraceEventKind.Output, "write(stdout, 6 bytes)", path: "", data: "ack 1\n"u8.ToArray()),
+            Event(TraceEventKind.Output, "write(stdout, 5 bytes)", path: "", data: "ack 2"u8.ToArray()),
+        ], 2);
+        var scenario = new TraceScenario(recording, new CheckerOptions { Command = "true" });
+
+        Assert.Equal("1 line printed, the last \"ack 1\"", scenario.DescribeAcknowledged(1, 6));
+        Assert.Equal("2 lines printed, the last \"ack 2\" (no newline yet)", scenario.DescribeAcknowledged(2, 11));
+        Assert.Equal("line 2 \"ack 2\" (no newline yet)", scenario.DescribeAcknowledgement(1, 11));
+    }
+
+    [Fact]
     public void A_created_name_survives_power_loss_only_after_a_directory_fsync()
     {
         byte[] data = Enumerable.Repeat((byte)'x', 4096).ToArray();
