@@ -18,7 +18,7 @@ internal sealed class ProgressLines : IProgress<ExplorationProgress>, IDisposabl
     private readonly string _label;
     private readonly Func<long>? _checkerRuns;
     private readonly Stopwatch _elapsed = Stopwatch.StartNew();
-    private readonly Thread _ticker;
+    private readonly Thread? _ticker;
     private readonly ManualResetEventSlim _stopped = new();
     private readonly Lock _gate = new();
     private ExplorationProgress? _latest;
@@ -29,24 +29,31 @@ internal sealed class ProgressLines : IProgress<ExplorationProgress>, IDisposabl
     /// <param name="error">Standard error.</param>
     /// <param name="label">What is running, e.g. <c>trace: app.py / Linux3_16Range</c>.</param>
     /// <param name="checkerRuns">The checker's run count so far, for a traced program; <see langword="null"/> otherwise.</param>
-    /// <param name="interval">Time between lines; <see langword="null"/> for <see cref="DefaultInterval"/>.</param>
+    /// <param name="interval">
+    /// Time between lines; <see langword="null"/> for <see cref="DefaultInterval"/>; zero for a line
+    /// at every report (every crash point) and one at the end, with no ticking thread.
+    /// </param>
     public ProgressLines(TextWriter error, string label, Func<long>? checkerRuns = null, TimeSpan? interval = null)
     {
         _error = error;
         _label = label;
         _checkerRuns = checkerRuns;
         Interval = interval ?? DefaultInterval;
-        _ticker = new Thread(Tick) { IsBackground = true, Name = "writeback progress lines" };
-        _ticker.Start();
+        if (Interval > TimeSpan.Zero)
+        {
+            _ticker = new Thread(Tick) { IsBackground = true, Name = "writeback progress lines" };
+            _ticker.Start();
+        }
     }
 
     /// <summary>
-    /// Five seconds, or <c>WRITEBACK_PROGRESS_SECONDS</c> when it holds a positive number: often
-    /// enough to see where a killed run was, rarely enough not to fill a log.
+    /// Five seconds, or <c>WRITEBACK_PROGRESS_SECONDS</c> when it holds a number that is not
+    /// negative (0: a line at every crash point): often enough to see where a killed run was,
+    /// rarely enough not to fill a log.
     /// </summary>
     public static TimeSpan DefaultInterval =>
         double.TryParse(Environment.GetEnvironmentVariable("WRITEBACK_PROGRESS_SECONDS"), NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds)
-        && seconds > 0
+        && seconds >= 0
             ? TimeSpan.FromSeconds(seconds)
             : TimeSpan.FromSeconds(5);
 
@@ -59,6 +66,10 @@ internal sealed class ProgressLines : IProgress<ExplorationProgress>, IDisposabl
         lock (_gate)
         {
             _latest = value;
+            if (_ticker is null && !_done)
+            {
+                WriteLine(Status());
+            }
         }
     }
 
@@ -74,11 +85,11 @@ internal sealed class ProgressLines : IProgress<ExplorationProgress>, IDisposabl
             _done = true;
         }
         _stopped.Set();
-        _ticker.Join();
+        _ticker?.Join();
         _stopped.Dispose();
         lock (_gate)
         {
-            if (_written || _elapsed.Elapsed >= Interval) // a run longer than one interval ends with a line, whether or not the ticker got to run
+            if (_written || _elapsed.Elapsed >= Interval) // zero: always; a run longer than one interval ends with a line, whether or not the ticker got to run
             {
                 WriteLine(Status());
             }
