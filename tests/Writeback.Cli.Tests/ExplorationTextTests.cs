@@ -64,4 +64,26 @@ public sealed class ExplorationTextTests
         Assert.Single(lines);
         Assert.Equal("b", ExplorationText.Dominant([Report(KernelModel.Linux3_16Range, 1, 4, new FileStateShare("a", 40, 0.4), new FileStateShare("b", 60, 0.6))])?.File);
     }
+
+    [Fact]
+    public void A_collapsed_file_is_named_with_its_representatives_states_saved_and_fallbacks()
+    {
+        CrashReport first = Report(KernelModel.Linux2_6_19To3_15WholeFile, 40, 0) with
+        {
+            UncoveredFileReductions = [new UncoveredFileReduction("test.db-shm", 30, 3, 1_000_000, 900, 0)],
+        };
+        CrashReport second = Report(KernelModel.Linux3_16Range, 40, 0) with
+        {
+            UncoveredFileReductions = [new UncoveredFileReduction("test.db-shm", 20, 3, 2_000_000, 600, 2)],
+        };
+
+        IReadOnlyList<string> lines = ExplorationText.Lines([first, second], 4096, "--ignore");
+
+        Assert.Equal(2, lines.Count);
+        Assert.StartsWith("explored exhaustively: all 80 crash points", lines[0], StringComparison.Ordinal);
+        Assert.Contains("test.db-shm: never covered by a durability call, its contents collapsed to 3 representatives", lines[1], StringComparison.Ordinal);
+        Assert.Contains("at 50 crash points", lines[1], StringComparison.Ordinal);
+        Assert.Contains("1,500 states instead of 3,000,000", lines[1], StringComparison.Ordinal);
+        Assert.Contains("differed across its representatives at 2 crash points, so its contents matter there and were explored in full", lines[1], StringComparison.Ordinal);
+    }
 }

@@ -246,6 +246,10 @@ internal sealed class CheckCommand(CliOutput output) : OutputCommand<CheckSettin
                            + $"atomic write {settings.AtomicWriteBytes} bytes; seed {settings.Seed}"
                            + (settings.Shard is null ? "" : $"; shard {Markup.Escape(settings.Shard)}"));
         console.Write(CheckRenderer.Matrix(outcomes, kinds));
+        foreach (string line in ExplorationText.ReductionLines([.. outcomes.SelectMany(o => o.Reports)]))
+        {
+            Output.WriteWholeLine(line);
+        }
 
         foreach (CheckOutcome outcome in outcomes.Where(o => o.AnyFailure))
         {
