@@ -21,14 +21,16 @@ public sealed record CheckerOptions
     public string? ScenarioName { get; init; }
 
     /// <summary>
-    /// Whether the checker's verdict may depend on the crash kind and the model it is told
-    /// (<c>WRITEBACK_CRASH_KIND</c>, <c>WRITEBACK_MODEL</c>) and not only on the image and the
-    /// output. Default <see langword="true"/>: a verdict is reused only for the same image, output,
-    /// crash kind and model. <see langword="false"/> declares a checker that judges the image and
-    /// the output alone (the corpus's checkers): the same image is then judged once for every crash
-    /// kind and model, and those variables name the first crash kind and model it was met under.
+    /// Whether the checker is told the crash kind and the model (<c>WRITEBACK_CRASH_KIND</c>,
+    /// <c>WRITEBACK_MODEL</c>), so that its verdict may depend on them and not only on the image and
+    /// the output. Default <see langword="false"/>: the checker judges what survived, the variables
+    /// are not set (a checker that reads them finds them empty rather than judging with a stale
+    /// value), and the same image with the same output is judged once for every crash kind and
+    /// model. <see langword="true"/>: the variables are set, and a verdict is reused only for the
+    /// same image, output, crash kind and model (one checker run per model and kind an image is met
+    /// under).
     /// </summary>
-    public bool VerdictDependsOnContext { get; init; } = true;
+    public bool VerdictDependsOnContext { get; init; }
 
     /// <summary>The checker's working directory. Default: the current directory.</summary>
     public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;

@@ -98,14 +98,8 @@ public static class TraceImages
         try
         {
             Write(image, copy);
-            message = CheckerCommand.Run(scenario.Checker.Command, new Dictionary<string, string>
-            {
-                ["WRITEBACK_IMAGE"] = copy,
-                ["WRITEBACK_OUTPUT"] = outputFile,
-                ["WRITEBACK_MODEL"] = model.Name,
-                ["WRITEBACK_CRASH_KIND"] = kind.ToString(),
-                ["WRITEBACK_CRASH_POINT"] = crashPointName,
-            }, scenario.Checker.WorkingDirectory, scenario.Checker.Timeout, $"{crashPointName} ({model.Name}, {kind})",
+            message = CheckerCommand.Run(scenario.Checker.Command, TraceScenario.CheckerEnvironment(scenario.Checker, copy, outputFile, model.Name, kind, crashPointName),
+                                         scenario.Checker.WorkingDirectory, scenario.Checker.Timeout, $"{crashPointName} ({model.Name}, {kind})",
                 message => new TraceException("trace: " + message)).Failure;
         }
         finally

@@ -64,7 +64,7 @@ public sealed partial class TraceScenario
     public string DescribeAcknowledgement(int acknowledgementIndex, long value)
     {
         (int lines, string? last) = Lines(value);
-        return string.Create(CultureInfo.InvariantCulture, $"line {lines} \"{last}\"");
+        return string.Create(CultureInfo.InvariantCulture, $"line {lines} \"{last}\"{PartialMark(value)}");
     }
 
     /// <inheritdoc/>
@@ -72,7 +72,17 @@ public sealed partial class TraceScenario
     {
         (int lines, string? last) = Lines(lastValue);
         return lines == 0 ? "nothing printed yet"
-            : string.Create(CultureInfo.InvariantCulture, $"{lines} {(lines == 1 ? "line" : "lines")} printed, the last \"{last}\"");
+            : string.Create(CultureInfo.InvariantCulture, $"{lines} {(lines == 1 ? "line" : "lines")} printed, the last \"{last}\"{PartialMark(lastValue)}");
+    }
+
+    /// <summary>
+    /// " (no newline yet)" when the output up to <paramref name="outputBytes"/> ends inside a line:
+    /// it counts as a line, but a checker counting newlines (<c>wc -l</c>) does not count it.
+    /// </summary>
+    private string PartialMark(long outputBytes)
+    {
+        ReadOnlySpan<byte> output = OutputBefore(outputBytes);
+        return output.Length > 0 && output[^1] != (byte)'\n' ? " (no newline yet)" : "";
     }
 
     /// <summary>How many lines the checker sees in the output up to <paramref name="outputBytes"/> (a last line without its newline counts), and the last one.</summary>

@@ -166,12 +166,32 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
 
     private static void Materialise(SortedDictionary<string, byte[]> image, string directory) => ImageFiles.Write(image, directory, []);
 
-    private string? RunRecordingFatal(IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// The checker's environment: the image, the output and the crash point, and the model and crash
+    /// kind only for a checker that declared it uses them (<see cref="CheckerOptions.VerdictDependsOnContext"/>).
+    /// </summary>
+    internal static Dictionary<string, string> CheckerEnvironment(CheckerOptions checker, string imageDirectory, string outputFile,
+                                                                  string modelName, CrashKind kind, string crashPointName)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["WRITEBACK_IMAGE"] = imageDirectory,
+            ["WRITEBACK_OUTPUT"] = outputFile,
+            ["WRITEBACK_CRASH_POINT"] = crashPointName,
+        };
+        if (checker.VerdictDependsOnContext)
+        {
+            environment["WRITEBACK_MODEL"] = modelName;
+            environment["WRITEBACK_CRASH_KIND"] = kind.ToString();
+        }
+        return environment;
+    }
+
+    private string? RunRecordingFatal(IReadOnlyDictionary<string, string> environment, string place)
     {
         try
         {
-            return CheckerCommand.Run(_checker.Command, environment, _checker.WorkingDirectory, _checker.Timeout,
-                                      $"{environment["WRITEBACK_CRASH_POINT"]} ({environment["WRITEBACK_MODEL"]}, {environment["WRITEBACK_CRASH_KIND"]})",
+            return CheckerCommand.Run(_checker.Command, environment, _checker.WorkingDirectory, _checker.Timeout, place,
                                       message => new TraceException("trace: " + message)).Failure;
         }
         catch (TraceException e)
@@ -191,14 +211,12 @@ public sealed partial class TraceScenario : ICrashScenario, IDescribesRecording
             string outputFile = Path.Combine(root, "output");
             File.WriteAllBytes(outputFile, OutputBefore(outputBytes).ToArray());
             Interlocked.Increment(ref _checkerRuns);
-            return RunRecordingFatal(new Dictionary<string, string>
-            {
-                ["WRITEBACK_IMAGE"] = imageDirectory,
-                ["WRITEBACK_OUTPUT"] = outputFile,
-                ["WRITEBACK_MODEL"] = context.Model.Name,
-                ["WRITEBACK_CRASH_KIND"] = context.Kind.ToString(),
-                ["WRITEBACK_CRASH_POINT"] = context.CrashPointName,
-            });
+            string? failure = RunRecordingFatal(CheckerEnvironment(_checker, imageDirectory, outputFile, context.Model.Name, context.Kind, context.CrashPointName),
+                                                $"{context.CrashPointName} ({context.Model.Name}, {context.Kind})");
+            return failure is not null && !_checker.VerdictDependsOnContext
+                   && (failure.Contains("WRITEBACK_MODEL", StringComparison.Ordinal) || failure.Contains("WRITEBACK_CRASH_KIND", StringComparison.Ordinal))
+                ? failure + " (WRITEBACK_MODEL and WRITEBACK_CRASH_KIND are set only for a checker run with --checker-uses-context)"
+                : failure;
         }
         finally
         {

@@ -40,7 +40,7 @@ public sealed class FirstTraceTests
         string images = directory.File("images");
 
         var run = CliRun.WithProgressEvery(TimeSpan.FromMilliseconds(1), "trace", "--name", "my log", "--dir", dir, "--checker", Checker.Trim(), "--model", "Linux3_16Range",
-                               "--crash-kind", "PowerLoss", "--write-image", images, "--", ExplanationTests.Python.Value!, script);
+                               "--crash-kind", "PowerLoss", "--checker-uses-context", "--write-image", images, "--", ExplanationTests.Python.Value!, script);
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("Crash states break my log.", run.Console, StringComparison.Ordinal);
@@ -50,6 +50,7 @@ public sealed class FirstTraceTests
         // A reproduce line pastes as it stands: the name with a space is quoted, no prose in it.
         string reproduce = run.Console.Split('\n').Single(l => l.StartsWith("reproduce: ", StringComparison.Ordinal));
         Assert.Contains("--name 'my log'", reproduce, StringComparison.Ordinal);
+        Assert.Contains(" --checker-uses-context ", reproduce, StringComparison.Ordinal); // the reproduced checker is told what this one was
         Assert.DoesNotContain("(after", reproduce, StringComparison.Ordinal);
         // Beside the failing image: the output the checker was given, and its verdict.
         string image = Assert.Single(Directory.GetDirectories(images), d => !d.EndsWith("-shrunk", StringComparison.Ordinal));
@@ -62,6 +63,15 @@ public sealed class FirstTraceTests
         string[] progress = run.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.All(progress, l => Assert.StartsWith("trace: my log / Linux3_16Range: ", l, StringComparison.Ordinal));
         Assert.Matches(@"^trace: my log / Linux3_16Range: (\d+) of \1 crash points, \d+ states? checked, checker ran \d+ times? \(\d+ s\)$", progress[^1]);
+    }
+
+    [Fact]
+    public void Checker_uses_context_and_image_only_checker_together_are_one_usage_error()
+    {
+        var run = CliRun.Of("trace", "--dir", "db", "--checker", "true", "--checker-uses-context", "--image-only-checker", "--", "true");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--checker-uses-context and --image-only-checker contradict each other", run.StandardError, StringComparison.Ordinal);
     }
 
     [SkippableFact]

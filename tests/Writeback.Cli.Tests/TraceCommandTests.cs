@@ -131,7 +131,7 @@ public sealed class TraceCommandTests
         RequirePtrace();
         using var directory = new TempDirectory();
         string self = $"{Dotnet()} {CliDll()}";
-        var traced = CliRun.Of("trace", "--dir", directory.Path, "--checker", $"{self} scenario-process check {name}", "--json",
+        var traced = CliRun.Of("trace", "--dir", directory.Path, "--checker", $"{self} scenario-process check {name}", "--checker-uses-context", "--json",
                                   "--", Dotnet(), CliDll(), "scenario-process", "run", name);
         var checkedInProcess = CliRun.Of("check", "--scenario", name, "--json");
         Assert.True(traced.ExitCode is 0 or 1, traced.ToString());

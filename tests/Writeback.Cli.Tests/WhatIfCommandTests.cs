@@ -158,6 +158,29 @@ public sealed class WhatIfCommandTests
         Assert.Equal(Verdicts(builtIn), Verdicts(fromFile));
     }
 
+    [Fact]
+    public void A_failure_under_a_model_file_reproduces_with_the_file_not_its_name()
+    {
+        using var directory = new TempDirectory();
+        string copy = directory.File("my copy.json");
+        File.WriteAllText(copy, KernelModel.Linux3_16Range.ToJson().Replace("\"name\": \"Linux3_16Range\"", "\"name\": \"MyCopy\"", StringComparison.Ordinal));
+        // Bundled examples exit 0 when their verdicts are as documented; header-barrier fails under this model.
+        var run = CliRun.Of("check", "--scenario", "header-barrier", "--model-file", copy, "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        string reproduce = JsonNode.Parse(run.StandardOutput)!["scenarios"]![0]!["firstFailures"]![0]!["reproduce"]!.GetValue<string>();
+        Assert.Contains($"--model '{copy}'", reproduce, StringComparison.Ordinal);
+        // Pasted as it stands (after the program's name), it runs under the same model and fails again.
+        Assert.DoesNotContain("MyCopy", reproduce, StringComparison.Ordinal);
+        string[] args = System.Text.RegularExpressions.Regex.Matches(reproduce[reproduce.IndexOf(" check ", StringComparison.Ordinal)..], @"'[^']*'|\S+")
+            .Select(m => m.Value.Trim('\'')).ToArray();
+        var again = CliRun.Of([.. args, "--json"]);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        JsonNode verdict = JsonNode.Parse(again.StandardOutput)!["scenarios"]![0]!["verdicts"]![0]!;
+        Assert.Equal("MyCopy", JsonNode.Parse(again.StandardOutput)!["models"]![0]!.GetValue<string>());
+        Assert.False(verdict["passed"]!.GetValue<bool>(), again.StandardOutput);
+    }
+
     private static string Comparable(IEnumerable<JsonNode?> programs) => string.Join("\n", programs.Select(p =>
     {
         JsonObject copy = p!.DeepClone().AsObject();

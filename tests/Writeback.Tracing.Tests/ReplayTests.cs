@@ -41,6 +41,21 @@ public sealed class ReplayTests
     }
 
     [Fact]
+    public void An_acknowledgement_that_ends_inside_a_line_is_quoted_as_such()
+    {
+        var recording = new Recording("prog", [], "/d", [],
+        [
+            Event(TraceEventKind.Output, "write(stdout, 6 bytes)", path: "", data: "ack 1\n"u8.ToArray()),
+            Event(TraceEventKind.Output, "write(stdout, 5 bytes)", path: "", data: "ack 2"u8.ToArray()),
+        ], 2);
+        var scenario = new TraceScenario(recording, new CheckerOptions { Command = "true" });
+
+        Assert.Equal("1 line printed, the last \"ack 1\"", scenario.DescribeAcknowledged(1, 6));
+        Assert.Equal("2 lines printed, the last \"ack 2\" (no newline yet)", scenario.DescribeAcknowledged(2, 11));
+        Assert.Equal("line 2 \"ack 2\" (no newline yet)", scenario.DescribeAcknowledgement(1, 11));
+    }
+
+    [Fact]
     public void A_created_name_survives_power_loss_only_after_a_directory_fsync()
     {
         byte[] data = Enumerable.Repeat((byte)'x', 4096).ToArray();
@@ -130,18 +145,32 @@ public sealed class ReplayTests
     }
 
     [Fact]
-    public void An_image_only_checker_judges_each_image_content_once_for_every_model_and_crash_kind()
+    public void By_default_the_checker_judges_each_image_content_once_for_every_model_and_crash_kind_and_is_not_told_them()
     {
-        TraceScenario scenario = ExploreUnderBothModels(new CheckerOptions { Command = "true", VerdictDependsOnContext = false }, out _);
+        // The checker fails if it is told the model or the crash kind: by default it must not be.
+        TraceScenario scenario = ExploreUnderBothModels(new CheckerOptions { Command = "[ -z \"${WRITEBACK_MODEL-}${WRITEBACK_CRASH_KIND-}\" ] || { echo told; exit 1; }" }, out CrashReport[]? reports);
 
+        Assert.All(reports, report => Assert.Empty(report.Failures));
         Assert.True(scenario.DistinctImages >= 3, $"{scenario.DistinctImages} images"); // no f, f empty, "abc", "def"
         Assert.Equal(scenario.DistinctImages, scenario.CheckerRuns);
     }
 
     [Fact]
-    public void By_default_a_verdict_is_reused_only_under_the_same_crash_kind_and_model()
+    public void A_checker_that_dies_in_a_python_traceback_reading_the_model_is_told_why_in_one_line()
     {
-        TraceScenario scenario = ExploreUnderBothModels(new CheckerOptions { Command = "[ \"$WRITEBACK_CRASH_KIND\" != PowerLoss ] || { echo power loss; exit 1; }" }, out CrashReport[]? reports);
+        // What a Python checker doing os.environ["WRITEBACK_MODEL"] prints without --checker-uses-context.
+        const string traceback = "printf 'Traceback (most recent call last):\\n  File \"check.py\", line 3, in <module>\\nKeyError: %s\\n' \"'WRITEBACK_MODEL'\" >&2; exit 1";
+        ExploreUnderBothModels(new CheckerOptions { Command = traceback }, out CrashReport[]? reports);
+
+        string message = reports[0].Failures[0].Message;
+        Assert.Equal("KeyError: 'WRITEBACK_MODEL' (a Python traceback on standard error) (WRITEBACK_MODEL and WRITEBACK_CRASH_KIND are set only for a checker run with --checker-uses-context)", message);
+    }
+
+    [Fact]
+    public void A_checker_that_uses_the_context_is_told_it_and_a_verdict_is_reused_only_under_the_same_crash_kind_and_model()
+    {
+        TraceScenario scenario = ExploreUnderBothModels(new CheckerOptions { Command = "[ \"$WRITEBACK_CRASH_KIND\" != PowerLoss ] || { echo power loss; exit 1; }", VerdictDependsOnContext = true },
+                                                        out CrashReport[]? reports);
 
         Assert.True(scenario.CheckerRuns > scenario.DistinctImages, $"{scenario.CheckerRuns} runs, {scenario.DistinctImages} images");
         foreach (CrashReport report in reports)

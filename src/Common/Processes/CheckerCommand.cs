@@ -41,7 +41,7 @@ internal static class CheckerCommand
         {
             throw fail($"the checker '{command}' ran past its timeout of {timeout.TotalSeconds:0.#} s on the image of {image}; it was killed");
         }
-        string? firstLine = result.FirstOutputLine ?? result.FirstErrorLine;
+        string? firstLine = result.FirstOutputLine ?? ErrorSummary(result.Error);
         if (result.ShellSignal is { } signal)
         {
             throw fail($"the checker '{command}' was killed by signal {signal} on the image of {image}{(firstLine is null ? "" : $" ({firstLine})")}; fix the checker");
@@ -49,5 +49,21 @@ internal static class CheckerCommand
         return result.ExitCode == 0
             ? new CheckerVerdict(0, result.FirstOutputLine)
             : new CheckerVerdict(result.ExitCode, firstLine ?? $"the checker exited with {result.ExitCode} and printed nothing");
+    }
+
+    /// <summary>
+    /// What standard error says went wrong, in one line: its first non-empty line, except for a
+    /// Python traceback, whose first line ("Traceback (most recent call last):") says nothing and
+    /// whose last line names the exception (<c>KeyError: 'WRITEBACK_MODEL'</c>).
+    /// </summary>
+    internal static string? ErrorSummary(string error)
+    {
+        string? first = ChildProcess.FirstLine(error);
+        if (first != "Traceback (most recent call last):")
+        {
+            return first;
+        }
+        string last = error.Split('\n').Select(l => l.Trim()).Last(l => l.Length > 0);
+        return $"{last} (a Python traceback on standard error)";
     }
 }

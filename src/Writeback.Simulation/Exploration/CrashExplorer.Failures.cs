@@ -26,7 +26,7 @@ public sealed partial class CrashExplorer
                 FailingState = state,
                 Seed = _options.Seed,
                 Reproduce = string.Create(CultureInfo.InvariantCulture,
-                    $"writeback check --scenario {ShellWord(_scenario.Name)} --model {_model.Name} --crash-kind {space.Kind} --atomic-write-bytes {_options.AtomicWriteBytes} --seed {_options.Seed}{MaxStatesArgument()}{FaultArguments()}"),
+                    $"writeback check --scenario {ShellWord(_scenario.Name)} --model {ShellWord(_model.FilePath ?? _model.Name)} --crash-kind {space.Kind} --atomic-write-bytes {_options.AtomicWriteBytes} --seed {_options.Seed}{MaxStatesArgument()}{FaultArguments()}"),
             };
             if (!_options.Shrink)
             {

@@ -123,6 +123,13 @@ public sealed class KernelModel
     /// <summary>Where the model came from: <c>built-in NAME</c>, a file's path, or <c>C# model NAME</c>.</summary>
     public string Source { get; }
 
+    /// <summary>
+    /// The full path of the model file <see cref="Load"/> read, or <see langword="null"/> for a
+    /// built-in model or one made in code: what a reproduce line passes to <c>--model</c>, since
+    /// a model file's name is not a built-in model's.
+    /// </summary>
+    public string? FilePath { get; private set; }
+
     /// <summary>Reads and checks a model file.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The model.</returns>
@@ -139,7 +146,9 @@ public sealed class KernelModel
         {
             throw new ModelFileException(path, "$", $"cannot read the file: {e.Message}");
         }
-        return ModelFile.Parse(json, path);
+        KernelModel model = ModelFile.Parse(json, path);
+        model.FilePath = Path.GetFullPath(path);
+        return model;
     }
 
     /// <summary>Parses and checks a model file's text.</summary>

@@ -41,7 +41,7 @@ internal sealed class ScenarioProcessCommand(CliOutput output) : OutputCommand<S
     }
 
     private static string Required(string name) =>
-        Environment.GetEnvironmentVariable(name) ?? throw new UsageException($"scenario-process check: {name} is not set (run it as a writeback trace checker).");
+        Environment.GetEnvironmentVariable(name) ?? throw new UsageException($"scenario-process check: {name} is not set (run it as a writeback trace checker, with --checker-uses-context).");
 
     /// <summary>Arguments of the hidden command.</summary>
     internal sealed class Settings : CommandSettings

@@ -33,7 +33,7 @@ internal sealed class TraceCommand(CliOutput output) : OutputCommand<TraceSettin
             IgnoredPaths = settings.Ignore,
             ScenarioName = settings.Name,
             WorkingDirectory = Environment.CurrentDirectory,
-            VerdictDependsOnContext = !settings.ImageOnlyChecker,
+            VerdictDependsOnContext = settings.CheckerUsesContext,
         });
         var options = settings.ToExplorerOptions(kinds);
 

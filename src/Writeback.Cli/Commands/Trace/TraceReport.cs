@@ -89,8 +89,9 @@ internal sealed class TraceReport(CliOutput output)
         string ignore = string.Concat(run.Settings.Ignore.Select(glob => $" --ignore {Quote(glob)}"));
         string name = run.Settings.Name is { } n ? $" --name {Quote(n)}" : "";
         string maxStates = run.Settings.MaxStatesPerCrashPoint is { } max ? $" --max-states {max}" : "";
+        string context = run.Settings.CheckerUsesContext ? " --checker-uses-context" : "";
         string images = Quote(Path.Combine(Path.GetTempPath(), $"{run.Scenario.Name}-crash-point-{failure.CrashPointIndex}"));
-        return Invocation.Prefix + $" trace {source} --checker {Quote(run.Settings.Checker!)}{ignore}{name} --model {Quote(model.Name)} --crash-kind {failure.Kind} "
+        return Invocation.Prefix + $" trace {source} --checker {Quote(run.Settings.Checker!)}{context}{ignore}{name} --model {Quote(model.FilePath ?? model.Name)} --crash-kind {failure.Kind} "
                + $"--atomic-write-bytes {run.Settings.AtomicWriteBytes} --seed {run.Settings.Seed}{maxStates} --write-image {images} --crash-point {failure.CrashPointIndex}{program}";
     }
 

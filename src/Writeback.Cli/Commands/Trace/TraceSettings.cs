@@ -15,7 +15,7 @@ internal sealed class TraceSettings : ExplorationSettings
 
     /// <summary>The checker command.</summary>
     [CommandOption("-c|--checker <CMD>")]
-    [Description("Shell command run once per distinct post-crash image and acknowledged output, with WRITEBACK_IMAGE, WRITEBACK_OUTPUT, WRITEBACK_MODEL, WRITEBACK_CRASH_KIND and WRITEBACK_CRASH_POINT set. It runs in the directory 'trace' was started from. Exit 0 = consistent; otherwise the first line of its output is the failure message.")]
+    [Description("Shell command run once per distinct post-crash image and acknowledged output, with WRITEBACK_IMAGE, WRITEBACK_OUTPUT and WRITEBACK_CRASH_POINT set (and WRITEBACK_MODEL, WRITEBACK_CRASH_KIND with --checker-uses-context). It runs in the directory 'trace' was started from. Exit 0 = consistent; otherwise the first line of its output is the failure message.")]
     public string? Checker { get; init; }
 
     /// <summary>The scenario's name in reports.</summary>
@@ -28,9 +28,14 @@ internal sealed class TraceSettings : ExplorationSettings
     [Description("A path under DIR (wildcards * and ?) whose contents the program never trusts after a crash, e.g. '*-shm' for SQLite's WAL index or a lock file; repeatable. Such files are left out of every image and of the states explored.")]
     public string[] Ignore { get; init; } = [];
 
-    /// <summary>Whether the checker judges the image and output alone.</summary>
+    /// <summary>Whether the checker is told the model and crash kind, and its verdict may depend on them.</summary>
+    [CommandOption("--checker-uses-context")]
+    [Description("Tell the checker the model and crash kind (WRITEBACK_MODEL, WRITEBACK_CRASH_KIND) and judge each image once per model and crash kind it is met under. Without it the checker judges the image and the output alone: those variables are unset, and each distinct image and output is judged once.")]
+    public bool CheckerUsesContext { get; init; }
+
+    /// <summary>The default, stated: the checker judges the image and output alone.</summary>
     [CommandOption("--image-only-checker")]
-    [Description("Declare that the checker's verdict depends on the image and the output alone, never on WRITEBACK_MODEL or WRITEBACK_CRASH_KIND: an image is then judged once for every model and crash kind that allows it (as whatif does for the corpus), not once per model and kind.")]
+    [Description("The default, stated explicitly: the checker judges the image and the output alone (cannot be combined with --checker-uses-context).")]
     public bool ImageOnlyChecker { get; init; }
 
     /// <summary>The program's time limit.</summary>
@@ -83,6 +88,10 @@ internal sealed class TraceSettings : ExplorationSettings
         if (CrashPoint is not null && WriteImage is null)
         {
             return ValidationResult.Error("--crash-point needs --write-image DIR.");
+        }
+        if (CheckerUsesContext && ImageOnlyChecker)
+        {
+            return ValidationResult.Error("--checker-uses-context and --image-only-checker contradict each other: give one.");
         }
         return ValidationResult.Success();
     }
