@@ -10,7 +10,7 @@ namespace Writeback.Tracing;
 /// to writable shared mappings of those files, and its standard output, following every process
 /// and thread it starts.
 /// </summary>
-public static unsafe class TraceRecorder
+public static class TraceRecorder
 {
     /// <summary>Runs the program to completion under ptrace and returns the recording.</summary>
     /// <param name="options">What to run, where, and the timeout.</param>
@@ -73,17 +73,26 @@ public static unsafe class TraceRecorder
         throw new TraceException($"trace: program '{program}' was not found in PATH");
     }
 
+    /// <summary>realpath(3) of the full path: symbolic links resolved, as the tracee's kernel names the directory.</summary>
     private static string RealPath(string path)
     {
-        byte* buffer = stackalloc byte[4097];
         byte[] bytes = Encoding.UTF8.GetBytes(Path.GetFullPath(path) + "\0");
-        fixed (byte* input = bytes)
+        Span<byte> resolved = stackalloc byte[4097];
+        bool found;
+        // Safety: input is the pinned, NUL-terminated UTF-8 array and output the pinned span of
+        // PATH_MAX + 1 bytes, the most realpath(3) writes into a caller's buffer; neither pointer
+        // outlives the call (the result is read from the span afterwards).
+        unsafe
         {
-            if (Interop.Libc.realpath(input, buffer) is null)
+            fixed (byte* input = bytes, output = resolved)
             {
-                throw Errors.FromErrno<TraceException>(Interop.LastErrno, "realpath", path);
+                found = Interop.Libc.realpath(input, output) is not null;
             }
         }
-        return Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(buffer));
+        if (!found)
+        {
+            throw Errors.FromErrno<TraceException>(Interop.LastErrno, "realpath", path);
+        }
+        return Encoding.UTF8.GetString(resolved[..resolved.IndexOf((byte)0)]);
     }
 }

@@ -50,7 +50,7 @@ public sealed class HeaderBarrierLog : ICrashScenario
         long acknowledged = context.Acknowledged.Count == 0 ? 0 : context.Acknowledged[^1];
         if (!recovered.Exists(FileName))
         {
-            return acknowledged == 0 ? CheckResult.Ok : CheckResult.Fail($"{FileName} is missing, but {acknowledged} records were acknowledged");
+            return acknowledged == 0 ? CheckResult.Ok : CheckResult.Fail($"{FileName} is missing, but {Records(acknowledged)} had been acknowledged");
         }
 
         using IMappedFile file = recovered.Open(FileName, new MappedFileOptions { Mode = FileMode.Open, Access = FileAccess.Read });
@@ -72,12 +72,15 @@ public sealed class HeaderBarrierLog : ICrashScenario
             if (RecordOffset(sequence) + RecordBytes > file.Length
                 || !file.GetReadOnlySpan(RecordOffset(sequence), RecordBytes).SequenceEqual(Record(sequence)))
             {
-                return CheckResult.Fail($"the header commits {count} records but record {sequence} is not on disk");
+                return CheckResult.Fail($"the header commits {Records(count)} but record {sequence} is not on disk");
             }
         }
 
-        return count >= acknowledged ? CheckResult.Ok : CheckResult.Fail($"{acknowledged} records were acknowledged but the header commits {count}");
+        return count >= acknowledged ? CheckResult.Ok : CheckResult.Fail($"{Records(acknowledged)} had been acknowledged but the header commits {count}");
     }
+
+    /// <summary>"1 record", "2 records": a message's count with its noun agreeing.</summary>
+    private static string Records(long count) => count == 1 ? "1 record" : $"{count} records";
 
     private static long RecordOffset(int sequence) => PageBytes + (long)(sequence - 1) * RecordBytes;
 

@@ -192,7 +192,7 @@ internal static class FuseKernel
 
     /// <summary><c>struct fuse_kstatfs</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    internal unsafe struct FuseKstatfs
+    internal struct FuseKstatfs
     {
         public ulong blocks;
         public ulong bfree;
@@ -203,7 +203,7 @@ internal static class FuseKernel
         public uint namelen;
         public uint frsize;
         public uint padding;
-        public fixed uint spare[6];
+        public ReservedWords6 spare;
     }
 
     /// <summary><c>struct fuse_entry_out</c>.</summary>
@@ -447,19 +447,19 @@ internal static class FuseKernel
 
     /// <summary><c>struct fuse_init_in</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    internal unsafe struct FuseInitIn
+    internal struct FuseInitIn
     {
         public uint major;
         public uint minor;
         public uint max_readahead;
         public uint flags;
         public uint flags2;
-        public fixed uint unused[11];
+        public ReservedWords11 unused;
     }
 
     /// <summary><c>struct fuse_init_out</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    internal unsafe struct FuseInitOut
+    internal struct FuseInitOut
     {
         public uint major;
         public uint minor;
@@ -472,7 +472,7 @@ internal static class FuseKernel
         public ushort max_pages;
         public ushort map_alignment;
         public uint flags2;
-        public fixed uint unused[7];
+        public ReservedWords7 unused;
     }
 
     /// <summary><c>struct fuse_interrupt_in</c>.</summary>
@@ -520,3 +520,26 @@ internal static class FuseKernel
         public ulong offset;
     }
 
+    // The header's reserved uint32_t arrays as inline arrays: the same size and alignment as a C array, with
+    // no unsafe fixed buffer. LossyFs never reads them; the kernel and LossyFs send them as zeros.
+
+    /// <summary><c>uint32_t [6]</c>, reserved.</summary>
+    [System.Runtime.CompilerServices.InlineArray(6)]
+    internal struct ReservedWords6
+    {
+        private uint _word0;
+    }
+
+    /// <summary><c>uint32_t [7]</c>, reserved.</summary>
+    [System.Runtime.CompilerServices.InlineArray(7)]
+    internal struct ReservedWords7
+    {
+        private uint _word0;
+    }
+
+    /// <summary><c>uint32_t [11]</c>, reserved.</summary>
+    [System.Runtime.CompilerServices.InlineArray(11)]
+    internal struct ReservedWords11
+    {
+        private uint _word0;
+    }

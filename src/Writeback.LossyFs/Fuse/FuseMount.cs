@@ -59,15 +59,9 @@ internal static class FuseMount
             .Select(directory => Path.Combine(directory, "fusermount3"))
             .FirstOrDefault(File.Exists);
 
-    private static unsafe SafeFileHandle MountWithFusermount(string fusermount, string mountpoint)
+    private static SafeFileHandle MountWithFusermount(string fusermount, string mountpoint)
     {
-        int* pair = stackalloc int[2];
-        // Safety: pair points to two ints, as socketpair(2) writes.
-        if (Interop.Libc.socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0)
-        {
-            throw new LossyFsException("socketpair", mountpoint, Interop.LastErrno);
-        }
-        int ours = pair[0], theirs = pair[1];
+        (int ours, int theirs) = CreateSocketPair(mountpoint);
         Interop.Libc.fcntl(ours, F_SETFD, FD_CLOEXEC);
         try
         {
@@ -102,20 +96,45 @@ internal static class FuseMount
         }
     }
 
-    private static unsafe int ReceiveDescriptor(int socket)
+    /// <summary>socketpair(AF_UNIX, SOCK_STREAM): fusermount3's end and ours, or a <see cref="LossyFsException"/> naming the mount point.</summary>
+    private static (int Ours, int Theirs) CreateSocketPair(string mountpoint)
     {
-        byte data;
-        var vector = new Interop.IoVec { iov_base = &data, iov_len = 1 };
-        var control = default(Interop.CmsgWithFd);
-        var message = new Interop.MsgHdr
+        int result, first, second;
+        // Safety: pair is stack memory of exactly the two ints socketpair(2) writes, read only within this block.
+        unsafe
         {
-            msg_iov = &vector,
-            msg_iovlen = 1,
-            msg_control = &control,
-            msg_controllen = (nuint)sizeof(Interop.CmsgWithFd),
-        };
-        // Safety: every pointer in message refers to a local that outlives the call.
-        nint count = Interop.Libc.RecvMsg(socket, &message, 0);
+            int* pair = stackalloc int[2];
+            result = Interop.Libc.socketpair(AF_UNIX, SOCK_STREAM, 0, pair);
+            (first, second) = (pair[0], pair[1]);
+        }
+        if (result != 0)
+        {
+            throw new LossyFsException("socketpair", mountpoint, Interop.LastErrno);
+        }
+        return (first, second);
+    }
+
+    /// <summary>Receives one descriptor sent with SCM_RIGHTS over <paramref name="socket"/>; -1 if none came.</summary>
+    private static int ReceiveDescriptor(int socket)
+    {
+        var control = default(Interop.CmsgWithFd);
+        nint count;
+        // Safety: every pointer in message refers to a local of this frame (data, vector, control) that
+        // outlives the call, and the lengths passed are those locals' sizes (1 byte of data, one
+        // CmsgWithFd of control), so recvmsg(2) writes only within them and keeps no pointer after it returns.
+        unsafe
+        {
+            byte data;
+            var vector = new Interop.IoVec { iov_base = &data, iov_len = 1 };
+            var message = new Interop.MsgHdr
+            {
+                msg_iov = &vector,
+                msg_iovlen = 1,
+                msg_control = &control,
+                msg_controllen = (nuint)sizeof(Interop.CmsgWithFd),
+            };
+            count = Interop.Libc.RecvMsg(socket, &message, 0);
+        }
         if (count <= 0 || control.cmsg_level != SOL_SOCKET || control.cmsg_type != SCM_RIGHTS)
         {
             return -1;

@@ -1,3 +1,4 @@
+using Writeback.Formatting;
 using Writeback.LossyFs.BlockLog;
 using Writeback.LossyFs.Volatile;
 using Writeback.Prng;
@@ -20,7 +21,7 @@ public sealed record CrashState(int Epoch, int BaseEntryCount, IReadOnlyList<int
 {
     /// <summary>The crash in words, for the checker's <c>WRITEBACK_CRASH_POINT</c> and reports.</summary>
     public string Describe(int index) =>
-        $"#{index} epoch {Epoch}: {Included.Count} of its {EpochWriteCount} writes reached the disk"
+        $"#{index} epoch {Epoch}: {Included.Count} of its {Counted.Of(EpochWriteCount, "write")} reached the disk"
         + (TornSectorMasks.Count > 0 ? $" ({TornSectorMasks.Count} torn at 512 bytes)" : "");
 
     /// <summary>Whether the sector <paramref name="sectorIndex"/> of a torn write survives.</summary>

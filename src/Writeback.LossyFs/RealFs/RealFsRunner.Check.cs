@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Writeback.Formatting;
 using Writeback.LossyFs.BlockLog;
 using Writeback.Processes;
 
@@ -9,7 +10,7 @@ public sealed partial class RealFsRunner
     private RealFsReport Check(string basePath, BlockLog.BlockLog log, IReadOnlyList<BlockLogEntry> entries, int marker, string output)
     {
         IReadOnlyList<CrashState> states = CrashStates.Enumerate(entries, marker + 1, _options.Crashes, _options.Seed, _options.TornWrites);
-        _progress($"{log.WriteCount} writes, {log.FlushCount} flushes logged; checking {states.Count} crash images");
+        _progress($"{Counted.Of(log.WriteCount, "write")}, {Counted.Of(log.FlushCount, "flush", "flushes")} logged; checking {Counted.Of(states.Count, "crash image")}");
         using var builder = new CrashImageBuilder(basePath, log, entries);
         string imagePath = Path.Combine(_work, "crash.img");
         string mountDirectory = MakeDirectory("crash");

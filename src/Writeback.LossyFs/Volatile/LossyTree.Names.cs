@@ -260,41 +260,14 @@ internal sealed partial class LossyTree
         }
         lock (_tree)
         {
-            int errno = LoadedDirectory(oldParent);
-            if (errno == 0)
-            {
-                errno = LoadedDirectory(newParent);
-            }
+            int errno = FindRenamed(oldParent, oldName, newParent, newName, flags, out Node? source, out Node? target);
             if (errno != 0)
             {
                 return errno;
             }
-            if (!oldParent.Visible!.TryGetValue(oldName, out Node? source))
-            {
-                return Errno.ENOENT;
-            }
-            if (newParent == Root && newName == HiddenAreaName)
-            {
-                return Errno.EPERM;
-            }
-            newParent.Visible!.TryGetValue(newName, out Node? target);
-            if (IsAncestorOrSelf(source, newParent) || (target is not null && (flags & RENAME_EXCHANGE) != 0 && IsAncestorOrSelf(target, oldParent)))
-            {
-                return Errno.EINVAL;
-            }
             if ((flags & RENAME_EXCHANGE) != 0)
             {
-                if (target is null)
-                {
-                    return Errno.ENOENT;
-                }
-                oldParent.Visible[oldName] = target;
-                newParent.Visible[newName] = source;
-                ForgetVisibleName(target, newParent, newName);
-                ForgetVisibleName(source, oldParent, oldName);
-                RecordVisibleName(target, oldParent, oldName);
-                RecordVisibleName(source, newParent, newName);
-                return NamesDurableImmediately ? SyncPair(oldParent, newParent) : 0;
+                return Exchange(oldParent, oldName, source!, newParent, newName, target!);
             }
             if (target is not null)
             {
@@ -306,26 +279,16 @@ internal sealed partial class LossyTree
                 {
                     return 0;
                 }
-                errno = target.Kind == NodeKind.Directory ? EnsureLoaded(target) : 0;
-                if (errno == 0)
-                {
-                    errno = CheckReplaceable(source, target);
-                }
-                if (errno != 0)
-                {
-                    return errno;
-                }
-                RemoveVisible(newParent, newName);
-                errno = DropDurableEntriesOfUnplacedDirectory(target);
+                errno = RemoveReplaced(newParent, newName, source!, target);
                 if (errno != 0)
                 {
                     return errno;
                 }
             }
-            oldParent.Visible.Remove(oldName);
-            newParent.Visible[newName] = source;
-            ForgetVisibleName(source, oldParent, oldName);
-            RecordVisibleName(source, newParent, newName);
+            oldParent.Visible!.Remove(oldName);
+            newParent.Visible![newName] = source!;
+            ForgetVisibleName(source!, oldParent, oldName);
+            RecordVisibleName(source!, newParent, newName);
             errno = NamesDurableImmediately ? SyncPair(oldParent, newParent) : 0;
             if (target is not null)
             {
@@ -333,6 +296,68 @@ internal sealed partial class LossyTree
             }
             return errno;
         }
+    }
+
+    /// <summary>
+    /// A rename's two ends, loaded and checked as rename(2) checks them before anything changes:
+    /// the source exists, the target is not the hidden area, no directory moves into itself, and an
+    /// exchange has a target. Returns 0 or the errno.
+    /// </summary>
+    private int FindRenamed(Node oldParent, string oldName, Node newParent, string newName, uint flags, out Node? source, out Node? target)
+    {
+        source = null;
+        target = null;
+        int errno = LoadedDirectory(oldParent);
+        if (errno == 0)
+        {
+            errno = LoadedDirectory(newParent);
+        }
+        if (errno != 0)
+        {
+            return errno;
+        }
+        if (!oldParent.Visible!.TryGetValue(oldName, out source))
+        {
+            return Errno.ENOENT;
+        }
+        if (newParent == Root && newName == HiddenAreaName)
+        {
+            return Errno.EPERM;
+        }
+        newParent.Visible!.TryGetValue(newName, out target);
+        if (IsAncestorOrSelf(source, newParent) || (target is not null && (flags & RENAME_EXCHANGE) != 0 && IsAncestorOrSelf(target, oldParent)))
+        {
+            return Errno.EINVAL;
+        }
+        return (flags & RENAME_EXCHANGE) != 0 && target is null ? Errno.ENOENT : 0;
+    }
+
+    /// <summary>RENAME_EXCHANGE: the two names swap their nodes.</summary>
+    private int Exchange(Node oldParent, string oldName, Node source, Node newParent, string newName, Node target)
+    {
+        oldParent.Visible![oldName] = target;
+        newParent.Visible![newName] = source;
+        ForgetVisibleName(target, newParent, newName);
+        ForgetVisibleName(source, oldParent, oldName);
+        RecordVisibleName(target, oldParent, oldName);
+        RecordVisibleName(source, newParent, newName);
+        return NamesDurableImmediately ? SyncPair(oldParent, newParent) : 0;
+    }
+
+    /// <summary>Removes the name a rename replaces, if <paramref name="source"/> may replace <paramref name="target"/>; returns 0 or the errno.</summary>
+    private int RemoveReplaced(Node newParent, string newName, Node source, Node target)
+    {
+        int errno = target.Kind == NodeKind.Directory ? EnsureLoaded(target) : 0;
+        if (errno == 0)
+        {
+            errno = CheckReplaceable(source, target);
+        }
+        if (errno != 0)
+        {
+            return errno;
+        }
+        RemoveVisible(newParent, newName);
+        return DropDurableEntriesOfUnplacedDirectory(target);
     }
 
     /// <summary>

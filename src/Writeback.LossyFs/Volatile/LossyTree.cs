@@ -259,7 +259,7 @@ internal sealed partial class LossyTree : IDisposable
     }
 
     /// <summary>Reads a backing directory's names with getdents64(2), as bytes (Latin-1 held), without "." and "..".</summary>
-    private static unsafe int ReadNames(SafeFileHandle directory, List<string> names)
+    private static int ReadNames(SafeFileHandle directory, List<string> names)
     {
         // A descriptor of its own: getdents64 reads from the file offset, which must start at 0.
         int fd = Interop.Libc.OpenAt(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
@@ -269,32 +269,42 @@ internal sealed partial class LossyTree : IDisposable
         }
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
         byte[] buffer = new byte[32 * 1024];
-        // Safety: the buffer is pinned for the loop and its length is passed as the count.
-        fixed (byte* start = buffer)
+        while (true)
         {
-            while (true)
+            nint countBytes = GetDents(handle, buffer);
+            if (countBytes < 0)
             {
-                nint countBytes = Interop.Libc.getdents64(handle, start, (nuint)buffer.Length);
-                if (countBytes < 0)
+                return Interop.LastErrno;
+            }
+            if (countBytes == 0)
+            {
+                return 0;
+            }
+            // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name (NUL-terminated).
+            for (int offset = 0; offset < countBytes;)
+            {
+                int recordBytes = BitConverter.ToUInt16(buffer, offset + 16);
+                Span<byte> nameBytes = buffer.AsSpan(offset + 19, recordBytes - 19);
+                nameBytes = nameBytes[..nameBytes.IndexOf((byte)0)];
+                if (!(nameBytes.SequenceEqual("."u8) || nameBytes.SequenceEqual(".."u8)))
                 {
-                    return Interop.LastErrno;
+                    names.Add(DecodeName(nameBytes));
                 }
-                if (countBytes == 0)
-                {
-                    return 0;
-                }
-                // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name (NUL-terminated).
-                for (int offset = 0; offset < countBytes;)
-                {
-                    int recordBytes = BitConverter.ToUInt16(buffer, offset + 16);
-                    Span<byte> nameBytes = buffer.AsSpan(offset + 19, recordBytes - 19);
-                    nameBytes = nameBytes[..nameBytes.IndexOf((byte)0)];
-                    if (!(nameBytes.SequenceEqual("."u8) || nameBytes.SequenceEqual(".."u8)))
-                    {
-                        names.Add(DecodeName(nameBytes));
-                    }
-                    offset += recordBytes;
-                }
+                offset += recordBytes;
+            }
+        }
+    }
+
+    /// <summary>One getdents64(2) call into <paramref name="buffer"/>: the bytes of whole records it filled, 0 at the end, or -1 (errno set).</summary>
+    private static nint GetDents(SafeFileHandle directory, byte[] buffer)
+    {
+        // Safety: the array is pinned for the call and its length is passed as the count, so the kernel
+        // writes only within it; nothing keeps the pointer after the call.
+        unsafe
+        {
+            fixed (byte* start = buffer)
+            {
+                return Interop.Libc.getdents64(directory, start, (nuint)buffer.Length);
             }
         }
     }

@@ -10,7 +10,7 @@ namespace Writeback.Tracing.Ptrace;
 /// those signals wakes the runtime's signal thread, which costs as much as the stop itself.
 /// Child exits are still signalled, which is all the runtime's handler waits for.
 /// </summary>
-internal sealed unsafe class ChildStopSignals : IDisposable
+internal sealed class ChildStopSignals : IDisposable
 {
     private readonly bool _changed;
 
@@ -18,25 +18,49 @@ internal sealed unsafe class ChildStopSignals : IDisposable
 
     public static ChildStopSignals Suppress()
     {
-        Interop.Libc.SigActionStruct action;
-        if (Interop.Libc.sigaction(Interop.Libc.SIGCHLD, null, &action) != 0 || (action.Flags & Interop.Libc.SA_NOCLDSTOP) != 0)
+        if (GetChildAction(out Interop.Libc.SigActionStruct action) != 0 || (action.Flags & Interop.Libc.SA_NOCLDSTOP) != 0)
         {
             return new ChildStopSignals(false);
         }
         action.Flags |= Interop.Libc.SA_NOCLDSTOP;
-        return new ChildStopSignals(Interop.Libc.sigaction(Interop.Libc.SIGCHLD, &action, null) == 0);
+        return new ChildStopSignals(SetChildAction(action) == 0);
     }
 
     public void Dispose()
     {
-        Interop.Libc.SigActionStruct action;
-        if (_changed && Interop.Libc.sigaction(Interop.Libc.SIGCHLD, null, &action) == 0)
+        if (_changed && GetChildAction(out Interop.Libc.SigActionStruct action) == 0)
         {
             action.Flags &= ~Interop.Libc.SA_NOCLDSTOP;
-            if (Interop.Libc.sigaction(Interop.Libc.SIGCHLD, &action, null) != 0)
+            if (SetChildAction(action) != 0)
             {
                 throw Errors.FromErrno<TraceException>(Interop.LastErrno, "sigaction(SIGCHLD, restore)", null);
             }
+        }
+    }
+
+    /// <summary>sigaction(SIGCHLD, NULL, &amp;action): the current action; 0, or -1 with errno set.</summary>
+    private static int GetChildAction(out Interop.Libc.SigActionStruct action)
+    {
+        Interop.Libc.SigActionStruct current;
+        int result;
+        // Safety: &current points to a local of this frame of the struct sigaction layout the kernel
+        // writes; the new-action pointer is NULL, so nothing is read, and no pointer outlives the call.
+        unsafe
+        {
+            result = Interop.Libc.sigaction(Interop.Libc.SIGCHLD, null, &current);
+        }
+        action = current;
+        return result;
+    }
+
+    /// <summary>sigaction(SIGCHLD, &amp;action, NULL); 0, or -1 with errno set.</summary>
+    private static int SetChildAction(Interop.Libc.SigActionStruct action)
+    {
+        // Safety: &action points to this frame's copy of a struct sigaction read from the kernel, which
+        // sigaction(2) only reads; the old-action pointer is NULL, and no pointer outlives the call.
+        unsafe
+        {
+            return Interop.Libc.sigaction(Interop.Libc.SIGCHLD, &action, null);
         }
     }
 }

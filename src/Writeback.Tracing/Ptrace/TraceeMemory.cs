@@ -5,7 +5,7 @@ using Writeback.Native;
 namespace Writeback.Tracing.Ptrace;
 
 /// <summary>Reads a stopped tracee's memory with process_vm_readv(2), page by page so a read never crosses into an unmapped page.</summary>
-internal static unsafe class TraceeMemory
+internal static class TraceeMemory
 {
     private const int PageSizeBytes = 4096;
 
@@ -17,21 +17,31 @@ internal static unsafe class TraceeMemory
         {
             ulong at = address + (ulong)done;
             int count = (int)Math.Min((ulong)(destination.Length - done), 1024 * 1024 - (at % PageSizeBytes));
-            // Safety: the local iovec points into a pinned span of at least count bytes; the kernel
-            // checks the remote range and returns a short count or -1 instead of faulting.
-            fixed (byte* local = destination[done..])
+            long read = ReadRemote(pid, at, destination.Slice(done, count));
+            if (read <= 0)
             {
-                var localIov = new Interop.IoVec { iov_base = local, iov_len = (nuint)count };
-                var remoteIov = new Interop.IoVec { iov_base = (void*)at, iov_len = (nuint)count };
-                long read = (long)Interop.Libc.process_vm_readv(pid, &localIov, 1, &remoteIov, 1, 0);
-                if (read <= 0)
-                {
-                    return false;
-                }
-                done += (int)read;
+                return false;
             }
+            done += (int)read;
         }
         return true;
+    }
+
+    /// <summary>One process_vm_readv(2) of <paramref name="local"/>.Length bytes at <paramref name="address"/>: the bytes read, or -1 (errno set).</summary>
+    private static long ReadRemote(int pid, ulong address, Span<byte> local)
+    {
+        // Safety: the local iovec points into the span, pinned for the call, and its length is the span's,
+        // so the kernel writes only within it; the remote iovec is an address in the tracee, which the
+        // kernel checks itself, returning a short count or -1 instead of faulting this process.
+        unsafe
+        {
+            fixed (byte* pointer = local)
+            {
+                var localIov = new Interop.IoVec { iov_base = pointer, iov_len = (nuint)local.Length };
+                var remoteIov = new Interop.IoVec { iov_base = (void*)address, iov_len = (nuint)local.Length };
+                return (long)Interop.Libc.process_vm_readv(pid, &localIov, 1, &remoteIov, 1, 0);
+            }
+        }
     }
 
     public static byte[] Read(int pid, ulong address, long lengthBytes)

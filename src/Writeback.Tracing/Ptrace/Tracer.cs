@@ -9,7 +9,7 @@ namespace Writeback.Tracing.Ptrace;
 /// <see cref="Run"/>: ptrace(2) binds a tracee to the thread that seized it. What a system call
 /// means is the <see cref="SyscallDecoder"/>'s business; this class follows tasks and stops.
 /// </summary>
-internal sealed unsafe class Tracer
+internal sealed class Tracer
 {
     private const int Options = Interop.Libc.PTRACE_O_TRACESYSGOOD | Interop.Libc.PTRACE_O_TRACEFORK | Interop.Libc.PTRACE_O_TRACEVFORK
                                 | Interop.Libc.PTRACE_O_TRACECLONE | Interop.Libc.PTRACE_O_TRACEEXEC | Interop.Libc.PTRACE_O_EXITKILL;
@@ -70,8 +70,7 @@ internal sealed unsafe class Tracer
 
     private void Seize(int pid)
     {
-        int status;
-        if (Interop.Libc.waitpid(pid, &status, Interop.Libc.WUNTRACED | Interop.Libc.__WNOTHREAD) != pid || !Interop.Libc.WIFSTOPPED(status))
+        if (WaitPid(pid, Interop.Libc.WUNTRACED | Interop.Libc.__WNOTHREAD, out int status) != pid || !Interop.Libc.WIFSTOPPED(status))
         {
             throw new TraceException($"trace: the stopped shell that starts '{_options.Program}' exited before it could be traced (wait status {status})");
         }
@@ -79,7 +78,7 @@ internal sealed unsafe class Tracer
         {
             int errno = Interop.LastErrno;
             Interop.Libc.kill(pid, Interop.Libc.SIGKILL);
-            Interop.Libc.waitpid(pid, &status, Interop.Libc.__WNOTHREAD);
+            WaitPid(pid, Interop.Libc.__WNOTHREAD, out _);
             _live.Clear();
             throw new TraceException(PtraceDenied(pid, errno));
         }
@@ -123,8 +122,7 @@ internal sealed unsafe class Tracer
         int exitStatus = -1;
         while (true)
         {
-            int status;
-            int tid = Interop.Libc.waitpid(-1, &status, Interop.Libc.__WALL | Interop.Libc.__WNOTHREAD);
+            int tid = WaitPid(-1, Interop.Libc.__WALL | Interop.Libc.__WNOTHREAD, out int status);
             if (tid < 0)
             {
                 int errno = Interop.LastErrno;
@@ -190,8 +188,7 @@ internal sealed unsafe class Tracer
 
     private void OnSyscallStop(TracedTask task)
     {
-        Interop.Libc.PtraceSyscallInfo info;
-        if (Interop.Libc.ptrace(Interop.Libc.PTRACE_GET_SYSCALL_INFO, task.Tid, sizeof(Interop.Libc.PtraceSyscallInfo), (nint)(&info)) <= 0)
+        if (!TryGetSyscallInfo(task.Tid, out Interop.Libc.PtraceSyscallInfo info))
         {
             return;
         }
@@ -203,9 +200,14 @@ internal sealed unsafe class Tracer
                 return;
             }
             task.Nr = (long)info.EntryNr;
-            for (int i = 0; i < ArgumentCount; i++)
+            // Safety: EntryArgs is a fixed buffer of ArgumentCount (6) ulongs inside the local info, and
+            // the index stays below ArgumentCount; task.Args has ArgumentCount elements (bounds-checked).
+            unsafe
             {
-                task.Args[i] = info.EntryArgs[i];
+                for (int i = 0; i < ArgumentCount; i++)
+                {
+                    task.Args[i] = info.EntryArgs[i];
+                }
             }
             _decoder.OnEntry(task);
         }
@@ -221,9 +223,7 @@ internal sealed unsafe class Tracer
 
     private void OnNewTask(int parentTid, int ptraceEvent)
     {
-        ulong message;
-        Interop.Libc.ptrace(Interop.Libc.PTRACE_GETEVENTMSG, parentTid, 0, (nint)(&message));
-        int childTid = (int)message;
+        int childTid = (int)EventMessage(parentTid);
         // Every task that can report an event is known (parked tasks are stopped); the fallback only keeps the child running.
         TracedTask parent = _tasks.GetValueOrDefault(parentTid) ?? new TracedTask(parentTid, new FdTable(), new AddressSpace());
         ulong flags = ptraceEvent == Interop.Libc.PTRACE_EVENT_CLONE ? (parent.Nr == Syscall.clone3 ? parent.EntryFlags : parent.Args[0]) : 0;
@@ -244,8 +244,7 @@ internal sealed unsafe class Tracer
 
     private void OnExec(int tid)
     {
-        ulong formerTid;
-        Interop.Libc.ptrace(Interop.Libc.PTRACE_GETEVENTMSG, tid, 0, (nint)(&formerTid));
+        ulong formerTid = EventMessage(tid);
         if ((int)formerTid != tid && _tasks.Remove((int)formerTid, out TracedTask? moved))
         {
             _tasks.Remove(tid);
@@ -278,6 +277,47 @@ internal sealed unsafe class Tracer
             _decoder.RecordStores();
             task.Memory.Mappings.Clear();
         }
+    }
+
+    /// <summary>waitpid(2): the task that changed state (or -1, errno set) and its wait status.</summary>
+    private static int WaitPid(int pid, int options, out int status)
+    {
+        int word = 0;
+        int result;
+        // Safety: &word points to an int local of this frame, the one int waitpid(2) writes; no pointer outlives the call.
+        unsafe
+        {
+            result = Interop.Libc.waitpid(pid, &word, options);
+        }
+        status = word;
+        return result;
+    }
+
+    /// <summary>PTRACE_GET_SYSCALL_INFO of a task in a system call stop; false if the kernel gave nothing.</summary>
+    private static bool TryGetSyscallInfo(int tid, out Interop.Libc.PtraceSyscallInfo info)
+    {
+        Interop.Libc.PtraceSyscallInfo local = default;
+        long copiedBytes;
+        // Safety: &local points to a local of this frame, and the size passed is that struct's, the most
+        // the kernel copies (it copies less for an older layout); no pointer outlives the call.
+        unsafe
+        {
+            copiedBytes = Interop.Libc.ptrace(Interop.Libc.PTRACE_GET_SYSCALL_INFO, tid, sizeof(Interop.Libc.PtraceSyscallInfo), (nint)(&local));
+        }
+        info = local;
+        return copiedBytes > 0;
+    }
+
+    /// <summary>PTRACE_GETEVENTMSG: the new task's tid after a fork/clone event, the former tid after an exec event; 0 if the call failed.</summary>
+    private static ulong EventMessage(int tid)
+    {
+        ulong message = 0;
+        // Safety: &message points to a ulong local of this frame, the one unsigned long the kernel writes; no pointer outlives the call.
+        unsafe
+        {
+            Interop.Libc.ptrace(Interop.Libc.PTRACE_GETEVENTMSG, tid, 0, (nint)(&message));
+        }
+        return message;
     }
 
     private void Resume(int tid, int signal)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console.Cli;
+using Writeback.Formatting;
 using Writeback.LossyFs.RealFs;
 
 namespace Writeback.Cli.Commands.RealFs;
@@ -80,9 +81,10 @@ internal sealed class RealFsCommand : OutputCommand<RealFsSettings>
     {
         TextWriter writer = Output.StandardOutput;
         writer.WriteLine($"writeback realfs: {options.Program} on {report.FileSystem} ({report.MountOptions}, {report.SizeMiB} MiB): "
-                         + $"{report.Writes} writes ({report.WrittenBytes} bytes), {report.Flushes} flushes, {report.ZeroedRanges} zeroed ranges, {report.Epochs} epochs");
+                         + $"{Counted.Of(report.Writes, "write")} ({Counted.Of(report.WrittenBytes, "byte")}), {Counted.Of(report.Flushes, "flush", "flushes")}, "
+                         + $"{Counted.Of(report.ZeroedRanges, "zeroed range")}, {Counted.Of(report.Epochs, "epoch")}");
         double rate = report.CheckSeconds > 0 ? report.Images.Count / report.CheckSeconds : 0;
-        writer.WriteLine($"{report.Images.Count} crash images mounted and checked in {report.CheckSeconds:0.0} s ({rate:0.0} per second); "
+        writer.WriteLine($"{Counted.Of(report.Images.Count, "crash image")} mounted and checked in {report.CheckSeconds:0.0} s ({rate:0.0} per second); "
                          + $"{report.Images.Count(i => !i.Passed)} failed, {report.Images.Count(i => i.MountFailed)} did not mount, {report.Images.Count(i => i.FsckClean == false)} not clean under fsck");
         writer.WriteLine("outcomes (checker's first line):");
         foreach (IGrouping<(bool Passed, string), CrashImageResult>? group in report.Images.GroupBy(i => (i.Passed, i.Outcome ?? "(no output)")).OrderBy(g => g.Key.Item2, StringComparer.Ordinal))
