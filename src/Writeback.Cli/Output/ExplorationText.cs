@@ -70,8 +70,8 @@ internal static class ExplorationText
         string full = fullStates == long.MaxValue ? "more than 9.2e18" : fullStates.ToString("N0", CultureInfo.InvariantCulture);
         string line = crashPoints == 0 ? $"{file}: never covered by a durability call, "
             : $"{file}: never covered by a durability call, its contents collapsed to {representatives} representatives (all its changes lost, all kept, "
-              + $"one seeded sample) at {Counted.Of(crashPoints, "crash point")} where the checker's verdicts agreed across them (compared on each crash point's first 8 states of the other choices, all-lost and all-kept first; "
-              + "later states with all its changes lost): "
+              + $"one seeded sample) at {Counted.Of(crashPoints, "crash point")} where the checker's verdicts agreed across them (compared on the first 8 states of the other choices, all-lost and all-kept first, "
+              + "at each crash point the next one does not dominate, that is, before a durability call or an acknowledgement; other states with all its changes lost): "
               + $"{reducedStates.ToString("N0", CultureInfo.InvariantCulture)} states instead of {full}";
         return fallbacks == 0 ? line + " (--no-reduce-uncovered explores them in full)"
             : line + (crashPoints == 0 ? "" : "; ") + $"the verdicts differed across its representatives at {Counted.Of(fallbacks, "crash point")}, "

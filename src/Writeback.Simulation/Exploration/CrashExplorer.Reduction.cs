@@ -9,15 +9,61 @@ public sealed partial class CrashExplorer
     internal const int Representatives = 3;
 
     /// <summary>
-    /// At each crash point, this many states of the other choices (all-lost and all-kept first) are checked with every
-    /// representative; the rest with all-lost alone (a failure found there is real: all-lost is an allowed state). A
-    /// file whose contents decide the verdict only beyond those first states is the case this does not see.
+    /// At each crash point where a guarantee or the acknowledgements change next (one the next crash point does not
+    /// dominate), this many states of the other choices (all-lost and all-kept first) are checked with every
+    /// representative; the rest, and every state of a dominated crash point, with all-lost alone (a failure found
+    /// there is real: all-lost is an allowed state). A dominated crash point's images are all allowed at the next
+    /// one, which compares its own representatives. A file whose contents decide the verdict only beyond those
+    /// first states, or only at dominated crash points, is the case this does not see.
     /// </summary>
     internal const int VerifiedStatesPerCrashPoint = 8;
 
     private sealed partial class Run
     {
         private readonly Dictionary<string, ReductionTally> _reductions = new(StringComparer.Ordinal);
+
+        // Crash points reduced without comparing representatives (dominated by the next one), with what they counted.
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(int CrashPointIndex, CrashKind Kind), UnverifiedReduction> _unverified = new();
+
+        /// <summary>
+        /// After the first pass: the dominated crash points that collapsed a file another crash point showed
+        /// to matter are explored again in full, so a failure is reported at the earliest crash point a full
+        /// exploration finds it at. Each was counted as a reduction; it now counts as a fallback.
+        /// </summary>
+        private void ReexploreWhereShownToMatter((int CrashPointIndex, CrashKind Kind)[] items, CrashFailure?[] results)
+        {
+            HashSet<string> mattering;
+            lock (_reductions)
+            {
+                mattering = [.. _reductions.Where(r => r.Value.FallbackCrashPoints > 0).Select(r => r.Key)];
+            }
+            if (mattering.Count == 0)
+            {
+                return;
+            }
+            int[] again = [.. Enumerable.Range(0, items.Length)
+                .Where(i => _unverified.TryGetValue(items[i], out UnverifiedReduction? u) && u.Names.Any(mattering.Contains))];
+            Parallel.ForEach(again, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism }, index =>
+            {
+                UnverifiedReduction undone = _unverified[items[index]];
+                Interlocked.Decrement(ref undone.Exhaustive ? ref _exhaustive : ref _bounded);
+                lock (_reductions)
+                {
+                    foreach (string name in undone.Names)
+                    {
+                        ReductionTally tally = _reductions[name];
+                        _reductions[name] = tally with
+                        {
+                            CrashPoints = tally.CrashPoints - 1,
+                            FullStates = tally.FullStates == long.MaxValue ? long.MaxValue : tally.FullStates - undone.FullStates,
+                            ReducedStates = tally.ReducedStates - undone.Generated,
+                            FallbackCrashPoints = tally.FallbackCrashPoints + 1,
+                        };
+                    }
+                }
+                results[index] = ExploreCrashPoint(items[index].CrashPointIndex, items[index].Kind, reduce: false);
+            });
+        }
 
         /// <summary>What the reduction of never-covered files did, per file name, by name.</summary>
         public IReadOnlyList<UncoveredFileReduction> Reductions()
@@ -106,13 +152,14 @@ public sealed partial class CrashExplorer
                 return false; // Collapsing would check as many states as exploring in full.
             }
             bool exhaustive = reducedCount <= _options.MaxStatesPerCrashPoint;
+            long verifiedCount = Dominated(space.CrashPointIndex) ? 0 : VerifiedStatesPerCrashPoint * Representatives;
             long generated = 0L;
             try
             {
                 foreach (int[] state in States(pinned[0], _options, exhaustive))
                 {
                     // The first states are checked with every representative; later ones with all-lost alone.
-                    CrashPointSpace[] checkedWith = generated < VerifiedStatesPerCrashPoint * Representatives ? pinned : pinned[..1];
+                    CrashPointSpace[] checkedWith = generated < verifiedCount ? pinned : pinned[..1];
                     generated += checkedWith.Length;
                     (bool agree, failure) = CheckRepresentatives(space, checkedWith, representatives, collapsed, state, context);
                     if (!agree)
@@ -130,7 +177,11 @@ public sealed partial class CrashExplorer
             {
                 Interlocked.Add(ref _statesGenerated, generated);
             }
-            RecordReduction(space, pinned[0], exhaustive, collapsible.Keys, generated);
+            string[] names = RecordReduction(space, pinned[0], exhaustive, collapsible.Keys, generated);
+            if (verifiedCount == 0)
+            {
+                _unverified[(space.CrashPointIndex, space.Kind)] = new UnverifiedReduction(names, exhaustive, space.StateCount, generated);
+            }
             return true;
         }
 
@@ -160,7 +211,7 @@ public sealed partial class CrashExplorer
             return (true, DescribeFailure(space, full, context, first));
         }
 
-        private void RecordReduction(CrashPointSpace space, CrashPointSpace reduced, bool exhaustive, IEnumerable<int> inodes, long generated)
+        private string[] RecordReduction(CrashPointSpace space, CrashPointSpace reduced, bool exhaustive, IEnumerable<int> inodes, long generated)
         {
             Interlocked.Increment(ref exhaustive ? ref _exhaustive : ref _bounded);
             if (!exhaustive)
@@ -182,6 +233,7 @@ public sealed partial class CrashExplorer
                     };
                 }
             }
+            return names;
         }
 
         private void RecordFallback(CrashPointSpace space, IEnumerable<int> inodes)
@@ -196,6 +248,9 @@ public sealed partial class CrashExplorer
                 }
             }
         }
+
+        /// <summary>A crash point reduced without comparing representatives: the files collapsed, how it was counted.</summary>
+        private sealed record UnverifiedReduction(string[] Names, bool Exhaustive, long FullStates, long Generated);
 
         /// <summary>One file's reduction so far.</summary>
         private sealed record ReductionTally(int CrashPoints = 0, long FullStates = 0, long ReducedStates = 0, int FallbackCrashPoints = 0);

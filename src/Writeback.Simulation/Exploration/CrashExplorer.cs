@@ -316,6 +316,7 @@ public sealed partial class CrashExplorer
                     progress.Report(new ExplorationProgress(StatesChecked, finished / kinds.Length, crashPoints.Length));
                 }
             });
+            ReexploreWhereShownToMatter(items, results);
             return [.. results.OfType<CrashFailure>().OrderBy(f => f.Kind).ThenBy(f => f.CrashPointIndex)];
         }
 
@@ -327,7 +328,7 @@ public sealed partial class CrashExplorer
             crashPointIndex < _record.CallCount && !_timeline.HasEffect[crashPointIndex]
             && _record.AcknowledgedCountAt(crashPointIndex) == _record.AcknowledgedCountAt(crashPointIndex + 1);
 
-        private CrashFailure? ExploreCrashPoint(int crashPointIndex, CrashKind kind)
+        private CrashFailure? ExploreCrashPoint(int crashPointIndex, CrashKind kind, bool reduce = true)
         {
             if (kind != CrashKind.ProcessCrash && Dominated(crashPointIndex)
                 && _timeline.UnguaranteedPageCount(ModelTimeline.LevelOf(kind), crashPointIndex) > ManyDirtyPages)
@@ -337,7 +338,7 @@ public sealed partial class CrashExplorer
             var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes);
             bool exhaustive = space.StateCount <= _options.MaxStatesPerCrashPoint;
             CrashContext context = ContextOf(_record, _model, kind, crashPointIndex);
-            if (_options.ReduceUncoveredFiles && space.Level > 0 && (exhaustive || !Dominated(crashPointIndex))
+            if (reduce && _options.ReduceUncoveredFiles && space.Level > 0 && (exhaustive || !Dominated(crashPointIndex))
                 && TryExploreReduced(space, context, out CrashFailure? reducedFailure))
             {
                 return reducedFailure;
