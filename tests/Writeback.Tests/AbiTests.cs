@@ -42,7 +42,7 @@ public sealed class AbiTests
         #define P(name) printf("%s=%lld\n", #name, (long long)(name))
         #define S(name, value) printf("%s=%lld\n", name, (long long)(value))
         int main(void) {
-            P(O_RDONLY); P(O_WRONLY); P(O_RDWR); P(O_CREAT); P(O_EXCL); P(O_TRUNC); P(O_CLOEXEC); P(O_DIRECTORY);
+            P(O_RDONLY); P(O_WRONLY); P(O_RDWR); P(O_CREAT); P(O_EXCL); P(O_TRUNC); P(O_NONBLOCK); P(O_CLOEXEC); P(O_DIRECTORY);
             P(SEEK_SET); P(SEEK_END); P(CLOCK_MONOTONIC); P(POSIX_FADV_RANDOM); P(POSIX_FADV_DONTNEED);
             P(MS_ASYNC); P(MS_INVALIDATE); P(MS_SYNC);
             P(SYNC_FILE_RANGE_WAIT_BEFORE); P(SYNC_FILE_RANGE_WRITE); P(SYNC_FILE_RANGE_WAIT_AFTER);
@@ -72,7 +72,7 @@ public sealed class AbiTests
             P(O_ACCMODE); P(O_APPEND); P(O_NOFOLLOW); P(O_PATH); P(AT_FDCWD); P(AT_SYMLINK_NOFOLLOW); P(AT_EMPTY_PATH); P(AT_REMOVEDIR);
             P(AT_SYMLINK_FOLLOW); P(AT_STATX_FORCE_SYNC); P(STATX_BASIC_STATS); P(S_IFMT); P(S_ISGID); P(S_IFDIR); P(S_IFREG); P(S_IFLNK);
             P(RENAME_NOREPLACE); P(RENAME_EXCHANGE); P(RENAME_WHITEOUT); P(MS_NOSUID); P(MS_NODEV); P(MNT_DETACH); P(UTIME_NOW); P(UTIME_OMIT);
-            P(AF_UNIX); P(SOCK_STREAM); P(SOL_SOCKET); P(SCM_RIGHTS); P(F_SETFD); P(FD_CLOEXEC); P(FALLOC_FL_KEEP_SIZE);
+            P(AF_UNIX); P(SOCK_STREAM); P(SOL_SOCKET); P(SCM_RIGHTS); P(F_SETFD); P(F_GETFL); P(F_SETFL); P(FD_CLOEXEC); P(FALLOC_FL_KEEP_SIZE);
             P(FALLOC_FL_PUNCH_HOLE); P(FALLOC_FL_ZERO_RANGE); P(WUNTRACED); P(__WNOTHREAD); P(__WALL); P(SA_NOCLDSTOP);
             P(SIGTRAP); P(SIGKILL); P(SIGCHLD); P(SIGCONT); P(SIGSTOP);
             P(PTRACE_CONT); P(PTRACE_SYSCALL); P(PTRACE_GETEVENTMSG); P(PTRACE_SEIZE); P(PTRACE_LISTEN); P(PTRACE_GET_SYSCALL_INFO);
@@ -104,7 +104,7 @@ public sealed class AbiTests
             S("MAP_FAILED", (long long)(intptr_t)MAP_FAILED);
             P(MADV_NORMAL); P(MADV_RANDOM); P(MADV_SEQUENTIAL); P(MADV_WILLNEED); P(MADV_DONTNEED); P(MADV_PAGEOUT);
             P(EPERM); P(ENOENT); P(ESRCH); P(EINTR); P(EIO); P(EBADF); P(ECHILD); P(EAGAIN); P(ENOMEM); P(EACCES); P(EFAULT); P(EBUSY);
-            P(EEXIST); P(EXDEV); P(ENOTDIR); P(EISDIR); P(EINVAL); P(EMFILE); P(EFBIG); P(ENOSPC); P(EROFS);
+            P(EEXIST); P(EXDEV); P(ENOTDIR); P(EISDIR); P(EINVAL); P(ENFILE); P(EMFILE); P(EFBIG); P(ENOSPC); P(EROFS);
             P(ENAMETOOLONG); P(ENOSYS); P(ENOTEMPTY); P(EOPNOTSUPP); P(EDQUOT); P(ENODEV); P(ENODATA); P(EPROTO); P(ENOTCONN);
             S("sizeof(off_t)", sizeof(off_t)); S("sizeof(size_t)", sizeof(size_t)); S("sizeof(long)", sizeof(long));
         #ifdef __NR_cachestat

@@ -24,6 +24,7 @@ internal static class ErrnoName
         Errno.ENOTDIR => nameof(Errno.ENOTDIR),
         Errno.EISDIR => nameof(Errno.EISDIR),
         Errno.EINVAL => nameof(Errno.EINVAL),
+        Errno.ENFILE => nameof(Errno.ENFILE),
         Errno.EMFILE => nameof(Errno.EMFILE),
         Errno.EFBIG => nameof(Errno.EFBIG),
         Errno.ENOSPC => nameof(Errno.ENOSPC),

@@ -4,9 +4,6 @@ namespace Writeback.LossyFs.BlockLog;
 
 public sealed partial class BlockLog
 {
-    private const int F_GETFL = 3;
-    private const int F_SETFL = 4;
-    private const int O_NONBLOCK = 0x800;
     private readonly byte[] _outputBuffer = new byte[65536];
     private readonly MemoryStream _output = new();
     private SafePipeHandle? _outputPipe;
@@ -20,8 +17,8 @@ public sealed partial class BlockLog
     internal void AttachOutput(SafePipeHandle pipe)
     {
         int fd = (int)pipe.DangerousGetHandle();
-        int flags = Interop.Libc.fcntl(fd, F_GETFL, 0);
-        if (flags < 0 || Interop.Libc.fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        int flags = Interop.Libc.fcntl(fd, Interop.Libc.F_GETFL, 0);
+        if (flags < 0 || Interop.Libc.fcntl(fd, Interop.Libc.F_SETFL, flags | Interop.Libc.O_NONBLOCK) < 0)
         {
             throw new IOException($"fcntl(F_SETFL, O_NONBLOCK) of the program's output pipe failed: {ErrnoName.Describe(Interop.LastErrno)}");
         }

@@ -18,9 +18,6 @@ internal sealed partial class LossyTree
     // Descriptors left to the runtime, directories, /dev/fuse and the control socket.
     private const int ReservedDescriptors = 96;
 
-    // errno: the system-wide table of open files is full (not in the shared Errno list).
-    private const int ENFILE = 23;
-
     private readonly Queue<Node> _idleDescriptors = new();
     private readonly int _descriptorBudget = ReadDescriptorBudget();
     private int _fileDescriptorCount;

@@ -165,7 +165,7 @@ internal sealed partial class LossyTree : IDisposable
             return reserved;
         }
         int fd = Interop.Libc.OpenAt(directory, name, flags, 0);
-        if (fd < 0 && node.Kind == NodeKind.File && Interop.LastErrno is not (Errno.EMFILE or ENFILE))
+        if (fd < 0 && node.Kind == NodeKind.File && Interop.LastErrno is not (Errno.EMFILE or Errno.ENFILE))
         {
             fd = Interop.Libc.OpenAt(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
         }

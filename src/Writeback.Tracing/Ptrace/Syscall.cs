@@ -61,7 +61,6 @@ internal static class Syscall
     public const int RWF_SYNC = 4;
     public const int RWF_APPEND = 0x10;
     public const int F_DUPFD = 0;
-    public const int F_SETFL = 4;
     public const int F_DUPFD_CLOEXEC = 1030;
     public const int MAP_SHARED_VALIDATE = 3;
     public const int MAP_TYPE = 0xf;

@@ -96,7 +96,7 @@ internal sealed partial class SyscallDecoder
             case Interop.Libc.F_SETFD when task.Fds.Entries.TryGetValue(fd, out (OpenFile File, bool CloseOnExec) entry):
                 task.Fds.Entries[fd] = (entry.File, (argument & Interop.Libc.FD_CLOEXEC) != 0);
                 break;
-            case Syscall.F_SETFL when task.Fds.Get(fd) is { } file:
+            case Interop.Libc.F_SETFL when task.Fds.Get(fd) is { } file:
                 // F_SETFL changes O_APPEND, O_DIRECT, O_NONBLOCK; O_DSYNC and O_SYNC cannot be changed (fcntl(2)).
                 file.Flags = (file.Flags & ~(Interop.Libc.O_APPEND | Syscall.O_DIRECT)) | ((int)argument & (Interop.Libc.O_APPEND | Syscall.O_DIRECT));
                 break;

@@ -12,6 +12,7 @@ internal static partial class Interop
         internal const int O_CREAT = 0x40;     // 0100
         internal const int O_EXCL = 0x80;      // 0200
         internal const int O_TRUNC = 0x200;    // 01000
+        internal const int O_NONBLOCK = 0x800; // 04000
         internal const int O_CLOEXEC = 0x80000; // 02000000
 
         /// <summary>
