@@ -47,6 +47,7 @@ public sealed partial class CrashExplorer
             {
                 UnverifiedReduction undone = _unverified[items[index]];
                 Interlocked.Decrement(ref undone.Exhaustive ? ref _exhaustive : ref _bounded);
+                AddShares(undone.Shares, -1);
                 lock (_reductions)
                 {
                     foreach (string name in undone.Names)
@@ -177,10 +178,10 @@ public sealed partial class CrashExplorer
             {
                 Interlocked.Add(ref _statesGenerated, generated);
             }
-            string[] names = RecordReduction(space, pinned[0], exhaustive, collapsible.Keys, generated);
+            (string[] names, (string Name, double Bits)[] shares) = RecordReduction(space, pinned[0], exhaustive, collapsible.Keys, generated);
             if (verifiedCount == 0)
             {
-                _unverified[(space.CrashPointIndex, space.Kind)] = new UnverifiedReduction(names, exhaustive, space.StateCount, generated);
+                _unverified[(space.CrashPointIndex, space.Kind)] = new UnverifiedReduction(names, exhaustive, space.StateCount, generated, shares);
             }
             return true;
         }
@@ -211,13 +212,12 @@ public sealed partial class CrashExplorer
             return (true, DescribeFailure(space, full, context, first));
         }
 
-        private string[] RecordReduction(CrashPointSpace space, CrashPointSpace reduced, bool exhaustive, IEnumerable<int> inodes, long generated)
+        // Counts a reduced crash point; returns the collapsed files' names and the bounded shares it added.
+        private (string[] Names, (string Name, double Bits)[] Shares) RecordReduction(CrashPointSpace space, CrashPointSpace reduced, bool exhaustive,
+                                                                                    IEnumerable<int> inodes, long generated)
         {
             Interlocked.Increment(ref exhaustive ? ref _exhaustive : ref _bounded);
-            if (!exhaustive)
-            {
-                AddBoundedShares(reduced);
-            }
+            (string Name, double Bits)[] shares = exhaustive ? [] : AddBoundedShares(reduced);
             long full = space.StateCount;
             string[] names = [.. inodes.Select(inode => NameOf(space, inode)).Distinct(StringComparer.Ordinal)];
             lock (_reductions)
@@ -233,7 +233,7 @@ public sealed partial class CrashExplorer
                     };
                 }
             }
-            return names;
+            return (names, shares);
         }
 
         private void RecordFallback(CrashPointSpace space, IEnumerable<int> inodes)
@@ -250,7 +250,7 @@ public sealed partial class CrashExplorer
         }
 
         /// <summary>A crash point reduced without comparing representatives: the files collapsed, how it was counted.</summary>
-        private sealed record UnverifiedReduction(string[] Names, bool Exhaustive, long FullStates, long Generated);
+        private sealed record UnverifiedReduction(string[] Names, bool Exhaustive, long FullStates, long Generated, (string Name, double Bits)[] Shares);
 
         /// <summary>One file's reduction so far.</summary>
         private sealed record ReductionTally(int CrashPoints = 0, long FullStates = 0, long ReducedStates = 0, int FallbackCrashPoints = 0);

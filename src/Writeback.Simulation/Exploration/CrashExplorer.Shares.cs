@@ -22,8 +22,8 @@ public sealed partial class CrashExplorer
             }
         }
 
-        /// <summary>Adds one bounded crash point's choices to the files' shares (the directory's choice is no file's).</summary>
-        private void AddBoundedShares(CrashPointSpace space)
+        /// <summary>Adds one bounded crash point's choices to the files' shares (the directory's choice is no file's); returns what it added.</summary>
+        private (string Name, double Bits)[] AddBoundedShares(CrashPointSpace space)
         {
             var bits = new Dictionary<int, double>();
             foreach (Choice choice in space.Choices)
@@ -34,11 +34,18 @@ public sealed partial class CrashExplorer
                 }
             }
             (string Name, double Bits)[] named = bits.Select(b => (Name: NameOf(space, b.Key), Bits: b.Value)).ToArray();
+            AddShares(named, 1);
+            return named;
+        }
+
+        /// <summary>Adds (<paramref name="sign"/> 1) or takes back (-1) shares <see cref="AddBoundedShares"/> returned.</summary>
+        private void AddShares((string Name, double Bits)[] named, int sign)
+        {
             lock (_boundedShares)
             {
                 foreach ((string? name, double value) in named)
                 {
-                    _boundedShares[name] = _boundedShares.GetValueOrDefault(name) + value;
+                    _boundedShares[name] = _boundedShares.GetValueOrDefault(name) + (sign * value);
                 }
             }
         }

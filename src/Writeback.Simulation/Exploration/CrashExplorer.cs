@@ -350,7 +350,7 @@ public sealed partial class CrashExplorer
             else
             {
                 Interlocked.Increment(ref _bounded);
-                AddBoundedShares(space);
+                _ = AddBoundedShares(space);
             }
             long generated = 0L;
             try
