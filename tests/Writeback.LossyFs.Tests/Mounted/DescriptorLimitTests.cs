@@ -28,6 +28,31 @@ public sealed class DescriptorLimitTests
         return 0;
     }
 
+    /// <summary>Opens f0, f1, ... and keeps them open until an open fails or <paramref name="count"/> are open: the descriptors, and the errno of the failure (0 if none).</summary>
+    private static (List<int> Open, int Failure) OpenUntilRefused(string mountpoint, int count)
+    {
+        var open = new List<int>();
+        for (int index = 0; index < count; index++)
+        {
+            int fd = Native.open(Path.Combine(mountpoint, "f" + index.ToString(CultureInfo.InvariantCulture)), Native.O_RDWR, 0);
+            if (fd < 0)
+            {
+                return (open, Interop.LastErrno);
+            }
+            open.Add(fd);
+        }
+        return (open, 0);
+    }
+
+    private static void WaitUntilHoldingAtMost(int processId, int descriptorCount, TimeSpan timeout)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Directory.GetFiles($"/proc/{processId}/fd").Length > descriptorCount && waited.Elapsed < timeout)
+        {
+            Thread.Sleep(20);
+        }
+    }
+
     [SkippableFact]
     public void Under_a_low_descriptor_limit_files_come_and_go_forever_and_the_server_answers_at_its_limit()
     {
@@ -52,23 +77,14 @@ public sealed class DescriptorLimitTests
                 File.WriteAllText(Path.Combine(mountpoint, "f" + index.ToString(CultureInfo.InvariantCulture)), "x");
             }
             // Held open at once: the program meets the server's limit as EMFILE (or ENFILE), never a dead mount.
-            var open = new List<int>();
-            int failure = 0;
-            for (int index = 0; index < 2 * NoFileLimit && failure == 0; index++)
-            {
-                int fd = Native.open(Path.Combine(mountpoint, "f" + index.ToString(CultureInfo.InvariantCulture)), Native.O_RDWR, 0);
-                if (fd < 0)
-                {
-                    failure = Interop.LastErrno;
-                }
-                else
-                {
-                    open.Add(fd);
-                }
-            }
+            int heldBefore = Directory.GetFiles($"/proc/{server.ProcessId}/fd").Length;
+            (List<int> open, int failure) = OpenUntilRefused(mountpoint, 2 * NoFileLimit);
             Assert.True(failure is 24 or 23, $"opening {2 * NoFileLimit} files at once through a server limited to {NoFileLimit} descriptors: errno {failure} after {open.Count} opens (expected EMFILE or ENFILE)");
             Assert.NotNull(client.Status()); // the control socket still answers at the limit
             open.ForEach(fd => Native.close(fd));
+            // close(2) of a FUSE file returns before the kernel's RELEASE reaches the server, so the server
+            // may still hold those descriptors when the next opens arrive: wait for the releases first.
+            WaitUntilHoldingAtMost(server.ProcessId, heldBefore, TimeSpan.FromSeconds(30));
             for (int index = 0; index < NoFileLimit; index++)
             {
                 File.WriteAllText(Path.Combine(mountpoint, "g" + index.ToString(CultureInfo.InvariantCulture)), "y");
