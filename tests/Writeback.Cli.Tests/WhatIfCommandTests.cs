@@ -19,6 +19,9 @@ public sealed class WhatIfCommandTests
         os.fsync(fd)
         d = os.open(".", os.O_RDONLY)
         os.fsync(d)
+        if len(sys.argv) > 2:
+            with open(sys.argv[2], "wb") as scratch:  # never covered by a durability call
+                scratch.write(b"s" * 16384)
         m = mmap.mmap(fd, 8192)
         m[0:4096] = b"A" * 4096
         m[4096:8192] = b"B" * 4096
@@ -79,6 +82,29 @@ public sealed class WhatIfCommandTests
         // Swapped, the candidate breaks nothing the baseline kept.
         var swapped = CliRun.Of("whatif", "--baseline", "Linux3_16Range", "--candidate", "Linux2_6_19To3_15WholeFile", "--corpus", corpus);
         Assert.True(swapped.ExitCode == 0, swapped.ToString());
+    }
+
+    [SkippableFact]
+    public void Whatif_reports_the_never_covered_files_it_collapsed_and_no_reduce_uncovered_collapses_none()
+    {
+        using var directory = new TempDirectory();
+        string corpus = RecordCorpus(directory, [("scratch-range", "range")], scratchFile: "scratch.tmp");
+
+        var run = CliRun.Of("whatif", "--baseline", "Linux2_6_19To3_15WholeFile", "--candidate", "Linux3_16Range", "--corpus", corpus, "--json");
+        var full = CliRun.Of("whatif", "--baseline", "Linux2_6_19To3_15WholeFile", "--candidate", "Linux3_16Range", "--corpus", corpus, "--json", "--no-reduce-uncovered");
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        JsonNode program = JsonNode.Parse(run.StandardOutput)!["programs"]![0]!;
+        string reduction = Assert.Single(program["reductions"]!.AsArray())!.GetValue<string>();
+        Assert.StartsWith("scratch.tmp: never covered by a durability call, its contents collapsed to 3 representatives", reduction, StringComparison.Ordinal);
+        // The same verdicts either way: the checker never reads the scratch file.
+        JsonNode fullProgram = JsonNode.Parse(full.StandardOutput)!["programs"]![0]!;
+        Assert.Empty(fullProgram["reductions"]!.AsArray());
+        Assert.Equal(fullProgram["verdicts"]!.ToJsonString(), program["verdicts"]!.ToJsonString());
+        Assert.True(program["checkerRuns"]!.GetValue<long>() <= fullProgram["checkerRuns"]!.GetValue<long>(), $"{program["checkerRuns"]} > {fullProgram["checkerRuns"]}");
+
+        var human = CliRun.Of("whatif", "--baseline", "Linux2_6_19To3_15WholeFile", "--candidate", "Linux3_16Range", "--corpus", corpus);
+        Assert.Contains("never-covered files collapsed (both models):\n  scratch-range: scratch.tmp: never covered by a durability call", human.Console.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [SkippableFact]
@@ -191,29 +217,32 @@ public sealed class WhatIfCommandTests
     }));
 
     /// <summary>Records both programs with <c>writeback trace --save</c> into a two-entry corpus (entry.json as corpus/README.md documents).</summary>
-    internal static string RecordCorpus(TempDirectory directory)
+    internal static string RecordCorpus(TempDirectory directory) => RecordCorpus(directory, [("flush-range", "range"), ("flush-whole", "whole")]);
+
+    private static string RecordCorpus(TempDirectory directory, (string Name, string Mode)[] entries, string? scratchFile = null)
     {
         Skip.If(Environment.GetEnvironmentVariable("PATH")!.Split(':').All(d => !File.Exists(Path.Combine(d, "python3"))), "python3 is not installed");
         string corpus = directory.File("corpus");
         Directory.CreateDirectory(Path.Combine(corpus, "recorded"));
-        foreach ((string name, string mode) in new[] { ("flush-range", "range"), ("flush-whole", "whole") })
+        foreach ((string name, string mode) in entries)
         {
             string folder = Path.Combine(corpus, name);
             Directory.CreateDirectory(folder);
             File.WriteAllText(Path.Combine(folder, "prog.py"), Program);
             File.WriteAllText(Path.Combine(folder, "check.py"), Checker);
-            File.WriteAllText(Path.Combine(folder, "entry.json"), Entry(name, mode));
+            File.WriteAllText(Path.Combine(folder, "entry.json"), Entry(name, mode, scratchFile));
             string data = Path.Combine(directory.Path, "data-" + name);
             Directory.CreateDirectory(data);
-            var recorded = CliRun.Of("trace", "--dir", data, "--checker", "true", "--model", "Linux3_16Range", "--crash-kind", "ProcessCrash",
-                                        "--save", Path.Combine(corpus, "recorded", name + ".trace"), "--", "python3", Path.Combine(folder, "prog.py"), mode);
+            string[] arguments = ["trace", "--dir", data, "--checker", "true", "--model", "Linux3_16Range", "--crash-kind", "ProcessCrash",
+                                  "--save", Path.Combine(corpus, "recorded", name + ".trace"), "--", "python3", Path.Combine(folder, "prog.py"), mode];
+            var recorded = CliRun.Of(scratchFile is null ? arguments : [.. arguments, scratchFile]);
             Skip.If(recorded.StandardError.Contains("PTRACE", StringComparison.Ordinal), recorded.StandardError);
             Assert.True(recorded.ExitCode == 0, recorded.ToString());
         }
         return corpus;
     }
 
-    private static string Entry(string name, string mode) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    private static string Entry(string name, string mode, string? scratchFile) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
         ["name"] = name,
         ["engine"] = "python",
@@ -223,7 +252,7 @@ public sealed class WhatIfCommandTests
         ["build"] = null,
         ["setup"] = null,
         ["version"] = null,
-        ["run"] = new[] { "${PYTHON}", "${ENTRY}/prog.py", mode },
+        ["run"] = scratchFile is null ? new[] { "${PYTHON}", "${ENTRY}/prog.py", mode } : new[] { "${PYTHON}", "${ENTRY}/prog.py", mode, scratchFile },
         ["checker"] = "${PYTHON} ${ENTRY}/check.py",
         ["ignore"] = Array.Empty<string>(),
         ["promise"] = new Dictionary<string, string> { ["text"] = "flush() of a range: msync of that range", ["link"] = "https://docs.python.org/3/library/mmap.html#mmap.mmap.flush" },

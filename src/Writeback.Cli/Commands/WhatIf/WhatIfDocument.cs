@@ -42,6 +42,12 @@ internal sealed record WhatIfProgram(string Name, string? Engine, string Status,
     /// <summary>Whether the candidate breaks a crash kind the baseline survives.</summary>
     public bool IsBroken => Broken.Count > 0;
 
+    /// <summary>
+    /// One line per file whose never-covered contents the explorer collapsed to representatives, over both models
+    /// (as <c>check</c> and <c>trace</c> print them); empty when nothing was collapsed or with <c>--no-reduce-uncovered</c>.
+    /// </summary>
+    public IReadOnlyList<string> Reductions { get; init; } = [];
+
     /// <summary>The simulator's reports, baseline then candidate, for the HTML report (its failures' diagnoses and page maps); empty unless compared.</summary>
     [JsonIgnore]
     public IReadOnlyList<CrashReport> Reports { get; init; } = [];

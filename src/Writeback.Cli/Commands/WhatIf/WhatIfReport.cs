@@ -30,6 +30,7 @@ internal sealed class WhatIfReport(CliOutput output)
         {
             output.WriteWholeLine($"{program.Status}: {program.Name}: {program.Reason}");
         }
+        WriteReductions(document);
         foreach (WhatIfProgram program in document.Programs.Where(p => p.IsBroken))
         {
             foreach (WhatIfBreak broken in program.Broken)
@@ -52,6 +53,25 @@ internal sealed class WhatIfReport(CliOutput output)
         {
             string cells = string.Concat(program.Verdicts.Select(v => "  " + $"{Verdict(v.BaselinePassed)} -> {Verdict(v.CandidatePassed)}".PadRight(14)));
             output.WriteWholeLine(program.Name.PadRight(width) + cells + (program.IsBroken ? "  BROKEN" : ""));
+        }
+    }
+
+    // What the explorer collapsed, program by program, so a pass is read with what it compared.
+    private void WriteReductions(WhatIfDocument document)
+    {
+        WhatIfProgram[] reduced = [.. document.Programs.Where(p => p.Reductions.Count > 0)];
+        if (reduced.Length == 0)
+        {
+            return;
+        }
+        output.WriteWholeLine("");
+        output.WriteWholeLine("never-covered files collapsed (both models):");
+        foreach (WhatIfProgram program in reduced)
+        {
+            foreach (string line in program.Reductions)
+            {
+                output.WriteWholeLine($"  {program.Name}: {line}");
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Writeback.Cli.Output;
 using Writeback.Tracing;
 using Writeback.Tracing.Corpus;
 
@@ -86,7 +87,7 @@ internal sealed record WhatIfRunner(KernelModel Baseline, KernelModel Candidate,
             }
         }
         return new WhatIfProgram(entry.Name, entry.Engine, "compared", null, verdicts, broken, record.CrashPointCount, scenario.CheckerRuns,
-                                 clock.Elapsed.TotalSeconds) { Reports = [baseline, candidate] };
+                                 clock.Elapsed.TotalSeconds) { Reports = [baseline, candidate], Reductions = ExplorationText.ReductionLines([baseline, candidate]) };
     }
 
     private WhatIfBreak Break(SimulationRecord record, CrashFailure failure)
