@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Writeback.Backends;
 using Writeback.Native;
 
@@ -81,6 +82,7 @@ public sealed partial class MappedFile
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">The range is negative, overflows or extends beyond <see cref="Length"/>.</exception>
     /// <exception cref="WritebackException">A durability call or an earlier background writeback failed (poisoned).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: see DurabilityEngine.Submit
     public void StartWriteback(long offset, long length)
     {
         ThrowIfDisposed();
@@ -193,6 +195,7 @@ public sealed partial class MappedFile
     }
 
     // Hands each chunk of [start, end) to the engine as a writeback start.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SubmitWriteback(long startBytes, long endBytes)
     {
         DurabilityEngine engine = Engine;

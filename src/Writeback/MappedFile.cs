@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using Writeback.Backends;
 using Writeback.Native;
@@ -289,19 +290,27 @@ public sealed partial class MappedFile : IMappedFile
         }
     }
 
+    // The check is small enough to inline into every caller; building the message is not, so it lives
+    // in ThrowRangeOutside (the dotnet/runtime throw-helper pattern).
     private void ValidateRange(long offset, long length, string offsetName = "offset", string lengthName = "length")
     {
         long fileLengthBytes = Length;
+        if (offset < 0 || offset > fileLengthBytes || length < 0 || length > fileLengthBytes - offset)
+        {
+            ThrowRangeOutside(offset, length, fileLengthBytes, offsetName, lengthName);
+        }
+    }
+
+    [DoesNotReturn]
+    private void ThrowRangeOutside(long offset, long length, long fileLengthBytes, string offsetName, string lengthName)
+    {
         if (offset < 0 || offset > fileLengthBytes)
         {
             throw new ArgumentOutOfRangeException(offsetName, offset,
                 $"The offset must be between 0 and the length of '{Path}' ({fileLengthBytes} bytes).");
         }
-        if (length < 0 || length > fileLengthBytes - offset)
-        {
-            throw new ArgumentOutOfRangeException(lengthName, length,
-                $"The range at offset {offset} must have a length between 0 and {fileLengthBytes - offset} bytes to stay within '{Path}' ({fileLengthBytes} bytes).");
-        }
+        throw new ArgumentOutOfRangeException(lengthName, length,
+            $"The range at offset {offset} must have a length between 0 and {fileLengthBytes - offset} bytes to stay within '{Path}' ({fileLengthBytes} bytes).");
     }
 
     private (long StartBytes, long EndBytes) PageRange(long offset, long length) => Pages.Covering(offset, length, PageSize);
@@ -322,9 +331,12 @@ public sealed partial class MappedFile : IMappedFile
     {
         if (Volatile.Read(ref _poison) is { } poison)
         {
-            throw Repeat(poison);
+            ThrowPoisoned(poison);
         }
     }
+
+    [DoesNotReturn]
+    private static void ThrowPoisoned(WritebackException poison) => throw Repeat(poison);
 
     private void ThrowIfFailed(int errno, NativeCall call, long? offset, long? length)
     {

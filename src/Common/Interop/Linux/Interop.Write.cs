@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Writeback.Native;
 
@@ -7,9 +8,11 @@ internal static partial class Interop
     {
         /// <summary>write(2).</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "write", SetLastError = true)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the engine's wake-up: see SignalEventFd
         internal static unsafe partial nint write(SafeHandle fd, void* buf, nuint count);
 
         /// <summary>Adds 1 to an eventfd(2) counter, restarted on EINTR (<see cref="Eintr"/>); returns 0 or the errno.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every StartWriteback's path, optimized from the first call (DurabilityEngine.Submit)
         internal static int SignalEventFd(SafeFileDescriptorHandle eventFd)
         {
             // The loop is written out rather than passed to Eintr.Restart: this is every

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Writeback.Native;
 using static Interop.IoUring;
 
@@ -142,6 +143,7 @@ internal sealed class IoUringEngine : DurabilityEngine
         return 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Submit(in AsyncRequest request)
     {
         // The engine holds a reference on the file until the completion, so the descriptor number
@@ -174,6 +176,7 @@ internal sealed class IoUringEngine : DurabilityEngine
     }
 
     // Under the lock: the request (whose file the caller referenced) takes the slot and its SQE is published.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Occupy(int slot, in AsyncRequest request)
     {
         _slots[slot] = request;
@@ -183,6 +186,7 @@ internal sealed class IoUringEngine : DurabilityEngine
     // Called under the lock. A free slot means a free SQE: slots are never more than SQ entries,
     // and the completion thread submits every published entry before it waits.
     // Safety: the SQE comes from NextEntry under the lock and is published before the lock is released.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void WriteEntry(in AsyncRequest request, ulong slot)
     {
         int fd = (int)request.File.DangerousGetHandle();
@@ -215,6 +219,7 @@ internal sealed class IoUringEngine : DurabilityEngine
     // Returns the next SQE, zeroed, for the caller to fill before Publish. Under the lock; the
     // caller guarantees a free entry (fewer unsubmitted entries than the ring's SQ entries).
     // Safety: see the comment inside; the returned SQE is written only under the lock, before Publish.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe io_uring_sqe* NextEntry()
     {
         // The entry at the local tail is not yet published, so the kernel does not read it, and the
@@ -228,6 +233,7 @@ internal sealed class IoUringEngine : DurabilityEngine
 
     // Publishes the entry NextEntry returned: a release store of the new tail.
     // Safety: _sqTail points into the SQ ring mapping, which lives as long as the engine.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void Publish()
     {
         _localTail++;
@@ -247,6 +253,7 @@ internal sealed class IoUringEngine : DurabilityEngine
         Publish();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Wake()
     {
         if (Interlocked.Exchange(ref _wakePending, 1) == 0)

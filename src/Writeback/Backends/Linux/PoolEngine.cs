@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Writeback.Native;
 
 namespace Writeback.Backends.Linux;
@@ -35,6 +36,7 @@ internal sealed class PoolEngine : DurabilityEngine
         _ => SystemCalls.FSync,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Submit(in AsyncRequest request)
     {
         lock (_gate)
