@@ -8,7 +8,11 @@ namespace Writeback.Benchmarks.Core;
 /// one thread appending and calling Flush(range); a sample is one run's commits per second. Raw
 /// msync from eight threads is the second baseline (issue 19: group commit must reach it): it tells
 /// how much of the gain is the library's merging rather than the kernel overlapping concurrent
-/// msync calls (S2 has the one-thread raw figure).
+/// msync calls (S2 has the one-thread raw figure). FlushAsync is measured twice: from eight threads
+/// that block on each task (as the raw arm's threads block in msync), and from eight asynchronous
+/// committers on the thread pool that await it, the use it is made for: a blocked thread needs a
+/// futex wake-up per commit, an awaiting committer's continuation is queued to a pool thread that
+/// is often already running.
 /// </summary>
 internal static class S4GroupCommit
 {
@@ -33,6 +37,11 @@ internal static class S4GroupCommit
             {
                 asyncFile.Write(offsetBytes, record);
                 asyncFile.FlushAsync(offsetBytes, RecordBytes).GetAwaiter().GetResult();
+            })),
+            new($"MappedFile.FlushAsync, {ThreadCount} async committers", _ => CommitsPerSecondAsync(ThreadCount, commitCount, async offsetBytes =>
+            {
+                asyncFile.Write(offsetBytes, record);
+                await asyncFile.FlushAsync(offsetBytes, RecordBytes).ConfigureAwait(false);
             })),
             new("MappedFile.Flush(range), 1 thread", _ => CommitsPerSecond(1, commitCount, offsetBytes =>
             {
@@ -61,10 +70,33 @@ internal static class S4GroupCommit
         var measurements = arms.Select(a => new Measurement("S4", a.Name, $"{commitCount} commits of 4 KiB", "ops/s", samples[a.Name])).ToList();
         return new ScenarioResult(measurements,
         [
-            new TargetCheck("S4", $"{ThreadCount} threads FlushAsync >= 3x commits/s of 1 thread Flush(range)", measurements[0].MedianRatioTo(measurements[1]), 3, "x", AtMost: false),
-            new TargetCheck("S4", $"{ThreadCount} threads FlushAsync >= raw msync from {ThreadCount} threads (commits/s)", measurements[0].MedianRatioTo(measurements[2]), 1, "x", AtMost: false),
+            new TargetCheck("S4", $"{ThreadCount} threads FlushAsync >= 3x commits/s of 1 thread Flush(range)", measurements[0].MedianRatioTo(measurements[2]), 3, "x", AtMost: false),
+            new TargetCheck("S4", $"{ThreadCount} threads FlushAsync >= raw msync from {ThreadCount} threads (commits/s)", measurements[0].MedianRatioTo(measurements[3]), 1, "x", AtMost: false),
+            new TargetCheck("S4", $"{ThreadCount} async committers FlushAsync >= raw msync from {ThreadCount} threads (commits/s)", measurements[1].MedianRatioTo(measurements[3]), 1, "x", AtMost: false),
         ],
         [$"S4: engine {MappedFile.DurabilityEngineName}; FlushAsync groups: {groupCount}, average group size {(double)groupedRequestCount / Math.Max(1, groupCount):F2} requests (metric writeback.group_commit.requests, warm-up included)."]);
+    }
+
+    /// <summary>
+    /// As <see cref="CommitsPerSecond"/>, with <paramref name="committerCount"/> asynchronous
+    /// committers on the thread pool that await each commit (how FlushAsync is meant to be used)
+    /// instead of threads that block on it.
+    /// </summary>
+    private static double CommitsPerSecondAsync(int committerCount, int commitCount, Func<long, Task> commitRecordAt)
+    {
+        long nextOffsetBytes = 0L;
+        long endBytes = (long)commitCount * RecordBytes;
+        long startTimestamp = Stopwatch.GetTimestamp();
+        Task[] committers = Enumerable.Range(0, committerCount).Select(_ => Task.Run(async () =>
+        {
+            long offsetBytes;
+            while ((offsetBytes = Interlocked.Add(ref nextOffsetBytes, RecordBytes) - RecordBytes) < endBytes)
+            {
+                await commitRecordAt(offsetBytes).ConfigureAwait(false);
+            }
+        })).ToArray();
+        Task.WaitAll(committers);
+        return commitCount / Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds;
     }
 
     private static void RawAppend(RawMapping raw, long offsetBytes, byte[] record)
