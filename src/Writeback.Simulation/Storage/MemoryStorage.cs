@@ -55,7 +55,7 @@ internal sealed class MemoryStorage : ISubdirectoryStorage
             }
             if (!byId.TryGetValue(inodeId, out Inode? inode))
             {
-                inode = new Inode(inodeId, image.PageSizeBytes, image.LengthOf(inodeId), pageIndex => image.Page(inodeId, pageIndex));
+                inode = new Inode(image, inodeId);
                 byId.Add(inodeId, inode);
                 storage._inodes.Add(inode);
                 storage._nextInodeId = Math.Max(storage._nextInodeId, inodeId + 1);
