@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Writeback.Simulation.Exploration;
 using Writeback.Simulation.Kernel;
@@ -267,19 +266,18 @@ public sealed partial class CrashExplorer
     /// <summary>One exploration: the record, the verdict cache and the counters.</summary>
     private sealed partial class Run(CrashExplorer explorer, SimulationRecord record, ICrashScenario scenario)
     {
-        /// <summary>The verdict cache holds at most this many entries (about 100 bytes each, 25 MiB in all); when full it starts over, so memory stays bounded.</summary>
+        /// <summary>The verdict cache holds at most this many entries (in at most 2^19 slots of 48 bytes, 24 MiB); when full it starts over, so memory stays bounded.</summary>
         private const int MaxCachedVerdicts = 1 << 18;
 
         /// <summary>Above this many dirty pages a crash point has at least 2^64 states wherever they lie in its files: it is never exhaustive.</summary>
         private const int ManyDirtyPages = 64;
-        private readonly ConcurrentDictionary<StateKey, Verdict> _verdicts = new();
+        private readonly VerdictCache _verdicts = new();
         private readonly SimulationRecord _record = record;
         private readonly ICrashScenario _scenario = scenario;
         private readonly KernelModel _model = explorer.Model;
         private readonly ModelTimeline _timeline = explorer.Model is var model ? record.Timeline(model) : null!;
         private readonly ExplorerOptions _options = explorer._options;
         private long _statesChecked;
-        private int _cachedVerdicts;
         private readonly bool _perCrashPoint = scenario.VerdictDependsOnCrashPoint;
         private long _statesGenerated;
         private int _exhaustive;
@@ -415,18 +413,15 @@ public sealed partial class CrashExplorer
                 }
             }
             Verdict verdict = RunChecker(space, state, context);
-            // ConcurrentDictionary.Count takes every lock: the cache keeps its own count.
-            if (Volatile.Read(ref _cachedVerdicts) >= MaxCachedVerdicts)
+            if (_verdicts.Count >= MaxCachedVerdicts)
             {
                 _verdicts.Clear();
-                Interlocked.Exchange(ref _cachedVerdicts, 0);
             }
             // Two workers can check one image at the same time; only the one whose verdict goes in
             // counts it, so StatesChecked (distinct states) is the same whatever the thread count.
             if (_verdicts.TryAdd(key, verdict))
             {
                 Interlocked.Increment(ref _statesChecked);
-                Interlocked.Increment(ref _cachedVerdicts);
             }
             return verdict.Passed ? null : verdict;
         }
