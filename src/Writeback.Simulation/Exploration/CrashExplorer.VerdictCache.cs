@@ -10,20 +10,23 @@ public sealed partial class CrashExplorer
     /// allocated a node per verdict and, in a sampled profile of the WAL exploration, its striped
     /// locks (every one taken while the table grows) were a quarter of the samples: with a checker run
     /// of microseconds, two workers added at once all the time. Here an add holds the lock for one
-    /// probe (and, once per doubling, the rehash), and a lookup takes none.
+    /// probe (and, once per doubling, the rehash), and a lookup takes none. The table is chunks of
+    /// 1,024 slots (48 KiB), so growing it never allocates on the large object heap, whose budget,
+    /// spent by the dictionary's growing bucket arrays, set off a full collection every few explorations.
     /// </summary>
     /// <remarks>
     /// A slot is taken when its verdict is set; its key is written before its verdict is published
     /// (<see cref="Volatile.Write{T}(ref T, T)"/>) and never changes after, so a reader that sees a
-    /// verdict sees its key. A grown or cleared table is a new array: a reader still probing the
+    /// verdict sees its key. A grown or cleared table is a new set of chunks: a reader still probing the
     /// old one may miss a verdict added meanwhile and check the state again, whose add then loses
     /// (<see cref="TryAdd"/> returns false), exactly as with the concurrent dictionary.
     /// </remarks>
     private sealed class VerdictCache
     {
-        private const int InitialSlots = 1024;
+        private const int ChunkShift = 10;
+        private const int ChunkSlots = 1 << ChunkShift;
         private readonly Lock _addLock = new();
-        private Slot[] _slots = new Slot[InitialSlots];
+        private Slot[][] _chunks = NewTable(ChunkSlots);
         private int _count;
 
         private struct Slot
@@ -37,11 +40,11 @@ public sealed partial class CrashExplorer
 
         public bool TryGetValue(in StateKey key, [NotNullWhen(true)] out Verdict? verdict)
         {
-            Slot[] slots = Volatile.Read(ref _slots);
-            int mask = slots.Length - 1;
+            Slot[][] chunks = Volatile.Read(ref _chunks);
+            int mask = (chunks.Length << ChunkShift) - 1;
             for (int index = IndexOf(key, mask); ; index = (index + 1) & mask)
             {
-                ref Slot slot = ref slots[index];
+                ref Slot slot = ref At(chunks, index);
                 if (Volatile.Read(ref slot.Verdict) is not { } found)
                 {
                     verdict = null;
@@ -60,12 +63,12 @@ public sealed partial class CrashExplorer
         {
             lock (_addLock)
             {
-                if (!TryPlace(_slots, key, verdict))
+                if (!TryPlace(_chunks, key, verdict))
                 {
                     return false;
                 }
                 _count++;
-                if (_count * 2 > _slots.Length)
+                if (_count * 2 > _chunks.Length << ChunkShift)
                 {
                     Grow();
                 }
@@ -78,18 +81,18 @@ public sealed partial class CrashExplorer
         {
             lock (_addLock)
             {
-                Volatile.Write(ref _slots, new Slot[InitialSlots]);
+                Volatile.Write(ref _chunks, NewTable(ChunkSlots));
                 _count = 0;
             }
         }
 
         /// <summary>Puts the verdict in the key's slot or the first free one after it; false when the key is there already.</summary>
-        private static bool TryPlace(Slot[] slots, in StateKey key, Verdict verdict)
+        private static bool TryPlace(Slot[][] chunks, in StateKey key, Verdict verdict)
         {
-            int mask = slots.Length - 1;
+            int mask = (chunks.Length << ChunkShift) - 1;
             for (int index = IndexOf(key, mask); ; index = (index + 1) & mask)
             {
-                ref Slot slot = ref slots[index];
+                ref Slot slot = ref At(chunks, index);
                 if (slot.Verdict is null)
                 {
                     slot.Key = key;
@@ -105,16 +108,31 @@ public sealed partial class CrashExplorer
 
         private void Grow()
         {
-            var grown = new Slot[_slots.Length * 2];
-            foreach (Slot slot in _slots)
+            Slot[][] grown = NewTable(_chunks.Length * 2 * ChunkSlots);
+            foreach (Slot[] chunk in _chunks)
             {
-                if (slot.Verdict is { } verdict)
+                foreach (Slot slot in chunk)
                 {
-                    TryPlace(grown, slot.Key, verdict);
+                    if (slot.Verdict is { } verdict)
+                    {
+                        TryPlace(grown, slot.Key, verdict);
+                    }
                 }
             }
-            Volatile.Write(ref _slots, grown);
+            Volatile.Write(ref _chunks, grown);
         }
+
+        private static Slot[][] NewTable(int slotCount)
+        {
+            var chunks = new Slot[slotCount >> ChunkShift][];
+            for (int chunkIndex = 0; chunkIndex < chunks.Length; chunkIndex++)
+            {
+                chunks[chunkIndex] = new Slot[ChunkSlots];
+            }
+            return chunks;
+        }
+
+        private static ref Slot At(Slot[][] chunks, int index) => ref chunks[index >> ChunkShift][index & (ChunkSlots - 1)];
 
         /// <summary>The key's first slot: the image hash is already uniformly mixed; the other fields are folded in.</summary>
         private static int IndexOf(in StateKey key, int mask)
