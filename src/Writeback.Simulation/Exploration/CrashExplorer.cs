@@ -220,13 +220,16 @@ public sealed partial class CrashExplorer
     }
 
     /// <summary>What the checker is told about crash point <paramref name="crashPointIndex"/> of <paramref name="record"/>.</summary>
-    private static CrashContext ContextOf(SimulationRecord record, KernelModel model, CrashKind kind, int crashPointIndex) =>
+    private static CrashContext ContextOf(SimulationRecord record, KernelModel model, CrashKind kind, int crashPointIndex, string? crashPointName = null) =>
         new(kind, crashPointIndex, record.AcknowledgedAt(crashPointIndex))
         {
             Model = model,
-            CrashPointName = crashPointIndex < record.CallCount ? $"#{crashPointIndex} before {record.DescribeCall(crashPointIndex)}"
-                : record.CallCount == 0 ? $"#{crashPointIndex} at the end" : $"#{crashPointIndex} after {record.DescribeCall(record.CallCount - 1)}",
+            CrashPointName = crashPointName ?? CrashPointNameOf(record, crashPointIndex),
         };
+
+    private static string CrashPointNameOf(SimulationRecord record, int crashPointIndex) =>
+        crashPointIndex < record.CallCount ? $"#{crashPointIndex} before {record.DescribeCall(crashPointIndex)}"
+            : record.CallCount == 0 ? $"#{crashPointIndex} at the end" : $"#{crashPointIndex} after {record.DescribeCall(record.CallCount - 1)}";
 
     /// <summary>Runs the scenario's checker on one state of one crash point (no cache): for tests of shrinking.</summary>
     internal static CheckResult CheckState(SimulationRecord record, KernelModel model, ICrashScenario scenario, CrashKind kind,
@@ -283,6 +286,9 @@ public sealed partial class CrashExplorer
         private int _exhaustive;
         private int _bounded;
 
+        /// <summary>Each crash point's name, built once for all its crash kinds (a race builds an equal string twice, harmlessly).</summary>
+        private readonly string?[] _crashPointNames = new string?[record.CrashPointCount];
+
         public long StatesChecked => Interlocked.Read(ref _statesChecked);
 
         public long StatesGenerated => Interlocked.Read(ref _statesGenerated);
@@ -318,6 +324,10 @@ public sealed partial class CrashExplorer
             return [.. results.OfType<CrashFailure>().OrderBy(f => f.Kind).ThenBy(f => f.CrashPointIndex)];
         }
 
+        /// <summary>The crash point's <see cref="CrashContext.CrashPointName"/>.</summary>
+        private string ContextName(int crashPointIndex) =>
+            _crashPointNames[crashPointIndex] ??= CrashPointNameOf(_record, crashPointIndex);
+
         /// <summary>
         /// Whether the next crash point allows every image of this one with the same acknowledgements:
         /// the call between them changed no guarantee (a store, a length or name change, a start of I/O).
@@ -335,7 +345,7 @@ public sealed partial class CrashExplorer
             }
             var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes);
             bool exhaustive = space.StateCount <= _options.MaxStatesPerCrashPoint;
-            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex);
+            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex, ContextName(crashPointIndex));
             if (reduce && _options.ReduceUncoveredFiles && space.Level > 0 && (exhaustive || !Dominated(crashPointIndex))
                 && TryExploreReduced(space, context, out CrashFailure? reducedFailure))
             {
@@ -378,7 +388,7 @@ public sealed partial class CrashExplorer
         {
             Interlocked.Increment(ref _bounded);
             Interlocked.Add(ref _statesGenerated, 2);
-            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex);
+            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex, ContextName(crashPointIndex));
             foreach (SpaceScope scope in new[] { SpaceScope.AllLostOnly, SpaceScope.MemoryImage })
             {
                 var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes, scope);

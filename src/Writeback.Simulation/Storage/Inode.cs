@@ -48,8 +48,8 @@ internal sealed class Inode
 
     public long LengthBytes { get; private set; }
 
-    /// <summary>The bytes cut by length changes since <see cref="TakeLengthChanges"/> was last called.</summary>
-    private List<(long LengthBytes, long CutEndBytes)> LengthChanges { get; } = [];
+    /// <summary>The bytes cut by length changes since <see cref="TakeLengthChanges"/> was last called (created at the first: most views never change a length).</summary>
+    private List<(long LengthBytes, long CutEndBytes)>? _lengthChanges;
 
     /// <summary>
     /// Makes sure the page cache can hold <paramref name="reservedBytes"/> (a handle's reservation,
@@ -164,7 +164,7 @@ internal sealed class Inode
             }
         }
         LengthBytes = lengthBytes;
-        LengthChanges.Add((lengthBytes, cutEndBytes));
+        (_lengthChanges ??= []).Add((lengthBytes, cutEndBytes));
     }
 
     /// <summary>
@@ -189,12 +189,12 @@ internal sealed class Inode
     /// <summary>The lengths set since the last call of this method, each with the end of what it cut (its own length when it cut nothing).</summary>
     public (long LengthBytes, long CutEndBytes)[] TakeLengthChanges()
     {
-        if (LengthChanges.Count == 0)
+        if (_lengthChanges is not { Count: > 0 })
         {
             return [];
         }
-        (long LengthBytes, long CutEndBytes)[] changes = LengthChanges.ToArray();
-        LengthChanges.Clear();
+        (long LengthBytes, long CutEndBytes)[] changes = _lengthChanges.ToArray();
+        _lengthChanges.Clear();
         return changes;
     }
 
