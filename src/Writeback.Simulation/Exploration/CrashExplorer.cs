@@ -220,8 +220,9 @@ public sealed partial class CrashExplorer
     }
 
     /// <summary>What the checker is told about crash point <paramref name="crashPointIndex"/> of <paramref name="record"/>.</summary>
-    private static CrashContext ContextOf(SimulationRecord record, KernelModel model, CrashKind kind, int crashPointIndex, string? crashPointName = null) =>
-        new(kind, crashPointIndex, record.AcknowledgedAt(crashPointIndex))
+    private static CrashContext ContextOf(SimulationRecord record, KernelModel model, CrashKind kind, int crashPointIndex,
+                                          string? crashPointName = null, IReadOnlyList<long>? acknowledged = null) =>
+        new(kind, crashPointIndex, acknowledged ?? record.AcknowledgedAt(crashPointIndex))
         {
             Model = model,
             CrashPointName = crashPointName ?? CrashPointNameOf(record, crashPointIndex),
@@ -286,8 +287,9 @@ public sealed partial class CrashExplorer
         private int _exhaustive;
         private int _bounded;
 
-        /// <summary>Each crash point's name, built once for all its crash kinds (a race builds an equal string twice, harmlessly).</summary>
+        /// <summary>Each crash point's name and acknowledgements, built once for all its crash kinds (a race builds equal ones twice, harmlessly).</summary>
         private readonly string?[] _crashPointNames = new string?[record.CrashPointCount];
+        private readonly IReadOnlyList<long>?[] _acknowledgedAt = new IReadOnlyList<long>?[record.CrashPointCount];
 
         public long StatesChecked => Interlocked.Read(ref _statesChecked);
 
@@ -303,7 +305,12 @@ public sealed partial class CrashExplorer
             int[] crashPoints = Enumerable.Range(first, _record.CrashPointCount - first)
                 .Where(i => i % _options.ShardCount == _options.ShardIndex).ToArray();
             CrashKind[] kinds = _options.CrashKinds.Distinct().Order().ToArray();
-            (int CrashPointIndex, CrashKind Kind)[] items = crashPoints.SelectMany(i => kinds.Select(kind => (CrashPointIndex: i, Kind: kind))).ToArray();
+            // Filled by hand: LINQ's array builder rents from an ArrayPool of this tuple type, whose trimming then runs at every full collection.
+            var items = new (int CrashPointIndex, CrashKind Kind)[crashPoints.Length * kinds.Length];
+            for (int index = 0; index < items.Length; index++)
+            {
+                items[index] = (crashPoints[index / kinds.Length], kinds[index % kinds.Length]);
+            }
             var results = new CrashFailure?[items.Length];
             int done = 0;
             int progressStep = Math.Max(1, items.Length / 200);
@@ -328,6 +335,10 @@ public sealed partial class CrashExplorer
         private string ContextName(int crashPointIndex) =>
             _crashPointNames[crashPointIndex] ??= CrashPointNameOf(_record, crashPointIndex);
 
+        /// <summary>The crash point's <see cref="CrashContext.Acknowledged"/>.</summary>
+        private IReadOnlyList<long> AcknowledgedAt(int crashPointIndex) =>
+            _acknowledgedAt[crashPointIndex] ??= _record.AcknowledgedAt(crashPointIndex);
+
         /// <summary>
         /// Whether the next crash point allows every image of this one with the same acknowledgements:
         /// the call between them changed no guarantee (a store, a length or name change, a start of I/O).
@@ -345,7 +356,7 @@ public sealed partial class CrashExplorer
             }
             var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes);
             bool exhaustive = space.StateCount <= _options.MaxStatesPerCrashPoint;
-            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex, ContextName(crashPointIndex));
+            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex, ContextName(crashPointIndex), AcknowledgedAt(crashPointIndex));
             if (reduce && _options.ReduceUncoveredFiles && space.Level > 0 && (exhaustive || !Dominated(crashPointIndex))
                 && TryExploreReduced(space, context, out CrashFailure? reducedFailure))
             {
@@ -388,7 +399,7 @@ public sealed partial class CrashExplorer
         {
             Interlocked.Increment(ref _bounded);
             Interlocked.Add(ref _statesGenerated, 2);
-            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex, ContextName(crashPointIndex));
+            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex, ContextName(crashPointIndex), AcknowledgedAt(crashPointIndex));
             foreach (SpaceScope scope in new[] { SpaceScope.AllLostOnly, SpaceScope.MemoryImage })
             {
                 var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes, scope);
