@@ -24,6 +24,8 @@ internal sealed class Inode
     /// <summary>A view's pages below this that are not in memory read from the image (pages cut by a truncation leave it).</summary>
     private long _imagePageCount;
     private long _reservedBytes;
+
+    /// <summary>The end of what was ever written (a file's own memory, not a view's: a view knows its pages by <see cref="_inMemory"/>).</summary>
     private long _touchedEndBytes;
     private byte[]? _zeroPage;
 
@@ -41,7 +43,7 @@ internal sealed class Inode
         _pageSizeBytes = image.PageSizeBytes;
         LengthBytes = image.LengthOf(inodeId);
         _image = image;
-                _imagePageCount = Pages.CountOf(LengthBytes, _pageSizeBytes);
+        _imagePageCount = Pages.CountOf(LengthBytes, _pageSizeBytes);
     }
 
     public int Id { get; }
@@ -265,7 +267,6 @@ internal sealed class Inode
                 memory.Zero(pageIndex, _pageSizeBytes);
             }
             MarkInMemory(pageIndex);
-            _touchedEndBytes = Math.Max(_touchedEndBytes, (pageIndex + 1) * _pageSizeBytes);
         }
     }
 
