@@ -139,6 +139,13 @@ public sealed partial class CrashExplorer
         private bool TryExploreReduced(CrashPointSpace space, CrashContext context, out CrashFailure? failure)
         {
             failure = null;
+            if (space.Independent && space.StateCount <= Representatives)
+            {
+                // A reduced space keeps at least one state (its choices keep their options), checked with
+                // each representative: never fewer checks than these few states. Decided below too, but
+                // only after finding the collapsible choices and pinning the representatives.
+                return false;
+            }
             Dictionary<int, List<int>> collapsible = CollapsibleChoices(space);
             if (collapsible.Count == 0)
             {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Writeback.Simulation.Exploration;
 using Writeback.Simulation.Kernel;
@@ -221,13 +220,17 @@ public sealed partial class CrashExplorer
     }
 
     /// <summary>What the checker is told about crash point <paramref name="crashPointIndex"/> of <paramref name="record"/>.</summary>
-    private static CrashContext ContextOf(SimulationRecord record, KernelModel model, CrashKind kind, int crashPointIndex) =>
-        new(kind, crashPointIndex, record.AcknowledgedAt(crashPointIndex))
+    private static CrashContext ContextOf(SimulationRecord record, KernelModel model, CrashKind kind, int crashPointIndex,
+                                          string? crashPointName = null, IReadOnlyList<long>? acknowledged = null) =>
+        new(kind, crashPointIndex, acknowledged ?? record.AcknowledgedAt(crashPointIndex))
         {
             Model = model,
-            CrashPointName = crashPointIndex < record.CallCount ? $"#{crashPointIndex} before {record.DescribeCall(crashPointIndex)}"
-                : record.CallCount == 0 ? $"#{crashPointIndex} at the end" : $"#{crashPointIndex} after {record.DescribeCall(record.CallCount - 1)}",
+            CrashPointName = crashPointName ?? CrashPointNameOf(record, crashPointIndex),
         };
+
+    private static string CrashPointNameOf(SimulationRecord record, int crashPointIndex) =>
+        crashPointIndex < record.CallCount ? $"#{crashPointIndex} before {record.DescribeCall(crashPointIndex)}"
+            : record.CallCount == 0 ? $"#{crashPointIndex} at the end" : $"#{crashPointIndex} after {record.DescribeCall(record.CallCount - 1)}";
 
     /// <summary>Runs the scenario's checker on one state of one crash point (no cache): for tests of shrinking.</summary>
     internal static CheckResult CheckState(SimulationRecord record, KernelModel model, ICrashScenario scenario, CrashKind kind,
@@ -267,23 +270,26 @@ public sealed partial class CrashExplorer
     /// <summary>One exploration: the record, the verdict cache and the counters.</summary>
     private sealed partial class Run(CrashExplorer explorer, SimulationRecord record, ICrashScenario scenario)
     {
-        /// <summary>The verdict cache holds at most this many entries (about 100 bytes each, 25 MiB in all); when full it starts over, so memory stays bounded.</summary>
+        /// <summary>The verdict cache holds at most this many entries (in at most 2^19 slots of 48 bytes, 24 MiB); when full it starts over, so memory stays bounded.</summary>
         private const int MaxCachedVerdicts = 1 << 18;
 
         /// <summary>Above this many dirty pages a crash point has at least 2^64 states wherever they lie in its files: it is never exhaustive.</summary>
         private const int ManyDirtyPages = 64;
-        private readonly ConcurrentDictionary<StateKey, Verdict> _verdicts = new();
+        private readonly VerdictCache _verdicts = new();
         private readonly SimulationRecord _record = record;
         private readonly ICrashScenario _scenario = scenario;
         private readonly KernelModel _model = explorer.Model;
         private readonly ModelTimeline _timeline = explorer.Model is var model ? record.Timeline(model) : null!;
         private readonly ExplorerOptions _options = explorer._options;
         private long _statesChecked;
-        private int _cachedVerdicts;
         private readonly bool _perCrashPoint = scenario.VerdictDependsOnCrashPoint;
         private long _statesGenerated;
         private int _exhaustive;
         private int _bounded;
+
+        /// <summary>Each crash point's name and acknowledgements, built once for all its crash kinds (a race builds equal ones twice, harmlessly).</summary>
+        private readonly string?[] _crashPointNames = new string?[record.CrashPointCount];
+        private readonly IReadOnlyList<long>?[] _acknowledgedAt = new IReadOnlyList<long>?[record.CrashPointCount];
 
         public long StatesChecked => Interlocked.Read(ref _statesChecked);
 
@@ -299,7 +305,12 @@ public sealed partial class CrashExplorer
             int[] crashPoints = Enumerable.Range(first, _record.CrashPointCount - first)
                 .Where(i => i % _options.ShardCount == _options.ShardIndex).ToArray();
             CrashKind[] kinds = _options.CrashKinds.Distinct().Order().ToArray();
-            (int CrashPointIndex, CrashKind Kind)[] items = crashPoints.SelectMany(i => kinds.Select(kind => (CrashPointIndex: i, Kind: kind))).ToArray();
+            // Filled by hand: LINQ's array builder rents from an ArrayPool of this tuple type, whose trimming then runs at every full collection.
+            var items = new (int CrashPointIndex, CrashKind Kind)[crashPoints.Length * kinds.Length];
+            for (int index = 0; index < items.Length; index++)
+            {
+                items[index] = (crashPoints[index / kinds.Length], kinds[index % kinds.Length]);
+            }
             var results = new CrashFailure?[items.Length];
             int done = 0;
             int progressStep = Math.Max(1, items.Length / 200);
@@ -320,6 +331,14 @@ public sealed partial class CrashExplorer
             return [.. results.OfType<CrashFailure>().OrderBy(f => f.Kind).ThenBy(f => f.CrashPointIndex)];
         }
 
+        /// <summary>The crash point's <see cref="CrashContext.CrashPointName"/>.</summary>
+        private string ContextName(int crashPointIndex) =>
+            _crashPointNames[crashPointIndex] ??= CrashPointNameOf(_record, crashPointIndex);
+
+        /// <summary>The crash point's <see cref="CrashContext.Acknowledged"/>.</summary>
+        private IReadOnlyList<long> AcknowledgedAt(int crashPointIndex) =>
+            _acknowledgedAt[crashPointIndex] ??= _record.AcknowledgedAt(crashPointIndex);
+
         /// <summary>
         /// Whether the next crash point allows every image of this one with the same acknowledgements:
         /// the call between them changed no guarantee (a store, a length or name change, a start of I/O).
@@ -337,7 +356,7 @@ public sealed partial class CrashExplorer
             }
             var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes);
             bool exhaustive = space.StateCount <= _options.MaxStatesPerCrashPoint;
-            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex);
+            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex, ContextName(crashPointIndex), AcknowledgedAt(crashPointIndex));
             if (reduce && _options.ReduceUncoveredFiles && space.Level > 0 && (exhaustive || !Dominated(crashPointIndex))
                 && TryExploreReduced(space, context, out CrashFailure? reducedFailure))
             {
@@ -380,7 +399,7 @@ public sealed partial class CrashExplorer
         {
             Interlocked.Increment(ref _bounded);
             Interlocked.Add(ref _statesGenerated, 2);
-            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex);
+            CrashContext context = ContextOf(_record, _model, kind, crashPointIndex, ContextName(crashPointIndex), AcknowledgedAt(crashPointIndex));
             foreach (SpaceScope scope in new[] { SpaceScope.AllLostOnly, SpaceScope.MemoryImage })
             {
                 var space = new CrashPointSpace(_record, _timeline, kind, crashPointIndex, _options.AtomicWriteBytes, scope);
@@ -415,18 +434,15 @@ public sealed partial class CrashExplorer
                 }
             }
             Verdict verdict = RunChecker(space, state, context);
-            // ConcurrentDictionary.Count takes every lock: the cache keeps its own count.
-            if (Volatile.Read(ref _cachedVerdicts) >= MaxCachedVerdicts)
+            if (_verdicts.Count >= MaxCachedVerdicts)
             {
                 _verdicts.Clear();
-                Interlocked.Exchange(ref _cachedVerdicts, 0);
             }
             // Two workers can check one image at the same time; only the one whose verdict goes in
             // counts it, so StatesChecked (distinct states) is the same whatever the thread count.
             if (_verdicts.TryAdd(key, verdict))
             {
                 Interlocked.Increment(ref _statesChecked);
-                Interlocked.Increment(ref _cachedVerdicts);
             }
             return verdict.Passed ? null : verdict;
         }

@@ -10,6 +10,9 @@ internal interface IImageSource
 
     long LengthOf(int inodeId);
 
-    /// <summary>One page of bytes (exactly a page long; zeros beyond the data). Must not be written.</summary>
+    /// <summary>
+    /// One page of bytes (exactly a page long; zeros beyond the data). Must never be written, by
+    /// anyone: a view's pooled memory knows a page it already holds by the array's identity.
+    /// </summary>
     byte[] Page(int inodeId, int pageIndex);
 }

@@ -1,20 +1,31 @@
+using Writeback.Simulation.Exploration;
+
 namespace Writeback.Simulation.Storage;
 
 /// <summary>
 /// A file's contents in an in-memory store (an inode: names point at it): its length and its page
 /// cache (<see cref="PageMemory"/>, committed only where touched). In a post-crash view the pages
-/// come from the image's immutable versions and are copied into memory one by one, only when
-/// written or read through a span that crosses pages; nothing else is ever copied. It records
-/// nothing: the history of a recorded run is kept by <see cref="InodeHistory"/>.
+/// come from the image's immutable versions and are loaded into memory one by one, only when
+/// written or read through a span that crosses pages; nothing else is ever copied. A view's memory
+/// is a pooled block holding whatever an earlier view left in it: a page of it is part of the file
+/// only once this view has loaded, zeroed or written it (<see cref="_inMemory"/>); until then the
+/// page reads from the image or as zeros. It records nothing: the history of a recorded run is kept
+/// by <see cref="InodeHistory"/>.
 /// </summary>
 internal sealed class Inode
 {
     private readonly int _pageSizeBytes;
-    private readonly Func<int, byte[]>? _imagePage;
+    private readonly IImageSource? _image;
     private PageMemory? _memory;
-    private ulong[]? _copiedPages;
-    private readonly long _imagePageCount;
+
+    /// <summary>A view's pages that live in its memory (loaded, zeroed or written by this view): a bitmap, allocated at the first.</summary>
+    private ulong[]? _inMemory;
+
+    /// <summary>A view's pages below this that are not in memory read from the image (pages cut by a truncation leave it).</summary>
+    private long _imagePageCount;
     private long _reservedBytes;
+
+    /// <summary>The end of what was ever written (a file's own memory, not a view's: a view knows its pages by <see cref="_inMemory"/>).</summary>
     private long _touchedEndBytes;
     private byte[]? _zeroPage;
 
@@ -25,22 +36,22 @@ internal sealed class Inode
         _pageSizeBytes = pageSizeBytes;
     }
 
-    /// <summary>A post-crash image's file: length and a page source; nothing is copied until needed.</summary>
-    public Inode(int id, int pageSizeBytes, long lengthBytes, Func<int, byte[]> imagePage)
+    /// <summary>A post-crash image's file <paramref name="inodeId"/>: its length and pages; nothing is copied until needed.</summary>
+    public Inode(IImageSource image, int inodeId)
     {
-        Id = id;
-        _pageSizeBytes = pageSizeBytes;
-        LengthBytes = lengthBytes;
-        _imagePage = imagePage;
-        _imagePageCount = Pages.CountOf(lengthBytes, pageSizeBytes);
+        Id = inodeId;
+        _pageSizeBytes = image.PageSizeBytes;
+        LengthBytes = image.LengthOf(inodeId);
+        _image = image;
+        _imagePageCount = Pages.CountOf(LengthBytes, _pageSizeBytes);
     }
 
     public int Id { get; }
 
     public long LengthBytes { get; private set; }
 
-    /// <summary>The bytes cut by length changes since <see cref="TakeLengthChanges"/> was last called.</summary>
-    private List<(long LengthBytes, long CutEndBytes)> LengthChanges { get; } = [];
+    /// <summary>The bytes cut by length changes since <see cref="TakeLengthChanges"/> was last called (created at the first: most views never change a length).</summary>
+    private List<(long LengthBytes, long CutEndBytes)>? _lengthChanges;
 
     /// <summary>
     /// Makes sure the page cache can hold <paramref name="reservedBytes"/> (a handle's reservation,
@@ -54,19 +65,27 @@ internal sealed class Inode
             return;
         }
         _reservedBytes = reservedBytes;
-        if (_memory is { } old && old.CapacityBytes < reservedBytes)
+        if (_memory is not { } old || old.CapacityBytes >= reservedBytes)
         {
-            _memory = _imagePage is null ? new PageMemory(reservedBytes) : PageMemory.Rent(reservedBytes);
+            return;
+        }
+        if (_image is null)
+        {
+            _memory = new PageMemory(reservedBytes);
             old.CopyTo(_memory, Math.Min(_touchedEndBytes, old.CapacityBytes));
-            if (_imagePage is null)
+            old.Dispose();
+            return;
+        }
+        _memory = PageMemory.Rent(reservedBytes);
+        for (long pageIndex = 0L; _inMemory is not null && pageIndex < _inMemory.Length * 64L; pageIndex++)
+        {
+            if (InMemory(pageIndex))
             {
-                old.Dispose();
-            }
-            else
-            {
-                PageMemory.Return(old, _touchedEndBytes);
+                long startBytes = pageIndex * _pageSizeBytes;
+                old.ReadOnlySpan(startBytes, _pageSizeBytes).CopyTo(_memory.Span(startBytes, _pageSizeBytes));
             }
         }
+        PageMemory.Return(old);
     }
 
     /// <summary>Reads bytes; from the image's versions where no page was copied.</summary>
@@ -84,28 +103,40 @@ internal sealed class Inode
         }
     }
 
-    /// <summary>A read-only view; served from the shared page version when it lies within one uncopied page.</summary>
+    /// <summary>
+    /// A read-only view; served from the shared page version when it lies within one uncopied page,
+    /// else from memory, where a view loads (or zeroes) the pages it covers first.
+    /// </summary>
     public ReadOnlySpan<byte> ReadOnlyView(long offsetBytes, int lengthBytes)
     {
         long pageIndex = offsetBytes / _pageSizeBytes;
         int inPage = (int)(offsetBytes % _pageSizeBytes);
         if (inPage + lengthBytes <= _pageSizeBytes && FromImage(pageIndex))
         {
-            return _imagePage!((int)pageIndex).AsSpan(inPage, lengthBytes);
+            return _image!.Page(Id, (int)pageIndex).AsSpan(inPage, lengthBytes);
         }
-        return WritableView(offsetBytes, lengthBytes);
+        if (_image is null)
+        {
+            return WritableView(offsetBytes, lengthBytes);
+        }
+        PageMemory memory = Memory();
+        if (lengthBytes > 0)
+        {
+            BringIntoMemory(offsetBytes / _pageSizeBytes, (offsetBytes + lengthBytes - 1) / _pageSizeBytes);
+        }
+        return memory.ReadOnlySpan(offsetBytes, lengthBytes);
     }
 
     /// <summary>Stores <paramref name="source"/> at <paramref name="offsetBytes"/> (within the length).</summary>
     public void Write(long offsetBytes, ReadOnlySpan<byte> source) => source.CopyTo(WritableView(offsetBytes, source.Length));
 
-    /// <summary>A writable view of the page cache (within the length); copies the image pages it covers first.</summary>
+    /// <summary>A writable view of the page cache (within the length); a view loads (or zeroes) the pages it covers first.</summary>
     public Span<byte> WritableView(long offsetBytes, int lengthBytes)
     {
         PageMemory memory = Memory();
         if (lengthBytes > 0)
         {
-            CopyImagePages(offsetBytes / _pageSizeBytes, (offsetBytes + lengthBytes - 1) / _pageSizeBytes);
+            BringIntoMemory(offsetBytes / _pageSizeBytes, (offsetBytes + lengthBytes - 1) / _pageSizeBytes);
         }
         _touchedEndBytes = Math.Max(_touchedEndBytes, offsetBytes + lengthBytes);
         return memory.Span(offsetBytes, lengthBytes);
@@ -121,54 +152,67 @@ internal sealed class Inode
         if (lengthBytes < LengthBytes)
         {
             cutEndBytes = PageCount * _pageSizeBytes;
-            long clearEndBytes = Math.Min(cutEndBytes, _touchedEndBytes);
-            if (_memory is not null && clearEndBytes > lengthBytes)
+            if (_image is null)
             {
-                CopyImagePages(lengthBytes / _pageSizeBytes, lengthBytes / _pageSizeBytes);
-                _memory.Clear(lengthBytes, clearEndBytes - lengthBytes);
+                long clearEndBytes = Math.Min(cutEndBytes, _touchedEndBytes);
+                if (_memory is not null && clearEndBytes > lengthBytes)
+                {
+                    _memory.Clear(lengthBytes, clearEndBytes - lengthBytes);
+                }
             }
-            if (_imagePage is not null)
+            else
             {
-                // Pages of an image beyond the new end read zeros from now on.
-                for (long pageIndex = Pages.CountOf(lengthBytes, _pageSizeBytes); pageIndex < Math.Min(PageCount, _imagePageCount); pageIndex++)
-                {
-                    MarkCopied(pageIndex);
-                }
-                if (lengthBytes % _pageSizeBytes != 0)
-                {
-                    CopyImagePages(lengthBytes / _pageSizeBytes, lengthBytes / _pageSizeBytes);
-                    Memory().Span(lengthBytes, (int)(_pageSizeBytes - lengthBytes % _pageSizeBytes)).Clear();
-                }
+                CutView(lengthBytes);
             }
         }
         LengthBytes = lengthBytes;
-        LengthChanges.Add((lengthBytes, cutEndBytes));
+        (_lengthChanges ??= []).Add((lengthBytes, cutEndBytes));
+    }
+
+    /// <summary>
+    /// A view's truncation: whole pages beyond the new end read zeros from now on (neither from the
+    /// image nor from memory), and the rest of the new last page is zeroed in memory.
+    /// </summary>
+    private void CutView(long lengthBytes)
+    {
+        long keptPageCount = Pages.CountOf(lengthBytes, _pageSizeBytes);
+        _imagePageCount = Math.Min(_imagePageCount, keptPageCount);
+        for (long pageIndex = keptPageCount; _inMemory is not null && pageIndex < _inMemory.Length * 64L; pageIndex++)
+        {
+            _inMemory[pageIndex >> 6] &= ~(1UL << (int)(pageIndex & 63));
+        }
+        if (lengthBytes % _pageSizeBytes != 0)
+        {
+            BringIntoMemory(lengthBytes / _pageSizeBytes, lengthBytes / _pageSizeBytes);
+            Memory().Span(lengthBytes, (int)(_pageSizeBytes - lengthBytes % _pageSizeBytes)).Clear();
+        }
     }
 
     /// <summary>The lengths set since the last call of this method, each with the end of what it cut (its own length when it cut nothing).</summary>
     public (long LengthBytes, long CutEndBytes)[] TakeLengthChanges()
     {
-        if (LengthChanges.Count == 0)
+        if (_lengthChanges is not { Count: > 0 })
         {
             return [];
         }
-        (long LengthBytes, long CutEndBytes)[] changes = LengthChanges.ToArray();
-        LengthChanges.Clear();
+        (long LengthBytes, long CutEndBytes)[] changes = _lengthChanges.ToArray();
+        _lengthChanges.Clear();
         return changes;
     }
 
     /// <summary>Frees the page cache (a post-crash view after its check, a recording once finished).</summary>
     public void Release()
     {
-        if (_memory is not null && _imagePage is not null)
+        if (_memory is not null && _image is not null)
         {
-            PageMemory.Return(_memory, _touchedEndBytes);
+            PageMemory.Return(_memory);
         }
         else
         {
             _memory?.Dispose();
         }
         _memory = null;
+        _inMemory = null;
     }
 
     private long PageCount => Pages.CountOf(LengthBytes, _pageSizeBytes);
@@ -178,7 +222,7 @@ internal sealed class Inode
         if (_memory is null)
         {
             long capacityBytes = Math.Max(_reservedBytes, Pages.RoundUp(LengthBytes, _pageSizeBytes));
-            _memory = _imagePage is null ? new PageMemory(capacityBytes) : PageMemory.Rent(capacityBytes);
+            _memory = _image is null ? new PageMemory(capacityBytes) : PageMemory.Rent(capacityBytes);
         }
         return _memory;
     }
@@ -187,43 +231,63 @@ internal sealed class Inode
     {
         if (FromImage(pageIndex))
         {
-            return _imagePage!((int)pageIndex);
+            return _image!.Page(Id, (int)pageIndex);
         }
         long startBytes = pageIndex * _pageSizeBytes;
-        if (_memory is null || startBytes >= _memory.CapacityBytes)
+        if (_memory is null || startBytes >= _memory.CapacityBytes || (_image is not null && !InMemory(pageIndex)))
         {
             return ZeroPage();
         }
-        return _memory.Span(startBytes, _pageSizeBytes);
+        return _memory.ReadOnlySpan(startBytes, _pageSizeBytes);
     }
 
-    private void CopyImagePages(long firstPage, long lastPage)
+    /// <summary>
+    /// A view's pages [first, last] become part of its memory: each one not yet there is loaded
+    /// from the image, or zeroed where the file has no image page (the block may hold an earlier view's bytes).
+    /// </summary>
+    private void BringIntoMemory(long firstPage, long lastPage)
     {
-        if (_imagePage is null)
+        if (_image is null)
         {
             return;
         }
+        PageMemory memory = Memory();
         for (long pageIndex = firstPage; pageIndex <= lastPage; pageIndex++)
         {
-            if (FromImage(pageIndex))
+            if (InMemory(pageIndex))
             {
-                MarkCopied(pageIndex);
-                _imagePage((int)pageIndex).CopyTo(Memory().Span(pageIndex * _pageSizeBytes, _pageSizeBytes));
-                _touchedEndBytes = Math.Max(_touchedEndBytes, (pageIndex + 1) * _pageSizeBytes);
+                continue;
             }
+            if (pageIndex < _imagePageCount)
+            {
+                memory.Load(pageIndex, _pageSizeBytes, _image.Page(Id, (int)pageIndex));
+            }
+            else
+            {
+                memory.Zero(pageIndex, _pageSizeBytes);
+            }
+            MarkInMemory(pageIndex);
         }
     }
 
     private byte[] ZeroPage() => _zeroPage ??= new byte[_pageSizeBytes];
 
-    /// <summary>Whether the page is still read from the image: an image page never copied (pages beyond the image read zeros).</summary>
-    private bool FromImage(long pageIndex) =>
-        _imagePage is not null && pageIndex < _imagePageCount && (_copiedPages is null || (_copiedPages[pageIndex >> 6] & (1UL << (int)(pageIndex & 63))) == 0);
+    /// <summary>Whether the page is still read from the image: an image page not in memory (pages beyond the image read zeros).</summary>
+    private bool FromImage(long pageIndex) => _image is not null && pageIndex < _imagePageCount && !InMemory(pageIndex);
 
-    /// <summary>Notes that an image page now lives in memory (a bitmap over the image's pages, allocated at the first copy).</summary>
-    private void MarkCopied(long pageIndex)
+    private bool InMemory(long pageIndex) =>
+        _inMemory is { } bits && (pageIndex >> 6) < bits.Length && (bits[pageIndex >> 6] & (1UL << (int)(pageIndex & 63))) != 0;
+
+    /// <summary>Notes that a view's page now lives in memory (the bitmap grows to hold it).</summary>
+    private void MarkInMemory(long pageIndex)
     {
-        _copiedPages ??= new ulong[(_imagePageCount + 63) / 64];
-        _copiedPages[pageIndex >> 6] |= 1UL << (int)(pageIndex & 63);
+        long word = pageIndex >> 6;
+        if (_inMemory is null || word >= _inMemory.Length)
+        {
+            ulong[] grown = new ulong[Math.Max(word + 1, Math.Max((_imagePageCount + 63) / 64, (_inMemory?.Length ?? 0) * 2))];
+            _inMemory?.CopyTo(grown, 0);
+            _inMemory = grown;
+        }
+        _inMemory[word] |= 1UL << (int)(pageIndex & 63);
     }
 }

@@ -45,24 +45,61 @@ internal sealed class MemoryStorage : ISubdirectoryStorage
     public static MemoryStorage OverImage(IImageSource image)
     {
         var storage = new MemoryStorage(image.PageSizeBytes);
-        var byId = new Dictionary<int, Inode>();
-        foreach ((string? name, int inodeId) in image.Names)
+        Dictionary<int, Inode>? byId = null;
+        if (image.Names is Dictionary<string, int> names)
         {
-            if (inodeId == DirectoryEntryId)
+            foreach ((string name, int inodeId) in names) // the dictionary's own enumerator: nothing boxed per view
             {
-                storage._directories.Add(name[..^1], storage._nextDirectoryId++);
-                continue;
+                storage.AddImageName(image, name, inodeId, ref byId);
             }
-            if (!byId.TryGetValue(inodeId, out Inode? inode))
+        }
+        else
+        {
+            foreach ((string name, int inodeId) in image.Names)
             {
-                inode = new Inode(inodeId, image.PageSizeBytes, image.LengthOf(inodeId), pageIndex => image.Page(inodeId, pageIndex));
-                byId.Add(inodeId, inode);
-                storage._inodes.Add(inode);
-                storage._nextInodeId = Math.Max(storage._nextInodeId, inodeId + 1);
+                storage.AddImageName(image, name, inodeId, ref byId);
             }
-            storage._names.Add(name, inode);
         }
         return storage;
+    }
+
+    /// <summary>
+    /// One name of a post-crash image: a directory, or a name of a file (the first name of a file
+    /// creates its inode). Files are found by a scan while there are few (most images: no table to
+    /// allocate per checked state), then through <paramref name="byId"/>.
+    /// </summary>
+    private void AddImageName(IImageSource image, string name, int inodeId, ref Dictionary<int, Inode>? byId)
+    {
+        if (inodeId == DirectoryEntryId)
+        {
+            _directories.Add(name[..^1], _nextDirectoryId++);
+            return;
+        }
+        if (byId is null && _inodes.Count >= 8)
+        {
+            byId = _inodes.ToDictionary(existing => existing.Id);
+        }
+        Inode? inode = byId is null ? ScanInodes(inodeId) : byId.GetValueOrDefault(inodeId);
+        if (inode is null)
+        {
+            inode = new Inode(image, inodeId);
+            _inodes.Add(inode);
+            byId?.Add(inodeId, inode);
+            _nextInodeId = Math.Max(_nextInodeId, inodeId + 1);
+        }
+        _names.Add(name, inode);
+    }
+
+    private Inode? ScanInodes(int inodeId)
+    {
+        foreach (Inode inode in _inodes)
+        {
+            if (inode.Id == inodeId)
+            {
+                return inode;
+            }
+        }
+        return null;
     }
 
     public IMappedFile Open(string name, MappedFileOptions? options = null)
@@ -323,11 +360,24 @@ internal sealed class MemoryStorage : ISubdirectoryStorage
         ValidatePath(name);
     }
 
+    /// <summary>Whether a '/'-separated part of <paramref name="path"/> is empty, "." or ".." (without splitting it into strings: every open and lookup of a checked view asks).</summary>
+    private static bool HasEmptyOrDotPart(string path)
+    {
+        foreach (Range part in path.AsSpan().Split('/'))
+        {
+            if (path.AsSpan(part) is "" or "." or "..")
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void ValidatePath(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         // Paths relative to the root, '/' separated.
-        if (name.Contains('\0') || name.Split('/').Any(part => part is "" or "." or ".."))
+        if (name.Contains('\0') || HasEmptyOrDotPart(name))
         {
             throw new ArgumentException($"'{name}' is not a file name: names in a storage are '/'-separated paths relative to its root, without '.', '..' or empty parts.", nameof(name));
         }
