@@ -35,7 +35,7 @@ internal abstract class DurabilityEngine
     /// the path as unoptimized tier-0 code with call counting for its whole life. Measured on the
     /// first StartWriteback of a fresh file with 256 MiB dirty, the caller's time outside the wake-up's
     /// write(2) was 15-20 us at tier 0 and 6-7 us with tiered compilation off (docs/BENCHMARKS.md,
-    /// "Issue 19, this session").
+    /// "Issue 19, final").
     /// </remarks>
     public abstract void Submit(in AsyncRequest request);
 
