@@ -47,6 +47,7 @@ internal sealed class GroupCommit : IAsyncCompletion
     private readonly SafeHandle _file;
     private readonly nint _baseAddress;
     private readonly bool _wholeFile;
+    private readonly bool _inlineCompletions;
     private readonly object _gate = new();
     private readonly Stack<PooledRequest> _pool = new(8);
     private List<IWaiter> _queue = new(64);
@@ -63,10 +64,12 @@ internal sealed class GroupCommit : IAsyncCompletion
     /// Group commit for one file: <paramref name="owner"/> is all it may ask of the file; requests
     /// go to <paramref name="engine"/> for the descriptor <paramref name="file"/>, whose mapping
     /// starts at <paramref name="baseAddress"/>. With <paramref name="wholeFile"/> each group is one
-    /// fsync of the file.
+    /// fsync of the file. With <paramref name="inlineCompletions"/> waiters' continuations run where
+    /// the group completes (MappedFileOptions.UnsafeInlineCompletions), else on the thread pool.
     /// </summary>
-    public GroupCommit(IGroupCommitOwner owner, DurabilityEngine engine, SafeHandle file, nint baseAddress, bool wholeFile)
+    public GroupCommit(IGroupCommitOwner owner, DurabilityEngine engine, SafeHandle file, nint baseAddress, bool wholeFile, bool inlineCompletions = false)
     {
+        _inlineCompletions = inlineCompletions;
         _owner = owner;
         _engine = engine;
         _file = file;
@@ -77,7 +80,7 @@ internal sealed class GroupCommit : IAsyncCompletion
     /// <summary>Queues the page-aligned range [<paramref name="startBytes"/>, <paramref name="endBytes"/>).</summary>
     public Task Enqueue(long startBytes, long endBytes, CancellationToken cancellationToken)
     {
-        var request = new TaskRequest(startBytes, endBytes);
+        var request = new TaskRequest(startBytes, endBytes, _inlineCompletions);
         if (cancellationToken.CanBeCanceled)
         {
             // Cancelling ends the caller's wait only; the range is still synced with its group.
@@ -337,9 +340,11 @@ internal sealed class GroupCommit : IAsyncCompletion
         void Complete(Exception? error);
     }
 
-    // RunContinuationsAsynchronously keeps awaiting callers' code off the engine's completion
-    // thread; a caller blocked in Wait()/GetResult() is still released directly.
-    private sealed class TaskRequest(long startBytes, long endBytes) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), IWaiter
+    // RunContinuationsAsynchronously keeps awaiting callers' code off the engine's completion thread
+    // unless the file asked for inline completions; a caller blocked in Wait()/GetResult() is
+    // released directly either way.
+    private sealed class TaskRequest(long startBytes, long endBytes, bool inlineCompletions)
+        : TaskCompletionSource(inlineCompletions ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously), IWaiter
     {
         public long StartBytes { get; } = startBytes;
         public long EndBytes { get; } = endBytes;
@@ -360,7 +365,7 @@ internal sealed class GroupCommit : IAsyncCompletion
     /// </summary>
     private sealed class PooledRequest(GroupCommit owner) : IWaiter, IValueTaskSource
     {
-        private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+        private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = !owner._inlineCompletions };
         private CancellationTokenRegistration _registration;
         private int _signalled;
         private int _owners;

@@ -215,7 +215,8 @@ public sealed partial class MappedFile
 
     private GroupCommit CreateGroupCommit()
     {
-        var groupCommit = new GroupCommit(new GroupOwner(this), Engine, _file, _baseAddress, wholeFile: Semantics == FlushSemantics.WholeFile);
+        var groupCommit = new GroupCommit(new GroupOwner(this), Engine, _file, _baseAddress, wholeFile: Semantics == FlushSemantics.WholeFile,
+                                          inlineCompletions: _inlineCompletions);
         Interlocked.CompareExchange(ref _groupCommit, groupCommit, null);
         return _groupCommit;
     }

@@ -33,6 +33,7 @@ public sealed partial class MappedFile : IMappedFile
     private readonly nint _baseAddress;
     private readonly bool _writable;
     private readonly bool _reportDirtyOutsideRange;
+    private readonly bool _inlineCompletions;
     private long _lengthBytes;
     private WritebackException? _poison;
     private GroupCommit? _groupCommit;
@@ -88,6 +89,7 @@ public sealed partial class MappedFile : IMappedFile
         _baseAddress = mapping.Address;
         _writable = options.Access != FileAccess.Read;
         _reportDirtyOutsideRange = options.ReportDirtyOutsideRange;
+        _inlineCompletions = options.UnsafeInlineCompletions;
         _lengthBytes = lengthBytes;
     }
 
