@@ -39,7 +39,7 @@ public sealed record MappedFileOptions
     /// <see cref="MappedFile.FlushValueAsync"/> tasks run on the durability engine's completion
     /// thread as soon as their group's sync returns, instead of being queued to the thread pool. A
     /// commit loop that writes its next record and calls FlushAsync again then feeds the next group
-    /// with no hand-off between threads (on 2 vCPUs, 8 awaiting committers measured 1.44-1.45x the
+    /// with no hand-off between threads (on 2 vCPUs, 8 awaiting committers measured 1.44-1.56x the
     /// commits per second of raw msync from 8 threads, against 0.84-0.90x without; docs/BENCHMARKS.md).
     /// Unsafe, as the name says: that thread completes every file's durability work in the process,
     /// so a continuation that blocks there (a synchronous wait, blocking I/O, a lock held by a thread
