@@ -67,7 +67,7 @@ internal sealed class GroupCommit : IAsyncCompletion
     /// fsync of the file. With <paramref name="inlineCompletions"/> waiters' continuations run where
     /// the group completes (MappedFileOptions.UnsafeInlineCompletions), else on the thread pool.
     /// </summary>
-    public GroupCommit(IGroupCommitOwner owner, DurabilityEngine engine, SafeHandle file, nint baseAddress, bool wholeFile, bool inlineCompletions = false)
+    public GroupCommit(IGroupCommitOwner owner, DurabilityEngine engine, SafeHandle file, nint baseAddress, bool wholeFile, bool inlineCompletions)
     {
         _inlineCompletions = inlineCompletions;
         _owner = owner;
